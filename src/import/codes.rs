@@ -1,0 +1,209 @@
+//! Outcome, reason and yes/no values of SPEC §2.2, normalised once at import.
+
+use serde::Serialize;
+
+/// Lower case, every character that is not a letter or digit read as a space, runs of
+/// spaces collapsed, trimmed.
+pub fn normalise_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Delivered,
+    /// Attempted, not delivered.
+    Attempted,
+    NotAttempted,
+}
+
+impl Outcome {
+    pub fn parse(text: &str) -> Option<Outcome> {
+        match normalise_words(text).as_str() {
+            "delivered" | "delivered to customer" | "delivered to locker" => Some(Outcome::Delivered),
+            "attempted" | "undeliverable" | "reattemptable" | "returned" | "returned to station" | "rts" => {
+                Some(Outcome::Attempted)
+            }
+            "not attempted" | "no attempt" | "missing" => Some(Outcome::NotAttempted),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Delivered => "delivered",
+            Outcome::Attempted => "attempted",
+            Outcome::NotAttempted => "not_attempted",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Outcome> {
+        match code {
+            "delivered" => Some(Outcome::Delivered),
+            "attempted" => Some(Outcome::Attempted),
+            "not_attempted" => Some(Outcome::NotAttempted),
+            _ => None,
+        }
+    }
+
+    /// Delivered or attempted: counts for the attempted rate.
+    pub fn was_attempted(self) -> bool {
+        self != Outcome::NotAttempted
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    Unsafe,
+    AppIssue,
+    AgeVerification,
+    BusinessClosed,
+    NoAccess,
+    NoSafeLocation,
+    CustomerUnavailable,
+    AddressNotFound,
+    Damaged,
+    Refused,
+    OutOfDriveTime,
+    Weather,
+    Other,
+}
+
+/// SPEC §2.2 reason table, top row first: the first row with a phrase present wins.
+const REASON_PHRASES: &[(Reason, &[&str])] = &[
+    (Reason::Unsafe, &["unsafe", "threat", "safety", "dog", "weapon"]),
+    (Reason::AppIssue, &["app", "glitch", "scan failure", "device", "navigation"]),
+    (Reason::AgeVerification, &["age verification", "id check", "no id", "otp not available", "refused id"]),
+    (Reason::BusinessClosed, &["business closed", "closed"]),
+    (
+        Reason::NoAccess,
+        &[
+            "unable to access",
+            "no access",
+            "inaccessible delivery location",
+            "gated",
+            "locked",
+            "missing or incorrect access code",
+            "access code",
+        ],
+    ),
+    (Reason::NoSafeLocation, &["no safe location", "no secure location"]),
+    (Reason::CustomerUnavailable, &["customer unavailable", "no one home", "nobody home"]),
+    (Reason::AddressNotFound, &["address not found", "bad address", "wrong address"]),
+    (Reason::Damaged, &["damaged"]),
+    (Reason::Refused, &["refused", "customer refused"]),
+    (Reason::OutOfDriveTime, &["out of drive time", "out of driving time", "ran out of time"]),
+    (Reason::Weather, &["weather", "rain", "snow", "flood"]),
+];
+
+impl Reason {
+    /// The code of a free-text reason; `None` for empty text.
+    pub fn classify(text: &str) -> Option<Reason> {
+        let words = normalise_words(text);
+        if words.is_empty() {
+            return None;
+        }
+        // Padding with spaces makes a substring test a whole-word test.
+        let padded = format!(" {words} ");
+        let found = REASON_PHRASES
+            .iter()
+            .find(|(_, phrases)| phrases.iter().any(|p| padded.contains(&format!(" {p} "))))
+            .map(|(code, _)| *code);
+        Some(found.unwrap_or(Reason::Other))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Unsafe => "unsafe",
+            Reason::AppIssue => "app_issue",
+            Reason::AgeVerification => "age_verification",
+            Reason::BusinessClosed => "business_closed",
+            Reason::NoAccess => "no_access",
+            Reason::NoSafeLocation => "no_safe_location",
+            Reason::CustomerUnavailable => "customer_unavailable",
+            Reason::AddressNotFound => "address_not_found",
+            Reason::Damaged => "damaged",
+            Reason::Refused => "refused",
+            Reason::OutOfDriveTime => "out_of_drive_time",
+            Reason::Weather => "weather",
+            Reason::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Reason> {
+        REASON_PHRASES.iter().map(|(r, _)| *r).chain(std::iter::once(Reason::Other)).find(|r| r.as_str() == code)
+    }
+}
+
+/// Y/N, yes/no, true/false, 1/0 (any case); empty is no. `None` for anything else.
+pub fn parse_yes_no(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "n" | "no" | "false" | "0" => Some(false),
+        "y" | "yes" | "true" | "1" => Some(true),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_in_any_spelling() {
+        assert_eq!(Outcome::parse("Delivered to Customer"), Some(Outcome::Delivered));
+        assert_eq!(Outcome::parse("DELIVERED_TO_LOCKER"), Some(Outcome::Delivered));
+        assert_eq!(Outcome::parse(" Returned-to-Station "), Some(Outcome::Attempted));
+        assert_eq!(Outcome::parse("RTS"), Some(Outcome::Attempted));
+        assert_eq!(Outcome::parse("not_attempted"), Some(Outcome::NotAttempted));
+        assert_eq!(Outcome::parse("No  Attempt"), Some(Outcome::NotAttempted));
+        assert_eq!(Outcome::parse("lost"), None);
+        assert_eq!(Outcome::parse(""), None);
+    }
+
+    #[test]
+    fn reasons_match_whole_words_top_row_first() {
+        assert_eq!(Reason::classify("Apartment locked"), Some(Reason::NoAccess));
+        assert_eq!(Reason::classify("apartment"), Some(Reason::Other));
+        assert_eq!(Reason::classify("Customer refused ID"), Some(Reason::AgeVerification));
+        assert_eq!(Reason::classify("customer refused"), Some(Reason::Refused));
+        assert_eq!(Reason::classify("Unsafe - aggressive DOG"), Some(Reason::Unsafe));
+        assert_eq!(Reason::classify("App glitch"), Some(Reason::AppIssue));
+        assert_eq!(Reason::classify("Business_Closed"), Some(Reason::BusinessClosed));
+        assert_eq!(Reason::classify("Missing or incorrect access code"), Some(Reason::NoAccess));
+        assert_eq!(Reason::classify("No secure location"), Some(Reason::NoSafeLocation));
+        assert_eq!(Reason::classify("Nobody home"), Some(Reason::CustomerUnavailable));
+        assert_eq!(Reason::classify("Bad address"), Some(Reason::AddressNotFound));
+        assert_eq!(Reason::classify("Out of driving time"), Some(Reason::OutOfDriveTime));
+        assert_eq!(Reason::classify("heavy rain"), Some(Reason::Weather));
+        assert_eq!(Reason::classify("rainbow"), Some(Reason::Other));
+        assert_eq!(Reason::classify("damaged box"), Some(Reason::Damaged));
+        assert_eq!(Reason::classify("OTP not available"), Some(Reason::AgeVerification));
+        assert_eq!(Reason::classify("  "), None);
+        for r in REASON_PHRASES.iter().map(|(r, _)| *r).chain([Reason::Other]) {
+            assert_eq!(Reason::from_code(r.as_str()), Some(r));
+        }
+    }
+
+    #[test]
+    fn yes_no_values() {
+        for y in ["Y", "yes", "TRUE", "1"] {
+            assert_eq!(parse_yes_no(y), Some(true));
+        }
+        for n in ["", "n", "No", "false", "0"] {
+            assert_eq!(parse_yes_no(n), Some(false));
+        }
+        assert_eq!(parse_yes_no("maybe"), None);
+    }
+}

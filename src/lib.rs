@@ -1,0 +1,14 @@
+//! Standwatch: driver standing, alerts and dispute letters for delivery fleet managers.
+//!
+//! Data flows one way: `import` (CSV → validated polars frames) → `standing` (windows,
+//! tiers, what-if, history, alerts, dispute grounds) → `report` (tables for people and
+//! programs) → `cli` and `app`. Only `app` touches egui.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod fsutil;
+pub mod generate;
+pub mod import;
+pub mod report;
+pub mod standing;

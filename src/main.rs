@@ -1,0 +1,23 @@
+use clap::Parser;
+use standwatch::cli::{Cli, run};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(command) => match run(command) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(failure) => {
+                eprintln!("standwatch: {}", failure.message);
+                ExitCode::from(failure.code)
+            }
+        },
+        None => match standwatch::app::run_app() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("standwatch: cannot open the window: {e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}

@@ -1,0 +1,223 @@
+//! SPEC §5 output: the report/history rows as CSV, JSON or an aligned table.
+
+use crate::import::time::{Day, date_from_day};
+use crate::standing::rules::tier_label;
+use crate::standing::{Driver, Standing};
+use std::io::{self, Write};
+
+pub const COLUMNS: [&str; 18] = [
+    "driver_id",
+    "driver_name",
+    "as_of",
+    "overall_tier",
+    "reliability_tier",
+    "reliability_rate",
+    "reliability_blocks",
+    "quality_tier",
+    "attempted_rate",
+    "success_rate",
+    "on_time_rate",
+    "dnr_count",
+    "quality_packages",
+    "reliability_headroom",
+    "quality_headroom",
+    "blocks_to_next_tier",
+    "packages_to_next_tier",
+    "alerts",
+];
+
+/// One output row: a driver's standing on one day.
+pub struct Row<'a> {
+    pub driver: &'a Driver,
+    pub standing: Standing,
+}
+
+pub fn day_text(day: Day) -> String {
+    date_from_day(day).format("%Y-%m-%d").to_string()
+}
+
+fn rate(r: Option<f64>) -> String {
+    r.map_or_else(String::new, |r| format!("{r:.6}"))
+}
+
+fn count(n: Option<u32>) -> String {
+    n.map_or_else(String::new, |n| n.to_string())
+}
+
+impl Row<'_> {
+    /// The 18 cells of SPEC §5, as text, in column order.
+    pub fn cells(&self) -> [String; 18] {
+        let s = &self.standing;
+        let q = s.quality.rates();
+        [
+            self.driver.id.clone(),
+            self.driver.name.clone().unwrap_or_default(),
+            day_text(s.as_of),
+            tier_label(s.overall).to_string(),
+            tier_label(s.reliability_tier).to_string(),
+            rate(s.reliability.rate()),
+            s.reliability.blocks.to_string(),
+            tier_label(s.quality_tier).to_string(),
+            rate(q.map(|r| r.0)),
+            rate(q.map(|r| r.1)),
+            rate(q.map(|r| r.2)),
+            count((s.quality.packages > 0).then_some(s.quality.dnr)),
+            s.quality.packages.to_string(),
+            count(s.reliability_headroom),
+            count(s.quality_headroom),
+            count(s.blocks_to_next_tier),
+            count(s.packages_to_next_tier),
+            s.alerts.sorted_codes().join(";"),
+        ]
+    }
+
+    fn json(&self) -> serde_json::Value {
+        let s = &self.standing;
+        let q = s.quality.rates();
+        serde_json::json!({
+            "driver_id": self.driver.id,
+            "driver_name": self.driver.name,
+            "as_of": day_text(s.as_of),
+            "overall_tier": tier_label(s.overall),
+            "reliability_tier": tier_label(s.reliability_tier),
+            "reliability_rate": s.reliability.rate(),
+            "reliability_blocks": s.reliability.blocks,
+            "quality_tier": tier_label(s.quality_tier),
+            "attempted_rate": q.map(|r| r.0),
+            "success_rate": q.map(|r| r.1),
+            "on_time_rate": q.map(|r| r.2),
+            "dnr_count": (s.quality.packages > 0).then_some(s.quality.dnr),
+            "quality_packages": s.quality.packages,
+            "reliability_headroom": s.reliability_headroom,
+            "quality_headroom": s.quality_headroom,
+            "blocks_to_next_tier": s.blocks_to_next_tier,
+            "packages_to_next_tier": s.packages_to_next_tier,
+            "alerts": s.alerts.sorted_codes(),
+        })
+    }
+}
+
+/// A cell a spreadsheet would run as a formula gets a leading `'`, unless it is a number.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// A CSV writer whose every cell is neutralised.
+pub struct SafeCsv<W: Write>(csv::Writer<W>);
+
+impl<W: Write> SafeCsv<W> {
+    pub fn new(out: W) -> Self {
+        SafeCsv(csv::Writer::from_writer(out))
+    }
+
+    pub fn row<I, S>(&mut self, cells: I) -> io::Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let cells: Vec<String> = cells.into_iter().map(|c| neutralise(c.as_ref()).into_owned()).collect();
+        self.0.write_record(&cells).map_err(io::Error::other)
+    }
+
+    pub fn finish(mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+pub fn write_csv(rows: &[Row], out: impl Write) -> io::Result<()> {
+    let mut w = SafeCsv::new(out);
+    w.row(COLUMNS)?;
+    for row in rows {
+        w.row(row.cells())?;
+    }
+    w.finish()
+}
+
+pub fn write_json(rows: &[Row], mut out: impl Write) -> io::Result<()> {
+    let values: Vec<serde_json::Value> = rows.iter().map(Row::json).collect();
+    serde_json::to_writer_pretty(&mut out, &values).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// A table for people: the columns that matter at a glance, aligned.
+pub fn write_table(rows: &[Row], mut out: impl Write) -> io::Result<()> {
+    let header = [
+        "Driver",
+        "Name",
+        "As of",
+        "Overall",
+        "Reliability",
+        "Quality",
+        "Attempted",
+        "Success",
+        "On time",
+        "DNR",
+        "Headroom",
+        "To next tier",
+        "Alerts",
+    ];
+    let pct = |r: Option<f64>| r.map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0));
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            let s = &row.standing;
+            let q = s.quality.rates();
+            let pair = |a: Option<u32>, b: Option<u32>, ua: &str, ub: &str| match (a, b) {
+                (None, None) => "—".to_string(),
+                (a, b) => [a.map(|n| format!("{n} {ua}")), b.map(|n| format!("{n} {ub}"))]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            vec![
+                row.driver.id.clone(),
+                row.driver.name.clone().unwrap_or_default(),
+                day_text(s.as_of),
+                tier_label(s.overall).to_string(),
+                format!("{} {}", tier_label(s.reliability_tier), pct(s.reliability.rate())),
+                tier_label(s.quality_tier).to_string(),
+                pct(q.map(|r| r.0)),
+                pct(q.map(|r| r.1)),
+                pct(q.map(|r| r.2)),
+                if s.quality.packages > 0 { s.quality.dnr.to_string() } else { "—".to_string() },
+                pair(s.reliability_headroom, s.quality_headroom, "blk", "pkg"),
+                pair(s.blocks_to_next_tier, s.packages_to_next_tier, "blk", "pkg"),
+                s.alerts.sorted_codes().join(" "),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| table.iter().map(|r| r[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: &[String]| {
+        cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_string()
+    };
+    writeln!(out, "{}", line(&header.map(str::to_string)))?;
+    writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "))?;
+    for r in &table {
+        writeln!(out, "{}", line(r))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_but_numbers_kept() {
+        assert_eq!(neutralise("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("+1-555"), "'+1-555");
+        assert_eq!(neutralise("\tx"), "'\tx");
+        assert_eq!(neutralise("-0.5"), "-0.5");
+        assert_eq!(neutralise("+3"), "+3");
+        assert_eq!(neutralise("Ana"), "Ana");
+    }
+}

@@ -1,0 +1,803 @@
+//! SPEC §3: standing on any day, what-if, daily history and alerts, computed over
+//! contiguous per-driver arrays with prefix sums (no per-row DataFrame access, no
+//! day × event loops: each day of each driver costs O(log n)).
+
+pub mod alerts;
+pub mod grounds;
+pub mod rules;
+
+use crate::config::Thresholds;
+use crate::import::Dataset;
+use crate::import::codes::{Outcome, Reason};
+use crate::import::time::{Day, FleetZone};
+use alerts::{Alert, Alerts};
+use grounds::{CarrierBlock, Defects, Grounds, Outage, PackageFacts, block_grounds, package_defects, package_grounds};
+use polars::prelude::*;
+use rules::{BlockCounts, BlockStatus, Miss, PackageCounts, Tier, block_status, overall_tier, package_on_time};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+
+/// A driver as the directory knows them: from blocks, deliveries and the roster.
+#[derive(Debug, Clone, Default)]
+pub struct Driver {
+    pub id: String,
+    /// The roster's name, else the last non-empty name in blocks.
+    pub name: Option<String>,
+    /// The last non-empty station in blocks.
+    pub station: Option<String>,
+    pub email: Option<String>,
+    pub deactivated: bool,
+    pub deactivated_on: Option<Day>,
+    blocks: Range<usize>,
+    packages: Range<usize>,
+    /// Days of this driver's DNR claims (reported, else the package's day), sorted.
+    dnr_days: Vec<Day>,
+}
+
+/// A driver's standing on one day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub as_of: Day,
+    pub reliability: BlockCounts,
+    pub quality: PackageCounts,
+    pub reliability_tier: Option<Tier>,
+    pub quality_tier: Option<Tier>,
+    pub overall: Option<Tier>,
+    pub reliability_headroom: Option<u32>,
+    pub quality_headroom: Option<u32>,
+    pub blocks_to_next_tier: Option<u32>,
+    pub packages_to_next_tier: Option<u32>,
+    pub alerts: Alerts,
+}
+
+/// Counted blocks (on-time cancels left out), ordered by driver, `block_start`, `block_id`.
+#[derive(Debug, Clone, Default)]
+struct BlockTable {
+    frame: DataFrame,
+    day: Vec<Day>,
+    miss: Vec<Option<Miss>>,
+    grounds: Vec<Grounds>,
+    /// Prefix sums: `on_time[i]` = on-time blocks before row i.
+    on_time: Vec<u32>,
+    disputable: Vec<u32>,
+}
+
+/// Packages ordered by driver, `deliver_by`, `tracking_id`.
+#[derive(Debug, Clone, Default)]
+struct PackageTable {
+    frame: DataFrame,
+    day: Vec<Day>,
+    defects: Vec<Defects>,
+    grounds: Vec<Grounds>,
+    attempted: Vec<u32>,
+    delivered: Vec<u32>,
+    on_time: Vec<u32>,
+    dnr: Vec<u32>,
+    unreturned: Vec<u32>,
+    disputable: Vec<u32>,
+}
+
+/// Everything needed to answer "what is this driver's standing on day D", built once
+/// from a dataset; cheap to query for any day.
+#[derive(Debug, Clone, Default)]
+pub struct Fleet {
+    pub thresholds: Thresholds,
+    pub zone: FleetZone,
+    pub drivers: Vec<Driver>,
+    pub outages: Vec<Outage>,
+    /// The newest event day over all blocks and packages.
+    pub newest_day: Option<Day>,
+    blocks: BlockTable,
+    packages: PackageTable,
+}
+
+fn prefix(flags: impl Iterator<Item = bool>, len: usize) -> Vec<u32> {
+    let mut out = Vec::with_capacity(len + 1);
+    let mut sum = 0u32;
+    out.push(0);
+    for f in flags {
+        sum += u32::from(f);
+        out.push(sum);
+    }
+    out
+}
+
+fn str_col<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
+    Ok(df.column(name)?.str()?.iter().collect())
+}
+
+fn time_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
+    Ok(df.column(name)?.datetime()?.physical().iter().collect())
+}
+
+fn day_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<Day>>> {
+    Ok(df.column(name)?.date()?.physical().iter().collect())
+}
+
+fn sorted(df: &DataFrame, by: [&str; 3]) -> PolarsResult<DataFrame> {
+    let mut out = df.sort(by, SortMultipleOptions::default().with_multithreaded(true).with_maintain_order(true))?;
+    out.rechunk_mut_par();
+    Ok(out)
+}
+
+/// Ranges of equal values in a sorted column.
+fn runs<'a>(ids: &'a [Option<&'a str>]) -> impl Iterator<Item = (&'a str, Range<usize>)> + 'a {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= ids.len() {
+            return None;
+        }
+        let id = ids[start].unwrap_or("");
+        let len = ids[start..].iter().take_while(|x| x.unwrap_or("") == id).count();
+        let range = start..start + len;
+        start += len;
+        Some((id, range))
+    })
+}
+
+impl Fleet {
+    pub fn build(data: &Dataset, thresholds: Thresholds) -> PolarsResult<Fleet> {
+        let w = thresholds.windows;
+        let outages = outages_of(&data.outages)?;
+        let mut directory: BTreeMap<String, Driver> = BTreeMap::new();
+        let entry = |dir: &mut BTreeMap<String, Driver>, id: &str| {
+            if !dir.contains_key(id) {
+                dir.insert(id.to_string(), Driver { id: id.to_string(), ..Driver::default() });
+            }
+        };
+
+        // Names and stations: the last non-empty value in file order.
+        let all_blocks = &data.blocks;
+        let ids = str_col(all_blocks, "driver_id")?;
+        for ((id, name), station) in
+            ids.iter().zip(str_col(all_blocks, "driver_name")?).zip(str_col(all_blocks, "station")?)
+        {
+            let id = id.unwrap_or("");
+            entry(&mut directory, id);
+            if let Some(d) = directory.get_mut(id) {
+                if name.is_some() {
+                    d.name = name.map(str::to_string);
+                }
+                if station.is_some() {
+                    d.station = station.map(str::to_string);
+                }
+            }
+        }
+        for id in str_col(&data.deliveries, "driver_id")?.into_iter().flatten() {
+            entry(&mut directory, id);
+        }
+        let roster = &data.roster;
+        let deactivated: Vec<Option<bool>> = roster.column("deactivated")?.bool()?.iter().collect();
+        for ((((id, name), email), off), on) in str_col(roster, "driver_id")?
+            .into_iter()
+            .zip(str_col(roster, "driver_name")?)
+            .zip(str_col(roster, "email")?)
+            .zip(deactivated)
+            .zip(day_col(roster, "deactivated_on")?)
+        {
+            let id = id.unwrap_or("");
+            entry(&mut directory, id);
+            if let Some(d) = directory.get_mut(id) {
+                if name.is_some() {
+                    d.name = name.map(str::to_string);
+                }
+                d.email = email.map(str::to_string);
+                d.deactivated = off.unwrap_or(false);
+                d.deactivated_on = on;
+            }
+        }
+
+        // The block that carried each package, looked up by block_id among all blocks.
+        let carriers: HashMap<&str, CarrierBlock> = {
+            let starts = time_col(all_blocks, "block_start")?;
+            let departed = time_col(all_blocks, "departed_at")?;
+            str_col(all_blocks, "block_id")?
+                .into_iter()
+                .zip(starts)
+                .zip(departed)
+                .filter_map(|((id, start), departed_at)| Some((id?, CarrierBlock { start: start?, departed_at })))
+                .collect()
+        };
+
+        let mut newest_day: Option<Day> = None;
+        for df in [&data.blocks, &data.deliveries] {
+            let max = df.column("day")?.date()?.physical().max();
+            newest_day = newest_day.max(max).or(max).or(newest_day);
+        }
+
+        let blocks = {
+            let starts = time_col(all_blocks, "block_start")?;
+            let checked = time_col(all_blocks, "checked_in_at")?;
+            let cancelled = time_col(all_blocks, "cancelled_at")?;
+            let counted: BooleanChunked = starts
+                .iter()
+                .zip(checked.iter().zip(&cancelled))
+                .map(|(s, (c, x))| block_status(s.unwrap_or(0), *c, *x, &w) != BlockStatus::NotCounted)
+                .collect();
+            let frame = sorted(&all_blocks.filter(&counted)?, ["driver_id", "block_start", "block_id"])?;
+            let starts = time_col(&frame, "block_start")?;
+            let checked = time_col(&frame, "checked_in_at")?;
+            let cancelled = time_col(&frame, "cancelled_at")?;
+            let n = frame.height();
+            let mut miss = Vec::with_capacity(n);
+            let mut ground = Vec::with_capacity(n);
+            for i in 0..n {
+                let start = starts[i].unwrap_or(0);
+                let m = match block_status(start, checked[i], cancelled[i], &w) {
+                    BlockStatus::Miss(m) => Some(m),
+                    _ => None,
+                };
+                miss.push(m);
+                ground.push(if m.is_some() { block_grounds(start, &outages) } else { Grounds::default() });
+            }
+            BlockTable {
+                day: day_col(&frame, "day")?.into_iter().map(|d| d.unwrap_or(0)).collect(),
+                on_time: prefix(miss.iter().map(Option::is_none), n),
+                disputable: prefix(ground.iter().map(|g| !g.is_empty()), n),
+                miss,
+                grounds: ground,
+                frame,
+            }
+        };
+
+        let packages = {
+            let frame = sorted(&data.deliveries, ["driver_id", "deliver_by", "tracking_id"])?;
+            let n = frame.height();
+            let facts = package_facts(&frame)?;
+            let block_ids = str_col(&frame, "block_id")?;
+            let returned: Vec<bool> =
+                frame.column("returned_at")?.is_not_null().iter().map(|b| b.unwrap_or(false)).collect();
+            let defects: Vec<Defects> = facts.iter().map(package_defects).collect();
+            let ground: Vec<Grounds> = facts
+                .iter()
+                .zip(&defects)
+                .zip(&block_ids)
+                .map(|((p, d), b)| package_grounds(p, *d, b.and_then(|b| carriers.get(b).copied()), &outages, &w))
+                .collect();
+            PackageTable {
+                day: day_col(&frame, "day")?.into_iter().map(|d| d.unwrap_or(0)).collect(),
+                attempted: prefix(facts.iter().map(|p| p.outcome.was_attempted()), n),
+                delivered: prefix(facts.iter().map(|p| p.outcome == Outcome::Delivered), n),
+                on_time: prefix(facts.iter().map(|p| p.on_time), n),
+                dnr: prefix(facts.iter().map(|p| p.dnr), n),
+                unreturned: prefix(facts.iter().zip(&returned).map(|(p, r)| p.outcome != Outcome::Delivered && !r), n),
+                disputable: prefix(ground.iter().map(|g| !g.is_empty()), n),
+                defects,
+                grounds: ground,
+                frame,
+            }
+        };
+
+        for (id, range) in runs(&str_col(&blocks.frame, "driver_id")?) {
+            if let Some(d) = directory.get_mut(id) {
+                d.blocks = range;
+            }
+        }
+        let dnr_days = day_col(&packages.frame, "dnr_day")?;
+        for (id, range) in runs(&str_col(&packages.frame, "driver_id")?) {
+            if let Some(d) = directory.get_mut(id) {
+                let mut days: Vec<Day> = dnr_days[range.clone()].iter().flatten().copied().collect();
+                days.sort_unstable();
+                d.dnr_days = days;
+                d.packages = range;
+            }
+        }
+
+        Ok(Fleet {
+            thresholds,
+            zone: data.zone,
+            drivers: directory.into_values().collect(),
+            outages,
+            newest_day,
+            blocks,
+            packages,
+        })
+    }
+
+    /// SPEC §5: the newest event day plus the lag, so that the newest data counts.
+    pub fn default_as_of(&self) -> Option<Day> {
+        self.newest_day.map(|d| d + self.thresholds.windows.lag_days as Day)
+    }
+
+    pub fn driver_index(&self, id: &str) -> Option<usize> {
+        self.drivers.binary_search_by(|d| d.id.as_str().cmp(id)).ok()
+    }
+
+    /// End of the window for day `as_of`: rows of the driver with day ≤ as_of − lag.
+    fn window_ends(&self, d: &Driver, as_of: Day) -> (usize, usize) {
+        let cut = as_of - self.thresholds.windows.lag_days as Day;
+        let b = d.blocks.start + self.blocks.day[d.blocks.clone()].partition_point(|&x| x <= cut);
+        let p = d.packages.start + self.packages.day[d.packages.clone()].partition_point(|&x| x <= cut);
+        (b, p)
+    }
+
+    fn block_window(&self, d: &Driver, end: usize) -> Range<usize> {
+        end.saturating_sub(self.thresholds.windows.blocks as usize).max(d.blocks.start)..end
+    }
+
+    fn package_window(&self, d: &Driver, end: usize) -> Range<usize> {
+        end.saturating_sub(self.thresholds.windows.packages as usize).max(d.packages.start)..end
+    }
+
+    /// Counts of the reliability window ending at `end`, after `added` blocks that are all
+    /// on time or all missed are appended as the newest (the oldest leaving a full window).
+    fn block_counts(&self, d: &Driver, end: usize, added: u32, on_time: bool) -> BlockCounts {
+        let size = self.thresholds.windows.blocks;
+        let added = added.min(size);
+        let keep = ((end - d.blocks.start) as u32).min(size - added) as usize;
+        let p = &self.blocks.on_time;
+        BlockCounts { blocks: keep as u32 + added, on_time: p[end] - p[end - keep] + if on_time { added } else { 0 } }
+    }
+
+    /// The same for the quality window: appended packages are all perfect (delivered on
+    /// time, no claim) or all not attempted.
+    fn package_counts(&self, d: &Driver, end: usize, added: u32, perfect: bool) -> PackageCounts {
+        let size = self.thresholds.windows.packages;
+        let added = added.min(size);
+        let keep = ((end - d.packages.start) as u32).min(size - added) as usize;
+        let t = &self.packages;
+        let sum = |p: &Vec<u32>| p[end] - p[end - keep];
+        let good = if perfect { added } else { 0 };
+        PackageCounts {
+            packages: keep as u32 + added,
+            attempted: sum(&t.attempted) + good,
+            delivered: sum(&t.delivered) + good,
+            on_time: sum(&t.on_time) + good,
+            dnr: sum(&t.dnr),
+        }
+    }
+
+    fn overall_on(&self, d: &Driver, as_of: Day) -> Option<Tier> {
+        let (b, p) = self.window_ends(d, as_of);
+        let t = &self.thresholds;
+        overall_tier(self.block_counts(d, b, 0, true).tier(t), self.package_counts(d, p, 0, true).tier(t))
+    }
+
+    /// A driver's standing, what-if and alerts on day `as_of` (SPEC §3.1–3.7).
+    pub fn standing(&self, driver: usize, as_of: Day) -> Standing {
+        let d = &self.drivers[driver];
+        let t = &self.thresholds;
+        let w = &t.windows;
+        let (b, p) = self.window_ends(d, as_of);
+        let reliability = self.block_counts(d, b, 0, true);
+        let quality = self.package_counts(d, p, 0, true);
+        let reliability_tier = reliability.tier(t);
+        let quality_tier = quality.tier(t);
+        let overall = overall_tier(reliability_tier, quality_tier);
+
+        // SPEC §3.5: each predicate below is monotone in k (see `first_k`).
+        let reliability_headroom = reliability_tier
+            .filter(|&r| r != Tier::AtRisk)
+            .and_then(|r| first_k(w.blocks, |k| self.block_counts(d, b, k, false).tier(t).is_some_and(|x| x < r)));
+        let blocks_to_next_tier = reliability_tier
+            .filter(|&r| r != Tier::Fantastic)
+            .and_then(|r| first_k(w.blocks, |k| self.block_counts(d, b, k, true).tier(t).is_some_and(|x| x > r)));
+        let quality_headroom = quality_tier
+            .filter(|&q| q != Tier::AtRisk)
+            .and_then(|q| first_k(w.packages, |k| self.package_counts(d, p, k, false).tier(t).is_some_and(|x| x < q)));
+        let packages_to_next_tier = quality_tier
+            .filter(|&q| q != Tier::Fantastic)
+            .and_then(|q| first_k(w.packages, |k| self.package_counts(d, p, k, true).tier(t).is_some_and(|x| x > q)));
+
+        let bw = self.block_window(d, b);
+        let pw = self.package_window(d, p);
+        let span = |prefix: &Vec<u32>, r: &Range<usize>| prefix[r.end] - prefix[r.start];
+        let mut alerts = Alerts::default();
+        alerts.set(Alert::AtRisk, overall == Some(Tier::AtRisk));
+        let week_ago = self.overall_on(d, as_of - 7);
+        alerts.set(Alert::TierDrop, matches!((overall, week_ago), (Some(now), Some(then)) if now < then));
+        alerts.set(Alert::NearDrop, reliability_headroom == Some(1) || quality_headroom == Some(1));
+        alerts.set(Alert::Unreturned, span(&self.packages.unreturned, &pw) > 0);
+        let first_recent = d.dnr_days.partition_point(|&x| x < as_of - 6);
+        alerts.set(Alert::NewDnr, d.dnr_days.get(first_recent).is_some_and(|&x| x <= as_of));
+        alerts.set(Alert::Disputable, span(&self.blocks.disputable, &bw) + span(&self.packages.disputable, &pw) > 0);
+        alerts.set(
+            Alert::AppealDue,
+            d.deactivated && d.deactivated_on.is_some_and(|off| off <= as_of && as_of <= off + 10),
+        );
+
+        Standing {
+            as_of,
+            reliability,
+            quality,
+            reliability_tier,
+            quality_tier,
+            overall,
+            reliability_headroom,
+            quality_headroom,
+            blocks_to_next_tier,
+            packages_to_next_tier,
+            alerts,
+        }
+    }
+
+    /// The first day the driver has a standing: the first counted block or package day
+    /// plus the lag. `None` for a driver with neither.
+    pub fn first_standing_day(&self, driver: usize) -> Option<Day> {
+        let d = &self.drivers[driver];
+        let first_block = self.blocks.day.get(d.blocks.clone()).and_then(|s| s.first().copied());
+        let first_package = self.packages.day.get(d.packages.clone()).and_then(|s| s.first().copied());
+        let first = match (first_block, first_package) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        first.map(|f| f + self.thresholds.windows.lag_days as Day)
+    }
+
+    /// SPEC §3.6: the driver's standing on every day from the first day with a standing
+    /// (or `from`, if later) to `to`.
+    pub fn history(&self, driver: usize, from: Option<Day>, to: Day) -> Vec<Standing> {
+        let Some(first) = self.first_standing_day(driver) else { return Vec::new() };
+        let start = from.map_or(first, |f| f.max(first));
+        (start..=to).map(|day| self.standing(driver, day)).collect()
+    }
+
+    /// SPEC §4.1: the events counting against the driver on `as_of` (misses in the
+    /// reliability window, defective packages in the quality window), oldest first.
+    pub fn events(&self, driver: usize, as_of: Day) -> PolarsResult<Vec<Event>> {
+        let d = &self.drivers[driver];
+        let (b, p) = self.window_ends(d, as_of);
+        let mut events = Vec::new();
+        let bw = self.block_window(d, b);
+        if !bw.is_empty() {
+            let frame = self.blocks.frame.slice(bw.start as i64, bw.len());
+            let ids = str_col(&frame, "block_id")?;
+            let starts = time_col(&frame, "block_start")?;
+            let stations = str_col(&frame, "station")?;
+            let checked = time_col(&frame, "checked_in_at")?;
+            let cancelled = time_col(&frame, "cancelled_at")?;
+            for (i, row) in bw.clone().enumerate() {
+                let Some(miss) = self.blocks.miss[row] else { continue };
+                events.push(Event {
+                    driver_id: d.id.clone(),
+                    id: ids[i].unwrap_or("").to_string(),
+                    day: self.blocks.day[row],
+                    time: starts[i].unwrap_or(0),
+                    what: EventKind::Block { miss, checked_in_at: checked[i], cancelled_at: cancelled[i] },
+                    grounds: self.blocks.grounds[row],
+                    block_id: ids[i].map(str::to_string),
+                    station: stations[i].map(str::to_string),
+                    package: None,
+                    outage: None,
+                    carrier: None,
+                });
+            }
+        }
+        let pw = self.package_window(d, p);
+        if !pw.is_empty() {
+            let frame = self.packages.frame.slice(pw.start as i64, pw.len());
+            let facts = package_facts(&frame)?;
+            let ids = str_col(&frame, "tracking_id")?;
+            let blocks = str_col(&frame, "block_id")?;
+            let reasons = str_col(&frame, "reason")?;
+            let photos = str_col(&frame, "photo")?;
+            let notes = str_col(&frame, "notes")?;
+            let returned = time_col(&frame, "returned_at")?;
+            let reported = time_col(&frame, "dnr_reported_at")?;
+            for (i, row) in pw.clone().enumerate() {
+                let defects = self.packages.defects[row];
+                if defects.is_empty() {
+                    continue;
+                }
+                let f = facts[i];
+                events.push(Event {
+                    driver_id: d.id.clone(),
+                    id: ids[i].unwrap_or("").to_string(),
+                    day: self.packages.day[row],
+                    time: grounds::package_event_time(&f),
+                    what: EventKind::Package { defects },
+                    grounds: self.packages.grounds[row],
+                    block_id: blocks[i].map(str::to_string),
+                    station: None,
+                    package: Some(PackageDetail {
+                        facts: f,
+                        reason_text: reasons[i].map(str::to_string),
+                        photos: photos[i]
+                            .map(|p| grounds::photo_paths(p).map(str::to_string).collect())
+                            .unwrap_or_default(),
+                        notes: notes[i].map(str::to_string),
+                        returned_at: returned[i],
+                        dnr_reported_at: reported[i],
+                    }),
+                    outage: None,
+                    carrier: None,
+                });
+            }
+        }
+        // Details the letters cite: the outage and the carrying block.
+        let carriers =
+            self.carrier_blocks(events.iter().filter_map(|e| e.package.as_ref().and(e.block_id.as_deref())))?;
+        for e in &mut events {
+            if e.grounds.contains(Grounds::OUTAGE) {
+                e.outage = grounds::outage_at(&self.outages, e.time).cloned();
+            }
+            if e.package.is_some() {
+                e.carrier = e.block_id.as_deref().and_then(|b| carriers.get(b).copied());
+            }
+        }
+        events.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
+        Ok(events)
+    }
+
+    fn carrier_blocks<'a>(&self, ids: impl Iterator<Item = &'a str>) -> PolarsResult<HashMap<String, CarrierBlock>> {
+        let wanted: HashSet<&str> = ids.collect();
+        let mut out = HashMap::new();
+        if wanted.is_empty() {
+            return Ok(out);
+        }
+        // Counted blocks are enough: a package rides in a block that was worked.
+        let frame = &self.blocks.frame;
+        for ((id, start), departed_at) in str_col(frame, "block_id")?
+            .into_iter()
+            .zip(time_col(frame, "block_start")?)
+            .zip(time_col(frame, "departed_at")?)
+        {
+            if let (Some(id), Some(start)) = (id, start)
+                && wanted.contains(id)
+            {
+                out.insert(id.to_string(), CarrierBlock { start, departed_at });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The smallest k in 1..=max with `pred(k)`, for a predicate that is false then true as k
+/// grows (appending only misses never raises a rate, only successes never lowers one, and
+/// the DNR count only falls as old packages leave: so "tier lower" and "tier higher" can
+/// only switch on once). Beyond `max` the window holds only appended items: nothing changes.
+pub fn first_k(max: u32, pred: impl Fn(u32) -> bool) -> Option<u32> {
+    if max == 0 || !pred(max) {
+        return None;
+    }
+    let (mut lo, mut hi) = (1, max);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Some(lo)
+}
+
+fn package_facts(frame: &DataFrame) -> PolarsResult<Vec<PackageFacts>> {
+    let deliver_by = time_col(frame, "deliver_by")?;
+    let attempted_at = time_col(frame, "attempted_at")?;
+    let outcome = str_col(frame, "outcome")?;
+    let reason = str_col(frame, "reason_code")?;
+    let dnr: Vec<Option<bool>> = frame.column("dnr")?.bool()?.iter().collect();
+    let contacts: Vec<Option<u32>> = frame.column("contact_attempts")?.u32()?.iter().collect();
+    let photo = str_col(frame, "photo")?;
+    Ok((0..frame.height())
+        .map(|i| {
+            let outcome = outcome[i].and_then(Outcome::from_code).unwrap_or(Outcome::NotAttempted);
+            let deliver_by = deliver_by[i].unwrap_or(0);
+            PackageFacts {
+                outcome,
+                deliver_by,
+                attempted_at: attempted_at[i],
+                on_time: package_on_time(outcome, attempted_at[i], deliver_by),
+                dnr: dnr[i].unwrap_or(false),
+                reason: reason[i].and_then(Reason::from_code),
+                contact_attempts: contacts[i],
+                has_photo: photo[i].is_some_and(|p| grounds::photo_paths(p).next().is_some()),
+            }
+        })
+        .collect())
+}
+
+fn outages_of(frame: &DataFrame) -> PolarsResult<Vec<Outage>> {
+    Ok(time_col(frame, "start")?
+        .into_iter()
+        .zip(time_col(frame, "end")?)
+        .zip(str_col(frame, "description")?)
+        .filter_map(|((s, e), d)| Some(Outage { start: s?, end: e?, description: d.unwrap_or("").to_string() }))
+        .collect())
+}
+
+/// What an event is: a missed block or a defective package.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    Block { miss: Miss, checked_in_at: Option<i64>, cancelled_at: Option<i64> },
+    Package { defects: Defects },
+}
+
+/// The package side of an event, with what the letters cite.
+#[derive(Debug, Clone)]
+pub struct PackageDetail {
+    pub facts: PackageFacts,
+    pub reason_text: Option<String>,
+    pub photos: Vec<String>,
+    pub notes: Option<String>,
+    pub returned_at: Option<i64>,
+    pub dnr_reported_at: Option<i64>,
+}
+
+/// One event counting against a driver's standing (SPEC §4.1).
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub driver_id: String,
+    /// `block_id` of a block miss, `tracking_id` of a package.
+    pub id: String,
+    pub day: Day,
+    /// Block: `block_start`; package: `attempted_at`, else `deliver_by`.
+    pub time: i64,
+    pub what: EventKind,
+    pub grounds: Grounds,
+    pub block_id: Option<String>,
+    pub station: Option<String>,
+    pub package: Option<PackageDetail>,
+    /// The outage the event fell in, when OUTAGE applies.
+    pub outage: Option<Outage>,
+    /// The block that carried a package, when known.
+    pub carrier: Option<CarrierBlock>,
+}
+
+impl Event {
+    pub fn is_disputable(&self) -> bool {
+        !self.grounds.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::text::decode_csv;
+    use crate::import::time::day_from_date;
+    use crate::import::{ImportOptions, load_texts};
+
+    fn fleet_with(blocks: &str, deliveries: &str, roster: Option<&str>, outages: Option<&str>, t: Thresholds) -> Fleet {
+        let text = |name: &str, body: &str| decode_csv(name.to_string(), body.as_bytes().to_vec()).unwrap();
+        let (data, report) = load_texts(
+            text("blocks.csv", blocks),
+            text("deliveries.csv", deliveries),
+            roster.map(|r| text("roster.csv", r)),
+            outages.map(|o| text("outages.csv", o)),
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        assert!(report.rejections.is_empty(), "{:?}", report.rejections);
+        Fleet::build(&data, t).unwrap()
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> Day {
+        day_from_date(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap())
+    }
+
+    const NO_PACKAGES: &str = "tracking_id,driver_id,deliver_by,outcome\nT0,DX,2026-03-01,delivered\n";
+
+    #[test]
+    fn events_count_two_days_later() {
+        let blocks = "driver_id,block_id,block_start,checked_in_at\n\
+                      D1,B1,2026-03-02 07:00,2026-03-02 06:50\n\
+                      D1,B2,2026-03-05 07:00,\n";
+        let f = fleet_with(blocks, NO_PACKAGES, None, None, Thresholds::default());
+        let d = f.driver_index("D1").unwrap();
+        assert_eq!(f.first_standing_day(d), Some(day(2026, 3, 4)));
+        assert_eq!(f.standing(d, day(2026, 3, 3)).overall, None);
+        let s = f.standing(d, day(2026, 3, 6));
+        assert_eq!((s.reliability.blocks, s.reliability.on_time), (1, 1));
+        let s = f.standing(d, day(2026, 3, 7));
+        assert_eq!((s.reliability.blocks, s.reliability.on_time), (2, 1));
+        assert_eq!(f.default_as_of(), Some(day(2026, 3, 7)));
+        let history = f.history(d, None, day(2026, 3, 7));
+        assert_eq!(history.first().map(|s| s.as_of), Some(day(2026, 3, 4)));
+        assert_eq!(history.len(), 4);
+        assert_eq!(f.history(d, Some(day(2026, 3, 6)), day(2026, 3, 7)).len(), 2);
+    }
+
+    #[test]
+    fn window_keeps_the_newest_by_start_then_block_id() {
+        let blocks = "driver_id,block_id,block_start,checked_in_at\n\
+                      D1,B2,2026-03-02 07:00,2026-03-02 07:00\n\
+                      D1,B1,2026-03-02 07:00,\n\
+                      D1,B0,2026-03-01 07:00,\n";
+        let mut t = Thresholds::default();
+        t.windows.blocks = 1;
+        let f = fleet_with(blocks, NO_PACKAGES, None, None, t);
+        let s = f.standing(f.driver_index("D1").unwrap(), day(2026, 3, 10));
+        // B2 sorts after B1 at the same start: the window holds B2, which was on time.
+        assert_eq!((s.reliability.blocks, s.reliability.on_time), (1, 1));
+    }
+
+    #[test]
+    fn on_time_cancels_do_not_count_and_late_ones_miss() {
+        let blocks = "driver_id,block_id,block_start,checked_in_at,cancelled_at\n\
+                      D1,B1,2026-03-02 07:00,,2026-03-02 06:15\n\
+                      D1,B2,2026-03-03 07:00,,2026-03-03 06:15:01\n\
+                      D1,B3,2026-03-04 07:00,2026-03-04 07:05,\n";
+        let f = fleet_with(blocks, NO_PACKAGES, None, None, Thresholds::default());
+        let d = f.driver_index("D1").unwrap();
+        let s = f.standing(d, day(2026, 3, 10));
+        assert_eq!((s.reliability.blocks, s.reliability.on_time), (2, 1));
+        let events = f.events(d, day(2026, 3, 10)).unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].id, "B2");
+        assert!(matches!(events[0].what, EventKind::Block { miss: Miss::LateCancel, .. }));
+    }
+
+    #[test]
+    fn new_dnr_covers_the_week_up_to_the_day() {
+        let deliveries = "tracking_id,driver_id,deliver_by,attempted_at,outcome,dnr,dnr_reported_at\n\
+                          T1,D1,2026-03-02 12:00,2026-03-02 10:00,delivered,Y,2026-03-10\n\
+                          T2,D2,2026-03-02 12:00,2026-03-02 10:00,delivered,yes,\n";
+        let blocks = "driver_id,block_id,block_start\nDX,B1,2026-03-01 07:00\n";
+        let f = fleet_with(blocks, deliveries, None, None, Thresholds::default());
+        let new_dnr = |id: &str, d: Day| f.standing(f.driver_index(id).unwrap(), d).alerts.has(Alert::NewDnr);
+        assert!(!new_dnr("D1", day(2026, 3, 9)));
+        assert!(new_dnr("D1", day(2026, 3, 10)));
+        assert!(new_dnr("D1", day(2026, 3, 16)));
+        assert!(!new_dnr("D1", day(2026, 3, 17)));
+        // Without a report date, the package's day.
+        assert!(new_dnr("D2", day(2026, 3, 2)));
+        assert!(new_dnr("D2", day(2026, 3, 8)));
+        assert!(!new_dnr("D2", day(2026, 3, 9)));
+    }
+
+    #[test]
+    fn appeal_due_for_ten_days_after_deactivation() {
+        let blocks =
+            "driver_id,block_id,block_start,driver_name\nD1,B1,2026-03-01 07:00,Old Name\nD1,B2,2026-03-02 07:00,\n";
+        let roster = "driver_id,driver_name,status,deactivated_on\nD1,Ana Ruiz,deactivated,2026-03-05\nD2,,active,\n";
+        let f = fleet_with(blocks, NO_PACKAGES, Some(roster), None, Thresholds::default());
+        let d = f.driver_index("D1").unwrap();
+        let due = |x: Day| f.standing(d, x).alerts.has(Alert::AppealDue);
+        assert!(!due(day(2026, 3, 4)));
+        assert!(due(day(2026, 3, 5)));
+        assert!(due(day(2026, 3, 15)));
+        assert!(!due(day(2026, 3, 16)));
+        assert_eq!(f.drivers[d].name.as_deref(), Some("Ana Ruiz"));
+        // A roster driver without events still has a row, with no standing.
+        let d2 = f.driver_index("D2").unwrap();
+        assert_eq!(f.standing(d2, day(2026, 3, 10)).overall, None);
+    }
+
+    #[test]
+    fn last_non_empty_block_name_when_roster_has_none() {
+        let blocks = "driver_id,block_id,block_start,driver_name\nD1,B1,2026-03-01 07:00,First\nD1,B2,2026-03-02 07:00,Second\nD1,B3,2026-03-03 07:00,\n";
+        let f = fleet_with(blocks, NO_PACKAGES, None, None, Thresholds::default());
+        assert_eq!(f.drivers[f.driver_index("D1").unwrap()].name.as_deref(), Some("Second"));
+    }
+
+    #[test]
+    fn disputable_events_with_grounds_and_details() {
+        let blocks = "driver_id,block_id,block_start,checked_in_at,departed_at\n\
+                      D1,B1,2026-03-02 07:00,2026-03-02 07:20,2026-03-02 08:10\n\
+                      D1,B2,2026-03-03 07:00,2026-03-03 06:55,2026-03-03 07:20\n";
+        let deliveries = "tracking_id,driver_id,block_id,deliver_by,attempted_at,outcome,reason,contact_attempts,dnr,photo\n\
+                          T1,D1,B1,2026-03-02 11:00,2026-03-02 11:30,delivered,,,,\n\
+                          T2,D1,B2,2026-03-03 11:00,2026-03-03 10:00,attempted,Gate locked,2,,\n\
+                          T3,D1,B2,2026-03-03 11:00,2026-03-03 10:10,delivered,,,Y,photos/t3.jpg\n\
+                          T4,D1,B2,2026-03-03 11:00,2026-03-03 10:20,attempted,Damaged,,,\n\
+                          T5,D1,B2,2026-03-03 11:00,2026-03-03 10:30,delivered,,,,\n";
+        let outages = "start,end,description\n2026-03-02 06:00,2026-03-02 09:00,Flex app sign-in outage\n";
+        let f = fleet_with(blocks, deliveries, None, Some(outages), Thresholds::default());
+        let d = f.driver_index("D1").unwrap();
+        let s = f.standing(d, day(2026, 3, 5));
+        assert!(s.alerts.has(Alert::Disputable));
+        assert!(s.alerts.has(Alert::Unreturned));
+        let events = f.events(d, day(2026, 3, 5)).unwrap();
+        let find = |id: &str| events.iter().find(|e| e.id == id).unwrap();
+        let b1 = find("B1");
+        assert_eq!(b1.grounds, Grounds::OUTAGE);
+        assert_eq!(b1.outage.as_ref().map(|o| o.description.as_str()), Some("Flex app sign-in outage"));
+        assert_eq!(find("T1").grounds, Grounds::STATION_DELAY);
+        assert_eq!(find("T1").carrier.map(|c| c.departed_at.is_some()), Some(true));
+        assert_eq!(find("T2").grounds, Grounds::ACCESS_DOCUMENTED);
+        assert_eq!(find("T3").grounds, Grounds::PHOTO_PROOF);
+        assert_eq!(find("T3").package.as_ref().unwrap().photos, ["photos/t3.jpg"]);
+        assert!(!find("T4").is_disputable());
+        assert!(events.iter().all(|e| e.id != "T5"));
+        assert_eq!(events.len(), 5);
+    }
+
+    #[test]
+    fn first_k_finds_the_switch_point() {
+        assert_eq!(first_k(20, |k| k >= 7), Some(7));
+        assert_eq!(first_k(20, |k| k >= 1), Some(1));
+        assert_eq!(first_k(20, |_| false), None);
+        assert_eq!(first_k(0, |_| true), None);
+    }
+}
