@@ -7,8 +7,12 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod evidence;
+pub mod explain;
 pub mod fsutil;
 pub mod generate;
 pub mod import;
+pub mod overview;
 pub mod report;
+pub mod settings;
 pub mod standing;

@@ -14,8 +14,8 @@ fn main() -> ExitCode {
         },
         None => match standwatch::app::run_app() {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("standwatch: cannot open the window: {e}");
+            Err(message) => {
+                eprintln!("standwatch: {message}");
                 ExitCode::FAILURE
             }
         },

@@ -107,7 +107,7 @@ pub struct ImportOptions {
 }
 
 /// The files of one import; roster and outages are optional.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InputPaths {
     pub blocks: PathBuf,
     pub deliveries: PathBuf,
@@ -193,6 +193,21 @@ pub fn header_row(csv: &CsvText) -> Result<Vec<String>, ImportError> {
         }
     }
     Ok(headers.unwrap_or_default())
+}
+
+/// What kind of input a file is, read from its header line; an error says what was
+/// expected instead.
+pub fn classify_file(path: &Path) -> Result<TableKind, String> {
+    let csv = read_csv_text(path).map_err(|e| e.to_string())?;
+    let headers = header_row(&csv).map_err(|e| e.to_string())?;
+    detect_kind(&headers).ok_or_else(|| {
+        format!(
+            "{}: not a blocks, deliveries, roster or outages export (expected headers such as \
+             driver_id, block_id, block_start or tracking_id, deliver_by, outcome; found: {})",
+            path.display(),
+            headers.iter().map(|h| h.trim()).collect::<Vec<_>>().join(", ")
+        )
+    })
 }
 
 /// What kind of input a file is, from its headers (blocks and deliveries first).
@@ -635,6 +650,27 @@ impl Row for OutageRow {
     }
 }
 
+/// A window of time when the platform was down (SPEC §2.4).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Outage {
+    pub start: i64,
+    pub end: i64,
+    pub description: String,
+}
+
+impl Dataset {
+    /// The same data with more outage windows (those entered in the app).
+    pub fn with_outages(&self, extra: &[Outage]) -> Result<Dataset, ImportError> {
+        let rows: Vec<OutageRow> = extra
+            .iter()
+            .map(|o| OutageRow { start: o.start, end: o.end, description: Some(o.description.clone()) })
+            .collect();
+        let mut data = self.clone();
+        data.outages.vstack_mut(&OutageRow::frame(&rows)?)?;
+        Ok(data)
+    }
+}
+
 /// Decodes and loads a file given as bytes (tests, drag and drop of in-memory data).
 pub fn load_bytes(
     path: &str,
@@ -717,6 +753,22 @@ mod tests {
         assert_eq!(detect_kind(&h("start,end,description")), Some(TableKind::Outages));
         assert_eq!(detect_kind(&h("driver_id,email,status")), Some(TableKind::Roster));
         assert_eq!(detect_kind(&h("foo,bar")), None);
+    }
+
+    #[test]
+    fn classifies_files_and_explains_unrelated_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, bytes: &[u8]| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            p
+        };
+        assert_eq!(classify_file(&write("b.csv", b"Transporter ID;Shift ID;Start\n")), Ok(TableKind::Blocks));
+        assert_eq!(classify_file(&write("r.csv", b"driver_id,status\n")), Ok(TableKind::Roster));
+        let err = classify_file(&write("x.csv", b"name,price\nfoo,1\n")).unwrap_err();
+        assert!(err.contains("expected headers") && err.contains("name, price"), "{err}");
+        let err = classify_file(&write("x.pdf", b"%PDF-1.4\n\x00\x01")).unwrap_err();
+        assert!(err.contains("not a CSV"), "{err}");
     }
 
     #[test]

@@ -82,6 +82,15 @@ impl FleetZone {
         local_ms.div_euclid(MS_PER_DAY) as Day
     }
 
+    /// The wall-clock time of an instant in this zone.
+    pub fn local(&self, ms: i64) -> NaiveDateTime {
+        let utc = chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().naive_utc();
+        if self.0 == Tz::UTC {
+            return utc;
+        }
+        utc + chrono::Duration::seconds(i64::from(self.0.offset_from_utc_datetime(&utc).fix().local_minus_utc()))
+    }
+
     /// The instant of a written value; a date alone is the start of the day, or its last
     /// second when `date_means_end_of_day`.
     pub fn instant(&self, w: Written, date_means_end_of_day: bool) -> i64 {

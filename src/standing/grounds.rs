@@ -66,13 +66,7 @@ flag_set!(Defects {
     DNR = 3 => "dnr_claim",
 });
 
-/// A window of time when the platform was down (SPEC §2.4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Outage {
-    pub start: i64,
-    pub end: i64,
-    pub description: String,
-}
+pub use crate::import::Outage;
 
 /// The outage whose window holds the instant, if any (boundaries inclusive).
 pub fn outage_at(outages: &[Outage], t: i64) -> Option<&Outage> {

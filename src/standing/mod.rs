@@ -347,7 +347,9 @@ impl Fleet {
         }
     }
 
-    fn overall_on(&self, d: &Driver, as_of: Day) -> Option<Tier> {
+    /// The overall tier alone on one day: the cheap part of [`Fleet::standing`].
+    pub fn overall_on(&self, driver: usize, as_of: Day) -> Option<Tier> {
+        let d = &self.drivers[driver];
         let (b, p) = self.window_ends(d, as_of);
         let t = &self.thresholds;
         overall_tier(self.block_counts(d, b, 0, true).tier(t), self.package_counts(d, p, 0, true).tier(t))
@@ -384,7 +386,7 @@ impl Fleet {
         let span = |prefix: &Vec<u32>, r: &Range<usize>| prefix[r.end] - prefix[r.start];
         let mut alerts = Alerts::default();
         alerts.set(Alert::AtRisk, overall == Some(Tier::AtRisk));
-        let week_ago = self.overall_on(d, as_of - 7);
+        let week_ago = self.overall_on(driver, as_of - 7);
         alerts.set(Alert::TierDrop, matches!((overall, week_ago), (Some(now), Some(then)) if now < then));
         alerts.set(Alert::NearDrop, reliability_headroom == Some(1) || quality_headroom == Some(1));
         alerts.set(Alert::Unreturned, span(&self.packages.unreturned, &pw) > 0);
@@ -408,6 +410,22 @@ impl Fleet {
             blocks_to_next_tier,
             packages_to_next_tier,
             alerts,
+        }
+    }
+
+    /// SPEC §3.5 in words: for each what-if number, the tier it leads to.
+    pub fn what_if(&self, driver: usize, s: &Standing) -> WhatIf {
+        let d = &self.drivers[driver];
+        let t = &self.thresholds;
+        let (b, p) = self.window_ends(d, s.as_of);
+        let blocks = |k: Option<u32>, on_time| k.and_then(|k| Some((k, self.block_counts(d, b, k, on_time).tier(t)?)));
+        let packages =
+            |k: Option<u32>, perfect| k.and_then(|k| Some((k, self.package_counts(d, p, k, perfect).tier(t)?)));
+        WhatIf {
+            reliability_drop: blocks(s.reliability_headroom, false),
+            reliability_rise: blocks(s.blocks_to_next_tier, true),
+            quality_drop: packages(s.quality_headroom, false),
+            quality_rise: packages(s.packages_to_next_tier, true),
         }
     }
 
@@ -540,6 +558,19 @@ impl Fleet {
         }
         Ok(out)
     }
+}
+
+/// What-if numbers with the tier each leads to: (k, tier after k more events).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WhatIf {
+    /// k more missed blocks lower the reliability tier to this.
+    pub reliability_drop: Option<(u32, Tier)>,
+    /// k more on-time blocks raise it to this.
+    pub reliability_rise: Option<(u32, Tier)>,
+    /// k more packages not attempted lower the quality tier to this.
+    pub quality_drop: Option<(u32, Tier)>,
+    /// k more clean packages raise it to this.
+    pub quality_rise: Option<(u32, Tier)>,
 }
 
 /// The smallest k in 1..=max with `pred(k)`, for a predicate that is false then true as k
@@ -791,6 +822,22 @@ mod tests {
         assert!(!find("T4").is_disputable());
         assert!(events.iter().all(|e| e.id != "T5"));
         assert_eq!(events.len(), 5);
+    }
+
+    #[test]
+    fn what_if_names_the_tier_reached() {
+        let mut blocks = String::from("driver_id,block_id,block_start,checked_in_at\n");
+        for i in 0..20 {
+            let late = if i == 10 { "07:30" } else { "06:55" };
+            blocks += &format!("D1,B{i:02},2026-02-{:02} 07:00,2026-02-{:02} {late}\n", i + 1, i + 1);
+        }
+        let f = fleet_with(&blocks, NO_PACKAGES, None, None, Thresholds::default());
+        let d = f.driver_index("D1").unwrap();
+        let s = f.standing(d, day(2026, 3, 1));
+        assert_eq!(s.reliability_tier, Some(Tier::Fantastic));
+        let w = f.what_if(d, &s);
+        assert_eq!(w.reliability_drop, Some((1, Tier::Great)));
+        assert_eq!(w.reliability_rise, None);
     }
 
     #[test]

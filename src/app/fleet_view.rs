@@ -1,0 +1,492 @@
+//! Fleet view: tier counts as filters, filters by station, alert and search, a virtualised
+//! sortable table with keyboard navigation and multi-select, and the fleet trend chart.
+//! Formatted cells and the filtered, sorted order are cached per data/sort/filter change.
+
+use super::Command;
+use super::theme::{metric_help, sparkline, tier_chip, tier_color};
+use crate::overview::{Overview, tier_slot};
+use crate::report::day_text;
+use crate::standing::Fleet;
+use crate::standing::alerts::Alert;
+use crate::standing::rules::{Tier, tier_label};
+use eframe::egui::{self, Key, RichText};
+use egui_extras::{Column, TableBuilder};
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// Table columns, in order: (title, tooltip key).
+const COLUMNS: [(&str, &str); 19] = [
+    ("Driver", ""),
+    ("Name", ""),
+    ("Station", ""),
+    ("Overall", "overall"),
+    ("Trend", "overall"),
+    ("Reliability", "reliability"),
+    ("On-time", "reliability"),
+    ("Blocks", "reliability"),
+    ("Quality", "quality"),
+    ("Attempted", "attempted"),
+    ("Success", "success"),
+    ("On time", "on_time"),
+    ("DNR", "dnr"),
+    ("Packages", "quality"),
+    ("Rel. headroom", "headroom"),
+    ("Qual. headroom", "headroom"),
+    ("Blocks to next", "to_next"),
+    ("Pkgs to next", "to_next"),
+    ("Alerts", ""),
+];
+
+/// Tiers in the summary and the tier filter: best first, then No standing.
+const TIER_SLOTS: [Option<Tier>; 5] =
+    [Some(Tier::Fantastic), Some(Tier::Great), Some(Tier::Fair), Some(Tier::AtRisk), None];
+
+/// What the cached row order depends on: the overview and every filter and the sort.
+type ViewKey = (usize, Option<Sort>, BTreeSet<usize>, Option<String>, Option<Alert>, String);
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Sort {
+    pub column: usize,
+    pub ascending: bool,
+}
+
+/// The text of each cell of one driver, formatted once per overview.
+struct RowText {
+    cells: [String; COLUMNS.len()],
+    search: String,
+}
+
+#[derive(Default)]
+pub struct FleetView {
+    pub tier_filter: BTreeSet<usize>,
+    pub station: Option<String>,
+    pub alert: Option<Alert>,
+    pub search: String,
+    pub sort: Option<Sort>,
+    /// Selected drivers (indices into the fleet).
+    pub selected: BTreeSet<usize>,
+    /// The keyboard cursor: a position in `visible`.
+    cursor: Option<usize>,
+    anchor: Option<usize>,
+    /// Positions into the overview's drivers, filtered and sorted.
+    pub visible: Vec<usize>,
+    texts: Vec<RowText>,
+    /// The overview and view settings `visible` was computed for.
+    cache_key: Option<ViewKey>,
+    show_trend: bool,
+    scroll_to_cursor: bool,
+}
+
+fn pct(r: Option<f64>) -> String {
+    r.map_or_else(String::new, |r| format!("{:.1}%", r * 100.0))
+}
+
+fn num(n: Option<u32>) -> String {
+    n.map_or_else(String::new, |n| n.to_string())
+}
+
+impl FleetView {
+    pub fn new() -> FleetView {
+        FleetView { show_trend: true, ..FleetView::default() }
+    }
+
+    /// Formats every row once; called when a new overview arrives.
+    pub fn set_data(&mut self, fleet: &Fleet, overview: &Overview) {
+        self.texts = overview
+            .drivers
+            .iter()
+            .map(|row| {
+                let d = &fleet.drivers[row.driver];
+                let s = &row.standing;
+                let q = s.quality.rates();
+                let cells = [
+                    d.id.clone(),
+                    d.name.clone().unwrap_or_default(),
+                    d.station.clone().unwrap_or_default(),
+                    tier_label(s.overall).to_string(),
+                    String::new(),
+                    tier_label(s.reliability_tier).to_string(),
+                    pct(s.reliability.rate()),
+                    s.reliability.blocks.to_string(),
+                    tier_label(s.quality_tier).to_string(),
+                    pct(q.map(|r| r.0)),
+                    pct(q.map(|r| r.1)),
+                    pct(q.map(|r| r.2)),
+                    num((s.quality.packages > 0).then_some(s.quality.dnr)),
+                    s.quality.packages.to_string(),
+                    num(s.reliability_headroom),
+                    num(s.quality_headroom),
+                    num(s.blocks_to_next_tier),
+                    num(s.packages_to_next_tier),
+                    s.alerts.iter().map(Alert::code).collect::<Vec<_>>().join(" "),
+                ];
+                let search = format!("{} {}", d.id, d.name.as_deref().unwrap_or("")).to_lowercase();
+                RowText { cells, search }
+            })
+            .collect();
+        self.selected.retain(|&i| i < fleet.drivers.len());
+        self.cache_key = None;
+    }
+
+    /// Recomputes the filtered, sorted order when the data or the view settings changed.
+    fn refresh(&mut self, overview: &Arc<Overview>) {
+        let key = (
+            Arc::as_ptr(overview) as usize,
+            self.sort,
+            self.tier_filter.clone(),
+            self.station.clone(),
+            self.alert,
+            self.search.clone(),
+        );
+        if self.cache_key.as_ref() == Some(&key) {
+            return;
+        }
+        self.visible = filtered_sorted(overview, &self.texts, self);
+        self.cursor = self.cursor.map(|c| c.min(self.visible.len().saturating_sub(1)));
+        self.cache_key = Some(key);
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, fleet: &Fleet, overview: &Arc<Overview>, commands: &mut Vec<Command>) {
+        self.refresh(overview);
+        self.summary(ui, overview);
+        ui.add_space(4.0);
+        self.filters(ui, overview, commands);
+        ui.add_space(4.0);
+        if self.show_trend {
+            trend_chart(ui, overview);
+            ui.add_space(4.0);
+        }
+        self.keyboard(ui, commands);
+        // The table is wider than a 1280-pixel window: it scrolls sideways as a whole.
+        egui::ScrollArea::horizontal().id_salt("fleet-table-scroll").show(ui, |ui| {
+            self.table(ui, fleet, overview, commands);
+        });
+    }
+
+    fn summary(&mut self, ui: &mut egui::Ui, overview: &Overview) {
+        let mut counts = [0usize; 5];
+        for row in &overview.drivers {
+            counts[tier_slot(row.standing.overall)] += 1;
+        }
+        ui.horizontal_wrapped(|ui| {
+            for tier in TIER_SLOTS {
+                let slot = tier_slot(tier);
+                let on = self.tier_filter.contains(&slot);
+                let text = RichText::new(format!("{}  {}", tier_label(tier), counts[slot])).size(16.0).strong();
+                let text = if on { text.color(egui::Color32::WHITE) } else { text.color(tier_color(tier)) };
+                let button = egui::Button::new(text)
+                    .fill(if on { tier_color(tier) } else { ui.visuals().faint_bg_color })
+                    .stroke(egui::Stroke::new(1.5, tier_color(tier)))
+                    .min_size(egui::vec2(120.0, 32.0));
+                let response = ui
+                    .add(button)
+                    .on_hover_text(format!("Show only {} drivers (click again to clear)", tier_label(tier)));
+                if response.clicked() && !self.tier_filter.remove(&slot) {
+                    self.tier_filter.insert(slot);
+                }
+            }
+            ui.separator();
+            ui.label(format!("{} drivers · as of {}", overview.drivers.len(), day_text(overview.as_of)))
+                .on_hover_text(metric_help("lag"));
+        });
+    }
+
+    fn filters(&mut self, ui: &mut egui::Ui, overview: &Overview, commands: &mut Vec<Command>) {
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label("Search");
+            let search = ui.add(
+                egui::TextEdit::singleline(&mut self.search).hint_text("name or id  (Ctrl+F)").desired_width(180.0),
+            );
+            let search = search.labelled_by(label.id);
+            if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::F)) {
+                search.request_focus();
+            }
+            let label = ui.label("Station");
+            ui.label_inputs_by(label.id, |ui| {
+                egui::ComboBox::from_id_salt("station-filter")
+                    .selected_text(self.station.clone().unwrap_or_else(|| "All".into()))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut self.station, None, "All");
+                        for s in &overview.stations {
+                            ui.selectable_value(&mut self.station, Some(s.clone()), s);
+                        }
+                    });
+            });
+            let label = ui.label("Alert");
+            ui.label_inputs_by(label.id, |ui| {
+                egui::ComboBox::from_id_salt("alert-filter")
+                    .selected_text(self.alert.map_or("Any", Alert::code))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut self.alert, None, "Any");
+                        for a in Alert::ALL {
+                            ui.selectable_value(&mut self.alert, Some(a), a.code());
+                        }
+                    });
+            });
+            if ui.button("Clear filters").clicked() {
+                self.tier_filter.clear();
+                self.station = None;
+                self.alert = None;
+                self.search.clear();
+            }
+            ui.checkbox(&mut self.show_trend, "Fleet trend");
+            ui.separator();
+            ui.label(format!("{} shown · {} selected", self.visible.len(), self.selected.len()));
+            let drafting = ui.add_enabled(!self.selected.is_empty(), egui::Button::new("Draft disputes for selected"));
+            drafting
+                .on_disabled_hover_text("Select drivers first (click, Shift+click, Ctrl+click)")
+                .on_hover_text("Letters arrive with the letters feature; the selection is kept for it");
+            if !self.selected.is_empty() && ui.button("Select none").clicked() {
+                self.selected.clear();
+            }
+            let _ = commands;
+        });
+    }
+
+    fn keyboard(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        // Arrow keys move through the table unless a text field has the focus.
+        if ui.memory(|m| m.focused().is_some()) || self.visible.is_empty() {
+            return;
+        }
+        let (down, up, enter, shift, page_down, page_up) = ui.input(|i| {
+            (
+                i.key_pressed(Key::ArrowDown),
+                i.key_pressed(Key::ArrowUp),
+                i.key_pressed(Key::Enter),
+                i.modifiers.shift,
+                i.key_pressed(Key::PageDown),
+                i.key_pressed(Key::PageUp),
+            )
+        });
+        let last = self.visible.len() - 1;
+        let step: isize = match (down, up, page_down, page_up) {
+            (true, _, _, _) => 1,
+            (_, true, _, _) => -1,
+            (_, _, true, _) => 20,
+            (_, _, _, true) => -20,
+            _ => 0,
+        };
+        if step != 0 {
+            let next = match self.cursor {
+                None => 0,
+                Some(c) => (c as isize + step).clamp(0, last as isize) as usize,
+            };
+            self.move_cursor(next, shift);
+            self.scroll_to_cursor = true;
+        }
+        if enter && let Some(c) = self.cursor {
+            commands.push(Command::OpenDriver(self.visible[c]));
+        }
+    }
+
+    fn move_cursor(&mut self, to: usize, extend: bool) {
+        if extend {
+            let anchor = self.anchor.unwrap_or(to);
+            self.selected = (anchor.min(to)..=anchor.max(to)).map(|p| self.visible[p]).collect();
+        } else {
+            self.selected = BTreeSet::from([self.visible[to]]);
+            self.anchor = Some(to);
+        }
+        self.cursor = Some(to);
+    }
+
+    fn click(&mut self, position: usize, modifiers: egui::Modifiers) {
+        let driver = self.visible[position];
+        if modifiers.shift {
+            self.move_cursor(position, true);
+        } else if modifiers.command {
+            if !self.selected.remove(&driver) {
+                self.selected.insert(driver);
+            }
+            self.cursor = Some(position);
+            self.anchor = Some(position);
+        } else {
+            self.move_cursor(position, false);
+        }
+    }
+
+    fn table(&mut self, ui: &mut egui::Ui, fleet: &Fleet, overview: &Overview, commands: &mut Vec<Command>) {
+        if self.visible.is_empty() {
+            ui.add_space(24.0);
+            ui.vertical_centered(|ui| {
+                ui.label(RichText::new("No driver matches the filters.").size(16.0));
+                ui.label("Clear the filters to see the whole fleet.");
+            });
+            return;
+        }
+        let row_height = 22.0;
+        let mut builder = TableBuilder::new(ui)
+            .id_salt("fleet-table")
+            .striped(true)
+            .sense(egui::Sense::click())
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(Column::initial(70.0).resizable(true))
+            .column(Column::initial(150.0).resizable(true).clip(true))
+            .column(Column::initial(56.0))
+            .column(Column::initial(86.0))
+            .column(Column::initial(90.0));
+        for _ in 5..COLUMNS.len() - 1 {
+            builder = builder.column(Column::auto().at_least(54.0));
+        }
+        builder = builder.column(Column::remainder().at_least(120.0).clip(true));
+        if self.scroll_to_cursor
+            && let Some(c) = self.cursor
+        {
+            builder = builder.scroll_to_row(c, None);
+            self.scroll_to_cursor = false;
+        }
+        let mut clicked: Option<(usize, egui::Modifiers, bool)> = None;
+        let mut sort_by: Option<usize> = None;
+        builder
+            .header(row_height + 4.0, |mut header| {
+                for (i, (title, help)) in COLUMNS.iter().enumerate() {
+                    header.col(|ui| {
+                        let arrow = match self.sort {
+                            Some(s) if s.column == i => {
+                                if s.ascending {
+                                    " ▲"
+                                } else {
+                                    " ▼"
+                                }
+                            }
+                            _ => "",
+                        };
+                        let response =
+                            ui.add(egui::Button::new(RichText::new(format!("{title}{arrow}")).strong()).frame(false));
+                        let response = if help.is_empty() {
+                            response.on_hover_text("Sort by this column")
+                        } else {
+                            response.on_hover_text(format!("{}\nClick to sort.", metric_help(help)))
+                        };
+                        if response.clicked() {
+                            sort_by = Some(i);
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, self.visible.len(), |mut row| {
+                    let position = row.index();
+                    let summary = &overview.drivers[self.visible[position]];
+                    let text = &self.texts[self.visible[position]];
+                    row.set_selected(self.selected.contains(&self.visible[position]));
+                    let s = &summary.standing;
+                    for (i, cell) in text.cells.iter().enumerate() {
+                        row.col(|ui| match i {
+                            3 => {
+                                tier_chip(ui, s.overall);
+                            }
+                            4 => {
+                                sparkline(ui, &summary.sparkline);
+                            }
+                            5 => {
+                                ui.label(RichText::new(cell).color(tier_color(s.reliability_tier)));
+                            }
+                            8 => {
+                                ui.label(RichText::new(cell).color(tier_color(s.quality_tier)));
+                            }
+                            _ => {
+                                ui.label(cell);
+                            }
+                        });
+                    }
+                    let response = row.response();
+                    if response.clicked() || response.double_clicked() {
+                        let modifiers = response.ctx.input(|i| i.modifiers);
+                        clicked = Some((position, modifiers, response.double_clicked()));
+                    }
+                });
+            });
+        if let Some(column) = sort_by {
+            self.sort = match self.sort {
+                Some(s) if s.column == column && s.ascending => Some(Sort { column, ascending: false }),
+                Some(s) if s.column == column => None,
+                _ => Some(Sort { column, ascending: true }),
+            };
+        }
+        if let Some((position, modifiers, double)) = clicked {
+            self.click(position, modifiers);
+            if double {
+                commands.push(Command::OpenDriver(self.visible[position]));
+            }
+        }
+        let _ = fleet;
+    }
+}
+
+/// The order of the rows for the current filters and sort.
+fn filtered_sorted(overview: &Overview, texts: &[RowText], view: &FleetView) -> Vec<usize> {
+    let needle = view.search.trim().to_lowercase();
+    let mut rows: Vec<usize> = (0..overview.drivers.len())
+        .filter(|&i| {
+            let row = &overview.drivers[i];
+            (view.tier_filter.is_empty() || view.tier_filter.contains(&tier_slot(row.standing.overall)))
+                && view.station.as_ref().is_none_or(|s| texts[i].cells[2] == *s)
+                && view.alert.is_none_or(|a| row.standing.alerts.has(a))
+                && (needle.is_empty() || texts[i].search.contains(&needle))
+        })
+        .collect();
+    if let Some(sort) = view.sort {
+        let key = |i: usize| sort_key(overview, texts, i, sort.column);
+        rows.sort_by(|&a, &b| {
+            let order = key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal);
+            if sort.ascending { order } else { order.reverse() }
+        });
+    }
+    rows
+}
+
+/// Sort keys: numbers where the column is numeric (missing values last), text otherwise.
+#[derive(PartialEq, PartialOrd)]
+enum SortKey<'a> {
+    Number(f64),
+    Text(&'a str),
+    Missing,
+}
+
+fn sort_key<'a>(overview: &Overview, texts: &'a [RowText], i: usize, column: usize) -> SortKey<'a> {
+    let s = &overview.drivers[i].standing;
+    let q = s.quality.rates();
+    let tier = |t: Option<Tier>| t.map_or(SortKey::Missing, |t| SortKey::Number(t as usize as f64));
+    let number = |n: Option<f64>| n.map_or(SortKey::Missing, SortKey::Number);
+    let count = |n: Option<u32>| number(n.map(f64::from));
+    match column {
+        3 | 4 => tier(s.overall),
+        5 => tier(s.reliability_tier),
+        6 => number(s.reliability.rate()),
+        7 => SortKey::Number(f64::from(s.reliability.blocks)),
+        8 => tier(s.quality_tier),
+        9 => number(q.map(|r| r.0)),
+        10 => number(q.map(|r| r.1)),
+        11 => number(q.map(|r| r.2)),
+        12 => count((s.quality.packages > 0).then_some(s.quality.dnr)),
+        13 => SortKey::Number(f64::from(s.quality.packages)),
+        14 => count(s.reliability_headroom),
+        15 => count(s.quality_headroom),
+        16 => count(s.blocks_to_next_tier),
+        17 => count(s.packages_to_next_tier),
+        _ => SortKey::Text(&texts[i].cells[column]),
+    }
+}
+
+/// Drivers per tier per day.
+fn trend_chart(ui: &mut egui::Ui, overview: &Overview) {
+    Plot::new("fleet-trend")
+        .height(130.0)
+        .legend(Legend::default())
+        .allow_scroll(false)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .include_y(0.0)
+        .x_axis_formatter(|mark, _| day_text(mark.value.round() as i32))
+        .y_axis_label("drivers")
+        .show(ui, |plot| {
+            for tier in TIER_SLOTS {
+                let slot = tier_slot(tier);
+                let points: PlotPoints =
+                    overview.trend.iter().map(|p| [f64::from(p.day), f64::from(p.counts[slot])]).collect();
+                plot.line(Line::new(tier_label(tier), points).color(tier_color(tier)).width(2.0));
+            }
+        });
+}

@@ -1,0 +1,635 @@
+//! The desktop app (SPEC §6). It renders state and sends commands; all computing happens
+//! in the core on worker threads (see `worker`). Each screen is a struct with a `ui`
+//! method; app-wide actions are `Command`s applied after the frame.
+
+mod alerts_view;
+mod driver_view;
+mod fleet_view;
+mod settings_view;
+mod theme;
+pub mod worker;
+
+use crate::import::time::{date_from_day, day_from_date};
+use crate::import::{InputPaths, TableKind, classify_file, folder_of};
+use crate::overview::driver_detail;
+use crate::report::day_text;
+use crate::settings::{RecentImport, Settings};
+use alerts_view::AlertsView;
+use driver_view::DriverView;
+use eframe::egui::{self, RichText};
+use fleet_view::FleetView;
+use settings_view::SettingsView;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use worker::{Job, Loaded, Request, Source};
+
+/// Where the bundled sample data lives: beside the crate when run with cargo, else
+/// `sample-data/` in the working folder.
+pub fn sample_data_dir() -> PathBuf {
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    if bundled.is_dir() { bundled } else { PathBuf::from("sample-data") }
+}
+
+pub fn sample_inputs() -> InputPaths {
+    let dir = sample_data_dir();
+    InputPaths {
+        blocks: dir.join("blocks.csv"),
+        deliveries: dir.join("deliveries.csv"),
+        roster: Some(dir.join("roster.csv")),
+        outages: Some(dir.join("outages.csv")),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Tab {
+    Fleet,
+    Alerts,
+    Driver,
+    Settings,
+}
+
+/// App-wide actions, applied after the frame that asked for them.
+#[derive(Debug)]
+pub enum Command {
+    Import(Source),
+    OpenDriver(usize),
+    SetAsOf(i32),
+    ApplySettings(Box<Settings>),
+    /// Files picked or dropped: sorted by their headers into an import.
+    AddFiles(Vec<PathBuf>),
+    ShowTab(Tab),
+    CancelJob,
+}
+
+/// The open-files window: a native dialog when one can be shown, typed paths always.
+#[derive(Default)]
+struct OpenWindow {
+    open: bool,
+    paths: [String; 4],
+    dialog: Option<mpsc::Receiver<Option<Vec<PathBuf>>>>,
+}
+
+pub struct StandwatchApp {
+    settings: Settings,
+    settings_path: Option<PathBuf>,
+    loaded: Option<Loaded>,
+    job: Option<Job>,
+    tab: Tab,
+    fleet_view: FleetView,
+    alerts_view: AlertsView,
+    driver_view: Option<DriverView>,
+    settings_view: SettingsView,
+    open_window: OpenWindow,
+    show_import_report: bool,
+    /// A message for the user, and whether it is an error.
+    notice: Option<(String, bool)>,
+    commands: Vec<Command>,
+    ctx: egui::Context,
+}
+
+impl StandwatchApp {
+    /// Starts the app on the sample data; settings come from `settings_path` (none: defaults,
+    /// not saved — used by tests).
+    pub fn new(ctx: &egui::Context, settings_path: Option<PathBuf>) -> StandwatchApp {
+        egui_extras::install_image_loaders(ctx);
+        // Arrows (→ ▲ ▼) are not in egui's proportional font; its monospace font has them.
+        let mut fonts = egui::FontDefinitions::default();
+        if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+            family.push("Hack".to_owned());
+        }
+        ctx.set_fonts(fonts);
+        // Rows of tables are clicked as a whole: labels must not take the click.
+        ctx.all_styles_mut(|style| style.interaction.selectable_labels = false);
+        let (settings, notice) = match &settings_path {
+            Some(p) => match Settings::load(p) {
+                Ok(s) => (s, None),
+                Err(e) => (Settings::default(), Some((e.to_string(), true))),
+            },
+            None => (Settings::default(), None),
+        };
+        ctx.set_theme(if settings.dark_mode { egui::Theme::Dark } else { egui::Theme::Light });
+        let mut app = StandwatchApp {
+            settings_view: SettingsView::new(&settings),
+            settings,
+            settings_path,
+            loaded: None,
+            job: None,
+            tab: Tab::Fleet,
+            fleet_view: FleetView::new(),
+            alerts_view: AlertsView::default(),
+            driver_view: None,
+            open_window: OpenWindow::default(),
+            show_import_report: false,
+            notice,
+            commands: Vec::new(),
+            ctx: ctx.clone(),
+        };
+        app.start(Request::Import {
+            source: Source::Sample(sample_inputs()),
+            settings: Box::new(app.settings.clone()),
+        });
+        app
+    }
+
+    pub fn loaded(&self) -> Option<&Loaded> {
+        self.loaded.as_ref()
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
+    pub fn visible_drivers(&self) -> &[usize] {
+        &self.fleet_view.visible
+    }
+
+    fn start(&mut self, request: Request) {
+        if let Some(job) = self.job.take() {
+            job.cancel();
+        }
+        let ctx = self.ctx.clone();
+        self.job = Some(worker::start(request, move || ctx.request_repaint()));
+    }
+
+    fn poll_job(&mut self) {
+        let Some(result) = self.job.as_ref().and_then(Job::poll) else { return };
+        self.job = None;
+        match result {
+            Ok(loaded) => {
+                let rejected = loaded.report.rejections.len();
+                let new_source = self.loaded.as_ref().is_none_or(|l| l.source != loaded.source);
+                if let Source::Files(p) = &loaded.source {
+                    self.settings.remember(RecentImport::from_paths(p));
+                    self.save_settings();
+                }
+                self.fleet_view.set_data(&loaded.fleet, &loaded.overview);
+                if new_source {
+                    self.driver_view = None;
+                    if self.tab == Tab::Driver {
+                        self.tab = Tab::Fleet;
+                    }
+                    if rejected > 0 {
+                        self.show_import_report = true;
+                    }
+                } else if let Some(view) = &self.driver_view {
+                    // Keep the open driver, recomputed for the new result.
+                    let driver = loaded.fleet.driver_index(&self.driver_id(view.detail.driver));
+                    self.driver_view = None;
+                    self.loaded = Some(loaded.clone());
+                    if let Some(d) = driver {
+                        self.open_driver(d);
+                    }
+                }
+                self.notice = (rejected > 0).then(|| {
+                    (format!("{rejected} rows could not be read and were left out: see the import report"), true)
+                });
+                self.loaded = Some(loaded);
+            }
+            Err(e) if e == "cancelled" => {}
+            Err(e) => self.notice = Some((e, true)),
+        }
+    }
+
+    fn driver_id(&self, driver: usize) -> String {
+        self.loaded.as_ref().map_or_else(String::new, |l| l.fleet.drivers[driver].id.clone())
+    }
+
+    fn open_driver(&mut self, driver: usize) {
+        let Some(l) = &self.loaded else { return };
+        match driver_detail(&l.fleet, driver, l.overview.as_of) {
+            Ok(detail) => {
+                let evidence_dir =
+                    self.settings.evidence_dir.clone().unwrap_or_else(|| folder_of(&l.source.paths().deliveries));
+                self.driver_view = Some(DriverView { detail, evidence_dir });
+                self.tab = Tab::Driver;
+            }
+            Err(e) => self.notice = Some((e, true)),
+        }
+    }
+
+    fn save_settings(&mut self) {
+        if let Some(path) = &self.settings_path
+            && let Err(e) = self.settings.save(path)
+        {
+            self.notice = Some((e.to_string(), true));
+        }
+    }
+
+    fn apply(&mut self, command: Command) {
+        match command {
+            Command::Import(source) => {
+                self.start(Request::Import { source, settings: Box::new(self.settings.clone()) });
+            }
+            Command::OpenDriver(driver) => self.open_driver(driver),
+            Command::SetAsOf(day) => {
+                if let Some(base) = self.loaded.clone() {
+                    self.start(Request::Overview { base, as_of: Some(day) });
+                }
+            }
+            Command::ApplySettings(new) => {
+                let old = std::mem::replace(&mut self.settings, *new);
+                self.save_settings();
+                let reimport = old.timezone != self.settings.timezone || old.day_first != self.settings.day_first;
+                match self.loaded.clone() {
+                    Some(base) if !reimport => {
+                        self.start(Request::Rebuild { base, settings: Box::new(self.settings.clone()) });
+                    }
+                    Some(base) => {
+                        self.start(Request::Import { source: base.source, settings: Box::new(self.settings.clone()) });
+                    }
+                    None => {}
+                }
+                self.notice = Some(("Settings saved; recomputing".to_string(), false));
+            }
+            Command::AddFiles(files) => self.add_files(files),
+            Command::ShowTab(tab) => self.tab = tab,
+            Command::CancelJob => {
+                if let Some(job) = self.job.take() {
+                    job.cancel();
+                    self.notice = Some(("Cancelled; the last result stays on screen".to_string(), false));
+                }
+            }
+        }
+    }
+
+    /// Sorts files into blocks / deliveries / roster / outages by their headers and
+    /// imports them, keeping the current files for the kinds not given.
+    fn add_files(&mut self, files: Vec<PathBuf>) {
+        let mut paths = match self.loaded.as_ref().map(|l| &l.source) {
+            Some(Source::Files(p)) => p.clone(),
+            _ => InputPaths::default(),
+        };
+        let mut problems = Vec::new();
+        for file in files {
+            match classify_file(&file) {
+                Ok(TableKind::Blocks) => paths.blocks = file,
+                Ok(TableKind::Deliveries) => paths.deliveries = file,
+                Ok(TableKind::Roster) => paths.roster = Some(file),
+                Ok(TableKind::Outages) => paths.outages = Some(file),
+                Err(e) => problems.push(e),
+            }
+        }
+        let missing: Vec<&str> = [("a blocks file", &paths.blocks), ("a deliveries file", &paths.deliveries)]
+            .into_iter()
+            .filter(|(_, p)| p.as_os_str().is_empty())
+            .map(|(what, _)| what)
+            .collect();
+        if !problems.is_empty() {
+            self.notice = Some((problems.join("\n"), true));
+        } else if !missing.is_empty() {
+            self.notice = Some((format!("Also needed: {} (drop or open it too)", missing.join(" and ")), true));
+        }
+        if missing.is_empty() && problems.is_empty() {
+            self.commands.push(Command::Import(Source::Files(paths)));
+        } else if problems.is_empty() {
+            // Keep what was recognised in the open window, for the user to complete.
+            self.open_window.paths = [
+                paths.blocks.display().to_string(),
+                paths.deliveries.display().to_string(),
+                paths.roster.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                paths.outages.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+            ];
+            self.open_window.open = true;
+        }
+    }
+
+    fn toolbar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Standwatch").strong().size(18.0));
+            ui.separator();
+            for (tab, name) in
+                [(Tab::Fleet, "Fleet"), (Tab::Alerts, "Alerts"), (Tab::Driver, "Driver"), (Tab::Settings, "Settings")]
+            {
+                let enabled = tab != Tab::Driver || self.driver_view.is_some();
+                let button = egui::Button::selectable(self.tab == tab, name);
+                if ui.add_enabled(enabled, button).clicked() {
+                    self.tab = tab;
+                }
+            }
+            ui.separator();
+            if ui
+                .button("Open files…")
+                .on_hover_text("Open blocks and deliveries exports (or drop them here)")
+                .clicked()
+            {
+                self.open_window.open = true;
+            }
+            ui.menu_button("Recent", |ui| {
+                if self.settings.recent.is_empty() {
+                    ui.label("No recent files");
+                }
+                for recent in self.settings.recent.clone() {
+                    let label = format!("{} + {}", file_name(&recent.blocks), file_name(&recent.deliveries));
+                    if ui.button(label).on_hover_text(recent.blocks.display().to_string()).clicked() {
+                        self.commands.push(Command::Import(Source::Files(recent.paths())));
+                        ui.close();
+                    }
+                }
+                ui.separator();
+                if ui.button("Sample data").clicked() {
+                    self.commands.push(Command::Import(Source::Sample(sample_inputs())));
+                    ui.close();
+                }
+            });
+            if let Some(l) = &self.loaded {
+                ui.separator();
+                let mut date = to_jiff(date_from_day(l.overview.as_of));
+                let before = date;
+                let label = ui.label("As of");
+                ui.add(
+                    egui_extras::DatePickerButton::new(&mut date).id_salt("as-of").show_icon(false).combo_boxes(false),
+                )
+                .labelled_by(label.id);
+                if date != before
+                    && let Some(day) = from_jiff(date)
+                {
+                    self.commands.push(Command::SetAsOf(day));
+                }
+                if let Some(default) = l.fleet.default_as_of()
+                    && default != l.overview.as_of
+                    && ui.button("Latest").on_hover_text(day_text(default)).clicked()
+                {
+                    self.commands.push(Command::SetAsOf(default));
+                }
+                let rejected = l.report.rejections.len();
+                let text =
+                    if rejected > 0 { format!("Import report ({rejected} rejected)") } else { "Import report".into() };
+                if ui.button(text).clicked() {
+                    self.show_import_report = true;
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let (label, next) = if self.settings.dark_mode { ("Light theme", false) } else { ("Dark theme", true) };
+                if ui.button(label).clicked() {
+                    self.settings.dark_mode = next;
+                    self.settings_view.draft.dark_mode = next;
+                    ui.ctx().set_theme(if next { egui::Theme::Dark } else { egui::Theme::Light });
+                    self.save_settings();
+                }
+            });
+        });
+    }
+
+    fn banner(&mut self, ui: &mut egui::Ui) {
+        if let Some(Loaded { source: Source::Sample(_), .. }) = &self.loaded {
+            egui::Frame::new()
+                .fill(theme::tier_color(Some(crate::standing::rules::Tier::Fantastic)).gamma_multiply(0.25))
+                .inner_margin(6.0)
+                .corner_radius(4.0)
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.label(RichText::new("Sample data — open your own exports").strong());
+                        ui.label("(Open files…, or drop the CSVs on this window)");
+                        if ui.button("Open files…").clicked() {
+                            self.open_window.open = true;
+                        }
+                    });
+                });
+        }
+        if let Some((text, is_error)) = self.notice.clone() {
+            ui.horizontal(|ui| {
+                let color = if is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+                ui.colored_label(color, text);
+                if ui.small_button("Dismiss").clicked() {
+                    self.notice = None;
+                }
+            });
+        }
+    }
+
+    fn status_bar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            if let Some(job) = &self.job {
+                ui.label(&job.label);
+                ui.add(egui::ProgressBar::new(job.progress()).desired_width(240.0).show_percentage());
+                if ui.button("Cancel").clicked() {
+                    self.commands.push(Command::CancelJob);
+                }
+            }
+            if let Some(l) = &self.loaded {
+                let files: usize = l.report.files.iter().map(|f| f.accepted).sum();
+                ui.label(format!(
+                    "{} · {} drivers · {} rows",
+                    match &l.source {
+                        Source::Sample(_) => "Sample data".to_string(),
+                        Source::Files(p) => format!("{} + {}", file_name(&p.blocks), file_name(&p.deliveries)),
+                    },
+                    l.fleet.drivers.len(),
+                    files
+                ));
+            }
+        });
+    }
+
+    fn open_files_window(&mut self, ctx: &egui::Context) {
+        if let Some(rx) = &self.open_window.dialog
+            && let Ok(picked) = rx.try_recv()
+        {
+            self.open_window.dialog = None;
+            match picked {
+                Some(files) if !files.is_empty() => {
+                    self.open_window.open = false;
+                    self.commands.push(Command::AddFiles(files));
+                }
+                _ => {}
+            }
+        }
+        let mut open = self.open_window.open;
+        egui::Window::new("Open exports").open(&mut open).resizable(false).collapsible(false).show(ctx, |ui| {
+            ui.label("Pick the CSV files (blocks and deliveries; roster and outages optional).");
+            ui.horizontal(|ui| {
+                let browsing = self.open_window.dialog.is_some();
+                if ui.add_enabled(!browsing, egui::Button::new("Browse…")).clicked() {
+                    self.open_window.dialog = Some(pick_files(ctx.clone()));
+                }
+                if browsing {
+                    ui.spinner();
+                    ui.label("Waiting for the file dialog…");
+                }
+            });
+            ui.label("Or type the paths:");
+            egui::Grid::new("open-paths").num_columns(2).show(ui, |ui| {
+                for (i, name) in ["Blocks", "Deliveries", "Roster (optional)", "Outages (optional)"].iter().enumerate()
+                {
+                    let label = ui.label(*name);
+                    ui.add(egui::TextEdit::singleline(&mut self.open_window.paths[i]).desired_width(420.0))
+                        .labelled_by(label.id);
+                    ui.end_row();
+                }
+            });
+            let [blocks, deliveries, roster, outages] = self.open_window.paths.clone().map(|p| p.trim().to_string());
+            let ready = !blocks.is_empty() && !deliveries.is_empty();
+            if ui.add_enabled(ready, egui::Button::new("Import")).clicked() {
+                let optional = |p: String| (!p.is_empty()).then(|| PathBuf::from(p));
+                let paths = InputPaths {
+                    blocks: blocks.into(),
+                    deliveries: deliveries.into(),
+                    roster: optional(roster),
+                    outages: optional(outages),
+                };
+                self.commands.push(Command::Import(Source::Files(paths)));
+                self.open_window.open = false;
+            }
+        });
+        self.open_window.open &= open;
+    }
+
+    fn import_report_window(&mut self, ctx: &egui::Context) {
+        let Some(l) = &self.loaded else { return };
+        let mut open = self.show_import_report;
+        egui::Window::new("Import report").open(&mut open).default_size([720.0, 420.0]).show(ctx, |ui| {
+            for f in &l.report.files {
+                ui.label(f.to_string());
+            }
+            ui.separator();
+            if l.report.rejections.is_empty() {
+                ui.label("Every row was read.");
+                return;
+            }
+            ui.label(RichText::new(format!("{} rejected rows", l.report.rejections.len())).strong());
+            egui_extras::TableBuilder::new(ui)
+                .id_salt("rejections")
+                .striped(true)
+                .column(egui_extras::Column::initial(200.0).clip(true))
+                .column(egui_extras::Column::initial(60.0))
+                .column(egui_extras::Column::initial(130.0).clip(true))
+                .column(egui_extras::Column::remainder().clip(true))
+                .header(20.0, |mut h| {
+                    for t in ["File", "Line", "Column", "Reason"] {
+                        h.col(|ui| {
+                            ui.strong(t);
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(20.0, l.report.rejections.len(), |mut row| {
+                        let r = &l.report.rejections[row.index()];
+                        row.col(|ui| {
+                            ui.label(file_name(Path::new(&r.file))).on_hover_text(&r.file);
+                        });
+                        row.col(|ui| {
+                            ui.label(r.line.to_string());
+                        });
+                        row.col(|ui| {
+                            ui.label(&r.column);
+                        });
+                        row.col(|ui| {
+                            ui.label(&r.reason).on_hover_text(&r.reason);
+                        });
+                    });
+                });
+        });
+        self.show_import_report = open;
+    }
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn to_jiff(d: chrono::NaiveDate) -> jiff::civil::Date {
+    use chrono::Datelike;
+    jiff::civil::Date::new(d.year() as i16, d.month() as i8, d.day() as i8).unwrap_or_default()
+}
+
+fn from_jiff(d: jiff::civil::Date) -> Option<i32> {
+    chrono::NaiveDate::from_ymd_opt(i32::from(d.year()), d.month() as u32, d.day() as u32).map(day_from_date)
+}
+
+/// Shows the native file dialog on its own thread (it blocks); `None` when it was
+/// cancelled or cannot be shown — the typed paths stay available either way.
+fn pick_files(ctx: egui::Context) -> mpsc::Receiver<Option<Vec<PathBuf>>> {
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new().name("standwatch-file-dialog".into()).spawn(move || {
+        let files = rfd::FileDialog::new()
+            .add_filter("CSV exports", &["csv", "txt", "tsv"])
+            .set_title("Open exports")
+            .pick_files();
+        let _ = tx.send(files);
+        ctx.request_repaint();
+    });
+    if spawned.is_err() {
+        let (tx, rx) = mpsc::channel();
+        let _ = tx.send(None);
+        return rx;
+    }
+    rx
+}
+
+impl eframe::App for StandwatchApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.poll_job();
+        let ctx = ui.ctx().clone();
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        if !dropped.is_empty() {
+            self.commands.push(Command::AddFiles(dropped));
+        }
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            ui.add_space(4.0);
+            self.toolbar(ui);
+            ui.add_space(2.0);
+            self.banner(ui);
+            ui.add_space(2.0);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        egui::CentralPanel::default().show(ui, |ui| {
+            let Some(l) = self.loaded.clone() else {
+                ui.vertical_centered(|ui| {
+                    ui.add_space(60.0);
+                    if self.job.is_some() {
+                        ui.spinner();
+                        ui.label("Loading…");
+                    } else {
+                        ui.label(RichText::new("No data loaded").size(18.0));
+                        ui.label("Open your blocks and deliveries exports, or drop them on this window.");
+                    }
+                });
+                return;
+            };
+            match self.tab {
+                Tab::Fleet => self.fleet_view.ui(ui, &l.fleet, &l.overview, &mut self.commands),
+                Tab::Alerts => self.alerts_view.ui(ui, &l.fleet, &l.overview, &mut self.commands),
+                Tab::Driver => match &mut self.driver_view {
+                    Some(view) => view.ui(ui, &l.fleet),
+                    None => {
+                        ui.label("Open a driver from the fleet or alerts view.");
+                    }
+                },
+                Tab::Settings => self.settings_view.ui(ui, &self.settings, &mut self.commands),
+            }
+        });
+        self.open_files_window(&ctx);
+        self.import_report_window(&ctx);
+        for command in std::mem::take(&mut self.commands) {
+            self.apply(command);
+        }
+    }
+}
+
+/// Opens the window; without a display, says how to use the command line instead.
+pub fn run_app() -> Result<(), String> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([900.0, 600.0])
+            .with_title("Standwatch")
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    let settings_path = Settings::default_path();
+    eframe::run_native(
+        "Standwatch",
+        options,
+        Box::new(move |cc| Ok(Box::new(StandwatchApp::new(&cc.egui_ctx, settings_path)))),
+    )
+    .map_err(|e| {
+        format!(
+            "cannot open a window ({e}). Without a display, use the command line: \
+             `standwatch report --blocks FILE --deliveries FILE` (see `standwatch --help`)"
+        )
+    })
+}

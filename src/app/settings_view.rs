@@ -1,0 +1,229 @@
+//! Settings: thresholds and windows, time zone and date order, evidence folder, sender,
+//! support address and outage windows. Edits go to a draft; Apply recomputes and saves.
+
+use super::Command;
+use super::theme::{metric_help, tier_color};
+use crate::config::RateThresholds;
+use crate::import::time::{FleetZone, parse_written};
+use crate::settings::{OutageSetting, Settings};
+use crate::standing::rules::Tier;
+use eframe::egui::{self, RichText};
+
+pub struct SettingsView {
+    pub draft: Settings,
+    outages_csv: String,
+}
+
+impl SettingsView {
+    pub fn new(settings: &Settings) -> SettingsView {
+        SettingsView { draft: settings.clone(), outages_csv: String::new() }
+    }
+
+    /// Problems that keep the draft from being applied.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let zone = FleetZone::parse(&self.draft.timezone);
+        if let Err(e) = &zone {
+            out.push(e.clone());
+        }
+        if let Err(e) = self.draft.outage_windows(zone.unwrap_or_default()) {
+            out.push(e);
+        }
+        if let Err(e) = crate::config::Thresholds::from_toml(&self.draft.thresholds.to_toml(), "thresholds") {
+            out.push(e.to_string());
+        }
+        out
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, current: &Settings, commands: &mut Vec<Command>) {
+        let problems = self.problems();
+        let changed = self.draft != *current;
+        ui.horizontal(|ui| {
+            ui.heading("Settings");
+            let apply = ui.add_enabled(changed && problems.is_empty(), egui::Button::new("Apply and recompute"));
+            if apply.clicked() {
+                commands.push(Command::ApplySettings(Box::new(self.draft.clone())));
+            }
+            if ui.add_enabled(changed, egui::Button::new("Revert")).clicked() {
+                self.draft = current.clone();
+            }
+            if ui.button("Restore defaults").clicked() {
+                let keep = self.draft.recent.clone();
+                self.draft = Settings { recent: keep, dark_mode: self.draft.dark_mode, ..Settings::default() };
+            }
+        });
+        for p in &problems {
+            ui.colored_label(ui.visuals().error_fg_color, p);
+        }
+        egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+            ui.add_space(6.0);
+            ui.label(RichText::new("Tier thresholds").strong());
+            ui.label(
+                RichText::new(
+                    "Amazon publishes no numbers: these are estimates. A rate meets a tier when it is at or above \
+                     its threshold.",
+                )
+                .weak(),
+            );
+            let t = &mut self.draft.thresholds;
+            egui::Grid::new("thresholds").num_columns(4).spacing([16.0, 6.0]).striped(true).show(ui, |ui| {
+                ui.label("");
+                for tier in [Tier::Fantastic, Tier::Great, Tier::Fair] {
+                    ui.label(RichText::new(tier.label()).color(tier_color(Some(tier))).strong());
+                }
+                ui.end_row();
+                rate_row(ui, "Reliability (on time)", "reliability", &mut t.reliability);
+                rate_row(ui, "Attempted", "attempted", &mut t.attempted);
+                rate_row(ui, "Success", "success", &mut t.success);
+                rate_row(ui, "On time", "on_time", &mut t.on_time);
+                let label = ui.label("DNR claims (at most)").on_hover_text(metric_help("dnr"));
+                ui.label_inputs_by(label.id, |ui| {
+                    for value in [&mut t.dnr.fantastic, &mut t.dnr.great, &mut t.dnr.fair] {
+                        ui.add(egui::DragValue::new(value).range(0..=50));
+                    }
+                });
+                ui.end_row();
+            });
+            ui.add_space(10.0);
+            ui.label(RichText::new("Windows and rules").strong());
+            let w = &mut t.windows;
+            egui::Grid::new("windows").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
+                number_row(ui, "Blocks in the reliability window", &mut w.blocks, 1..=1000);
+                number_row(ui, "Packages in the quality window", &mut w.packages, 1..=100_000);
+                number_row(ui, "Lag (days before events count)", &mut w.lag_days, 0..=30);
+                minutes_row(ui, "Arrival grace (minutes after the start)", &mut w.arrival_grace_minutes);
+                minutes_row(ui, "Cancel notice (minutes before the start)", &mut w.cancel_notice_minutes);
+                minutes_row(ui, "Station delay (minutes after the start)", &mut w.station_delay_minutes);
+                minutes_row(ui, "Shortest first stop (minutes after the start)", &mut w.min_first_stop_minutes);
+            });
+            ui.add_space(10.0);
+            ui.label(RichText::new("Dates and evidence").strong());
+            egui::Grid::new("general").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
+                text_row(ui, "Time zone (IANA name)", &mut self.draft.timezone, "e.g. America/Chicago");
+                ui.label("Date order");
+                ui.checkbox(&mut self.draft.day_first, "Day first (DD/MM/YYYY)");
+                ui.end_row();
+                let mut folder = self.draft.evidence_dir.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+                text_row(ui, "Evidence folder", &mut folder, "default: the folder of the deliveries file");
+                self.draft.evidence_dir = (!folder.trim().is_empty()).then(|| folder.trim().into());
+                text_row(ui, "Sender (From)", &mut self.draft.sender, "you@yourfleet.com");
+                text_row(ui, "Support address (To)", &mut self.draft.support_address, "may be empty");
+            });
+            ui.add_space(10.0);
+            self.outages(ui);
+        });
+    }
+
+    fn outages(&mut self, ui: &mut egui::Ui) {
+        ui.label(RichText::new("Outage windows").strong())
+            .on_hover_text("Events during an outage can be disputed. These add to any outages.csv you import.");
+        let mut remove = None;
+        egui::Grid::new("outages").num_columns(4).spacing([8.0, 4.0]).show(ui, |ui| {
+            ui.label("Start");
+            ui.label("End");
+            ui.label("Description");
+            ui.label("");
+            ui.end_row();
+            for (i, o) in self.draft.outages.iter_mut().enumerate() {
+                for (value, what) in [(&mut o.start, "start"), (&mut o.end, "end")] {
+                    let ok = parse_written(value, false).is_some();
+                    let edit =
+                        ui.add(egui::TextEdit::singleline(value).desired_width(140.0).hint_text("2026-03-02 06:00"));
+                    let edit = edit.on_hover_text(format!("Outage {} {what}", i + 1));
+                    if !ok {
+                        ui.painter().rect_stroke(
+                            edit.rect,
+                            2.0,
+                            egui::Stroke::new(1.0, ui.visuals().error_fg_color),
+                            egui::StrokeKind::Outside,
+                        );
+                    }
+                }
+                ui.add(egui::TextEdit::singleline(&mut o.description).desired_width(320.0).hint_text("description"));
+                if ui.button("Remove").clicked() {
+                    remove = Some(i);
+                }
+                ui.end_row();
+            }
+        });
+        if let Some(i) = remove {
+            self.draft.outages.remove(i);
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Add outage").clicked() {
+                self.draft.outages.push(OutageSetting::default());
+            }
+            let label = ui.label("Import outages CSV:");
+            ui.add(egui::TextEdit::singleline(&mut self.outages_csv).hint_text("path/to/outages.csv"))
+                .labelled_by(label.id);
+            if ui.button("Import").clicked() {
+                match read_outages(&self.outages_csv) {
+                    Ok(list) => self.draft.outages.extend(list),
+                    Err(e) => self.outages_csv = e,
+                }
+            }
+        });
+    }
+}
+
+/// Outage rows of a CSV, as typed text (start, end, description).
+fn read_outages(path: &str) -> Result<Vec<OutageSetting>, String> {
+    let csv = crate::import::text::read_csv_text(std::path::Path::new(path.trim())).map_err(|e| e.to_string())?;
+    let mut report = crate::import::ImportReport::default();
+    let frame = crate::import::load_table(
+        &csv,
+        crate::import::TableKind::Outages,
+        &crate::import::ImportOptions::default(),
+        &mut report,
+    )
+    .map_err(|e| e.to_string())?;
+    let zone = FleetZone::default();
+    let starts = frame.column("start").and_then(|c| c.datetime().cloned()).map_err(|e| e.to_string())?;
+    let ends = frame.column("end").and_then(|c| c.datetime().cloned()).map_err(|e| e.to_string())?;
+    let descriptions = frame.column("description").and_then(|c| c.str().cloned()).map_err(|e| e.to_string())?;
+    let text = |ms: i64| zone.local(ms).format("%Y-%m-%d %H:%M:%S").to_string();
+    Ok((0..frame.height())
+        .filter_map(|i| {
+            Some(OutageSetting {
+                start: text(starts.physical().get(i)?),
+                end: text(ends.physical().get(i)?),
+                description: descriptions.get(i).unwrap_or("").to_string(),
+            })
+        })
+        .collect())
+}
+
+fn rate_row(ui: &mut egui::Ui, name: &str, help: &str, t: &mut RateThresholds) {
+    let label = ui.label(name).on_hover_text(metric_help(help));
+    for value in [&mut t.fantastic, &mut t.great, &mut t.fair] {
+        ui.add(
+            egui::DragValue::new(value)
+                .range(0.0..=1.0)
+                .speed(0.001)
+                .min_decimals(3)
+                .custom_formatter(|v, _| format!("{:.1}%", v * 100.0))
+                .custom_parser(|s| s.trim().trim_end_matches('%').trim().parse::<f64>().ok().map(|v| v / 100.0)),
+        )
+        .on_hover_text(format!("{name}: {}", metric_help(help)))
+        .labelled_by(label.id);
+    }
+    ui.end_row();
+}
+
+fn number_row(ui: &mut egui::Ui, name: &str, value: &mut u32, range: std::ops::RangeInclusive<u32>) {
+    let label = ui.label(name);
+    ui.add(egui::DragValue::new(value).range(range)).labelled_by(label.id);
+    ui.end_row();
+}
+
+fn minutes_row(ui: &mut egui::Ui, name: &str, value: &mut i64) {
+    let label = ui.label(name);
+    ui.add(egui::DragValue::new(value).range(0..=600).suffix(" min")).labelled_by(label.id);
+    ui.end_row();
+}
+
+fn text_row(ui: &mut egui::Ui, name: &str, value: &mut String, hint: &str) {
+    let label = ui.label(name);
+    ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(320.0)).labelled_by(label.id);
+    ui.end_row();
+}

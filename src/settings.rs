@@ -1,0 +1,217 @@
+//! The app's settings (SPEC §6): thresholds, time zone, evidence folder, sender, outage
+//! windows and recent imports, kept as TOML in the platform config folder and written
+//! atomically.
+
+use crate::config::Thresholds;
+use crate::fsutil::write_atomic;
+use crate::import::InputPaths;
+use crate::import::time::{FleetZone, parse_written};
+use crate::standing::grounds::Outage;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// An outage window entered in the app, as the user typed it (read in the fleet's zone).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OutageSetting {
+    pub start: String,
+    pub end: String,
+    pub description: String,
+}
+
+/// A set of files imported together, for the recent-files menu.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RecentImport {
+    pub blocks: PathBuf,
+    pub deliveries: PathBuf,
+    pub roster: Option<PathBuf>,
+    pub outages: Option<PathBuf>,
+}
+
+impl RecentImport {
+    pub fn paths(&self) -> InputPaths {
+        InputPaths {
+            blocks: self.blocks.clone(),
+            deliveries: self.deliveries.clone(),
+            roster: self.roster.clone(),
+            outages: self.outages.clone(),
+        }
+    }
+
+    pub fn from_paths(p: &InputPaths) -> RecentImport {
+        RecentImport {
+            blocks: p.blocks.clone(),
+            deliveries: p.deliveries.clone(),
+            roster: p.roster.clone(),
+            outages: p.outages.clone(),
+        }
+    }
+}
+
+pub const MAX_RECENT: usize = 8;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub thresholds: Thresholds,
+    /// IANA zone in which timestamps without an offset are read.
+    pub timezone: String,
+    pub day_first: bool,
+    /// Where photos are read from; empty: the folder of the deliveries file.
+    pub evidence_dir: Option<PathBuf>,
+    pub sender: String,
+    pub support_address: String,
+    pub outages: Vec<OutageSetting>,
+    pub recent: Vec<RecentImport>,
+    pub dark_mode: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            thresholds: Thresholds::default(),
+            timezone: "UTC".to_string(),
+            day_first: false,
+            evidence_dir: None,
+            sender: String::new(),
+            support_address: String::new(),
+            outages: Vec::new(),
+            recent: Vec::new(),
+            dark_mode: true,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("{path}: cannot read the settings: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}: the settings file is damaged ({message}); defaults are used until you save")]
+    Invalid { path: String, message: String },
+    #[error("{path}: cannot save the settings: {source}")]
+    Write { path: String, source: std::io::Error },
+}
+
+impl Settings {
+    /// `settings.toml` in the platform config folder (e.g. `~/.config/standwatch/`).
+    pub fn default_path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "standwatch").map(|d| d.config_dir().join("settings.toml"))
+    }
+
+    /// Reads the settings; a missing file gives the defaults.
+    pub fn load(path: &Path) -> Result<Settings, SettingsError> {
+        let shown = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+            Err(source) => return Err(SettingsError::Read { path: shown, source }),
+        };
+        let settings: Settings = toml::from_str(&text)
+            .map_err(|e| SettingsError::Invalid { path: shown.clone(), message: e.to_string() })?;
+        // Thresholds go through the same checks as a `--thresholds` file.
+        Thresholds::from_toml(&settings.thresholds.to_toml(), &shown)
+            .map_err(|e| SettingsError::Invalid { path: shown, message: e.to_string() })?;
+        Ok(settings)
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), SettingsError> {
+        let shown = path.display().to_string();
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| SettingsError::Write { path: shown.clone(), source })?;
+        }
+        let text = toml::to_string_pretty(self).unwrap_or_default();
+        write_atomic(path, text.as_bytes()).map_err(|source| SettingsError::Write { path: shown, source })
+    }
+
+    pub fn zone(&self) -> Result<FleetZone, String> {
+        FleetZone::parse(&self.timezone)
+    }
+
+    /// The outage windows entered in the app, as instants.
+    pub fn outage_windows(&self, zone: FleetZone) -> Result<Vec<Outage>, String> {
+        self.outages
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let read = |text: &str, end: bool| {
+                    parse_written(text, self.day_first)
+                        .map(|w| zone.instant(w, end))
+                        .ok_or_else(|| format!("outage {}: cannot read '{text}' as a date and time", i + 1))
+                };
+                let (start, end) = (read(&o.start, false)?, read(&o.end, true)?);
+                if end < start {
+                    return Err(format!("outage {}: ends before it starts", i + 1));
+                }
+                Ok(Outage { start, end, description: o.description.clone() })
+            })
+            .collect()
+    }
+
+    /// Puts an import first in the recent list, without duplicates.
+    pub fn remember(&mut self, import: RecentImport) {
+        self.recent.retain(|r| *r != import);
+        self.recent.insert(0, import);
+        self.recent.truncate(MAX_RECENT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_missing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/settings.toml");
+        assert_eq!(Settings::load(&path).unwrap(), Settings::default());
+        let mut s = Settings { timezone: "America/Chicago".into(), ..Settings::default() };
+        s.thresholds.reliability.great = 0.85;
+        s.outages.push(OutageSetting {
+            start: "2026-03-02 06:00".into(),
+            end: "2026-03-02 12:00".into(),
+            description: "app down".into(),
+        });
+        s.remember(RecentImport { blocks: "b.csv".into(), deliveries: "d.csv".into(), ..RecentImport::default() });
+        s.save(&path).unwrap();
+        assert_eq!(Settings::load(&path).unwrap(), s);
+    }
+
+    #[test]
+    fn damaged_file_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(&path, "timezone = [").unwrap();
+        assert!(matches!(Settings::load(&path), Err(SettingsError::Invalid { .. })));
+        std::fs::write(&path, "[thresholds.reliability]\nfantastic = 0.5\ngreat = 0.9\n").unwrap();
+        assert!(matches!(Settings::load(&path), Err(SettingsError::Invalid { .. })));
+    }
+
+    #[test]
+    fn outage_windows_in_the_zone() {
+        let mut s = Settings::default();
+        s.outages.push(OutageSetting {
+            start: "2026-03-02 06:00".into(),
+            end: "2026-03-02".into(),
+            description: "x".into(),
+        });
+        let zone = FleetZone::parse("America/New_York").unwrap();
+        let w = s.outage_windows(zone).unwrap();
+        // 06:00 to the end of the day (23:59:59).
+        assert_eq!(w[0].end - w[0].start, (18 * 3600 - 1) * 1000);
+        s.outages[0].end = "2026-03-01 06:00".into();
+        assert!(s.outage_windows(zone).is_err());
+        s.outages[0].end = "soon".into();
+        assert!(s.outage_windows(zone).unwrap_err().contains("soon"));
+    }
+
+    #[test]
+    fn recent_list_is_unique_and_bounded() {
+        let mut s = Settings::default();
+        for i in 0..12 {
+            s.remember(RecentImport { blocks: format!("b{i}.csv").into(), ..RecentImport::default() });
+        }
+        s.remember(RecentImport { blocks: "b5.csv".into(), ..RecentImport::default() });
+        assert_eq!(s.recent.len(), MAX_RECENT);
+        assert_eq!(s.recent[0].blocks, PathBuf::from("b5.csv"));
+        assert_eq!(s.recent.iter().filter(|r| r.blocks == Path::new("b5.csv")).count(), 1);
+    }
+}

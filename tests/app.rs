@@ -1,0 +1,220 @@
+//! The desktop app, driven as a user would with egui_kittest: every view, filters, sort,
+//! keyboard navigation, settings recompute, imports (good, bad rows, unrelated files).
+
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use standwatch::app::{StandwatchApp, Tab};
+use standwatch::standing::rules::{Tier, tier_label};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn settle(h: &mut Harness<'_, StandwatchApp>) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        h.step();
+        if !h.state().is_busy() && h.state().loaded().is_some() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the background work did not finish");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(3);
+}
+
+fn app() -> Harness<'static, StandwatchApp> {
+    let mut h = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| StandwatchApp::new(&cc.egui_ctx, None));
+    settle(&mut h);
+    h
+}
+
+fn open_tab(h: &mut Harness<'_, StandwatchApp>, name: &str) {
+    // The toolbar comes first in the tree (a table column may share the name).
+    h.get_all_by_role_and_label(egui::Role::Button, name).next().unwrap().click();
+    h.run_steps(2);
+}
+
+fn tiers_of_visible(h: &Harness<'_, StandwatchApp>) -> Vec<Option<Tier>> {
+    let l = h.state().loaded().unwrap();
+    h.state().visible_drivers().iter().map(|&i| l.overview.drivers[i].standing.overall).collect()
+}
+
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_files(h: &mut Harness<'_, StandwatchApp>, files: &[PathBuf]) {
+    for f in files {
+        h.input_mut().dropped_files.push(Arc::new(Dropped(f.clone())));
+    }
+    h.step();
+    h.step();
+}
+
+#[test]
+fn opens_on_the_sample_data_with_every_driver() {
+    let h = app();
+    let l = h.state().loaded().unwrap();
+    assert_eq!(l.fleet.drivers.len(), 40);
+    assert_eq!(h.state().visible_drivers().len(), 40);
+    h.get_by_label("Sample data — open your own exports");
+    h.get_by_label("D00001");
+}
+
+#[test]
+fn tier_button_filters_the_table() {
+    let mut h = app();
+    let at_risk = tiers_of_visible(&h).iter().filter(|t| **t == Some(Tier::AtRisk)).count();
+    assert!(at_risk > 0);
+    h.get_by_role_and_label(egui::Role::Button, &format!("At Risk  {at_risk}")).click();
+    h.run_steps(2);
+    let tiers = tiers_of_visible(&h);
+    assert_eq!(tiers.len(), at_risk);
+    assert!(tiers.iter().all(|t| *t == Some(Tier::AtRisk)));
+    h.get_by_role_and_label(egui::Role::Button, "Clear filters").click();
+    h.run_steps(2);
+    assert_eq!(h.state().visible_drivers().len(), 40);
+}
+
+#[test]
+fn search_and_sort() {
+    let mut h = app();
+    h.get_by_role_and_label(egui::Role::Button, "Overall").click();
+    h.run_steps(2);
+    let tiers = tiers_of_visible(&h);
+    assert!(tiers.windows(2).all(|w| w[0] <= w[1]), "ascending by tier: {tiers:?}");
+    assert_eq!(tiers[0], Some(Tier::AtRisk));
+    h.get_by_role_and_label(egui::Role::Button, "Overall ▲").click();
+    h.run_steps(2);
+    let tiers = tiers_of_visible(&h);
+    assert!(tiers.windows(2).all(|w| w[0] >= w[1]), "descending by tier: {tiers:?}");
+
+    h.get_by_label("Search").click();
+    h.run_steps(1);
+    h.get_by_label("Search").type_text("D0001");
+    h.run_steps(2);
+    assert_eq!(h.state().visible_drivers().len(), 10, "D00010..D00019");
+}
+
+#[test]
+fn keyboard_opens_a_driver_with_charts_and_what_if() {
+    let mut h = app();
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(1);
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    assert_eq!(h.state().tab(), Tab::Driver);
+    h.get_by_label("D00002");
+    h.get_by_label("Reliability (on-time blocks)");
+    h.get_by_label("On time");
+    assert!(!h.query_all_by_label_contains("→").collect::<Vec<_>>().is_empty(), "what-if sentences");
+    h.get_by_label_contains("Events in the current windows");
+}
+
+#[test]
+fn alerts_view_lists_alerts_and_opens_drivers() {
+    let mut h = app();
+    open_tab(&mut h, "Alerts");
+    assert_eq!(h.state().tab(), Tab::Alerts);
+    // The most severe alerts come first.
+    let first = h.query_all_by_label("AT_RISK").count();
+    assert!(first > 0);
+    h.get_by_label("APPEAL_DUE");
+    h.get_all_by_label("AT_RISK").next().unwrap().click();
+    h.run_steps(3);
+    assert_eq!(h.state().tab(), Tab::Driver);
+}
+
+#[test]
+fn settings_change_recomputes_the_tiers() {
+    let mut h = app();
+    open_tab(&mut h, "Settings");
+    // A one-block reliability window: every rate becomes 0% or 100%.
+    h.get_by_role_and_label(egui::Role::SpinButton, "Blocks in the reliability window").set_value_accesskit(1.0);
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Apply and recompute").click();
+    h.run_steps(1);
+    settle(&mut h);
+    let l = h.state().loaded().unwrap();
+    assert_eq!(l.settings.thresholds.windows.blocks, 1);
+    let mut seen = std::collections::BTreeSet::new();
+    for row in &l.overview.drivers {
+        let s = &row.standing;
+        if s.reliability.blocks > 0 {
+            assert_eq!(s.reliability.blocks, 1);
+            assert!(
+                matches!(s.reliability_tier, Some(Tier::Fantastic | Tier::AtRisk)),
+                "{}",
+                tier_label(s.reliability_tier)
+            );
+            seen.insert(tier_label(s.reliability_tier));
+        }
+    }
+    assert!(!seen.is_empty());
+}
+
+#[test]
+fn dropped_exports_with_bad_rows_are_imported_and_reported() {
+    let mut h = app();
+    let dir = tempfile::tempdir().unwrap();
+    let blocks = dir.path().join("my-blocks.csv");
+    let deliveries = dir.path().join("my-deliveries.csv");
+    std::fs::write(
+        &blocks,
+        "Transporter ID,Shift ID,Scheduled Start,Check-In Time\nA1,S1,2026-03-02 07:00,2026-03-02 06:58\nA1,S2,not a date,\nA2,S3,2026-03-03 07:00,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &deliveries,
+        "tracking_id,driver_id,deliver_by,outcome\nT1,A1,2026-03-02,delivered\nT2,A2,2026-03-03,lost\n",
+    )
+    .unwrap();
+    drop_files(&mut h, &[blocks, deliveries]);
+    settle(&mut h);
+    let l = h.state().loaded().unwrap();
+    assert_eq!(l.fleet.drivers.len(), 2);
+    assert_eq!(l.report.rejections.len(), 2);
+    h.get_by_label("Import report");
+    h.get_by_label("2 rejected rows");
+    h.get_by_label("Scheduled Start");
+}
+
+#[test]
+fn an_unrelated_file_is_explained_and_the_data_stays() {
+    let mut h = app();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("invoice.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n\x00\x01binary").unwrap();
+    drop_files(&mut h, &[pdf]);
+    h.run_steps(2);
+    assert!(!h.state().is_busy());
+    assert_eq!(h.state().loaded().unwrap().fleet.drivers.len(), 40);
+    h.get_by_label_contains("invoice.pdf: not a CSV file");
+}
+
+#[test]
+fn snapshots_of_each_view() {
+    let mut h = app();
+    h.snapshot("fleet_view");
+    open_tab(&mut h, "Alerts");
+    h.snapshot("alerts_view");
+    open_tab(&mut h, "Fleet");
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(4);
+    h.snapshot("driver_view");
+    open_tab(&mut h, "Settings");
+    h.snapshot("settings_view");
+}
