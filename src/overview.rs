@@ -82,3 +82,173 @@ pub fn driver_detail(fleet: &Fleet, driver: usize, as_of: Day) -> Result<DriverD
         events: fleet.events(driver, as_of).map_err(|e| e.to_string())?,
     })
 }
+
+/// What the fleet table shows: tier slots (see [`tier_slot`]; empty: all), a station, an
+/// alert and a search text over id and name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct RowFilter {
+    pub tiers: std::collections::BTreeSet<usize>,
+    pub station: Option<String>,
+    pub alert: Option<crate::standing::alerts::Alert>,
+    pub search: String,
+}
+
+/// The columns the fleet table sorts by, in the report's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SortColumn {
+    Driver,
+    Name,
+    Station,
+    Overall,
+    Reliability,
+    ReliabilityRate,
+    Blocks,
+    Quality,
+    Attempted,
+    Success,
+    OnTime,
+    Dnr,
+    Packages,
+    ReliabilityHeadroom,
+    QualityHeadroom,
+    BlocksToNextTier,
+    PackagesToNextTier,
+    Alerts,
+}
+
+/// Sort keys: numbers where the column is numeric, text otherwise; missing values last.
+#[derive(PartialEq, PartialOrd)]
+enum SortKey<'a> {
+    Number(f64),
+    Text(&'a str),
+    Missing,
+}
+
+fn sort_key<'a>(fleet: &'a Fleet, row: &'a DriverSummary, column: SortColumn) -> SortKey<'a> {
+    let s = &row.standing;
+    let d = &fleet.drivers[row.driver];
+    let q = s.quality.rates();
+    let tier = |t: Option<Tier>| t.map_or(SortKey::Missing, |t| SortKey::Number(t as usize as f64));
+    let number = |n: Option<f64>| n.map_or(SortKey::Missing, SortKey::Number);
+    let count = |n: Option<u32>| number(n.map(f64::from));
+    let text = |t: Option<&'a str>| t.map_or(SortKey::Missing, SortKey::Text);
+    match column {
+        SortColumn::Driver => SortKey::Text(&d.id),
+        SortColumn::Name => text(d.name.as_deref()),
+        SortColumn::Station => text(d.station.as_deref()),
+        SortColumn::Overall => tier(s.overall),
+        SortColumn::Reliability => tier(s.reliability_tier),
+        SortColumn::ReliabilityRate => number(s.reliability.rate()),
+        SortColumn::Blocks => SortKey::Number(f64::from(s.reliability.blocks)),
+        SortColumn::Quality => tier(s.quality_tier),
+        SortColumn::Attempted => number(q.map(|r| r.0)),
+        SortColumn::Success => number(q.map(|r| r.1)),
+        SortColumn::OnTime => number(q.map(|r| r.2)),
+        SortColumn::Dnr => count((s.quality.packages > 0).then_some(s.quality.dnr)),
+        SortColumn::Packages => SortKey::Number(f64::from(s.quality.packages)),
+        SortColumn::ReliabilityHeadroom => count(s.reliability_headroom),
+        SortColumn::QualityHeadroom => count(s.quality_headroom),
+        SortColumn::BlocksToNextTier => count(s.blocks_to_next_tier),
+        SortColumn::PackagesToNextTier => count(s.packages_to_next_tier),
+        // Most severe alert first, then fewer alerts.
+        SortColumn::Alerts => s.alerts.iter().next().map_or(SortKey::Missing, |a| SortKey::Number(a as usize as f64)),
+    }
+}
+
+/// Positions in `overview.drivers` that pass the filter, sorted (stable) by the column.
+pub fn row_order(
+    fleet: &Fleet,
+    overview: &Overview,
+    filter: &RowFilter,
+    sort: Option<(SortColumn, bool)>,
+) -> Vec<usize> {
+    let needle = filter.search.trim().to_lowercase();
+    let mut rows: Vec<usize> = (0..overview.drivers.len())
+        .filter(|&i| {
+            let row = &overview.drivers[i];
+            let d = &fleet.drivers[row.driver];
+            (filter.tiers.is_empty() || filter.tiers.contains(&tier_slot(row.standing.overall)))
+                && filter.station.as_ref().is_none_or(|s| d.station.as_ref() == Some(s))
+                && filter.alert.is_none_or(|a| row.standing.alerts.has(a))
+                && (needle.is_empty()
+                    || d.id.to_lowercase().contains(&needle)
+                    || d.name.as_deref().is_some_and(|n| n.to_lowercase().contains(&needle)))
+        })
+        .collect();
+    if let Some((column, ascending)) = sort {
+        rows.sort_by(|&a, &b| {
+            let (ka, kb) =
+                (sort_key(fleet, &overview.drivers[a], column), sort_key(fleet, &overview.drivers[b], column));
+            // Missing values stay last in both directions.
+            match (&ka, &kb) {
+                (SortKey::Missing, SortKey::Missing) => std::cmp::Ordering::Equal,
+                (SortKey::Missing, _) => std::cmp::Ordering::Greater,
+                (_, SortKey::Missing) => std::cmp::Ordering::Less,
+                _ => {
+                    let order = ka.partial_cmp(&kb).unwrap_or(std::cmp::Ordering::Equal);
+                    if ascending { order } else { order.reverse() }
+                }
+            }
+        });
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Thresholds;
+    use crate::import::text::decode_csv;
+    use crate::import::{ImportOptions, load_texts};
+    use crate::standing::alerts::Alert;
+
+    fn sample() -> (Fleet, Overview) {
+        let blocks = "driver_id,driver_name,block_id,block_start,checked_in_at,station\n\
+                      D1,Ana,B1,2026-03-02 07:00,2026-03-02 06:55,DXT4\n\
+                      D2,Bob,B2,2026-03-02 07:00,,DXT6\n\
+                      D3,Cy,B3,2026-03-02 07:00,2026-03-02 07:30,DXT4\n";
+        let deliveries = "tracking_id,driver_id,deliver_by,attempted_at,outcome\nT1,D1,2026-03-02,2026-03-02 09:00,delivered\n";
+        let text = |n: &str, b: &str| decode_csv(n.into(), b.as_bytes().to_vec()).unwrap();
+        let (data, _) =
+            load_texts(text("b", blocks), text("d", deliveries), None, None, &ImportOptions::default()).unwrap();
+        let fleet = Fleet::build(&data, Thresholds::default()).unwrap();
+        let as_of = fleet.default_as_of().unwrap();
+        let overview = build_overview(&fleet, as_of, &AtomicBool::new(false), &|_| {}).unwrap();
+        (fleet, overview)
+    }
+
+    #[test]
+    fn overview_counts_every_driver_every_day() {
+        let (fleet, overview) = sample();
+        assert_eq!(overview.drivers.len(), 3);
+        assert_eq!(overview.trend.last().unwrap().counts.iter().sum::<u32>(), 3);
+        assert_eq!(overview.stations, ["DXT4", "DXT6"]);
+        assert_eq!(overview.drivers[0].sparkline.len(), SPARKLINE_DAYS);
+        assert_eq!(overview.drivers[0].sparkline.last(), Some(&fleet.overall_on(0, overview.as_of)));
+        assert!(build_overview(&fleet, overview.as_of, &AtomicBool::new(true), &|_| {}).is_none());
+    }
+
+    #[test]
+    fn filters_and_sorts_rows() {
+        let (fleet, overview) = sample();
+        let all = RowFilter::default();
+        let ids = |rows: Vec<usize>| {
+            rows.iter().map(|&i| fleet.drivers[overview.drivers[i].driver].id.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(row_order(&fleet, &overview, &all, None)), ["D1", "D2", "D3"]);
+        assert_eq!(ids(row_order(&fleet, &overview, &all, Some((SortColumn::Name, false)))), ["D3", "D2", "D1"]);
+        // D1 is Fantastic (on time), D2 and D3 missed their only block: At Risk.
+        assert_eq!(ids(row_order(&fleet, &overview, &all, Some((SortColumn::Overall, true)))), ["D2", "D3", "D1"]);
+        let at_risk = RowFilter { tiers: [tier_slot(Some(Tier::AtRisk))].into(), ..RowFilter::default() };
+        assert_eq!(ids(row_order(&fleet, &overview, &at_risk, None)), ["D2", "D3"]);
+        let station = RowFilter { station: Some("DXT4".into()), ..RowFilter::default() };
+        assert_eq!(ids(row_order(&fleet, &overview, &station, None)), ["D1", "D3"]);
+        let search = RowFilter { search: " bO ".into(), ..RowFilter::default() };
+        assert_eq!(ids(row_order(&fleet, &overview, &search, None)), ["D2"]);
+        let alert = RowFilter { alert: Some(Alert::AtRisk), ..RowFilter::default() };
+        assert_eq!(ids(row_order(&fleet, &overview, &alert, None)), ["D2", "D3"]);
+        // Missing values last in both directions: D1 has quality data, D2 and D3 none.
+        assert_eq!(ids(row_order(&fleet, &overview, &all, Some((SortColumn::Attempted, false))))[0], "D1");
+        assert_eq!(ids(row_order(&fleet, &overview, &all, Some((SortColumn::Attempted, true))))[0], "D1");
+    }
+}

@@ -4,48 +4,50 @@
 
 use super::Command;
 use super::theme::{metric_help, sparkline, tier_chip, tier_color};
-use crate::overview::{Overview, tier_slot};
+use crate::overview::{Overview, RowFilter, SortColumn, row_order, tier_slot};
 use crate::report::day_text;
 use crate::standing::Fleet;
 use crate::standing::alerts::Alert;
 use crate::standing::rules::{Tier, tier_label};
+
 use eframe::egui::{self, Key, RichText};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-/// Table columns, in order: (title, tooltip key).
-const COLUMNS: [(&str, &str); 19] = [
-    ("Driver", ""),
-    ("Name", ""),
-    ("Station", ""),
-    ("Overall", "overall"),
-    ("Trend", "overall"),
-    ("Reliability", "reliability"),
-    ("On-time", "reliability"),
-    ("Blocks", "reliability"),
-    ("Quality", "quality"),
-    ("Attempted", "attempted"),
-    ("Success", "success"),
-    ("On time", "on_time"),
-    ("DNR", "dnr"),
-    ("Packages", "quality"),
-    ("Rel. headroom", "headroom"),
-    ("Qual. headroom", "headroom"),
-    ("Blocks to next", "to_next"),
-    ("Pkgs to next", "to_next"),
-    ("Alerts", ""),
+/// Table columns, in order: (title, tooltip key, what a click sorts by).
+const COLUMNS: [(&str, &str, SortColumn); 19] = [
+    ("Driver", "", SortColumn::Driver),
+    ("Name", "", SortColumn::Name),
+    ("Station", "", SortColumn::Station),
+    ("Overall", "overall", SortColumn::Overall),
+    ("Trend", "overall", SortColumn::Overall),
+    ("Reliability", "reliability", SortColumn::Reliability),
+    ("On-time", "reliability", SortColumn::ReliabilityRate),
+    ("Blocks", "reliability", SortColumn::Blocks),
+    ("Quality", "quality", SortColumn::Quality),
+    ("Attempted", "attempted", SortColumn::Attempted),
+    ("Success", "success", SortColumn::Success),
+    ("On time", "on_time", SortColumn::OnTime),
+    ("DNR", "dnr", SortColumn::Dnr),
+    ("Packages", "quality", SortColumn::Packages),
+    ("Rel. headroom", "headroom", SortColumn::ReliabilityHeadroom),
+    ("Qual. headroom", "headroom", SortColumn::QualityHeadroom),
+    ("Blocks to next", "to_next", SortColumn::BlocksToNextTier),
+    ("Pkgs to next", "to_next", SortColumn::PackagesToNextTier),
+    ("Alerts", "", SortColumn::Alerts),
 ];
 
 /// Tiers in the summary and the tier filter: best first, then No standing.
 const TIER_SLOTS: [Option<Tier>; 5] =
     [Some(Tier::Fantastic), Some(Tier::Great), Some(Tier::Fair), Some(Tier::AtRisk), None];
 
-/// What the cached row order depends on: the overview and every filter and the sort.
-type ViewKey = (usize, Option<Sort>, BTreeSet<usize>, Option<String>, Option<Alert>, String);
+/// What the cached row order depends on: the overview, the filter and the sort.
+type ViewKey = (usize, RowFilter, Option<Sort>);
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+/// A sort: the column's position in the table, and the direction.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
 pub struct Sort {
     pub column: usize,
     pub ascending: bool,
@@ -54,15 +56,11 @@ pub struct Sort {
 /// The text of each cell of one driver, formatted once per overview.
 struct RowText {
     cells: [String; COLUMNS.len()],
-    search: String,
 }
 
 #[derive(Default)]
 pub struct FleetView {
-    pub tier_filter: BTreeSet<usize>,
-    pub station: Option<String>,
-    pub alert: Option<Alert>,
-    pub search: String,
+    pub filter: RowFilter,
     pub sort: Option<Sort>,
     /// Selected drivers (indices into the fleet).
     pub selected: BTreeSet<usize>,
@@ -121,8 +119,7 @@ impl FleetView {
                     num(s.packages_to_next_tier),
                     s.alerts.iter().map(Alert::code).collect::<Vec<_>>().join(" "),
                 ];
-                let search = format!("{} {}", d.id, d.name.as_deref().unwrap_or("")).to_lowercase();
-                RowText { cells, search }
+                RowText { cells }
             })
             .collect();
         self.selected.retain(|&i| i < fleet.drivers.len());
@@ -130,25 +127,19 @@ impl FleetView {
     }
 
     /// Recomputes the filtered, sorted order when the data or the view settings changed.
-    fn refresh(&mut self, overview: &Arc<Overview>) {
-        let key = (
-            Arc::as_ptr(overview) as usize,
-            self.sort,
-            self.tier_filter.clone(),
-            self.station.clone(),
-            self.alert,
-            self.search.clone(),
-        );
+    fn refresh(&mut self, fleet: &Fleet, overview: &Arc<Overview>) {
+        let key = (Arc::as_ptr(overview) as usize, self.filter.clone(), self.sort);
         if self.cache_key.as_ref() == Some(&key) {
             return;
         }
-        self.visible = filtered_sorted(overview, &self.texts, self);
+        let sort = self.sort.map(|s| (COLUMNS[s.column].2, s.ascending));
+        self.visible = row_order(fleet, overview, &self.filter, sort);
         self.cursor = self.cursor.map(|c| c.min(self.visible.len().saturating_sub(1)));
         self.cache_key = Some(key);
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, fleet: &Fleet, overview: &Arc<Overview>, commands: &mut Vec<Command>) {
-        self.refresh(overview);
+        self.refresh(fleet, overview);
         self.summary(ui, overview);
         ui.add_space(4.0);
         self.filters(ui, overview, commands);
@@ -172,7 +163,7 @@ impl FleetView {
         ui.horizontal_wrapped(|ui| {
             for tier in TIER_SLOTS {
                 let slot = tier_slot(tier);
-                let on = self.tier_filter.contains(&slot);
+                let on = self.filter.tiers.contains(&slot);
                 let text = RichText::new(format!("{}  {}", tier_label(tier), counts[slot])).size(16.0).strong();
                 let text = if on { text.color(egui::Color32::WHITE) } else { text.color(tier_color(tier)) };
                 let button = egui::Button::new(text)
@@ -182,8 +173,8 @@ impl FleetView {
                 let response = ui
                     .add(button)
                     .on_hover_text(format!("Show only {} drivers (click again to clear)", tier_label(tier)));
-                if response.clicked() && !self.tier_filter.remove(&slot) {
-                    self.tier_filter.insert(slot);
+                if response.clicked() && !self.filter.tiers.remove(&slot) {
+                    self.filter.tiers.insert(slot);
                 }
             }
             ui.separator();
@@ -196,7 +187,9 @@ impl FleetView {
         ui.horizontal_wrapped(|ui| {
             let label = ui.label("Search");
             let search = ui.add(
-                egui::TextEdit::singleline(&mut self.search).hint_text("name or id  (Ctrl+F)").desired_width(180.0),
+                egui::TextEdit::singleline(&mut self.filter.search)
+                    .hint_text("name or id  (Ctrl+F)")
+                    .desired_width(180.0),
             );
             let search = search.labelled_by(label.id);
             if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::F)) {
@@ -205,30 +198,27 @@ impl FleetView {
             let label = ui.label("Station");
             ui.label_inputs_by(label.id, |ui| {
                 egui::ComboBox::from_id_salt("station-filter")
-                    .selected_text(self.station.clone().unwrap_or_else(|| "All".into()))
+                    .selected_text(self.filter.station.clone().unwrap_or_else(|| "All".into()))
                     .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut self.station, None, "All");
+                        ui.selectable_value(&mut self.filter.station, None, "All");
                         for s in &overview.stations {
-                            ui.selectable_value(&mut self.station, Some(s.clone()), s);
+                            ui.selectable_value(&mut self.filter.station, Some(s.clone()), s);
                         }
                     });
             });
             let label = ui.label("Alert");
             ui.label_inputs_by(label.id, |ui| {
                 egui::ComboBox::from_id_salt("alert-filter")
-                    .selected_text(self.alert.map_or("Any", Alert::code))
+                    .selected_text(self.filter.alert.map_or("Any", Alert::code))
                     .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut self.alert, None, "Any");
+                        ui.selectable_value(&mut self.filter.alert, None, "Any");
                         for a in Alert::ALL {
-                            ui.selectable_value(&mut self.alert, Some(a), a.code());
+                            ui.selectable_value(&mut self.filter.alert, Some(a), a.code());
                         }
                     });
             });
             if ui.button("Clear filters").clicked() {
-                self.tier_filter.clear();
-                self.station = None;
-                self.alert = None;
-                self.search.clear();
+                self.filter = RowFilter::default();
             }
             ui.checkbox(&mut self.show_trend, "Fleet trend");
             ui.separator();
@@ -340,7 +330,7 @@ impl FleetView {
         let mut sort_by: Option<usize> = None;
         builder
             .header(row_height + 4.0, |mut header| {
-                for (i, (title, help)) in COLUMNS.iter().enumerate() {
+                for (i, (title, help, _)) in COLUMNS.iter().enumerate() {
                     header.col(|ui| {
                         let arrow = match self.sort {
                             Some(s) if s.column == i => {
@@ -412,61 +402,6 @@ impl FleetView {
             }
         }
         let _ = fleet;
-    }
-}
-
-/// The order of the rows for the current filters and sort.
-fn filtered_sorted(overview: &Overview, texts: &[RowText], view: &FleetView) -> Vec<usize> {
-    let needle = view.search.trim().to_lowercase();
-    let mut rows: Vec<usize> = (0..overview.drivers.len())
-        .filter(|&i| {
-            let row = &overview.drivers[i];
-            (view.tier_filter.is_empty() || view.tier_filter.contains(&tier_slot(row.standing.overall)))
-                && view.station.as_ref().is_none_or(|s| texts[i].cells[2] == *s)
-                && view.alert.is_none_or(|a| row.standing.alerts.has(a))
-                && (needle.is_empty() || texts[i].search.contains(&needle))
-        })
-        .collect();
-    if let Some(sort) = view.sort {
-        let key = |i: usize| sort_key(overview, texts, i, sort.column);
-        rows.sort_by(|&a, &b| {
-            let order = key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal);
-            if sort.ascending { order } else { order.reverse() }
-        });
-    }
-    rows
-}
-
-/// Sort keys: numbers where the column is numeric (missing values last), text otherwise.
-#[derive(PartialEq, PartialOrd)]
-enum SortKey<'a> {
-    Number(f64),
-    Text(&'a str),
-    Missing,
-}
-
-fn sort_key<'a>(overview: &Overview, texts: &'a [RowText], i: usize, column: usize) -> SortKey<'a> {
-    let s = &overview.drivers[i].standing;
-    let q = s.quality.rates();
-    let tier = |t: Option<Tier>| t.map_or(SortKey::Missing, |t| SortKey::Number(t as usize as f64));
-    let number = |n: Option<f64>| n.map_or(SortKey::Missing, SortKey::Number);
-    let count = |n: Option<u32>| number(n.map(f64::from));
-    match column {
-        3 | 4 => tier(s.overall),
-        5 => tier(s.reliability_tier),
-        6 => number(s.reliability.rate()),
-        7 => SortKey::Number(f64::from(s.reliability.blocks)),
-        8 => tier(s.quality_tier),
-        9 => number(q.map(|r| r.0)),
-        10 => number(q.map(|r| r.1)),
-        11 => number(q.map(|r| r.2)),
-        12 => count((s.quality.packages > 0).then_some(s.quality.dnr)),
-        13 => SortKey::Number(f64::from(s.quality.packages)),
-        14 => count(s.reliability_headroom),
-        15 => count(s.quality_headroom),
-        16 => count(s.blocks_to_next_tier),
-        17 => count(s.packages_to_next_tier),
-        _ => SortKey::Text(&texts[i].cells[column]),
     }
 }
 

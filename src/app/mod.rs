@@ -562,6 +562,18 @@ fn pick_files(ctx: egui::Context) -> mpsc::Receiver<Option<Vec<PathBuf>>> {
 
 impl eframe::App for StandwatchApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}
+
+impl StandwatchApp {
+    /// Imports these files (as opening them in the app does).
+    pub fn open(&mut self, paths: InputPaths) {
+        self.commands.push(Command::Import(Source::Files(paths)));
+    }
+
+    /// Draws one frame and applies the commands it produced.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
         self.poll_job();
         let ctx = ui.ctx().clone();
         let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
