@@ -81,6 +81,15 @@ fn main() {
         write_csv(&rows, &mut out).expect("csv");
         out.len()
     });
+    // Where the report's time goes.
+    let import = best_of(1, || load_inputs(&paths, &ImportOptions::default()).expect("import"));
+    let (data, _) = load_inputs(&paths, &ImportOptions::default()).expect("import");
+    let build = best_of(1, || Fleet::build(&data, Thresholds::default()).expect("fleet"));
+    println!(
+        "  of which import (CSV to frames): {:>6.2} s; standing arrays: {:>6.2} s",
+        import.as_secs_f64(),
+        build.as_secs_f64()
+    );
     let ratio = |d: Duration| d.as_secs_f64() / read.as_secs_f64();
     println!("fleet: {drivers} drivers x {days} days ({})", dir.display());
     println!("polars CSV read (blocks + deliveries): {:>8.2} s", read.as_secs_f64());

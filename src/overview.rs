@@ -207,7 +207,8 @@ mod tests {
                       D1,Ana,B1,2026-03-02 07:00,2026-03-02 06:55,DXT4\n\
                       D2,Bob,B2,2026-03-02 07:00,,DXT6\n\
                       D3,Cy,B3,2026-03-02 07:00,2026-03-02 07:30,DXT4\n";
-        let deliveries = "tracking_id,driver_id,deliver_by,attempted_at,outcome\nT1,D1,2026-03-02,2026-03-02 09:00,delivered\n";
+        let deliveries =
+            "tracking_id,driver_id,deliver_by,attempted_at,outcome\nT1,D1,2026-03-02,2026-03-02 09:00,delivered\n";
         let text = |n: &str, b: &str| decode_csv(n.into(), b.as_bytes().to_vec()).unwrap();
         let (data, _) =
             load_texts(text("b", blocks), text("d", deliveries), None, None, &ImportOptions::default()).unwrap();

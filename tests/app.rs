@@ -123,6 +123,19 @@ fn keyboard_opens_a_driver_with_charts_and_what_if() {
 }
 
 #[test]
+fn click_a_row_then_arrow_keys_and_enter() {
+    let mut h = app();
+    h.get_by_label("D00004").click();
+    h.run_steps(2);
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    assert_eq!(h.state().tab(), Tab::Driver);
+    h.get_by_label("D00005");
+}
+
+#[test]
 fn alerts_view_lists_alerts_and_opens_drivers() {
     let mut h = app();
     open_tab(&mut h, "Alerts");
@@ -217,4 +230,36 @@ fn snapshots_of_each_view() {
     h.snapshot("driver_view");
     open_tab(&mut h, "Settings");
     h.snapshot("settings_view");
+}
+
+#[test]
+fn reopens_the_last_files_and_saves_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocks = dir.path().join("b.csv");
+    let deliveries = dir.path().join("d.csv");
+    std::fs::write(&blocks, "driver_id,block_id,block_start\nZ1,B1,2026-03-02 07:00\n").unwrap();
+    std::fs::write(&deliveries, "tracking_id,driver_id,deliver_by,outcome\nT1,Z2,2026-03-02,delivered\n").unwrap();
+    let settings_path = dir.path().join("config/settings.toml");
+    let mut settings = standwatch::settings::Settings::default();
+    settings.remember(standwatch::settings::RecentImport {
+        blocks: blocks.clone(),
+        deliveries: deliveries.clone(),
+        ..Default::default()
+    });
+    settings.save(&settings_path).unwrap();
+
+    let path = settings_path.clone();
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| StandwatchApp::new(&cc.egui_ctx, Some(path.clone())));
+    settle(&mut h);
+    let ids: Vec<&str> = h.state().loaded().unwrap().fleet.drivers.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["Z1", "Z2"]);
+    assert!(h.query_by_label("Sample data — open your own exports").is_none());
+
+    h.get_by_role_and_label(egui::Role::Button, "Light theme").click();
+    h.run_steps(2);
+    let saved = standwatch::settings::Settings::load(&settings_path).unwrap();
+    assert!(!saved.dark_mode);
+    assert_eq!(saved.recent[0].blocks, blocks);
 }

@@ -235,8 +235,9 @@ impl FleetView {
     }
 
     fn keyboard(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        // Arrow keys move through the table unless a text field has the focus.
-        if ui.memory(|m| m.focused().is_some()) || self.visible.is_empty() {
+        // Arrow keys move through the table unless a text field has the focus (a clicked
+        // row or button may hold the focus: the keys still belong to the table).
+        if ui.ctx().text_edit_focused() || self.visible.is_empty() {
             return;
         }
         let (down, up, enter, shift, page_down, page_up) = ui.input(|i| {

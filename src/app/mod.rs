@@ -124,10 +124,12 @@ impl StandwatchApp {
             commands: Vec::new(),
             ctx: ctx.clone(),
         };
-        app.start(Request::Import {
-            source: Source::Sample(sample_inputs()),
-            settings: Box::new(app.settings.clone()),
-        });
+        // The last files opened, when they are still there; the sample data otherwise.
+        let source = match app.settings.recent.first() {
+            Some(last) if last.blocks.is_file() && last.deliveries.is_file() => Source::Files(last.paths()),
+            _ => Source::Sample(sample_inputs()),
+        };
+        app.start(Request::Import { source, settings: Box::new(app.settings.clone()) });
         app
     }
 

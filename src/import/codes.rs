@@ -30,6 +30,12 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn parse(text: &str) -> Option<Outcome> {
+        // Most exports spell the outcome as its code: no need to normalise those.
+        for o in [Outcome::Delivered, Outcome::Attempted, Outcome::NotAttempted] {
+            if text.eq_ignore_ascii_case(o.as_str()) {
+                return Some(o);
+            }
+        }
         match normalise_words(text).as_str() {
             "delivered" | "delivered to customer" | "delivered to locker" => Some(Outcome::Delivered),
             "attempted" | "undeliverable" | "reattemptable" | "returned" | "returned to station" | "rts" => {
@@ -115,11 +121,9 @@ impl Reason {
         if words.is_empty() {
             return None;
         }
-        // Padding with spaces makes a substring test a whole-word test.
-        let padded = format!(" {words} ");
         let found = REASON_PHRASES
             .iter()
-            .find(|(_, phrases)| phrases.iter().any(|p| padded.contains(&format!(" {p} "))))
+            .find(|(_, phrases)| phrases.iter().any(|p| contains_words(&words, p)))
             .map(|(code, _)| *code);
         Some(found.unwrap_or(Reason::Other))
     }
@@ -145,6 +149,14 @@ impl Reason {
     pub fn from_code(code: &str) -> Option<Reason> {
         REASON_PHRASES.iter().map(|(r, _)| *r).chain(std::iter::once(Reason::Other)).find(|r| r.as_str() == code)
     }
+}
+
+/// Whether `phrase` occurs in `words` (normalised text) as whole words.
+fn contains_words(words: &str, phrase: &str) -> bool {
+    words.match_indices(phrase).any(|(at, _)| {
+        let end = at + phrase.len();
+        (at == 0 || words.as_bytes()[at - 1] == b' ') && (end == words.len() || words.as_bytes()[end] == b' ')
+    })
 }
 
 /// Y/N, yes/no, true/false, 1/0 (any case); empty is no. `None` for anything else.

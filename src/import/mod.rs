@@ -16,7 +16,7 @@ use polars::prelude::*;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use text::{CsvText, for_each_record, read_csv_text};
+use text::{CsvText, read_csv_text};
 use time::{FleetZone, SlashOrder, day_from_date, parse_written, slash_order};
 
 #[derive(Debug, thiserror::Error)]
@@ -177,22 +177,7 @@ pub fn load_table(
 
 /// The header row of a decoded file, to tell what kind of file it is.
 pub fn header_row(csv: &CsvText) -> Result<Vec<String>, ImportError> {
-    let mut headers = None;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(csv.delimiter)
-        .from_reader(csv.text.as_bytes());
-    let mut record = csv::StringRecord::new();
-    while headers.is_none() {
-        match reader.read_record(&mut record) {
-            Ok(true) if record.iter().all(|c| c.trim().is_empty()) => continue,
-            Ok(true) => headers = Some(record.iter().map(str::to_string).collect()),
-            Ok(false) => return Err(ImportError::Empty { path: csv.path.clone() }),
-            Err(e) => return Err(ImportError::Malformed { path: csv.path.clone(), line: 1, reason: e.to_string() }),
-        }
-    }
-    Ok(headers.unwrap_or_default())
+    Ok(text::split_header(csv)?.0)
 }
 
 /// What kind of input a file is, read from its header line; an error says what was
@@ -343,7 +328,7 @@ trait Row: Sized {
     fn frame(rows: &[Self]) -> Result<DataFrame, ImportError>;
 }
 
-fn parse_table<R: Row>(csv: &CsvText, kind: TableKind, opts: &ImportOptions) -> Result<Parsed<R>, ImportError> {
+fn parse_table<R: Row + Send>(csv: &CsvText, kind: TableKind, opts: &ImportOptions) -> Result<Parsed<R>, ImportError> {
     let specs = kind.fields();
     let mut day_first = vec![opts.day_first; specs.len()];
     loop {
@@ -363,47 +348,75 @@ fn parse_table<R: Row>(csv: &CsvText, kind: TableKind, opts: &ImportOptions) -> 
     }
 }
 
-#[allow(clippy::type_complexity)]
-fn parse_pass<R: Row>(
+/// Per field: values valid only day-first, only month-first.
+type SlashCounts = Vec<(usize, usize)>;
+
+fn parse_pass<R: Row + Send>(
     csv: &CsvText,
     specs: &[FieldSpec],
     opts: &ImportOptions,
     day_first: &[bool],
-) -> Result<(Parsed<R>, Vec<(usize, usize)>), ImportError> {
-    let mut map: Option<ColumnMap> = None;
-    let mut header_error = None;
-    let mut orders = vec![(0usize, 0usize); specs.len()];
-    let mut parsed = Parsed { rows: Vec::new(), rejections: Vec::new() };
-    for_each_record(csv, |line, record| {
-        if header_error.is_some() {
-            return;
-        }
-        let Some(map) = map.as_ref() else {
-            let headers: Vec<String> = record.iter().map(str::to_string).collect();
-            match map_columns(&csv.path, &headers, specs) {
-                Ok(m) => map = Some(m),
-                Err(e) => header_error = Some(e),
+) -> Result<(Parsed<R>, SlashCounts), ImportError> {
+    let (headers, body_start, body_line) = text::split_header(csv)?;
+    let map = map_columns(&csv.path, &headers, specs)?;
+    let body = &csv.text.as_bytes()[body_start..];
+    // Big files are read in pieces on all cores; each piece starts at a record boundary.
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut bounds = vec![0];
+    bounds.extend(text::record_cuts(body, parts, csv.delimiter));
+    bounds.push(body.len());
+    let pieces: Vec<(&[u8], u64)> = bounds
+        .windows(2)
+        .map(|w| (&body[w[0]..w[1]], body_line + memchr::memchr_iter(b'\n', &body[..w[0]]).count() as u64))
+        .collect();
+    let parse_piece = |(bytes, first_line): (&[u8], u64)| -> Result<(Parsed<R>, SlashCounts), ImportError> {
+        let mut orders = vec![(0usize, 0usize); specs.len()];
+        let mut parsed = Parsed { rows: Vec::new(), rejections: Vec::new() };
+        text::for_each_record_in(&csv.path, bytes, csv.delimiter, first_line, |line, record| {
+            let mut cells = Cells { record, line, map: &map, zone: opts.zone, day_first, orders: &mut orders };
+            match R::read(&mut cells) {
+                Ok(row) => parsed.rows.push(row),
+                Err(e) => parsed.rejections.push(Rejection {
+                    file: csv.path.clone(),
+                    line,
+                    column: map.written[e.field].clone(),
+                    reason: e.reason,
+                }),
             }
-            return;
-        };
-        let mut cells = Cells { record, line, map, zone: opts.zone, day_first, orders: &mut orders };
-        match R::read(&mut cells) {
-            Ok(row) => parsed.rows.push(row),
-            Err(e) => parsed.rejections.push(Rejection {
-                file: csv.path.clone(),
-                line,
-                column: map.written[e.field].clone(),
-                reason: e.reason,
-            }),
+        })?;
+        Ok((parsed, orders))
+    };
+    let results: Vec<Result<(Parsed<R>, SlashCounts), ImportError>> = if pieces.len() == 1 {
+        pieces.into_iter().map(parse_piece).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = pieces.into_iter().map(|piece| scope.spawn(move || parse_piece(piece))).collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(ImportError::Malformed {
+                            path: csv.path.clone(),
+                            line: 0,
+                            reason: "a reader thread failed".to_string(),
+                        })
+                    })
+                })
+                .collect()
+        })
+    };
+    let mut merged = Parsed { rows: Vec::new(), rejections: Vec::new() };
+    let mut orders = vec![(0usize, 0usize); specs.len()];
+    for result in results {
+        let (parsed, counts) = result?;
+        merged.rows.extend(parsed.rows);
+        merged.rejections.extend(parsed.rejections);
+        for (total, (d, m)) in orders.iter_mut().zip(counts) {
+            total.0 += d;
+            total.1 += m;
         }
-    })?;
-    if let Some(e) = header_error {
-        return Err(e);
     }
-    if map.is_none() {
-        return Err(ImportError::Empty { path: csv.path.clone() });
-    }
-    Ok((parsed, orders))
+    Ok((merged, orders))
 }
 
 fn strings(name: &str, values: impl Iterator<Item = Option<impl AsRef<str>>>) -> Column {

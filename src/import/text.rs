@@ -61,22 +61,28 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     if counts[best] == 0 { b',' } else { candidates[best] }
 }
 
-/// Splits the text into records, calling `each` with the 1-based physical line on which
-/// the record starts. Blank lines, and rows whose cells are all blank, are skipped.
-pub fn for_each_record(csv: &CsvText, mut each: impl FnMut(u64, &csv::StringRecord)) -> Result<(), ImportError> {
-    let bytes = csv.text.as_bytes();
+/// Splits a piece of a file, starting at a record boundary on line `first_line`, into
+/// records, calling `each` with the 1-based physical line on which the record starts.
+/// Blank lines, and rows whose cells are all blank, are skipped.
+pub fn for_each_record_in(
+    path: &str,
+    bytes: &[u8],
+    delimiter: u8,
+    first_line: u64,
+    mut each: impl FnMut(u64, &csv::StringRecord),
+) -> Result<(), ImportError> {
     let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(csv.delimiter).from_reader(bytes);
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
     let mut record = csv::StringRecord::new();
     // The csv crate's own line numbers drift with CRLF and blank lines; its byte offsets
     // do not. A record's offset may point at the end of the previous line's terminator
     // and at blank lines: skip those, then count newlines since the previous record.
     let mut counted_to = 0usize;
-    let mut line = 1u64;
+    let mut line = first_line;
     let mut line_at = |offset: usize| {
         let offset = offset.min(bytes.len()).max(counted_to);
-        let start = offset + bytes[offset.min(bytes.len())..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
-        line += bytes[counted_to..start].iter().filter(|b| **b == b'\n').count() as u64;
+        let start = offset + bytes[offset..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        line += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count() as u64;
         counted_to = start;
         line
     };
@@ -92,10 +98,81 @@ pub fn for_each_record(csv: &CsvText, mut each: impl FnMut(u64, &csv::StringReco
             }
             Err(err) => {
                 let line = line_at(err.position().map_or(usize::MAX, |p| p.byte() as usize));
-                return Err(ImportError::Malformed { path: csv.path.clone(), line, reason: err.to_string() });
+                return Err(ImportError::Malformed { path: path.to_string(), line, reason: err.to_string() });
             }
         }
     }
+}
+
+/// The header record and where the body starts: (headers, byte offset, line number).
+pub fn split_header(csv: &CsvText) -> Result<(Vec<String>, usize, u64), ImportError> {
+    let bytes = csv.text.as_bytes();
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(csv.delimiter).from_reader(bytes);
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) if record.iter().all(|c| c.trim().is_empty()) => continue,
+            Ok(true) => {
+                let end = reader.position().byte() as usize;
+                let line = 1 + memchr::memchr_iter(b'\n', &bytes[..end]).count() as u64;
+                return Ok((record.iter().map(str::to_string).collect(), end, line));
+            }
+            Ok(false) => return Err(ImportError::Empty { path: csv.path.clone() }),
+            Err(e) => return Err(ImportError::Malformed { path: csv.path.clone(), line: 1, reason: e.to_string() }),
+        }
+    }
+}
+
+/// Byte offsets that cut `body` into about `parts` pieces at record boundaries (after a
+/// newline outside quotes), for parsing in parallel. Quote state is tracked from the
+/// start; any quote a strict RFC 4180 reading would not explain (a quote inside an
+/// unquoted field, say) makes this return no cuts, and the file is read in one piece.
+pub fn record_cuts(body: &[u8], parts: usize, delimiter: u8) -> Vec<usize> {
+    const MIN_PIECE: usize = 1 << 20;
+    if parts < 2 || body.len() < 2 * MIN_PIECE {
+        return Vec::new();
+    }
+    let mut targets: Vec<usize> = (1..parts).map(|k| body.len() * k / parts).collect();
+    let mut cuts = Vec::with_capacity(targets.len());
+    let field_start = |i: usize| i == 0 || matches!(body[i - 1], b'\n' | b'\r') || body[i - 1] == delimiter;
+    let field_end = |i: usize| i + 1 >= body.len() || matches!(body[i + 1], b'\n' | b'\r') || body[i + 1] == delimiter;
+    let mut quoted = false;
+    let mut quotes = memchr::memchr_iter(b'"', body).peekable();
+    loop {
+        let next_quote = quotes.peek().copied().unwrap_or(body.len());
+        // Targets before the next quote: outside quotes, cut after the next newline if it
+        // also comes before that quote; otherwise look again after the quote.
+        while let Some(&target) = targets.first() {
+            if target >= next_quote {
+                break;
+            }
+            if !quoted && let Some(nl) = memchr::memchr(b'\n', &body[target..next_quote]) {
+                cuts.push(target + nl + 1);
+                targets.remove(0);
+            } else {
+                targets[0] = next_quote;
+            }
+        }
+        let Some(q) = quotes.next() else { break };
+        if !quoted {
+            if !field_start(q) {
+                return Vec::new();
+            }
+            quoted = true;
+        } else if quotes.peek() == Some(&(q + 1)) {
+            // An escaped quote ("") inside a quoted field.
+            quotes.next();
+        } else {
+            if !field_end(q) {
+                return Vec::new();
+            }
+            quoted = false;
+        }
+    }
+    cuts.retain(|&c| c < body.len());
+    cuts.dedup();
+    cuts
 }
 
 #[cfg(test)]
@@ -105,7 +182,10 @@ mod tests {
     fn records(bytes: &[u8]) -> Vec<(u64, Vec<String>)> {
         let csv = decode_csv("t.csv".into(), bytes.to_vec()).unwrap();
         let mut out = Vec::new();
-        for_each_record(&csv, |line, r| out.push((line, r.iter().map(str::to_string).collect()))).unwrap();
+        for_each_record_in("t", csv.text.as_bytes(), csv.delimiter, 1, |line, r| {
+            out.push((line, r.iter().map(str::to_string).collect()))
+        })
+        .unwrap();
         out
     }
 
@@ -122,6 +202,47 @@ mod tests {
     fn windows_1252_and_semicolons() {
         let rows = records(b"driver_id;driver_name\nD1;Jos\xe9\n");
         assert_eq!(rows[1].1, vec!["D1".to_string(), "José".to_string()]);
+    }
+
+    #[test]
+    fn cuts_only_at_record_boundaries_outside_quotes() {
+        let mut body = String::new();
+        for i in 0..60_000 {
+            body += &format!("T{i},\"note {i}\nsecond line, \"\"quoted\"\"\",x\n");
+        }
+        let bytes = body.as_bytes();
+        let cuts = record_cuts(bytes, 4, b',');
+        assert_eq!(cuts.len(), 3);
+        for c in &cuts {
+            assert_eq!(bytes[c - 1], b'\n');
+            assert!(bytes[*c..].starts_with(b"T"), "cut inside a quoted field at {c}");
+        }
+        // Parsing the pieces gives the same records as parsing the whole.
+        let whole = records(bytes).len();
+        let mut pieces = 0;
+        let mut bounds = vec![0];
+        bounds.extend(&cuts);
+        bounds.push(bytes.len());
+        for w in bounds.windows(2) {
+            for_each_record_in("t", &bytes[w[0]..w[1]], b',', 1, |_, _| pieces += 1).unwrap();
+        }
+        assert_eq!(pieces, whole);
+        // A stray quote inside an unquoted field: no cuts, one piece.
+        let odd = format!("{body}a,5\" box,b\n{body}");
+        assert!(record_cuts(odd.as_bytes(), 4, b',').is_empty());
+        assert!(record_cuts(b"small,file\n", 4, b',').is_empty());
+    }
+
+    #[test]
+    fn header_and_body_start() {
+        let csv = decode_csv("t".into(), b"\r\na,\"b\nc\"\r\n1,2\r\n".to_vec()).unwrap();
+        let (headers, body, line) = split_header(&csv).unwrap();
+        assert_eq!(headers, ["a", "b\nc"]);
+        assert_eq!(line, 3);
+        let mut seen = Vec::new();
+        for_each_record_in("t", &csv.text.as_bytes()[body..], b',', line, |l, r| seen.push((l, r[0].to_string())))
+            .unwrap();
+        assert_eq!(seen, [(4, "1".to_string())]);
     }
 
     #[test]
