@@ -161,7 +161,11 @@ fn contains_words(words: &str, phrase: &str) -> bool {
 
 /// Y/N, yes/no, true/false, 1/0 (any case); empty is no. `None` for anything else.
 pub fn parse_yes_no(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
+    let text = text.trim();
+    if text.len() > 5 {
+        return None;
+    }
+    match text.to_ascii_lowercase().as_str() {
         "" | "n" | "no" | "false" | "0" => Some(false),
         "y" | "yes" | "true" | "1" => Some(true),
         _ => None,

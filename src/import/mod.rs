@@ -274,7 +274,7 @@ impl<'a> Cells<'a> {
     }
 
     fn required(&self, field: usize) -> Result<&'a str, FieldError> {
-        self.text(field).ok_or(FieldError { field, reason: "required value is empty".to_string() })
+        self.text(field).ok_or_else(|| FieldError { field, reason: "required value is empty".to_string() })
     }
 
     fn owned(&self, field: usize) -> Option<String> {
@@ -305,7 +305,8 @@ impl<'a> Cells<'a> {
 
     fn required_instant(&mut self, field: usize, date_alone: DateAlone) -> Result<i64, FieldError> {
         self.required(field)?;
-        self.instant(field, date_alone)?.ok_or(FieldError { field, reason: "required value is empty".to_string() })
+        self.instant(field, date_alone)?
+            .ok_or_else(|| FieldError { field, reason: "required value is empty".to_string() })
     }
 
     fn date(&mut self, field: usize) -> Result<Option<NaiveDate>, FieldError> {
@@ -518,13 +519,13 @@ impl Row for DeliveryRow {
         let driver_id = c.required(1)?.to_string();
         let deliver_by = c.required_instant(3, DateAlone::EndOfDay)?;
         let outcome_text = c.required(5)?;
-        let outcome = Outcome::parse(outcome_text).ok_or(FieldError {
+        let outcome = Outcome::parse(outcome_text).ok_or_else(|| FieldError {
             field: 5,
             reason: format!("unknown outcome '{outcome_text}' (expected delivered, attempted or not attempted)"),
         })?;
         let dnr_text = c.text(8).unwrap_or("");
-        let dnr =
-            parse_yes_no(dnr_text).ok_or(FieldError { field: 8, reason: format!("'{dnr_text}' is not yes or no") })?;
+        let dnr = parse_yes_no(dnr_text)
+            .ok_or_else(|| FieldError { field: 8, reason: format!("'{dnr_text}' is not yes or no") })?;
         let contact_attempts =
             match c.text(10) {
                 None => None,

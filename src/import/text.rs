@@ -21,7 +21,7 @@ pub fn decode_csv(path: String, bytes: Vec<u8>) -> Result<CsvText, ImportError> 
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ImportError::Empty { path });
     }
-    if let Some(offset) = bytes.iter().position(|b| *b == 0) {
+    if let Some(offset) = memchr::memchr(0, &bytes) {
         return Err(ImportError::Binary { path, offset });
     }
     let text = match String::from_utf8(bytes) {
