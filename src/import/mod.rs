@@ -6,18 +6,19 @@
 
 pub mod codes;
 pub mod fields;
+mod table;
 pub mod text;
 pub mod time;
 
 use chrono::NaiveDate;
-use codes::{Outcome, Reason, parse_yes_no};
 use fields::{BLOCK_FIELDS, ColumnMap, DELIVERY_FIELDS, FieldSpec, OUTAGE_FIELDS, ROSTER_FIELDS, map_columns};
 use polars::prelude::*;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use table::Table;
 use text::{CsvText, read_csv_text};
-use time::{FleetZone, SlashOrder, day_from_date, parse_written, slash_order};
+use time::{FleetZone, SlashOrder, parse_written, slash_order};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -150,11 +151,11 @@ pub fn load_texts(
     let deliveries = load_table(&deliveries, TableKind::Deliveries, opts, &mut report)?;
     let roster = match roster {
         Some(t) => load_table(&t, TableKind::Roster, opts, &mut report)?,
-        None => RosterRow::frame(&[])?,
+        None => table::Roster::default().frame(&|_| true)?,
     };
     let outages = match outages {
         Some(t) => load_table(&t, TableKind::Outages, opts, &mut report)?,
-        None => OutageRow::frame(&[])?,
+        None => table::Outages::default().frame(&|_| true)?,
     };
     Ok((Dataset { blocks, deliveries, roster, outages, zone: opts.zone }, report))
 }
@@ -168,10 +169,10 @@ pub fn load_table(
     report: &mut ImportReport,
 ) -> Result<DataFrame, ImportError> {
     match kind {
-        TableKind::Blocks => finish(parse_table::<BlockRow>(csv, kind, opts)?, kind, csv, report),
-        TableKind::Deliveries => finish(parse_table::<DeliveryRow>(csv, kind, opts)?, kind, csv, report),
-        TableKind::Roster => finish(parse_table::<RosterRow>(csv, kind, opts)?, kind, csv, report),
-        TableKind::Outages => finish(parse_table::<OutageRow>(csv, kind, opts)?, kind, csv, report),
+        TableKind::Blocks => finish(parse_table::<table::Blocks>(csv, kind, opts)?, kind, csv, report),
+        TableKind::Deliveries => finish(parse_table::<table::Deliveries>(csv, kind, opts)?, kind, csv, report),
+        TableKind::Roster => finish(parse_table::<table::Roster>(csv, kind, opts)?, kind, csv, report),
+        TableKind::Outages => finish(parse_table::<table::Outages>(csv, kind, opts)?, kind, csv, report),
     }
 }
 
@@ -202,48 +203,45 @@ pub fn detect_kind(headers: &[String]) -> Option<TableKind> {
         .find(|k| fields::headers_fit(headers, k.fields()))
 }
 
-fn finish<R: Row>(
-    parsed: Parsed<R>,
+fn finish<T: Table>(
+    parsed: Parsed<T>,
     kind: TableKind,
     csv: &CsvText,
     report: &mut ImportReport,
 ) -> Result<DataFrame, ImportError> {
-    let read = parsed.rows.len() + parsed.rejections.len();
+    let rows = parsed.table.len();
+    let read = rows + parsed.rejections.len();
     if read == 0 && matches!(kind, TableKind::Blocks | TableKind::Deliveries) {
         return Err(ImportError::NoRows { path: csv.path.clone() });
     }
-    let rows = keep_last_per_key(parsed.rows);
-    let summary = FileSummary {
-        path: csv.path.clone(),
-        kind,
-        read,
-        accepted: rows.len(),
-        duplicate: read - rows.len() - parsed.rejections.len(),
-        rejected: parsed.rejections.len(),
-    };
-    report.files.push(summary);
-    report.rejections.extend(parsed.rejections);
-    R::frame(&rows)
-}
-
-/// Drops every row whose key appears again later; rows without a key are all kept.
-fn keep_last_per_key<R: Row>(rows: Vec<R>) -> Vec<R> {
-    let mut last: HashMap<&str, usize> = HashMap::with_capacity(rows.len());
-    for (i, row) in rows.iter().enumerate() {
-        if let Some(key) = row.key() {
+    // Duplicate keys: the later accepted row wins.
+    let mut last: HashMap<&str, usize> = HashMap::with_capacity(rows);
+    for i in 0..rows {
+        if let Some(key) = parsed.table.key(i) {
             last.insert(key, i);
         }
     }
-    if last.len() == rows.len() || rows.iter().all(|r| r.key().is_none()) {
-        return rows;
-    }
-    let keep: Vec<bool> =
-        rows.iter().enumerate().map(|(i, r)| r.key().is_none_or(|k| last.get(k) == Some(&i))).collect();
-    rows.into_iter().zip(keep).filter_map(|(r, k)| k.then_some(r)).collect()
+    let keyed = (0..rows).filter(|&i| parsed.table.key(i).is_some()).count();
+    let duplicate = keyed - last.len();
+    let frame = if duplicate == 0 {
+        parsed.table.frame(&|_| true)?
+    } else {
+        parsed.table.frame(&|i| parsed.table.key(i).is_none_or(|k| last.get(k) == Some(&i)))?
+    };
+    report.files.push(FileSummary {
+        path: csv.path.clone(),
+        kind,
+        read,
+        accepted: rows - duplicate,
+        duplicate,
+        rejected: parsed.rejections.len(),
+    });
+    report.rejections.extend(parsed.rejections);
+    Ok(frame)
 }
 
-struct Parsed<R> {
-    rows: Vec<R>,
+struct Parsed<T> {
+    table: T,
     rejections: Vec<Rejection>,
 }
 
@@ -275,10 +273,6 @@ impl<'a> Cells<'a> {
 
     fn required(&self, field: usize) -> Result<&'a str, FieldError> {
         self.text(field).ok_or_else(|| FieldError { field, reason: "required value is empty".to_string() })
-    }
-
-    fn owned(&self, field: usize) -> Option<String> {
-        self.text(field).map(str::to_string)
     }
 
     fn written(&mut self, field: usize) -> Result<Option<time::Written>, FieldError> {
@@ -321,19 +315,11 @@ enum DateAlone {
     EndOfDay,
 }
 
-/// A typed row of one input kind.
-trait Row: Sized {
-    fn read(cells: &mut Cells) -> Result<Self, FieldError>;
-    /// The duplicate key (later wins), if the kind has one.
-    fn key(&self) -> Option<&str>;
-    fn frame(rows: &[Self]) -> Result<DataFrame, ImportError>;
-}
-
-fn parse_table<R: Row + Send>(csv: &CsvText, kind: TableKind, opts: &ImportOptions) -> Result<Parsed<R>, ImportError> {
+fn parse_table<T: Table>(csv: &CsvText, kind: TableKind, opts: &ImportOptions) -> Result<Parsed<T>, ImportError> {
     let specs = kind.fields();
     let mut day_first = vec![opts.day_first; specs.len()];
     loop {
-        let (parsed, orders) = parse_pass::<R>(csv, specs, opts, &day_first)?;
+        let (parsed, orders) = parse_pass::<T>(csv, specs, opts, &day_first)?;
         // SPEC §2.5: a column is day-first when it holds a value valid only day-first and
         // none valid only month-first; such a column is read again.
         let mut again = false;
@@ -352,12 +338,12 @@ fn parse_table<R: Row + Send>(csv: &CsvText, kind: TableKind, opts: &ImportOptio
 /// Per field: values valid only day-first, only month-first.
 type SlashCounts = Vec<(usize, usize)>;
 
-fn parse_pass<R: Row + Send>(
+fn parse_pass<T: Table>(
     csv: &CsvText,
     specs: &[FieldSpec],
     opts: &ImportOptions,
     day_first: &[bool],
-) -> Result<(Parsed<R>, SlashCounts), ImportError> {
+) -> Result<(Parsed<T>, SlashCounts), ImportError> {
     let (headers, body_start, body_line) = text::split_header(csv)?;
     let map = map_columns(&csv.path, &headers, specs)?;
     let body = &csv.text.as_bytes()[body_start..];
@@ -370,13 +356,13 @@ fn parse_pass<R: Row + Send>(
         .windows(2)
         .map(|w| (&body[w[0]..w[1]], body_line + memchr::memchr_iter(b'\n', &body[..w[0]]).count() as u64))
         .collect();
-    let parse_piece = |(bytes, first_line): (&[u8], u64)| -> Result<(Parsed<R>, SlashCounts), ImportError> {
+    let parse_piece = |(bytes, first_line): (&[u8], u64)| -> Result<(Parsed<T>, SlashCounts), ImportError> {
         let mut orders = vec![(0usize, 0usize); specs.len()];
-        let mut parsed = Parsed { rows: Vec::new(), rejections: Vec::new() };
+        let mut parsed = Parsed { table: T::default(), rejections: Vec::new() };
         text::for_each_record_in(&csv.path, bytes, csv.delimiter, first_line, |line, record| {
             let mut cells = Cells { record, line, map: &map, zone: opts.zone, day_first, orders: &mut orders };
-            match R::read(&mut cells) {
-                Ok(row) => parsed.rows.push(row),
+            match parsed.table.read(&mut cells) {
+                Ok(()) => {}
                 Err(e) => parsed.rejections.push(Rejection {
                     file: csv.path.clone(),
                     line,
@@ -387,7 +373,7 @@ fn parse_pass<R: Row + Send>(
         })?;
         Ok((parsed, orders))
     };
-    let results: Vec<Result<(Parsed<R>, SlashCounts), ImportError>> = if pieces.len() == 1 {
+    let results: Vec<Result<(Parsed<T>, SlashCounts), ImportError>> = if pieces.len() == 1 {
         pieces.into_iter().map(parse_piece).collect()
     } else {
         std::thread::scope(|scope| {
@@ -406,11 +392,11 @@ fn parse_pass<R: Row + Send>(
                 .collect()
         })
     };
-    let mut merged = Parsed { rows: Vec::new(), rejections: Vec::new() };
+    let mut merged = Parsed { table: T::default(), rejections: Vec::new() };
     let mut orders = vec![(0usize, 0usize); specs.len()];
     for result in results {
         let (parsed, counts) = result?;
-        merged.rows.extend(parsed.rows);
+        merged.table.append(parsed.table);
         merged.rejections.extend(parsed.rejections);
         for (total, (d, m)) in orders.iter_mut().zip(counts) {
             total.0 += d;
@@ -418,250 +404,6 @@ fn parse_pass<R: Row + Send>(
         }
     }
     Ok((merged, orders))
-}
-
-fn strings(name: &str, values: impl Iterator<Item = Option<impl AsRef<str>>>) -> Column {
-    StringChunked::from_iter_options(name.into(), values).into_column()
-}
-
-fn instants(name: &str, values: impl Iterator<Item = Option<i64>>) -> Column {
-    Int64Chunked::from_iter_options(name.into(), values).into_datetime(TimeUnit::Milliseconds, None).into_column()
-}
-
-fn days(name: &str, values: impl Iterator<Item = Option<i32>>) -> Column {
-    Int32Chunked::from_iter_options(name.into(), values).into_date().into_column()
-}
-
-fn lines(values: impl Iterator<Item = u64>) -> Column {
-    UInt64Chunked::from_iter_values("line".into(), values).into_column()
-}
-
-/// SPEC §2.1.
-#[derive(Debug, Clone)]
-pub struct BlockRow {
-    line: u64,
-    driver_id: String,
-    driver_name: Option<String>,
-    block_id: String,
-    station: Option<String>,
-    block_start: i64,
-    day: i32,
-    block_end: Option<i64>,
-    checked_in_at: Option<i64>,
-    cancelled_at: Option<i64>,
-    departed_at: Option<i64>,
-}
-
-impl Row for BlockRow {
-    fn read(c: &mut Cells) -> Result<Self, FieldError> {
-        let block_start = c.required_instant(4, DateAlone::Refused)?;
-        Ok(BlockRow {
-            line: c.line,
-            driver_id: c.required(0)?.to_string(),
-            driver_name: c.owned(1),
-            block_id: c.required(2)?.to_string(),
-            station: c.owned(3),
-            block_start,
-            day: c.zone.day_of(block_start),
-            block_end: c.instant(5, DateAlone::Refused)?,
-            checked_in_at: c.instant(6, DateAlone::Refused)?,
-            cancelled_at: c.instant(7, DateAlone::Refused)?,
-            departed_at: c.instant(8, DateAlone::Refused)?,
-        })
-    }
-
-    fn key(&self) -> Option<&str> {
-        Some(&self.block_id)
-    }
-
-    fn frame(rows: &[Self]) -> Result<DataFrame, ImportError> {
-        Ok(DataFrame::new_infer_height(vec![
-            lines(rows.iter().map(|r| r.line)),
-            strings("driver_id", rows.iter().map(|r| Some(&r.driver_id))),
-            strings("driver_name", rows.iter().map(|r| r.driver_name.as_ref())),
-            strings("block_id", rows.iter().map(|r| Some(&r.block_id))),
-            strings("station", rows.iter().map(|r| r.station.as_ref())),
-            instants("block_start", rows.iter().map(|r| Some(r.block_start))),
-            days("day", rows.iter().map(|r| Some(r.day))),
-            instants("block_end", rows.iter().map(|r| r.block_end)),
-            instants("checked_in_at", rows.iter().map(|r| r.checked_in_at)),
-            instants("cancelled_at", rows.iter().map(|r| r.cancelled_at)),
-            instants("departed_at", rows.iter().map(|r| r.departed_at)),
-        ])?)
-    }
-}
-
-/// SPEC §2.2.
-#[derive(Debug, Clone)]
-pub struct DeliveryRow {
-    line: u64,
-    tracking_id: String,
-    driver_id: String,
-    block_id: Option<String>,
-    deliver_by: i64,
-    day: i32,
-    attempted_at: Option<i64>,
-    outcome: Outcome,
-    reason: Option<String>,
-    reason_code: Option<Reason>,
-    returned_at: Option<i64>,
-    dnr: bool,
-    dnr_reported_at: Option<i64>,
-    dnr_day: Option<i32>,
-    contact_attempts: Option<u32>,
-    photo: Option<String>,
-    notes: Option<String>,
-}
-
-impl Row for DeliveryRow {
-    fn read(c: &mut Cells) -> Result<Self, FieldError> {
-        let tracking_id = c.required(0)?.to_string();
-        let driver_id = c.required(1)?.to_string();
-        let deliver_by = c.required_instant(3, DateAlone::EndOfDay)?;
-        let outcome_text = c.required(5)?;
-        let outcome = Outcome::parse(outcome_text).ok_or_else(|| FieldError {
-            field: 5,
-            reason: format!("unknown outcome '{outcome_text}' (expected delivered, attempted or not attempted)"),
-        })?;
-        let dnr_text = c.text(8).unwrap_or("");
-        let dnr = parse_yes_no(dnr_text)
-            .ok_or_else(|| FieldError { field: 8, reason: format!("'{dnr_text}' is not yes or no") })?;
-        let contact_attempts =
-            match c.text(10) {
-                None => None,
-                Some(t) => Some(t.parse::<u32>().map_err(|_| FieldError {
-                    field: 10,
-                    reason: format!("'{t}' is not a whole number of contacts"),
-                })?),
-            };
-        let reason = c.owned(6);
-        let dnr_reported_at = c.instant(9, DateAlone::StartOfDay)?;
-        let day = c.zone.day_of(deliver_by);
-        Ok(DeliveryRow {
-            line: c.line,
-            tracking_id,
-            driver_id,
-            block_id: c.owned(2),
-            deliver_by,
-            day,
-            attempted_at: c.instant(4, DateAlone::Refused)?,
-            outcome,
-            reason_code: reason.as_deref().and_then(Reason::classify),
-            reason,
-            returned_at: c.instant(7, DateAlone::StartOfDay)?,
-            dnr,
-            dnr_reported_at,
-            dnr_day: dnr.then(|| dnr_reported_at.map_or(day, |t| c.zone.day_of(t))),
-            contact_attempts,
-            photo: c.owned(11),
-            notes: c.owned(12),
-        })
-    }
-
-    fn key(&self) -> Option<&str> {
-        Some(&self.tracking_id)
-    }
-
-    fn frame(rows: &[Self]) -> Result<DataFrame, ImportError> {
-        Ok(DataFrame::new_infer_height(vec![
-            lines(rows.iter().map(|r| r.line)),
-            strings("tracking_id", rows.iter().map(|r| Some(&r.tracking_id))),
-            strings("driver_id", rows.iter().map(|r| Some(&r.driver_id))),
-            strings("block_id", rows.iter().map(|r| r.block_id.as_ref())),
-            instants("deliver_by", rows.iter().map(|r| Some(r.deliver_by))),
-            days("day", rows.iter().map(|r| Some(r.day))),
-            instants("attempted_at", rows.iter().map(|r| r.attempted_at)),
-            strings("outcome", rows.iter().map(|r| Some(r.outcome.as_str()))),
-            strings("reason", rows.iter().map(|r| r.reason.as_ref())),
-            strings("reason_code", rows.iter().map(|r| r.reason_code.map(Reason::as_str))),
-            instants("returned_at", rows.iter().map(|r| r.returned_at)),
-            BooleanChunked::from_iter_values("dnr".into(), rows.iter().map(|r| r.dnr)).into_column(),
-            instants("dnr_reported_at", rows.iter().map(|r| r.dnr_reported_at)),
-            days("dnr_day", rows.iter().map(|r| r.dnr_day)),
-            UInt32Chunked::from_iter_options("contact_attempts".into(), rows.iter().map(|r| r.contact_attempts))
-                .into_column(),
-            strings("photo", rows.iter().map(|r| r.photo.as_ref())),
-            strings("notes", rows.iter().map(|r| r.notes.as_ref())),
-        ])?)
-    }
-}
-
-/// SPEC §2.3.
-#[derive(Debug, Clone)]
-pub struct RosterRow {
-    driver_id: String,
-    driver_name: Option<String>,
-    email: Option<String>,
-    deactivated: bool,
-    deactivated_on: Option<i32>,
-}
-
-impl Row for RosterRow {
-    fn read(c: &mut Cells) -> Result<Self, FieldError> {
-        let status = c.text(3).unwrap_or("");
-        let deactivated = match codes::normalise_words(status).as_str() {
-            "" | "active" => false,
-            "deactivated" | "inactive" => true,
-            _ => {
-                return Err(FieldError {
-                    field: 3,
-                    reason: format!("unknown status '{status}' (expected active or deactivated)"),
-                });
-            }
-        };
-        Ok(RosterRow {
-            driver_id: c.required(0)?.to_string(),
-            driver_name: c.owned(1),
-            email: c.owned(2),
-            deactivated,
-            deactivated_on: c.date(4)?.map(day_from_date),
-        })
-    }
-
-    fn key(&self) -> Option<&str> {
-        Some(&self.driver_id)
-    }
-
-    fn frame(rows: &[Self]) -> Result<DataFrame, ImportError> {
-        Ok(DataFrame::new_infer_height(vec![
-            strings("driver_id", rows.iter().map(|r| Some(&r.driver_id))),
-            strings("driver_name", rows.iter().map(|r| r.driver_name.as_ref())),
-            strings("email", rows.iter().map(|r| r.email.as_ref())),
-            BooleanChunked::from_iter_values("deactivated".into(), rows.iter().map(|r| r.deactivated)).into_column(),
-            days("deactivated_on", rows.iter().map(|r| r.deactivated_on)),
-        ])?)
-    }
-}
-
-/// SPEC §2.4.
-#[derive(Debug, Clone)]
-pub struct OutageRow {
-    start: i64,
-    end: i64,
-    description: Option<String>,
-}
-
-impl Row for OutageRow {
-    fn read(c: &mut Cells) -> Result<Self, FieldError> {
-        let start = c.required_instant(0, DateAlone::StartOfDay)?;
-        let end = c.required_instant(1, DateAlone::EndOfDay)?;
-        if end < start {
-            return Err(FieldError { field: 1, reason: "the outage ends before it starts".to_string() });
-        }
-        Ok(OutageRow { start, end, description: c.owned(2) })
-    }
-
-    fn key(&self) -> Option<&str> {
-        None
-    }
-
-    fn frame(rows: &[Self]) -> Result<DataFrame, ImportError> {
-        Ok(DataFrame::new_infer_height(vec![
-            instants("start", rows.iter().map(|r| Some(r.start))),
-            instants("end", rows.iter().map(|r| Some(r.end))),
-            strings("description", rows.iter().map(|r| r.description.as_ref())),
-        ])?)
-    }
 }
 
 /// A window of time when the platform was down (SPEC §2.4).
@@ -675,12 +417,12 @@ pub struct Outage {
 impl Dataset {
     /// The same data with more outage windows (those entered in the app).
     pub fn with_outages(&self, extra: &[Outage]) -> Result<Dataset, ImportError> {
-        let rows: Vec<OutageRow> = extra
-            .iter()
-            .map(|o| OutageRow { start: o.start, end: o.end, description: Some(o.description.clone()) })
-            .collect();
+        let mut table = table::Outages::default();
+        for o in extra {
+            table.push(o.start, o.end, Some(&o.description));
+        }
         let mut data = self.clone();
-        data.outages.vstack_mut(&OutageRow::frame(&rows)?)?;
+        data.outages.vstack_mut(&table.frame(&|_| true)?)?;
         Ok(data)
     }
 }
@@ -704,6 +446,7 @@ pub fn folder_of(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::day_from_date;
 
     fn load(kind: TableKind, text: &str, opts: ImportOptions) -> (DataFrame, ImportReport) {
         let mut report = ImportReport::default();
