@@ -13,7 +13,6 @@ pub mod time;
 use chrono::NaiveDate;
 use fields::{BLOCK_FIELDS, ColumnMap, DELIVERY_FIELDS, FieldSpec, OUTAGE_FIELDS, ROSTER_FIELDS, map_columns};
 use polars::prelude::*;
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use table::Table;
@@ -215,7 +214,7 @@ fn finish<T: Table>(
         return Err(ImportError::NoRows { path: csv.path.clone() });
     }
     // Duplicate keys: the later accepted row wins.
-    let mut last: HashMap<&str, usize> = HashMap::with_capacity(rows);
+    let mut last: PlHashMap<&str, usize> = PlHashMap::with_capacity(rows);
     for i in 0..rows {
         if let Some(key) = parsed.table.key(i) {
             last.insert(key, i);
@@ -338,6 +337,13 @@ fn parse_table<T: Table>(csv: &CsvText, kind: TableKind, opts: &ImportOptions) -
 /// Per field: values valid only day-first, only month-first.
 type SlashCounts = Vec<(usize, usize)>;
 
+/// About how many records a piece holds, from the length of its first lines.
+fn estimated_rows(bytes: &[u8]) -> usize {
+    let sample = &bytes[..bytes.len().min(1 << 16)];
+    let lines = memchr::memchr_iter(b'\n', sample).count().max(1);
+    bytes.len() / (sample.len() / lines).max(1) + 1
+}
+
 fn parse_pass<T: Table>(
     csv: &CsvText,
     specs: &[FieldSpec],
@@ -359,6 +365,7 @@ fn parse_pass<T: Table>(
     let parse_piece = |(bytes, first_line): (&[u8], u64)| -> Result<(Parsed<T>, SlashCounts), ImportError> {
         let mut orders = vec![(0usize, 0usize); specs.len()];
         let mut parsed = Parsed { table: T::default(), rejections: Vec::new() };
+        parsed.table.reserve(estimated_rows(bytes));
         text::for_each_record_in(&csv.path, bytes, csv.delimiter, first_line, |line, record| {
             let mut cells = Cells { record, line, map: &map, zone: opts.zone, day_first, orders: &mut orders };
             match parsed.table.read(&mut cells) {

@@ -8,6 +8,8 @@ use polars::prelude::*;
 
 /// The rows of one input kind, as columns.
 pub(super) trait Table: Default + Send {
+    /// Room for about `rows` rows, so that columns do not grow by copying.
+    fn reserve(&mut self, rows: usize);
     /// Reads one row and appends it, or appends nothing and says which field is bad.
     fn read(&mut self, cells: &mut Cells) -> Result<(), FieldError>;
     fn len(&self) -> usize;
@@ -28,6 +30,12 @@ pub(super) struct Strs {
 }
 
 impl Strs {
+    fn reserve(&mut self, rows: usize, bytes_per_row: usize) {
+        self.text.reserve(rows * bytes_per_row);
+        self.ends.reserve(rows);
+        self.present.reserve(rows);
+    }
+
     fn push(&mut self, value: Option<&str>) {
         if let Some(v) = value {
             self.text.push_str(v);
@@ -106,6 +114,20 @@ pub(super) struct Blocks {
 }
 
 impl Table for Blocks {
+    fn reserve(&mut self, rows: usize) {
+        self.line.reserve(rows);
+        self.driver_id.reserve(rows, 8);
+        self.driver_name.reserve(rows, 12);
+        self.block_id.reserve(rows, 10);
+        self.station.reserve(rows, 4);
+        self.block_start.reserve(rows);
+        self.day.reserve(rows);
+        self.block_end.reserve(rows);
+        self.checked_in_at.reserve(rows);
+        self.cancelled_at.reserve(rows);
+        self.departed_at.reserve(rows);
+    }
+
     fn read(&mut self, c: &mut Cells) -> Result<(), FieldError> {
         let block_start = c.required_instant(4, DateAlone::Refused)?;
         let driver_id = c.required(0)?;
@@ -190,6 +212,26 @@ pub(super) struct Deliveries {
 }
 
 impl Table for Deliveries {
+    fn reserve(&mut self, rows: usize) {
+        self.line.reserve(rows);
+        self.tracking_id.reserve(rows, 14);
+        self.driver_id.reserve(rows, 8);
+        self.block_id.reserve(rows, 10);
+        self.deliver_by.reserve(rows);
+        self.day.reserve(rows);
+        self.attempted_at.reserve(rows);
+        self.outcome.reserve(rows);
+        self.reason.reserve(rows, 0);
+        self.reason_code.reserve(rows);
+        self.returned_at.reserve(rows);
+        self.dnr.reserve(rows);
+        self.dnr_reported_at.reserve(rows);
+        self.dnr_day.reserve(rows);
+        self.contact_attempts.reserve(rows);
+        self.photo.reserve(rows, 0);
+        self.notes.reserve(rows, 0);
+    }
+
     fn read(&mut self, c: &mut Cells) -> Result<(), FieldError> {
         let tracking_id = c.required(0)?;
         let driver_id = c.required(1)?;
@@ -303,6 +345,10 @@ pub(super) struct Roster {
 }
 
 impl Table for Roster {
+    fn reserve(&mut self, rows: usize) {
+        self.deactivated.reserve(rows);
+    }
+
     fn read(&mut self, c: &mut Cells) -> Result<(), FieldError> {
         let status = c.text(3).unwrap_or("");
         let deactivated = match normalise_words(status).as_str() {
@@ -369,6 +415,10 @@ impl Outages {
 }
 
 impl Table for Outages {
+    fn reserve(&mut self, rows: usize) {
+        self.start.reserve(rows);
+    }
+
     fn read(&mut self, c: &mut Cells) -> Result<(), FieldError> {
         let start = c.required_instant(0, DateAlone::StartOfDay)?;
         let end = c.required_instant(1, DateAlone::EndOfDay)?;
