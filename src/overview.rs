@@ -3,7 +3,7 @@
 
 use crate::import::time::Day;
 use crate::standing::rules::Tier;
-use crate::standing::{Event, Fleet, Standing};
+use crate::standing::{Event, Fleet, Standing, WhatIf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Days of trend shown in each driver's sparkline.
@@ -73,14 +73,14 @@ pub struct DriverDetail {
     pub driver: usize,
     pub history: Vec<Standing>,
     pub events: Vec<Event>,
+    /// What-if on the last day of the history.
+    pub what_if: WhatIf,
 }
 
 pub fn driver_detail(fleet: &Fleet, driver: usize, as_of: Day) -> Result<DriverDetail, String> {
-    Ok(DriverDetail {
-        driver,
-        history: fleet.history(driver, None, as_of),
-        events: fleet.events(driver, as_of).map_err(|e| e.to_string())?,
-    })
+    let history = fleet.history(driver, None, as_of);
+    let what_if = history.last().map(|s| fleet.what_if(driver, s)).unwrap_or_default();
+    Ok(DriverDetail { driver, history, events: fleet.events(driver, as_of).map_err(|e| e.to_string())?, what_if })
 }
 
 /// What the fleet table shows: tier slots (see [`tier_slot`]; empty: all), a station, an

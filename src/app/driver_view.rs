@@ -17,8 +17,10 @@ use std::path::{Path, PathBuf};
 
 pub struct DriverView {
     pub detail: DriverDetail,
-    /// Where photo paths are resolved.
-    pub evidence_dir: PathBuf,
+    /// Per event, its photos: the file inside the evidence folder, or why there is none.
+    photos: Vec<Vec<(String, Result<PathBuf, String>)>>,
+    /// Per event: when, what happened and its grounds, in words.
+    texts: Vec<[String; 3]>,
 }
 
 /// The rate shown by one chart.
@@ -69,6 +71,30 @@ impl Metric {
 }
 
 impl DriverView {
+    /// Resolves the events' photos and words once, when the driver is opened.
+    pub fn new(detail: DriverDetail, evidence_dir: &Path, zone: FleetZone) -> DriverView {
+        let texts = detail
+            .events
+            .iter()
+            .map(|e| {
+                [
+                    zone.local(e.time).format("%Y-%m-%d %H:%M").to_string(),
+                    what_happened(e, zone),
+                    if e.is_disputable() { grounds_words(e, zone) } else { String::new() },
+                ]
+            })
+            .collect();
+        let photos = detail
+            .events
+            .iter()
+            .map(|e| {
+                let listed = e.package.as_ref().map(|p| p.photos.as_slice()).unwrap_or_default();
+                listed.iter().map(|l| (l.clone(), evidence::resolve(evidence_dir, l))).collect()
+            })
+            .collect();
+        DriverView { detail, photos, texts }
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, fleet: &Fleet) {
         let detail = &self.detail;
         let d = &fleet.drivers[detail.driver];
@@ -112,8 +138,7 @@ impl DriverView {
             ui.add_space(6.0);
             ui.group(|ui| {
                 ui.label(RichText::new("What if").strong()).on_hover_text(metric_help("headroom"));
-                let what = fleet.what_if(detail.driver, now);
-                for sentence in what_if_sentences(&what, now.reliability_tier, now.quality_tier) {
+                for sentence in what_if_sentences(&detail.what_if, now.reliability_tier, now.quality_tier) {
                     ui.label(RichText::new(sentence).size(15.0));
                 }
                 if now.alerts.iter().next().is_some() {
@@ -138,7 +163,7 @@ impl DriverView {
                         ui.vertical(|ui| {
                             ui.set_width(chart_width);
                             ui.label(RichText::new(metric.title()).strong()).on_hover_text(metric.help());
-                            rate_chart(ui, *metric, detail, &fleet.thresholds, fleet.zone);
+                            rate_chart(ui, *metric, detail, &fleet.thresholds);
                         });
                     }
                 });
@@ -146,11 +171,11 @@ impl DriverView {
             ui.label(RichText::new("DNR claims in the window").strong()).on_hover_text(metric_help("dnr"));
             dnr_chart(ui, detail);
             ui.add_space(8.0);
-            self.events_table(ui, fleet.zone);
+            self.events_table(ui);
         });
     }
 
-    fn events_table(&self, ui: &mut egui::Ui, zone: FleetZone) {
+    fn events_table(&self, ui: &mut egui::Ui) {
         let events = &self.detail.events;
         let disputable = events.iter().filter(|e| e.is_disputable()).count();
         ui.heading(format!("Events in the current windows ({} · {} disputable)", events.len(), disputable));
@@ -176,34 +201,31 @@ impl DriverView {
                 }
             })
             .body(|mut body| {
-                for e in events {
-                    let photos = e.package.as_ref().map(|p| p.photos.as_slice()).unwrap_or_default();
+                for ((e, photos), [when, what, grounds]) in events.iter().zip(&self.photos).zip(&self.texts) {
                     let height = if photos.is_empty() { 22.0 } else { 52.0 };
                     body.row(height, |mut row| {
                         row.col(|ui| {
-                            ui.label(zone.local(e.time).format("%Y-%m-%d %H:%M").to_string());
+                            ui.label(when);
                         });
                         row.col(|ui| {
                             let kind = if matches!(e.what, EventKind::Block { .. }) { "block" } else { "package" };
                             ui.label(RichText::new(&e.id).monospace()).on_hover_text(kind);
                         });
                         row.col(|ui| {
-                            let text = what_happened(e, zone);
-                            ui.label(&text).on_hover_text(text);
+                            ui.label(what).on_hover_text(what);
                         });
                         row.col(|ui| {
                             if e.is_disputable() {
-                                let text = grounds_words(e, zone);
                                 ui.label(
                                     RichText::new(e.grounds.codes().join(" ")).color(tier_color(Some(Tier::Great))),
                                 )
-                                .on_hover_text(&text);
-                                ui.label(&text);
+                                .on_hover_text(grounds);
+                                ui.label(grounds);
                             } else {
                                 ui.label(RichText::new("none").weak());
                             }
                         });
-                        row.col(|ui| photo_thumbnails(ui, &self.evidence_dir, photos));
+                        row.col(|ui| photo_thumbnails(ui, photos));
                     });
                 }
             });
@@ -217,9 +239,9 @@ fn rate_text(rate: Option<f64>, n: u32, unit: &str) -> String {
     }
 }
 
-fn photo_thumbnails(ui: &mut egui::Ui, folder: &Path, photos: &[String]) {
-    for listed in photos {
-        match evidence::resolve(folder, listed) {
+fn photo_thumbnails(ui: &mut egui::Ui, photos: &[(String, Result<PathBuf, String>)]) {
+    for (listed, resolved) in photos {
+        match resolved {
             Ok(path) => {
                 let uri = format!("file://{}", path.display());
                 ui.add(egui::Image::new(uri).max_size(egui::vec2(48.0, 48.0)).corner_radius(3.0)).on_hover_text(listed);
@@ -232,7 +254,7 @@ fn photo_thumbnails(ui: &mut egui::Ui, folder: &Path, photos: &[String]) {
 }
 
 /// One rate over time, with the tier bands behind it and markers on the event days.
-fn rate_chart(ui: &mut egui::Ui, metric: Metric, detail: &DriverDetail, thresholds: &Thresholds, zone: FleetZone) {
+fn rate_chart(ui: &mut egui::Ui, metric: Metric, detail: &DriverDetail, thresholds: &Thresholds) {
     let t = metric.thresholds(thresholds);
     let values: Vec<[f64; 2]> =
         detail.history.iter().filter_map(|s| Some([f64::from(s.as_of), metric.value(s)?])).collect();
@@ -247,7 +269,6 @@ fn rate_chart(ui: &mut egui::Ui, metric: Metric, detail: &DriverDetail, threshol
         .filter(|e| matches!(e.what, EventKind::Block { .. }) == on_blocks)
         .map(|e| [f64::from(e.day) + lag, lowest])
         .collect();
-    let _ = zone;
     let line_color = ui.visuals().strong_text_color();
     Plot::new(("rate-chart", metric.title()))
         .height(150.0)

@@ -142,7 +142,7 @@ impl FleetView {
         self.refresh(fleet, overview);
         self.summary(ui, overview);
         ui.add_space(4.0);
-        self.filters(ui, overview, commands);
+        self.filters(ui, overview);
         ui.add_space(4.0);
         if self.show_trend {
             trend_chart(ui, overview);
@@ -151,7 +151,7 @@ impl FleetView {
         self.keyboard(ui, commands);
         // The table is wider than a 1280-pixel window: it scrolls sideways as a whole.
         egui::ScrollArea::horizontal().id_salt("fleet-table-scroll").show(ui, |ui| {
-            self.table(ui, fleet, overview, commands);
+            self.table(ui, overview, commands);
         });
     }
 
@@ -183,7 +183,7 @@ impl FleetView {
         });
     }
 
-    fn filters(&mut self, ui: &mut egui::Ui, overview: &Overview, commands: &mut Vec<Command>) {
+    fn filters(&mut self, ui: &mut egui::Ui, overview: &Overview) {
         ui.horizontal_wrapped(|ui| {
             let label = ui.label("Search");
             let search = ui.add(
@@ -230,7 +230,6 @@ impl FleetView {
             if !self.selected.is_empty() && ui.button("Select none").clicked() {
                 self.selected.clear();
             }
-            let _ = commands;
         });
     }
 
@@ -297,7 +296,7 @@ impl FleetView {
         }
     }
 
-    fn table(&mut self, ui: &mut egui::Ui, fleet: &Fleet, overview: &Overview, commands: &mut Vec<Command>) {
+    fn table(&mut self, ui: &mut egui::Ui, overview: &Overview, commands: &mut Vec<Command>) {
         if self.visible.is_empty() {
             ui.add_space(24.0);
             ui.vertical_centered(|ui| {
@@ -402,7 +401,6 @@ impl FleetView {
                 commands.push(Command::OpenDriver(self.visible[position]));
             }
         }
-        let _ = fleet;
     }
 }
 

@@ -206,7 +206,7 @@ impl StandwatchApp {
             Ok(detail) => {
                 let evidence_dir =
                     self.settings.evidence_dir.clone().unwrap_or_else(|| folder_of(&l.source.paths().deliveries));
-                self.driver_view = Some(DriverView { detail, evidence_dir });
+                self.driver_view = Some(DriverView::new(detail, &evidence_dir, l.fleet.zone));
                 self.tab = Tab::Driver;
             }
             Err(e) => self.notice = Some((e, true)),
