@@ -12,6 +12,7 @@ pub mod explain;
 pub mod fsutil;
 pub mod generate;
 pub mod import;
+pub mod letters;
 pub mod overview;
 pub mod report;
 pub mod settings;

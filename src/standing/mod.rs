@@ -429,6 +429,19 @@ impl Fleet {
         }
     }
 
+    /// The driver's whole record in the data (not only the windows), for appeals.
+    pub fn record(&self, driver: usize) -> Record {
+        let d = &self.drivers[driver];
+        let span = |prefix: &Vec<u32>, r: &Range<usize>| prefix[r.end] - prefix[r.start];
+        Record {
+            blocks: d.blocks.len() as u32,
+            on_time_blocks: span(&self.blocks.on_time, &d.blocks),
+            packages: d.packages.len() as u32,
+            delivered: span(&self.packages.delivered, &d.packages),
+            dnr: span(&self.packages.dnr, &d.packages),
+        }
+    }
+
     /// The first day the driver has a standing: the first counted block or package day
     /// plus the lag. `None` for a driver with neither.
     pub fn first_standing_day(&self, driver: usize) -> Option<Day> {
@@ -558,6 +571,16 @@ impl Fleet {
         }
         Ok(out)
     }
+}
+
+/// Counts over all of a driver's counted blocks and packages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Record {
+    pub blocks: u32,
+    pub on_time_blocks: u32,
+    pub packages: u32,
+    pub delivered: u32,
+    pub dnr: u32,
 }
 
 /// What-if numbers with the tier each leads to: (k, tier after k more events).

@@ -1,0 +1,439 @@
+//! SPEC §4.2–4.3: dispute and reactivation letters, rendered from editable templates,
+//! saved as `.eml` drafts with the evidence attached (photos from inside the evidence
+//! folder, the events as CSV, a chart of the last 90 days).
+
+use crate::evidence;
+use crate::explain::{grounds_words, what_happened};
+use crate::import::time::{Day, FleetZone};
+use crate::report::{SafeCsv, day_text};
+use crate::standing::rules::Tier;
+use crate::standing::{Event, EventKind, Fleet, Standing};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+const DISPUTE_TEMPLATE: &str = include_str!("../assets/templates/dispute.txt.j2");
+const REACTIVATION_TEMPLATE: &str = include_str!("../assets/templates/reactivation.txt.j2");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LetterKind {
+    Dispute,
+    Reactivation,
+}
+
+impl LetterKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            LetterKind::Dispute => "dispute",
+            LetterKind::Reactivation => "reactivation",
+        }
+    }
+}
+
+/// Where letters come from and go to.
+#[derive(Debug, Clone, Default)]
+pub struct LetterSettings {
+    /// From address; empty: the driver's roster email.
+    pub sender: String,
+    /// To address; may be empty.
+    pub support_address: String,
+    /// Photos are read from inside this folder only.
+    pub evidence_dir: PathBuf,
+    /// A folder with the user's own `dispute.txt.j2` / `reactivation.txt.j2`.
+    pub templates_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// A drafted letter: text to edit, attachments, and what could not be included.
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub kind: LetterKind,
+    pub driver_id: String,
+    pub driver_name: String,
+    pub as_of: Day,
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// Ids of the events the letter covers.
+    pub events: Vec<String>,
+    /// Ground codes the letter cites, each once.
+    pub grounds: Vec<&'static str>,
+    pub attachments: Vec<Attachment>,
+    /// Problems met while drafting (a missing photo, a template error): the letter is
+    /// still produced without what failed.
+    pub problems: Vec<String>,
+}
+
+impl Letter {
+    /// `<driver_id>-dispute-<as_of>.eml` (or `-reactivation-`), safe as a file name.
+    pub fn file_name(&self) -> String {
+        let id: String = self
+            .driver_id
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+            .collect();
+        format!("{id}-{}-{}.eml", self.kind.name(), day_text(self.as_of))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct EventLine {
+    date: String,
+    id: String,
+    what: String,
+    grounds: String,
+}
+
+fn event_line(e: &Event, zone: FleetZone) -> EventLine {
+    EventLine {
+        date: zone.local(e.time).format("%Y-%m-%d").to_string(),
+        id: e.id.clone(),
+        what: what_happened(e, zone),
+        grounds: grounds_words(e, zone),
+    }
+}
+
+/// A template: the user's copy when one is set and readable, else the shipped default.
+fn template(settings: &LetterSettings, kind: LetterKind, problems: &mut Vec<String>) -> String {
+    let (name, default) = match kind {
+        LetterKind::Dispute => ("dispute.txt.j2", DISPUTE_TEMPLATE),
+        LetterKind::Reactivation => ("reactivation.txt.j2", REACTIVATION_TEMPLATE),
+    };
+    let Some(dir) = &settings.templates_dir else { return default.to_string() };
+    match std::fs::read_to_string(dir.join(name)) {
+        Ok(text) => text,
+        Err(e) => {
+            problems.push(format!("{}: {e}; the default template was used", dir.join(name).display()));
+            default.to_string()
+        }
+    }
+}
+
+fn render(source: &str, kind: LetterKind, context: minijinja::Value, problems: &mut Vec<String>) -> String {
+    let env = minijinja::Environment::new();
+    let rendered = env.template_from_str(source).and_then(|t| t.render(&context));
+    match rendered {
+        Ok(text) => text,
+        Err(e) => {
+            problems.push(format!("the {} template has an error ({e}); the default template was used", kind.name()));
+            let default = match kind {
+                LetterKind::Dispute => DISPUTE_TEMPLATE,
+                LetterKind::Reactivation => REACTIVATION_TEMPLATE,
+            };
+            env.template_from_str(default).and_then(|t| t.render(&context)).unwrap_or_default()
+        }
+    }
+}
+
+/// Drafts the letter of one driver as of a day; `untick` lists event ids to leave out.
+pub fn draft(
+    fleet: &Fleet,
+    driver: usize,
+    as_of: Day,
+    kind: LetterKind,
+    settings: &LetterSettings,
+    untick: &[String],
+) -> Result<Letter, String> {
+    let d = &fleet.drivers[driver];
+    let zone = fleet.zone;
+    let mut problems = Vec::new();
+    let events: Vec<Event> = fleet
+        .events(driver, as_of)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|e| e.is_disputable() && !untick.contains(&e.id))
+        .collect();
+    let history = fleet.history(driver, Some(as_of - 89), as_of);
+    let mut attachments = photo_attachments(&events, &settings.evidence_dir, &mut problems);
+    attachments.push(Attachment {
+        file_name: format!("evidence-{}.csv", d.id),
+        content_type: "text/csv",
+        bytes: evidence_csv(&events, zone),
+    });
+    match chart_png(&history, fleet) {
+        Ok(png) => attachments.push(Attachment {
+            file_name: format!("standing-{}.png", d.id),
+            content_type: "image/png",
+            bytes: png,
+        }),
+        Err(e) => problems.push(format!("the standing chart could not be drawn: {e}")),
+    }
+    let name = d.name.clone().unwrap_or_else(|| d.id.clone());
+    let lines: Vec<EventLine> = events.iter().map(|e| event_line(e, zone)).collect();
+    let attachment_names: Vec<String> = attachments.iter().map(|a| a.file_name.clone()).collect();
+    let signature = if settings.sender.is_empty() { name.clone() } else { settings.sender.clone() };
+    let source = template(settings, kind, &mut problems);
+    let body = match kind {
+        LetterKind::Dispute => render(
+            &source,
+            kind,
+            minijinja::context! { driver_name => &name, driver_id => &d.id, events => minijinja::value::Serde(&lines),
+            attachments => &attachment_names, signature => &signature },
+            &mut problems,
+        ),
+        LetterKind::Reactivation => {
+            let record = fleet.record(driver);
+            let share = |n: u32, of: u32| {
+                if of == 0 { "n/a".to_string() } else { format!("{:.1}%", f64::from(n) * 100.0 / f64::from(of)) }
+            };
+            let all_history = fleet.history(driver, None, as_of);
+            let good_days =
+                all_history.iter().filter(|s| matches!(s.overall, Some(Tier::Fantastic | Tier::Great))).count();
+            render(
+                &source,
+                kind,
+                minijinja::context! { driver_name => &name, driver_id => &d.id, events => minijinja::value::Serde(&lines),
+                attachments => &attachment_names, signature => &signature,
+                deactivated_on => d.deactivated_on.map(day_text).unwrap_or_else(|| "an unknown date".into()),
+                deadline => d.deactivated_on.map(|x| day_text(x + 10)).unwrap_or_else(|| "unknown".into()),
+                blocks => record.blocks, on_time_rate => share(record.on_time_blocks, record.blocks),
+                packages => record.packages, delivered => record.delivered,
+                success_rate => share(record.delivered, record.packages), dnr => record.dnr,
+                good_days => good_days },
+                &mut problems,
+            )
+        }
+    };
+    let mut grounds: Vec<&'static str> = events.iter().flat_map(|e| e.grounds.codes()).collect();
+    grounds.sort_unstable();
+    grounds.dedup();
+    let subject = match kind {
+        LetterKind::Dispute => format!("Dispute of {} events for {} ({})", events.len(), name, d.id),
+        LetterKind::Reactivation => format!("Reactivation appeal for {} ({})", name, d.id),
+    };
+    let from = if settings.sender.is_empty() { d.email.clone().unwrap_or_default() } else { settings.sender.clone() };
+    Ok(Letter {
+        kind,
+        driver_id: d.id.clone(),
+        driver_name: name,
+        as_of,
+        from,
+        to: settings.support_address.clone(),
+        subject,
+        body,
+        events: events.iter().map(|e| e.id.clone()).collect(),
+        grounds,
+        attachments,
+        problems,
+    })
+}
+
+/// The events' photos, read from inside the evidence folder; refused or missing ones
+/// are reported in `problems`.
+fn photo_attachments(events: &[Event], folder: &Path, problems: &mut Vec<String>) -> Vec<Attachment> {
+    let mut out = Vec::new();
+    for listed in events.iter().filter_map(|e| e.package.as_ref()).flat_map(|p| &p.photos) {
+        match evidence::resolve(folder, listed)
+            .and_then(|path| std::fs::read(&path).map_err(|e| format!("{listed}: {e}")).map(|bytes| (path, bytes)))
+        {
+            Ok((path, bytes)) => {
+                let file_name = path.file_name().map_or_else(|| listed.clone(), |n| n.to_string_lossy().into_owned());
+                let content_type =
+                    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+                        Some("jpg" | "jpeg") => "image/jpeg",
+                        Some("png") => "image/png",
+                        _ => "application/octet-stream",
+                    };
+                out.push(Attachment { file_name, content_type, bytes });
+            }
+            Err(why) => problems.push(why),
+        }
+    }
+    out
+}
+
+/// The events with their grounds, as CSV (cells neutralised against formulas).
+pub fn evidence_csv(events: &[Event], zone: FleetZone) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut w = SafeCsv::new(&mut buf);
+    let _ = w.row(["date", "id", "kind", "what_happened", "grounds", "ground_details"]);
+    for e in events {
+        let kind = if matches!(e.what, EventKind::Block { .. }) { "block" } else { "package" };
+        let _ = w.row([
+            zone.local(e.time).format("%Y-%m-%d %H:%M").to_string(),
+            e.id.clone(),
+            kind.to_string(),
+            what_happened(e, zone),
+            e.grounds.codes().join(";"),
+            grounds_words(e, zone),
+        ]);
+    }
+    let _ = w.finish();
+    buf
+}
+
+/// One of a standing's rates.
+type RateOf = fn(&Standing) -> Option<f64>;
+
+/// The driver's rates over the days given, with the reliability tier bands, as PNG.
+pub fn chart_png(history: &[Standing], fleet: &Fleet) -> Result<Vec<u8>, String> {
+    use plotters::prelude::*;
+    register_chart_font();
+    const SIZE: (u32, u32) = (800, 400);
+    let mut pixels = vec![255u8; (SIZE.0 * SIZE.1 * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (first, last) = match (history.first(), history.last()) {
+            (Some(a), Some(b)) => (a.as_of, b.as_of.max(a.as_of + 1)),
+            _ => return Err("no standing in the last 90 days".to_string()),
+        };
+        let t = &fleet.thresholds.reliability;
+        let low = (t.fair - (1.0 - t.fair)).max(0.0);
+        let mut chart = ChartBuilder::on(&root)
+            .caption("Standing, last 90 days (bands: reliability tiers, Standwatch estimates)", ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(30)
+            .y_label_area_size(50)
+            .build_cartesian_2d(first..last, low..1.0f64)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_label_formatter(&|d| day_text(*d))
+            .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+            .x_labels(6)
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let band =
+            |from: f64, to: f64, color: RGBColor| Rectangle::new([(first, from), (last, to)], color.mix(0.15).filled());
+        chart
+            .draw_series([
+                band(t.fantastic, 1.0, RGBColor(0x2f, 0x80, 0xd0)),
+                band(t.great, t.fantastic, RGBColor(0x2e, 0x9d, 0x5b)),
+                band(t.fair, t.great, RGBColor(0xd9, 0x9a, 0x06)),
+                band(low, t.fair, RGBColor(0xd4, 0x3f, 0x3a)),
+            ])
+            .map_err(|e| e.to_string())?;
+        let series: [(&str, RGBColor, RateOf); 4] = [
+            ("reliability", RGBColor(0x20, 0x20, 0x20), |s| s.reliability.rate()),
+            ("attempted", RGBColor(0x2f, 0x80, 0xd0), |s| s.quality.rates().map(|r| r.0)),
+            ("success", RGBColor(0x2e, 0x9d, 0x5b), |s| s.quality.rates().map(|r| r.1)),
+            ("on time", RGBColor(0xd4, 0x3f, 0x3a), |s| s.quality.rates().map(|r| r.2)),
+        ];
+        for (name, color, value) in series {
+            let points: Vec<(Day, f64)> = history.iter().filter_map(|s| Some((s.as_of, value(s)?.max(low)))).collect();
+            chart
+                .draw_series(LineSeries::new(points, color.stroke_width(2)))
+                .map_err(|e| e.to_string())?
+                .label(name)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::LowerLeft)
+            .draw()
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let image = image::RgbImage::from_raw(SIZE.0, SIZE.1, pixels).ok_or("chart buffer has the wrong size")?;
+    let mut png = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut png, image::ImageFormat::Png).map_err(|e| e.to_string())?;
+    Ok(png.into_inner())
+}
+
+/// The chart's font: egui's own, already in the binary.
+fn register_chart_font() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            plotters::style::FontStyle::Normal,
+            epaint_default_fonts::UBUNTU_LIGHT,
+        );
+    });
+}
+
+/// No control characters (a newline in a name, say) in a header value.
+fn header_value(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_string()
+}
+
+/// The letter as an RFC 5322 `multipart/mixed` draft that mail programs open for editing.
+pub fn to_eml(letter: &Letter, date_unix: i64) -> Result<Vec<u8>, String> {
+    let subject = header_value(&letter.subject);
+    let from = header_value(&letter.from);
+    let to = header_value(&letter.to);
+    let name = header_value(&letter.driver_name);
+    let from_address = if from.is_empty() { "standwatch@localhost".to_string() } else { from };
+    let mut message = mail_builder::MessageBuilder::new()
+        .from((name.as_str(), from_address.as_str()))
+        .subject(subject.as_str())
+        .date(mail_builder::headers::date::Date::new(date_unix))
+        .header("X-Unsent", mail_builder::headers::raw::Raw::new("1"))
+        .text_body(letter.body.as_str());
+    if !to.is_empty() {
+        message = message.to(to.as_str());
+    }
+    for a in &letter.attachments {
+        message = message.attachment(a.content_type, a.file_name.as_str(), a.bytes.as_slice());
+    }
+    message.write_to_vec().map_err(|e| e.to_string())
+}
+
+/// Words outside the event lines: the part SPEC §4.2 limits to 120 words.
+pub fn words_outside_event_lines(body: &str) -> usize {
+    body.lines().filter(|l| !l.trim_start().starts_with("- ")).map(|l| l.split_whitespace().count()).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Thresholds;
+    use crate::import::text::decode_csv;
+    use crate::import::{ImportOptions, load_texts};
+
+    fn fleet() -> Fleet {
+        let blocks = "driver_id,block_id,block_start,checked_in_at,departed_at\nD/1,B1,2026-03-02 07:00,2026-03-02 06:50,2026-03-02 08:30\n";
+        let deliveries = "tracking_id,driver_id,block_id,deliver_by,attempted_at,outcome,dnr,photo\n\
+                          T1,D/1,B1,2026-03-02 12:00,2026-03-02 13:00,delivered,,\n\
+                          T2,D/1,B1,2026-03-02 12:00,2026-03-02 09:00,delivered,Y,photos/missing.jpg\n";
+        let text = |n: &str, b: &str| decode_csv(n.into(), b.as_bytes().to_vec()).unwrap();
+        let (data, _) =
+            load_texts(text("b", blocks), text("d", deliveries), None, None, &ImportOptions::default()).unwrap();
+        Fleet::build(&data, Thresholds::default()).unwrap()
+    }
+
+    #[test]
+    fn a_letter_covers_the_disputable_events_and_reports_what_failed() {
+        let f = fleet();
+        let dir = tempfile::tempdir().unwrap();
+        let settings = LetterSettings { evidence_dir: dir.path().to_path_buf(), ..LetterSettings::default() };
+        let as_of = f.default_as_of().unwrap();
+        let letter = draft(&f, 0, as_of, LetterKind::Dispute, &settings, &[]).unwrap();
+        assert_eq!(letter.events, ["T2", "T1"], "oldest first");
+        assert_eq!(letter.grounds, ["PHOTO_PROOF", "STATION_DELAY"]);
+        assert!(letter.body.contains("left the station 90 min after the block start"), "{}", letter.body);
+        assert!(words_outside_event_lines(&letter.body) <= 120);
+        assert!(letter.problems.iter().any(|p| p.contains("photos/missing.jpg")), "{:?}", letter.problems);
+        assert_eq!(letter.file_name(), "D_1-dispute-2026-03-04.eml");
+        // Unticked events are left out.
+        let fewer = draft(&f, 0, as_of, LetterKind::Dispute, &settings, &["T1".to_string()]).unwrap();
+        assert_eq!(fewer.events, ["T2"]);
+        assert!(!fewer.body.contains("T1"));
+    }
+
+    #[test]
+    fn a_broken_template_falls_back_to_the_default_and_says_so() {
+        let f = fleet();
+        let templates = tempfile::tempdir().unwrap();
+        std::fs::write(templates.path().join("dispute.txt.j2"), "Hello {% for e in events %}").unwrap();
+        let settings =
+            LetterSettings { templates_dir: Some(templates.path().to_path_buf()), ..LetterSettings::default() };
+        let letter = draft(&f, 0, f.default_as_of().unwrap(), LetterKind::Dispute, &settings, &[]).unwrap();
+        assert!(letter.problems.iter().any(|p| p.contains("template has an error")), "{:?}", letter.problems);
+        assert!(letter.body.contains("Please remove these events"));
+        // A readable custom template is used as is.
+        std::fs::write(templates.path().join("dispute.txt.j2"), "Custom for {{ driver_id }}").unwrap();
+        let letter = draft(&f, 0, f.default_as_of().unwrap(), LetterKind::Dispute, &settings, &[]).unwrap();
+        assert_eq!(letter.body, "Custom for D/1");
+    }
+}
