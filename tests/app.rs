@@ -263,3 +263,59 @@ fn reopens_the_last_files_and_saves_settings() {
     assert!(!saved.dark_mode);
     assert_eq!(saved.recent[0].blocks, blocks);
 }
+
+fn wait_for(h: &mut Harness<'_, StandwatchApp>, what: &str, done: impl Fn(&Harness<'_, StandwatchApp>) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done(h) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(2);
+}
+
+#[test]
+fn letter_editor_drafts_unticks_and_saves_an_eml() {
+    let mut h = app();
+    h.get_by_label("Search").click();
+    h.run_steps(1);
+    h.get_by_label("Search").type_text("D00003");
+    h.run_steps(2);
+    h.get_by_label("D00003").click();
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    h.get_by_role_and_label(egui::Role::Button, "Draft dispute").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the draft", |h| h.query_by_label("Letter text").is_some());
+    let body = h.get_by_label("Letter text").value().unwrap();
+    assert!(body.contains("TBA0000007092") && body.contains("Please remove"), "{body}");
+
+    // Leave one event out: the letter is drafted again without it.
+    h.get_by_label_contains("TBA0000007092: ").scroll_to_me();
+    h.run_steps(2);
+    h.get_by_label_contains("TBA0000007092: ").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the new draft", |h| {
+        h.query_by_label("Letter text").and_then(|n| n.value()).is_some_and(|b| !b.contains("TBA0000007092"))
+    });
+
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("letter.eml");
+    h.get_by_label("Save as").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Save as").type_text(&target.display().to_string());
+    h.run_steps(2);
+    assert_eq!(h.get_by_label("Save as").value().as_deref(), Some(target.display().to_string().as_str()));
+    h.get_by_role_and_label(egui::Role::Button, "Save .eml").click();
+    h.run_steps(2);
+    let bytes = std::fs::read(&target).expect("the .eml was saved");
+    let message = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+    let text = message.body_text(0).unwrap();
+    let attachments: Vec<&str> = message.attachments().filter_map(mail_parser::MimeHeaders::attachment_name).collect();
+    assert!(attachments.contains(&"standing-D00003.png"), "{attachments:?}");
+    assert!(!text.contains("TBA0000007092"));
+    assert!(text.contains("TBA0000007699"));
+    h.get_by_label_contains("Saved ");
+}

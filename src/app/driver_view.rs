@@ -1,11 +1,13 @@
 //! Driver view: tiers and metrics, charts of each metric over time with the tier bands,
 //! what-if in words, and the events in the current windows with their grounds and photos.
 
+use super::Command;
 use super::theme::{metric_help, tier_chip, tier_color};
 use crate::config::{RateThresholds, Thresholds};
 use crate::evidence;
 use crate::explain::{grounds_words, what_happened, what_if_sentences};
 use crate::import::time::FleetZone;
+use crate::letters::LetterKind;
 use crate::overview::DriverDetail;
 use crate::report::day_text;
 use crate::standing::rules::Tier;
@@ -95,7 +97,18 @@ impl DriverView {
         DriverView { detail, photos, texts }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, fleet: &Fleet) {
+    /// The disputable events (id, what happened) for the letter editor's checklist.
+    pub fn disputable_events(&self) -> Vec<(String, String)> {
+        self.detail
+            .events
+            .iter()
+            .zip(&self.texts)
+            .filter(|(e, _)| e.is_disputable())
+            .map(|(e, [_, what, _])| (e.id.clone(), what.clone()))
+            .collect()
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, fleet: &Fleet, commands: &mut Vec<Command>) {
         let detail = &self.detail;
         let d = &fleet.drivers[detail.driver];
         let Some(now) = detail.history.last() else {
@@ -146,9 +159,19 @@ impl DriverView {
                 }
             });
             ui.horizontal(|ui| {
-                let reason = "Letters arrive with the letters feature";
-                ui.add_enabled(false, egui::Button::new("Draft dispute")).on_disabled_hover_text(reason);
-                ui.add_enabled(false, egui::Button::new("Draft reactivation")).on_disabled_hover_text(reason);
+                let disputable = detail.events.iter().any(|e| e.is_disputable());
+                let dispute = ui.add_enabled(disputable, egui::Button::new("Draft dispute"));
+                if dispute.on_disabled_hover_text("No event in the windows has a dispute ground").clicked() {
+                    commands.push(Command::DraftLetter(LetterKind::Dispute));
+                }
+                let appeal = ui.button("Draft reactivation").on_hover_text(if d.deactivated {
+                    "Appeal the deactivation, with the driver's record"
+                } else {
+                    "The roster does not say this driver is deactivated"
+                });
+                if appeal.clicked() {
+                    commands.push(Command::DraftLetter(LetterKind::Reactivation));
+                }
             });
             ui.add_space(6.0);
             ui.label(

@@ -5,12 +5,14 @@
 mod alerts_view;
 mod driver_view;
 mod fleet_view;
+mod letter_editor;
 mod settings_view;
 mod theme;
 pub mod worker;
 
 use crate::import::time::{date_from_day, day_from_date};
 use crate::import::{InputPaths, TableKind, classify_file, folder_of};
+use crate::letters::{LetterKind, LetterSettings};
 use crate::overview::driver_detail;
 use crate::report::day_text;
 use crate::settings::{RecentImport, Settings};
@@ -18,6 +20,7 @@ use alerts_view::AlertsView;
 use driver_view::DriverView;
 use eframe::egui::{self, RichText};
 use fleet_view::FleetView;
+use letter_editor::LetterEditor;
 use settings_view::SettingsView;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -55,6 +58,8 @@ pub enum Command {
     OpenDriver(usize),
     SetAsOf(i32),
     ApplySettings(Box<Settings>),
+    /// Opens the letter editor for the driver on screen.
+    DraftLetter(LetterKind),
     /// Files picked or dropped: sorted by their headers into an import.
     AddFiles(Vec<PathBuf>),
     ShowTab(Tab),
@@ -78,6 +83,7 @@ pub struct StandwatchApp {
     fleet_view: FleetView,
     alerts_view: AlertsView,
     driver_view: Option<DriverView>,
+    letter_editor: Option<LetterEditor>,
     settings_view: SettingsView,
     open_window: OpenWindow,
     show_import_report: bool,
@@ -118,6 +124,7 @@ impl StandwatchApp {
             fleet_view: FleetView::new(),
             alerts_view: AlertsView::default(),
             driver_view: None,
+            letter_editor: None,
             open_window: OpenWindow::default(),
             show_import_report: false,
             notice,
@@ -204,13 +211,17 @@ impl StandwatchApp {
         let Some(l) = &self.loaded else { return };
         match driver_detail(&l.fleet, driver, l.overview.as_of) {
             Ok(detail) => {
-                let evidence_dir =
-                    self.settings.evidence_dir.clone().unwrap_or_else(|| folder_of(&l.source.paths().deliveries));
+                let evidence_dir = self.evidence_dir(l);
                 self.driver_view = Some(DriverView::new(detail, &evidence_dir, l.fleet.zone));
                 self.tab = Tab::Driver;
             }
             Err(e) => self.notice = Some((e, true)),
         }
+    }
+
+    /// Where photos are read from: the setting, else the deliveries file's folder.
+    fn evidence_dir(&self, l: &Loaded) -> PathBuf {
+        self.settings.evidence_dir.clone().unwrap_or_else(|| folder_of(&l.source.paths().deliveries))
     }
 
     fn save_settings(&mut self) {
@@ -246,6 +257,25 @@ impl StandwatchApp {
                     None => {}
                 }
                 self.notice = Some(("Settings saved; recomputing".to_string(), false));
+            }
+            Command::DraftLetter(kind) => {
+                if let (Some(l), Some(view)) = (&self.loaded, &self.driver_view) {
+                    let settings = LetterSettings {
+                        sender: self.settings.sender.clone(),
+                        support_address: self.settings.support_address.clone(),
+                        evidence_dir: self.evidence_dir(l),
+                        templates_dir: None,
+                    };
+                    self.letter_editor = Some(LetterEditor::new(
+                        &self.ctx,
+                        l.fleet.clone(),
+                        view.detail.driver,
+                        l.overview.as_of,
+                        kind,
+                        settings,
+                        view.disputable_events(),
+                    ));
+                }
             }
             Command::AddFiles(files) => self.add_files(files),
             Command::ShowTab(tab) => self.tab = tab,
@@ -608,7 +638,7 @@ impl StandwatchApp {
                 Tab::Fleet => self.fleet_view.ui(ui, &l.fleet, &l.overview, &mut self.commands),
                 Tab::Alerts => self.alerts_view.ui(ui, &l.fleet, &l.overview, &mut self.commands),
                 Tab::Driver => match &mut self.driver_view {
-                    Some(view) => view.ui(ui, &l.fleet),
+                    Some(view) => view.ui(ui, &l.fleet, &mut self.commands),
                     None => {
                         ui.label("Open a driver from the fleet or alerts view.");
                     }
@@ -618,6 +648,12 @@ impl StandwatchApp {
         });
         self.open_files_window(&ctx);
         self.import_report_window(&ctx);
+        if let Some(editor) = &mut self.letter_editor {
+            editor.show(&ctx);
+            if !editor.open {
+                self.letter_editor = None;
+            }
+        }
         for command in std::mem::take(&mut self.commands) {
             self.apply(command);
         }

@@ -46,14 +46,15 @@ pub enum Request {
     Import { source: Source, settings: Box<Settings> },
 }
 
-pub struct Job {
+/// Work running on a named thread, and its result when it comes.
+pub struct Job<T = Loaded> {
     pub label: String,
     progress: Arc<AtomicU32>,
     cancel: Arc<AtomicBool>,
-    result: mpsc::Receiver<Result<Loaded, String>>,
+    result: mpsc::Receiver<Result<T, String>>,
 }
 
-impl Job {
+impl<T> Job<T> {
     /// Progress in 0..=1.
     pub fn progress(&self) -> f32 {
         f32::from_bits(self.progress.load(Ordering::Relaxed))
@@ -65,7 +66,7 @@ impl Job {
     }
 
     /// The result, once there is one.
-    pub fn poll(&self) -> Option<Result<Loaded, String>> {
+    pub fn poll(&self) -> Option<Result<T, String>> {
         match self.result.try_recv() {
             Ok(r) => Some(r),
             Err(mpsc::TryRecvError::Empty) => None,
@@ -74,15 +75,13 @@ impl Job {
     }
 }
 
-/// Starts a request on a named thread; `repaint` wakes the UI.
-pub fn start(request: Request, repaint: impl Fn() + Send + Sync + 'static) -> Job {
-    let label = match &request {
-        Request::Overview { .. } => "Recomputing",
-        Request::Rebuild { .. } => "Applying settings",
-        Request::Import { source: Source::Sample(_), .. } => "Loading the sample data",
-        Request::Import { .. } => "Importing",
-    }
-    .to_string();
+/// Runs `work` on a thread named after `label`; it gets the cancel flag and a progress
+/// callback; `repaint` wakes the UI on progress and when the result is ready.
+pub fn spawn<T: Send + 'static>(
+    label: &str,
+    work: impl FnOnce(&AtomicBool, &dyn Fn(f32)) -> Result<T, String> + Send + 'static,
+    repaint: impl Fn() + Send + Sync + 'static,
+) -> Job<T> {
     let progress = Arc::new(AtomicU32::new(0f32.to_bits()));
     let cancel = Arc::new(AtomicBool::new(false));
     let (tx, result) = mpsc::channel();
@@ -94,19 +93,30 @@ pub fn start(request: Request, repaint: impl Fn() + Send + Sync + 'static) -> Jo
                 p.store(f.to_bits(), Ordering::Relaxed);
                 repaint();
             };
-            let outcome = run(request, &c, &report);
+            let outcome = work(&c, &report);
             if !c.load(Ordering::Relaxed) {
                 let _ = tx.send(outcome);
             }
             repaint();
         });
-    let job = Job { label, progress, cancel, result };
+    let job = Job { label: label.to_string(), progress, cancel, result };
     if let Err(e) = spawned {
         let (tx, rx) = mpsc::channel();
         let _ = tx.send(Err(format!("cannot start background work: {e}")));
         return Job { result: rx, ..job };
     }
     job
+}
+
+/// Starts a recompute request; `repaint` wakes the UI.
+pub fn start(request: Request, repaint: impl Fn() + Send + Sync + 'static) -> Job {
+    let label = match &request {
+        Request::Overview { .. } => "Recomputing",
+        Request::Rebuild { .. } => "Applying settings",
+        Request::Import { source: Source::Sample(_), .. } => "Loading the sample data",
+        Request::Import { .. } => "Importing",
+    };
+    spawn(label, move |cancel, progress| run(request, cancel, progress), repaint)
 }
 
 fn run(request: Request, cancel: &AtomicBool, progress: &dyn Fn(f32)) -> Result<Loaded, String> {
