@@ -8,7 +8,7 @@ use crate::generate::{GenerateOptions, generate};
 use crate::import::time::{Day, FleetZone, day_from_date, parse_date_arg};
 use crate::import::{ImportError, ImportOptions, ImportReport, InputPaths, load_inputs};
 use crate::letters::{self, LetterKind, LetterSettings};
-use crate::report::{self, Row, SafeCsv};
+use crate::report::{self, Row};
 use crate::standing::Fleet;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -201,18 +201,19 @@ pub fn run(command: Command) -> Result<(), Failure> {
             let fleet = load_fleet(&inputs)?;
             let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
             let settings = letter_settings(&inputs, evidence_dir);
-            std::fs::create_dir_all(&out).map_err(|e| Failure::other(format!("{}: {e}", out.display())))?;
-            let index = draft_all(&fleet, day, &settings, &out)?;
-            let mut buf = Vec::new();
-            let mut csv = SafeCsv::new(&mut buf);
-            let write = |csv: &mut SafeCsv<&mut Vec<u8>>, cells: [String; 5]| csv.row(cells);
-            write(&mut csv, ["driver_id", "driver_name", "file", "events", "grounds"].map(String::from))
-                .map_err(|e| Failure::other(e.to_string()))?;
-            for row in index {
-                write(&mut csv, row).map_err(|e| Failure::other(e.to_string()))?;
+            let drivers: Vec<usize> = (0..fleet.drivers.len()).collect();
+            let total = drivers.len();
+            let progress = |done: usize| {
+                if done % 100 == 0 || done == total {
+                    eprintln!("standwatch: drafting letters {done}/{total}");
+                }
+            };
+            let batch = letters::draft_batch(&fleet, &drivers, day, &settings, &out, &progress, &|| false)
+                .map_err(Failure::other)?;
+            for p in &batch.problems {
+                eprintln!("{p}");
             }
-            csv.finish().map_err(|e| Failure::other(e.to_string()))?;
-            write_atomic(&out.join("index.csv"), &buf).map_err(|e| Failure::other(format!("{}: {e}", out.display())))
+            Ok(())
         }
         Command::Reactivation { inputs, driver, as_of, evidence_dir, out } => {
             let fleet = load_fleet(&inputs)?;
@@ -259,76 +260,6 @@ fn letter_settings(inputs: &Inputs, evidence_dir: Option<PathBuf>) -> LetterSett
         evidence_dir: evidence_dir.unwrap_or_else(|| crate::import::folder_of(&inputs.deliveries)),
         ..LetterSettings::default()
     }
-}
-
-/// A driver and its `index.csv` row: driver_id, driver_name, file, events, grounds.
-type IndexRow = (usize, [String; 5]);
-
-/// Drafts and writes a dispute letter for every driver with disputable events, on all
-/// cores; returns the index rows in driver order.
-fn draft_all(
-    fleet: &Fleet,
-    day: Day,
-    settings: &LetterSettings,
-    out: &std::path::Path,
-) -> Result<Vec<[String; 5]>, Failure> {
-    let n = fleet.drivers.len();
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(n.max(1));
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Result<Vec<IndexRow>, Failure>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let done = &done;
-                scope.spawn(move || -> Result<Vec<IndexRow>, Failure> {
-                    let mut rows = Vec::new();
-                    for driver in (t..n).step_by(threads) {
-                        let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        if finished % 100 == 0 || finished == n {
-                            eprintln!("standwatch: drafting letters {finished}/{n}");
-                        }
-                        let has_ground = fleet
-                            .events(driver, day)
-                            .map_err(|e| Failure::other(e.to_string()))?
-                            .iter()
-                            .any(|e| e.is_disputable());
-                        if !has_ground {
-                            continue;
-                        }
-                        let letter = letters::draft(fleet, driver, day, LetterKind::Dispute, settings, &[])
-                            .map_err(Failure::other)?;
-                        for p in &letter.problems {
-                            eprintln!("{}: {p}", letter.driver_id);
-                        }
-                        let eml = letters::to_eml(&letter, chrono::Utc::now().timestamp()).map_err(Failure::other)?;
-                        let file = letter.file_name();
-                        write_atomic(&out.join(&file), &eml)
-                            .map_err(|e| Failure::other(format!("{}: cannot write: {e}", out.join(&file).display())))?;
-                        rows.push((
-                            driver,
-                            [
-                                letter.driver_id.clone(),
-                                letter.driver_name.clone(),
-                                file,
-                                letter.events.join(";"),
-                                letter.grounds.join(";"),
-                            ],
-                        ));
-                    }
-                    Ok(rows)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(Failure::other("a letter thread failed"))))
-            .collect()
-    });
-    let mut rows = Vec::new();
-    for r in results {
-        rows.extend(r?);
-    }
-    rows.sort_by_key(|(driver, _)| *driver);
-    Ok(rows.into_iter().map(|(_, row)| row).collect())
 }
 
 fn parse_day(text: &str, day_first: bool) -> Result<Day, Failure> {

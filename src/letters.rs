@@ -379,6 +379,92 @@ pub fn to_eml(letter: &Letter, date_unix: i64) -> Result<Vec<u8>, String> {
     message.write_to_vec().map_err(|e| e.to_string())
 }
 
+/// What a batch wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// index.csv rows: driver_id, driver_name, file, events, grounds (ids and codes joined by `;`).
+    pub index: Vec<[String; 5]>,
+    /// Problems met, each prefixed with its driver id.
+    pub problems: Vec<String>,
+    /// Stopped by `cancelled` before the end.
+    pub cancelled: bool,
+}
+
+/// Drafts a dispute letter for each of `drivers` that has a disputable event, writes it to
+/// `out` (atomically) with `index.csv`, on all cores. `progress` gets the count of drivers
+/// done; `cancelled` is asked between drivers.
+pub fn draft_batch(
+    fleet: &Fleet,
+    drivers: &[usize],
+    as_of: Day,
+    settings: &LetterSettings,
+    out: &Path,
+    progress: &(dyn Fn(usize) + Sync),
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Batch, String> {
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(drivers.len().max(1));
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    type Drafted = Vec<(usize, [String; 5], Vec<String>)>;
+    let results: Vec<Result<Drafted, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let done = &done;
+                scope.spawn(move || -> Result<Drafted, String> {
+                    let mut rows = Vec::new();
+                    for (position, &driver) in drivers.iter().enumerate().skip(t).step_by(threads) {
+                        if cancelled() {
+                            break;
+                        }
+                        progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+                        let disputable =
+                            fleet.events(driver, as_of).map_err(|e| e.to_string())?.iter().any(Event::is_disputable);
+                        if !disputable {
+                            continue;
+                        }
+                        let letter = draft(fleet, driver, as_of, LetterKind::Dispute, settings, &[])?;
+                        let eml = to_eml(&letter, chrono::Utc::now().timestamp())?;
+                        let file = letter.file_name();
+                        crate::fsutil::write_atomic(&out.join(&file), &eml)
+                            .map_err(|e| format!("{}: cannot write: {e}", out.join(&file).display()))?;
+                        let problems = letter.problems.iter().map(|p| format!("{}: {p}", letter.driver_id)).collect();
+                        let row = [
+                            letter.driver_id,
+                            letter.driver_name,
+                            file,
+                            letter.events.join(";"),
+                            letter.grounds.join(";"),
+                        ];
+                        rows.push((position, row, problems));
+                    }
+                    Ok(rows)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a letter thread failed".to_string()))).collect()
+    });
+    let mut drafted = Vec::new();
+    for r in results {
+        drafted.extend(r?);
+    }
+    drafted.sort_by_key(|(position, _, _)| *position);
+    let mut batch = Batch { cancelled: cancelled(), ..Batch::default() };
+    for (_, row, problems) in drafted {
+        batch.index.push(row);
+        batch.problems.extend(problems);
+    }
+    let mut buf = Vec::new();
+    let mut csv = SafeCsv::new(&mut buf);
+    let header = ["driver_id", "driver_name", "file", "events", "grounds"];
+    csv.row(header).map_err(|e| e.to_string())?;
+    for row in &batch.index {
+        csv.row(row).map_err(|e| e.to_string())?;
+    }
+    csv.finish().map_err(|e| e.to_string())?;
+    crate::fsutil::write_atomic(&out.join("index.csv"), &buf).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok(batch)
+}
+
 /// Words outside the event lines: the part SPEC §4.2 limits to 120 words.
 pub fn words_outside_event_lines(body: &str) -> usize {
     body.lines().filter(|l| !l.trim_start().starts_with("- ")).map(|l| l.split_whitespace().count()).sum()

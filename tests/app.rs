@@ -319,3 +319,33 @@ fn letter_editor_drafts_unticks_and_saves_an_eml() {
     assert!(text.contains("TBA0000007699"));
     h.get_by_label_contains("Saved ");
 }
+
+#[test]
+fn batch_drafting_for_the_selected_drivers() {
+    let mut h = app();
+    h.get_by_label("D00001").click();
+    h.run_steps(1);
+    h.get_by_label("D00003").click_modifiers(egui::Modifiers::SHIFT);
+    h.run_steps(2);
+    h.get_by_label_contains("3 selected");
+    h.get_by_role_and_label(egui::Role::Button, "Draft disputes for selected").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the batch window", |h| h.query_by_label("Folder").is_some());
+    let dir = tempfile::tempdir().unwrap();
+    h.get_by_label("Folder").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Folder").type_text(&dir.path().display().to_string());
+    h.run_steps(2);
+    assert_eq!(h.get_by_label("Folder").value().as_deref(), Some(dir.path().display().to_string().as_str()));
+    h.get_by_role_and_label(egui::Role::Button, "Draft letters").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the batch", |h| h.query_by_label_contains("letters written").is_some());
+    h.get_by_label("3 letters written, with index.csv");
+    let index = std::fs::read_to_string(dir.path().join("index.csv")).unwrap();
+    let ids: Vec<&str> = index.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(ids, ["D00001", "D00002", "D00003"]);
+    for id in ids {
+        assert!(dir.path().join(format!("{id}-dispute-2026-03-03.eml")).is_file());
+    }
+}

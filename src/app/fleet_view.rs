@@ -142,7 +142,7 @@ impl FleetView {
         self.refresh(fleet, overview);
         self.summary(ui, overview);
         ui.add_space(4.0);
-        self.filters(ui, overview);
+        self.filters(ui, overview, commands);
         ui.add_space(4.0);
         if self.show_trend {
             trend_chart(ui, overview);
@@ -183,7 +183,7 @@ impl FleetView {
         });
     }
 
-    fn filters(&mut self, ui: &mut egui::Ui, overview: &Overview) {
+    fn filters(&mut self, ui: &mut egui::Ui, overview: &Overview, commands: &mut Vec<Command>) {
         ui.horizontal_wrapped(|ui| {
             let label = ui.label("Search");
             let search = ui.add(
@@ -224,9 +224,10 @@ impl FleetView {
             ui.separator();
             ui.label(format!("{} shown · {} selected", self.visible.len(), self.selected.len()));
             let drafting = ui.add_enabled(!self.selected.is_empty(), egui::Button::new("Draft disputes for selected"));
-            drafting
-                .on_disabled_hover_text("Select drivers first (click, Shift+click, Ctrl+click)")
-                .on_hover_text("Letters arrive with the letters feature; the selection is kept for it");
+            if drafting.on_disabled_hover_text("Select drivers first (click, Shift+click, Ctrl+click)").clicked() {
+                let drivers = self.selected.iter().map(|&p| overview.drivers[p].driver).collect();
+                commands.push(Command::DraftBatch(drivers));
+            }
             if !self.selected.is_empty() && ui.button("Select none").clicked() {
                 self.selected.clear();
             }

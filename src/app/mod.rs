@@ -3,6 +3,7 @@
 //! method; app-wide actions are `Command`s applied after the frame.
 
 mod alerts_view;
+mod batch_window;
 mod driver_view;
 mod fleet_view;
 mod letter_editor;
@@ -17,6 +18,7 @@ use crate::overview::driver_detail;
 use crate::report::day_text;
 use crate::settings::{RecentImport, Settings};
 use alerts_view::AlertsView;
+use batch_window::BatchWindow;
 use driver_view::DriverView;
 use eframe::egui::{self, RichText};
 use fleet_view::FleetView;
@@ -60,6 +62,8 @@ pub enum Command {
     ApplySettings(Box<Settings>),
     /// Opens the letter editor for the driver on screen.
     DraftLetter(LetterKind),
+    /// Opens batch drafting for these drivers.
+    DraftBatch(Vec<usize>),
     /// Files picked or dropped: sorted by their headers into an import.
     AddFiles(Vec<PathBuf>),
     ShowTab(Tab),
@@ -84,6 +88,7 @@ pub struct StandwatchApp {
     alerts_view: AlertsView,
     driver_view: Option<DriverView>,
     letter_editor: Option<LetterEditor>,
+    batch_window: Option<BatchWindow>,
     settings_view: SettingsView,
     open_window: OpenWindow,
     show_import_report: bool,
@@ -125,6 +130,7 @@ impl StandwatchApp {
             alerts_view: AlertsView::default(),
             driver_view: None,
             letter_editor: None,
+            batch_window: None,
             open_window: OpenWindow::default(),
             show_import_report: false,
             notice,
@@ -219,6 +225,15 @@ impl StandwatchApp {
         }
     }
 
+    fn letter_settings(&self, l: &Loaded) -> LetterSettings {
+        LetterSettings {
+            sender: self.settings.sender.clone(),
+            support_address: self.settings.support_address.clone(),
+            evidence_dir: self.evidence_dir(l),
+            templates_dir: None,
+        }
+    }
+
     /// Where photos are read from: the setting, else the deliveries file's folder.
     fn evidence_dir(&self, l: &Loaded) -> PathBuf {
         self.settings.evidence_dir.clone().unwrap_or_else(|| folder_of(&l.source.paths().deliveries))
@@ -258,14 +273,15 @@ impl StandwatchApp {
                 }
                 self.notice = Some(("Settings saved; recomputing".to_string(), false));
             }
+            Command::DraftBatch(drivers) => {
+                if let Some(l) = &self.loaded {
+                    let settings = self.letter_settings(l);
+                    self.batch_window = Some(BatchWindow::new(l.fleet.clone(), drivers, l.overview.as_of, settings));
+                }
+            }
             Command::DraftLetter(kind) => {
                 if let (Some(l), Some(view)) = (&self.loaded, &self.driver_view) {
-                    let settings = LetterSettings {
-                        sender: self.settings.sender.clone(),
-                        support_address: self.settings.support_address.clone(),
-                        evidence_dir: self.evidence_dir(l),
-                        templates_dir: None,
-                    };
+                    let settings = self.letter_settings(l);
                     self.letter_editor = Some(LetterEditor::new(
                         &self.ctx,
                         l.fleet.clone(),
@@ -652,6 +668,12 @@ impl StandwatchApp {
             editor.show(&ctx);
             if !editor.open {
                 self.letter_editor = None;
+            }
+        }
+        if let Some(batch) = &mut self.batch_window {
+            batch.show(&ctx);
+            if !batch.open {
+                self.batch_window = None;
             }
         }
         for command in std::mem::take(&mut self.commands) {

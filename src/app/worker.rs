@@ -79,7 +79,7 @@ impl<T> Job<T> {
 /// callback; `repaint` wakes the UI on progress and when the result is ready.
 pub fn spawn<T: Send + 'static>(
     label: &str,
-    work: impl FnOnce(&AtomicBool, &dyn Fn(f32)) -> Result<T, String> + Send + 'static,
+    work: impl FnOnce(&AtomicBool, &(dyn Fn(f32) + Sync)) -> Result<T, String> + Send + 'static,
     repaint: impl Fn() + Send + Sync + 'static,
 ) -> Job<T> {
     let progress = Arc::new(AtomicU32::new(0f32.to_bits()));

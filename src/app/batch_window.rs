@@ -1,0 +1,112 @@
+//! Batch drafting for the drivers selected in the fleet view: a folder, progress with
+//! Cancel, then the index of the letters written.
+
+use super::worker::{Job, spawn};
+use crate::import::time::Day;
+use crate::letters::{self, Batch, LetterSettings};
+use crate::standing::Fleet;
+use eframe::egui::{self, RichText};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+pub struct BatchWindow {
+    fleet: Arc<Fleet>,
+    drivers: Vec<usize>,
+    as_of: Day,
+    settings: LetterSettings,
+    folder: String,
+    job: Option<Job<Batch>>,
+    result: Option<Result<Batch, String>>,
+    pub open: bool,
+}
+
+impl BatchWindow {
+    pub fn new(fleet: Arc<Fleet>, drivers: Vec<usize>, as_of: Day, settings: LetterSettings) -> BatchWindow {
+        let folder = settings.evidence_dir.join("letters").display().to_string();
+        BatchWindow { fleet, drivers, as_of, settings, folder, job: None, result: None, open: true }
+    }
+
+    fn start(&mut self, ctx: &egui::Context) {
+        let (fleet, drivers, as_of, settings) =
+            (self.fleet.clone(), self.drivers.clone(), self.as_of, self.settings.clone());
+        let folder = PathBuf::from(self.folder.trim());
+        let repaint = ctx.clone();
+        self.result = None;
+        self.job = Some(spawn(
+            "Drafting letters",
+            move |cancel, progress| {
+                let total = drivers.len().max(1) as f32;
+                letters::draft_batch(
+                    &fleet,
+                    &drivers,
+                    as_of,
+                    &settings,
+                    &folder,
+                    &|done| progress(done as f32 / total),
+                    &|| cancel.load(Ordering::Relaxed),
+                )
+            },
+            move || repaint.request_repaint(),
+        ));
+    }
+
+    pub fn show(&mut self, ctx: &egui::Context) {
+        if let Some(result) = self.job.as_ref().and_then(Job::poll) {
+            self.job = None;
+            self.result = Some(result);
+        }
+        let mut open = self.open;
+        egui::Window::new("Draft disputes").open(&mut open).default_size([640.0, 420.0]).show(ctx, |ui| {
+            ui.label(format!(
+                "A dispute letter for each of the {} selected drivers that has disputable events.",
+                self.drivers.len()
+            ));
+            let label = ui.label("Folder");
+            ui.add(egui::TextEdit::singleline(&mut self.folder).desired_width(f32::INFINITY)).labelled_by(label.id);
+            match &self.job {
+                Some(job) => {
+                    let mut cancel = false;
+                    ui.horizontal(|ui| {
+                        ui.add(egui::ProgressBar::new(job.progress()).show_percentage().desired_width(300.0));
+                        cancel = ui.button("Cancel").clicked();
+                    });
+                    if cancel {
+                        job.cancel();
+                        self.job = None;
+                        self.result = Some(Err("Cancelled; the letters already written stay in the folder".into()));
+                    }
+                }
+                None => {
+                    if ui.add_enabled(!self.folder.trim().is_empty(), egui::Button::new("Draft letters")).clicked() {
+                        self.start(ui.ctx());
+                    }
+                }
+            }
+            match &self.result {
+                Some(Ok(batch)) => {
+                    ui.label(RichText::new(format!("{} letters written, with index.csv", batch.index.len())).strong());
+                    for p in &batch.problems {
+                        ui.colored_label(ui.visuals().warn_fg_color, p);
+                    }
+                    egui::ScrollArea::vertical().id_salt("batch-index").show(ui, |ui| {
+                        egui::Grid::new("batch-index-grid").striped(true).show(ui, |ui| {
+                            for row in &batch.index {
+                                ui.label(&row[0]);
+                                ui.label(&row[1]);
+                                ui.label(&row[2]);
+                                ui.label(format!("{} events", row[3].split(';').filter(|s| !s.is_empty()).count()));
+                                ui.end_row();
+                            }
+                        });
+                    });
+                }
+                Some(Err(e)) => {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                }
+                None => {}
+            }
+        });
+        self.open = open;
+    }
+}
