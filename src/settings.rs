@@ -60,6 +60,8 @@ pub struct Settings {
     pub evidence_dir: Option<PathBuf>,
     pub sender: String,
     pub support_address: String,
+    /// A folder with the user's own letter templates; empty: the built-in ones.
+    pub templates_dir: Option<PathBuf>,
     pub outages: Vec<OutageSetting>,
     pub recent: Vec<RecentImport>,
     pub dark_mode: bool,
@@ -74,6 +76,7 @@ impl Default for Settings {
             evidence_dir: None,
             sender: String::new(),
             support_address: String::new(),
+            templates_dir: None,
             outages: Vec::new(),
             recent: Vec::new(),
             dark_mode: true,

@@ -172,3 +172,30 @@ fn reactivation_appeal_with_record_and_deadline() {
     args.extend(["--driver".into(), "NOPE".into(), "--out".into(), file.display().to_string()]);
     assert_eq!(run(&args).status.code(), Some(2));
 }
+
+/// The rendered letters of the sample data, as a reviewer reads them.
+#[test]
+fn rendered_letters_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["disputes".to_string()];
+    args.extend(sample_inputs());
+    args.extend(["--out".into(), dir.path().display().to_string()]);
+    assert!(run(&args).status.success());
+    for id in ["D00005", "D00008"] {
+        let bytes = std::fs::read(dir.path().join(format!("{id}-dispute-2026-03-03.eml"))).unwrap();
+        let message = MessageParser::default().parse(&bytes).unwrap();
+        let letter = format!("Subject: {}\n\n{}", message.subject().unwrap(), message.body_text(0).unwrap());
+        insta::assert_snapshot!(format!("dispute_{id}"), letter);
+    }
+    let file = dir.path().join("appeal.eml");
+    let mut args = vec!["reactivation".to_string()];
+    args.extend(sample_inputs());
+    args.extend(["--driver".into(), "D00010".into(), "--out".into(), file.display().to_string()]);
+    assert!(run(&args).status.success());
+    let bytes = std::fs::read(&file).unwrap();
+    let message = MessageParser::default().parse(&bytes).unwrap();
+    insta::assert_snapshot!(
+        "reactivation_D00010",
+        format!("Subject: {}\n\n{}", message.subject().unwrap(), message.body_text(0).unwrap())
+    );
+}

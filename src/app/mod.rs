@@ -230,7 +230,7 @@ impl StandwatchApp {
             sender: self.settings.sender.clone(),
             support_address: self.settings.support_address.clone(),
             evidence_dir: self.evidence_dir(l),
-            templates_dir: None,
+            templates_dir: self.settings.templates_dir.clone(),
         }
     }
 

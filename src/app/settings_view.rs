@@ -106,6 +106,10 @@ impl SettingsView {
                 let mut folder = self.draft.evidence_dir.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
                 text_row(ui, "Evidence folder", &mut folder, "default: the folder of the deliveries file");
                 self.draft.evidence_dir = (!folder.trim().is_empty()).then(|| folder.trim().into());
+                let mut templates =
+                    self.draft.templates_dir.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+                text_row(ui, "Letter templates folder", &mut templates, "default: the built-in templates");
+                self.draft.templates_dir = (!templates.trim().is_empty()).then(|| templates.trim().into());
                 text_row(ui, "Sender (From)", &mut self.draft.sender, "you@yourfleet.com");
                 text_row(ui, "Support address (To)", &mut self.draft.support_address, "may be empty");
             });
