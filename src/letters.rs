@@ -100,29 +100,37 @@ fn event_line(e: &Event, zone: FleetZone) -> EventLine {
     }
 }
 
-/// A template: the user's copy when one is set and readable, else the shipped default.
-fn template(settings: &LetterSettings, kind: LetterKind, problems: &mut Vec<String>) -> String {
+/// A template and where it came from: the user's copy when one is set and readable, else
+/// the shipped default.
+fn template(settings: &LetterSettings, kind: LetterKind, problems: &mut Vec<String>) -> (String, String) {
     let (name, default) = match kind {
         LetterKind::Dispute => ("dispute.txt.j2", DISPUTE_TEMPLATE),
         LetterKind::Reactivation => ("reactivation.txt.j2", REACTIVATION_TEMPLATE),
     };
-    let Some(dir) = &settings.templates_dir else { return default.to_string() };
-    match std::fs::read_to_string(dir.join(name)) {
-        Ok(text) => text,
+    let built_in = || (default.to_string(), format!("the built-in {name}"));
+    let Some(dir) = &settings.templates_dir else { return built_in() };
+    let path = dir.join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => (text, path.display().to_string()),
         Err(e) => {
-            problems.push(format!("{}: {e}; the default template was used", dir.join(name).display()));
-            default.to_string()
+            problems.push(format!("{}: {e}; the default template was used", path.display()));
+            built_in()
         }
     }
 }
 
-fn render(source: &str, kind: LetterKind, context: minijinja::Value, problems: &mut Vec<String>) -> String {
+fn render(
+    (source, origin): &(String, String),
+    kind: LetterKind,
+    context: minijinja::Value,
+    problems: &mut Vec<String>,
+) -> String {
     let env = minijinja::Environment::new();
     let rendered = env.template_from_str(source).and_then(|t| t.render(&context));
     match rendered {
         Ok(text) => text,
         Err(e) => {
-            problems.push(format!("the {} template has an error ({e}); the default template was used", kind.name()));
+            problems.push(format!("{origin}: the template has an error ({e}); the default template was used"));
             let default = match kind {
                 LetterKind::Dispute => DISPUTE_TEMPLATE,
                 LetterKind::Reactivation => REACTIVATION_TEMPLATE,
@@ -515,7 +523,8 @@ mod tests {
         let settings =
             LetterSettings { templates_dir: Some(templates.path().to_path_buf()), ..LetterSettings::default() };
         let letter = draft(&f, 0, f.default_as_of().unwrap(), LetterKind::Dispute, &settings, &[]).unwrap();
-        assert!(letter.problems.iter().any(|p| p.contains("template has an error")), "{:?}", letter.problems);
+        let problem = letter.problems.iter().find(|p| p.contains("template has an error")).unwrap();
+        assert!(problem.contains("dispute.txt.j2"), "{problem}");
         assert!(letter.body.contains("Please remove these events"));
         // A readable custom template is used as is.
         std::fs::write(templates.path().join("dispute.txt.j2"), "Custom for {{ driver_id }}").unwrap();
