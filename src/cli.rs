@@ -6,16 +6,23 @@ use crate::config::Thresholds;
 use crate::fsutil::write_atomic;
 use crate::generate::{GenerateOptions, generate};
 use crate::import::time::{Day, FleetZone, day_from_date, parse_date_arg};
-use crate::import::{ImportError, ImportOptions, ImportReport, InputPaths, load_inputs};
+use crate::import::{ImportError, ImportOptions, ImportReport, InputPaths, TableKind, classify_file, load_inputs};
 use crate::letters::{self, LetterKind, LetterSettings};
 use crate::report::{self, Row};
+use crate::settings::Settings;
 use crate::standing::Fleet;
+use crate::workspace::cases::{Case, CaseStatus, CaseUpdate, NewCase};
+use crate::workspace::{Workspace, WorkspaceError};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
 #[command(name = "standwatch", version, about = "Driver standing, alerts and dispute letters for delivery fleets.")]
 pub struct Cli {
+    /// Use the data and cases of this workspace folder instead of --blocks/--deliveries
+    /// (created by the first `import`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -77,6 +84,19 @@ pub enum Command {
         #[arg(long, value_name = "FILE.eml")]
         out: PathBuf,
     },
+    /// Merge exports into the workspace (--workspace DIR): rows new, updated, unchanged, rejected.
+    Import {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// More export files; their kind is told by their headers.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// The workspace's dispute and reactivation cases.
+    Cases {
+        #[command(subcommand)]
+        action: CasesCommand,
+    },
     /// Write a deterministic synthetic fleet (blocks, deliveries, roster, outages, photos).
     Generate {
         #[arg(long)]
@@ -93,12 +113,38 @@ pub enum Command {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum CasesCommand {
+    /// Every case, newest first.
+    List {
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Change a case's status (draft, sent, overturned, partly_overturned, denied, withdrawn).
+    Set {
+        id: i64,
+        #[arg(long)]
+        status: String,
+        /// The overturned events (block or tracking ids), for overturned or partly_overturned.
+        #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+        events: Option<Vec<String>>,
+        /// The day of the change (default: today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+/// SPEC §5 INPUTS. The blocks and deliveries files are required unless `--workspace` is given.
 #[derive(Args, Debug, Clone)]
 pub struct Inputs {
     #[arg(long, value_name = "FILE")]
-    pub blocks: PathBuf,
+    pub blocks: Option<PathBuf>,
     #[arg(long, value_name = "FILE")]
-    pub deliveries: PathBuf,
+    pub deliveries: Option<PathBuf>,
     #[arg(long, value_name = "FILE")]
     pub roster: Option<PathBuf>,
     #[arg(long, value_name = "FILE")]
@@ -106,9 +152,9 @@ pub struct Inputs {
     /// Tier thresholds and windows (TOML); defaults built in.
     #[arg(long, value_name = "FILE.toml")]
     pub thresholds: Option<PathBuf>,
-    /// Time zone of timestamps without an offset (IANA name).
-    #[arg(long, value_name = "ZONE", default_value = "UTC")]
-    pub tz: String,
+    /// Time zone of timestamps without an offset (IANA name; default UTC, or the workspace's).
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
     /// Read NN/NN/YYYY dates day first.
     #[arg(long)]
     pub day_first: bool,
@@ -156,11 +202,24 @@ impl From<ImportError> for Failure {
     }
 }
 
+impl From<WorkspaceError> for Failure {
+    fn from(e: WorkspaceError) -> Failure {
+        Failure { code: if e.is_input() { 2 } else { 1 }, message: e.to_string() }
+    }
+}
+
+/// A fleet ready to report on, with what letters need, and the workspace it came from.
+struct Loaded {
+    fleet: Fleet,
+    letters: LetterSettings,
+    workspace: Option<Workspace>,
+}
+
 /// Runs a subcommand; the caller opens the app when there is none.
-pub fn run(command: Command) -> Result<(), Failure> {
+pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
     match command {
         Command::Report { inputs, as_of, format, out } => {
-            let fleet = load_fleet(&inputs)?;
+            let fleet = load(&inputs, workspace, None)?.fleet;
             let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
             let rows: Vec<Row> = (0..fleet.drivers.len())
                 .map(|i| Row { driver: &fleet.drivers[i], standing: fleet.standing(i, day) })
@@ -175,7 +234,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
             emit(out, &buf)
         }
         Command::History { inputs, driver, from, to, format, out } => {
-            let fleet = load_fleet(&inputs)?;
+            let fleet = load(&inputs, workspace, None)?.fleet;
             let to = pick_day(&fleet, to.as_deref(), inputs.day_first)?;
             let from = from.as_deref().map(|f| parse_day(f, inputs.day_first)).transpose()?;
             let drivers: Vec<usize> = match &driver {
@@ -198,9 +257,8 @@ pub fn run(command: Command) -> Result<(), Failure> {
             emit(out, &buf)
         }
         Command::Disputes { inputs, as_of, evidence_dir, out } => {
-            let fleet = load_fleet(&inputs)?;
+            let Loaded { fleet, letters: settings, workspace } = load(&inputs, workspace, evidence_dir)?;
             let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
-            let settings = letter_settings(&inputs, evidence_dir);
             let drivers: Vec<usize> = (0..fleet.drivers.len()).collect();
             let total = drivers.len();
             let progress = |done: usize| {
@@ -213,24 +271,112 @@ pub fn run(command: Command) -> Result<(), Failure> {
             for p in &batch.problems {
                 eprintln!("{p}");
             }
+            if let Some(mut ws) = workspace {
+                let cases: Vec<NewCase> = batch
+                    .written
+                    .iter()
+                    .map(|(driver, file, events)| NewCase {
+                        driver_id: driver.clone(),
+                        kind: LetterKind::Dispute,
+                        file: Some(absolute(&out.join(file))),
+                        created_on: today(fleet.zone),
+                        events: events.clone(),
+                    })
+                    .collect();
+                let ids = ws.add_cases(&cases)?;
+                eprintln!("standwatch: recorded {} case(s) in {}", ids.len(), ws.dir().display());
+            }
             Ok(())
         }
         Command::Reactivation { inputs, driver, as_of, evidence_dir, out } => {
-            let fleet = load_fleet(&inputs)?;
+            let Loaded { fleet, letters: settings, workspace } = load(&inputs, workspace, evidence_dir)?;
             let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
             let index =
                 fleet.driver_index(&driver).ok_or_else(|| Failure::input(format!("unknown driver '{driver}'")))?;
             if !fleet.drivers[index].deactivated {
                 eprintln!("standwatch: note: the roster does not say {driver} is deactivated");
             }
-            let settings = letter_settings(&inputs, evidence_dir);
             let letter =
                 letters::draft(&fleet, index, day, LetterKind::Reactivation, &settings, &[]).map_err(Failure::other)?;
             for p in &letter.problems {
                 eprintln!("{}: {p}", letter.driver_id);
             }
             let eml = letters::to_eml(&letter, chrono::Utc::now().timestamp()).map_err(Failure::other)?;
-            write_atomic(&out, &eml).map_err(|e| Failure::other(format!("{}: cannot write: {e}", out.display())))
+            write_atomic(&out, &eml).map_err(|e| Failure::other(format!("{}: cannot write: {e}", out.display())))?;
+            if let Some(mut ws) = workspace {
+                let id = ws.add_case(&NewCase {
+                    driver_id: letter.driver_id.clone(),
+                    kind: LetterKind::Reactivation,
+                    file: Some(absolute(&out)),
+                    created_on: today(fleet.zone),
+                    events: letter.event_refs.clone(),
+                })?;
+                eprintln!("standwatch: recorded case {id} in {}", ws.dir().display());
+            }
+            Ok(())
+        }
+        Command::Import { inputs, files } => {
+            let dir = workspace.ok_or_else(|| Failure::input("import needs --workspace DIR"))?;
+            let zone = match &inputs.tz {
+                Some(tz) => FleetZone::parse(tz).map_err(|e| Failure::input(format!("--tz: {e}")))?,
+                None => FleetZone::default(),
+            };
+            let mut ws = Workspace::open_or_create(dir, zone)?;
+            check_zone(&inputs, &ws)?;
+            let mut list: Vec<(TableKind, PathBuf)> = [
+                (TableKind::Blocks, &inputs.blocks),
+                (TableKind::Deliveries, &inputs.deliveries),
+                (TableKind::Roster, &inputs.roster),
+                (TableKind::Outages, &inputs.outages),
+            ]
+            .into_iter()
+            .filter_map(|(kind, path)| Some((kind, path.clone()?)))
+            .collect();
+            for file in files {
+                list.push((classify_file(&file).map_err(Failure::input)?, file));
+            }
+            if list.is_empty() {
+                return Err(Failure::input(
+                    "nothing to import: give --blocks, --deliveries, --roster, --outages or files",
+                ));
+            }
+            eprintln!("standwatch: importing {} file(s) into {}", list.len(), dir.display());
+            let outcome = ws.import(&list, inputs.day_first, inputs.strict, &|| false)?;
+            for r in &outcome.rejections {
+                eprintln!("rejected: {r}");
+            }
+            let text: String = outcome.files.iter().map(|f| format!("{f}\n")).collect();
+            emit(None, text.as_bytes())
+        }
+        Command::Cases { action } => {
+            let dir = workspace.ok_or_else(|| Failure::input("cases needs --workspace DIR"))?;
+            let mut ws = Workspace::open(dir)?;
+            match action {
+                CasesCommand::List { format, out } => {
+                    let cases = ws.cases()?;
+                    let mut buf = Vec::new();
+                    write_cases(&cases, today(ws.zone()), format, &mut buf)
+                        .map_err(|e| Failure::other(e.to_string()))?;
+                    emit(out, &buf)
+                }
+                CasesCommand::Set { id, status, events, date, note } => {
+                    let status = CaseStatus::parse(&status).ok_or_else(|| {
+                        Failure::input(format!(
+                            "--status: unknown status '{status}' (expected one of: {})",
+                            CaseStatus::ALL.map(CaseStatus::as_str).join(", ")
+                        ))
+                    })?;
+                    let on = match date {
+                        Some(d) => parse_day(&d, false)?,
+                        None => today(ws.zone()),
+                    };
+                    let case = ws.set_case(id, &CaseUpdate { status, overturned: events, on, note })?;
+                    let mut buf = Vec::new();
+                    write_cases(&[case], today(ws.zone()), ReportFormat::Table, &mut buf)
+                        .map_err(|e| Failure::other(e.to_string()))?;
+                    emit(None, &buf)
+                }
+            }
         }
         Command::Generate { drivers, days, seed, start, out } => {
             let start = match start {
@@ -255,11 +401,75 @@ pub fn run(command: Command) -> Result<(), Failure> {
     }
 }
 
-fn letter_settings(inputs: &Inputs, evidence_dir: Option<PathBuf>) -> LetterSettings {
-    LetterSettings {
-        evidence_dir: evidence_dir.unwrap_or_else(|| crate::import::folder_of(&inputs.deliveries)),
-        ..LetterSettings::default()
+/// `cases list` columns.
+pub const CASE_COLUMNS: [&str; 12] = [
+    "id",
+    "driver_id",
+    "kind",
+    "status",
+    "created_on",
+    "sent_on",
+    "outcome_on",
+    "follow_up",
+    "events",
+    "overturned",
+    "file",
+    "note",
+];
+
+fn write_cases(cases: &[Case], today: Day, format: ReportFormat, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let day = |d: Option<Day>| d.map(report::day_text).unwrap_or_default();
+    let rows: Vec<Vec<String>> = cases
+        .iter()
+        .map(|c| {
+            let ids = |overturned: bool| {
+                c.events.iter().filter(|e| !overturned || e.overturned).map(|e| e.event.id.as_str()).collect::<Vec<_>>()
+            };
+            vec![
+                c.id.to_string(),
+                c.driver_id.clone(),
+                c.kind.name().to_string(),
+                c.status.as_str().to_string(),
+                report::day_text(c.created_on),
+                day(c.sent_on),
+                day(c.outcome_on),
+                if c.needs_follow_up(today) { "yes" } else { "no" }.to_string(),
+                ids(false).join(";"),
+                ids(true).join(";"),
+                c.file.clone().unwrap_or_default(),
+                c.note.clone(),
+            ]
+        })
+        .collect();
+    match format {
+        ReportFormat::Csv => {
+            let mut csv = report::SafeCsv::new(&mut *out);
+            csv.row(CASE_COLUMNS)?;
+            for r in &rows {
+                csv.row(r)?;
+            }
+            csv.finish()
+        }
+        ReportFormat::Json => {
+            let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
+                .iter()
+                .map(|r| CASE_COLUMNS.iter().map(|c| c.to_string()).zip(r.iter().map(|v| v.clone().into())).collect())
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &objects).map_err(std::io::Error::other)?;
+            out.push(b'\n');
+            Ok(())
+        }
+        ReportFormat::Table => report::write_aligned(&CASE_COLUMNS, &rows, out),
     }
+}
+
+/// Today in the fleet's zone.
+fn today(zone: FleetZone) -> Day {
+    zone.day_of(chrono::Utc::now().timestamp_millis())
+}
+
+fn absolute(path: &Path) -> String {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string()
 }
 
 fn parse_day(text: &str, day_first: bool) -> Result<Day, Failure> {
@@ -273,16 +483,77 @@ fn pick_day(fleet: &Fleet, given: Option<&str>, day_first: bool) -> Result<Day, 
     }
 }
 
-/// Imports the inputs, reports the import on stderr and builds the fleet.
-pub fn load_fleet(inputs: &Inputs) -> Result<Fleet, Failure> {
-    let zone = FleetZone::parse(&inputs.tz).map_err(|e| Failure::input(format!("--tz: {e}")))?;
-    let thresholds = match &inputs.thresholds {
-        Some(p) => Thresholds::load(p).map_err(|e| Failure::input(e.to_string()))?,
-        None => Thresholds::default(),
+fn thresholds_of(inputs: &Inputs, fallback: Thresholds) -> Result<Thresholds, Failure> {
+    match &inputs.thresholds {
+        Some(p) => Thresholds::load(p).map_err(|e| Failure::input(e.to_string())),
+        None => Ok(fallback),
+    }
+}
+
+/// A workspace's times were read in its zone when imported; another `--tz` cannot apply.
+fn check_zone(inputs: &Inputs, ws: &Workspace) -> Result<(), Failure> {
+    if let Some(tz) = &inputs.tz {
+        let zone = FleetZone::parse(tz).map_err(|e| Failure::input(format!("--tz: {e}")))?;
+        if zone != ws.zone() {
+            return Err(Failure::input(format!(
+                "--tz {tz}: the workspace {} reads times in {} (set when it was created)",
+                ws.dir().display(),
+                ws.zone().name()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The fleet from the input files, or from the workspace when one is given.
+fn load(inputs: &Inputs, workspace: Option<&Path>, evidence_dir: Option<PathBuf>) -> Result<Loaded, Failure> {
+    let Some(dir) = workspace else {
+        let (Some(blocks), Some(deliveries)) = (&inputs.blocks, &inputs.deliveries) else {
+            return Err(Failure::input("give --blocks FILE and --deliveries FILE, or --workspace DIR"));
+        };
+        let fleet = load_fleet(inputs, blocks, deliveries)?;
+        let letters = LetterSettings {
+            evidence_dir: evidence_dir.unwrap_or_else(|| crate::import::folder_of(deliveries)),
+            ..LetterSettings::default()
+        };
+        return Ok(Loaded { fleet, letters, workspace: None });
     };
+    if inputs.blocks.is_some() || inputs.deliveries.is_some() || inputs.roster.is_some() || inputs.outages.is_some() {
+        return Err(Failure::input(
+            "--workspace holds the data: import files with `standwatch --workspace DIR import ...` first",
+        ));
+    }
+    let ws = Workspace::open(dir)?;
+    check_zone(inputs, &ws)?;
+    let settings = Settings::load(&ws.settings_path()).map_err(|e| Failure::input(e.to_string()))?;
+    let thresholds = thresholds_of(inputs, settings.thresholds)?;
+    let extra = settings
+        .outage_windows(ws.zone())
+        .map_err(|e| Failure::input(format!("{}: {e}", ws.settings_path().display())))?;
+    let data = ws.dataset()?.with_outages(&extra)?;
+    let fleet =
+        Fleet::build_with_cases(&data, thresholds, ws.case_marks()?).map_err(|e| Failure::other(e.to_string()))?;
+    let evidence_dir = evidence_dir
+        .or(settings.evidence_dir.clone())
+        .or_else(|| ws.last_deliveries_file().ok().flatten().map(|p| crate::import::folder_of(&p)))
+        .unwrap_or_else(|| ws.dir().to_path_buf());
+    let letters = LetterSettings {
+        sender: settings.sender.clone(),
+        support_address: settings.support_address.clone(),
+        evidence_dir,
+        templates_dir: settings.templates_dir.clone(),
+    };
+    Ok(Loaded { fleet, letters, workspace: Some(ws) })
+}
+
+/// Imports the input files, reports the import on stderr and builds the fleet.
+fn load_fleet(inputs: &Inputs, blocks: &Path, deliveries: &Path) -> Result<Fleet, Failure> {
+    let zone =
+        FleetZone::parse(inputs.tz.as_deref().unwrap_or("UTC")).map_err(|e| Failure::input(format!("--tz: {e}")))?;
+    let thresholds = thresholds_of(inputs, Thresholds::default())?;
     let paths = InputPaths {
-        blocks: inputs.blocks.clone(),
-        deliveries: inputs.deliveries.clone(),
+        blocks: blocks.to_path_buf(),
+        deliveries: deliveries.to_path_buf(),
         roster: inputs.roster.clone(),
         outages: inputs.outages.clone(),
     };

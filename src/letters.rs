@@ -7,7 +7,7 @@ use crate::explain::{grounds_words, what_happened};
 use crate::import::time::{Day, FleetZone};
 use crate::report::{SafeCsv, day_text};
 use crate::standing::rules::Tier;
-use crate::standing::{Event, EventKind, Fleet, Standing};
+use crate::standing::{Event, EventKind, EventRef, Fleet, Standing};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -63,6 +63,8 @@ pub struct Letter {
     pub body: String,
     /// Ids of the events the letter covers.
     pub events: Vec<String>,
+    /// The same events with the table each comes from, for the case the letter opens.
+    pub event_refs: Vec<EventRef>,
     /// Ground codes the letter cites, each once.
     pub grounds: Vec<&'static str>,
     pub attachments: Vec<Attachment>,
@@ -227,6 +229,7 @@ pub fn draft(
         subject,
         body,
         events: events.iter().map(|e| e.id.clone()).collect(),
+        event_refs: events.iter().map(Event::event_ref).collect(),
         grounds,
         attachments,
         problems,
@@ -394,6 +397,8 @@ pub struct Batch {
     pub index: Vec<[String; 5]>,
     /// Problems met, each prefixed with its driver id.
     pub problems: Vec<String>,
+    /// The letters written, in the order of `index`: (driver id, file in `out`, events).
+    pub written: Vec<(String, String, Vec<EventRef>)>,
     /// Stopped by `cancelled` before the end.
     pub cancelled: bool,
 }
@@ -413,7 +418,7 @@ pub fn draft_batch(
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(drivers.len().max(1));
     let done = std::sync::atomic::AtomicUsize::new(0);
-    type Drafted = Vec<(usize, [String; 5], Vec<String>)>;
+    type Drafted = Vec<(usize, [String; 5], Vec<String>, Vec<EventRef>)>;
     let results: Vec<Result<Drafted, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
@@ -436,6 +441,7 @@ pub fn draft_batch(
                         crate::fsutil::write_atomic(&out.join(&file), &eml)
                             .map_err(|e| format!("{}: cannot write: {e}", out.join(&file).display()))?;
                         let problems = letter.problems.iter().map(|p| format!("{}: {p}", letter.driver_id)).collect();
+                        let refs = letter.event_refs;
                         let row = [
                             letter.driver_id,
                             letter.driver_name,
@@ -443,7 +449,7 @@ pub fn draft_batch(
                             letter.events.join(";"),
                             letter.grounds.join(";"),
                         ];
-                        rows.push((position, row, problems));
+                        rows.push((position, row, problems, refs));
                     }
                     Ok(rows)
                 })
@@ -455,9 +461,10 @@ pub fn draft_batch(
     for r in results {
         drafted.extend(r?);
     }
-    drafted.sort_by_key(|(position, _, _)| *position);
+    drafted.sort_by_key(|(position, _, _, _)| *position);
     let mut batch = Batch { cancelled: cancelled(), ..Batch::default() };
-    for (_, row, problems) in drafted {
+    for (_, row, problems, refs) in drafted {
+        batch.written.push((row[0].clone(), row[2].clone(), refs));
         batch.index.push(row);
         batch.problems.extend(problems);
     }

@@ -17,3 +17,4 @@ pub mod overview;
 pub mod report;
 pub mod settings;
 pub mod standing;
+pub mod workspace;

@@ -5,14 +5,14 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(command) => match run(command) {
+        Some(command) => match run(command, cli.workspace.as_deref()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(failure) => {
                 eprintln!("standwatch: {}", failure.message);
                 ExitCode::from(failure.code)
             }
         },
-        None => match standwatch::app::run_app() {
+        None => match standwatch::app::run_app(cli.workspace) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("standwatch: {message}");

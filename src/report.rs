@@ -145,7 +145,7 @@ pub fn write_json(rows: &[Row], mut out: impl Write) -> io::Result<()> {
 }
 
 /// A table for people: the columns that matter at a glance, aligned.
-pub fn write_table(rows: &[Row], mut out: impl Write) -> io::Result<()> {
+pub fn write_table(rows: &[Row], out: impl Write) -> io::Result<()> {
     let header = [
         "Driver",
         "Name",
@@ -192,15 +192,22 @@ pub fn write_table(rows: &[Row], mut out: impl Write) -> io::Result<()> {
             ]
         })
         .collect();
+    write_aligned(&header, &table, out)
+}
+
+/// A table for people: columns padded to their widest cell, a rule under the header.
+pub fn write_aligned(header: &[&str], table: &[Vec<String>], mut out: impl Write) -> io::Result<()> {
     let widths: Vec<usize> = (0..header.len())
-        .map(|i| table.iter().map(|r| r[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0))
+        .map(|i| {
+            table.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).chain([header[i].len()]).max().unwrap_or(0)
+        })
         .collect();
     let line = |cells: &[String]| {
         cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_string()
     };
-    writeln!(out, "{}", line(&header.map(str::to_string)))?;
+    writeln!(out, "{}", line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>()))?;
     writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "))?;
-    for r in &table {
+    for r in table {
         writeln!(out, "{}", line(r))?;
     }
     Ok(())

@@ -683,7 +683,7 @@ impl StandwatchApp {
 }
 
 /// Opens the window; without a display, says how to use the command line instead.
-pub fn run_app() -> Result<(), String> {
+pub fn run_app(_workspace: Option<std::path::PathBuf>) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])

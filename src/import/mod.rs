@@ -62,6 +62,40 @@ pub enum TableKind {
 }
 
 impl TableKind {
+    pub const ALL: [TableKind; 4] = [TableKind::Blocks, TableKind::Deliveries, TableKind::Roster, TableKind::Outages];
+
+    /// The kind's name in files and messages: `blocks`, `deliveries`, `roster`, `outages`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableKind::Blocks => "blocks",
+            TableKind::Deliveries => "deliveries",
+            TableKind::Roster => "roster",
+            TableKind::Outages => "outages",
+        }
+    }
+
+    /// The column whose value identifies a row across imports (the later row wins);
+    /// outages have none (a window is the same window when every field is equal).
+    pub fn key_column(self) -> Option<&'static str> {
+        match self {
+            TableKind::Blocks => Some("block_id"),
+            TableKind::Deliveries => Some("tracking_id"),
+            TableKind::Roster => Some("driver_id"),
+            TableKind::Outages => None,
+        }
+    }
+
+    /// A frame of this kind with every column and no rows.
+    pub fn empty_frame(self) -> Result<DataFrame, ImportError> {
+        let all = |_| true;
+        match self {
+            TableKind::Blocks => table::Blocks::default().frame(&all),
+            TableKind::Deliveries => table::Deliveries::default().frame(&all),
+            TableKind::Roster => table::Roster::default().frame(&all),
+            TableKind::Outages => table::Outages::default().frame(&all),
+        }
+    }
+
     pub fn fields(self) -> &'static [FieldSpec] {
         match self {
             TableKind::Blocks => BLOCK_FIELDS,
@@ -150,11 +184,11 @@ pub fn load_texts(
     let deliveries = load_table(&deliveries, TableKind::Deliveries, opts, &mut report)?;
     let roster = match roster {
         Some(t) => load_table(&t, TableKind::Roster, opts, &mut report)?,
-        None => table::Roster::default().frame(&|_| true)?,
+        None => TableKind::Roster.empty_frame()?,
     };
     let outages = match outages {
         Some(t) => load_table(&t, TableKind::Outages, opts, &mut report)?,
-        None => table::Outages::default().frame(&|_| true)?,
+        None => TableKind::Outages.empty_frame()?,
     };
     Ok((Dataset { blocks, deliveries, roster, outages, zone: opts.zone }, report))
 }
@@ -422,6 +456,15 @@ pub struct Outage {
 }
 
 impl Dataset {
+    pub fn frame(&self, kind: TableKind) -> &DataFrame {
+        match kind {
+            TableKind::Blocks => &self.blocks,
+            TableKind::Deliveries => &self.deliveries,
+            TableKind::Roster => &self.roster,
+            TableKind::Outages => &self.outages,
+        }
+    }
+
     /// The same data with more outage windows (those entered in the app).
     pub fn with_outages(&self, extra: &[Outage]) -> Result<Dataset, ImportError> {
         let mut table = table::Outages::default();

@@ -32,6 +32,69 @@ pub struct Driver {
     packages: Range<usize>,
     /// Days of this driver's DNR claims (reported, else the package's day), sorted.
     dnr_days: Vec<Day>,
+    /// The driver's sent cases: (day sent, day of the outcome if there is one).
+    sent_cases: Vec<(Day, Option<Day>)>,
+}
+
+/// Which table an event comes from: block misses are named by `block_id`, package
+/// defects by `tracking_id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventSide {
+    Block,
+    Package,
+}
+
+impl EventSide {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventSide::Block => "block",
+            EventSide::Package => "package",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<EventSide> {
+        match text {
+            "block" => Some(EventSide::Block),
+            "package" => Some(EventSide::Package),
+            _ => None,
+        }
+    }
+}
+
+/// An event named across imports.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventRef {
+    pub side: EventSide,
+    pub id: String,
+}
+
+/// What recorded cases tell the standing (SPEC §3.7): an event already in a case is not
+/// DISPUTABLE, and a case sent more than 3 days before the day without an outcome raises
+/// FOLLOW_UP. Overturned events are not here: they are left out of the data itself.
+#[derive(Debug, Clone, Default)]
+pub struct CaseMarks {
+    pub blocks_in_case: HashSet<String>,
+    pub packages_in_case: HashSet<String>,
+    /// Per driver id: (day sent, day of the outcome if any) of each sent case.
+    pub sent: HashMap<String, Vec<(Day, Option<Day>)>>,
+}
+
+impl CaseMarks {
+    pub fn contains(&self, side: EventSide, id: &str) -> bool {
+        match side {
+            EventSide::Block => self.blocks_in_case.contains(id),
+            EventSide::Package => self.packages_in_case.contains(id),
+        }
+    }
+}
+
+/// Days a sent case may wait for an answer before FOLLOW_UP (SPEC §3.7).
+pub const FOLLOW_UP_AFTER_DAYS: Day = 3;
+
+/// FOLLOW_UP on `day`: a case sent more than 3 days before with no outcome by then.
+pub fn needs_follow_up(sent_cases: &[(Day, Option<Day>)], day: Day) -> bool {
+    sent_cases.iter().any(|&(sent, outcome)| day - sent > FOLLOW_UP_AFTER_DAYS && outcome.is_none_or(|o| o > day))
 }
 
 /// A driver's standing on one day.
@@ -87,6 +150,7 @@ pub struct Fleet {
     pub outages: Vec<Outage>,
     /// The newest event day over all blocks and packages.
     pub newest_day: Option<Day>,
+    pub cases: CaseMarks,
     blocks: BlockTable,
     packages: PackageTable,
 }
@@ -137,6 +201,11 @@ fn runs<'a>(ids: &'a [Option<&'a str>]) -> impl Iterator<Item = (&'a str, Range<
 
 impl Fleet {
     pub fn build(data: &Dataset, thresholds: Thresholds) -> PolarsResult<Fleet> {
+        Fleet::build_with_cases(data, thresholds, CaseMarks::default())
+    }
+
+    /// [`Fleet::build`] for a workspace with recorded cases.
+    pub fn build_with_cases(data: &Dataset, thresholds: Thresholds, cases: CaseMarks) -> PolarsResult<Fleet> {
         let w = thresholds.windows;
         let outages = outages_of(&data.outages)?;
         let mut directory: BTreeMap<String, Driver> = BTreeMap::new();
@@ -230,10 +299,12 @@ impl Fleet {
                 miss.push(m);
                 ground.push(if m.is_some() { block_grounds(start, &outages) } else { Grounds::default() });
             }
+            let ids = str_col(&frame, "block_id")?;
+            let open = |i: usize| !ground[i].is_empty() && !cases.contains(EventSide::Block, ids[i].unwrap_or(""));
             BlockTable {
                 day: day_col(&frame, "day")?.into_iter().map(|d| d.unwrap_or(0)).collect(),
                 on_time: prefix(miss.iter().map(Option::is_none), n),
-                disputable: prefix(ground.iter().map(|g| !g.is_empty()), n),
+                disputable: prefix((0..n).map(open), n),
                 miss,
                 grounds: ground,
                 frame,
@@ -254,6 +325,8 @@ impl Fleet {
                 .zip(&block_ids)
                 .map(|((p, d), b)| package_grounds(p, *d, b.and_then(|b| carriers.get(b).copied()), &outages, &w))
                 .collect();
+            let ids = str_col(&frame, "tracking_id")?;
+            let open = |i: usize| !ground[i].is_empty() && !cases.contains(EventSide::Package, ids[i].unwrap_or(""));
             PackageTable {
                 day: day_col(&frame, "day")?.into_iter().map(|d| d.unwrap_or(0)).collect(),
                 attempted: prefix(facts.iter().map(|p| p.outcome.was_attempted()), n),
@@ -261,7 +334,7 @@ impl Fleet {
                 on_time: prefix(facts.iter().map(|p| p.on_time), n),
                 dnr: prefix(facts.iter().map(|p| p.dnr), n),
                 unreturned: prefix(facts.iter().zip(&returned).map(|(p, r)| p.outcome != Outcome::Delivered && !r), n),
-                disputable: prefix(ground.iter().map(|g| !g.is_empty()), n),
+                disputable: prefix((0..n).map(open), n),
                 defects,
                 grounds: ground,
                 frame,
@@ -283,12 +356,19 @@ impl Fleet {
             }
         }
 
+        for (id, sent) in &cases.sent {
+            if let Some(d) = directory.get_mut(id.as_str()) {
+                d.sent_cases = sent.clone();
+            }
+        }
+
         Ok(Fleet {
             thresholds,
             zone: data.zone,
             drivers: directory.into_values().collect(),
             outages,
             newest_day,
+            cases,
             blocks,
             packages,
         })
@@ -393,6 +473,7 @@ impl Fleet {
         let first_recent = d.dnr_days.partition_point(|&x| x < as_of - 6);
         alerts.set(Alert::NewDnr, d.dnr_days.get(first_recent).is_some_and(|&x| x <= as_of));
         alerts.set(Alert::Disputable, span(&self.blocks.disputable, &bw) + span(&self.packages.disputable, &pw) > 0);
+        alerts.set(Alert::FollowUp, needs_follow_up(&d.sent_cases, as_of));
         alerts.set(
             Alert::AppealDue,
             d.deactivated && d.deactivated_on.is_some_and(|off| off <= as_of && as_of <= off + 10),
@@ -491,6 +572,7 @@ impl Fleet {
                     package: None,
                     outage: None,
                     carrier: None,
+                    in_case: self.cases.contains(EventSide::Block, ids[i].unwrap_or("")),
                 });
             }
         }
@@ -532,6 +614,7 @@ impl Fleet {
                     }),
                     outage: None,
                     carrier: None,
+                    in_case: self.cases.contains(EventSide::Package, ids[i].unwrap_or("")),
                 });
             }
         }
@@ -687,11 +770,25 @@ pub struct Event {
     pub outage: Option<Outage>,
     /// The block that carried a package, when known.
     pub carrier: Option<CarrierBlock>,
+    /// Already in a recorded case (disputed or being disputed).
+    pub in_case: bool,
 }
 
 impl Event {
+    /// Has a dispute ground and is not already in a case (SPEC §3.7 DISPUTABLE).
     pub fn is_disputable(&self) -> bool {
-        !self.grounds.is_empty()
+        !self.grounds.is_empty() && !self.in_case
+    }
+
+    pub fn side(&self) -> EventSide {
+        match self.what {
+            EventKind::Block { .. } => EventSide::Block,
+            EventKind::Package { .. } => EventSide::Package,
+        }
+    }
+
+    pub fn event_ref(&self) -> EventRef {
+        EventRef { side: self.side(), id: self.id.clone() }
     }
 }
 

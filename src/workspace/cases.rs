@@ -1,0 +1,313 @@
+//! Dispute and reactivation cases (SPEC §1 follow-up, §3.7, §6): every saved letter opens a
+//! case; its status moves from draft to sent to an outcome; overturned events stop counting.
+
+use super::{Workspace, WorkspaceError, day_from_sql, day_to_sql};
+use crate::import::time::Day;
+use crate::letters::LetterKind;
+use crate::standing::{CaseMarks, EventRef, EventSide};
+use rusqlite::params;
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    Draft,
+    Sent,
+    Overturned,
+    PartlyOverturned,
+    Denied,
+    Withdrawn,
+}
+
+impl CaseStatus {
+    pub const ALL: [CaseStatus; 6] = [
+        CaseStatus::Draft,
+        CaseStatus::Sent,
+        CaseStatus::Overturned,
+        CaseStatus::PartlyOverturned,
+        CaseStatus::Denied,
+        CaseStatus::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Draft => "draft",
+            CaseStatus::Sent => "sent",
+            CaseStatus::Overturned => "overturned",
+            CaseStatus::PartlyOverturned => "partly_overturned",
+            CaseStatus::Denied => "denied",
+            CaseStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// For people: "partly overturned".
+    pub fn words(self) -> &'static str {
+        match self {
+            CaseStatus::PartlyOverturned => "partly overturned",
+            other => other.as_str(),
+        }
+    }
+
+    /// Accepts the names above with spaces or dashes for underscores, any case.
+    pub fn parse(text: &str) -> Option<CaseStatus> {
+        let norm = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        CaseStatus::ALL.into_iter().find(|s| s.as_str() == norm)
+    }
+
+    /// The support desk answered (or the manager gave up): no follow-up is due.
+    pub fn is_outcome(self) -> bool {
+        !matches!(self, CaseStatus::Draft | CaseStatus::Sent)
+    }
+}
+
+/// One event of a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseEvent {
+    pub event: EventRef,
+    pub overturned: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    pub id: i64,
+    pub driver_id: String,
+    pub kind: LetterKind,
+    /// The saved `.eml`, when there is one.
+    pub file: Option<String>,
+    pub created_on: Day,
+    pub status: CaseStatus,
+    pub sent_on: Option<Day>,
+    pub outcome_on: Option<Day>,
+    pub note: String,
+    pub events: Vec<CaseEvent>,
+}
+
+impl Case {
+    /// Sent more than 3 days before `day` with no outcome yet (SPEC §3.7 FOLLOW_UP).
+    pub fn needs_follow_up(&self, day: Day) -> bool {
+        self.status == CaseStatus::Sent
+            && self.sent_on.is_some_and(|s| crate::standing::needs_follow_up(&[(s, None)], day))
+    }
+}
+
+/// A case to record when a letter is saved.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub driver_id: String,
+    pub kind: LetterKind,
+    pub file: Option<String>,
+    pub created_on: Day,
+    pub events: Vec<EventRef>,
+}
+
+/// A status change: `overturned` names the overturned events (default: all of the case's
+/// events for `overturned`; required for `partly_overturned`).
+#[derive(Debug, Clone)]
+pub struct CaseUpdate {
+    pub status: CaseStatus,
+    pub overturned: Option<Vec<String>>,
+    pub on: Day,
+    pub note: Option<String>,
+}
+
+impl Workspace {
+    /// Records a case with status draft; returns its id.
+    pub fn add_case(&mut self, case: &NewCase) -> Result<i64, WorkspaceError> {
+        let err = self.db_err();
+        let tx = self.db.transaction().map_err(&err)?;
+        let id = insert_case(&tx, case).map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok(id)
+    }
+
+    /// Records several cases in one transaction (a batch of letters); returns their ids.
+    pub fn add_cases(&mut self, cases: &[NewCase]) -> Result<Vec<i64>, WorkspaceError> {
+        let err = self.db_err();
+        let tx = self.db.transaction().map_err(&err)?;
+        let ids = cases.iter().map(|c| insert_case(&tx, c)).collect::<Result<Vec<_>, _>>().map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok(ids)
+    }
+
+    /// Every case, newest first.
+    pub fn cases(&self) -> Result<Vec<Case>, WorkspaceError> {
+        let err = self.db_err();
+        let mut stmt = self
+            .db
+            .prepare(
+                "SELECT id, driver_id, kind, file, created_on, status, sent_on, outcome_on, note FROM cases \
+                 ORDER BY id DESC",
+            )
+            .map_err(&err)?;
+        let mut cases: Vec<Case> = stmt
+            .query_map([], |r| {
+                let kind: String = r.get(2)?;
+                let status: String = r.get(5)?;
+                let day = |i: usize| -> rusqlite::Result<Option<Day>> {
+                    Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(day_from_sql))
+                };
+                Ok(Case {
+                    id: r.get(0)?,
+                    driver_id: r.get(1)?,
+                    kind: if kind == "reactivation" { LetterKind::Reactivation } else { LetterKind::Dispute },
+                    file: r.get(3)?,
+                    created_on: day(4)?.unwrap_or_default(),
+                    status: CaseStatus::parse(&status).unwrap_or(CaseStatus::Draft),
+                    sent_on: day(6)?,
+                    outcome_on: day(7)?,
+                    note: r.get(8)?,
+                    events: Vec::new(),
+                })
+            })
+            .map_err(&err)?
+            .collect::<Result<_, _>>()
+            .map_err(&err)?;
+        let mut events = self
+            .db
+            .prepare("SELECT side, event_id, overturned FROM case_events WHERE case_id = ?1 ORDER BY rowid")
+            .map_err(&err)?;
+        for case in &mut cases {
+            case.events = events
+                .query_map([case.id], |r| {
+                    let side: String = r.get(0)?;
+                    Ok(CaseEvent {
+                        event: EventRef { side: EventSide::parse(&side).unwrap_or(EventSide::Package), id: r.get(1)? },
+                        overturned: r.get(2)?,
+                    })
+                })
+                .map_err(&err)?
+                .collect::<Result<_, _>>()
+                .map_err(&err)?;
+        }
+        Ok(cases)
+    }
+
+    pub fn case(&self, id: i64) -> Result<Case, WorkspaceError> {
+        self.cases()?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| WorkspaceError::Invalid(format!("no case {id} in this workspace")))
+    }
+
+    /// Changes a case's status; an overturn marks its events so that they stop counting.
+    pub fn set_case(&mut self, id: i64, update: &CaseUpdate) -> Result<Case, WorkspaceError> {
+        let case = self.case(id)?;
+        let ids: HashSet<&str> = case.events.iter().map(|e| e.event.id.as_str()).collect();
+        let overturned: HashSet<String> = match (update.status, &update.overturned) {
+            (CaseStatus::Overturned | CaseStatus::PartlyOverturned, Some(named)) => {
+                if let Some(unknown) = named.iter().find(|n| !ids.contains(n.as_str())) {
+                    return Err(WorkspaceError::Invalid(format!(
+                        "case {id} has no event '{unknown}' (its events: {})",
+                        case.events.iter().map(|e| e.event.id.as_str()).collect::<Vec<_>>().join(", ")
+                    )));
+                }
+                named.iter().cloned().collect()
+            }
+            (CaseStatus::Overturned, None) => ids.iter().map(|s| s.to_string()).collect(),
+            (CaseStatus::PartlyOverturned, None) => {
+                return Err(WorkspaceError::Invalid(format!(
+                    "partly_overturned: name the overturned events with --events (case {id} has: {})",
+                    case.events.iter().map(|e| e.event.id.as_str()).collect::<Vec<_>>().join(", ")
+                )));
+            }
+            (_, Some(_)) => {
+                return Err(WorkspaceError::Invalid(
+                    "--events names overturned events: use it with overturned or partly_overturned".into(),
+                ));
+            }
+            (_, None) => HashSet::new(),
+        };
+        let day = day_to_sql(update.on);
+        let (sent_on, outcome_on) = match update.status {
+            CaseStatus::Draft => (None, None),
+            CaseStatus::Sent => (Some(day.clone()), None),
+            _ => (case.sent_on.map(day_to_sql), Some(day.clone())),
+        };
+        let note = update.note.clone().unwrap_or_else(|| case.note.clone());
+        let err = self.db_err();
+        let tx = self.db.transaction().map_err(&err)?;
+        tx.execute(
+            "UPDATE cases SET status = ?1, sent_on = ?2, outcome_on = ?3, note = ?4 WHERE id = ?5",
+            params![update.status.as_str(), sent_on, outcome_on, note, id],
+        )
+        .map_err(&err)?;
+        for e in &case.events {
+            tx.execute(
+                "UPDATE case_events SET overturned = ?1 WHERE case_id = ?2 AND side = ?3 AND event_id = ?4",
+                params![overturned.contains(&e.event.id), id, e.event.side.as_str(), e.event.id],
+            )
+            .map_err(&err)?;
+        }
+        tx.execute(
+            "INSERT INTO case_log (case_id, at, status, on_day, note) VALUES (?1, datetime('now'), ?2, ?3, ?4)",
+            params![id, update.status.as_str(), day, update.note.clone().unwrap_or_default()],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        self.case(id)
+    }
+
+    /// What the cases tell the standing: events in a case (withdrawn cases excepted) and
+    /// the sent dates for FOLLOW_UP.
+    pub fn case_marks(&self) -> Result<CaseMarks, WorkspaceError> {
+        let mut marks = CaseMarks::default();
+        for case in self.cases()? {
+            if case.status != CaseStatus::Withdrawn {
+                for e in &case.events {
+                    match e.event.side {
+                        EventSide::Block => marks.blocks_in_case.insert(e.event.id.clone()),
+                        EventSide::Package => marks.packages_in_case.insert(e.event.id.clone()),
+                    };
+                }
+            }
+            if let Some(sent) = case.sent_on {
+                let outcome = if case.status.is_outcome() { case.outcome_on.or(Some(sent)) } else { None };
+                marks.sent.entry(case.driver_id.clone()).or_default().push((sent, outcome));
+            }
+        }
+        Ok(marks)
+    }
+
+    /// Events of cases still waiting (draft or sent), for "standing if pending disputes
+    /// succeed".
+    pub fn pending_events(&self) -> Result<Vec<(String, EventRef)>, WorkspaceError> {
+        Ok(self
+            .cases()?
+            .into_iter()
+            .filter(|c| !c.status.is_outcome())
+            .flat_map(|c| {
+                let driver = c.driver_id.clone();
+                c.events.into_iter().map(move |e| (driver.clone(), e.event))
+            })
+            .collect())
+    }
+
+    /// The note of a case, alone (the app edits notes without changing the status).
+    pub fn set_case_note(&mut self, id: i64, note: &str) -> Result<(), WorkspaceError> {
+        let err = self.db_err();
+        let changed = self.db.execute("UPDATE cases SET note = ?1 WHERE id = ?2", params![note, id]).map_err(&err)?;
+        if changed == 0 {
+            return Err(WorkspaceError::Invalid(format!("no case {id} in this workspace")));
+        }
+        Ok(())
+    }
+}
+
+fn insert_case(tx: &rusqlite::Transaction, case: &NewCase) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO cases (driver_id, kind, file, created_on, status) VALUES (?1, ?2, ?3, ?4, 'draft')",
+        params![case.driver_id, case.kind.name(), case.file, day_to_sql(case.created_on)],
+    )?;
+    let id = tx.last_insert_rowid();
+    for e in &case.events {
+        tx.execute(
+            "INSERT OR IGNORE INTO case_events (case_id, side, event_id) VALUES (?1, ?2, ?3)",
+            params![id, e.side.as_str(), e.id],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO case_log (case_id, at, status, on_day) VALUES (?1, datetime('now'), 'draft', ?2)",
+        params![id, day_to_sql(case.created_on)],
+    )?;
+    Ok(id)
+}
