@@ -64,6 +64,8 @@ pub struct Settings {
     pub templates_dir: Option<PathBuf>,
     pub outages: Vec<OutageSetting>,
     pub recent: Vec<RecentImport>,
+    /// The workspace open when the app was last closed.
+    pub workspace: Option<PathBuf>,
     pub dark_mode: bool,
 }
 
@@ -79,6 +81,7 @@ impl Default for Settings {
             templates_dir: None,
             outages: Vec::new(),
             recent: Vec::new(),
+            workspace: None,
             dark_mode: true,
         }
     }

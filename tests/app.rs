@@ -349,3 +349,75 @@ fn batch_drafting_for_the_selected_drivers() {
         assert!(dir.path().join(format!("{id}-dispute-2026-03-03.eml")).is_file());
     }
 }
+
+/// A workspace with the sample data and one draft case for D00001's disputable events.
+fn sample_workspace(dir: &Path) -> Vec<String> {
+    use standwatch::import::TableKind;
+    use standwatch::workspace::{Workspace, cases::NewCase};
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let mut ws = Workspace::open_or_create(dir, Default::default()).unwrap();
+    let files = [TableKind::Blocks, TableKind::Deliveries, TableKind::Roster, TableKind::Outages]
+        .map(|k| (k, sample.join(format!("{}.csv", k.name()))));
+    ws.import(&files, false, true, &|| false).unwrap();
+    let fleet = standwatch::standing::Fleet::build(&ws.dataset().unwrap(), Default::default()).unwrap();
+    let driver = fleet.driver_index("D00001").unwrap();
+    let events: Vec<_> = fleet
+        .events(driver, fleet.default_as_of().unwrap())
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.is_disputable())
+        .map(|e| e.event_ref())
+        .collect();
+    let case = NewCase {
+        driver_id: "D00001".into(),
+        kind: standwatch::letters::LetterKind::Dispute,
+        file: None,
+        created_on: fleet.default_as_of().unwrap(),
+        events: events.clone(),
+    };
+    ws.add_case(&case).unwrap();
+    events.into_iter().map(|e| e.id).collect()
+}
+
+#[test]
+fn workspace_cases_view_overturns_a_case_and_recomputes() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws_dir = dir.path().join("North station");
+    let events = sample_workspace(&ws_dir);
+    let mut h = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| StandwatchApp::new(&cc.egui_ctx, None));
+    h.state_mut().open_workspace(ws_dir.clone());
+    settle(&mut h);
+    wait_for(&mut h, "the workspace", |h| h.state().loaded().is_some_and(|l| l.workspace.is_some()));
+    let has = |h: &Harness<'_, StandwatchApp>, id: &str| {
+        let d = &h.state().loaded().unwrap().dataset.deliveries;
+        d.column("tracking_id").unwrap().str().unwrap().iter().any(|t| t == Some(id))
+    };
+    assert!(has(&h, &events[0]));
+    // In a case already: the grounds no longer make D00001 DISPUTABLE.
+    let l = h.state().loaded().unwrap();
+    let d1 = l.fleet.driver_index("D00001").unwrap();
+    assert!(!l.fleet.standing(d1, l.overview.as_of).alerts.has(standwatch::standing::alerts::Alert::Disputable));
+
+    open_tab(&mut h, "Cases");
+    h.get_by_label("Cases in North station");
+    h.get_by_label("D00001").click();
+    h.run_steps(2);
+    h.get_by_label("Case 1 · D00001 · dispute");
+    h.get_by_role_and_label(egui::Role::Button, "overturned").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Apply status").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the overturn", |h| {
+        !h.state().is_busy()
+            && h.state()
+                .loaded()
+                .and_then(|l| l.workspace.as_ref())
+                .is_some_and(|w| w.cases[0].status == standwatch::workspace::cases::CaseStatus::Overturned)
+    });
+    // Overturned events stop counting: they are gone from the data on screen.
+    for id in &events {
+        assert!(!has(&h, id), "{id} still counts");
+    }
+    h.get_by_label_contains("overturned)");
+    h.snapshot("cases_view");
+}

@@ -216,10 +216,13 @@ fn cases_follow_up_and_an_overturn_counts_as_if_the_events_were_absent() {
     assert_ne!(d1(&after), d1(&before));
     assert_eq!(without_disputable(&after), without_disputable(&file_report(&inputs(&absent, &ALL))));
     // History too.
-    let history = |args: &mut Command| stdout(args.args(["history", "--driver", "D00001"]));
+    let history = |source: Vec<String>| stdout(bin().args(source).arg("history").args(["--driver", "D00001"]));
+    let mut files = vec!["history".to_string()];
+    files.extend(inputs(&absent, &ALL));
+    files.extend(["--driver".to_string(), "D00001".to_string()]);
     assert_eq!(
-        without_disputable(&history(bin().arg("--workspace").arg(&ws))),
-        without_disputable(&history(bin().args(inputs(&absent, &ALL))))
+        without_disputable(&history(vec!["--workspace".into(), ws.display().to_string()])),
+        without_disputable(&stdout(bin().args(files)))
     );
 }
 

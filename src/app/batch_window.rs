@@ -3,8 +3,9 @@
 
 use super::worker::{Job, spawn};
 use crate::import::time::Day;
-use crate::letters::{self, Batch, LetterSettings};
+use crate::letters::{self, Batch, LetterKind, LetterSettings};
 use crate::standing::Fleet;
+use crate::workspace::cases::NewCase;
 use eframe::egui::{self, RichText};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,13 +19,25 @@ pub struct BatchWindow {
     folder: String,
     job: Option<Job<Batch>>,
     result: Option<Result<Batch, String>>,
+    /// Cases for the letters of a finished batch, until the app takes them.
+    written_cases: Option<Vec<NewCase>>,
     pub open: bool,
 }
 
 impl BatchWindow {
     pub fn new(fleet: Arc<Fleet>, drivers: Vec<usize>, as_of: Day, settings: LetterSettings) -> BatchWindow {
         let folder = settings.evidence_dir.join("letters").display().to_string();
-        BatchWindow { fleet, drivers, as_of, settings, folder, job: None, result: None, open: true }
+        BatchWindow {
+            fleet,
+            drivers,
+            as_of,
+            settings,
+            folder,
+            job: None,
+            result: None,
+            written_cases: None,
+            open: true,
+        }
     }
 
     fn start(&mut self, ctx: &egui::Context) {
@@ -51,9 +64,36 @@ impl BatchWindow {
         ));
     }
 
+    /// The cases to record for the letters of a finished batch, once.
+    pub fn take_written_cases(&mut self) -> Option<Vec<NewCase>> {
+        self.written_cases.take()
+    }
+
     pub fn show(&mut self, ctx: &egui::Context) {
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
             self.job = None;
+            if let Ok(batch) = &result {
+                let folder = PathBuf::from(self.folder.trim());
+                let today = self.fleet.zone.day_of(chrono::Utc::now().timestamp_millis());
+                self.written_cases = Some(
+                    batch
+                        .written
+                        .iter()
+                        .map(|(driver, file, events)| NewCase {
+                            driver_id: driver.clone(),
+                            kind: LetterKind::Dispute,
+                            file: Some(
+                                std::path::absolute(folder.join(file))
+                                    .unwrap_or_else(|_| folder.join(file))
+                                    .display()
+                                    .to_string(),
+                            ),
+                            created_on: today,
+                            events: events.clone(),
+                        })
+                        .collect(),
+                );
+            }
             self.result = Some(result);
         }
         let mut open = self.open;

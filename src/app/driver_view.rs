@@ -10,7 +10,7 @@ use crate::import::time::FleetZone;
 use crate::letters::LetterKind;
 use crate::overview::DriverDetail;
 use crate::report::day_text;
-use crate::standing::rules::Tier;
+use crate::standing::rules::{Tier, tier_label};
 use crate::standing::{EventKind, Fleet, Standing};
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 
 pub struct DriverView {
     pub detail: DriverDetail,
+    /// The standing on the same day if the driver's pending disputes succeed.
+    if_pending: Option<Standing>,
     /// Per event, its photos: the file inside the evidence folder, or why there is none.
     photos: Vec<Vec<(String, Result<PathBuf, String>)>>,
     /// Per event: when, what happened and its grounds, in words.
@@ -74,7 +76,7 @@ impl Metric {
 
 impl DriverView {
     /// Resolves the events' photos and words once, when the driver is opened.
-    pub fn new(detail: DriverDetail, evidence_dir: &Path, zone: FleetZone) -> DriverView {
+    pub fn new(detail: DriverDetail, evidence_dir: &Path, zone: FleetZone, if_pending: Option<Standing>) -> DriverView {
         let texts = detail
             .events
             .iter()
@@ -82,7 +84,11 @@ impl DriverView {
                 [
                     zone.local(e.time).format("%Y-%m-%d %H:%M").to_string(),
                     what_happened(e, zone),
-                    if e.is_disputable() { grounds_words(e, zone) } else { String::new() },
+                    match (e.grounds.is_empty(), e.in_case) {
+                        (true, _) => String::new(),
+                        (false, false) => grounds_words(e, zone),
+                        (false, true) => format!("{} (already in a case)", grounds_words(e, zone)),
+                    },
                 ]
             })
             .collect();
@@ -94,7 +100,7 @@ impl DriverView {
                 listed.iter().map(|l| (l.clone(), evidence::resolve(evidence_dir, l))).collect()
             })
             .collect();
-        DriverView { detail, photos, texts }
+        DriverView { detail, if_pending, photos, texts }
     }
 
     /// The disputable events (id, what happened) for the letter editor's checklist.
@@ -153,6 +159,15 @@ impl DriverView {
                 ui.label(RichText::new("What if").strong()).on_hover_text(metric_help("headroom"));
                 for sentence in what_if_sentences(&detail.what_if, now.reliability_tier, now.quality_tier) {
                     ui.label(RichText::new(sentence).size(15.0));
+                }
+                if let Some(p) = &self.if_pending {
+                    ui.label(RichText::new(format!(
+                        "If pending disputes succeed: {} (reliability {}, quality {})",
+                        tier_label(p.overall),
+                        tier_label(p.reliability_tier),
+                        tier_label(p.quality_tier)
+                    )))
+                    .on_hover_text("The standing without the events of this driver's draft and sent cases");
                 }
                 if now.alerts.iter().next().is_some() {
                     ui.label(format!("Alerts: {}", now.alerts.iter().map(|a| a.code()).collect::<Vec<_>>().join(", ")));

@@ -6,6 +6,7 @@ use crate::fsutil::write_atomic;
 use crate::import::time::Day;
 use crate::letters::{self, Letter, LetterKind, LetterSettings};
 use crate::standing::Fleet;
+use crate::workspace::cases::NewCase;
 use eframe::egui::{self, RichText};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -25,6 +26,8 @@ pub struct LetterEditor {
     body: String,
     save_path: String,
     saved: Option<PathBuf>,
+    /// The case a save opens, until the app takes it.
+    saved_case: Option<NewCase>,
     notice: Option<(String, bool)>,
     job: Option<Job<Letter>>,
     pub open: bool,
@@ -53,6 +56,7 @@ impl LetterEditor {
             body: String::new(),
             save_path: String::new(),
             saved: None,
+            saved_case: None,
             notice: None,
             job: None,
             open: true,
@@ -104,10 +108,22 @@ impl LetterEditor {
         self.notice = Some(match written {
             Ok(()) => {
                 self.saved = Some(path.clone());
+                self.saved_case = Some(NewCase {
+                    driver_id: letter.driver_id.clone(),
+                    kind: letter.kind,
+                    file: Some(std::path::absolute(&path).unwrap_or_else(|_| path.clone()).display().to_string()),
+                    created_on: self.fleet.zone.day_of(chrono::Utc::now().timestamp_millis()),
+                    events: letter.event_refs.clone(),
+                });
                 (format!("Saved {}", path.display()), false)
             }
             Err(e) => (format!("Not saved: {e}"), true),
         });
+    }
+
+    /// The case to record for the letter just saved, once.
+    pub fn take_saved_case(&mut self) -> Option<NewCase> {
+        self.saved_case.take()
     }
 
     pub fn show(&mut self, ctx: &egui::Context) {

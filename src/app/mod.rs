@@ -4,6 +4,7 @@
 
 mod alerts_view;
 mod batch_window;
+mod cases_view;
 mod driver_view;
 mod fleet_view;
 mod letter_editor;
@@ -19,6 +20,7 @@ use crate::report::day_text;
 use crate::settings::{RecentImport, Settings};
 use alerts_view::AlertsView;
 use batch_window::BatchWindow;
+use cases_view::CasesView;
 use driver_view::DriverView;
 use eframe::egui::{self, RichText};
 use fleet_view::FleetView;
@@ -26,7 +28,7 @@ use letter_editor::LetterEditor;
 use settings_view::SettingsView;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use worker::{Job, Loaded, Request, Source};
+use worker::{Change, Job, Loaded, Request, Source};
 
 /// Where the bundled sample data lives: beside the crate when run with cargo, else
 /// `sample-data/` in the working folder.
@@ -50,6 +52,7 @@ pub enum Tab {
     Fleet,
     Alerts,
     Driver,
+    Cases,
     Settings,
 }
 
@@ -68,6 +71,20 @@ pub enum Command {
     AddFiles(Vec<PathBuf>),
     ShowTab(Tab),
     CancelJob,
+    /// A change to the open workspace (import, case recorded or updated).
+    Workspace(Change),
+    /// Opens the workspace in this folder, creating it when the folder is empty.
+    OpenWorkspace(PathBuf),
+    /// Back to plain files.
+    CloseWorkspace,
+}
+
+/// The open / new workspace window.
+#[derive(Default)]
+struct WorkspaceWindow {
+    open: bool,
+    path: String,
+    dialog: Option<mpsc::Receiver<Option<PathBuf>>>,
 }
 
 /// The open-files window: a native dialog when one can be shown, typed paths always.
@@ -91,6 +108,10 @@ pub struct StandwatchApp {
     batch_window: Option<BatchWindow>,
     settings_view: SettingsView,
     open_window: OpenWindow,
+    workspace_window: WorkspaceWindow,
+    cases_view: CasesView,
+    /// The window title last set, to set it only when it changes.
+    title: String,
     show_import_report: bool,
     /// A message for the user, and whether it is an error.
     notice: Option<(String, bool)>,
@@ -132,18 +153,36 @@ impl StandwatchApp {
             letter_editor: None,
             batch_window: None,
             open_window: OpenWindow::default(),
+            workspace_window: WorkspaceWindow::default(),
+            cases_view: CasesView::default(),
+            title: String::new(),
             show_import_report: false,
             notice,
             commands: Vec::new(),
             ctx: ctx.clone(),
         };
-        // The last files opened, when they are still there; the sample data otherwise.
-        let source = match app.settings.recent.first() {
-            Some(last) if last.blocks.is_file() && last.deliveries.is_file() => Source::Files(last.paths()),
+        // The last workspace or files opened, when still there; the sample data otherwise.
+        let last_workspace = app.settings.workspace.clone().filter(|w| w.join(crate::workspace::DB_FILE).is_file());
+        let source = match (last_workspace, app.settings.recent.first()) {
+            (Some(dir), _) => Source::Workspace(dir),
+            (None, Some(last)) if last.blocks.is_file() && last.deliveries.is_file() => Source::Files(last.paths()),
             _ => Source::Sample(sample_inputs()),
         };
         app.start(Request::Import { source, settings: Box::new(app.settings.clone()) });
         app
+    }
+
+    /// Opens (or creates) a workspace, as "Open / new workspace" does.
+    pub fn open_workspace(&mut self, dir: PathBuf) {
+        self.commands.push(Command::OpenWorkspace(dir));
+    }
+
+    /// The workspace folder on screen, if any.
+    fn workspace_dir(&self) -> Option<&Path> {
+        match self.loaded.as_ref().map(|l| &l.source) {
+            Some(Source::Workspace(dir)) => Some(dir),
+            _ => None,
+        }
     }
 
     pub fn loaded(&self) -> Option<&Loaded> {
@@ -177,9 +216,17 @@ impl StandwatchApp {
             Ok(loaded) => {
                 let rejected = loaded.report.rejections.len();
                 let new_source = self.loaded.as_ref().is_none_or(|l| l.source != loaded.source);
-                if let Source::Files(p) = &loaded.source {
-                    self.settings.remember(RecentImport::from_paths(p));
-                    self.save_settings();
+                match &loaded.source {
+                    Source::Files(p) => {
+                        self.settings.remember(RecentImport::from_paths(p));
+                        self.settings.workspace = None;
+                        self.save_settings();
+                    }
+                    Source::Workspace(dir) if self.settings.workspace.as_ref() != Some(dir) => {
+                        self.settings.workspace = Some(dir.clone());
+                        self.save_settings();
+                    }
+                    _ => {}
                 }
                 self.fleet_view.set_data(&loaded.fleet, &loaded.overview);
                 if new_source {
@@ -218,7 +265,14 @@ impl StandwatchApp {
         match driver_detail(&l.fleet, driver, l.overview.as_of) {
             Ok(detail) => {
                 let evidence_dir = self.evidence_dir(l);
-                self.driver_view = Some(DriverView::new(detail, &evidence_dir, l.fleet.zone));
+                // The standing the driver would have if their pending disputes succeed.
+                let if_pending = l.workspace.as_ref().and_then(|w| {
+                    let pending = &w.if_pending_succeed;
+                    let id = &l.fleet.drivers[driver].id;
+                    w.cases.iter().any(|c| &c.driver_id == id && !c.status.is_outcome()).then_some(())?;
+                    pending.driver_index(id).map(|i| pending.standing(i, l.overview.as_of))
+                });
+                self.driver_view = Some(DriverView::new(detail, &evidence_dir, l.fleet.zone, if_pending));
                 self.tab = Tab::Driver;
             }
             Err(e) => self.notice = Some((e, true)),
@@ -234,16 +288,26 @@ impl StandwatchApp {
         }
     }
 
-    /// Where photos are read from: the setting, else the deliveries file's folder.
+    /// Where photos are read from: the setting, else the deliveries file's folder (for a
+    /// workspace, that of its newest deliveries import).
     fn evidence_dir(&self, l: &Loaded) -> PathBuf {
-        self.settings.evidence_dir.clone().unwrap_or_else(|| folder_of(&l.source.paths().deliveries))
+        self.settings.evidence_dir.clone().unwrap_or_else(|| match (&l.workspace, l.source.paths()) {
+            (Some(w), _) => w.evidence_dir.clone(),
+            (None, Some(p)) => folder_of(&p.deliveries),
+            (None, None) => PathBuf::from("."),
+        })
     }
 
+    /// Saves the app's settings, and, with a workspace open, its copy for the command line.
     fn save_settings(&mut self) {
-        if let Some(path) = &self.settings_path
-            && let Err(e) = self.settings.save(path)
-        {
-            self.notice = Some((e.to_string(), true));
+        let mut paths: Vec<PathBuf> = self.settings_path.iter().cloned().collect();
+        if let Some(dir) = self.workspace_dir() {
+            paths.push(dir.join(crate::workspace::SETTINGS_FILE));
+        }
+        for path in paths {
+            if let Err(e) = self.settings.save(&path) {
+                self.notice = Some((e.to_string(), true));
+            }
         }
     }
 
@@ -301,12 +365,56 @@ impl StandwatchApp {
                     self.notice = Some(("Cancelled; the last result stays on screen".to_string(), false));
                 }
             }
+            Command::Workspace(change) => match self.workspace_dir() {
+                Some(dir) => {
+                    let dir = dir.to_path_buf();
+                    self.start(Request::Workspace {
+                        dir,
+                        change: Some(change),
+                        settings: Box::new(self.settings.clone()),
+                    });
+                }
+                None => self.notice = Some(("Open a workspace first (Workspace…)".to_string(), true)),
+            },
+            Command::OpenWorkspace(dir) => {
+                self.start(Request::Workspace { dir, change: None, settings: Box::new(self.settings.clone()) });
+            }
+            Command::CloseWorkspace => {
+                self.settings.workspace = None;
+                self.save_settings();
+                if self.tab == Tab::Cases {
+                    self.tab = Tab::Fleet;
+                }
+                let source = match self.settings.recent.first() {
+                    Some(last) if last.blocks.is_file() && last.deliveries.is_file() => Source::Files(last.paths()),
+                    _ => Source::Sample(sample_inputs()),
+                };
+                self.start(Request::Import { source, settings: Box::new(self.settings.clone()) });
+            }
         }
     }
 
     /// Sorts files into blocks / deliveries / roster / outages by their headers and
     /// imports them, keeping the current files for the kinds not given.
     fn add_files(&mut self, files: Vec<PathBuf>) {
+        if self.workspace_dir().is_some() {
+            // A workspace merges whatever is given: no kind is required.
+            let mut list = Vec::new();
+            let mut problems = Vec::new();
+            for file in files {
+                match classify_file(&file) {
+                    Ok(kind) => list.push((kind, file)),
+                    Err(e) => problems.push(e),
+                }
+            }
+            if !problems.is_empty() {
+                self.notice = Some((problems.join("\n"), true));
+            }
+            if !list.is_empty() {
+                self.commands.push(Command::Workspace(Change::Import(list)));
+            }
+            return;
+        }
         let mut paths = match self.loaded.as_ref().map(|l| &l.source) {
             Some(Source::Files(p)) => p.clone(),
             _ => InputPaths::default(),
@@ -349,9 +457,17 @@ impl StandwatchApp {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("Standwatch").strong().size(18.0));
             ui.separator();
-            for (tab, name) in
-                [(Tab::Fleet, "Fleet"), (Tab::Alerts, "Alerts"), (Tab::Driver, "Driver"), (Tab::Settings, "Settings")]
-            {
+            let in_workspace = self.workspace_dir().is_some();
+            for (tab, name) in [
+                (Tab::Fleet, "Fleet"),
+                (Tab::Alerts, "Alerts"),
+                (Tab::Driver, "Driver"),
+                (Tab::Cases, "Cases"),
+                (Tab::Settings, "Settings"),
+            ] {
+                if tab == Tab::Cases && !in_workspace {
+                    continue;
+                }
                 let enabled = tab != Tab::Driver || self.driver_view.is_some();
                 let button = egui::Button::selectable(self.tab == tab, name);
                 if ui.add_enabled(enabled, button).clicked() {
@@ -365,6 +481,18 @@ impl StandwatchApp {
                 .clicked()
             {
                 self.open_window.open = true;
+            }
+            if ui
+                .button("Workspace…")
+                .on_hover_text("Open or create a workspace: weekly imports accumulate and disputes become cases")
+                .clicked()
+            {
+                self.workspace_window.open = true;
+                if self.workspace_window.path.is_empty() {
+                    let dir =
+                        self.workspace_dir().map(Path::to_path_buf).or_else(crate::workspace::Workspace::default_dir);
+                    self.workspace_window.path = dir.map(|d| d.display().to_string()).unwrap_or_default();
+                }
             }
             ui.menu_button("Recent", |ui| {
                 if self.settings.recent.is_empty() {
@@ -465,6 +593,7 @@ impl StandwatchApp {
                     match &l.source {
                         Source::Sample(_) => "Sample data".to_string(),
                         Source::Files(p) => format!("{} + {}", file_name(&p.blocks), file_name(&p.deliveries)),
+                        Source::Workspace(dir) => format!("Workspace {}", file_name(dir)),
                     },
                     l.fleet.drivers.len(),
                     files
@@ -519,11 +648,66 @@ impl StandwatchApp {
                     roster: optional(roster),
                     outages: optional(outages),
                 };
-                self.commands.push(Command::Import(Source::Files(paths)));
+                if self.workspace_dir().is_some() {
+                    let mut files = vec![paths.blocks, paths.deliveries];
+                    files.extend(paths.roster.into_iter().chain(paths.outages));
+                    self.commands.push(Command::AddFiles(files));
+                } else {
+                    self.commands.push(Command::Import(Source::Files(paths)));
+                }
                 self.open_window.open = false;
             }
         });
         self.open_window.open &= open;
+    }
+
+    fn workspace_window(&mut self, ctx: &egui::Context) {
+        let current = self.workspace_dir().map(Path::to_path_buf);
+        let w = &mut self.workspace_window;
+        if let Some(rx) = &w.dialog
+            && let Ok(picked) = rx.try_recv()
+        {
+            w.dialog = None;
+            if let Some(dir) = picked {
+                w.path = dir.display().to_string();
+            }
+        }
+        let mut open = w.open;
+        egui::Window::new("Workspace").open(&mut open).resizable(false).collapsible(false).show(ctx, |ui| {
+            ui.label(
+                "A workspace keeps every import (newer rows win), the cases of the letters you save, \
+                 and the settings. Choose an existing workspace, or an empty folder to create one.",
+            );
+            ui.horizontal(|ui| {
+                let label = ui.label("Folder");
+                ui.add(egui::TextEdit::singleline(&mut w.path).desired_width(380.0)).labelled_by(label.id);
+                let browsing = w.dialog.is_some();
+                if ui.add_enabled(!browsing, egui::Button::new("Browse…")).clicked() {
+                    w.dialog = Some(pick_folder(ctx.clone()));
+                }
+            });
+            ui.horizontal(|ui| {
+                let path = w.path.trim().to_string();
+                if ui.add_enabled(!path.is_empty(), egui::Button::new("Open or create")).clicked() {
+                    self.commands.push(Command::OpenWorkspace(PathBuf::from(path)));
+                    w.open = false;
+                }
+                if let Some(default) = crate::workspace::Workspace::default_dir()
+                    && ui.button("Default workspace").on_hover_text(default.display().to_string()).clicked()
+                {
+                    self.commands.push(Command::OpenWorkspace(default));
+                    w.open = false;
+                }
+                if current.is_some() && ui.button("Close workspace").clicked() {
+                    self.commands.push(Command::CloseWorkspace);
+                    w.open = false;
+                }
+            });
+            if let Some(dir) = &current {
+                ui.label(format!("Open now: {}", dir.display()));
+            }
+        });
+        w.open &= open;
     }
 
     fn import_report_window(&mut self, ctx: &egui::Context) {
@@ -588,6 +772,21 @@ fn from_jiff(d: jiff::civil::Date) -> Option<i32> {
     chrono::NaiveDate::from_ymd_opt(i32::from(d.year()), d.month() as u32, d.day() as u32).map(day_from_date)
 }
 
+/// The native folder dialog, on its own thread like [`pick_files`].
+fn pick_folder(ctx: egui::Context) -> mpsc::Receiver<Option<PathBuf>> {
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new().name("standwatch-folder-dialog".into()).spawn(move || {
+        let _ = tx.send(rfd::FileDialog::new().set_title("Workspace folder").pick_folder());
+        ctx.request_repaint();
+    });
+    if spawned.is_err() {
+        let (tx, rx) = mpsc::channel();
+        let _ = tx.send(None);
+        return rx;
+    }
+    rx
+}
+
 /// Shows the native file dialog on its own thread (it blocks); `None` when it was
 /// cancelled or cannot be shown — the typed paths stay available either way.
 fn pick_files(ctx: egui::Context) -> mpsc::Receiver<Option<Vec<PathBuf>>> {
@@ -624,6 +823,14 @@ impl StandwatchApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.poll_job();
         let ctx = ui.ctx().clone();
+        let title = match self.loaded.as_ref().and_then(|l| l.workspace.as_ref()) {
+            Some(w) => format!("Standwatch — {}", w.name),
+            None => "Standwatch".to_string(),
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
         let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
         if !dropped.is_empty() {
             self.commands.push(Command::AddFiles(dropped));
@@ -659,19 +866,39 @@ impl StandwatchApp {
                         ui.label("Open a driver from the fleet or alerts view.");
                     }
                 },
+                Tab::Cases => match &l.workspace {
+                    Some(state) => self.cases_view.ui(ui, state, &l.fleet, &mut self.commands),
+                    None => {
+                        ui.label("Cases are kept in a workspace: open one with Workspace….");
+                    }
+                },
                 Tab::Settings => self.settings_view.ui(ui, &self.settings, &mut self.commands),
             }
         });
         self.open_files_window(&ctx);
+        self.workspace_window(&ctx);
         self.import_report_window(&ctx);
+        let in_workspace = self.workspace_dir().is_some();
         if let Some(editor) = &mut self.letter_editor {
             editor.show(&ctx);
+            // A saved letter opens a case in the workspace.
+            if let Some(case) = editor.take_saved_case()
+                && in_workspace
+            {
+                self.commands.push(Command::Workspace(Change::AddCases(vec![case])));
+            }
             if !editor.open {
                 self.letter_editor = None;
             }
         }
         if let Some(batch) = &mut self.batch_window {
             batch.show(&ctx);
+            if let Some(cases) = batch.take_written_cases()
+                && in_workspace
+                && !cases.is_empty()
+            {
+                self.commands.push(Command::Workspace(Change::AddCases(cases)));
+            }
             if !batch.open {
                 self.batch_window = None;
             }
@@ -683,7 +910,7 @@ impl StandwatchApp {
 }
 
 /// Opens the window; without a display, says how to use the command line instead.
-pub fn run_app(_workspace: Option<std::path::PathBuf>) -> Result<(), String> {
+pub fn run_app(workspace: Option<PathBuf>) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])
@@ -696,7 +923,13 @@ pub fn run_app(_workspace: Option<std::path::PathBuf>) -> Result<(), String> {
     eframe::run_native(
         "Standwatch",
         options,
-        Box::new(move |cc| Ok(Box::new(StandwatchApp::new(&cc.egui_ctx, settings_path)))),
+        Box::new(move |cc| {
+            let mut app = StandwatchApp::new(&cc.egui_ctx, settings_path);
+            if let Some(dir) = workspace {
+                app.open_workspace(dir);
+            }
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|e| {
         format!(

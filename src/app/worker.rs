@@ -2,10 +2,13 @@
 //! result each frame and keeps showing the last result meanwhile; the worker asks for a
 //! repaint when it has progress or a result.
 
-use crate::import::{Dataset, ImportOptions, ImportReport, InputPaths, load_inputs};
+use crate::import::{Dataset, FileSummary, ImportOptions, ImportReport, InputPaths, TableKind, load_inputs};
 use crate::overview::{Overview, build_overview};
 use crate::settings::Settings;
 use crate::standing::Fleet;
+use crate::workspace::cases::{Case, CaseUpdate, NewCase};
+use crate::workspace::{FileImport, ImportRecord, Workspace, pending_success_dataset};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, mpsc};
 
@@ -14,14 +17,40 @@ use std::sync::{Arc, mpsc};
 pub enum Source {
     Sample(InputPaths),
     Files(InputPaths),
+    /// A workspace folder (see [`crate::workspace`]).
+    Workspace(PathBuf),
 }
 
 impl Source {
-    pub fn paths(&self) -> &InputPaths {
+    /// The files, for sources that are files.
+    pub fn paths(&self) -> Option<&InputPaths> {
         match self {
-            Source::Sample(p) | Source::Files(p) => p,
+            Source::Sample(p) | Source::Files(p) => Some(p),
+            Source::Workspace(_) => None,
         }
     }
+}
+
+/// What an open workspace adds to a result: its cases, import log, and the standing the
+/// drivers would have if their pending disputes succeed.
+pub struct WorkspaceState {
+    pub dir: PathBuf,
+    pub name: String,
+    pub cases: Vec<Case>,
+    pub imports: Vec<ImportRecord>,
+    /// Built from the drivers with pending cases only, without those cases' events.
+    pub if_pending_succeed: Fleet,
+    /// Where photos are looked for by default: the folder of the newest deliveries import.
+    pub evidence_dir: PathBuf,
+}
+
+/// A change to a workspace, made on a worker before the data is read again.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Import(Vec<(TableKind, PathBuf)>),
+    AddCases(Vec<NewCase>),
+    SetCase(i64, CaseUpdate),
+    SetNote(i64, String),
 }
 
 /// A finished computation: everything the screens show.
@@ -34,6 +63,7 @@ pub struct Loaded {
     pub overview: Arc<Overview>,
     /// The settings the result was computed with.
     pub settings: Settings,
+    pub workspace: Option<Arc<WorkspaceState>>,
 }
 
 /// What to compute, from the least to the most work.
@@ -44,6 +74,8 @@ pub enum Request {
     Rebuild { base: Loaded, settings: Box<Settings> },
     /// Read the files again (new files, time zone or date order changed).
     Import { source: Source, settings: Box<Settings> },
+    /// Open (or create) a workspace, make a change to it, and read it.
+    Workspace { dir: PathBuf, change: Option<Change>, settings: Box<Settings> },
 }
 
 /// Work running on a named thread, and its result when it comes.
@@ -114,25 +146,39 @@ pub fn start(request: Request, repaint: impl Fn() + Send + Sync + 'static) -> Jo
         Request::Overview { .. } => "Recomputing",
         Request::Rebuild { .. } => "Applying settings",
         Request::Import { source: Source::Sample(_), .. } => "Loading the sample data",
-        Request::Import { .. } => "Importing",
+        Request::Import { .. } | Request::Workspace { change: Some(Change::Import(_)), .. } => "Importing",
+        Request::Workspace { change: None, .. } => "Opening the workspace",
+        Request::Workspace { .. } => "Updating the workspace",
     };
     spawn(label, move |cancel, progress| run(request, cancel, progress), repaint)
 }
 
 fn run(request: Request, cancel: &AtomicBool, progress: &dyn Fn(f32)) -> Result<Loaded, String> {
     let cancelled = || "cancelled".to_string();
-    let (source, dataset, report, settings, fleet, as_of) = match request {
+    let (source, dataset, report, settings, fleet, as_of, workspace) = match request {
         Request::Overview { base, as_of } => {
-            (base.source, base.dataset, base.report, base.settings, Some(base.fleet), as_of)
+            (base.source, base.dataset, base.report, base.settings, Some(base.fleet), as_of, base.workspace)
         }
-        Request::Rebuild { base, settings } => (base.source, base.dataset, base.report, *settings, None, None),
+        Request::Rebuild { base: Loaded { source: Source::Workspace(dir), .. }, settings } => {
+            return run(Request::Workspace { dir, change: None, settings }, cancel, progress);
+        }
+        Request::Rebuild { base, settings } => (base.source, base.dataset, base.report, *settings, None, None, None),
+        Request::Import { source: Source::Workspace(dir), settings } => {
+            return run(Request::Workspace { dir, change: None, settings }, cancel, progress);
+        }
         Request::Import { source, settings } => {
             progress(0.05);
             let zone = settings.zone()?;
             let settings = *settings;
-            let (data, report) = load_inputs(source.paths(), &ImportOptions { zone, day_first: settings.day_first })
+            let paths = source.paths().cloned().unwrap_or_default();
+            let (data, report) = load_inputs(&paths, &ImportOptions { zone, day_first: settings.day_first })
                 .map_err(|e| e.to_string())?;
-            (source, Arc::new(data), Arc::new(report), settings, None, None)
+            (source, Arc::new(data), Arc::new(report), settings, None, None, None)
+        }
+        Request::Workspace { dir, change, settings } => {
+            let (dataset, report, fleet, state) = open_workspace(&dir, change, &settings, cancel, progress)?;
+            let source = Source::Workspace(dir);
+            (source, Arc::new(dataset), Arc::new(report), *settings, Some(Arc::new(fleet)), None, Some(Arc::new(state)))
         }
     };
     if cancel.load(Ordering::Relaxed) {
@@ -147,8 +193,92 @@ fn run(request: Request, cancel: &AtomicBool, progress: &dyn Fn(f32)) -> Result<
             Arc::new(Fleet::build(&data, settings.thresholds).map_err(|e| e.to_string())?)
         }
     };
-    let as_of = as_of.or(fleet.default_as_of()).ok_or("the files hold no blocks or deliveries")?;
+    // An empty workspace opens on today, ready for its first import.
+    let today = workspace.as_ref().map(|_| fleet.zone.day_of(chrono::Utc::now().timestamp_millis()));
+    let as_of = as_of.or(fleet.default_as_of()).or(today).ok_or("the files hold no blocks or deliveries")?;
     progress(0.5);
     let overview = build_overview(&fleet, as_of, cancel, &|f| progress(0.5 + f * 0.5)).ok_or_else(cancelled)?;
-    Ok(Loaded { source, dataset, report, fleet, overview: Arc::new(overview), settings })
+    Ok(Loaded { source, dataset, report, fleet, overview: Arc::new(overview), settings, workspace })
+}
+
+fn summary_of(f: &FileImport) -> FileSummary {
+    FileSummary {
+        path: f.path.clone(),
+        kind: f.kind,
+        read: f.read,
+        accepted: f.new + f.updated + f.unchanged,
+        duplicate: f.duplicate,
+        rejected: f.rejected,
+    }
+}
+
+/// Opens the workspace (creating it for an import), applies the change, and reads it.
+fn open_workspace(
+    dir: &std::path::Path,
+    change: Option<Change>,
+    settings: &Settings,
+    cancel: &AtomicBool,
+    progress: &dyn Fn(f32),
+) -> Result<(Dataset, ImportReport, Fleet, WorkspaceState), String> {
+    progress(0.05);
+    let text = |e: crate::workspace::WorkspaceError| e.to_string();
+    let mut ws = match &change {
+        Some(Change::Import(_)) => Workspace::open_or_create(dir, settings.zone()?),
+        _ => Workspace::open(dir),
+    }
+    .map_err(text)?;
+    let mut report = ImportReport::default();
+    match change {
+        Some(Change::Import(files)) => {
+            let outcome =
+                ws.import(&files, settings.day_first, false, &|| cancel.load(Ordering::Relaxed)).map_err(text)?;
+            report.files = outcome.files.iter().map(summary_of).collect();
+            report.rejections = outcome.rejections;
+        }
+        Some(Change::AddCases(cases)) => {
+            ws.add_cases(&cases).map_err(text)?;
+        }
+        Some(Change::SetCase(id, update)) => {
+            ws.set_case(id, &update).map_err(text)?;
+        }
+        Some(Change::SetNote(id, note)) => ws.set_case_note(id, &note).map_err(text)?,
+        None => {}
+    }
+    let imports = ws.imports().map_err(text)?;
+    if report.files.is_empty()
+        && let Some(last) = imports.first()
+    {
+        report.files = last.files.iter().map(summary_of).collect();
+    }
+    progress(0.2);
+    let extra = settings.outage_windows(ws.zone())?;
+    let dataset = ws.dataset().map_err(text)?;
+    let with_outages = dataset.with_outages(&extra).map_err(|e| e.to_string())?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err("cancelled".into());
+    }
+    progress(0.3);
+    let marks = ws.case_marks().map_err(text)?;
+    let fleet =
+        Fleet::build_with_cases(&with_outages, settings.thresholds, marks.clone()).map_err(|e| e.to_string())?;
+    let pending = ws.pending_events().map_err(text)?;
+    let if_pending_succeed = Fleet::build_with_cases(
+        &pending_success_dataset(&with_outages, &pending).map_err(|e| e.to_string())?,
+        settings.thresholds,
+        marks,
+    )
+    .map_err(|e| e.to_string())?;
+    let evidence_dir = ws
+        .last_deliveries_file()
+        .map_err(text)?
+        .map_or_else(|| ws.dir().to_path_buf(), |p| crate::import::folder_of(&p));
+    let state = WorkspaceState {
+        dir: ws.dir().to_path_buf(),
+        name: ws.name(),
+        cases: ws.cases().map_err(text)?,
+        imports,
+        if_pending_succeed,
+        evidence_dir,
+    };
+    Ok((dataset, report, fleet, state))
 }

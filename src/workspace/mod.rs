@@ -12,7 +12,7 @@ mod store;
 use crate::import::text::{CsvText, read_csv_text};
 use crate::import::time::{Day, FleetZone, date_from_day, day_from_date};
 use crate::import::{Dataset, ImportError, ImportOptions, ImportReport, Rejection, TableKind, load_table};
-use crate::standing::EventSide;
+use crate::standing::{EventRef, EventSide};
 use polars::prelude::*;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::collections::HashSet;
@@ -362,17 +362,13 @@ impl Workspace {
     /// everywhere: report, history, charts, letters).
     pub fn dataset(&self) -> Result<Dataset, WorkspaceError> {
         let mut data = self.stored_dataset()?;
-        let overturned = self.overturned_events()?;
-        let without = |frame: &DataFrame, column: &str, ids: &HashSet<String>| -> PolarsResult<DataFrame> {
-            if ids.is_empty() {
-                return Ok(frame.clone());
-            }
-            let keep: BooleanChunked =
-                frame.column(column)?.str()?.iter().map(|id| !id.is_some_and(|id| ids.contains(id))).collect();
-            frame.filter(&keep)
-        };
-        data.blocks = without(&data.blocks, "block_id", &overturned.0)?;
-        data.deliveries = without(&data.deliveries, "tracking_id", &overturned.1)?;
+        let (blocks, packages) = self.overturned_events()?;
+        if !blocks.is_empty() {
+            data.blocks = keep_rows(&data.blocks, "block_id", |id| !blocks.contains(id))?;
+        }
+        if !packages.is_empty() {
+            data.deliveries = keep_rows(&data.deliveries, "tracking_id", |id| !packages.contains(id))?;
+        }
         Ok(data)
     }
 
@@ -464,6 +460,30 @@ impl Workspace {
         }
         Ok(out)
     }
+}
+
+/// The rows whose `column` value passes `keep` (rows without a value are kept).
+fn keep_rows(frame: &DataFrame, column: &str, keep: impl Fn(&str) -> bool) -> PolarsResult<DataFrame> {
+    let mask: BooleanChunked = frame.column(column)?.str()?.iter().map(|v| v.is_none_or(&keep)).collect();
+    frame.filter(&mask)
+}
+
+/// The data of the drivers with pending cases (draft or sent) without those cases'
+/// events: their standing "if pending disputes succeed".
+pub fn pending_success_dataset(data: &Dataset, pending: &[(String, EventRef)]) -> PolarsResult<Dataset> {
+    let drivers: HashSet<&str> = pending.iter().map(|(d, _)| d.as_str()).collect();
+    let ids = |side: EventSide| -> HashSet<&str> {
+        pending.iter().filter(|(_, e)| e.side == side).map(|(_, e)| e.id.as_str()).collect()
+    };
+    let (blocks, packages) = (ids(EventSide::Block), ids(EventSide::Package));
+    let of_drivers = |frame: &DataFrame| keep_rows(frame, "driver_id", |d| drivers.contains(d));
+    Ok(Dataset {
+        blocks: keep_rows(&of_drivers(&data.blocks)?, "block_id", |id| !blocks.contains(id))?,
+        deliveries: keep_rows(&of_drivers(&data.deliveries)?, "tracking_id", |id| !packages.contains(id))?,
+        roster: of_drivers(&data.roster)?,
+        outages: data.outages.clone(),
+        zone: data.zone,
+    })
 }
 
 fn is_empty_dir(dir: &Path) -> bool {

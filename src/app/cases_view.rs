@@ -1,0 +1,240 @@
+//! Cases view (SPEC §6): every saved letter as a case, its status and dates, follow-ups
+//! flagged; changing a status is a command the worker applies to the workspace.
+
+use super::Command;
+use super::worker::{Change, WorkspaceState};
+use crate::import::time::{Day, day_from_date, parse_date_arg};
+use crate::report::day_text;
+use crate::standing::Fleet;
+use crate::workspace::cases::{Case, CaseStatus, CaseUpdate};
+use eframe::egui::{self, RichText};
+use egui_extras::{Column, TableBuilder};
+use std::collections::BTreeSet;
+
+#[derive(Default)]
+pub struct CasesView {
+    selected: Option<i64>,
+    status: Option<CaseStatus>,
+    date: String,
+    note: String,
+    /// Events ticked as overturned, for a partly overturned case.
+    overturned: BTreeSet<String>,
+    problem: Option<String>,
+}
+
+impl CasesView {
+    fn select(&mut self, case: &Case, today: Day) {
+        self.selected = Some(case.id);
+        self.status = Some(case.status);
+        self.date = day_text(today);
+        self.note = case.note.clone();
+        self.overturned = case.events.iter().filter(|e| e.overturned).map(|e| e.event.id.clone()).collect();
+        self.problem = None;
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &WorkspaceState, fleet: &Fleet, commands: &mut Vec<Command>) {
+        let today = fleet.zone.day_of(chrono::Utc::now().timestamp_millis());
+        let follow_ups = state.cases.iter().filter(|c| c.needs_follow_up(today)).count();
+        ui.horizontal(|ui| {
+            ui.heading(format!("Cases in {}", state.name));
+            ui.label(match state.cases.len() {
+                1 => "1 case".to_string(),
+                n => format!("{n} cases"),
+            });
+            if follow_ups > 0 {
+                ui.colored_label(ui.visuals().warn_fg_color, format!("{follow_ups} need a follow-up"));
+            }
+        });
+        if state.cases.is_empty() {
+            ui.label("No cases yet: saving a dispute or reactivation letter opens one.");
+        }
+        let selected_case = self.selected.and_then(|id| state.cases.iter().find(|c| c.id == id)).cloned();
+        if let Some(case) = &selected_case {
+            ui.group(|ui| self.detail(ui, case, fleet, commands));
+        } else if !state.cases.is_empty() {
+            ui.label("Select a case to change its status or note.");
+        }
+        let mut clicked = None;
+        let table_height = (ui.available_height() - 140.0).max(120.0);
+        TableBuilder::new(ui)
+            .id_salt("cases")
+            .striped(true)
+            .sense(egui::Sense::click())
+            .max_scroll_height(table_height)
+            .column(Column::exact(40.0))
+            .column(Column::initial(90.0))
+            .column(Column::initial(150.0).clip(true))
+            .column(Column::initial(90.0))
+            .columns(Column::initial(130.0), 1)
+            .columns(Column::initial(90.0), 3)
+            .column(Column::initial(140.0))
+            .column(Column::remainder().clip(true))
+            .header(22.0, |mut h| {
+                for t in ["#", "Driver", "Name", "Kind", "Status", "Created", "Sent", "Outcome", "Events", "Note"] {
+                    h.col(|ui| {
+                        ui.strong(t);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(22.0, state.cases.len(), |mut row| {
+                    let case = &state.cases[row.index()];
+                    row.set_selected(self.selected == Some(case.id));
+                    let name = fleet.driver_index(&case.driver_id).and_then(|i| fleet.drivers[i].name.clone());
+                    let day = |d: Option<Day>| d.map(day_text).unwrap_or_default();
+                    row.col(|ui| {
+                        ui.label(case.id.to_string());
+                    });
+                    row.col(|ui| {
+                        ui.label(&case.driver_id);
+                    });
+                    row.col(|ui| {
+                        ui.label(name.unwrap_or_default());
+                    });
+                    row.col(|ui| {
+                        ui.label(case.kind.name());
+                    });
+                    row.col(|ui| {
+                        if case.needs_follow_up(today) {
+                            ui.colored_label(ui.visuals().warn_fg_color, "sent · follow up")
+                                .on_hover_text("Sent more than 3 days ago with no answer: send a reminder");
+                        } else {
+                            ui.label(case.status.words());
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(day_text(case.created_on));
+                    });
+                    row.col(|ui| {
+                        ui.label(day(case.sent_on));
+                    });
+                    row.col(|ui| {
+                        ui.label(day(case.outcome_on));
+                    });
+                    row.col(|ui| {
+                        let overturned = case.events.iter().filter(|e| e.overturned).count();
+                        let text = if overturned > 0 {
+                            format!("{} ({overturned} overturned)", case.events.len())
+                        } else {
+                            case.events.len().to_string()
+                        };
+                        ui.label(text);
+                    });
+                    row.col(|ui| {
+                        ui.label(&case.note);
+                    });
+                    if row.response().clicked() {
+                        clicked = Some(case.clone());
+                    }
+                });
+            });
+        if let Some(case) = clicked {
+            self.select(&case, today);
+        }
+        ui.separator();
+        import_history(ui, state);
+    }
+
+    fn detail(&mut self, ui: &mut egui::Ui, case: &Case, fleet: &Fleet, commands: &mut Vec<Command>) {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(format!("Case {} · {} · {}", case.id, case.driver_id, case.kind.name())).strong());
+            if let Some(driver) = fleet.driver_index(&case.driver_id)
+                && ui.button("Open driver").clicked()
+            {
+                commands.push(Command::OpenDriver(driver));
+            }
+            if let Some(file) = &case.file {
+                let open = ui.add_enabled(std::path::Path::new(file).is_file(), egui::Button::new("Open .eml"));
+                if open.on_hover_text(file).on_disabled_hover_text("The letter file is no longer there").clicked()
+                    && let Err(e) = open::that_detached(file)
+                {
+                    self.problem = Some(format!("cannot open {file}: {e}"));
+                }
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label("Status");
+            for status in CaseStatus::ALL {
+                ui.selectable_value(&mut self.status, Some(status), status.words());
+            }
+            let label = ui.label("On");
+            ui.add(egui::TextEdit::singleline(&mut self.date).desired_width(100.0)).labelled_by(label.id);
+            if ui.button("Apply status").clicked() {
+                match self.update(case) {
+                    Ok(update) => {
+                        self.problem = None;
+                        commands.push(Command::Workspace(Change::SetCase(case.id, update)));
+                    }
+                    Err(e) => self.problem = Some(e),
+                }
+            }
+        });
+        if self.status == Some(CaseStatus::PartlyOverturned) {
+            ui.label("Overturned events:");
+            ui.horizontal_wrapped(|ui| {
+                for e in &case.events {
+                    let mut on = self.overturned.contains(&e.event.id);
+                    if ui.checkbox(&mut on, &e.event.id).changed() {
+                        if on {
+                            self.overturned.insert(e.event.id.clone());
+                        } else {
+                            self.overturned.remove(&e.event.id);
+                        }
+                    }
+                }
+            });
+        } else {
+            let ids: Vec<&str> = case.events.iter().map(|e| e.event.id.as_str()).collect();
+            ui.label(format!("Events: {}", ids.join(", ")));
+        }
+        ui.horizontal(|ui| {
+            let label = ui.label("Note");
+            ui.add(egui::TextEdit::singleline(&mut self.note).desired_width(420.0)).labelled_by(label.id);
+            if ui.add_enabled(self.note != case.note, egui::Button::new("Save note")).clicked() {
+                commands.push(Command::Workspace(Change::SetNote(case.id, self.note.clone())));
+            }
+        });
+        if let Some(p) = &self.problem {
+            ui.colored_label(ui.visuals().error_fg_color, p);
+        }
+    }
+
+    fn update(&self, case: &Case) -> Result<CaseUpdate, String> {
+        let status = self.status.ok_or("choose a status")?;
+        let on = parse_date_arg(self.date.trim(), false).map(day_from_date).map_err(|e| format!("date: {e}"))?;
+        let overturned = match status {
+            CaseStatus::PartlyOverturned if self.overturned.is_empty() => {
+                return Err("tick the overturned events".to_string());
+            }
+            CaseStatus::PartlyOverturned => Some(self.overturned.iter().cloned().collect()),
+            _ => None,
+        };
+        let note = (self.note != case.note).then(|| self.note.clone());
+        Ok(CaseUpdate { status, overturned, on, note })
+    }
+}
+
+fn import_history(ui: &mut egui::Ui, state: &WorkspaceState) {
+    egui::CollapsingHeader::new(format!("Import history ({} imports)", state.imports.len())).id_salt("imports").show(
+        ui,
+        |ui| {
+            egui::ScrollArea::vertical().id_salt("imports-scroll").max_height(160.0).show(ui, |ui| {
+                for record in &state.imports {
+                    ui.label(RichText::new(format!("{} UTC", record.at)).strong());
+                    for f in &record.files {
+                        ui.label(format!(
+                            "  {} ({}): {} new, {} updated, {} unchanged, {} rejected",
+                            super::file_name(std::path::Path::new(&f.path)),
+                            f.kind.name(),
+                            f.new,
+                            f.updated,
+                            f.unchanged,
+                            f.rejected
+                        ))
+                        .on_hover_text(&f.path);
+                    }
+                }
+            });
+        },
+    );
+}
