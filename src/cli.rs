@@ -11,7 +11,7 @@ use crate::letters::{self, LetterKind, LetterSettings};
 use crate::report::{self, Row};
 use crate::settings::Settings;
 use crate::standing::Fleet;
-use crate::workspace::cases::{Case, CaseStatus, CaseUpdate, NewCase};
+use crate::workspace::cases::{Case, CaseStatus, CaseUpdate, NewCase, absolute_text};
 use crate::workspace::{Workspace, WorkspaceError};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -272,17 +272,7 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
                 eprintln!("{p}");
             }
             if let Some(mut ws) = workspace {
-                let cases: Vec<NewCase> = batch
-                    .written
-                    .iter()
-                    .map(|(driver, file, events)| NewCase {
-                        driver_id: driver.clone(),
-                        kind: LetterKind::Dispute,
-                        file: Some(absolute(&out.join(file))),
-                        created_on: today(fleet.zone),
-                        events: events.clone(),
-                    })
-                    .collect();
+                let cases = NewCase::for_batch(&batch, &out, fleet.zone.today());
                 let ids = ws.add_cases(&cases)?;
                 eprintln!("standwatch: recorded {} case(s) in {}", ids.len(), ws.dir().display());
             }
@@ -307,8 +297,8 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
                 let id = ws.add_case(&NewCase {
                     driver_id: letter.driver_id.clone(),
                     kind: LetterKind::Reactivation,
-                    file: Some(absolute(&out)),
-                    created_on: today(fleet.zone),
+                    file: Some(absolute_text(&out)),
+                    created_on: fleet.zone.today(),
                     events: letter.event_refs.clone(),
                 })?;
                 eprintln!("standwatch: recorded case {id} in {}", ws.dir().display());
@@ -355,7 +345,7 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
                 CasesCommand::List { format, out } => {
                     let cases = ws.cases()?;
                     let mut buf = Vec::new();
-                    write_cases(&cases, today(ws.zone()), format, &mut buf)
+                    write_cases(&cases, ws.zone().today(), format, &mut buf)
                         .map_err(|e| Failure::other(e.to_string()))?;
                     emit(out, &buf)
                 }
@@ -368,11 +358,11 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
                     })?;
                     let on = match date {
                         Some(d) => parse_day(&d, false)?,
-                        None => today(ws.zone()),
+                        None => ws.zone().today(),
                     };
                     let case = ws.set_case(id, &CaseUpdate { status, overturned: events, on, note })?;
                     let mut buf = Vec::new();
-                    write_cases(&[case], today(ws.zone()), ReportFormat::Table, &mut buf)
+                    write_cases(&[case], ws.zone().today(), ReportFormat::Table, &mut buf)
                         .map_err(|e| Failure::other(e.to_string()))?;
                     emit(None, &buf)
                 }
@@ -461,15 +451,6 @@ fn write_cases(cases: &[Case], today: Day, format: ReportFormat, out: &mut Vec<u
         }
         ReportFormat::Table => report::write_aligned(&CASE_COLUMNS, &rows, out),
     }
-}
-
-/// Today in the fleet's zone.
-fn today(zone: FleetZone) -> Day {
-    zone.day_of(chrono::Utc::now().timestamp_millis())
-}
-
-fn absolute(path: &Path) -> String {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string()
 }
 
 fn parse_day(text: &str, day_first: bool) -> Result<Day, Failure> {

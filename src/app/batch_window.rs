@@ -3,7 +3,7 @@
 
 use super::worker::{Job, spawn};
 use crate::import::time::Day;
-use crate::letters::{self, Batch, LetterKind, LetterSettings};
+use crate::letters::{self, Batch, LetterSettings};
 use crate::standing::Fleet;
 use crate::workspace::cases::NewCase;
 use eframe::egui::{self, RichText};
@@ -74,25 +74,7 @@ impl BatchWindow {
             self.job = None;
             if let Ok(batch) = &result {
                 let folder = PathBuf::from(self.folder.trim());
-                let today = self.fleet.zone.day_of(chrono::Utc::now().timestamp_millis());
-                self.written_cases = Some(
-                    batch
-                        .written
-                        .iter()
-                        .map(|(driver, file, events)| NewCase {
-                            driver_id: driver.clone(),
-                            kind: LetterKind::Dispute,
-                            file: Some(
-                                std::path::absolute(folder.join(file))
-                                    .unwrap_or_else(|_| folder.join(file))
-                                    .display()
-                                    .to_string(),
-                            ),
-                            created_on: today,
-                            events: events.clone(),
-                        })
-                        .collect(),
-                );
+                self.written_cases = Some(NewCase::for_batch(batch, &folder, self.fleet.zone.today()));
             }
             self.result = Some(result);
         }

@@ -33,7 +33,7 @@ impl CasesView {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &WorkspaceState, fleet: &Fleet, commands: &mut Vec<Command>) {
-        let today = fleet.zone.day_of(chrono::Utc::now().timestamp_millis());
+        let today = fleet.zone.today();
         let follow_ups = state.cases.iter().filter(|c| c.needs_follow_up(today)).count();
         ui.horizontal(|ui| {
             ui.heading(format!("Cases in {}", state.name));

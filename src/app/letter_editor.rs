@@ -6,7 +6,7 @@ use crate::fsutil::write_atomic;
 use crate::import::time::Day;
 use crate::letters::{self, Letter, LetterKind, LetterSettings};
 use crate::standing::Fleet;
-use crate::workspace::cases::NewCase;
+use crate::workspace::cases::{NewCase, absolute_text};
 use eframe::egui::{self, RichText};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -111,8 +111,8 @@ impl LetterEditor {
                 self.saved_case = Some(NewCase {
                     driver_id: letter.driver_id.clone(),
                     kind: letter.kind,
-                    file: Some(std::path::absolute(&path).unwrap_or_else(|_| path.clone()).display().to_string()),
-                    created_on: self.fleet.zone.day_of(chrono::Utc::now().timestamp_millis()),
+                    file: Some(absolute_text(&path)),
+                    created_on: self.fleet.zone.today(),
                     events: letter.event_refs.clone(),
                 });
                 (format!("Saved {}", path.display()), false)

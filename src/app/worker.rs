@@ -194,7 +194,7 @@ fn run(request: Request, cancel: &AtomicBool, progress: &dyn Fn(f32)) -> Result<
         }
     };
     // An empty workspace opens on today, ready for its first import.
-    let today = workspace.as_ref().map(|_| fleet.zone.day_of(chrono::Utc::now().timestamp_millis()));
+    let today = workspace.as_ref().map(|_| fleet.zone.today());
     let as_of = as_of.or(fleet.default_as_of()).or(today).ok_or("the files hold no blocks or deliveries")?;
     progress(0.5);
     let overview = build_overview(&fleet, as_of, cancel, &|f| progress(0.5 + f * 0.5)).ok_or_else(cancelled)?;

@@ -100,6 +100,28 @@ pub struct NewCase {
     pub events: Vec<EventRef>,
 }
 
+impl NewCase {
+    /// The cases of the dispute letters a batch wrote into `folder`.
+    pub fn for_batch(batch: &crate::letters::Batch, folder: &std::path::Path, created_on: Day) -> Vec<NewCase> {
+        batch
+            .written
+            .iter()
+            .map(|(driver, file, events)| NewCase {
+                driver_id: driver.clone(),
+                kind: LetterKind::Dispute,
+                file: Some(absolute_text(&folder.join(file))),
+                created_on,
+                events: events.clone(),
+            })
+            .collect()
+    }
+}
+
+/// A saved letter's path as the case records it: absolute, so it opens from anywhere.
+pub fn absolute_text(path: &std::path::Path) -> String {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string()
+}
+
 /// A status change: `overturned` names the overturned events (default: all of the case's
 /// events for `overturned`; required for `partly_overturned`).
 #[derive(Debug, Clone)]

@@ -373,7 +373,7 @@ impl Workspace {
     }
 
     /// Every current row as stored, overturned events included.
-    pub fn stored_dataset(&self) -> Result<Dataset, WorkspaceError> {
+    fn stored_dataset(&self) -> Result<Dataset, WorkspaceError> {
         // A concurrent import may merge segments between listing and reading them: then
         // the listing is read again.
         let mut attempt = 0;
@@ -398,12 +398,6 @@ impl Workspace {
         let mut frames = frames.into_iter();
         let mut next = || frames.next().ok_or_else(|| WorkspaceError::Invalid("missing table".into()));
         Ok(Dataset { blocks: next()?, deliveries: next()?, roster: next()?, outages: next()?, zone: self.zone })
-    }
-
-    /// True when nothing was imported yet.
-    pub fn is_empty(&self) -> Result<bool, WorkspaceError> {
-        let n: i64 = self.db.query_row("SELECT COUNT(*) FROM segments", [], |r| r.get(0)).map_err(self.db_err())?;
-        Ok(n == 0)
     }
 
     /// The deliveries file of the newest import that had one: its folder is where photos
