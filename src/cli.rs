@@ -332,6 +332,9 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
             }
             eprintln!("standwatch: importing {} file(s) into {}", list.len(), dir.display());
             let outcome = ws.import(&list, inputs.day_first, inputs.strict, &|| false)?;
+            for note in &outcome.notes {
+                eprintln!("note: {note}");
+            }
             for r in &outcome.rejections {
                 eprintln!("rejected: {r}");
             }
@@ -552,6 +555,9 @@ fn load_fleet(inputs: &Inputs, blocks: &Path, deliveries: &Path) -> Result<Fleet
 }
 
 fn print_import_report(report: &ImportReport) {
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
     for r in &report.rejections {
         eprintln!("rejected: {r}");
     }

@@ -717,6 +717,9 @@ impl StandwatchApp {
             for f in &l.report.files {
                 ui.label(f.to_string());
             }
+            for note in &l.report.notes {
+                ui.label(RichText::new(format!("Note: {note}")).weak());
+            }
             ui.separator();
             if l.report.rejections.is_empty() {
                 ui.label("Every row was read.");

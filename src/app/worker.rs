@@ -234,6 +234,7 @@ fn open_workspace(
                 ws.import(&files, settings.day_first, false, &|| cancel.load(Ordering::Relaxed)).map_err(text)?;
             report.files = outcome.files.iter().map(summary_of).collect();
             report.rejections = outcome.rejections;
+            report.notes = outcome.notes;
         }
         Some(Change::AddCases(cases)) => {
             ws.add_cases(&cases).map_err(text)?;

@@ -1,6 +1,6 @@
 //! The columns of each input file (SPEC §2.1–2.4) and how headers are matched to them.
 
-use super::ImportError;
+use super::{ImportError, excerpt};
 
 /// One field of an input file: its canonical name, whether it is required, and the
 /// other header spellings accepted for it.
@@ -85,35 +85,75 @@ pub struct ColumnMap {
     pub index: Vec<Option<usize>>,
     /// The header text as written, per field, for messages.
     pub written: Vec<String>,
+    /// Columns that also name a field but are not used for it (a note for the user).
+    pub unused_matches: Vec<String>,
 }
 
 pub fn map_columns(path: &str, headers: &[String], specs: &[FieldSpec]) -> Result<ColumnMap, ImportError> {
     let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
+    let shown = |i: usize| format!("'{}' (column {})", excerpt(headers[i].trim()), i + 1);
     let mut index = Vec::with_capacity(specs.len());
     let mut written = Vec::with_capacity(specs.len());
+    let mut unused_matches = Vec::new();
     for spec in specs {
-        // The canonical name is preferred over an alias when a file has both.
-        let found = std::iter::once(spec.name).chain(spec.aliases.iter().copied()).find_map(|name| {
+        // Every column that names this field, best name first: the canonical name, then
+        // the aliases in order.
+        let mut matches: Vec<usize> = Vec::new();
+        let mut wanted_names: Vec<String> = Vec::new();
+        for name in std::iter::once(spec.name).chain(spec.aliases.iter().copied()) {
             let wanted = normalise_header(name);
-            normalised.iter().position(|h| *h == wanted)
-        });
+            if wanted_names.contains(&wanted) {
+                continue;
+            }
+            let same: Vec<usize> = (0..headers.len()).filter(|&i| normalised[i] == wanted).collect();
+            if let [first, second, ..] = same[..] {
+                return Err(ImportError::DuplicateColumn {
+                    path: path.to_string(),
+                    field: spec.name,
+                    columns: format!("{} and {}", shown(first), shown(second)),
+                });
+            }
+            matches.extend(same);
+            wanted_names.push(wanted);
+        }
+        let found = matches.first().copied();
         if found.is_none() && spec.required {
             return Err(ImportError::MissingColumn {
                 path: path.to_string(),
                 field: spec.name,
                 accepted: std::iter::once(spec.name).chain(spec.aliases.iter().copied()).collect::<Vec<_>>().join(", "),
-                found: headers.iter().map(|h| h.trim()).collect::<Vec<_>>().join(", "),
+                found: shown_headers(headers),
             });
         }
-        written.push(found.map_or_else(|| spec.name.to_string(), |i| headers[i].trim().to_string()));
+        if let Some(&used) = matches.first() {
+            for &other in &matches[1..] {
+                unused_matches.push(format!(
+                    "{path}: {} also names field '{}'; {} is used",
+                    shown(other),
+                    spec.name,
+                    shown(used)
+                ));
+            }
+        }
+        written.push(found.map_or_else(|| spec.name.to_string(), |i| excerpt(headers[i].trim())));
         index.push(found);
     }
-    Ok(ColumnMap { index, written })
+    Ok(ColumnMap { index, written, unused_matches })
+}
+
+/// A file's headers for a message: each cut short, and at most 40 of them.
+pub fn shown_headers(headers: &[String]) -> String {
+    const MAX_SHOWN: usize = 40;
+    let mut shown: Vec<String> = headers.iter().take(MAX_SHOWN).map(|h| excerpt(h.trim())).collect();
+    if headers.len() > MAX_SHOWN {
+        shown.push(format!("and {} more", headers.len() - MAX_SHOWN));
+    }
+    shown.join(", ")
 }
 
 /// True when the headers hold every required field of `specs`: used to tell files apart.
 pub fn headers_fit(headers: &[String], specs: &[FieldSpec]) -> bool {
-    map_columns("", headers, specs).is_ok()
+    !matches!(map_columns("", headers, specs), Err(ImportError::MissingColumn { .. }))
 }
 
 #[cfg(test)]
@@ -145,6 +185,57 @@ mod tests {
         assert!(err.contains("block_start"), "{err}");
         assert!(err.contains("scheduled start"), "{err}");
         assert!(err.contains("begin"), "{err}");
+    }
+
+    #[test]
+    fn the_same_header_twice_is_an_error_naming_both_columns() {
+        let headers = owned(&["driver_id", "block_id", "block_start", "Block ID"]);
+        let err = map_columns("b.csv", &headers, BLOCK_FIELDS).err().unwrap().to_string();
+        assert_eq!(
+            err,
+            "b.csv: field 'block_id' is given by two columns, 'block_id' (column 2) and 'Block ID' (column 4); \
+             remove or rename one"
+        );
+        assert!(headers_fit(&headers, BLOCK_FIELDS), "still recognised as a blocks file");
+    }
+
+    #[test]
+    fn a_field_named_twice_uses_the_canonical_name_and_says_so() {
+        let headers = owned(&["Transporter ID", "driver_id", "block_id", "start"]);
+        let map = map_columns("b.csv", &headers, BLOCK_FIELDS).unwrap();
+        assert_eq!(map.index[0], Some(1));
+        assert_eq!(
+            map.unused_matches,
+            ["b.csv: 'Transporter ID' (column 1) also names field 'driver_id'; 'driver_id' (column 2) is used"]
+        );
+    }
+
+    #[test]
+    fn no_header_can_name_two_fields_of_one_kind() {
+        for specs in [BLOCK_FIELDS, DELIVERY_FIELDS, ROSTER_FIELDS, OUTAGE_FIELDS] {
+            let mut names: Vec<String> = specs
+                .iter()
+                .flat_map(|f| {
+                    let mut own: Vec<String> =
+                        std::iter::once(f.name).chain(f.aliases.iter().copied()).map(normalise_header).collect();
+                    own.sort();
+                    own.dedup();
+                    own
+                })
+                .collect();
+            let all = names.len();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), all);
+        }
+    }
+
+    #[test]
+    fn long_headers_are_cut_in_messages() {
+        let headers = vec!["x".repeat(10_000), "driver_id".to_string()];
+        let err = map_columns("b.csv", &headers, BLOCK_FIELDS).err().unwrap().to_string();
+        assert!(err.len() < 600, "{err}");
+        assert!(err.contains("xxx…"), "{err}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod table;
 pub mod text;
 pub mod time;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use fields::{BLOCK_FIELDS, ColumnMap, DELIVERY_FIELDS, FieldSpec, OUTAGE_FIELDS, ROSTER_FIELDS, map_columns};
 use polars::prelude::*;
 use std::fmt;
@@ -25,16 +25,41 @@ pub enum ImportError {
     Io { path: String, source: std::io::Error },
     #[error("{path}: the file is empty")]
     Empty { path: String },
-    #[error("{path}: not a CSV file (binary data: a NUL byte at byte offset {offset})")]
-    Binary { path: String, offset: usize },
+    #[error(
+        "{path}:{line}: not a text CSV file (binary data at byte offset {offset}); export or save it as CSV and \
+         import it again"
+    )]
+    Binary { path: String, line: u64, offset: usize },
+    #[error(
+        "{path}: the file is {}, more than the {} limit of one import; export a shorter date range (or split \
+         the file) and import the parts", megabytes(*size), megabytes(*limit)
+    )]
+    TooLarge { path: String, size: u64, limit: u64 },
     #[error("{path}: has a header line but no data rows")]
     NoRows { path: String },
     #[error("{path}:{line}: cannot read the CSV: {reason}")]
     Malformed { path: String, line: u64, reason: String },
     #[error("{path}: missing required column '{field}' (accepted names: {accepted}; headers found: {found})")]
     MissingColumn { path: String, field: &'static str, accepted: String, found: String },
+    #[error("{path}: field '{field}' is given by two columns, {columns}; remove or rename one")]
+    DuplicateColumn { path: String, field: &'static str, columns: String },
     #[error("{0}")]
     Frame(#[from] PolarsError),
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.0} MB", bytes as f64 / 1e6)
+}
+
+/// A cell or header as shown in a message: on one line (control characters escaped) and
+/// cut to 60 characters, so that a hostile or broken file cannot flood or forge output.
+pub fn excerpt(value: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    let mut shown: String = value.chars().take(MAX_CHARS).flat_map(char::escape_debug).collect();
+    if value.chars().nth(MAX_CHARS).is_some() {
+        shown.push('…');
+    }
+    shown
 }
 
 /// A row that could not be read, and why.
@@ -131,6 +156,8 @@ impl fmt::Display for FileSummary {
 pub struct ImportReport {
     pub files: Vec<FileSummary>,
     pub rejections: Vec<Rejection>,
+    /// File-level remarks that do not reject rows (a column that also names a used field).
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -224,7 +251,7 @@ pub fn classify_file(path: &Path) -> Result<TableKind, String> {
             "{}: not a blocks, deliveries, roster or outages export (expected headers such as \
              driver_id, block_id, block_start or tracking_id, deliver_by, outcome; found: {})",
             path.display(),
-            headers.iter().map(|h| h.trim()).collect::<Vec<_>>().join(", ")
+            fields::shown_headers(&headers)
         )
     })
 }
@@ -270,12 +297,14 @@ fn finish<T: Table>(
         rejected: parsed.rejections.len(),
     });
     report.rejections.extend(parsed.rejections);
+    report.notes.extend(parsed.notes);
     Ok(frame)
 }
 
 struct Parsed<T> {
     table: T,
     rejections: Vec<Rejection>,
+    notes: Vec<String>,
 }
 
 /// A field could not be read: which one (index into the kind's fields) and why.
@@ -316,8 +345,17 @@ impl<'a> Cells<'a> {
             SlashOrder::Either => {}
         }
         match parse_written(value, self.day_first[field]) {
+            Some(w) if !time::SUPPORTED_YEARS.contains(&w.date.year()) => Err(FieldError {
+                field,
+                reason: format!(
+                    "'{}' is outside the years {} to {} that an export can hold",
+                    excerpt(value),
+                    time::SUPPORTED_YEARS.start(),
+                    time::SUPPORTED_YEARS.end()
+                ),
+            }),
             Some(w) => Ok(Some(w)),
-            None => Err(FieldError { field, reason: format!("cannot read '{value}' as a date and time") }),
+            None => Err(FieldError { field, reason: format!("cannot read '{}' as a date and time", excerpt(value)) }),
         }
     }
 
@@ -398,7 +436,25 @@ fn parse_pass<T: Table>(
         .collect();
     let parse_piece = |(bytes, first_line): (&[u8], u64)| -> Result<(Parsed<T>, SlashCounts), ImportError> {
         let mut orders = vec![(0usize, 0usize); specs.len()];
-        let mut parsed = Parsed { table: T::default(), rejections: Vec::new() };
+        let mut parsed = Parsed { table: T::default(), rejections: Vec::new(), notes: Vec::new() };
+        // A quote left open at the end (a truncated export) would swallow the rest of the
+        // file into one cell: that row is rejected and the rows before it are read.
+        let bytes = match text::unterminated_quote(bytes, csv.delimiter) {
+            Some(open) => {
+                parsed.rejections.push(Rejection {
+                    file: csv.path.clone(),
+                    line: first_line + memchr::memchr_iter(b'\n', &bytes[..open.record_start]).count() as u64,
+                    column: headers
+                        .get(open.field)
+                        .map_or_else(|| format!("column {}", open.field + 1), |h| excerpt(h.trim())),
+                    reason: "a quoted value starts here and is never closed: the file ends inside it (a truncated \
+                             export?)"
+                        .to_string(),
+                });
+                &bytes[..open.record_start]
+            }
+            None => bytes,
+        };
         parsed.table.reserve(estimated_rows(bytes));
         text::for_each_record_in(&csv.path, bytes, csv.delimiter, first_line, |line, record| {
             let mut cells = Cells { record, line, map: &map, zone: opts.zone, day_first, orders: &mut orders };
@@ -433,7 +489,7 @@ fn parse_pass<T: Table>(
                 .collect()
         })
     };
-    let mut merged = Parsed { table: T::default(), rejections: Vec::new() };
+    let mut merged = Parsed { table: T::default(), rejections: Vec::new(), notes: map.unused_matches.clone() };
     let mut orders = vec![(0usize, 0usize); specs.len()];
     for result in results {
         let (parsed, counts) = result?;
@@ -575,7 +631,7 @@ mod tests {
         let err = classify_file(&write("x.csv", b"name,price\nfoo,1\n")).unwrap_err();
         assert!(err.contains("expected headers") && err.contains("name, price"), "{err}");
         let err = classify_file(&write("x.pdf", b"%PDF-1.4\n\x00\x01")).unwrap_err();
-        assert!(err.contains("not a CSV"), "{err}");
+        assert!(err.contains("x.pdf:2: not a text CSV file"), "{err}");
     }
 
     #[test]

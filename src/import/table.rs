@@ -3,7 +3,7 @@
 
 use super::codes::{Outcome, Reason, normalise_words, parse_yes_no};
 use super::time::day_from_date;
-use super::{Cells, DateAlone, FieldError, ImportError};
+use super::{Cells, DateAlone, FieldError, ImportError, excerpt};
 use polars::prelude::*;
 
 /// The rows of one input kind, as columns.
@@ -239,19 +239,24 @@ impl Table for Deliveries {
         let outcome_text = c.required(5)?;
         let outcome = Outcome::parse(outcome_text).ok_or_else(|| FieldError {
             field: 5,
-            reason: format!("unknown outcome '{outcome_text}' (expected delivered, attempted or not attempted)"),
+            reason: format!(
+                "unknown outcome '{}' (expected delivered, attempted or not attempted)",
+                excerpt(outcome_text)
+            ),
         })?;
         let dnr_text = c.text(8).unwrap_or("");
         let dnr = parse_yes_no(dnr_text)
-            .ok_or_else(|| FieldError { field: 8, reason: format!("'{dnr_text}' is not yes or no") })?;
-        let contact_attempts =
-            match c.text(10) {
-                None => None,
-                Some(t) => Some(t.parse::<u32>().map_err(|_| FieldError {
-                    field: 10,
-                    reason: format!("'{t}' is not a whole number of contacts"),
-                })?),
-            };
+            .ok_or_else(|| FieldError { field: 8, reason: format!("'{}' is not yes or no", excerpt(dnr_text)) })?;
+        let contact_attempts = match c.text(10) {
+            None => None,
+            Some(t) => Some(t.parse::<u32>().map_err(|_| FieldError {
+                field: 10,
+                reason: match t.parse::<i64>() {
+                    Ok(n) if n < 0 => format!("{n} contact attempts: the count cannot be negative"),
+                    _ => format!("'{}' is not a whole number of contacts", excerpt(t)),
+                },
+            })?),
+        };
         let attempted_at = c.instant(4, DateAlone::Refused)?;
         let returned_at = c.instant(7, DateAlone::StartOfDay)?;
         let dnr_reported_at = c.instant(9, DateAlone::StartOfDay)?;
@@ -357,7 +362,7 @@ impl Table for Roster {
             _ => {
                 return Err(FieldError {
                     field: 3,
-                    reason: format!("unknown status '{status}' (expected active or deactivated)"),
+                    reason: format!("unknown status '{}' (expected active or deactivated)", excerpt(status)),
                 });
             }
         };

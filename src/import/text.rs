@@ -10,35 +10,85 @@ pub struct CsvText {
     pub delimiter: u8,
 }
 
-/// Reads a file as UTF-8 (a BOM is dropped) or, when it is not valid UTF-8, Windows-1252.
+/// The largest input file read: bigger exports are refused with a clear message rather
+/// than risk running out of memory (the tables take several times the file's size).
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Reads a file as UTF-8 (a BOM is dropped), UTF-16 (with a BOM, or detected), or, where
+/// it is not valid UTF-8, Windows-1252.
 pub fn read_csv_text(path: &Path) -> Result<CsvText, ImportError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io { path: shown.clone(), source })?;
+    let io = |source| ImportError::Io { path: shown.clone(), source };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(ImportError::TooLarge { path: shown, size, limit: MAX_INPUT_BYTES });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
     decode_csv(shown, bytes)
 }
 
-pub fn decode_csv(path: String, bytes: Vec<u8>) -> Result<CsvText, ImportError> {
+pub fn decode_csv(path: String, mut bytes: Vec<u8>) -> Result<CsvText, ImportError> {
+    if let Some(utf16) = utf16_encoding(&bytes) {
+        let (text, _) = utf16.decode_without_bom_handling(
+            bytes.strip_prefix(&[0xFF, 0xFE]).or_else(|| bytes.strip_prefix(&[0xFE, 0xFF])).unwrap_or(&bytes),
+        );
+        bytes = text.into_owned().into_bytes();
+    }
+    // A spreadsheet that crashed while saving may pad the file with NUL bytes.
+    let padded = bytes.iter().rev().take_while(|&&b| b == 0).count();
+    bytes.truncate(bytes.len() - padded);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ImportError::Empty { path });
     }
-    if let Some(offset) = memchr::memchr(0, &bytes) {
-        return Err(ImportError::Binary { path, offset });
+    if let Some(offset) = memchr::memchr(0, &bytes).or_else(|| binary_control_byte(&bytes)) {
+        let line = 1 + memchr::memchr_iter(b'\n', &bytes[..offset]).count() as u64;
+        return Err(ImportError::Binary { path, line, offset });
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                text.drain(..'\u{feff}'.len_utf8());
-            }
-            text
-        }
-        Err(err) => {
-            let bytes = err.into_bytes();
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
-            text.into_owned()
-        }
+    let mut text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => decode_non_utf8(&err.into_bytes()),
     };
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     let delimiter = sniff_delimiter(&text);
     Ok(CsvText { path, text, delimiter })
+}
+
+/// The first control byte of a file where they are common (over 5% of its start): text
+/// exports hold tabs and line breaks, and at most a stray other control byte in a note.
+fn binary_control_byte(bytes: &[u8]) -> Option<usize> {
+    let head = &bytes[..bytes.len().min(8192)];
+    let is_control = |b: &u8| b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | 0x1A);
+    let count = head.iter().filter(|b| is_control(b)).count();
+    (count * 20 > head.len()).then(|| head.iter().position(is_control)).flatten()
+}
+
+/// UTF-16 by its byte-order mark, or by the zero high bytes of ASCII text without one.
+fn utf16_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    match bytes {
+        [0xFF, 0xFE, ..] => Some(encoding_rs::UTF_16LE),
+        [0xFE, 0xFF, ..] => Some(encoding_rs::UTF_16BE),
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some(encoding_rs::UTF_16LE),
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    }
+}
+
+/// Windows-1252 for a file that has no valid multi-byte UTF-8 at all; for a file that
+/// mixes both (rows pasted from different systems), each invalid byte alone is read as
+/// Windows-1252 and the valid UTF-8 is kept.
+fn decode_non_utf8(bytes: &[u8]) -> String {
+    let has_utf8_multibyte = bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii());
+    if !has_utf8_multibyte {
+        return encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned();
+    }
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.push_str(&encoding_rs::WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+    }
+    text
 }
 
 /// The most frequent of comma, semicolon and tab on the header line, outside quotes;
@@ -102,6 +152,51 @@ pub fn for_each_record_in(
             }
         }
     }
+}
+
+/// Where a quoted field opens that is still open at the end of `bytes`.
+pub struct OpenQuote {
+    /// Byte offset of the start of the record holding the field.
+    pub record_start: usize,
+    /// 0-based index of the field in its record.
+    pub field: usize,
+}
+
+/// The field whose opening quote is never closed, reading `bytes` by RFC 4180 (a quote
+/// opens a field only at its start, `""` inside is an escaped quote).
+pub fn unterminated_quote(bytes: &[u8], delimiter: u8) -> Option<OpenQuote> {
+    // Balanced quoting has an even count: only an odd count needs the byte-by-byte walk.
+    if memchr::memchr_iter(b'"', bytes).count() % 2 == 0 {
+        return None;
+    }
+    let (mut quoted, mut at_field_start) = (false, true);
+    let (mut record_start, mut field) = (0, 0);
+    let mut open = OpenQuote { record_start: 0, field: 0 };
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if quoted {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if b == b'"' && at_field_start {
+            quoted = true;
+            at_field_start = false;
+            open = OpenQuote { record_start, field };
+        } else if b == delimiter {
+            field += 1;
+            at_field_start = true;
+        } else if b == b'\n' {
+            (record_start, field, at_field_start) = (i + 1, 0, true);
+        } else if b != b'\r' {
+            at_field_start = false;
+        }
+        i += 1;
+    }
+    quoted.then_some(open)
 }
 
 /// The header record and where the body starts: (headers, byte offset, line number).
@@ -257,5 +352,43 @@ mod tests {
     fn empty_and_binary_files_are_errors() {
         assert!(matches!(decode_csv("e".into(), b" \n\r\n".to_vec()), Err(ImportError::Empty { .. })));
         assert!(matches!(decode_csv("b".into(), b"PK\x03\x04\x00\x00".to_vec()), Err(ImportError::Binary { .. })));
+        let nul_on_line_3 = b"a,b\n1,2\n3,\x004\n".to_vec();
+        assert!(matches!(decode_csv("n".into(), nul_on_line_3), Err(ImportError::Binary { line: 3, offset: 10, .. })));
+    }
+
+    #[test]
+    fn finds_a_quote_left_open_at_the_end() {
+        let open = unterminated_quote(b"a,b\n1,\"x\"\"y\"\n2,3\n4,\"never\nclosed\n", b',').unwrap();
+        assert_eq!((open.record_start, open.field), (17, 1));
+        assert!(unterminated_quote(b"a,b\n1,\"x\ny\"\n", b',').is_none());
+        // A stray quote inside an unquoted field opens nothing.
+        assert!(unterminated_quote(b"a,b\n1,5\" box\n", b',').is_none());
+    }
+
+    #[test]
+    fn trailing_nul_padding_is_dropped() {
+        let csv = decode_csv("p".into(), b"a,b\n1,2\n\x00\x00\x00".to_vec()).unwrap();
+        assert_eq!(csv.text, "a,b\n1,2\n");
+    }
+
+    #[test]
+    fn utf16_with_and_without_byte_order_mark() {
+        let text = "driver_id;name\nD1;Zoë\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for bytes in [[vec![0xFF, 0xFE], le.clone()].concat(), [vec![0xFE, 0xFF], be.clone()].concat(), le, be] {
+            let csv = decode_csv("u".into(), bytes).unwrap();
+            assert_eq!(csv.text, text);
+            assert_eq!(csv.delimiter, b';');
+        }
+    }
+
+    #[test]
+    fn mixed_utf8_and_windows_1252_rows_keep_both() {
+        let mut bytes = "id,name\n1,Zoë\n2,".as_bytes().to_vec();
+        bytes.extend_from_slice(b"Ren\xe9\n");
+        assert_eq!(decode_csv("m".into(), bytes).unwrap().text, "id,name\n1,Zoë\n2,René\n");
+        let only_1252 = b"id,name\n1,Ren\xe9 \x93Q\x94\n".to_vec();
+        assert_eq!(decode_csv("w".into(), only_1252).unwrap().text, "id,name\n1,René \u{201c}Q\u{201d}\n");
     }
 }

@@ -122,10 +122,14 @@ pub fn date_from_day(day: Day) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(day + 719_163).unwrap_or(NaiveDate::MIN)
 }
 
+/// Years a timestamp in an export may have; anything else (year 0, 9999) is a broken cell
+/// that would otherwise stretch every window and chart across millennia.
+pub const SUPPORTED_YEARS: std::ops::RangeInclusive<i32> = 1970..=2199;
+
 /// Parses a user-given date (`--as-of` and the like): ISO, `YYYY/MM/DD` or US `MM/DD/YYYY`.
 pub fn parse_date_arg(text: &str, day_first: bool) -> Result<NaiveDate, String> {
     match parse_written(text, day_first) {
-        Some(w) if w.time.is_none() => Ok(w.date),
+        Some(w) if w.time.is_none() && SUPPORTED_YEARS.contains(&w.date.year()) => Ok(w.date),
         _ => Err(format!("'{text}' is not a date (expected YYYY-MM-DD)")),
     }
 }

@@ -153,6 +153,7 @@ impl std::fmt::Display for FileImport {
 pub struct ImportOutcome {
     pub files: Vec<FileImport>,
     pub rejections: Vec<Rejection>,
+    pub notes: Vec<String>,
 }
 
 /// An earlier import, from the log.
@@ -339,6 +340,7 @@ impl Workspace {
                 compact(&tx, &dir, *kind, &mut written, &mut superseded)?;
                 outcome.files.push(file);
                 outcome.rejections.extend(report.rejections);
+                outcome.notes.extend(report.notes);
             }
             log_import(&tx, &outcome.files).map_err(&err)
         })();
