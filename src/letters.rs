@@ -219,6 +219,14 @@ pub fn draft(
         LetterKind::Reactivation => format!("Reactivation appeal for {} ({})", name, d.id),
     };
     let from = if settings.sender.is_empty() { d.email.clone().unwrap_or_default() } else { settings.sender.clone() };
+    for (role, address) in [("sender", &from), ("support", &settings.support_address)] {
+        if !address.trim().is_empty() && plain_address(address).is_none() {
+            problems.push(format!(
+                "{role} address '{}' is not a plain name@domain address; left out of the letter",
+                crate::import::excerpt(address)
+            ));
+        }
+    }
     Ok(Letter {
         kind,
         driver_id: d.id.clone(),
@@ -368,21 +376,29 @@ fn header_value(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_string()
 }
 
+/// `local@domain` with nothing that could close the angle brackets or add a second
+/// address (`>`, `,`, quotes, spaces); anything else is not written into a header.
+fn plain_address(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let (local, domain) = text.split_once('@')?;
+    let allowed = |c: char| c.is_ascii_graphic() && !"<>()[]\\,;:\"@".contains(c);
+    let valid = !local.is_empty() && !domain.is_empty() && local.chars().chain(domain.chars()).all(allowed);
+    valid.then_some(text)
+}
+
 /// The letter as an RFC 5322 `multipart/mixed` draft that mail programs open for editing.
 pub fn to_eml(letter: &Letter, date_unix: i64) -> Result<Vec<u8>, String> {
     let subject = header_value(&letter.subject);
-    let from = header_value(&letter.from);
-    let to = header_value(&letter.to);
     let name = header_value(&letter.driver_name);
-    let from_address = if from.is_empty() { "standwatch@localhost".to_string() } else { from };
+    let from_address = plain_address(&letter.from).unwrap_or("standwatch@localhost");
     let mut message = mail_builder::MessageBuilder::new()
-        .from((name.as_str(), from_address.as_str()))
+        .from((name.as_str(), from_address))
         .subject(subject.as_str())
         .date(mail_builder::headers::date::Date::new(date_unix))
         .header("X-Unsent", mail_builder::headers::raw::Raw::new("1"))
         .text_body(letter.body.as_str());
-    if !to.is_empty() {
-        message = message.to(to.as_str());
+    if let Some(to) = plain_address(&letter.to) {
+        message = message.to(to);
     }
     for a in &letter.attachments {
         message = message.attachment(a.content_type, a.file_name.as_str(), a.bytes.as_slice());
@@ -520,6 +536,56 @@ mod tests {
         let fewer = draft(&f, 0, as_of, LetterKind::Dispute, &settings, &["T1".to_string()]).unwrap();
         assert_eq!(fewer.events, ["T2"]);
         assert!(!fewer.body.contains("T1"));
+    }
+
+    #[test]
+    fn hostile_header_values_cannot_add_headers_recipients_or_parts() {
+        let f = fleet();
+        let dir = tempfile::tempdir().unwrap();
+        let settings = LetterSettings { evidence_dir: dir.path().to_path_buf(), ..LetterSettings::default() };
+        let mut letter = draft(&f, 0, f.default_as_of().unwrap(), LetterKind::Dispute, &settings, &[]).unwrap();
+        letter.driver_name = "Eve\" <eve@x.test>, \"Mallory\r\nBcc: victim@x.test".to_string();
+        letter.from = "eve@x.test>, boss@x.test".to_string();
+        letter.to = "support@x.test\r\nBcc: victim@x.test".to_string();
+        letter.subject = "Dispute\r\nX-Injected: yes\n\n--boundary".to_string();
+        letter.attachments.push(Attachment {
+            file_name: "a\"\r\nContent-Type: text/html\r\n\r\n<b>.jpg".to_string(),
+            content_type: "image/jpeg",
+            bytes: b"jpg".to_vec(),
+        });
+        let eml = to_eml(&letter, 0).unwrap();
+        let parsed = mail_parser::MessageParser::default().parse(&eml).unwrap();
+        let header_names: Vec<String> = parsed.headers().iter().map(|h| h.name().to_ascii_lowercase()).collect();
+        for forged in ["bcc", "x-injected"] {
+            assert!(!header_names.iter().any(|n| n == forged), "{header_names:?}");
+        }
+        let from = parsed.from().unwrap();
+        assert_eq!(from.iter().count(), 1);
+        assert_eq!(from.first().unwrap().address(), Some("standwatch@localhost"));
+        assert!(parsed.to().is_none(), "the hostile To is left out");
+        assert_eq!(parsed.attachment_count(), letter.attachments.len());
+        use mail_parser::MimeHeaders;
+        let html_parts = parsed.parts.iter().filter(|p| p.content_type().and_then(|c| c.subtype()) == Some("html"));
+        assert_eq!(html_parts.count(), 0, "{}", String::from_utf8_lossy(&eml));
+        let problems = draft(
+            &f,
+            0,
+            f.default_as_of().unwrap(),
+            LetterKind::Dispute,
+            &LetterSettings { sender: "a@b, c@d".into(), ..settings },
+            &[],
+        )
+        .unwrap()
+        .problems;
+        assert!(problems.iter().any(|p| p.contains("sender address 'a@b, c@d'")), "{problems:?}");
+    }
+
+    #[test]
+    fn plain_addresses_only() {
+        assert_eq!(plain_address(" ops@fleet.example "), Some("ops@fleet.example"));
+        for bad in ["", "ops", "@x", "a@", "a@b@c", "a b@c", "a@b>", "a@b,c@d", "\"a\"@b", "a@b\r\nBcc: c@d"] {
+            assert_eq!(plain_address(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

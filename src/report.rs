@@ -100,11 +100,19 @@ impl Row<'_> {
 /// A cell a spreadsheet would run as a formula gets a leading `'`, unless it is a number.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && cell.trim().parse::<f64>().is_err() {
+    if risky && !is_plain_number(cell.trim()) {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
         std::borrow::Cow::Borrowed(cell)
     }
+}
+
+/// A decimal number such as `-0.5`, `+3` or `1e-6` (not `inf` or `nan`, which Rust would
+/// parse but a spreadsheet would read as a name).
+fn is_plain_number(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+        && text.bytes().any(|b| b.is_ascii_digit())
+        && text.parse::<f64>().is_ok()
 }
 
 /// A CSV writer whose every cell is neutralised.
@@ -202,8 +210,12 @@ pub fn write_aligned(header: &[&str], table: &[Vec<String>], mut out: impl Write
             table.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).chain([header[i].len()]).max().unwrap_or(0)
         })
         .collect();
+    // Control characters from a hostile export (escape sequences, line breaks) are not
+    // written to the terminal.
+    let visible = |c: &str| c.chars().map(|ch| if ch.is_control() { ' ' } else { ch }).collect::<String>();
     let line = |cells: &[String]| {
-        cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_string()
+        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{:<w$}", visible(c))).collect();
+        padded.join("  ").trim_end().to_string()
     };
     writeln!(out, "{}", line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>()))?;
     writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "))?;
@@ -226,5 +238,9 @@ mod tests {
         assert_eq!(neutralise("-0.5"), "-0.5");
         assert_eq!(neutralise("+3"), "+3");
         assert_eq!(neutralise("Ana"), "Ana");
+        assert_eq!(neutralise("-inf"), "'-inf");
+        assert_eq!(neutralise("+NaN"), "'+NaN");
+        assert_eq!(neutralise("-1e-6"), "-1e-6");
+        assert_eq!(neutralise("\r=1+1"), "'\r=1+1");
     }
 }
