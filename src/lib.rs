@@ -4,12 +4,14 @@
 //! tiers, what-if, history, alerts, dispute grounds) → `report` (tables for people and
 //! programs) → `cli` and `app`. Only `app` touches egui.
 
+#[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod evidence;
 pub mod explain;
 pub mod fsutil;
+pub mod fuzzing;
 pub mod generate;
 pub mod import;
 pub mod letters;

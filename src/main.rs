@@ -12,6 +12,7 @@ fn main() -> ExitCode {
                 ExitCode::from(failure.code)
             }
         },
+        #[cfg(feature = "gui")]
         None => match standwatch::app::run_app(cli.workspace) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
@@ -19,5 +20,10 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        #[cfg(not(feature = "gui"))]
+        None => {
+            eprintln!("standwatch: built without the window (feature `gui`); run `standwatch --help` for the CLI");
+            ExitCode::from(2)
+        }
     }
 }

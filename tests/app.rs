@@ -1,6 +1,8 @@
 //! The desktop app, driven as a user would with egui_kittest: every view, filters, sort,
 //! keyboard navigation, settings recompute, imports (good, bad rows, unrelated files).
 
+#![cfg(feature = "gui")]
+
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;

@@ -1,6 +1,8 @@
 //! Started where no window can be opened, the app says so in one line and points to the
 //! command line, with exit status 1 and no panic.
 
+#![cfg(feature = "gui")]
+
 use assert_cmd::Command;
 
 #[test]

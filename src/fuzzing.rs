@@ -1,0 +1,49 @@
+//! Entry points for the fuzz targets (`fuzz/`) and their regression tests (`tests/fuzz_regressions.rs`):
+//! any bytes in, no panic out. The assertions here are the invariants a fuzzer checks.
+
+use crate::import::text::decode_csv;
+use crate::import::time::{FleetZone, parse_date_arg, parse_written, slash_order};
+use crate::import::{ImportOptions, ImportReport, TableKind, load_table};
+
+/// Zones with DST gaps and overlaps of one hour, 30 minutes (Lord Howe) and 45 minutes
+/// offsets (Chatham), beside UTC.
+const ZONES: [&str; 4] = ["UTC", "America/New_York", "Australia/Lord_Howe", "Pacific/Chatham"];
+
+/// The first byte picks the kind of file and the reading options; the rest is the file.
+/// Returns the number of rows accepted, or `None` when the file was refused.
+pub fn import_bytes(data: &[u8]) -> Option<usize> {
+    let (&choice, file) = data.split_first()?;
+    let kind = TableKind::ALL[usize::from(choice) % TableKind::ALL.len()];
+    let zone = FleetZone::parse(ZONES[usize::from(choice >> 4) % ZONES.len()]).ok()?;
+    let opts = ImportOptions { zone, day_first: choice & 0x08 != 0 };
+    let csv = decode_csv("fuzz.csv".to_string(), file.to_vec()).ok()?;
+    let mut report = ImportReport::default();
+    let frame = load_table(&csv, kind, &opts, &mut report).ok()?;
+    let read: usize = report.files.iter().map(|f| f.read).sum();
+    let accounted: usize = report.files.iter().map(|f| f.accepted + f.duplicate + f.rejected).sum();
+    assert_eq!(read, accounted, "every row read is accepted, duplicate or rejected");
+    assert_eq!(report.rejections.len(), report.files.iter().map(|f| f.rejected).sum::<usize>());
+    assert!(frame.height() <= read);
+    Some(frame.height())
+}
+
+/// Any text as a timestamp cell: parsed or refused; a parsed value converts to an
+/// instant and back to a day in every zone. Returns whether it parsed.
+pub fn timestamp_bytes(data: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(data) else { return false };
+    let _ = slash_order(text);
+    let _ = parse_date_arg(text, false);
+    let mut parsed = false;
+    for day_first in [false, true] {
+        let Some(written) = parse_written(text, day_first) else { continue };
+        parsed = true;
+        for zone in ZONES.iter().filter_map(|z| FleetZone::parse(z).ok()) {
+            for end_of_day in [false, true] {
+                let ms = zone.instant(written, end_of_day);
+                let _ = zone.day_of(ms);
+                let _ = zone.local(ms);
+            }
+        }
+    }
+    parsed
+}
