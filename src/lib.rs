@@ -4,6 +4,9 @@
 //! tiers, what-if, history, alerts, dispute grounds) → `report` (tables for people and
 //! programs) → `cli` and `app`. Only `app` touches egui.
 
+// A failure is an error value with a message, never a panic (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo))]
+
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;

@@ -1,3 +1,5 @@
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use clap::Parser;
 use standwatch::cli::{Cli, run};
 use std::process::ExitCode;

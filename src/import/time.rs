@@ -1,6 +1,9 @@
 //! Timestamp and date forms of SPEC §2.5, turned into instants (epoch milliseconds, UTC)
 //! and calendar days in the fleet's time zone.
 
+// Cells come straight from untrusted files: no indexing that could panic.
+#![deny(clippy::indexing_slicing)]
+
 use chrono::{Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
@@ -142,7 +145,7 @@ pub fn slash_order(text: &str) -> SlashOrder {
     if rest.first() != Some(&b'/') || b.len() - rest.len() > 2 {
         return SlashOrder::Either;
     }
-    let (second, rest2) = leading_number(&rest[1..]);
+    let (second, rest2) = leading_number(rest.get(1..).unwrap_or_default());
     let Some(second) = second else { return SlashOrder::Either };
     if rest2.first() != Some(&b'/') {
         return SlashOrder::Either;
@@ -159,8 +162,8 @@ fn leading_number(b: &[u8]) -> (Option<u32>, &[u8]) {
     if digits == 0 || digits > 9 {
         return (None, b);
     }
-    let n = b[..digits].iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
-    (Some(n), &b[digits..])
+    let n = b.get(..digits).unwrap_or_default().iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+    (Some(n), b.get(digits..).unwrap_or_default())
 }
 
 /// Parses every accepted form: ISO 8601 (`T` or space, optional seconds and fraction,
@@ -175,12 +178,12 @@ pub fn parse_written(text: &str, day_first: bool) -> Option<Written> {
     if sep != b'-' && sep != b'/' {
         return None;
     }
-    let (b, rest) = leading_number(&rest[1..]);
+    let (b, rest) = leading_number(rest.get(1..).unwrap_or_default());
     let b = b?;
     if rest.first() != Some(&sep) {
         return None;
     }
-    let (c, rest_after_c) = leading_number(&rest[1..]);
+    let (c, rest_after_c) = leading_number(rest.get(1..).unwrap_or_default());
     let c = c?;
     let c_len = rest.len() - 1 - rest_after_c.len();
     let date = if a_len == 4 {
@@ -196,9 +199,9 @@ pub fn parse_written(text: &str, day_first: bool) -> Option<Written> {
         return Some(Written { date, time: None, offset: None });
     }
     // Date and time are separated by `T` or whitespace.
-    let rest = match rest[0] {
-        b'T' | b't' => &rest[1..],
-        b' ' | b'\t' => trim_start(rest),
+    let rest = match rest.first() {
+        Some(b'T' | b't') => rest.get(1..).unwrap_or_default(),
+        Some(b' ' | b'\t') => trim_start(rest),
         _ => return None,
     };
     let (time, rest) = parse_time(rest)?;
@@ -211,7 +214,7 @@ pub fn parse_written(text: &str, day_first: bool) -> Option<Written> {
 
 fn trim_start(b: &[u8]) -> &[u8] {
     let n = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
-    &b[n..]
+    b.get(n..).unwrap_or_default()
 }
 
 fn parse_time(b: &[u8]) -> Option<(NaiveTime, &[u8])> {
@@ -220,24 +223,24 @@ fn parse_time(b: &[u8]) -> Option<(NaiveTime, &[u8])> {
     if b.len() - rest.len() > 2 || rest.first() != Some(&b':') {
         return None;
     }
-    let (m, rest) = leading_number(&rest[1..]);
+    let (m, rest) = leading_number(rest.get(1..).unwrap_or_default());
     let m = m?;
     let (sec, mut rest) = if rest.first() == Some(&b':') {
-        let (s, r) = leading_number(&rest[1..]);
+        let (s, r) = leading_number(rest.get(1..).unwrap_or_default());
         (s?, r)
     } else {
         (0, rest)
     };
     let mut milli = 0u32;
     if rest.first() == Some(&b'.') || rest.first() == Some(&b',') {
-        let digits = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let digits = rest.get(1..).unwrap_or_default().iter().take_while(|c| c.is_ascii_digit()).count();
         if digits == 0 {
             return None;
         }
-        for (i, d) in rest[1..1 + digits.min(3)].iter().enumerate() {
+        for (i, d) in rest.get(1..1 + digits.min(3)).unwrap_or_default().iter().enumerate() {
             milli += u32::from(d - b'0') * 10u32.pow(2 - i as u32);
         }
-        rest = &rest[1 + digits..];
+        rest = rest.get(1 + digits..).unwrap_or_default();
     }
     Some((NaiveTime::from_hms_milli_opt(h, m, sec, milli)?, rest))
 }
@@ -266,19 +269,21 @@ fn apply_meridiem(time: NaiveTime, rest: &[u8]) -> Option<(NaiveTime, &[u8])> {
         (true, 12) => 12,
         (true, h) => h + 12,
     };
-    Some((time.with_hour(hour24)?, &rest[used..]))
+    Some((time.with_hour(hour24)?, rest.get(used..).unwrap_or_default()))
 }
 
 fn parse_offset(b: &[u8]) -> Option<i32> {
     if b.eq_ignore_ascii_case(b"z") || b.eq_ignore_ascii_case(b"utc") || b.eq_ignore_ascii_case(b"gmt") {
         return Some(0);
     }
-    let sign = match b[0] {
+    let sign = match b.first()? {
         b'+' => 1,
         b'-' => -1,
         _ => return None,
     };
-    let digits: Vec<u32> = b[1..]
+    let digits: Vec<u32> = b
+            .get(1..)
+            .unwrap_or_default()
         .iter()
         .filter(|c| **c != b':')
         .map(|c| if c.is_ascii_digit() { Some(u32::from(c - b'0')) } else { None })
@@ -295,6 +300,7 @@ fn parse_offset(b: &[u8]) -> Option<i32> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
