@@ -107,6 +107,15 @@ impl<T> Job<T> {
     }
 }
 
+/// The message of a caught panic.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an internal error".to_string())
+}
+
 /// Runs `work` on a thread named after `label`; it gets the cancel flag and a progress
 /// callback; `repaint` wakes the UI on progress and when the result is ready.
 pub fn spawn<T: Send + 'static>(
@@ -118,6 +127,7 @@ pub fn spawn<T: Send + 'static>(
     let cancel = Arc::new(AtomicBool::new(false));
     let (tx, result) = mpsc::channel();
     let (p, c) = (progress.clone(), cancel.clone());
+    let what = label.to_string();
     let spawned = std::thread::Builder::new()
         .name(format!("standwatch-{}", label.to_lowercase().replace(' ', "-")))
         .spawn(move || {
@@ -125,7 +135,10 @@ pub fn spawn<T: Send + 'static>(
                 p.store(f.to_bits(), Ordering::Relaxed);
                 repaint();
             };
-            let outcome = work(&c, &report);
+            // A bug in the work must not take the window down: it becomes an error shown to
+            // the user, and the last good result stays on screen.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&c, &report)))
+                .unwrap_or_else(|panic| Err(format!("{what} failed: {}", panic_text(panic.as_ref()))));
             if !c.load(Ordering::Relaxed) {
                 let _ = tx.send(outcome);
             }
@@ -282,4 +295,21 @@ fn open_workspace(
         evidence_dir,
     };
     Ok((dataset, report, fleet, state))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_job_reports_an_error_instead_of_killing_the_app() {
+        let job: Job<u32> = spawn("Import", |_, _| panic!("index out of bounds"), || {});
+        let result = loop {
+            if let Some(r) = job.poll() {
+                break r;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        assert_eq!(result, Err("Import failed: index out of bounds".to_string()));
+    }
 }

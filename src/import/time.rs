@@ -282,8 +282,8 @@ fn parse_offset(b: &[u8]) -> Option<i32> {
         _ => return None,
     };
     let digits: Vec<u32> = b
-            .get(1..)
-            .unwrap_or_default()
+        .get(1..)
+        .unwrap_or_default()
         .iter()
         .filter(|c| **c != b':')
         .map(|c| if c.is_ascii_digit() { Some(u32::from(c - b'0')) } else { None })

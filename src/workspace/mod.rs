@@ -87,7 +87,7 @@ pub enum WorkspaceError {
         "{dir}: this workspace was written by a newer Standwatch (format {found}; this version reads up to {supported})"
     )]
     Newer { dir: String, found: i64, supported: i64 },
-    #[error("{path}: the workspace database is damaged or unreadable: {message}")]
+    #[error("{path}: {message}")]
     Database { path: String, message: String },
     #[error("{path}: a data file of the workspace is damaged: {message}")]
     Damaged { path: String, message: String },
@@ -173,7 +173,44 @@ pub struct Workspace {
 }
 
 fn db_error(path: &Path) -> impl Fn(rusqlite::Error) -> WorkspaceError + '_ {
-    move |e| WorkspaceError::Database { path: path.display().to_string(), message: e.to_string() }
+    move |e| database_error(path.display().to_string(), &e)
+}
+
+/// Why the folder of `file` cannot take a write, if it cannot: SQLite reports a full or
+/// read-only disk met while growing its shared-memory file as a bare I/O error.
+fn disk_problem(file: &Path) -> Option<String> {
+    let probe = file.with_extension("space-check.tmp");
+    let written = std::fs::write(&probe, vec![0u8; 256 * 1024]);
+    let _ = std::fs::remove_file(&probe);
+    match written.err()?.kind() {
+        std::io::ErrorKind::StorageFull => Some("the disk is full — free some space and try again".to_string()),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+            Some("the workspace folder is read-only".to_string())
+        }
+        _ => None,
+    }
+}
+
+/// A database error in words a user can act on: a full or read-only disk is not damage,
+/// and in every case the transaction left the workspace as it was.
+fn database_error(path: String, e: &rusqlite::Error) -> WorkspaceError {
+    use rusqlite::ErrorCode;
+    let message = match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => {
+            "the disk is full; nothing was changed — free some space and try again".to_string()
+        }
+        Some(ErrorCode::ReadOnly) => "the workspace is on a read-only disk or folder; nothing was changed".to_string(),
+        Some(ErrorCode::CannotOpen) => format!("cannot open the workspace database (is the folder read-only?): {e}"),
+        Some(ErrorCode::SystemIoFailure) => match disk_problem(Path::new(&path)) {
+            Some(problem) => format!("{problem}; nothing was changed"),
+            None => format!("cannot read or write the workspace database (is the disk failing?): {e}"),
+        },
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+            format!("the workspace database is damaged: {e}; open another workspace or restore a backup")
+        }
+        _ => format!("the workspace database cannot be used: {e}"),
+    };
+    WorkspaceError::Database { path, message }
 }
 
 impl Workspace {
@@ -221,12 +258,19 @@ impl Workspace {
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(WorkspaceError::Database {
                 path: path.display().to_string(),
-                message: format!("journal {mode}"),
+                message: format!(
+                    "cannot switch the database to write-ahead logging (journal {mode}); is the folder read-only?"
+                ),
             });
         }
         let check: String = db.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(&err)?;
         if check != "ok" {
-            return Err(WorkspaceError::Database { path: path.display().to_string(), message: check });
+            return Err(WorkspaceError::Database {
+                path: path.display().to_string(),
+                message: format!(
+                    "the workspace database is damaged: {check}; open another workspace or restore a backup"
+                ),
+            });
         }
         migrate(&mut db, dir, &path)?;
         if let Some(zone) = new_zone {
@@ -236,8 +280,10 @@ impl Workspace {
         let zone_name: Option<String> =
             db.query_row("SELECT value FROM meta WHERE key = 'timezone'", [], |r| r.get(0)).optional().map_err(&err)?;
         let zone = match zone_name {
-            Some(name) => FleetZone::parse(&name)
-                .map_err(|e| WorkspaceError::Database { path: path.display().to_string(), message: e })?,
+            Some(name) => FleetZone::parse(&name).map_err(|e| WorkspaceError::Database {
+                path: path.display().to_string(),
+                message: format!("the workspace's time zone cannot be read: {e}"),
+            })?,
             None => FleetZone::default(),
         };
         Ok(Workspace { dir: dir.to_path_buf(), db, zone })
@@ -268,7 +314,7 @@ impl Workspace {
 
     fn db_err(&self) -> impl Fn(rusqlite::Error) -> WorkspaceError + use<> {
         let path = self.db_path().display().to_string();
-        move |e| WorkspaceError::Database { path: path.clone(), message: e.to_string() }
+        move |e| database_error(path.clone(), &e)
     }
 
     /// Merges files into the workspace by key (`block_id`, `tracking_id`, roster
