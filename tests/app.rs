@@ -215,7 +215,7 @@ fn an_unrelated_file_is_explained_and_the_data_stays() {
     h.run_steps(2);
     assert!(!h.state().is_busy());
     assert_eq!(h.state().loaded().unwrap().fleet.drivers.len(), 40);
-    h.get_by_label_contains("invoice.pdf: not a CSV file");
+    h.get_by_label_contains("invoice.pdf:2: not a text CSV file");
 }
 
 #[test]
