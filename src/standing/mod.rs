@@ -178,8 +178,52 @@ fn day_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<Day>>> {
     Ok(df.column(name)?.date()?.physical().iter().collect())
 }
 
+/// The rows ordered by driver, then time, then id (`by`: those three columns), ties kept
+/// in file order, nulls first: what a stable sort on the three columns gives, found
+/// without one. Rows are bucketed by driver in one pass; each driver's rows, usually
+/// already in time order in an export, are then checked and sorted only when needed.
 fn sorted(df: &DataFrame, by: [&str; 3]) -> PolarsResult<DataFrame> {
-    let mut out = df.sort(by, SortMultipleOptions::default().with_multithreaded(true).with_maintain_order(true))?;
+    let [driver_col, time_col_name, id_col] = by;
+    let drivers: Vec<Option<&str>> = str_col(df, driver_col)?;
+    let times = time_col(df, time_col_name)?;
+    let ids = str_col(df, id_col)?;
+    let mut group_of: HashMap<Option<&str>, u32> = HashMap::new();
+    let groups: Vec<u32> = drivers
+        .iter()
+        .map(|d| {
+            let next = group_of.len() as u32;
+            *group_of.entry(*d).or_insert(next)
+        })
+        .collect();
+    // Each group's position in driver order, then a counting sort (stable) by it.
+    let mut keys: Vec<(Option<&str>, u32)> = group_of.into_iter().collect();
+    keys.sort_unstable();
+    let mut rank = vec![0usize; keys.len()];
+    for (position, (_, group)) in keys.iter().enumerate() {
+        rank[*group as usize] = position;
+    }
+    let mut starts = vec![0usize; keys.len() + 1];
+    for g in &groups {
+        starts[rank[*g as usize] + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut order: Vec<IdxSize> = vec![0; groups.len()];
+    for (row, g) in groups.iter().enumerate() {
+        let slot = &mut next[rank[*g as usize]];
+        order[*slot] = row as IdxSize;
+        *slot += 1;
+    }
+    let key = |row: &IdxSize| (times[*row as usize], ids[*row as usize]);
+    for range in starts.windows(2) {
+        let rows = &mut order[range[0]..range[1]];
+        if !rows.is_sorted_by_key(key) {
+            rows.sort_by_key(key);
+        }
+    }
+    let mut out = df.take(&IdxCa::from_vec("order".into(), order))?;
     out.rechunk_mut_par();
     Ok(out)
 }
@@ -798,6 +842,29 @@ mod tests {
     use crate::import::text::decode_csv;
     use crate::import::time::day_from_date;
     use crate::import::{ImportOptions, load_texts};
+
+    #[test]
+    fn per_driver_sort_equals_a_stable_sort_on_the_three_columns() {
+        let drivers = [Some("D2"), Some("D1"), None, Some("D2"), Some("D1"), Some("D10"), Some("D1"), Some("D2")];
+        let times = [Some(5i64), Some(3), Some(1), None, Some(3), Some(0), Some(2), Some(5)];
+        let ids = [Some("b"), Some("z"), Some("a"), Some("c"), Some("y"), None, Some("q"), Some("b")];
+        let at = Int64Chunked::from_iter_options("at".into(), times.into_iter())
+            .into_datetime(TimeUnit::Milliseconds, None)
+            .into_column();
+        let df = DataFrame::new_infer_height(vec![
+            Column::new("driver_id".into(), drivers),
+            at,
+            Column::new("id".into(), ids),
+            Column::new("row".into(), (0..8u32).collect::<Vec<_>>()),
+        ])
+        .unwrap();
+        let ours = sorted(&df, ["driver_id", "at", "id"]).unwrap();
+        let polars =
+            df.sort(["driver_id", "at", "id"], SortMultipleOptions::default().with_maintain_order(true)).unwrap();
+        assert_eq!(ours.column("row").unwrap(), polars.column("row").unwrap());
+        let rows: Vec<u32> = ours.column("row").unwrap().u32().unwrap().into_no_null_iter().collect();
+        assert_eq!(rows, [2, 6, 4, 1, 5, 3, 0, 7]);
+    }
 
     fn fleet_with(blocks: &str, deliveries: &str, roster: Option<&str>, outages: Option<&str>, t: Thresholds) -> Fleet {
         let text = |name: &str, body: &str| decode_csv(name.to_string(), body.as_bytes().to_vec()).unwrap();
