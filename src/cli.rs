@@ -551,7 +551,8 @@ fn load_fleet(inputs: &Inputs, blocks: &Path, deliveries: &Path) -> Result<Fleet
             report.rejections[0]
         )));
     }
-    Fleet::build(&data, thresholds).map_err(|e| Failure::other(e.to_string()))
+    crate::timings::phase("standing arrays", || Fleet::build(&data, thresholds))
+        .map_err(|e| Failure::other(e.to_string()))
 }
 
 fn print_import_report(report: &ImportReport) {

@@ -22,4 +22,5 @@ pub mod overview;
 pub mod report;
 pub mod settings;
 pub mod standing;
+pub mod timings;
 pub mod workspace;

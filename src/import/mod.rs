@@ -230,7 +230,11 @@ pub fn load_table(
 ) -> Result<DataFrame, ImportError> {
     match kind {
         TableKind::Blocks => finish(parse_table::<table::Blocks>(csv, kind, opts)?, kind, csv, report),
-        TableKind::Deliveries => finish(parse_table::<table::Deliveries>(csv, kind, opts)?, kind, csv, report),
+        TableKind::Deliveries => {
+            let parsed =
+                crate::timings::phase("parse deliveries", || parse_table::<table::Deliveries>(csv, kind, opts))?;
+            crate::timings::phase("deliveries frame", || finish(parsed, kind, csv, report))
+        }
         TableKind::Roster => finish(parse_table::<table::Roster>(csv, kind, opts)?, kind, csv, report),
         TableKind::Outages => finish(parse_table::<table::Outages>(csv, kind, opts)?, kind, csv, report),
     }
@@ -275,18 +279,23 @@ fn finish<T: Table>(
         return Err(ImportError::NoRows { path: csv.path.clone() });
     }
     // Duplicate keys: the later accepted row wins.
-    let mut last: PlHashMap<&str, usize> = PlHashMap::with_capacity(rows);
-    for i in 0..rows {
-        if let Some(key) = parsed.table.key(i) {
-            last.insert(key, i);
+    let last = crate::timings::phase("duplicate keys", || {
+        let mut last: PlHashMap<&str, usize> = PlHashMap::with_capacity(rows);
+        for i in 0..rows {
+            if let Some(key) = parsed.table.key(i) {
+                last.insert(key, i);
+            }
         }
-    }
+        last
+    });
     let keyed = (0..rows).filter(|&i| parsed.table.key(i).is_some()).count();
     let duplicate = keyed - last.len();
     let frame = if duplicate == 0 {
         parsed.table.frame(&|_| true)?
     } else {
-        parsed.table.frame(&|i| parsed.table.key(i).is_none_or(|k| last.get(k) == Some(&i)))?
+        // Looked up once per row, not once per row and column.
+        let kept: Vec<bool> = (0..rows).map(|i| parsed.table.key(i).is_none_or(|k| last.get(k) == Some(&i))).collect();
+        parsed.table.frame(&|i| kept.get(i).copied().unwrap_or(false))?
     };
     report.files.push(FileSummary {
         path: csv.path.clone(),
@@ -315,7 +324,7 @@ pub struct FieldError {
 
 /// One row's cells, read through the kind's column map, with the date-reading state.
 pub struct Cells<'a> {
-    record: &'a csv::StringRecord,
+    record: &'a [&'a str],
     /// Physical line where the row starts.
     line: u64,
     map: &'a ColumnMap,

@@ -23,8 +23,8 @@ pub fn read_csv_text(path: &Path) -> Result<CsvText, ImportError> {
     if size > MAX_INPUT_BYTES {
         return Err(ImportError::TooLarge { path: shown, size, limit: MAX_INPUT_BYTES });
     }
-    let bytes = std::fs::read(path).map_err(io)?;
-    decode_csv(shown, bytes)
+    let bytes = crate::timings::phase("read file", || std::fs::read(path)).map_err(io)?;
+    crate::timings::phase("decode", || decode_csv(shown, bytes))
 }
 
 pub fn decode_csv(path: String, mut bytes: Vec<u8>) -> Result<CsvText, ImportError> {
@@ -114,12 +114,72 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 /// Splits a piece of a file, starting at a record boundary on line `first_line`, into
 /// records, calling `each` with the 1-based physical line on which the record starts.
 /// Blank lines, and rows whose cells are all blank, are skipped.
+///
+/// A line without quotes (nearly every line of an export) is split on the delimiter where
+/// it lies; a line with a quote is read by the csv crate, as one record that may span
+/// lines. A piece with lone `\r` line ends (old Mac files) is read by the csv crate whole.
 pub fn for_each_record_in(
     path: &str,
     bytes: &[u8],
     delimiter: u8,
     first_line: u64,
-    mut each: impl FnMut(u64, &csv::StringRecord),
+    mut each: impl FnMut(u64, &[&str]),
+) -> Result<(), ImportError> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) if !has_lone_carriage_return(bytes) => text,
+        _ => return for_each_record_by_csv(path, bytes, delimiter, first_line, each),
+    };
+    let malformed =
+        |line, err: csv::Error| ImportError::Malformed { path: path.to_string(), line, reason: err.to_string() };
+    let mut fields: Vec<&str> = Vec::new();
+    let mut line = first_line;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
+        let (raw, after) = rest.split_at(end);
+        if memchr::memchr(b'"', raw.as_bytes()).is_some() {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delimiter)
+                .from_reader(rest.as_bytes());
+            let mut record = csv::StringRecord::new();
+            reader.read_record(&mut record).map_err(|e| malformed(line, e))?;
+            let consumed = (reader.position().byte() as usize).clamp(1, rest.len());
+            let consumed = (consumed..rest.len()).find(|&i| rest.is_char_boundary(i)).unwrap_or(rest.len());
+            if !record.iter().all(|cell| cell.trim().is_empty()) {
+                let cells: Vec<&str> = record.iter().collect();
+                each(line, &cells);
+            }
+            let (record_text, remaining) = rest.split_at(consumed);
+            line += memchr::memchr_iter(b'\n', record_text.as_bytes()).count() as u64;
+            rest = remaining;
+            continue;
+        }
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        fields.clear();
+        fields.extend(raw.split(char::from(delimiter)));
+        if !fields.iter().all(|cell| cell.trim().is_empty()) {
+            each(line, &fields);
+        }
+        line += 1;
+        rest = after.get(1..).unwrap_or("");
+    }
+    Ok(())
+}
+
+/// A `\r` not followed by `\n`: a line end to the csv crate, not to a line split.
+fn has_lone_carriage_return(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
+}
+
+/// The csv crate's reading of a whole piece, with physical line numbers.
+fn for_each_record_by_csv(
+    path: &str,
+    bytes: &[u8],
+    delimiter: u8,
+    first_line: u64,
+    mut each: impl FnMut(u64, &[&str]),
 ) -> Result<(), ImportError> {
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
@@ -144,7 +204,8 @@ pub fn for_each_record_in(
                 if record.iter().all(|cell| cell.trim().is_empty()) {
                     continue;
                 }
-                each(line, &record);
+                let cells: Vec<&str> = record.iter().collect();
+                each(line, &cells);
             }
             Err(err) => {
                 let line = line_at(err.position().map_or(usize::MAX, |p| p.byte() as usize));
@@ -278,7 +339,7 @@ mod tests {
         let csv = decode_csv("t.csv".into(), bytes.to_vec()).unwrap();
         let mut out = Vec::new();
         for_each_record_in("t", csv.text.as_bytes(), csv.delimiter, 1, |line, r| {
-            out.push((line, r.iter().map(str::to_string).collect()))
+            out.push((line, r.iter().map(|c| c.to_string()).collect()))
         })
         .unwrap();
         out

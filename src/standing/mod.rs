@@ -187,7 +187,7 @@ fn sorted(df: &DataFrame, by: [&str; 3]) -> PolarsResult<DataFrame> {
     let drivers: Vec<Option<&str>> = str_col(df, driver_col)?;
     let times = time_col(df, time_col_name)?;
     let ids = str_col(df, id_col)?;
-    let mut group_of: HashMap<Option<&str>, u32> = HashMap::new();
+    let mut group_of: PlHashMap<Option<&str>, u32> = PlHashMap::new();
     let groups: Vec<u32> = drivers
         .iter()
         .map(|d| {
@@ -276,8 +276,12 @@ impl Fleet {
                 }
             }
         }
-        for id in str_col(&data.deliveries, "driver_id")?.into_iter().flatten() {
-            entry(&mut directory, id);
+        // Millions of rows, a few thousand drivers: each id is looked up in the directory once.
+        let mut seen: PlHashSet<&str> = PlHashSet::new();
+        for id in data.deliveries.column("driver_id")?.str()?.iter().flatten() {
+            if seen.insert(id) {
+                entry(&mut directory, id);
+            }
         }
         let roster = &data.roster;
         let deactivated: Vec<Option<bool>> = roster.column("deactivated")?.bool()?.iter().collect();
@@ -301,7 +305,7 @@ impl Fleet {
         }
 
         // The block that carried each package, looked up by block_id among all blocks.
-        let carriers: HashMap<&str, CarrierBlock> = {
+        let carriers: PlHashMap<&str, CarrierBlock> = {
             let starts = time_col(all_blocks, "block_start")?;
             let departed = time_col(all_blocks, "departed_at")?;
             str_col(all_blocks, "block_id")?
@@ -356,7 +360,9 @@ impl Fleet {
         };
 
         let packages = {
-            let frame = sorted(&data.deliveries, ["driver_id", "deliver_by", "tracking_id"])?;
+            let frame = crate::timings::phase("sort deliveries", || {
+                sorted(&data.deliveries, ["driver_id", "deliver_by", "tracking_id"])
+            })?;
             let n = frame.height();
             let facts = package_facts(&frame)?;
             let block_ids = str_col(&frame, "block_id")?;
