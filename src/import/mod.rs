@@ -278,18 +278,24 @@ fn finish<T: Table>(
     if read == 0 && matches!(kind, TableKind::Blocks | TableKind::Deliveries) {
         return Err(ImportError::NoRows { path: csv.path.clone() });
     }
-    // Duplicate keys: the later accepted row wins.
+    // Duplicate keys: the later accepted row wins. An export in key order (strictly
+    // increasing keys) has none, which one comparison per row shows without a hash table.
+    let key = |i: usize| parsed.table.key(i);
+    let in_key_order = (1..rows).all(|i| matches!((key(i - 1), key(i)), (Some(a), Some(b)) if a < b));
     let last = crate::timings::phase("duplicate keys", || {
-        let mut last: PlHashMap<&str, usize> = PlHashMap::with_capacity(rows);
-        for i in 0..rows {
-            if let Some(key) = parsed.table.key(i) {
-                last.insert(key, i);
+        let mut last: PlHashMap<&str, usize> = PlHashMap::new();
+        if !in_key_order {
+            last.reserve(rows);
+            for i in 0..rows {
+                if let Some(k) = key(i) {
+                    last.insert(k, i);
+                }
             }
         }
         last
     });
-    let keyed = (0..rows).filter(|&i| parsed.table.key(i).is_some()).count();
-    let duplicate = keyed - last.len();
+    let keyed = (0..rows).filter(|&i| key(i).is_some()).count();
+    let duplicate = if in_key_order { 0 } else { keyed - last.len() };
     let frame = if duplicate == 0 {
         parsed.table.frame(&|_| true)?
     } else {

@@ -70,12 +70,12 @@ impl FleetZone {
         }
     }
 
-    /// The calendar day, in this zone, of an instant.
     /// Today's day in this zone.
     pub fn today(&self) -> Day {
         self.day_of(chrono::Utc::now().timestamp_millis())
     }
 
+    /// The calendar day, in this zone, of an instant.
     pub fn day_of(&self, ms: i64) -> Day {
         let local_ms = if self.0 == Tz::UTC {
             ms

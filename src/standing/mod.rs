@@ -750,26 +750,33 @@ pub fn first_k(max: u32, pred: impl Fn(u32) -> bool) -> Option<u32> {
 }
 
 fn package_facts(frame: &DataFrame) -> PolarsResult<Vec<PackageFacts>> {
-    let deliver_by = time_col(frame, "deliver_by")?;
-    let attempted_at = time_col(frame, "attempted_at")?;
-    let outcome = str_col(frame, "outcome")?;
-    let reason = str_col(frame, "reason_code")?;
-    let dnr: Vec<Option<bool>> = frame.column("dnr")?.bool()?.iter().collect();
-    let contacts: Vec<Option<u32>> = frame.column("contact_attempts")?.u32()?.iter().collect();
-    let photo = str_col(frame, "photo")?;
-    Ok((0..frame.height())
-        .map(|i| {
-            let outcome = outcome[i].and_then(Outcome::from_code).unwrap_or(Outcome::NotAttempted);
-            let deliver_by = deliver_by[i].unwrap_or(0);
+    // Zipped column iterators, not per-column vectors: millions of rows, one pass.
+    let deliver_by = frame.column("deliver_by")?.datetime()?.physical().iter();
+    let attempted_at = frame.column("attempted_at")?.datetime()?.physical().iter();
+    let outcome = frame.column("outcome")?.str()?.iter();
+    let reason = frame.column("reason_code")?.str()?.iter();
+    let dnr = frame.column("dnr")?.bool()?.iter();
+    let contacts = frame.column("contact_attempts")?.u32()?.iter();
+    let photo = frame.column("photo")?.str()?.iter();
+    Ok(deliver_by
+        .zip(attempted_at)
+        .zip(outcome)
+        .zip(reason)
+        .zip(dnr)
+        .zip(contacts)
+        .zip(photo)
+        .map(|((((((deliver_by, attempted_at), outcome), reason), dnr), contact_attempts), photo)| {
+            let outcome = outcome.and_then(Outcome::from_code).unwrap_or(Outcome::NotAttempted);
+            let deliver_by = deliver_by.unwrap_or(0);
             PackageFacts {
                 outcome,
                 deliver_by,
-                attempted_at: attempted_at[i],
-                on_time: package_on_time(outcome, attempted_at[i], deliver_by),
-                dnr: dnr[i].unwrap_or(false),
-                reason: reason[i].and_then(Reason::from_code),
-                contact_attempts: contacts[i],
-                has_photo: photo[i].is_some_and(|p| grounds::photo_paths(p).next().is_some()),
+                attempted_at,
+                on_time: package_on_time(outcome, attempted_at, deliver_by),
+                dnr: dnr.unwrap_or(false),
+                reason: reason.and_then(Reason::from_code),
+                contact_attempts,
+                has_photo: photo.is_some_and(|p| grounds::photo_paths(p).next().is_some()),
             }
         })
         .collect())
