@@ -402,6 +402,8 @@ fn workspace_cases_view_overturns_a_case_and_recomputes() {
 
     open_tab(&mut h, "Cases");
     h.get_by_label("Cases in North station");
+    // Before a case is selected nothing on screen depends on today's date.
+    h.snapshot("cases_view");
     h.get_by_label("D00001").click();
     h.run_steps(2);
     h.get_by_label("Case 1 · D00001 · dispute");
@@ -421,5 +423,11 @@ fn workspace_cases_view_overturns_a_case_and_recomputes() {
         assert!(!has(&h, id), "{id} still counts");
     }
     h.get_by_label_contains("overturned)");
-    h.snapshot("cases_view");
+    // The overturned case is closed: listed under Closed, not under Open.
+    h.get_by_role_and_label(egui::Role::Button, "Open").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("D00001").is_none());
+    h.get_by_role_and_label(egui::Role::Button, "Closed").click();
+    h.run_steps(2);
+    h.get_by_label("D00001");
 }

@@ -11,8 +11,43 @@ use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 use std::collections::BTreeSet;
 
+/// Which cases the table lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Show {
+    #[default]
+    All,
+    FollowUp,
+    /// Draft or sent: no outcome yet.
+    Open,
+    Closed,
+}
+
+impl Show {
+    const ALL: [Show; 4] = [Show::All, Show::FollowUp, Show::Open, Show::Closed];
+
+    fn label(self) -> &'static str {
+        match self {
+            Show::All => "All",
+            Show::FollowUp => "Needs a follow-up",
+            Show::Open => "Open",
+            Show::Closed => "Closed",
+        }
+    }
+
+    fn includes(self, case: &Case, today: Day) -> bool {
+        let open = matches!(case.status, CaseStatus::Draft | CaseStatus::Sent);
+        match self {
+            Show::All => true,
+            Show::FollowUp => case.needs_follow_up(today),
+            Show::Open => open,
+            Show::Closed => !open,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct CasesView {
+    show: Show,
     selected: Option<i64>,
     status: Option<CaseStatus>,
     date: String,
@@ -54,6 +89,15 @@ impl CasesView {
         } else if !state.cases.is_empty() {
             ui.label("Select a case to change its status or note.");
         }
+        ui.horizontal(|ui| {
+            ui.label("Show");
+            for show in Show::ALL {
+                ui.selectable_value(&mut self.show, show, show.label());
+            }
+        });
+        // Follow-ups first, so that none is missed below the fold; newest first otherwise.
+        let mut listed: Vec<&Case> = state.cases.iter().filter(|c| self.show.includes(c, today)).collect();
+        listed.sort_by_key(|c| !c.needs_follow_up(today));
         let mut clicked = None;
         let table_height = (ui.available_height() - 140.0).max(120.0);
         TableBuilder::new(ui)
@@ -77,8 +121,8 @@ impl CasesView {
                 }
             })
             .body(|body| {
-                body.rows(22.0, state.cases.len(), |mut row| {
-                    let case = &state.cases[row.index()];
+                body.rows(22.0, listed.len(), |mut row| {
+                    let Some(case) = listed.get(row.index()) else { return };
                     row.set_selected(self.selected == Some(case.id));
                     let name = fleet.driver_index(&case.driver_id).and_then(|i| fleet.drivers[i].name.clone());
                     let day = |d: Option<Day>| d.map(day_text).unwrap_or_default();
@@ -124,12 +168,12 @@ impl CasesView {
                         ui.label(&case.note);
                     });
                     if row.response().clicked() {
-                        clicked = Some(case.clone());
+                        clicked = Some(*case);
                     }
                 });
             });
         if let Some(case) = clicked {
-            self.select(&case, today);
+            self.select(case, today);
         }
         ui.separator();
         import_history(ui, state);
@@ -215,26 +259,27 @@ impl CasesView {
 }
 
 fn import_history(ui: &mut egui::Ui, state: &WorkspaceState) {
-    egui::CollapsingHeader::new(format!("Import history ({} imports)", state.imports.len())).id_salt("imports").show(
-        ui,
-        |ui| {
-            egui::ScrollArea::vertical().id_salt("imports-scroll").max_height(160.0).show(ui, |ui| {
-                for record in &state.imports {
-                    ui.label(RichText::new(format!("{} UTC", record.at)).strong());
-                    for f in &record.files {
-                        ui.label(format!(
-                            "  {} ({}): {} new, {} updated, {} unchanged, {} rejected",
-                            super::file_name(std::path::Path::new(&f.path)),
-                            f.kind.name(),
-                            f.new,
-                            f.updated,
-                            f.unchanged,
-                            f.rejected
-                        ))
-                        .on_hover_text(&f.path);
-                    }
+    let count = match state.imports.len() {
+        1 => "1 import".to_string(),
+        n => format!("{n} imports"),
+    };
+    egui::CollapsingHeader::new(format!("Import history ({count})")).id_salt("imports").show(ui, |ui| {
+        egui::ScrollArea::vertical().id_salt("imports-scroll").max_height(160.0).show(ui, |ui| {
+            for record in &state.imports {
+                ui.label(RichText::new(format!("{} UTC", record.at)).strong());
+                for f in &record.files {
+                    ui.label(format!(
+                        "  {} ({}): {} new, {} updated, {} unchanged, {} rejected",
+                        super::file_name(std::path::Path::new(&f.path)),
+                        f.kind.name(),
+                        f.new,
+                        f.updated,
+                        f.unchanged,
+                        f.rejected
+                    ))
+                    .on_hover_text(&f.path);
                 }
-            });
-        },
-    );
+            }
+        });
+    });
 }
