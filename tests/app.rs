@@ -431,3 +431,19 @@ fn workspace_cases_view_overturns_a_case_and_recomputes() {
     h.run_steps(2);
     h.get_by_label("D00001");
 }
+
+#[test]
+fn a_damaged_workspace_is_named_and_another_one_offered() {
+    let mut h = app();
+    let dir = tempfile::tempdir().unwrap();
+    let damaged = dir.path().join("Damaged");
+    std::fs::create_dir_all(&damaged).unwrap();
+    std::fs::write(damaged.join("standwatch.db"), vec![0x5a; 8192]).unwrap();
+    h.state_mut().open_workspace(damaged);
+    settle(&mut h);
+    h.get_by_label_contains("This workspace cannot be opened:");
+    h.get_by_label_contains("Choose another folder");
+    h.get_by_role_and_label(egui::Role::Button, "Open or create");
+    // The sample data stays on screen.
+    assert_eq!(h.state().loaded().unwrap().fleet.drivers.len(), 40);
+}

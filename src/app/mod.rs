@@ -84,6 +84,8 @@ pub enum Command {
 struct WorkspaceWindow {
     open: bool,
     path: String,
+    /// Why the workspace last asked for could not be opened.
+    error: Option<String>,
     dialog: Option<mpsc::Receiver<Option<PathBuf>>>,
 }
 
@@ -114,6 +116,8 @@ pub struct StandwatchApp {
     title: String,
     show_import_report: bool,
     /// A message for the user, and whether it is an error.
+    /// The workspace being opened by the running job, to offer another if it fails.
+    opening_workspace: Option<PathBuf>,
     notice: Option<(String, bool)>,
     commands: Vec<Command>,
     ctx: egui::Context,
@@ -157,6 +161,7 @@ impl StandwatchApp {
             cases_view: CasesView::default(),
             title: String::new(),
             show_import_report: false,
+            opening_workspace: None,
             notice,
             commands: Vec::new(),
             ctx: ctx.clone(),
@@ -205,6 +210,10 @@ impl StandwatchApp {
         if let Some(job) = self.job.take() {
             job.cancel();
         }
+        self.opening_workspace = match &request {
+            Request::Workspace { dir, change: None, .. } => Some(dir.clone()),
+            _ => None,
+        };
         let ctx = self.ctx.clone();
         self.job = Some(worker::start(request, move || ctx.request_repaint()));
     }
@@ -212,6 +221,15 @@ impl StandwatchApp {
     fn poll_job(&mut self) {
         let Some(result) = self.job.as_ref().and_then(Job::poll) else { return };
         self.job = None;
+        let opened = self.opening_workspace.take();
+        if let (Err(e), Some(dir)) = (&result, opened) {
+            // A workspace that cannot be opened (damaged, newer, unreadable): say why and
+            // offer another, with the last data still on screen.
+            let w = &mut self.workspace_window;
+            w.open = true;
+            w.path = dir.display().to_string();
+            w.error = Some(e.clone());
+        }
         match result {
             Ok(loaded) => {
                 let rejected = loaded.report.rejections.len();
@@ -674,6 +692,11 @@ impl StandwatchApp {
         }
         let mut open = w.open;
         egui::Window::new("Workspace").open(&mut open).resizable(false).collapsible(false).show(ctx, |ui| {
+            if let Some(error) = &w.error {
+                ui.colored_label(ui.visuals().error_fg_color, format!("This workspace cannot be opened: {error}"));
+                ui.label("Nothing in it was changed. Choose another folder, or fix the problem and open it again.");
+                ui.separator();
+            }
             ui.label(
                 "A workspace keeps every import (newer rows win), the cases of the letters you save, \
                  and the settings. Choose an existing workspace, or an empty folder to create one.",
@@ -691,12 +714,14 @@ impl StandwatchApp {
                 if ui.add_enabled(!path.is_empty(), egui::Button::new("Open or create")).clicked() {
                     self.commands.push(Command::OpenWorkspace(PathBuf::from(path)));
                     w.open = false;
+                    w.error = None;
                 }
                 if let Some(default) = crate::workspace::Workspace::default_dir()
                     && ui.button("Default workspace").on_hover_text(default.display().to_string()).clicked()
                 {
                     self.commands.push(Command::OpenWorkspace(default));
                     w.open = false;
+                    w.error = None;
                 }
                 if current.is_some() && ui.button("Close workspace").clicked() {
                     self.commands.push(Command::CloseWorkspace);
