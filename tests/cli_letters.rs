@@ -5,16 +5,8 @@ use assert_cmd::Command;
 use mail_parser::{MessageParser, MimeHeaders};
 use std::path::{Path, PathBuf};
 
-fn sample(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data").join(name).display().to_string()
-}
-
-fn sample_inputs() -> Vec<String> {
-    ["blocks", "deliveries", "roster", "outages"]
-        .iter()
-        .flat_map(|k| [format!("--{k}"), sample(&format!("{k}.csv"))])
-        .collect()
-}
+mod common;
+use common::sample_inputs;
 
 fn run(args: &[String]) -> std::process::Output {
     Command::cargo_bin("standwatch").unwrap().args(args).output().unwrap()

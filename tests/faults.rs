@@ -9,6 +9,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+mod common;
+use common::{sample, sample_inputs};
+
 /// A tmpfs mounted on a temporary folder, unmounted on drop.
 struct Tmpfs {
     dir: tempfile::TempDir,
@@ -61,17 +64,6 @@ impl Drop for Tmpfs {
     fn drop(&mut self) {
         let _ = std::process::Command::new("umount").arg("-l").arg(self.dir.path()).status();
     }
-}
-
-fn sample(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data").join(name).display().to_string()
-}
-
-fn sample_inputs() -> Vec<String> {
-    ["blocks", "deliveries", "roster", "outages"]
-        .iter()
-        .flat_map(|k| [format!("--{k}"), sample(&format!("{k}.csv"))])
-        .collect()
 }
 
 fn run(home: &Path, args: &[String]) -> Output {
