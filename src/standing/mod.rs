@@ -223,7 +223,9 @@ fn sorted(df: &DataFrame, by: [&str; 3]) -> PolarsResult<DataFrame> {
             rows.sort_by_key(key);
         }
     }
-    let mut out = df.take(&IdxCa::from_vec("order".into(), order))?;
+    // An export already in this order (grouped by driver, in time order) is not copied.
+    let in_order = order.iter().enumerate().all(|(i, row)| *row as usize == i);
+    let mut out = if in_order { df.clone() } else { df.take(&IdxCa::from_vec("order".into(), order))? };
     out.rechunk_mut_par();
     Ok(out)
 }
@@ -877,6 +879,9 @@ mod tests {
         assert_eq!(ours.column("row").unwrap(), polars.column("row").unwrap());
         let rows: Vec<u32> = ours.column("row").unwrap().u32().unwrap().into_no_null_iter().collect();
         assert_eq!(rows, [2, 6, 4, 1, 5, 3, 0, 7]);
+        // Already in order: the same rows back.
+        let again = sorted(&ours, ["driver_id", "at", "id"]).unwrap();
+        assert_eq!(again.column("row").unwrap(), ours.column("row").unwrap());
     }
 
     fn fleet_with(blocks: &str, deliveries: &str, roster: Option<&str>, outages: Option<&str>, t: Thresholds) -> Fleet {
