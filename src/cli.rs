@@ -514,9 +514,10 @@ fn load(inputs: &Inputs, workspace: Option<&Path>, evidence_dir: Option<PathBuf>
     let extra = settings
         .outage_windows(ws.zone())
         .map_err(|e| Failure::input(format!("{}: {e}", ws.settings_path().display())))?;
-    let data = ws.dataset()?.with_outages(&extra)?;
-    let fleet =
-        Fleet::build_with_cases(&data, thresholds, ws.case_marks()?).map_err(|e| Failure::other(e.to_string()))?;
+    let data = crate::timings::phase("read the workspace", || ws.dataset())?.with_outages(&extra)?;
+    let marks = ws.case_marks()?;
+    let fleet = crate::timings::phase("standing arrays", || Fleet::build_with_cases(&data, thresholds, marks))
+        .map_err(|e| Failure::other(e.to_string()))?;
     let evidence_dir = evidence_dir
         .or(settings.evidence_dir.clone())
         .or_else(|| ws.last_deliveries_file().ok().flatten().map(|p| crate::import::folder_of(&p)))

@@ -188,11 +188,19 @@ fn sorted(df: &DataFrame, by: [&str; 3]) -> PolarsResult<DataFrame> {
     let times = time_col(df, time_col_name)?;
     let ids = str_col(df, id_col)?;
     let mut group_of: PlHashMap<Option<&str>, u32> = PlHashMap::new();
+    // Exports list a driver's rows together or nearly so: the previous row's group is
+    // tried before the hash table.
+    let mut previous: Option<(Option<&str>, u32)> = None;
     let groups: Vec<u32> = drivers
         .iter()
-        .map(|d| {
-            let next = group_of.len() as u32;
-            *group_of.entry(*d).or_insert(next)
+        .map(|d| match previous {
+            Some((id, group)) if id == *d => group,
+            _ => {
+                let next = group_of.len() as u32;
+                let group = *group_of.entry(*d).or_insert(next);
+                previous = Some((*d, group));
+                group
+            }
         })
         .collect();
     // Each group's position in driver order, then a counting sort (stable) by it.
