@@ -238,19 +238,17 @@ fn sorted(df: &DataFrame, by: [&str; 3]) -> PolarsResult<DataFrame> {
     Ok(out)
 }
 
-/// Ranges of equal values in a sorted column.
-fn runs<'a>(ids: &'a [Option<&'a str>]) -> impl Iterator<Item = (&'a str, Range<usize>)> + 'a {
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        if start >= ids.len() {
-            return None;
+/// Ranges of equal values in a sorted string column (a missing value reads as "").
+fn runs(ids: &StringChunked) -> Vec<(&str, Range<usize>)> {
+    let mut out: Vec<(&str, Range<usize>)> = Vec::new();
+    for (row, id) in ids.iter().enumerate() {
+        let id = id.unwrap_or("");
+        match out.last_mut() {
+            Some((last, range)) if *last == id => range.end = row + 1,
+            _ => out.push((id, row..row + 1)),
         }
-        let id = ids[start].unwrap_or("");
-        let len = ids[start..].iter().take_while(|x| x.unwrap_or("") == id).count();
-        let range = start..start + len;
-        start += len;
-        Some((id, range))
-    })
+    }
+    out
 }
 
 impl Fleet {
@@ -379,14 +377,27 @@ impl Fleet {
             let returned: Vec<bool> =
                 frame.column("returned_at")?.is_not_null().iter().map(|b| b.unwrap_or(false)).collect();
             let defects: Vec<Defects> = facts.iter().map(package_defects).collect();
-            let ground: Vec<Grounds> = facts
-                .iter()
-                .zip(&defects)
-                .zip(&block_ids)
-                .map(|((p, d), b)| package_grounds(p, *d, b.and_then(|b| carriers.get(b).copied()), &outages, &w))
-                .collect();
-            let ids = str_col(&frame, "tracking_id")?;
-            let open = |i: usize| !ground[i].is_empty() && !cases.contains(EventSide::Package, ids[i].unwrap_or(""));
+            // A block carries many packages in a row: its lookup is reused while it lasts.
+            let mut carried: Option<(&str, Option<CarrierBlock>)> = None;
+            let mut ground: Vec<Grounds> = Vec::with_capacity(n);
+            for ((p, d), b) in facts.iter().zip(&defects).zip(&block_ids) {
+                let carrier = match (*b, carried) {
+                    (None, _) => None,
+                    (Some(b), Some((id, carrier))) if id == b => carrier,
+                    (Some(b), _) => {
+                        let carrier = carriers.get(b).copied();
+                        carried = Some((b, carrier));
+                        carrier
+                    }
+                };
+                ground.push(package_grounds(p, *d, carrier, &outages, &w));
+            }
+            // Tracking ids are only needed to leave out events already in a case.
+            let ids = if cases.packages_in_case.is_empty() { Vec::new() } else { str_col(&frame, "tracking_id")? };
+            let open = |i: usize| {
+                !ground[i].is_empty()
+                    && !cases.contains(EventSide::Package, ids.get(i).copied().flatten().unwrap_or(""))
+            };
             PackageTable {
                 day: day_col(&frame, "day")?.into_iter().map(|d| d.unwrap_or(0)).collect(),
                 attempted: prefix(facts.iter().map(|p| p.outcome.was_attempted()), n),
@@ -401,13 +412,13 @@ impl Fleet {
             }
         };
 
-        for (id, range) in runs(&str_col(&blocks.frame, "driver_id")?) {
+        for (id, range) in runs(blocks.frame.column("driver_id")?.str()?) {
             if let Some(d) = directory.get_mut(id) {
                 d.blocks = range;
             }
         }
         let dnr_days = day_col(&packages.frame, "dnr_day")?;
-        for (id, range) in runs(&str_col(&packages.frame, "driver_id")?) {
+        for (id, range) in runs(packages.frame.column("driver_id")?.str()?) {
             if let Some(d) = directory.get_mut(id) {
                 let mut days: Vec<Day> = dnr_days[range.clone()].iter().flatten().copied().collect();
                 days.sort_unstable();
