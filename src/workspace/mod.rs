@@ -635,30 +635,45 @@ fn merge(
             .map_err(WorkspaceError::from)
         })
         .collect::<Result<_, _>>()?;
-    let mut index: PlHashMap<&str, (usize, u32)> = PlHashMap::new();
+    // The hash table holds the imported keys (a week's export), not the stored history:
+    // the stored key columns are only scanned against it.
+    let new_keys = keys(&frame, kind)?;
+    let mut new_index: PlHashMap<&str, usize> = PlHashMap::with_capacity(new_keys.len());
+    for (i, key) in new_keys.iter().enumerate() {
+        if let Some(key) = key {
+            new_index.insert(key, i);
+        }
+    }
+    // Per imported row: the live stored row with the same key (a later segment wins).
+    let mut stored_row: Vec<Option<(usize, u32)>> = vec![None; new_keys.len()];
     for (s, (seg, keys)) in stored.iter().zip(&stored_keys).enumerate() {
         let mut deleted = seg.deleted.iter().peekable();
         for (r, key) in keys.iter().enumerate() {
             if deleted.next_if(|&&d| d as usize == r).is_some() {
                 continue;
             }
-            if let Some(key) = key {
-                index.insert(key, (s, r as u32));
+            if let Some(&i) = key.and_then(|k| new_index.get(k))
+                && let Some(slot) = stored_row.get_mut(i)
+            {
+                *slot = Some((s, r as u32));
             }
         }
     }
+    drop(new_index);
 
-    let new_keys = keys(&frame, kind)?;
     let mut fresh: Vec<u32> = Vec::new();
     // Per stored segment: (row in the file, row in the segment) of the same key.
     let mut matched: Vec<Vec<(u32, u32)>> = vec![Vec::new(); stored.len()];
-    for (i, key) in new_keys.iter().enumerate() {
-        match key.and_then(|k| index.get(k)) {
-            Some(&(s, r)) => matched[s].push((i as u32, r)),
+    for (i, found) in stored_row.iter().enumerate() {
+        match found {
+            Some((s, r)) => {
+                if let Some(pairs) = matched.get_mut(*s) {
+                    pairs.push((i as u32, *r));
+                }
+            }
             None => fresh.push(i as u32),
         }
     }
-    drop(index);
 
     let mut to_write = fresh.clone();
     let mut deletions: Vec<(usize, Vec<u32>)> = Vec::new();
