@@ -211,7 +211,9 @@ impl StandwatchApp {
             job.cancel();
         }
         self.opening_workspace = match &request {
-            Request::Workspace { dir, change: None, .. } => Some(dir.clone()),
+            Request::Workspace { dir, change: None, .. } | Request::Import { source: Source::Workspace(dir), .. } => {
+                Some(dir.clone())
+            }
             _ => None,
         };
         let ctx = self.ctx.clone();
@@ -394,6 +396,8 @@ impl StandwatchApp {
                 }
                 None => self.notice = Some(("Open a workspace first (Workspace…)".to_string(), true)),
             },
+            // Already being opened (the last workspace, reopened at start): not twice.
+            Command::OpenWorkspace(dir) if self.job.is_some() && self.opening_workspace.as_ref() == Some(&dir) => {}
             Command::OpenWorkspace(dir) => {
                 self.start(Request::Workspace { dir, change: None, settings: Box::new(self.settings.clone()) });
             }

@@ -39,7 +39,8 @@ pub struct WorkspaceState {
     pub cases: Vec<Case>,
     pub imports: Vec<ImportRecord>,
     /// Built from the drivers with pending cases only, without those cases' events.
-    pub if_pending_succeed: Fleet,
+    /// The same fleet when no case is pending.
+    pub if_pending_succeed: Arc<Fleet>,
     /// Where photos are looked for by default: the folder of the newest deliveries import.
     pub evidence_dir: PathBuf,
 }
@@ -189,9 +190,11 @@ fn run(request: Request, cancel: &AtomicBool, progress: &dyn Fn(f32)) -> Result<
             (source, Arc::new(data), Arc::new(report), settings, None, None, None)
         }
         Request::Workspace { dir, change, settings } => {
-            let (dataset, report, fleet, state) = open_workspace(&dir, change, &settings, cancel, progress)?;
+            let (dataset, report, fleet, state) = crate::timings::phase("open the workspace", || {
+                open_workspace(&dir, change, &settings, cancel, progress)
+            })?;
             let source = Source::Workspace(dir);
-            (source, Arc::new(dataset), Arc::new(report), *settings, Some(Arc::new(fleet)), None, Some(Arc::new(state)))
+            (source, Arc::new(dataset), Arc::new(report), *settings, Some(fleet), None, Some(Arc::new(state)))
         }
     };
     if cancel.load(Ordering::Relaxed) {
@@ -210,7 +213,9 @@ fn run(request: Request, cancel: &AtomicBool, progress: &dyn Fn(f32)) -> Result<
     let today = workspace.as_ref().map(|_| fleet.zone.today());
     let as_of = as_of.or(fleet.default_as_of()).or(today).ok_or("the files hold no blocks or deliveries")?;
     progress(0.5);
-    let overview = build_overview(&fleet, as_of, cancel, &|f| progress(0.5 + f * 0.5)).ok_or_else(cancelled)?;
+    let overview =
+        crate::timings::phase("fleet overview", || build_overview(&fleet, as_of, cancel, &|f| progress(0.5 + f * 0.5)))
+            .ok_or_else(cancelled)?;
     Ok(Loaded { source, dataset, report, fleet, overview: Arc::new(overview), settings, workspace })
 }
 
@@ -232,7 +237,7 @@ fn open_workspace(
     settings: &Settings,
     cancel: &AtomicBool,
     progress: &dyn Fn(f32),
-) -> Result<(Dataset, ImportReport, Fleet, WorkspaceState), String> {
+) -> Result<(Dataset, ImportReport, Arc<Fleet>, WorkspaceState), String> {
     progress(0.05);
     let text = |e: crate::workspace::WorkspaceError| e.to_string();
     let mut ws = match &change {
@@ -273,15 +278,24 @@ fn open_workspace(
     }
     progress(0.3);
     let marks = ws.case_marks().map_err(text)?;
-    let fleet =
-        Fleet::build_with_cases(&with_outages, settings.thresholds, marks.clone()).map_err(|e| e.to_string())?;
     let pending = ws.pending_events().map_err(text)?;
-    let if_pending_succeed = Fleet::build_with_cases(
-        &pending_success_dataset(&with_outages, &pending).map_err(|e| e.to_string())?,
-        settings.thresholds,
-        marks,
-    )
-    .map_err(|e| e.to_string())?;
+    let build = |data: &Dataset| {
+        Fleet::build_with_cases(data, settings.thresholds, marks.clone()).map(Arc::new).map_err(|e| e.to_string())
+    };
+    let (fleet, if_pending_succeed) = if pending.is_empty() {
+        // Nothing pending: the two standings are the same, built once.
+        let fleet = build(&with_outages)?;
+        (fleet.clone(), fleet)
+    } else {
+        // Both fleets at once, one per core.
+        let pending_data = pending_success_dataset(&with_outages, &pending).map_err(|e| e.to_string())?;
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| build(&pending_data));
+            let fleet = build(&with_outages)?;
+            let other = other.join().map_err(|_| "building the standing if pending disputes succeed failed")??;
+            Ok::<_, String>((fleet, other))
+        })?
+    };
     let evidence_dir = ws
         .last_deliveries_file()
         .map_err(text)?
