@@ -229,15 +229,21 @@ pub fn load_table(
     report: &mut ImportReport,
 ) -> Result<DataFrame, ImportError> {
     match kind {
-        TableKind::Blocks => finish(parse_table::<table::Blocks>(csv, kind, opts)?, kind, csv, report),
-        TableKind::Deliveries => {
-            let parsed =
-                crate::timings::phase("parse deliveries", || parse_table::<table::Deliveries>(csv, kind, opts))?;
-            crate::timings::phase("deliveries frame", || finish(parsed, kind, csv, report))
-        }
-        TableKind::Roster => finish(parse_table::<table::Roster>(csv, kind, opts)?, kind, csv, report),
-        TableKind::Outages => finish(parse_table::<table::Outages>(csv, kind, opts)?, kind, csv, report),
+        TableKind::Blocks => parse_and_finish::<table::Blocks>(csv, kind, opts, report),
+        TableKind::Deliveries => parse_and_finish::<table::Deliveries>(csv, kind, opts, report),
+        TableKind::Roster => parse_and_finish::<table::Roster>(csv, kind, opts, report),
+        TableKind::Outages => parse_and_finish::<table::Outages>(csv, kind, opts, report),
     }
+}
+
+fn parse_and_finish<T: Table>(
+    csv: &CsvText,
+    kind: TableKind,
+    opts: &ImportOptions,
+    report: &mut ImportReport,
+) -> Result<DataFrame, ImportError> {
+    let parsed = crate::timings::phase(&format!("parse {}", kind.name()), || parse_table::<T>(csv, kind, opts))?;
+    crate::timings::phase(&format!("{} frame", kind.name()), || finish(parsed, kind, csv, report))
 }
 
 /// The header row of a decoded file, to tell what kind of file it is.
@@ -282,7 +288,7 @@ fn finish<T: Table>(
     // increasing keys) has none, which one comparison per row shows without a hash table.
     let key = |i: usize| parsed.table.key(i);
     let in_key_order = (1..rows).all(|i| matches!((key(i - 1), key(i)), (Some(a), Some(b)) if a < b));
-    let last = crate::timings::phase("duplicate keys", || {
+    let last = crate::timings::phase(&format!("{} duplicate keys", kind.name()), || {
         let mut last: PlHashMap<&str, usize> = PlHashMap::new();
         if !in_key_order {
             last.reserve(rows);

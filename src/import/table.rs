@@ -27,37 +27,32 @@ pub(super) type Keep<'a> = &'a (dyn Fn(usize) -> bool + Sync);
 /// A column to build, built on whichever core is free.
 type ColumnJob<'a> = Box<dyn FnOnce() -> Column + Send + 'a>;
 
-/// Builds the columns on all cores, biggest first (the order of `jobs`), and returns
-/// them in that order: copying millions of values into polars columns is memory-bound
-/// work that two cores do in about half the time.
+/// Builds the columns on all cores, each core taking the next column to build, and
+/// returns them in the order given: copying millions of values into polars columns is
+/// memory-bound work that two cores do in about half the time.
 fn build_columns(jobs: Vec<ColumnJob<'_>>) -> Result<Vec<Column>, ImportError> {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     let count = jobs.len();
-    let jobs: Vec<Mutex<Option<ColumnJob<'_>>>> = jobs.into_iter().map(|j| Mutex::new(Some(j))).collect();
-    let built: Vec<Mutex<Option<Column>>> = (0..count).map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
+    let queue = std::sync::Mutex::new(jobs.into_iter().enumerate().collect::<std::collections::VecDeque<_>>());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(count);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(slot) = jobs.get(index) else { break };
-                    let Some(job) = slot.lock().ok().and_then(|mut j| j.take()) else { continue };
-                    let column = job();
-                    if let Some(Ok(mut cell)) = built.get(index).map(Mutex::lock) {
-                        *cell = Some(column);
+    let mut built: Vec<(usize, Column)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    while let Some((index, job)) = queue.lock().ok().and_then(|mut q| q.pop_front()) {
+                        done.push((index, job()));
                     }
-                }
-            });
-        }
+                    done
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
     });
-    built
-        .into_iter()
-        .map(|cell| cell.into_inner().ok().flatten())
-        .collect::<Option<Vec<Column>>>()
-        .ok_or_else(|| ImportError::Frame(PolarsError::ComputeError("a column could not be built".into())))
+    if built.len() != count {
+        return Err(ImportError::Frame(PolarsError::ComputeError("a column could not be built".into())));
+    }
+    built.sort_unstable_by_key(|(index, _)| *index);
+    Ok(built.into_iter().map(|(_, column)| column).collect())
 }
 
 /// Optional strings of one column in one buffer.
@@ -350,18 +345,20 @@ impl Table for Deliveries {
     }
 
     fn frame(&self, keep: Keep<'_>) -> Result<DataFrame, ImportError> {
-        // Biggest first, so that the last column to finish is a small one.
+        // In the frame's (SPEC) order, which puts the big string columns first.
         let jobs: Vec<ColumnJob<'_>> = vec![
+            Box::new(|| lines(&self.line, keep)),
             Box::new(|| self.tracking_id.column("tracking_id", keep)),
             Box::new(|| self.driver_id.column("driver_id", keep)),
             Box::new(|| self.block_id.column("block_id", keep)),
-            Box::new(|| self.notes.column("notes", keep)),
-            Box::new(|| self.reason.column("reason", keep)),
-            Box::new(|| self.photo.column("photo", keep)),
+            Box::new(|| required_instants("deliver_by", &self.deliver_by, keep)),
+            Box::new(|| required_days("day", &self.day, keep)),
+            Box::new(|| instants("attempted_at", &self.attempted_at, keep)),
             Box::new(|| {
                 StringChunked::from_iter_values("outcome".into(), kept(&self.outcome, keep).map(Outcome::as_str))
                     .into_column()
             }),
+            Box::new(|| self.reason.column("reason", keep)),
             Box::new(|| {
                 StringChunked::from_iter_options(
                     "reason_code".into(),
@@ -369,44 +366,18 @@ impl Table for Deliveries {
                 )
                 .into_column()
             }),
-            Box::new(|| lines(&self.line, keep)),
-            Box::new(|| required_instants("deliver_by", &self.deliver_by, keep)),
-            Box::new(|| instants("attempted_at", &self.attempted_at, keep)),
             Box::new(|| instants("returned_at", &self.returned_at, keep)),
-            Box::new(|| instants("dnr_reported_at", &self.dnr_reported_at, keep)),
-            Box::new(|| required_days("day", &self.day, keep)),
-            Box::new(|| days("dnr_day", &self.dnr_day, keep)),
             Box::new(|| flags("dnr", &self.dnr, keep)),
+            Box::new(|| instants("dnr_reported_at", &self.dnr_reported_at, keep)),
+            Box::new(|| days("dnr_day", &self.dnr_day, keep)),
             Box::new(|| {
                 UInt32Chunked::from_iter_options("contact_attempts".into(), kept(&self.contact_attempts, keep))
                     .into_column()
             }),
+            Box::new(|| self.photo.column("photo", keep)),
+            Box::new(|| self.notes.column("notes", keep)),
         ];
-        let built = build_columns(jobs)?;
-        // The frame's column order (SPEC field order), whatever order they were built in.
-        let order = [
-            "line",
-            "tracking_id",
-            "driver_id",
-            "block_id",
-            "deliver_by",
-            "day",
-            "attempted_at",
-            "outcome",
-            "reason",
-            "reason_code",
-            "returned_at",
-            "dnr",
-            "dnr_reported_at",
-            "dnr_day",
-            "contact_attempts",
-            "photo",
-            "notes",
-        ];
-        let mut by_name: std::collections::HashMap<String, Column> =
-            built.into_iter().map(|c| (c.name().to_string(), c)).collect();
-        let columns = order.iter().filter_map(|name| by_name.remove(*name)).collect();
-        Ok(DataFrame::new_infer_height(columns)?)
+        Ok(DataFrame::new_infer_height(build_columns(jobs)?)?)
     }
 }
 

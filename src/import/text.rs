@@ -138,11 +138,7 @@ pub fn for_each_record_in(
         let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
         let (raw, after) = rest.split_at(end);
         if memchr::memchr(b'"', raw.as_bytes()).is_some() {
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .delimiter(delimiter)
-                .from_reader(rest.as_bytes());
+            let mut reader = csv_reader(rest.as_bytes(), delimiter);
             let mut record = csv::StringRecord::new();
             reader.read_record(&mut record).map_err(|e| malformed(line, e))?;
             let consumed = (reader.position().byte() as usize).clamp(1, rest.len());
@@ -169,6 +165,11 @@ pub fn for_each_record_in(
 }
 
 /// A `\r` not followed by `\n`: a line end to the csv crate, not to a line split.
+/// The csv crate as every reading here uses it: no header handling, rows of any length.
+fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes)
+}
+
 fn has_lone_carriage_return(bytes: &[u8]) -> bool {
     memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
 }
@@ -181,8 +182,7 @@ fn for_each_record_by_csv(
     first_line: u64,
     mut each: impl FnMut(u64, &[&str]),
 ) -> Result<(), ImportError> {
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
+    let mut reader = csv_reader(bytes, delimiter);
     let mut record = csv::StringRecord::new();
     // The csv crate's own line numbers drift with CRLF and blank lines; its byte offsets
     // do not. A record's offset may point at the end of the previous line's terminator
@@ -263,8 +263,7 @@ pub fn unterminated_quote(bytes: &[u8], delimiter: u8) -> Option<OpenQuote> {
 /// The header record and where the body starts: (headers, byte offset, line number).
 pub fn split_header(csv: &CsvText) -> Result<(Vec<String>, usize, u64), ImportError> {
     let bytes = csv.text.as_bytes();
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(csv.delimiter).from_reader(bytes);
+    let mut reader = csv_reader(bytes, csv.delimiter);
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
