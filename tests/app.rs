@@ -434,13 +434,16 @@ fn workspace_cases_view_overturns_a_case_and_recomputes() {
 
 #[test]
 fn a_damaged_workspace_is_named_and_another_one_offered() {
-    let mut h = app();
+    // Given at start (`standwatch --workspace DIR`): the sample data load it replaced
+    // comes back when it fails.
+    let mut h = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| StandwatchApp::new(&cc.egui_ctx, None));
     let dir = tempfile::tempdir().unwrap();
     let damaged = dir.path().join("Damaged");
     std::fs::create_dir_all(&damaged).unwrap();
     std::fs::write(damaged.join("standwatch.db"), vec![0x5a; 8192]).unwrap();
     h.state_mut().open_workspace(damaged);
     settle(&mut h);
+    wait_for(&mut h, "the sample data", |h| h.state().loaded().is_some());
     h.get_by_label_contains("This workspace cannot be opened:");
     h.get_by_label_contains("Choose another folder");
     h.get_by_role_and_label(egui::Role::Button, "Open or create");

@@ -224,15 +224,22 @@ impl StandwatchApp {
         let Some(result) = self.job.as_ref().and_then(Job::poll) else { return };
         self.job = None;
         let opened = self.opening_workspace.take();
-        if let (Err(e), Some(dir)) = (&result, opened) {
-            // A workspace that cannot be opened (damaged, newer, unreadable): say why and
-            // offer another, with the last data still on screen.
-            let w = &mut self.workspace_window;
-            w.open = true;
-            w.path = dir.display().to_string();
-            w.error = Some(e.clone());
-        }
         match result {
+            Err(e) if e != "cancelled" && opened.is_some() => {
+                // A workspace that cannot be opened (damaged, newer, unreadable): the
+                // Workspace window says why and offers another; the last data stays on
+                // screen, or the sample data when there was none yet (a failed reopen at start).
+                let w = &mut self.workspace_window;
+                w.open = true;
+                w.path = opened.map(|dir| dir.display().to_string()).unwrap_or_default();
+                w.error = Some(e);
+                if self.loaded.is_none() {
+                    self.start(Request::Import {
+                        source: Source::Sample(sample_inputs()),
+                        settings: Box::new(self.settings.clone()),
+                    });
+                }
+            }
             Ok(loaded) => {
                 let rejected = loaded.report.rejections.len();
                 let new_source = self.loaded.as_ref().is_none_or(|l| l.source != loaded.source);
