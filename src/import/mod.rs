@@ -112,12 +112,11 @@ impl TableKind {
 
     /// A frame of this kind with every column and no rows.
     pub fn empty_frame(self) -> Result<DataFrame, ImportError> {
-        let all = |_| true;
         match self {
-            TableKind::Blocks => table::Blocks::default().frame(&all),
-            TableKind::Deliveries => table::Deliveries::default().frame(&all),
-            TableKind::Roster => table::Roster::default().frame(&all),
-            TableKind::Outages => table::Outages::default().frame(&all),
+            TableKind::Blocks => table::Blocks::default().frame(),
+            TableKind::Deliveries => table::Deliveries::default().frame(),
+            TableKind::Roster => table::Roster::default().frame(),
+            TableKind::Outages => table::Outages::default().frame(),
         }
     }
 
@@ -243,7 +242,7 @@ fn parse_and_finish<T: Table>(
     report: &mut ImportReport,
 ) -> Result<DataFrame, ImportError> {
     let parsed = crate::timings::phase(&format!("parse {}", kind.name()), || parse_table::<T>(csv, kind, opts))?;
-    crate::timings::phase(&format!("{} frame", kind.name()), || finish(parsed, kind, csv, report))
+    finish(parsed, kind, csv, report)
 }
 
 /// The header row of a decoded file, to tell what kind of file it is.
@@ -273,42 +272,15 @@ pub fn detect_kind(headers: &[String]) -> Option<TableKind> {
         .find(|k| fields::headers_fit(headers, k.fields()))
 }
 
-fn finish<T: Table>(
-    parsed: Parsed<T>,
-    kind: TableKind,
-    csv: &CsvText,
-    report: &mut ImportReport,
-) -> Result<DataFrame, ImportError> {
-    let rows = parsed.table.len();
+fn finish(parsed: Parsed, kind: TableKind, csv: &CsvText, report: &mut ImportReport) -> Result<DataFrame, ImportError> {
+    let rows = parsed.frame.height();
     let read = rows + parsed.rejections.len();
     if read == 0 && matches!(kind, TableKind::Blocks | TableKind::Deliveries) {
         return Err(ImportError::NoRows { path: csv.path.clone() });
     }
-    // Duplicate keys: the later accepted row wins. An export in key order (strictly
-    // increasing keys) has none, which one comparison per row shows without a hash table.
-    let key = |i: usize| parsed.table.key(i);
-    let in_key_order = (1..rows).all(|i| matches!((key(i - 1), key(i)), (Some(a), Some(b)) if a < b));
-    let last = crate::timings::phase(&format!("{} duplicate keys", kind.name()), || {
-        let mut last: PlHashMap<&str, usize> = PlHashMap::new();
-        if !in_key_order {
-            last.reserve(rows);
-            for i in 0..rows {
-                if let Some(k) = key(i) {
-                    last.insert(k, i);
-                }
-            }
-        }
-        last
-    });
-    let keyed = (0..rows).filter(|&i| key(i).is_some()).count();
-    let duplicate = if in_key_order { 0 } else { keyed - last.len() };
-    let frame = if duplicate == 0 {
-        parsed.table.frame(&|_| true)?
-    } else {
-        // Looked up once per row, not once per row and column.
-        let kept: Vec<bool> = (0..rows).map(|i| parsed.table.key(i).is_none_or(|k| last.get(k) == Some(&i))).collect();
-        parsed.table.frame(&|i| kept.get(i).copied().unwrap_or(false))?
-    };
+    let (frame, duplicate) = crate::timings::phase(&format!("{} duplicate keys", kind.name()), || {
+        later_rows_win(parsed.frame, kind.key_column())
+    })?;
     report.files.push(FileSummary {
         path: csv.path.clone(),
         kind,
@@ -322,8 +294,41 @@ fn finish<T: Table>(
     Ok(frame)
 }
 
-struct Parsed<T> {
-    table: T,
+/// Duplicate keys: the later row wins. Returns the rows kept and how many were dropped.
+/// An export in key order (strictly increasing keys) has none, which one comparison per
+/// row shows without a hash table.
+fn later_rows_win(frame: DataFrame, key_column: Option<&str>) -> Result<(DataFrame, usize), ImportError> {
+    let Some(name) = key_column else { return Ok((frame, 0)) };
+    let Some(kept) = rows_kept(frame.column(name)?.str()?) else { return Ok((frame, 0)) };
+    let duplicate = frame.height() - kept.num_trues();
+    Ok((frame.filter(&kept)?, duplicate))
+}
+
+/// Which rows a later row with the same key does not replace; `None` when all are kept.
+fn rows_kept(keys: &StringChunked) -> Option<BooleanChunked> {
+    let mut previous: Option<&str> = None;
+    let in_key_order = keys.iter().all(|key| match key {
+        Some(k) if previous.is_none_or(|p| p < k) => {
+            previous = Some(k);
+            true
+        }
+        _ => false,
+    });
+    if in_key_order {
+        return None;
+    }
+    let mut last: PlHashMap<&str, usize> = PlHashMap::with_capacity(keys.len());
+    for (row, key) in keys.iter().enumerate() {
+        if let Some(k) = key {
+            last.insert(k, row);
+        }
+    }
+    (last.len() < keys.len() - keys.null_count())
+        .then(|| keys.iter().enumerate().map(|(row, key)| key.is_none_or(|k| last.get(k) == Some(&row))).collect())
+}
+
+struct Parsed {
+    frame: DataFrame,
     rejections: Vec<Rejection>,
     notes: Vec<String>,
 }
@@ -407,7 +412,7 @@ enum DateAlone {
     EndOfDay,
 }
 
-fn parse_table<T: Table>(csv: &CsvText, kind: TableKind, opts: &ImportOptions) -> Result<Parsed<T>, ImportError> {
+fn parse_table<T: Table>(csv: &CsvText, kind: TableKind, opts: &ImportOptions) -> Result<Parsed, ImportError> {
     let specs = kind.fields();
     let mut day_first = vec![opts.day_first; specs.len()];
     loop {
@@ -442,7 +447,7 @@ fn parse_pass<T: Table>(
     specs: &[FieldSpec],
     opts: &ImportOptions,
     day_first: &[bool],
-) -> Result<(Parsed<T>, SlashCounts), ImportError> {
+) -> Result<(Parsed, SlashCounts), ImportError> {
     let (headers, body_start, body_line) = text::split_header(csv)?;
     let map = map_columns(&csv.path, &headers, specs)?;
     let body = &csv.text.as_bytes()[body_start..];
@@ -455,14 +460,15 @@ fn parse_pass<T: Table>(
         .windows(2)
         .map(|w| (&body[w[0]..w[1]], body_line + memchr::memchr_iter(b'\n', &body[..w[0]]).count() as u64))
         .collect();
-    let parse_piece = |(bytes, first_line): (&[u8], u64)| -> Result<(Parsed<T>, SlashCounts), ImportError> {
+    let parse_piece = |(bytes, first_line): (&[u8], u64)| -> Result<(Parsed, SlashCounts), ImportError> {
         let mut orders = vec![(0usize, 0usize); specs.len()];
-        let mut parsed = Parsed { table: T::default(), rejections: Vec::new(), notes: Vec::new() };
+        let mut table = T::default();
+        let mut rejections = Vec::new();
         // A quote left open at the end (a truncated export) would swallow the rest of the
         // file into one cell: that row is rejected and the rows before it are read.
         let bytes = match text::unterminated_quote(bytes, csv.delimiter) {
             Some(open) => {
-                parsed.rejections.push(Rejection {
+                rejections.push(Rejection {
                     file: csv.path.clone(),
                     line: first_line + memchr::memchr_iter(b'\n', &bytes[..open.record_start]).count() as u64,
                     column: headers
@@ -476,12 +482,12 @@ fn parse_pass<T: Table>(
             }
             None => bytes,
         };
-        parsed.table.reserve(estimated_rows(bytes));
+        table.reserve(estimated_rows(bytes));
         text::for_each_record_in(&csv.path, bytes, csv.delimiter, first_line, |line, record| {
             let mut cells = Cells { record, line, map: &map, zone: opts.zone, day_first, orders: &mut orders };
-            match parsed.table.read(&mut cells) {
+            match table.read(&mut cells) {
                 Ok(()) => {}
-                Err(e) => parsed.rejections.push(Rejection {
+                Err(e) => rejections.push(Rejection {
                     file: csv.path.clone(),
                     line,
                     column: map.written[e.field].clone(),
@@ -489,9 +495,10 @@ fn parse_pass<T: Table>(
                 }),
             }
         })?;
-        Ok((parsed, orders))
+        // Each piece's columns become one chunk of the frame, built on the piece's core.
+        Ok((Parsed { frame: table.frame()?, rejections, notes: Vec::new() }, orders))
     };
-    let results: Vec<Result<(Parsed<T>, SlashCounts), ImportError>> = if pieces.len() == 1 {
+    let results: Vec<Result<(Parsed, SlashCounts), ImportError>> = if pieces.len() == 1 {
         pieces.into_iter().map(parse_piece).collect()
     } else {
         std::thread::scope(|scope| {
@@ -510,11 +517,12 @@ fn parse_pass<T: Table>(
                 .collect()
         })
     };
-    let mut merged = Parsed { table: T::default(), rejections: Vec::new(), notes: map.unused_matches.clone() };
+    let mut merged = Parsed { frame: T::default().frame()?, rejections: Vec::new(), notes: map.unused_matches.clone() };
     let mut orders = vec![(0usize, 0usize); specs.len()];
     for result in results {
         let (parsed, counts) = result?;
-        merged.table.append(parsed.table);
+        // The pieces' columns are chained as chunks, not copied.
+        merged.frame.vstack_mut_owned(parsed.frame)?;
         merged.rejections.extend(parsed.rejections);
         for (total, (d, m)) in orders.iter_mut().zip(counts) {
             total.0 += d;
@@ -549,7 +557,7 @@ impl Dataset {
             table.push(o.start, o.end, Some(&o.description));
         }
         let mut data = self.clone();
-        data.outages.vstack_mut(&table.frame(&|_| true)?)?;
+        data.outages.vstack_mut_owned(table.frame()?)?;
         Ok(data)
     }
 }

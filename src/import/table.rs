@@ -1,134 +1,67 @@
-//! Parsed rows kept as columns while a file is read: no per-row allocation. Strings of a
-//! column share one buffer; a rejected row appends nothing (all its fields are read first).
+//! Parsed rows kept as columns while a file is read, in polars' own layout: no per-row
+//! allocation, and the columns become the frame without a copy. A rejected row appends
+//! nothing (all its fields are read first).
 
 use super::codes::{Outcome, Reason, normalise_words, parse_yes_no};
 use super::time::day_from_date;
 use super::{Cells, DateAlone, FieldError, ImportError, excerpt};
 use polars::prelude::*;
+use polars_arrow::array::{MutablePlString, MutablePrimitiveArray};
 
 /// The rows of one input kind, as columns.
-pub(super) trait Table: Default + Send + Sync {
+pub(super) trait Table: Default + Send {
     /// Room for about `rows` rows, so that columns do not grow by copying.
     fn reserve(&mut self, rows: usize);
     /// Reads one row and appends it, or appends nothing and says which field is bad.
     fn read(&mut self, cells: &mut Cells) -> Result<(), FieldError>;
-    fn len(&self) -> usize;
-    /// Appends the rows of a later piece of the file.
-    fn append(&mut self, later: Self);
-    /// The duplicate key of a row (the later row wins), for kinds that have one.
-    fn key(&self, row: usize) -> Option<&str>;
-    /// The kept rows as a frame.
-    fn frame(&self, keep: Keep<'_>) -> Result<DataFrame, ImportError>;
+    /// The rows as a frame. The columns are handed over to polars as they are: the
+    /// values are not copied again.
+    fn frame(self) -> Result<DataFrame, ImportError>;
 }
 
-/// Which rows go into a frame (the duplicate rows a later row replaces do not).
-pub(super) type Keep<'a> = &'a (dyn Fn(usize) -> bool + Sync);
-
-/// A column to build, built on whichever core is free.
-type ColumnJob<'a> = Box<dyn FnOnce() -> Column + Send + 'a>;
-
-/// Builds the columns on all cores, each core taking the next column to build, and
-/// returns them in the order given: copying millions of values into polars columns is
-/// memory-bound work that two cores do in about half the time.
-fn build_columns(jobs: Vec<ColumnJob<'_>>) -> Result<Vec<Column>, ImportError> {
-    let count = jobs.len();
-    let queue = std::sync::Mutex::new(jobs.into_iter().enumerate().collect::<std::collections::VecDeque<_>>());
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(count);
-    let mut built: Vec<(usize, Column)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    while let Some((index, job)) = queue.lock().ok().and_then(|mut q| q.pop_front()) {
-                        done.push((index, job()));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
-    });
-    if built.len() != count {
-        return Err(ImportError::Frame(PolarsError::ComputeError("a column could not be built".into())));
-    }
-    built.sort_unstable_by_key(|(index, _)| *index);
-    Ok(built.into_iter().map(|(_, column)| column).collect())
-}
-
-/// Optional strings of one column in one buffer.
+/// Optional strings of one column, in polars' own string layout.
 #[derive(Default)]
-pub(super) struct Strs {
-    text: String,
-    ends: Vec<usize>,
-    present: Vec<bool>,
-}
+pub(super) struct Strs(MutablePlString);
 
 impl Strs {
-    fn reserve(&mut self, rows: usize, bytes_per_row: usize) {
-        self.text.reserve(rows * bytes_per_row);
-        self.ends.reserve(rows);
-        self.present.reserve(rows);
+    fn reserve(&mut self, rows: usize) {
+        self.0.reserve(rows);
     }
 
     fn push(&mut self, value: Option<&str>) {
-        if let Some(v) = value {
-            self.text.push_str(v);
-        }
-        self.ends.push(self.text.len());
-        self.present.push(value.is_some());
+        self.0.push(value);
     }
 
-    fn get(&self, i: usize) -> Option<&str> {
-        if !self.present[i] {
-            return None;
-        }
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.text[start..self.ends[i]])
-    }
-
-    fn append(&mut self, later: Strs) {
-        let base = self.text.len();
-        self.text.push_str(&later.text);
-        self.ends.extend(later.ends.into_iter().map(|e| e + base));
-        self.present.extend(later.present);
-    }
-
-    fn column(&self, name: &str, keep: Keep<'_>) -> Column {
-        StringChunked::from_iter_options(name.into(), (0..self.ends.len()).filter(|&i| keep(i)).map(|i| self.get(i)))
-            .into_column()
+    fn column(self, name: &str) -> Column {
+        StringChunked::with_chunk(name.into(), self.0.freeze()).into_column()
     }
 }
 
-fn kept<'a, T: Copy>(values: &'a [T], keep: Keep<'a>) -> impl Iterator<Item = T> + 'a {
-    values.iter().enumerate().filter(move |(i, _)| keep(*i)).map(|(_, v)| *v)
+/// Optional values of one column: the values and, once one is missing, a validity mask.
+type Maybe<T> = MutablePrimitiveArray<T>;
+
+fn instants(name: &str, values: Maybe<i64>) -> Column {
+    Int64Chunked::with_chunk(name.into(), values.freeze()).into_datetime(TimeUnit::Milliseconds, None).into_column()
 }
 
-fn instants(name: &str, values: &[Option<i64>], keep: Keep<'_>) -> Column {
-    Int64Chunked::from_iter_options(name.into(), kept(values, keep))
-        .into_datetime(TimeUnit::Milliseconds, None)
-        .into_column()
+fn required_instants(name: &str, values: Vec<i64>) -> Column {
+    Int64Chunked::from_vec(name.into(), values).into_datetime(TimeUnit::Milliseconds, None).into_column()
 }
 
-fn required_instants(name: &str, values: &[i64], keep: Keep<'_>) -> Column {
-    Int64Chunked::from_iter_values(name.into(), kept(values, keep))
-        .into_datetime(TimeUnit::Milliseconds, None)
-        .into_column()
+fn days(name: &str, values: Maybe<i32>) -> Column {
+    Int32Chunked::with_chunk(name.into(), values.freeze()).into_date().into_column()
 }
 
-fn days(name: &str, values: &[Option<i32>], keep: Keep<'_>) -> Column {
-    Int32Chunked::from_iter_options(name.into(), kept(values, keep)).into_date().into_column()
+fn required_days(name: &str, values: Vec<i32>) -> Column {
+    Int32Chunked::from_vec(name.into(), values).into_date().into_column()
 }
 
-fn required_days(name: &str, values: &[i32], keep: Keep<'_>) -> Column {
-    Int32Chunked::from_iter_values(name.into(), kept(values, keep)).into_date().into_column()
+fn lines(values: Vec<u64>) -> Column {
+    UInt64Chunked::from_vec("line".into(), values).into_column()
 }
 
-fn lines(values: &[u64], keep: Keep<'_>) -> Column {
-    UInt64Chunked::from_iter_values("line".into(), kept(values, keep)).into_column()
-}
-
-fn flags(name: &str, values: &[bool], keep: Keep<'_>) -> Column {
-    BooleanChunked::from_iter_values(name.into(), kept(values, keep)).into_column()
+fn flags(name: &str, values: &[bool]) -> Column {
+    BooleanChunked::from_slice(name.into(), values).into_column()
 }
 
 /// SPEC §2.1.
@@ -141,19 +74,19 @@ pub(super) struct Blocks {
     station: Strs,
     block_start: Vec<i64>,
     day: Vec<i32>,
-    block_end: Vec<Option<i64>>,
-    checked_in_at: Vec<Option<i64>>,
-    cancelled_at: Vec<Option<i64>>,
-    departed_at: Vec<Option<i64>>,
+    block_end: Maybe<i64>,
+    checked_in_at: Maybe<i64>,
+    cancelled_at: Maybe<i64>,
+    departed_at: Maybe<i64>,
 }
 
 impl Table for Blocks {
     fn reserve(&mut self, rows: usize) {
         self.line.reserve(rows);
-        self.driver_id.reserve(rows, 8);
-        self.driver_name.reserve(rows, 12);
-        self.block_id.reserve(rows, 10);
-        self.station.reserve(rows, 4);
+        self.driver_id.reserve(rows);
+        self.driver_name.reserve(rows);
+        self.block_id.reserve(rows);
+        self.station.reserve(rows);
         self.block_start.reserve(rows);
         self.day.reserve(rows);
         self.block_end.reserve(rows);
@@ -184,41 +117,19 @@ impl Table for Blocks {
         Ok(())
     }
 
-    fn len(&self) -> usize {
-        self.line.len()
-    }
-
-    fn append(&mut self, later: Self) {
-        self.line.extend(later.line);
-        self.driver_id.append(later.driver_id);
-        self.driver_name.append(later.driver_name);
-        self.block_id.append(later.block_id);
-        self.station.append(later.station);
-        self.block_start.extend(later.block_start);
-        self.day.extend(later.day);
-        self.block_end.extend(later.block_end);
-        self.checked_in_at.extend(later.checked_in_at);
-        self.cancelled_at.extend(later.cancelled_at);
-        self.departed_at.extend(later.departed_at);
-    }
-
-    fn key(&self, row: usize) -> Option<&str> {
-        self.block_id.get(row)
-    }
-
-    fn frame(&self, keep: Keep<'_>) -> Result<DataFrame, ImportError> {
+    fn frame(self) -> Result<DataFrame, ImportError> {
         Ok(DataFrame::new_infer_height(vec![
-            lines(&self.line, keep),
-            self.driver_id.column("driver_id", keep),
-            self.driver_name.column("driver_name", keep),
-            self.block_id.column("block_id", keep),
-            self.station.column("station", keep),
-            required_instants("block_start", &self.block_start, keep),
-            required_days("day", &self.day, keep),
-            instants("block_end", &self.block_end, keep),
-            instants("checked_in_at", &self.checked_in_at, keep),
-            instants("cancelled_at", &self.cancelled_at, keep),
-            instants("departed_at", &self.departed_at, keep),
+            lines(self.line),
+            self.driver_id.column("driver_id"),
+            self.driver_name.column("driver_name"),
+            self.block_id.column("block_id"),
+            self.station.column("station"),
+            required_instants("block_start", self.block_start),
+            required_days("day", self.day),
+            instants("block_end", self.block_end),
+            instants("checked_in_at", self.checked_in_at),
+            instants("cancelled_at", self.cancelled_at),
+            instants("departed_at", self.departed_at),
         ])?)
     }
 }
@@ -232,15 +143,15 @@ pub(super) struct Deliveries {
     block_id: Strs,
     deliver_by: Vec<i64>,
     day: Vec<i32>,
-    attempted_at: Vec<Option<i64>>,
-    outcome: Vec<Outcome>,
+    attempted_at: Maybe<i64>,
+    outcome: Strs,
     reason: Strs,
-    reason_code: Vec<Option<Reason>>,
-    returned_at: Vec<Option<i64>>,
+    reason_code: Strs,
+    returned_at: Maybe<i64>,
     dnr: Vec<bool>,
-    dnr_reported_at: Vec<Option<i64>>,
-    dnr_day: Vec<Option<i32>>,
-    contact_attempts: Vec<Option<u32>>,
+    dnr_reported_at: Maybe<i64>,
+    dnr_day: Maybe<i32>,
+    contact_attempts: Maybe<u32>,
     photo: Strs,
     notes: Strs,
 }
@@ -248,22 +159,22 @@ pub(super) struct Deliveries {
 impl Table for Deliveries {
     fn reserve(&mut self, rows: usize) {
         self.line.reserve(rows);
-        self.tracking_id.reserve(rows, 14);
-        self.driver_id.reserve(rows, 8);
-        self.block_id.reserve(rows, 10);
+        self.tracking_id.reserve(rows);
+        self.driver_id.reserve(rows);
+        self.block_id.reserve(rows);
         self.deliver_by.reserve(rows);
         self.day.reserve(rows);
         self.attempted_at.reserve(rows);
         self.outcome.reserve(rows);
-        self.reason.reserve(rows, 0);
+        self.reason.reserve(rows);
         self.reason_code.reserve(rows);
         self.returned_at.reserve(rows);
         self.dnr.reserve(rows);
         self.dnr_reported_at.reserve(rows);
         self.dnr_day.reserve(rows);
         self.contact_attempts.reserve(rows);
-        self.photo.reserve(rows, 0);
-        self.notes.reserve(rows, 0);
+        self.photo.reserve(rows);
+        self.notes.reserve(rows);
     }
 
     fn read(&mut self, c: &mut Cells) -> Result<(), FieldError> {
@@ -303,9 +214,9 @@ impl Table for Deliveries {
         self.deliver_by.push(deliver_by);
         self.day.push(day);
         self.attempted_at.push(attempted_at);
-        self.outcome.push(outcome);
+        self.outcome.push(Some(outcome.as_str()));
         self.reason.push(reason);
-        self.reason_code.push(reason.and_then(Reason::classify));
+        self.reason_code.push(reason.and_then(Reason::classify).map(Reason::as_str));
         self.returned_at.push(returned_at);
         self.dnr.push(dnr);
         self.dnr_reported_at.push(dnr_reported_at);
@@ -316,68 +227,26 @@ impl Table for Deliveries {
         Ok(())
     }
 
-    fn len(&self) -> usize {
-        self.line.len()
-    }
-
-    fn append(&mut self, later: Self) {
-        self.line.extend(later.line);
-        self.tracking_id.append(later.tracking_id);
-        self.driver_id.append(later.driver_id);
-        self.block_id.append(later.block_id);
-        self.deliver_by.extend(later.deliver_by);
-        self.day.extend(later.day);
-        self.attempted_at.extend(later.attempted_at);
-        self.outcome.extend(later.outcome);
-        self.reason.append(later.reason);
-        self.reason_code.extend(later.reason_code);
-        self.returned_at.extend(later.returned_at);
-        self.dnr.extend(later.dnr);
-        self.dnr_reported_at.extend(later.dnr_reported_at);
-        self.dnr_day.extend(later.dnr_day);
-        self.contact_attempts.extend(later.contact_attempts);
-        self.photo.append(later.photo);
-        self.notes.append(later.notes);
-    }
-
-    fn key(&self, row: usize) -> Option<&str> {
-        self.tracking_id.get(row)
-    }
-
-    fn frame(&self, keep: Keep<'_>) -> Result<DataFrame, ImportError> {
-        // In the frame's (SPEC) order, which puts the big string columns first.
-        let jobs: Vec<ColumnJob<'_>> = vec![
-            Box::new(|| lines(&self.line, keep)),
-            Box::new(|| self.tracking_id.column("tracking_id", keep)),
-            Box::new(|| self.driver_id.column("driver_id", keep)),
-            Box::new(|| self.block_id.column("block_id", keep)),
-            Box::new(|| required_instants("deliver_by", &self.deliver_by, keep)),
-            Box::new(|| required_days("day", &self.day, keep)),
-            Box::new(|| instants("attempted_at", &self.attempted_at, keep)),
-            Box::new(|| {
-                StringChunked::from_iter_values("outcome".into(), kept(&self.outcome, keep).map(Outcome::as_str))
-                    .into_column()
-            }),
-            Box::new(|| self.reason.column("reason", keep)),
-            Box::new(|| {
-                StringChunked::from_iter_options(
-                    "reason_code".into(),
-                    kept(&self.reason_code, keep).map(|r| r.map(Reason::as_str)),
-                )
-                .into_column()
-            }),
-            Box::new(|| instants("returned_at", &self.returned_at, keep)),
-            Box::new(|| flags("dnr", &self.dnr, keep)),
-            Box::new(|| instants("dnr_reported_at", &self.dnr_reported_at, keep)),
-            Box::new(|| days("dnr_day", &self.dnr_day, keep)),
-            Box::new(|| {
-                UInt32Chunked::from_iter_options("contact_attempts".into(), kept(&self.contact_attempts, keep))
-                    .into_column()
-            }),
-            Box::new(|| self.photo.column("photo", keep)),
-            Box::new(|| self.notes.column("notes", keep)),
-        ];
-        Ok(DataFrame::new_infer_height(build_columns(jobs)?)?)
+    fn frame(self) -> Result<DataFrame, ImportError> {
+        Ok(DataFrame::new_infer_height(vec![
+            lines(self.line),
+            self.tracking_id.column("tracking_id"),
+            self.driver_id.column("driver_id"),
+            self.block_id.column("block_id"),
+            required_instants("deliver_by", self.deliver_by),
+            required_days("day", self.day),
+            instants("attempted_at", self.attempted_at),
+            self.outcome.column("outcome"),
+            self.reason.column("reason"),
+            self.reason_code.column("reason_code"),
+            instants("returned_at", self.returned_at),
+            flags("dnr", &self.dnr),
+            instants("dnr_reported_at", self.dnr_reported_at),
+            days("dnr_day", self.dnr_day),
+            UInt32Chunked::with_chunk("contact_attempts".into(), self.contact_attempts.freeze()).into_column(),
+            self.photo.column("photo"),
+            self.notes.column("notes"),
+        ])?)
     }
 }
 
@@ -388,7 +257,7 @@ pub(super) struct Roster {
     driver_name: Strs,
     email: Strs,
     deactivated: Vec<bool>,
-    deactivated_on: Vec<Option<i32>>,
+    deactivated_on: Maybe<i32>,
 }
 
 impl Table for Roster {
@@ -418,29 +287,13 @@ impl Table for Roster {
         Ok(())
     }
 
-    fn len(&self) -> usize {
-        self.deactivated.len()
-    }
-
-    fn append(&mut self, later: Self) {
-        self.driver_id.append(later.driver_id);
-        self.driver_name.append(later.driver_name);
-        self.email.append(later.email);
-        self.deactivated.extend(later.deactivated);
-        self.deactivated_on.extend(later.deactivated_on);
-    }
-
-    fn key(&self, row: usize) -> Option<&str> {
-        self.driver_id.get(row)
-    }
-
-    fn frame(&self, keep: Keep<'_>) -> Result<DataFrame, ImportError> {
+    fn frame(self) -> Result<DataFrame, ImportError> {
         Ok(DataFrame::new_infer_height(vec![
-            self.driver_id.column("driver_id", keep),
-            self.driver_name.column("driver_name", keep),
-            self.email.column("email", keep),
-            flags("deactivated", &self.deactivated, keep),
-            days("deactivated_on", &self.deactivated_on, keep),
+            self.driver_id.column("driver_id"),
+            self.driver_name.column("driver_name"),
+            self.email.column("email"),
+            flags("deactivated", &self.deactivated),
+            days("deactivated_on", self.deactivated_on),
         ])?)
     }
 }
@@ -476,25 +329,11 @@ impl Table for Outages {
         Ok(())
     }
 
-    fn len(&self) -> usize {
-        self.start.len()
-    }
-
-    fn append(&mut self, later: Self) {
-        self.start.extend(later.start);
-        self.end.extend(later.end);
-        self.description.append(later.description);
-    }
-
-    fn key(&self, _row: usize) -> Option<&str> {
-        None
-    }
-
-    fn frame(&self, keep: Keep<'_>) -> Result<DataFrame, ImportError> {
+    fn frame(self) -> Result<DataFrame, ImportError> {
         Ok(DataFrame::new_infer_height(vec![
-            required_instants("start", &self.start, keep),
-            required_instants("end", &self.end, keep),
-            self.description.column("description", keep),
+            required_instants("start", self.start),
+            required_instants("end", self.end),
+            self.description.column("description"),
         ])?)
     }
 }
@@ -504,16 +343,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn string_arena_keeps_values_and_gaps_across_appends() {
+    fn strings_keep_values_and_gaps() {
         let mut a = Strs::default();
-        a.push(Some("x"));
-        a.push(None);
-        let mut b = Strs::default();
-        b.push(Some(""));
-        b.push(Some("yz"));
-        a.append(b);
-        assert_eq!((0..4).map(|i| a.get(i)).collect::<Vec<_>>(), [Some("x"), None, Some(""), Some("yz")]);
-        let col = a.column("c", &|i| i != 0);
-        assert_eq!(col.str().unwrap().iter().collect::<Vec<_>>(), [None, Some(""), Some("yz")]);
+        for v in [Some("x"), None, Some(""), Some("a value longer than twelve bytes")] {
+            a.push(v);
+        }
+        let col = a.column("c");
+        assert_eq!(
+            col.str().unwrap().iter().collect::<Vec<_>>(),
+            [Some("x"), None, Some(""), Some("a value longer than twelve bytes")]
+        );
+    }
+
+    #[test]
+    fn optional_values_keep_their_gaps() {
+        let mut values = Maybe::<i64>::default();
+        values.push(Some(5));
+        values.push(None);
+        values.push(Some(-1));
+        let col = instants("t", values);
+        assert_eq!(col.datetime().unwrap().physical().iter().collect::<Vec<_>>(), [Some(5), None, Some(-1)]);
     }
 }

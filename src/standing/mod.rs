@@ -231,11 +231,10 @@ fn sorted(df: &DataFrame, by: [&str; 3]) -> PolarsResult<DataFrame> {
             rows.sort_by_key(key);
         }
     }
-    // An export already in this order (grouped by driver, in time order) is not copied.
+    // An export already in this order (grouped by driver, in time order) is not copied;
+    // its columns stay in the chunks the import made (rows are only read in slices).
     let in_order = order.iter().enumerate().all(|(i, row)| *row as usize == i);
-    let mut out = if in_order { df.clone() } else { df.take(&IdxCa::from_vec("order".into(), order))? };
-    out.rechunk_mut_par();
-    Ok(out)
+    if in_order { Ok(df.clone()) } else { df.take(&IdxCa::from_vec("order".into(), order)) }
 }
 
 /// Ranges of equal values in a sorted string column (a missing value reads as "").
