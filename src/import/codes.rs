@@ -165,10 +165,13 @@ pub fn parse_yes_no(text: &str) -> Option<bool> {
     if text.len() > 5 {
         return None;
     }
-    match text.to_ascii_lowercase().as_str() {
-        "" | "n" | "no" | "false" | "0" => Some(false),
-        "y" | "yes" | "true" | "1" => Some(true),
-        _ => None,
+    let is = |word: &str| text.eq_ignore_ascii_case(word);
+    if ["", "n", "no", "false", "0"].into_iter().any(is) {
+        Some(false)
+    } else if ["y", "yes", "true", "1"].into_iter().any(is) {
+        Some(true)
+    } else {
+        None
     }
 }
 

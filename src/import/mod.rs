@@ -355,7 +355,13 @@ impl<'a> Cells<'a> {
     /// The trimmed cell of a field; `None` when the column is absent or the cell blank.
     fn text(&self, field: usize) -> Option<&'a str> {
         let i = self.map.index[field]?;
-        let cell = self.record.get(i)?.trim();
+        let cell = self.record.get(i)?;
+        // Most cells have nothing to trim: a visible ASCII character at both ends says so
+        // without the Unicode whitespace scan.
+        let cell = match (cell.as_bytes().first(), cell.as_bytes().last()) {
+            (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+            _ => cell.trim(),
+        };
         (!cell.is_empty()).then_some(cell)
     }
 

@@ -247,7 +247,10 @@ fn parse_time(b: &[u8]) -> Option<(NaiveTime, &[u8])> {
 
 fn apply_meridiem(time: NaiveTime, rest: &[u8]) -> Option<(NaiveTime, &[u8])> {
     use chrono::Timelike;
-    let lower: Vec<u8> = rest.iter().take(4).map(u8::to_ascii_lowercase).collect();
+    let mut lower = [0u8; 4];
+    for (l, c) in lower.iter_mut().zip(rest) {
+        *l = c.to_ascii_lowercase();
+    }
     let (pm, used) = if lower.starts_with(b"a.m.") {
         (false, 4)
     } else if lower.starts_with(b"p.m.") {

@@ -371,42 +371,17 @@ impl Fleet {
                 sorted(&data.deliveries, ["driver_id", "deliver_by", "tracking_id"])
             })?;
             let n = frame.height();
-            let facts = package_facts(&frame)?;
-            let block_ids = str_col(&frame, "block_id")?;
-            let returned: Vec<bool> =
-                frame.column("returned_at")?.is_not_null().iter().map(|b| b.unwrap_or(false)).collect();
-            let defects: Vec<Defects> = facts.iter().map(package_defects).collect();
-            // A block carries many packages in a row: its lookup is reused while it lasts.
-            let mut carried: Option<(&str, Option<CarrierBlock>)> = None;
-            let mut ground: Vec<Grounds> = Vec::with_capacity(n);
-            for ((p, d), b) in facts.iter().zip(&defects).zip(&block_ids) {
-                let carrier = match (*b, carried) {
-                    (None, _) => None,
-                    (Some(b), Some((id, carrier))) if id == b => carrier,
-                    (Some(b), _) => {
-                        let carrier = carriers.get(b).copied();
-                        carried = Some((b, carrier));
-                        carrier
-                    }
-                };
-                ground.push(package_grounds(p, *d, carrier, &outages, &w));
-            }
-            // Tracking ids are only needed to leave out events already in a case.
-            let ids = if cases.packages_in_case.is_empty() { Vec::new() } else { str_col(&frame, "tracking_id")? };
-            let open = |i: usize| {
-                !ground[i].is_empty()
-                    && !cases.contains(EventSide::Package, ids.get(i).copied().flatten().unwrap_or(""))
-            };
+            let rows = package_rows(&frame, &carriers, &outages, &w, &cases)?;
             PackageTable {
                 day: day_col(&frame, "day")?.into_iter().map(|d| d.unwrap_or(0)).collect(),
-                attempted: prefix(facts.iter().map(|p| p.outcome.was_attempted()), n),
-                delivered: prefix(facts.iter().map(|p| p.outcome == Outcome::Delivered), n),
-                on_time: prefix(facts.iter().map(|p| p.on_time), n),
-                dnr: prefix(facts.iter().map(|p| p.dnr), n),
-                unreturned: prefix(facts.iter().zip(&returned).map(|(p, r)| p.outcome != Outcome::Delivered && !r), n),
-                disputable: prefix((0..n).map(open), n),
-                defects,
-                grounds: ground,
+                attempted: prefix(rows.iter().map(|r| r.attempted), n),
+                delivered: prefix(rows.iter().map(|r| r.delivered), n),
+                on_time: prefix(rows.iter().map(|r| r.on_time), n),
+                dnr: prefix(rows.iter().map(|r| r.dnr), n),
+                unreturned: prefix(rows.iter().map(|r| r.unreturned), n),
+                disputable: prefix(rows.iter().map(|r| r.open), n),
+                defects: rows.iter().map(|r| r.defects).collect(),
+                grounds: rows.iter().map(|r| r.grounds).collect(),
                 frame,
             }
         };
@@ -649,7 +624,7 @@ impl Fleet {
         let pw = self.package_window(d, p);
         if !pw.is_empty() {
             let frame = self.packages.frame.slice(pw.start as i64, pw.len());
-            let facts = package_facts(&frame)?;
+            let facts: Vec<PackageFacts> = package_facts(&frame)?.collect();
             let ids = str_col(&frame, "tracking_id")?;
             let blocks = str_col(&frame, "block_id")?;
             let reasons = str_col(&frame, "reason")?;
@@ -769,7 +744,92 @@ pub fn first_k(max: u32, pred: impl Fn(u32) -> bool) -> Option<u32> {
     Some(lo)
 }
 
-fn package_facts(frame: &DataFrame) -> PolarsResult<Vec<PackageFacts>> {
+/// What the standing needs of one package row (its facts are not kept: millions of rows).
+struct PackageRow {
+    defects: Defects,
+    grounds: Grounds,
+    attempted: bool,
+    delivered: bool,
+    on_time: bool,
+    dnr: bool,
+    unreturned: bool,
+    /// Has grounds and is not already in a case.
+    open: bool,
+}
+
+/// Every package row's facts, defects and grounds, in order. Rows do not depend on each
+/// other: the frame is cut into one part per core.
+fn package_rows(
+    frame: &DataFrame,
+    carriers: &PlHashMap<&str, CarrierBlock>,
+    outages: &[Outage],
+    w: &crate::config::Windows,
+    cases: &CaseMarks,
+) -> PolarsResult<Vec<PackageRow>> {
+    let n = frame.height();
+    let parts = std::thread::available_parallelism().map_or(1, |p| p.get()).min(n.div_ceil(100_000)).max(1);
+    let part_len = n.div_ceil(parts);
+    let part = |start: usize| -> PolarsResult<Vec<PackageRow>> {
+        let frame = frame.slice(start as i64, part_len);
+        let facts = package_facts(&frame)?;
+        let rows_here = frame.height();
+        let block_ids = frame.column("block_id")?.str()?.iter();
+        let returned = frame.column("returned_at")?.is_not_null();
+        // Tracking ids are only needed to leave out events already in a case.
+        let ids = frame.column("tracking_id")?.str()?;
+        // A block carries many packages in a row: its lookup is reused while it lasts.
+        let mut carried: Option<(&str, Option<CarrierBlock>)> = None;
+        let mut rows = Vec::with_capacity(rows_here);
+        for (((facts, block_id), returned), row) in facts.zip(block_ids).zip(returned.iter()).zip(0..) {
+            let carrier = match (block_id, carried) {
+                (None, _) => None,
+                (Some(b), Some((id, carrier))) if id == b => carrier,
+                (Some(b), _) => {
+                    let carrier = carriers.get(b).copied();
+                    carried = Some((b, carrier));
+                    carrier
+                }
+            };
+            let defects = package_defects(&facts);
+            let grounds = package_grounds(&facts, defects, carrier, outages, w);
+            let open = !grounds.is_empty()
+                && (cases.packages_in_case.is_empty()
+                    || !cases.contains(EventSide::Package, ids.get(row).unwrap_or("")));
+            let delivered = facts.outcome == Outcome::Delivered;
+            rows.push(PackageRow {
+                defects,
+                grounds,
+                attempted: facts.outcome.was_attempted(),
+                delivered,
+                on_time: facts.on_time,
+                dnr: facts.dnr,
+                unreturned: !delivered && !returned.unwrap_or(false),
+                open,
+            });
+        }
+        Ok(rows)
+    };
+    let results: Vec<PolarsResult<Vec<PackageRow>>> = if parts == 1 {
+        vec![part(0)]
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..parts).map(|i| scope.spawn(move || part(i * part_len))).collect();
+            workers
+                .into_iter()
+                .map(|worker| {
+                    worker.join().unwrap_or_else(|_| Err(PolarsError::ComputeError("a worker thread failed".into())))
+                })
+                .collect()
+        })
+    };
+    let mut rows = Vec::with_capacity(n);
+    for result in results {
+        rows.extend(result?);
+    }
+    Ok(rows)
+}
+
+fn package_facts(frame: &DataFrame) -> PolarsResult<impl Iterator<Item = PackageFacts> + '_> {
     // Zipped column iterators, not per-column vectors: millions of rows, one pass.
     let deliver_by = frame.column("deliver_by")?.datetime()?.physical().iter();
     let attempted_at = frame.column("attempted_at")?.datetime()?.physical().iter();
@@ -778,14 +838,8 @@ fn package_facts(frame: &DataFrame) -> PolarsResult<Vec<PackageFacts>> {
     let dnr = frame.column("dnr")?.bool()?.iter();
     let contacts = frame.column("contact_attempts")?.u32()?.iter();
     let photo = frame.column("photo")?.str()?.iter();
-    Ok(deliver_by
-        .zip(attempted_at)
-        .zip(outcome)
-        .zip(reason)
-        .zip(dnr)
-        .zip(contacts)
-        .zip(photo)
-        .map(|((((((deliver_by, attempted_at), outcome), reason), dnr), contact_attempts), photo)| {
+    Ok(deliver_by.zip(attempted_at).zip(outcome).zip(reason).zip(dnr).zip(contacts).zip(photo).map(
+        |((((((deliver_by, attempted_at), outcome), reason), dnr), contact_attempts), photo)| {
             let outcome = outcome.and_then(Outcome::from_code).unwrap_or(Outcome::NotAttempted);
             let deliver_by = deliver_by.unwrap_or(0);
             PackageFacts {
@@ -798,8 +852,8 @@ fn package_facts(frame: &DataFrame) -> PolarsResult<Vec<PackageFacts>> {
                 contact_attempts,
                 has_photo: photo.is_some_and(|p| grounds::photo_paths(p).next().is_some()),
             }
-        })
-        .collect())
+        },
+    ))
 }
 
 fn outages_of(frame: &DataFrame) -> PolarsResult<Vec<Outage>> {
