@@ -393,6 +393,9 @@ impl<'a> Cells<'a> {
 
     /// An instant; a date alone is refused unless `date_alone` says which moment it means.
     fn instant(&mut self, field: usize, date_alone: DateAlone) -> Result<Option<i64>, FieldError> {
+        if let Some((day, ms_of_day)) = self.text(field).and_then(time::plain_iso) {
+            return Ok(Some(self.zone.instant_of_local(day, ms_of_day)));
+        }
         let Some(w) = self.written(field)? else { return Ok(None) };
         if w.time.is_none() && date_alone == DateAlone::Refused {
             return Err(FieldError { field, reason: "a time is needed, not only a date".to_string() });

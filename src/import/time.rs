@@ -99,6 +99,18 @@ impl FleetZone {
         utc + chrono::Duration::seconds(i64::from(self.0.offset_from_utc_datetime(&utc).fix().local_minus_utc()))
     }
 
+    /// The instant of a local wall-clock time given as a day and milliseconds into it.
+    pub fn instant_of_local(&self, day: Day, ms_of_day: i64) -> i64 {
+        let local_ms = i64::from(day) * MS_PER_DAY + ms_of_day;
+        if self.0 == Tz::UTC {
+            return local_ms;
+        }
+        match chrono::DateTime::from_timestamp_millis(local_ms) {
+            Some(local) => self.local_to_ms(local.naive_utc()),
+            None => local_ms,
+        }
+    }
+
     /// The instant of a written value; a date alone is the start of the day, or its last
     /// second when `date_means_end_of_day`.
     pub fn instant(&self, w: Written, date_means_end_of_day: bool) -> i64 {
@@ -115,6 +127,43 @@ impl FleetZone {
             None => self.local_to_ms(local),
         }
     }
+}
+
+/// The local day and the milliseconds into it of `YYYY-MM-DD HH:MM:SS` (or with `T`),
+/// the form nearly every export writes, read without the general parser. `None` for any
+/// other form and for values the general parser must judge (bad dates, other years).
+pub fn plain_iso(text: &str) -> Option<(Day, i64)> {
+    let b: &[u8; 19] = text.as_bytes().try_into().ok()?;
+    let [y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b' ' | b'T', h0, h1, b':', mi0, mi1, b':', s0, s1] = *b else {
+        return None;
+    };
+    let digits = [y0, y1, y2, y3, mo0, mo1, d0, d1, h0, h1, mi0, mi1, s0, s1];
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |hi: u8, lo: u8| u32::from(hi - b'0') * 10 + u32::from(lo - b'0');
+    let year = (n(y0, y1) * 100 + n(y2, y3)) as i32;
+    let (month, day) = (n(mo0, mo1), n(d0, d1));
+    let (hour, minute, second) = (n(h0, h1), n(mi0, mi1), n(s0, s1));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if !SUPPORTED_YEARS.contains(&year) || day == 0 || day > month_days || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    // Days from 1970-01-01 to the civil date (H. Hinnant's algorithm, years from March).
+    let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * m + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year as i32;
+    let days = era * 146_097 + day_of_era - 719_468;
+    Some((days, i64::from(hour * 3_600_000 + minute * 60_000 + second * 1000)))
 }
 
 pub fn day_from_date(date: NaiveDate) -> Day {
@@ -305,6 +354,46 @@ fn parse_offset(b: &[u8]) -> Option<i32> {
 #[cfg(test)]
 #[allow(clippy::indexing_slicing)]
 mod tests {
+    #[test]
+    fn the_plain_form_reads_as_the_general_parser_does() {
+        let zones = [FleetZone::default(), FleetZone::parse("America/New_York").unwrap()];
+        for text in [
+            "2026-01-05 07:29:53",
+            "2026-01-05T00:00:00",
+            "1970-01-01 00:00:00",
+            "2199-12-31 23:59:59",
+            "2024-02-29 12:00:00",
+            "2000-02-29 12:00:00",
+            "2026-03-08 02:30:00",
+            "2026-11-01 01:30:00",
+        ] {
+            let (day, ms) = plain_iso(text).unwrap();
+            for zone in zones {
+                let general = zone.instant(parse_written(text, false).unwrap(), false);
+                assert_eq!(zone.instant_of_local(day, ms), general, "{text} in {}", zone.name());
+            }
+        }
+        // Left to the general parser, which accepts or explains them.
+        for text in [
+            "2026-02-29 12:00:00",
+            "1900-02-29 12:00:00",
+            "2026-13-01 00:00:00",
+            "2026-04-31 00:00:00",
+            "2026-01-05 24:00:00",
+            "2026-01-05 23:60:00",
+            "2026-01-05 23:59:60",
+            "1969-12-31 23:59:59",
+            "2200-01-01 00:00:00",
+            "2026-01-05 07:29",
+            "2026-01-05 07:29:53Z",
+            "2026/01/05 07:29:53",
+            "2026-01-05 07:29:5x",
+            "２026-01-05 07:29:53",
+        ] {
+            assert_eq!(plain_iso(text), None, "{text}");
+        }
+    }
+
     use super::*;
 
     fn utc(text: &str) -> i64 {

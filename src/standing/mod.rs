@@ -184,6 +184,9 @@ fn day_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<Day>>> {
 /// already in time order in an export, are then checked and sorted only when needed.
 fn sorted(df: &DataFrame, by: [&str; 3]) -> PolarsResult<DataFrame> {
     let [driver_col, time_col_name, id_col] = by;
+    if in_order(df, by)? {
+        return Ok(df.clone());
+    }
     let drivers: Vec<Option<&str>> = str_col(df, driver_col)?;
     let times = time_col(df, time_col_name)?;
     let ids = str_col(df, id_col)?;
@@ -231,10 +234,26 @@ fn sorted(df: &DataFrame, by: [&str; 3]) -> PolarsResult<DataFrame> {
             rows.sort_by_key(key);
         }
     }
-    // An export already in this order (grouped by driver, in time order) is not copied;
-    // its columns stay in the chunks the import made (rows are only read in slices).
-    let in_order = order.iter().enumerate().all(|(i, row)| *row as usize == i);
-    if in_order { Ok(df.clone()) } else { df.take(&IdxCa::from_vec("order".into(), order)) }
+    df.take(&IdxCa::from_vec("order".into(), order))
+}
+
+/// Whether the rows are already in [`sorted`] order, told in one pass over the three
+/// columns: exports are often listed by driver and time, and such a frame is not copied
+/// (its columns stay in the chunks the import made; rows are only read in slices).
+fn in_order(df: &DataFrame, [driver_col, time_col_name, id_col]: [&str; 3]) -> PolarsResult<bool> {
+    let drivers = df.column(driver_col)?.str()?.iter();
+    let times = df.column(time_col_name)?.datetime()?.physical().iter();
+    let ids = df.column(id_col)?.str()?.iter();
+    let mut rows = drivers.zip(times).zip(ids).map(|((driver, time), id)| (driver, time, id));
+    let Some(mut previous) = rows.next() else { return Ok(true) };
+    for row in rows {
+        // Nulls sort first; equal keys keep their order, so ties are in order too.
+        if row < previous {
+            return Ok(false);
+        }
+        previous = row;
+    }
+    Ok(true)
 }
 
 /// Ranges of equal values in a sorted string column (a missing value reads as "").
@@ -951,7 +970,9 @@ mod tests {
         assert_eq!(ours.column("row").unwrap(), polars.column("row").unwrap());
         let rows: Vec<u32> = ours.column("row").unwrap().u32().unwrap().into_no_null_iter().collect();
         assert_eq!(rows, [2, 6, 4, 1, 5, 3, 0, 7]);
-        // Already in order: the same rows back.
+        // Already in order (rows 0 and 7 tie): told in one pass, and the same rows back.
+        assert!(!in_order(&df, ["driver_id", "at", "id"]).unwrap());
+        assert!(in_order(&ours, ["driver_id", "at", "id"]).unwrap());
         let again = sorted(&ours, ["driver_id", "at", "id"]).unwrap();
         assert_eq!(again.column("row").unwrap(), ours.column("row").unwrap());
     }
