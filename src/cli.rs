@@ -243,15 +243,19 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
                 }
                 None => (0..fleet.drivers.len()).collect(),
             };
-            let rows: Vec<Row> = drivers
-                .iter()
-                .flat_map(|&i| fleet.history(i, from, to).into_iter().map(move |s| (i, s)))
-                .map(|(i, standing)| Row { driver: &fleet.drivers[i], standing })
-                .collect();
             let mut buf = Vec::new();
             match format {
-                HistoryFormat::Csv => report::write_csv(&rows, &mut buf),
-                HistoryFormat::Json => report::write_json(&rows, &mut buf),
+                HistoryFormat::Csv => crate::timings::phase("history rows", || {
+                    report::write_history_csv(&fleet, &drivers, from, to, &mut buf)
+                }),
+                HistoryFormat::Json => {
+                    let rows: Vec<Row> = drivers
+                        .iter()
+                        .flat_map(|&i| fleet.history(i, from, to).into_iter().map(move |s| (i, s)))
+                        .map(|(i, standing)| Row { driver: &fleet.drivers[i], standing })
+                        .collect();
+                    report::write_json(&rows, &mut buf)
+                }
             }
             .map_err(|e| Failure::other(e.to_string()))?;
             emit(out, &buf)

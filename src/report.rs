@@ -2,7 +2,7 @@
 
 use crate::import::time::{Day, date_from_day};
 use crate::standing::rules::tier_label;
-use crate::standing::{Driver, Standing};
+use crate::standing::{Driver, Fleet, Standing};
 use std::io::{self, Write};
 
 pub const COLUMNS: [&str; 18] = [
@@ -128,8 +128,10 @@ impl<W: Write> SafeCsv<W> {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let cells: Vec<String> = cells.into_iter().map(|c| neutralise(c.as_ref()).into_owned()).collect();
-        self.0.write_record(&cells).map_err(io::Error::other)
+        for cell in cells {
+            self.0.write_field(neutralise(cell.as_ref()).as_bytes()).map_err(io::Error::other)?;
+        }
+        self.0.write_record(std::iter::empty::<&[u8]>()).map_err(io::Error::other)
     }
 
     pub fn finish(mut self) -> io::Result<()> {
@@ -144,6 +146,43 @@ pub fn write_csv(rows: &[Row], out: impl Write) -> io::Result<()> {
         w.row(row.cells())?;
     }
     w.finish()
+}
+
+/// The daily history of `drivers` from `from` to `to` as CSV, the same bytes as
+/// [`write_csv`] over [`Fleet::history`] rows. Hundreds of thousands of rows: each core
+/// computes and writes the history of its share of the drivers.
+pub fn write_history_csv(
+    fleet: &Fleet,
+    drivers: &[usize],
+    from: Option<Day>,
+    to: Day,
+    mut out: impl Write,
+) -> io::Result<()> {
+    let lines = |part: &[usize]| -> io::Result<Vec<u8>> {
+        let mut w = SafeCsv::new(Vec::new());
+        for &i in part {
+            for standing in fleet.history(i, from, to) {
+                w.row(Row { driver: &fleet.drivers[i], standing }.cells())?;
+            }
+        }
+        w.0.into_inner().map_err(|e| io::Error::other(e.to_string()))
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let part_len = drivers.len().div_ceil(cores).max(1);
+    let parts: Vec<io::Result<Vec<u8>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = drivers.chunks(part_len).map(|part| scope.spawn(move || lines(part))).collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|_| Err(io::Error::other("a worker thread failed"))))
+            .collect()
+    });
+    let mut header = SafeCsv::new(&mut out);
+    header.row(COLUMNS)?;
+    header.finish()?;
+    for part in parts {
+        out.write_all(&part?)?;
+    }
+    out.flush()
 }
 
 pub fn write_json(rows: &[Row], mut out: impl Write) -> io::Result<()> {
