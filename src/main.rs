@@ -8,6 +8,7 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    standwatch::timings::start_clock();
     let cli = Cli::parse();
     match cli.command {
         Some(command) => match run(command, cli.workspace.as_deref()) {

@@ -19,3 +19,21 @@ pub fn phase<T>(label: &str, work: impl FnOnce() -> T) -> T {
     eprintln!("timing: {label}: {:.3} s", started.elapsed().as_secs_f64());
     out
 }
+
+fn process_start() -> Instant {
+    static START: OnceLock<Instant> = OnceLock::new();
+    *START.get_or_init(Instant::now)
+}
+
+/// Notes the moment the process started, for [`mark`] (called first thing in `main`).
+pub fn start_clock() {
+    process_start();
+}
+
+/// Prints how long after the start something happened (only when enabled): the app marks
+/// when a job starts and when its result is first drawn.
+pub fn mark(label: &str) {
+    if enabled() {
+        eprintln!("timing: {label}: at {:.3} s", process_start().elapsed().as_secs_f64());
+    }
+}

@@ -115,9 +115,11 @@ pub struct StandwatchApp {
     /// The window title last set, to set it only when it changes.
     title: String,
     show_import_report: bool,
-    /// A message for the user, and whether it is an error.
     /// The workspace being opened by the running job, to offer another if it fails.
     opening_workspace: Option<PathBuf>,
+    /// A job's result was taken this frame (for `STANDWATCH_TIMINGS`).
+    result_taken: bool,
+    /// A message for the user, and whether it is an error.
     notice: Option<(String, bool)>,
     commands: Vec<Command>,
     ctx: egui::Context,
@@ -127,6 +129,15 @@ impl StandwatchApp {
     /// Starts the app on the sample data; settings come from `settings_path` (none: defaults,
     /// not saved — used by tests).
     pub fn new(ctx: &egui::Context, settings_path: Option<PathBuf>) -> StandwatchApp {
+        StandwatchApp::starting_with(ctx, settings_path, None)
+    }
+
+    /// [`StandwatchApp::new`], opening `workspace` (when given) instead of the last data.
+    pub fn starting_with(
+        ctx: &egui::Context,
+        settings_path: Option<PathBuf>,
+        workspace: Option<PathBuf>,
+    ) -> StandwatchApp {
         egui_extras::install_image_loaders(ctx);
         // Arrows (→ ▲ ▼) are not in egui's proportional font; its monospace font has them.
         let mut fonts = egui::FontDefinitions::default();
@@ -162,13 +173,14 @@ impl StandwatchApp {
             title: String::new(),
             show_import_report: false,
             opening_workspace: None,
+            result_taken: false,
             notice,
             commands: Vec::new(),
             ctx: ctx.clone(),
         };
         // The last workspace or files opened, when still there; the sample data otherwise.
         let last_workspace = app.settings.workspace.clone().filter(|w| w.join(crate::workspace::DB_FILE).is_file());
-        let source = match (last_workspace, app.settings.recent.first()) {
+        let source = match (workspace.or(last_workspace), app.settings.recent.first()) {
             (Some(dir), _) => Source::Workspace(dir),
             (None, Some(last)) if last.blocks.is_file() && last.deliveries.is_file() => Source::Files(last.paths()),
             _ => Source::Sample(sample_inputs()),
@@ -217,12 +229,14 @@ impl StandwatchApp {
             _ => None,
         };
         let ctx = self.ctx.clone();
+        crate::timings::mark("job started");
         self.job = Some(worker::start(request, move || ctx.request_repaint()));
     }
 
     fn poll_job(&mut self) {
         let Some(result) = self.job.as_ref().and_then(Job::poll) else { return };
         self.job = None;
+        self.result_taken = true;
         let opened = self.opening_workspace.take();
         match result {
             Err(e) if e != "cancelled" && opened.is_some() => {
@@ -849,6 +863,9 @@ fn pick_files(ctx: egui::Context) -> mpsc::Receiver<Option<Vec<PathBuf>>> {
 impl eframe::App for StandwatchApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+        if std::mem::take(&mut self.result_taken) {
+            crate::timings::mark("job result laid out (painted next)");
+        }
     }
 }
 
@@ -963,11 +980,8 @@ pub fn run_app(workspace: Option<PathBuf>) -> Result<(), String> {
         "Standwatch",
         options,
         Box::new(move |cc| {
-            let mut app = StandwatchApp::new(&cc.egui_ctx, settings_path);
-            if let Some(dir) = workspace {
-                app.open_workspace(dir);
-            }
-            Ok(Box::new(app))
+            // A workspace given on the command line is opened at once, in place of the last data.
+            Ok(Box::new(StandwatchApp::starting_with(&cc.egui_ctx, settings_path, workspace)))
         }),
     )
     .map_err(|e| {

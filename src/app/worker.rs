@@ -271,7 +271,7 @@ fn open_workspace(
     }
     progress(0.2);
     let extra = settings.outage_windows(ws.zone())?;
-    let dataset = ws.dataset().map_err(text)?;
+    let dataset = crate::timings::phase("read the workspace", || ws.dataset()).map_err(text)?;
     let with_outages = dataset.with_outages(&extra).map_err(|e| e.to_string())?;
     if cancel.load(Ordering::Relaxed) {
         return Err("cancelled".into());
@@ -284,7 +284,7 @@ fn open_workspace(
     };
     let (fleet, if_pending_succeed) = if pending.is_empty() {
         // Nothing pending: the two standings are the same, built once.
-        let fleet = build(&with_outages)?;
+        let fleet = crate::timings::phase("standing arrays", || build(&with_outages))?;
         (fleet.clone(), fleet)
     } else {
         // Both fleets at once, one per core.

@@ -577,9 +577,10 @@ fn live_rows(dir: &Path, kind: TableKind, segments: &[Segment]) -> Result<DataFr
     for seg in segments {
         let frame = store::read_segment(&segment_path(dir, seg), seg, kind, None)?;
         let frame = if seg.deleted.is_empty() { frame } else { frame.filter(&seg.live_mask())? };
-        out.vstack_mut(&frame)?;
+        // Chained as chunks, not copied into one: the engine reads columns in order or in
+        // slices, which chunks serve as well.
+        out.vstack_mut_owned(frame)?;
     }
-    out.rechunk_mut_par();
     Ok(out)
 }
 
