@@ -16,8 +16,17 @@ pub fn phase<T>(label: &str, work: impl FnOnce() -> T) -> T {
     }
     let started = Instant::now();
     let out = work();
-    eprintln!("timing: {label}: {:.3} s", started.elapsed().as_secs_f64());
+    eprintln!("timing: {label}: {:.3} s, {} MB resident after", started.elapsed().as_secs_f64(), resident_mb());
     out
+}
+
+/// The process's resident memory now, in MB (Linux; 0 elsewhere).
+fn resident_mb() -> u64 {
+    let pages = std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()))
+        .unwrap_or(0);
+    pages * 4096 / 1_000_000
 }
 
 fn process_start() -> Instant {

@@ -187,14 +187,52 @@ pub struct Dataset {
 }
 
 pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset, ImportReport), ImportError> {
-    let optional = |p: &Option<PathBuf>| p.as_deref().map(read_csv_text).transpose();
-    load_texts(
-        read_csv_text(&paths.blocks)?,
-        read_csv_text(&paths.deliveries)?,
-        optional(&paths.roster)?,
-        optional(&paths.outages)?,
-        opts,
-    )
+    let mut report = ImportReport::default();
+    let blocks = load_file(&paths.blocks, TableKind::Blocks, opts, &mut report)?;
+    let deliveries = load_file(&paths.deliveries, TableKind::Deliveries, opts, &mut report)?;
+    let mut optional = |path: &Option<PathBuf>, kind: TableKind| match path {
+        Some(p) => load_file(p, kind, opts, &mut report),
+        None => kind.empty_frame(),
+    };
+    let roster = optional(&paths.roster, TableKind::Roster)?;
+    let outages = optional(&paths.outages, TableKind::Outages)?;
+    Ok((Dataset { blocks, deliveries, roster, outages, zone: opts.zone }, report))
+}
+
+/// Reads and parses one file of the given kind, adding its counts and rejections to
+/// `report`. Plain UTF-8 text is read in blocks, so the whole file is never held in
+/// memory beside its rows; any other file is decoded whole ([`read_csv_text`]).
+pub fn load_file(
+    path: &Path,
+    kind: TableKind,
+    opts: &ImportOptions,
+    report: &mut ImportReport,
+) -> Result<DataFrame, ImportError> {
+    match kind {
+        TableKind::Blocks => load_file_as::<table::Blocks>(path, kind, opts, report),
+        TableKind::Deliveries => load_file_as::<table::Deliveries>(path, kind, opts, report),
+        TableKind::Roster => load_file_as::<table::Roster>(path, kind, opts, report),
+        TableKind::Outages => load_file_as::<table::Outages>(path, kind, opts, report),
+    }
+}
+
+fn load_file_as<T: Table>(
+    path: &Path,
+    kind: TableKind,
+    opts: &ImportOptions,
+    report: &mut ImportReport,
+) -> Result<DataFrame, ImportError> {
+    text::check_size(path)?;
+    let streamed = crate::timings::phase(&format!("parse {}", kind.name()), || {
+        day_first_passes(kind.fields().len(), opts.day_first, |day_first| {
+            stream_pass::<T>(path, kind.fields(), opts, day_first, text::BLOCK_BYTES)
+        })
+    });
+    match streamed {
+        Ok(parsed) => finish(parsed, kind, &path.display().to_string(), report),
+        Err(NotStreamed::Failed(e)) => Err(e),
+        Err(NotStreamed::Unsuitable) => load_table(&read_csv_text(path)?, kind, opts, report),
+    }
 }
 
 /// Loads already decoded files (see [`text::decode_csv`]); roster and outages are optional.
@@ -241,8 +279,12 @@ fn parse_and_finish<T: Table>(
     opts: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<DataFrame, ImportError> {
-    let parsed = crate::timings::phase(&format!("parse {}", kind.name()), || parse_table::<T>(csv, kind, opts))?;
-    finish(parsed, kind, csv, report)
+    let parsed = crate::timings::phase(&format!("parse {}", kind.name()), || {
+        day_first_passes(kind.fields().len(), opts.day_first, |day_first| {
+            parse_pass::<T>(csv, kind.fields(), opts, day_first)
+        })
+    })?;
+    finish(parsed, kind, &csv.path, report)
 }
 
 /// The header row of a decoded file, to tell what kind of file it is.
@@ -272,17 +314,17 @@ pub fn detect_kind(headers: &[String]) -> Option<TableKind> {
         .find(|k| fields::headers_fit(headers, k.fields()))
 }
 
-fn finish(parsed: Parsed, kind: TableKind, csv: &CsvText, report: &mut ImportReport) -> Result<DataFrame, ImportError> {
+fn finish(parsed: Parsed, kind: TableKind, path: &str, report: &mut ImportReport) -> Result<DataFrame, ImportError> {
     let rows = parsed.frame.height();
     let read = rows + parsed.rejections.len();
     if read == 0 && matches!(kind, TableKind::Blocks | TableKind::Deliveries) {
-        return Err(ImportError::NoRows { path: csv.path.clone() });
+        return Err(ImportError::NoRows { path: path.to_string() });
     }
     let (frame, duplicate) = crate::timings::phase(&format!("{} duplicate keys", kind.name()), || {
         later_rows_win(parsed.frame, kind.key_column())
     })?;
     report.files.push(FileSummary {
-        path: csv.path.clone(),
+        path: path.to_string(),
         kind,
         read,
         accepted: rows - duplicate,
@@ -421,13 +463,17 @@ enum DateAlone {
     EndOfDay,
 }
 
-fn parse_table<T: Table>(csv: &CsvText, kind: TableKind, opts: &ImportOptions) -> Result<Parsed, ImportError> {
-    let specs = kind.fields();
-    let mut day_first = vec![opts.day_first; specs.len()];
+/// Runs `pass` until the day-first reading of every column is settled. SPEC §2.5: a
+/// column is day-first when it holds a value valid only day-first and none valid only
+/// month-first; such a column is read again.
+fn day_first_passes<E>(
+    fields: usize,
+    day_first_everywhere: bool,
+    mut pass: impl FnMut(&[bool]) -> Result<(Parsed, SlashCounts), E>,
+) -> Result<Parsed, E> {
+    let mut day_first = vec![day_first_everywhere; fields];
     loop {
-        let (parsed, orders) = parse_pass::<T>(csv, specs, opts, &day_first)?;
-        // SPEC §2.5: a column is day-first when it holds a value valid only day-first and
-        // none valid only month-first; such a column is read again.
+        let (parsed, orders) = pass(&day_first)?;
         let mut again = false;
         for (flag, (only_day_first, only_month_first)) in day_first.iter_mut().zip(&orders) {
             if !*flag && *only_day_first > 0 && *only_month_first == 0 {
@@ -451,6 +497,7 @@ fn estimated_rows(bytes: &[u8]) -> usize {
     bytes.len() / (sample.len() / lines).max(1) + 1
 }
 
+/// One pass over a decoded file.
 fn parse_pass<T: Table>(
     csv: &CsvText,
     specs: &[FieldSpec],
@@ -459,28 +506,115 @@ fn parse_pass<T: Table>(
 ) -> Result<(Parsed, SlashCounts), ImportError> {
     let (headers, body_start, body_line) = text::split_header(csv)?;
     let map = map_columns(&csv.path, &headers, specs)?;
-    let body = &csv.text.as_bytes()[body_start..];
-    // Big files are read in pieces on all cores; each piece starts at a record boundary.
-    let parts = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut bounds = vec![0];
-    bounds.extend(text::record_cuts(body, parts, csv.delimiter));
-    bounds.push(body.len());
-    let pieces: Vec<(&[u8], u64)> = bounds
-        .windows(2)
-        .map(|w| (&body[w[0]..w[1]], body_line + memchr::memchr_iter(b'\n', &body[..w[0]]).count() as u64))
-        .collect();
-    let parse_piece = |(bytes, first_line): (&[u8], u64)| -> Result<(Parsed, SlashCounts), ImportError> {
-        let mut orders = vec![(0usize, 0usize); specs.len()];
+    let records = Records { path: &csv.path, delimiter: csv.delimiter, headers: &headers, map: &map, opts, day_first };
+    let pieces = records.read::<T>(&csv.text.as_bytes()[body_start..], body_line)?;
+    merge::<T>(pieces, map.unused_matches.clone(), specs.len())
+}
+
+/// Why a file was not read in blocks.
+enum NotStreamed {
+    /// Not plain UTF-8 text that splits safely: decoded whole instead.
+    Unsuitable,
+    Failed(ImportError),
+}
+
+impl From<ImportError> for NotStreamed {
+    fn from(e: ImportError) -> Self {
+        NotStreamed::Failed(e)
+    }
+}
+
+/// One pass over a file read in blocks of whole records.
+fn stream_pass<T: Table>(
+    path: &Path,
+    specs: &[FieldSpec],
+    opts: &ImportOptions,
+    day_first: &[bool],
+    block_bytes: usize,
+) -> Result<(Parsed, SlashCounts), NotStreamed> {
+    let Some((mut blocks, headers, mut line)) = text::BlockReader::open(path, block_bytes)? else {
+        return Err(NotStreamed::Unsuitable);
+    };
+    let shown = path.display().to_string();
+    let map = map_columns(&shown, &headers, specs)?;
+    let records = Records { path: &shown, delimiter: blocks.delimiter, headers: &headers, map: &map, opts, day_first };
+    let mut pieces = Vec::new();
+    loop {
+        let first_line = line;
+        let block = blocks.next_block(|text| {
+            let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
+            (records.read::<T>(text.as_bytes(), first_line), newlines)
+        })?;
+        match block {
+            text::Block::Records((read, newlines)) => {
+                pieces.extend(read?);
+                line += newlines;
+            }
+            text::Block::End => break,
+            text::Block::Unsuitable => return Err(NotStreamed::Unsuitable),
+        }
+    }
+    Ok(merge::<T>(pieces, map.unused_matches.clone(), specs.len())?)
+}
+
+/// What reading records of a file needs besides their bytes.
+struct Records<'a> {
+    path: &'a str,
+    delimiter: u8,
+    headers: &'a [String],
+    map: &'a ColumnMap,
+    opts: &'a ImportOptions,
+    day_first: &'a [bool],
+}
+
+impl Records<'_> {
+    /// Reads a run of whole records starting on line `first_line`: big runs in pieces on
+    /// all cores, each piece starting at a record boundary.
+    fn read<T: Table>(&self, body: &[u8], first_line: u64) -> Result<Vec<(Parsed, SlashCounts)>, ImportError> {
+        let parts = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut bounds = vec![0];
+        bounds.extend(text::record_cuts(body, parts, self.delimiter));
+        bounds.push(body.len());
+        let pieces: Vec<(&[u8], u64)> = bounds
+            .windows(2)
+            .map(|w| (&body[w[0]..w[1]], first_line + memchr::memchr_iter(b'\n', &body[..w[0]]).count() as u64))
+            .collect();
+        if pieces.len() == 1 {
+            return pieces.into_iter().map(|(bytes, line)| self.read_piece::<T>(bytes, line)).collect();
+        }
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = pieces
+                .into_iter()
+                .map(|(bytes, line)| scope.spawn(move || self.read_piece::<T>(bytes, line)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(ImportError::Malformed {
+                            path: self.path.to_string(),
+                            line: 0,
+                            reason: "a reader thread failed".to_string(),
+                        })
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn read_piece<T: Table>(&self, bytes: &[u8], first_line: u64) -> Result<(Parsed, SlashCounts), ImportError> {
+        let mut orders = vec![(0usize, 0usize); self.day_first.len()];
         let mut table = T::default();
         let mut rejections = Vec::new();
         // A quote left open at the end (a truncated export) would swallow the rest of the
         // file into one cell: that row is rejected and the rows before it are read.
-        let bytes = match text::unterminated_quote(bytes, csv.delimiter) {
+        let bytes = match text::unterminated_quote(bytes, self.delimiter) {
             Some(open) => {
                 rejections.push(Rejection {
-                    file: csv.path.clone(),
+                    file: self.path.to_string(),
                     line: first_line + memchr::memchr_iter(b'\n', &bytes[..open.record_start]).count() as u64,
-                    column: headers
+                    column: self
+                        .headers
                         .get(open.field)
                         .map_or_else(|| format!("column {}", open.field + 1), |h| excerpt(h.trim())),
                     reason: "a quoted value starts here and is never closed: the file ends inside it (a truncated \
@@ -492,45 +626,33 @@ fn parse_pass<T: Table>(
             None => bytes,
         };
         table.reserve(estimated_rows(bytes));
-        text::for_each_record_in(&csv.path, bytes, csv.delimiter, first_line, |line, record| {
-            let mut cells = Cells { record, line, map: &map, zone: opts.zone, day_first, orders: &mut orders };
-            match table.read(&mut cells) {
-                Ok(()) => {}
-                Err(e) => rejections.push(Rejection {
-                    file: csv.path.clone(),
+        let (map, zone, day_first) = (self.map, self.opts.zone, self.day_first);
+        text::for_each_record_in(self.path, bytes, self.delimiter, first_line, |line, record| {
+            let mut cells = Cells { record, line, map, zone, day_first, orders: &mut orders };
+            if let Err(e) = table.read(&mut cells) {
+                rejections.push(Rejection {
+                    file: self.path.to_string(),
                     line,
                     column: map.written[e.field].clone(),
                     reason: e.reason,
-                }),
+                });
             }
         })?;
         // Each piece's columns become one chunk of the frame, built on the piece's core.
         Ok((Parsed { frame: table.frame()?, rejections, notes: Vec::new() }, orders))
-    };
-    let results: Vec<Result<(Parsed, SlashCounts), ImportError>> = if pieces.len() == 1 {
-        pieces.into_iter().map(parse_piece).collect()
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = pieces.into_iter().map(|piece| scope.spawn(move || parse_piece(piece))).collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(ImportError::Malformed {
-                            path: csv.path.clone(),
-                            line: 0,
-                            reason: "a reader thread failed".to_string(),
-                        })
-                    })
-                })
-                .collect()
-        })
-    };
-    let mut merged = Parsed { frame: T::default().frame()?, rejections: Vec::new(), notes: map.unused_matches.clone() };
-    let mut orders = vec![(0usize, 0usize); specs.len()];
-    for result in results {
-        let (parsed, counts) = result?;
-        // The pieces' columns are chained as chunks, not copied.
+    }
+}
+
+/// The pieces of a file, in order, as one frame (the pieces' columns chained as chunks,
+/// not copied) with their rejections and slash-date counts.
+fn merge<T: Table>(
+    pieces: Vec<(Parsed, SlashCounts)>,
+    notes: Vec<String>,
+    fields: usize,
+) -> Result<(Parsed, SlashCounts), ImportError> {
+    let mut merged = Parsed { frame: T::default().frame()?, rejections: Vec::new(), notes };
+    let mut orders = vec![(0usize, 0usize); fields];
+    for (parsed, counts) in pieces {
         merged.frame.vstack_mut_owned(parsed.frame)?;
         merged.rejections.extend(parsed.rejections);
         for (total, (d, m)) in orders.iter_mut().zip(counts) {
@@ -590,6 +712,74 @@ pub fn folder_of(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A deliveries export with what block reading must get right: quoted notes across
+    /// lines and with delimiters, CRLF, blank lines, bad rows, day-first dates.
+    fn awkward_deliveries(rows: usize) -> String {
+        let mut text = "tracking_id,driver_id,block_id,deliver_by,attempted_at,outcome,reason,notes\r\n".to_string();
+        for i in 0..rows {
+            let note = match i % 7 {
+                0 => "\"left at door, \"\"side\"\"\nsecond line\"".to_string(),
+                3 => "\"a, b\"".to_string(),
+                _ => String::new(),
+            };
+            let when =
+                if i % 5 == 0 { "25/01/2026 10:00".to_string() } else { format!("2026-01-{:02} 10:00:00", i % 28 + 1) };
+            let outcome = if i % 97 == 0 { "lost" } else { "delivered" };
+            text.push_str(&format!("T{i:06},D{:03},B{},{when},,{outcome},,{note}\r\n", i % 13, i / 20));
+            if i % 50 == 0 {
+                text.push_str("\r\n");
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn reading_in_blocks_gives_what_reading_whole_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deliveries.csv");
+        let text = awkward_deliveries(3000);
+        std::fs::write(&path, &text).unwrap();
+        let opts = ImportOptions::default();
+        let specs = TableKind::Deliveries.fields();
+        let csv = text::decode_csv(path.display().to_string(), text.into_bytes()).unwrap();
+        let whole =
+            day_first_passes(specs.len(), false, |d| parse_pass::<table::Deliveries>(&csv, specs, &opts, d)).unwrap();
+        for block in [4096, 16_384, 65_536, 1 << 20] {
+            let Ok(blocks) = day_first_passes(specs.len(), false, |d| {
+                stream_pass::<table::Deliveries>(&path, specs, &opts, d, block)
+            }) else {
+                panic!("block size {block}: not read in blocks");
+            };
+            assert!(blocks.frame.equals_missing(&whole.frame), "block size {block}");
+            let lines = |p: &Parsed| p.rejections.iter().map(|r| (r.line, r.reason.clone())).collect::<Vec<_>>();
+            assert_eq!(lines(&blocks), lines(&whole), "block size {block}");
+            assert!(!whole.rejections.is_empty() && blocks.frame.height() > 2000);
+        }
+    }
+
+    #[test]
+    fn files_not_plain_utf8_are_decoded_whole_with_the_same_result() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = ImportOptions::default();
+        let mut text = awkward_deliveries(2000).into_bytes();
+        // A Windows-1252 byte far into the file, after blocks already read.
+        let at = text.len() - 100;
+        text.insert(at, 0xE9);
+        let path = dir.path().join("d.csv");
+        std::fs::write(&path, &text).unwrap();
+        let specs = TableKind::Deliveries.fields();
+        let streamed =
+            day_first_passes(specs.len(), false, |d| stream_pass::<table::Deliveries>(&path, specs, &opts, d, 4096));
+        assert!(matches!(streamed, Err(NotStreamed::Unsuitable)));
+        let mut report = ImportReport::default();
+        let frame = load_file(&path, TableKind::Deliveries, &opts, &mut report).unwrap();
+        let csv = text::decode_csv(path.display().to_string(), text).unwrap();
+        let mut whole_report = ImportReport::default();
+        let whole = load_table(&csv, TableKind::Deliveries, &opts, &mut whole_report).unwrap();
+        assert!(frame.equals_missing(&whole));
+        assert_eq!(report.rejections.len(), whole_report.rejections.len());
+    }
     use time::day_from_date;
 
     fn load(kind: TableKind, text: &str, opts: ImportOptions) -> (DataFrame, ImportReport) {

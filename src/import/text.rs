@@ -17,14 +17,21 @@ pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 /// Reads a file as UTF-8 (a BOM is dropped), UTF-16 (with a BOM, or detected), or, where
 /// it is not valid UTF-8, Windows-1252.
 pub fn read_csv_text(path: &Path) -> Result<CsvText, ImportError> {
+    check_size(path)?;
     let shown = path.display().to_string();
-    let io = |source| ImportError::Io { path: shown.clone(), source };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_INPUT_BYTES {
-        return Err(ImportError::TooLarge { path: shown, size, limit: MAX_INPUT_BYTES });
-    }
-    let bytes = crate::timings::phase("read file", || std::fs::read(path)).map_err(io)?;
+    let bytes = crate::timings::phase("read file", || std::fs::read(path))
+        .map_err(|source| ImportError::Io { path: shown.clone(), source })?;
     crate::timings::phase("decode", || decode_csv(shown, bytes))
+}
+
+/// A file that exists and is not over [`MAX_INPUT_BYTES`].
+pub fn check_size(path: &Path) -> Result<(), ImportError> {
+    let shown = || path.display().to_string();
+    let size = std::fs::metadata(path).map_err(|source| ImportError::Io { path: shown(), source })?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(ImportError::TooLarge { path: shown(), size, limit: MAX_INPUT_BYTES });
+    }
+    Ok(())
 }
 
 pub fn decode_csv(path: String, mut bytes: Vec<u8>) -> Result<CsvText, ImportError> {
@@ -269,8 +276,13 @@ pub fn unterminated_quote(bytes: &[u8], delimiter: u8) -> Option<OpenQuote> {
 
 /// The header record and where the body starts: (headers, byte offset, line number).
 pub fn split_header(csv: &CsvText) -> Result<(Vec<String>, usize, u64), ImportError> {
-    let bytes = csv.text.as_bytes();
-    let mut reader = csv_reader(bytes, csv.delimiter);
+    split_header_of(&csv.path, &csv.text, csv.delimiter)
+}
+
+/// [`split_header`] of the start of a file's text.
+pub fn split_header_of(path: &str, text: &str, delimiter: u8) -> Result<(Vec<String>, usize, u64), ImportError> {
+    let bytes = text.as_bytes();
+    let mut reader = csv_reader(bytes, delimiter);
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -280,22 +292,32 @@ pub fn split_header(csv: &CsvText) -> Result<(Vec<String>, usize, u64), ImportEr
                 let line = 1 + memchr::memchr_iter(b'\n', &bytes[..end]).count() as u64;
                 return Ok((record.iter().map(str::to_string).collect(), end, line));
             }
-            Ok(false) => return Err(ImportError::Empty { path: csv.path.clone() }),
-            Err(e) => return Err(ImportError::Malformed { path: csv.path.clone(), line: 1, reason: e.to_string() }),
+            Ok(false) => return Err(ImportError::Empty { path: path.to_string() }),
+            Err(e) => return Err(ImportError::Malformed { path: path.to_string(), line: 1, reason: e.to_string() }),
         }
     }
 }
 
 /// Byte offsets that cut `body` into about `parts` pieces at record boundaries (after a
-/// newline outside quotes), for parsing in parallel. Quote state is tracked from the
-/// start; any quote a strict RFC 4180 reading would not explain (a quote inside an
-/// unquoted field, say) makes this return no cuts, and the file is read in one piece.
+/// newline outside quotes), for parsing in parallel; none when the quotes do not allow it
+/// (see [`cuts_after`]), and the file is read in one piece.
 pub fn record_cuts(body: &[u8], parts: usize, delimiter: u8) -> Vec<usize> {
     const MIN_PIECE: usize = 1 << 20;
     if parts < 2 || body.len() < 2 * MIN_PIECE {
         return Vec::new();
     }
-    let mut targets: Vec<usize> = (1..parts).map(|k| body.len() * k / parts).collect();
+    let targets: Vec<usize> = (1..parts).map(|k| body.len() * k / parts).collect();
+    let mut cuts = cuts_after(body, &targets, delimiter).unwrap_or_default();
+    cuts.retain(|&c| c < body.len());
+    cuts
+}
+
+/// For each target offset (ascending), the record boundary after it: just past the next
+/// newline outside quotes (targets with none after them give nothing). Quote state is
+/// tracked from the start; `None` when a quote is one a strict RFC 4180 reading would not
+/// explain (a quote inside an unquoted field, say), which leaves no safe place to cut.
+pub fn cuts_after(body: &[u8], targets: &[usize], delimiter: u8) -> Option<Vec<usize>> {
+    let mut targets = targets.to_vec();
     let mut cuts = Vec::with_capacity(targets.len());
     let field_start = |i: usize| i == 0 || matches!(body[i - 1], b'\n' | b'\r') || body[i - 1] == delimiter;
     let field_end = |i: usize| i + 1 >= body.len() || matches!(body[i + 1], b'\n' | b'\r') || body[i + 1] == delimiter;
@@ -319,7 +341,7 @@ pub fn record_cuts(body: &[u8], parts: usize, delimiter: u8) -> Vec<usize> {
         let Some(q) = quotes.next() else { break };
         if !quoted {
             if !field_start(q) {
-                return Vec::new();
+                return None;
             }
             quoted = true;
         } else if quotes.peek() == Some(&(q + 1)) {
@@ -327,14 +349,128 @@ pub fn record_cuts(body: &[u8], parts: usize, delimiter: u8) -> Vec<usize> {
             quotes.next();
         } else {
             if !field_end(q) {
-                return Vec::new();
+                return None;
             }
             quoted = false;
         }
     }
-    cuts.retain(|&c| c < body.len());
     cuts.dedup();
-    cuts
+    Some(cuts)
+}
+
+/// A file read in blocks of whole records, for files too big to hold at once as text.
+/// Only plain UTF-8 text is read this way ([`BlockReader::open`] says when a file is not,
+/// and it is then decoded whole by [`read_csv_text`], which handles every other case).
+pub struct BlockReader {
+    file: std::fs::File,
+    path: String,
+    buf: Vec<u8>,
+    /// Where the records not yet handed out start in `buf`.
+    start: usize,
+    at_end: bool,
+    /// Bytes read at a time; the end of a block's records is looked for in its last
+    /// 1/32 (a longer record: the file is decoded whole).
+    block_bytes: usize,
+    pub delimiter: u8,
+}
+
+/// Bytes read at a time: big enough for a few pieces per core, small beside a big export.
+pub const BLOCK_BYTES: usize = 32 << 20;
+
+impl BlockReader {
+    /// Opens a file and reads its header; `None` when the file is not plain UTF-8 CSV text
+    /// (UTF-16, binary, empty, or a header this reader does not settle).
+    pub fn open(path: &Path, block_bytes: usize) -> Result<Option<(BlockReader, Vec<String>, u64)>, ImportError> {
+        let shown = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|source| ImportError::Io { path: shown.clone(), source })?;
+        let mut reader = BlockReader {
+            file,
+            path: shown,
+            buf: Vec::with_capacity(block_bytes),
+            start: 0,
+            at_end: false,
+            block_bytes,
+            delimiter: b',',
+        };
+        reader.fill()?;
+        let bytes = &reader.buf;
+        if utf16_encoding(bytes).is_some()
+            || binary_control_byte(bytes).is_some()
+            || bytes.iter().all(u8::is_ascii_whitespace)
+        {
+            return Ok(None);
+        }
+        let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let head = match std::str::from_utf8(&bytes[bom..]) {
+            Ok(text) => text,
+            // A character cut by the end of the block is fine; an invalid byte is not UTF-8.
+            Err(e) if e.error_len().is_none() => std::str::from_utf8(&bytes[bom..bom + e.valid_up_to()]).unwrap_or(""),
+            Err(_) => return Ok(None),
+        };
+        reader.delimiter = sniff_delimiter(head);
+        let Ok((headers, body_start, body_line)) = split_header_of(&reader.path, head, reader.delimiter) else {
+            return Ok(None);
+        };
+        // The header must end inside what was read (or the file must end there).
+        if body_start >= head.len() && !reader.at_end {
+            return Ok(None);
+        }
+        reader.start = bom + body_start;
+        Ok(Some((reader, headers, body_line)))
+    }
+
+    /// Reads until the block is full or the file ends.
+    fn fill(&mut self) -> Result<(), ImportError> {
+        use std::io::Read;
+        let want = self.block_bytes.saturating_sub(self.buf.len());
+        let got = (&mut self.file)
+            .take(want as u64)
+            .read_to_end(&mut self.buf)
+            .map_err(|source| ImportError::Io { path: self.path.clone(), source })?;
+        self.at_end = got < want;
+        Ok(())
+    }
+
+    /// Hands the next run of whole records (the rest of the file at its end) to `each`.
+    pub fn next_block<R>(&mut self, each: impl FnOnce(&str) -> R) -> Result<Block<R>, ImportError> {
+        if self.start >= self.buf.len() && self.at_end {
+            return Ok(Block::End);
+        }
+        let data = &self.buf[self.start..];
+        let end = if self.at_end {
+            data.len()
+        } else {
+            match cuts_after(data, &[data.len().saturating_sub(self.block_bytes / 32)], self.delimiter).as_deref() {
+                Some([end, ..]) => *end,
+                _ => return Ok(Block::Unsuitable),
+            }
+        };
+        let records = &data[..end];
+        let Ok(text) = std::str::from_utf8(records) else { return Ok(Block::Unsuitable) };
+        if memchr::memchr(0, records).is_some() {
+            return Ok(Block::Unsuitable);
+        }
+        let out = each(text);
+        // The bytes after the records move to the front, and the block is filled again.
+        let used = self.start + end;
+        self.buf.copy_within(used.., 0);
+        self.buf.truncate(self.buf.len() - used);
+        self.start = 0;
+        if !self.at_end {
+            self.fill()?;
+        }
+        Ok(Block::Records(out))
+    }
+}
+
+/// What [`BlockReader::next_block`] found.
+pub enum Block<R> {
+    /// What the records handed out gave.
+    Records(R),
+    End,
+    /// Not readable in blocks (not UTF-8, a NUL byte, quotes that leave no safe end, a
+    /// record longer than a block's tail): the file is to be decoded whole.
+    Unsuitable,
 }
 
 #[cfg(test)]
