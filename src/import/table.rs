@@ -37,6 +37,42 @@ impl Strs {
     }
 }
 
+/// Optional strings of a column that is rarely filled (photos, notes): only the values are
+/// kept while reading. A piece with none becomes an all-missing chunk, which polars backs
+/// with shared zeroes instead of 16 bytes per row.
+#[derive(Default)]
+pub(super) struct SparseStrs {
+    rows: usize,
+    values: MutablePlString,
+    at: Vec<usize>,
+}
+
+impl SparseStrs {
+    fn push(&mut self, value: Option<&str>) {
+        if let Some(v) = value {
+            self.values.push_value(v);
+            self.at.push(self.rows);
+        }
+        self.rows += 1;
+    }
+
+    fn column(self, name: &str) -> Column {
+        if self.at.is_empty() {
+            return StringChunked::full_null(name.into(), self.rows).into_column();
+        }
+        let values = self.values.freeze();
+        let mut dense = MutablePlString::with_capacity(self.rows);
+        let mut next = self.at.iter().zip(values.values_iter()).peekable();
+        for row in 0..self.rows {
+            match next.next_if(|(at, _)| **at == row) {
+                Some((_, v)) => dense.push_value(v),
+                None => dense.push_null(),
+            }
+        }
+        StringChunked::with_chunk(name.into(), dense.freeze()).into_column()
+    }
+}
+
 /// Optional values of one column: the values and, once one is missing, a validity mask.
 type Maybe<T> = MutablePrimitiveArray<T>;
 
@@ -152,8 +188,8 @@ pub(super) struct Deliveries {
     dnr_reported_at: Maybe<i64>,
     dnr_day: Maybe<i32>,
     contact_attempts: Maybe<u32>,
-    photo: Strs,
-    notes: Strs,
+    photo: SparseStrs,
+    notes: SparseStrs,
 }
 
 impl Table for Deliveries {
@@ -173,8 +209,6 @@ impl Table for Deliveries {
         self.dnr_reported_at.reserve(rows);
         self.dnr_day.reserve(rows);
         self.contact_attempts.reserve(rows);
-        self.photo.reserve(rows);
-        self.notes.reserve(rows);
     }
 
     fn read(&mut self, c: &mut Cells) -> Result<(), FieldError> {
@@ -353,6 +387,17 @@ mod tests {
             col.str().unwrap().iter().collect::<Vec<_>>(),
             [Some("x"), None, Some(""), Some("a value longer than twelve bytes")]
         );
+    }
+
+    #[test]
+    fn rarely_filled_strings_keep_values_and_gaps() {
+        let mut empty = SparseStrs::default();
+        (0..3).for_each(|_| empty.push(None));
+        assert_eq!(empty.column("c").str().unwrap().iter().collect::<Vec<_>>(), [None, None, None]);
+        let cells = [None, Some("a;b"), None, None, Some("a longer photo path.jpg"), Some("")];
+        let mut some = SparseStrs::default();
+        cells.iter().for_each(|c| some.push(*c));
+        assert_eq!(some.column("c").str().unwrap().iter().collect::<Vec<_>>(), cells);
     }
 
     #[test]

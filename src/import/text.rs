@@ -365,6 +365,8 @@ pub struct BlockReader {
     file: std::fs::File,
     path: String,
     buf: Vec<u8>,
+    /// The other block's buffer: one is read while the other's records are parsed.
+    spare: Vec<u8>,
     /// Where the records not yet handed out start in `buf`.
     start: usize,
     at_end: bool,
@@ -387,6 +389,7 @@ impl BlockReader {
             file,
             path: shown,
             buf: Vec::with_capacity(block_bytes),
+            spare: Vec::with_capacity(block_bytes),
             start: 0,
             at_end: false,
             block_bytes,
@@ -421,18 +424,13 @@ impl BlockReader {
 
     /// Reads until the block is full or the file ends.
     fn fill(&mut self) -> Result<(), ImportError> {
-        use std::io::Read;
-        let want = self.block_bytes.saturating_sub(self.buf.len());
-        let got = (&mut self.file)
-            .take(want as u64)
-            .read_to_end(&mut self.buf)
-            .map_err(|source| ImportError::Io { path: self.path.clone(), source })?;
-        self.at_end = got < want;
+        self.at_end = fill_block(&mut self.file, &self.path, &mut self.buf, self.block_bytes)?;
         Ok(())
     }
 
-    /// Hands the next run of whole records (the rest of the file at its end) to `each`.
-    pub fn next_block<R>(&mut self, each: impl FnOnce(&str) -> R) -> Result<Block<R>, ImportError> {
+    /// Hands the next run of whole records (the rest of the file at its end) to `each`,
+    /// which runs on another thread while the next block is read.
+    pub fn next_block<R: Send>(&mut self, each: impl FnOnce(&str) -> R + Send) -> Result<Block<R>, ImportError> {
         if self.start >= self.buf.len() && self.at_end {
             return Ok(Block::End);
         }
@@ -445,22 +443,39 @@ impl BlockReader {
                 _ => return Ok(Block::Unsuitable),
             }
         };
-        let records = &data[..end];
+        let (records, rest) = data.split_at(end);
         let Ok(text) = std::str::from_utf8(records) else { return Ok(Block::Unsuitable) };
         if memchr::memchr(0, records).is_some() {
             return Ok(Block::Unsuitable);
         }
-        let out = each(text);
-        // The bytes after the records move to the front, and the block is filled again.
-        let used = self.start + end;
-        self.buf.copy_within(used.., 0);
-        self.buf.truncate(self.buf.len() - used);
+        // The next block starts with the bytes after these records.
+        let mut next = std::mem::take(&mut self.spare);
+        next.clear();
+        next.extend_from_slice(rest);
+        let (file, path, block_bytes, at_end) = (&mut self.file, &self.path, self.block_bytes, self.at_end);
+        let (out, filled) = std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new().name("standwatch-block".into()).spawn_scoped(scope, || each(text));
+            let filled = if at_end { Ok(true) } else { fill_block(file, path, &mut next, block_bytes) };
+            (worker.map(|w| w.join()), filled)
+        });
+        let failed = || ImportError::Malformed { path: self.path.clone(), line: 0, reason: "a reader thread failed".into() };
+        let out = out.map_err(|_| failed())?.map_err(|_| failed())?;
+        self.at_end = filled?;
+        self.spare = std::mem::replace(&mut self.buf, next);
         self.start = 0;
-        if !self.at_end {
-            self.fill()?;
-        }
         Ok(Block::Records(out))
     }
+}
+
+/// Appends to `buf` until it holds `block_bytes` or the file ends; true at the end.
+fn fill_block(file: &mut std::fs::File, path: &str, buf: &mut Vec<u8>, block_bytes: usize) -> Result<bool, ImportError> {
+    use std::io::Read;
+    let want = block_bytes.saturating_sub(buf.len());
+    let got = file
+        .take(want as u64)
+        .read_to_end(buf)
+        .map_err(|source| ImportError::Io { path: path.to_string(), source })?;
+    Ok(got < want)
 }
 
 /// What [`BlockReader::next_block`] found.
