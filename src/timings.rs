@@ -46,3 +46,16 @@ pub fn mark(label: &str) {
         eprintln!("timing: {label}: at {:.3} s", process_start().elapsed().as_secs_f64());
     }
 }
+
+/// The memory each column of a frame holds (only when enabled), largest first.
+pub fn column_sizes(label: &str, frame: &polars::prelude::DataFrame) {
+    if !enabled() {
+        return;
+    }
+    let mut sizes: Vec<(String, usize)> =
+        frame.columns().iter().map(|c| (c.name().to_string(), c.as_materialized_series().estimated_size())).collect();
+    sizes.sort_by_key(|(_, size)| std::cmp::Reverse(*size));
+    let total: usize = sizes.iter().map(|(_, s)| s).sum();
+    let shown: Vec<String> = sizes.iter().map(|(name, size)| format!("{name} {}", size / 1_000_000)).collect();
+    eprintln!("timing: {label} columns: {} MB in all (MB: {})", total / 1_000_000, shown.join(", "));
+}

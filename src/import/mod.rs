@@ -229,7 +229,10 @@ fn load_file_as<T: Table>(
         })
     });
     match streamed {
-        Ok(parsed) => finish(parsed, kind, &path.display().to_string(), report),
+        Ok(parsed) => {
+            crate::timings::column_sizes(kind.name(), &parsed.frame);
+            finish(parsed, kind, &path.display().to_string(), report)
+        }
         Err(NotStreamed::Failed(e)) => Err(e),
         Err(NotStreamed::Unsuitable) => load_table(&read_csv_text(path)?, kind, opts, report),
     }

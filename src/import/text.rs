@@ -458,7 +458,8 @@ impl BlockReader {
             let filled = if at_end { Ok(true) } else { fill_block(file, path, &mut next, block_bytes) };
             (worker.map(|w| w.join()), filled)
         });
-        let failed = || ImportError::Malformed { path: self.path.clone(), line: 0, reason: "a reader thread failed".into() };
+        let failed =
+            || ImportError::Malformed { path: self.path.clone(), line: 0, reason: "a reader thread failed".into() };
         let out = out.map_err(|_| failed())?.map_err(|_| failed())?;
         self.at_end = filled?;
         self.spare = std::mem::replace(&mut self.buf, next);
@@ -468,13 +469,16 @@ impl BlockReader {
 }
 
 /// Appends to `buf` until it holds `block_bytes` or the file ends; true at the end.
-fn fill_block(file: &mut std::fs::File, path: &str, buf: &mut Vec<u8>, block_bytes: usize) -> Result<bool, ImportError> {
+fn fill_block(
+    file: &mut std::fs::File,
+    path: &str,
+    buf: &mut Vec<u8>,
+    block_bytes: usize,
+) -> Result<bool, ImportError> {
     use std::io::Read;
     let want = block_bytes.saturating_sub(buf.len());
-    let got = file
-        .take(want as u64)
-        .read_to_end(buf)
-        .map_err(|source| ImportError::Io { path: path.to_string(), source })?;
+    let got =
+        file.take(want as u64).read_to_end(buf).map_err(|source| ImportError::Io { path: path.to_string(), source })?;
     Ok(got < want)
 }
 
