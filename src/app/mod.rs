@@ -282,7 +282,7 @@ impl StandwatchApp {
                     // Keep the open driver, recomputed for the new result.
                     let driver = loaded.fleet.driver_index(&self.driver_id(view.detail.driver));
                     self.driver_view = None;
-                    self.loaded = Some(loaded.clone());
+                    retire(self.loaded.replace(loaded.clone()));
                     if let Some(d) = driver {
                         self.open_driver(d);
                     }
@@ -290,7 +290,7 @@ impl StandwatchApp {
                 self.notice = (rejected > 0).then(|| {
                     (format!("{rejected} rows could not be read and were left out: see the import report"), true)
                 });
-                self.loaded = Some(loaded);
+                retire(self.loaded.replace(loaded));
             }
             Err(e) if e == "cancelled" => {}
             Err(e) => self.notice = Some((e, true)),
@@ -966,6 +966,15 @@ impl StandwatchApp {
 }
 
 /// Opens the window; without a display, says how to use the command line instead.
+/// Frees a replaced result on another thread: the frames of a big fleet take a noticeable
+/// moment to free, which would hold up the frame that shows the new result.
+fn retire(old: Option<Loaded>) {
+    if let Some(old) = old {
+        // Should the thread not start, the result is freed here, as before.
+        let _ = std::thread::Builder::new().name("standwatch-free".into()).spawn(move || drop(old));
+    }
+}
+
 pub fn run_app(workspace: Option<PathBuf>) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -143,6 +143,7 @@ pub fn spawn<T: Send + 'static>(
             if !c.load(Ordering::Relaxed) {
                 let _ = tx.send(outcome);
             }
+            crate::timings::mark("job done");
             repaint();
         });
     let job = Job { label: label.to_string(), progress, cancel, result };
@@ -206,7 +207,10 @@ fn run(request: Request, cancel: &AtomicBool, progress: &dyn Fn(f32)) -> Result<
         None => {
             let extra = settings.outage_windows(dataset.zone)?;
             let data = dataset.with_outages(&extra).map_err(|e| e.to_string())?;
-            Arc::new(Fleet::build(&data, settings.thresholds).map_err(|e| e.to_string())?)
+            Arc::new(
+                crate::timings::phase("standing arrays", || Fleet::build(&data, settings.thresholds))
+                    .map_err(|e| e.to_string())?,
+            )
         }
     };
     // An empty workspace opens on today, ready for its first import.
