@@ -63,6 +63,20 @@ impl Outcome {
         }
     }
 
+    /// The number that stands for the outcome in a frame (stored in workspaces: never
+    /// renumber).
+    pub fn number(self) -> u32 {
+        match self {
+            Outcome::Delivered => 0,
+            Outcome::Attempted => 1,
+            Outcome::NotAttempted => 2,
+        }
+    }
+
+    pub fn from_number(number: u32) -> Option<Outcome> {
+        [Outcome::Delivered, Outcome::Attempted, Outcome::NotAttempted].into_iter().find(|o| o.number() == number)
+    }
+
     /// Delivered or attempted: counts for the attempted rate.
     pub fn was_attempted(self) -> bool {
         self != Outcome::NotAttempted
@@ -147,7 +161,34 @@ impl Reason {
     }
 
     pub fn from_code(code: &str) -> Option<Reason> {
-        REASON_PHRASES.iter().map(|(r, _)| *r).chain(std::iter::once(Reason::Other)).find(|r| r.as_str() == code)
+        Reason::ALL.into_iter().find(|r| r.as_str() == code)
+    }
+
+    /// Every reason, in the order of their numbers.
+    const ALL: [Reason; 13] = [
+        Reason::Unsafe,
+        Reason::AppIssue,
+        Reason::AgeVerification,
+        Reason::BusinessClosed,
+        Reason::NoAccess,
+        Reason::NoSafeLocation,
+        Reason::CustomerUnavailable,
+        Reason::AddressNotFound,
+        Reason::Damaged,
+        Reason::Refused,
+        Reason::OutOfDriveTime,
+        Reason::Weather,
+        Reason::Other,
+    ];
+
+    /// The number that stands for the reason in a frame (stored in workspaces: never
+    /// renumber; a new reason takes the next number).
+    pub fn number(self) -> u32 {
+        Reason::ALL.iter().position(|r| *r == self).map_or(u32::MAX, |i| i as u32)
+    }
+
+    pub fn from_number(number: u32) -> Option<Reason> {
+        Reason::ALL.get(number as usize).copied()
     }
 }
 
@@ -177,6 +218,21 @@ pub fn parse_yes_no(text: &str) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn outcome_and_reason_numbers_round_trip_and_stay_fixed() {
+        for o in [Outcome::Delivered, Outcome::Attempted, Outcome::NotAttempted] {
+            assert_eq!(Outcome::from_number(o.number()), Some(o));
+            assert_eq!(Outcome::from_code(o.as_str()), Some(o));
+        }
+        for (i, r) in Reason::ALL.into_iter().enumerate() {
+            assert_eq!((r.number(), Reason::from_number(i as u32)), (i as u32, Some(r)));
+            assert_eq!(Reason::from_code(r.as_str()), Some(r));
+        }
+        // Stored in workspaces: these must not change.
+        assert_eq!((Outcome::NotAttempted.number(), Reason::NoAccess.number(), Reason::Other.number()), (2, 4, 12));
+        assert_eq!((Outcome::from_number(3), Reason::from_number(13)), (None, None));
+    }
+
     use super::*;
 
     #[test]

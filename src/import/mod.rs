@@ -11,6 +11,7 @@ pub mod text;
 pub mod time;
 
 use chrono::{Datelike, NaiveDate};
+use codes::{Outcome, Reason};
 use fields::{BLOCK_FIELDS, ColumnMap, DELIVERY_FIELDS, FieldSpec, OUTAGE_FIELDS, ROSTER_FIELDS, map_columns};
 use polars::prelude::*;
 use std::fmt;
@@ -705,6 +706,25 @@ pub fn load_bytes(
     report: &mut ImportReport,
 ) -> Result<DataFrame, ImportError> {
     load_table(&text::decode_csv(path.to_string(), bytes)?, kind, opts, report)
+}
+
+/// A frame stored by an earlier version, in this version's column types: deliveries held
+/// their outcome and reason code as text (now numbers, a quarter of the memory).
+pub fn upgrade_stored(kind: TableKind, mut frame: DataFrame) -> PolarsResult<DataFrame> {
+    if kind != TableKind::Deliveries {
+        return Ok(frame);
+    }
+    let outcome = |code: &str| Outcome::from_code(code).map(Outcome::number);
+    let reason = |code: &str| Reason::from_code(code).map(Reason::number);
+    for (name, number) in [("outcome", &outcome as &dyn Fn(&str) -> Option<u32>), ("reason_code", &reason)] {
+        let Ok(column) = frame.column(name) else { continue };
+        if column.dtype() != &DataType::String {
+            continue;
+        }
+        let numbers: UInt32Chunked = column.str()?.iter().map(|code| code.and_then(number)).collect();
+        frame.with_column(numbers.with_name(name.into()).into_column())?;
+    }
+    Ok(frame)
 }
 
 /// The folder a file is in, for defaults such as the evidence folder.

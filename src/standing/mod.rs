@@ -881,14 +881,14 @@ fn package_facts(frame: &DataFrame) -> PolarsResult<impl Iterator<Item = Package
     // Zipped column iterators, not per-column vectors: millions of rows, one pass.
     let deliver_by = frame.column("deliver_by")?.datetime()?.physical().iter();
     let attempted_at = frame.column("attempted_at")?.datetime()?.physical().iter();
-    let outcome = frame.column("outcome")?.str()?.iter();
-    let reason = frame.column("reason_code")?.str()?.iter();
+    let outcome = frame.column("outcome")?.u32()?.iter();
+    let reason = frame.column("reason_code")?.u32()?.iter();
     let dnr = frame.column("dnr")?.bool()?.iter();
     let contacts = frame.column("contact_attempts")?.u32()?.iter();
     let photo = frame.column("photo")?.str()?.iter();
     Ok(deliver_by.zip(attempted_at).zip(outcome).zip(reason).zip(dnr).zip(contacts).zip(photo).map(
         |((((((deliver_by, attempted_at), outcome), reason), dnr), contact_attempts), photo)| {
-            let outcome = outcome.and_then(Outcome::from_code).unwrap_or(Outcome::NotAttempted);
+            let outcome = outcome.and_then(Outcome::from_number).unwrap_or(Outcome::NotAttempted);
             let deliver_by = deliver_by.unwrap_or(0);
             PackageFacts {
                 outcome,
@@ -896,7 +896,7 @@ fn package_facts(frame: &DataFrame) -> PolarsResult<impl Iterator<Item = Package
                 attempted_at,
                 on_time: package_on_time(outcome, attempted_at, deliver_by),
                 dnr: dnr.unwrap_or(false),
-                reason: reason.and_then(Reason::from_code),
+                reason: reason.and_then(Reason::from_number),
                 contact_attempts,
                 has_photo: photo.is_some_and(|p| grounds::photo_paths(p).next().is_some()),
             }

@@ -89,6 +89,7 @@ pub(super) fn read_segment(
     let frame = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.finish()))
         .map_err(|_| damaged("the file cannot be decoded".to_string()))?
         .map_err(|e| damaged(e.to_string()))?;
+    let frame = crate::import::upgrade_stored(kind, frame).map_err(|e| damaged(e.to_string()))?;
     if frame.height() != segment.rows {
         return Err(damaged(format!("{} rows, the workspace recorded {}", frame.height(), segment.rows)));
     }
@@ -116,6 +117,27 @@ mod tests {
         let seg = Segment { id: 1, file: String::new(), rows: 6, bytes: 0, deleted: vec![0, 5] };
         let mask: Vec<Option<bool>> = seg.live_mask().iter().collect();
         assert_eq!(mask, [false, true, true, true, true, false].map(Some));
+    }
+
+    #[test]
+    fn segments_of_an_earlier_version_read_as_this_one() {
+        let csv = "tracking_id,driver_id,block_id,deliver_by,attempted_at,outcome,reason\n\
+                   T1,D1,B1,2026-01-05 10:00:00,2026-01-05 09:00:00,delivered,\n\
+                   T2,D1,B1,2026-01-05 10:00:00,2026-01-05 09:30:00,attempted,no one home\n";
+        let opts = crate::import::ImportOptions::default();
+        let mut report = crate::import::ImportReport::default();
+        let current =
+            crate::import::load_bytes("d.csv", csv.into(), TableKind::Deliveries, &opts, &mut report).unwrap();
+        // As an earlier version stored it: outcome and reason code as text.
+        let mut legacy = current.clone();
+        legacy.with_column(Column::new("outcome".into(), ["delivered", "attempted"])).unwrap();
+        legacy.with_column(Column::new("reason_code".into(), [None, Some("customer_unavailable")])).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.parquet");
+        let bytes = write_segment(&path, &mut legacy).unwrap();
+        let seg = Segment { id: 1, file: "s.parquet".into(), rows: 2, bytes, deleted: vec![] };
+        let read = read_segment(&path, &seg, TableKind::Deliveries, None).unwrap();
+        assert!(read.equals_missing(&current), "{read}\n{current}");
     }
 
     #[test]
