@@ -172,6 +172,11 @@ impl Tally {
                 *word |= 1 << (i % 64);
             }
         }
+        Tally::from_words(words)
+    }
+
+    /// From the flags already set as bits, row `i` at bit `i % 64` of word `i / 64`.
+    fn from_words(words: Vec<u64>) -> Tally {
         let mut before = Vec::with_capacity(words.len() + 1);
         let mut sum = 0u32;
         before.push(0);
@@ -418,18 +423,18 @@ impl Fleet {
             let frame = crate::timings::phase("sort deliveries", || {
                 sorted(&data.deliveries, ["driver_id", "deliver_by", "tracking_id"])
             })?;
-            let n = frame.height();
-            let rows = package_rows(&frame, &carriers, &outages, &w, &cases)?;
+            let PackageColumns { defects, grounds, flags } = package_columns(&frame, &carriers, &outages, &w, &cases)?;
+            let [attempted, delivered, on_time, dnr, unreturned, disputable] = flags.map(Tally::from_words);
             PackageTable {
                 day: day_col(&frame, "day")?.into_iter().map(|d| d.unwrap_or(0)).collect(),
-                attempted: Tally::new(rows.iter().map(|r| r.attempted), n),
-                delivered: Tally::new(rows.iter().map(|r| r.delivered), n),
-                on_time: Tally::new(rows.iter().map(|r| r.on_time), n),
-                dnr: Tally::new(rows.iter().map(|r| r.dnr), n),
-                unreturned: Tally::new(rows.iter().map(|r| r.unreturned), n),
-                disputable: Tally::new(rows.iter().map(|r| r.open), n),
-                defects: rows.iter().map(|r| r.defects).collect(),
-                grounds: rows.iter().map(|r| r.grounds).collect(),
+                attempted,
+                delivered,
+                on_time,
+                dnr,
+                unreturned,
+                disputable,
+                defects,
+                grounds,
                 frame,
             }
         };
@@ -792,43 +797,53 @@ pub fn first_k(max: u32, pred: impl Fn(u32) -> bool) -> Option<u32> {
     Some(lo)
 }
 
-/// What the standing needs of one package row (its facts are not kept: millions of rows).
-struct PackageRow {
-    defects: Defects,
-    grounds: Grounds,
-    attempted: bool,
-    delivered: bool,
-    on_time: bool,
-    dnr: bool,
-    unreturned: bool,
-    /// Has grounds and is not already in a case.
-    open: bool,
+/// What the standing keeps of every package row (its facts are not kept: millions of
+/// rows): defects, grounds, and the counted flags as one bit per row.
+struct PackageColumns {
+    defects: Vec<Defects>,
+    grounds: Vec<Grounds>,
+    /// One bit per row for: attempted, delivered, on time, DNR claim, not delivered and
+    /// not returned, and open (has grounds, not already in a case).
+    flags: [Vec<u64>; 6],
 }
 
-/// Every package row's facts, defects and grounds, in order. Rows do not depend on each
-/// other: the frame is cut into one part per core.
-fn package_rows(
+/// One part of [`PackageColumns`], filled by one core.
+struct PackagePart<'a> {
+    defects: &'a mut [Defects],
+    grounds: &'a mut [Grounds],
+    flags: Vec<&'a mut [u64]>,
+}
+
+/// Every package row's defects, grounds and flags, in order. Rows do not depend on each
+/// other: the frame is cut into one part per core, each a whole number of 64-row words.
+fn package_columns(
     frame: &DataFrame,
     carriers: &PlHashMap<&str, CarrierBlock>,
     outages: &[Outage],
     w: &crate::config::Windows,
     cases: &CaseMarks,
-) -> PolarsResult<Vec<PackageRow>> {
+) -> PolarsResult<PackageColumns> {
     let n = frame.height();
-    let parts = std::thread::available_parallelism().map_or(1, |p| p.get()).min(n.div_ceil(100_000)).max(1);
-    let part_len = n.div_ceil(parts);
-    let part = |start: usize| -> PolarsResult<Vec<PackageRow>> {
+    let cores = std::thread::available_parallelism().map_or(1, |p| p.get());
+    let parts = cores.min(n.div_ceil(100_000)).max(1);
+    let part_len = n.div_ceil(parts).div_ceil(64).max(1) * 64;
+    let mut out = PackageColumns {
+        defects: vec![Defects::default(); n],
+        grounds: vec![Grounds::default(); n],
+        flags: std::array::from_fn(|_| vec![0u64; n.div_ceil(64)]),
+    };
+    let fill = |start: usize, part: PackagePart| -> PolarsResult<()> {
+        let PackagePart { defects: part_defects, grounds: part_grounds, mut flags } = part;
         let frame = frame.slice(start as i64, part_len);
         let facts = package_facts(&frame)?;
-        let rows_here = frame.height();
         let block_ids = frame.column("block_id")?.str()?.iter();
         let returned = frame.column("returned_at")?.is_not_null();
         // Tracking ids are only needed to leave out events already in a case.
         let ids = frame.column("tracking_id")?.str()?;
         // A block carries many packages in a row: its lookup is reused while it lasts.
         let mut carried: Option<(&str, Option<CarrierBlock>)> = None;
-        let mut rows = Vec::with_capacity(rows_here);
-        for (((facts, block_id), returned), row) in facts.zip(block_ids).zip(returned.iter()).zip(0..) {
+        let rows = facts.zip(block_ids).zip(returned.iter()).zip(part_defects.iter_mut().zip(part_grounds.iter_mut()));
+        for (row, (((facts, block_id), returned), (defects_out, grounds_out))) in rows.enumerate() {
             let carrier = match (block_id, carried) {
                 (None, _) => None,
                 (Some(b), Some((id, carrier))) if id == b => carrier,
@@ -844,24 +859,45 @@ fn package_rows(
                 && (cases.packages_in_case.is_empty()
                     || !cases.contains(EventSide::Package, ids.get(row).unwrap_or("")));
             let delivered = facts.outcome == Outcome::Delivered;
-            rows.push(PackageRow {
-                defects,
-                grounds,
-                attempted: facts.outcome.was_attempted(),
+            let row_flags = [
+                facts.outcome.was_attempted(),
                 delivered,
-                on_time: facts.on_time,
-                dnr: facts.dnr,
-                unreturned: !delivered && !returned.unwrap_or(false),
+                facts.on_time,
+                facts.dnr,
+                !delivered && !returned.unwrap_or(false),
                 open,
-            });
+            ];
+            for (words, on) in flags.iter_mut().zip(row_flags) {
+                if on && let Some(word) = words.get_mut(row / 64) {
+                    *word |= 1 << (row % 64);
+                }
+            }
+            *defects_out = defects;
+            *grounds_out = grounds;
         }
-        Ok(rows)
+        Ok(())
     };
-    let results: Vec<PolarsResult<Vec<PackageRow>>> = if parts == 1 {
-        vec![part(0)]
+    // The outputs cut into the parts' shares, before the cores take them.
+    let mut shares: Vec<PackagePart> = out
+        .defects
+        .chunks_mut(part_len)
+        .zip(out.grounds.chunks_mut(part_len))
+        .map(|(defects, grounds)| PackagePart { defects, grounds, flags: Vec::with_capacity(6) })
+        .collect();
+    for words in out.flags.iter_mut() {
+        for (share, part_words) in shares.iter_mut().zip(words.chunks_mut(part_len / 64)) {
+            share.flags.push(part_words);
+        }
+    }
+    let results: Vec<PolarsResult<()>> = if shares.len() <= 1 {
+        shares.into_iter().map(|share| fill(0, share)).collect()
     } else {
         std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..parts).map(|i| scope.spawn(move || part(i * part_len))).collect();
+            let workers: Vec<_> = shares
+                .into_iter()
+                .enumerate()
+                .map(|(i, share)| scope.spawn(move || fill(i * part_len, share)))
+                .collect();
             workers
                 .into_iter()
                 .map(|worker| {
@@ -870,11 +906,8 @@ fn package_rows(
                 .collect()
         })
     };
-    let mut rows = Vec::with_capacity(n);
-    for result in results {
-        rows.extend(result?);
-    }
-    Ok(rows)
+    results.into_iter().collect::<PolarsResult<()>>()?;
+    Ok(out)
 }
 
 fn package_facts(frame: &DataFrame) -> PolarsResult<impl Iterator<Item = PackageFacts> + '_> {
