@@ -708,9 +708,17 @@ pub fn load_bytes(
     load_table(&text::decode_csv(path.to_string(), bytes)?, kind, opts, report)
 }
 
-/// A frame stored by an earlier version, in this version's column types: deliveries held
-/// their outcome and reason code as text (now numbers, a quarter of the memory).
+/// A frame stored by an earlier version, in this version's column types: line numbers
+/// were 64-bit, and deliveries held their outcome and reason code as text (now numbers, a
+/// quarter of the memory).
 pub fn upgrade_stored(kind: TableKind, mut frame: DataFrame) -> PolarsResult<DataFrame> {
+    // Line numbers were 64-bit.
+    if let Ok(line) = frame.column("line")
+        && line.dtype() == &DataType::UInt64
+    {
+        let line = line.cast(&DataType::UInt32)?;
+        frame.with_column(line)?;
+    }
     if kind != TableKind::Deliveries {
         return Ok(frame);
     }

@@ -92,8 +92,9 @@ fn required_days(name: &str, values: Vec<i32>) -> Column {
     Int32Chunked::from_vec(name.into(), values).into_date().into_column()
 }
 
-fn lines(values: Vec<u64>) -> Column {
-    UInt64Chunked::from_vec("line".into(), values).into_column()
+/// Physical line numbers: a file is at most 1 GiB, so they fit 32 bits.
+fn lines(values: Vec<u32>) -> Column {
+    UInt32Chunked::from_vec("line".into(), values).into_column()
 }
 
 fn flags(name: &str, values: &[bool]) -> Column {
@@ -103,7 +104,7 @@ fn flags(name: &str, values: &[bool]) -> Column {
 /// SPEC §2.1.
 #[derive(Default)]
 pub(super) struct Blocks {
-    line: Vec<u64>,
+    line: Vec<u32>,
     driver_id: Strs,
     driver_name: Strs,
     block_id: Strs,
@@ -139,7 +140,7 @@ impl Table for Blocks {
         let checked_in_at = c.instant(6, DateAlone::Refused)?;
         let cancelled_at = c.instant(7, DateAlone::Refused)?;
         let departed_at = c.instant(8, DateAlone::Refused)?;
-        self.line.push(c.line);
+        self.line.push(u32::try_from(c.line).unwrap_or(u32::MAX));
         self.driver_id.push(Some(driver_id));
         self.driver_name.push(c.text(1));
         self.block_id.push(Some(block_id));
@@ -173,7 +174,7 @@ impl Table for Blocks {
 /// SPEC §2.2.
 #[derive(Default)]
 pub(super) struct Deliveries {
-    line: Vec<u64>,
+    line: Vec<u32>,
     tracking_id: Strs,
     driver_id: Strs,
     block_id: Strs,
@@ -243,7 +244,7 @@ impl Table for Deliveries {
         let dnr_reported_at = c.instant(9, DateAlone::StartOfDay)?;
         let day = c.zone.day_of(deliver_by);
         let reason = c.text(6);
-        self.line.push(c.line);
+        self.line.push(u32::try_from(c.line).unwrap_or(u32::MAX));
         self.tracking_id.push(Some(tracking_id));
         self.driver_id.push(Some(driver_id));
         self.block_id.push(c.text(2));

@@ -132,6 +132,7 @@ mod tests {
         let mut legacy = current.clone();
         legacy.with_column(Column::new("outcome".into(), ["delivered", "attempted"])).unwrap();
         legacy.with_column(Column::new("reason_code".into(), [None, Some("customer_unavailable")])).unwrap();
+        legacy.with_column(Column::new("line".into(), [2u64, 3])).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.parquet");
         let bytes = write_segment(&path, &mut legacy).unwrap();
