@@ -127,7 +127,7 @@ struct BlockTable {
 /// Packages ordered by driver, `deliver_by`, `tracking_id`.
 #[derive(Debug, Clone, Default)]
 struct PackageTable {
-    frame: DataFrame,
+    frame: Ordered,
     day: Vec<Day>,
     defects: Vec<Defects>,
     grounds: Vec<Grounds>,
@@ -217,9 +217,17 @@ fn day_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<Day>>> {
 /// without one. Rows are bucketed by driver in one pass; each driver's rows, usually
 /// already in time order in an export, are then checked and sorted only when needed.
 fn sorted(df: &DataFrame, by: [&str; 3]) -> PolarsResult<DataFrame> {
+    match order_of(df, by)? {
+        None => Ok(df.clone()),
+        Some(order) => df.take(&order),
+    }
+}
+
+/// The row order [`sorted`] gives, `None` when the rows are already in it.
+fn order_of(df: &DataFrame, by: [&str; 3]) -> PolarsResult<Option<IdxCa>> {
     let [driver_col, time_col_name, id_col] = by;
     if in_order(df, by)? {
-        return Ok(df.clone());
+        return Ok(None);
     }
     let drivers: Vec<Option<&str>> = str_col(df, driver_col)?;
     let times = time_col(df, time_col_name)?;
@@ -268,7 +276,52 @@ fn sorted(df: &DataFrame, by: [&str; 3]) -> PolarsResult<DataFrame> {
             rows.sort_by_key(key);
         }
     }
-    df.take(&IdxCa::from_vec("order".into(), order))
+    Ok(Some(IdxCa::from_vec("order".into(), order)))
+}
+
+/// Rows in [`sorted`] order without a sorted copy of them all: the frame as imported and,
+/// unless it already is in that order (most exports are), the order to read it in. An
+/// export listed by day, or a workspace of weekly imports, is read through the order.
+#[derive(Debug, Clone, Default)]
+struct Ordered {
+    frame: DataFrame,
+    order: Option<IdxCa>,
+}
+
+impl Ordered {
+    fn new(frame: &DataFrame, by: [&str; 3]) -> PolarsResult<Ordered> {
+        Ok(Ordered { frame: frame.clone(), order: order_of(frame, by)? })
+    }
+
+    fn height(&self) -> usize {
+        self.frame.height()
+    }
+
+    /// The rows of `range` in order (copied only when the frame is reordered).
+    fn rows(&self, range: Range<usize>) -> PolarsResult<DataFrame> {
+        Ordered::rows_of(&self.frame, &self.order, range)
+    }
+
+    /// [`Ordered::rows`] with only the columns named.
+    fn rows_with(&self, range: Range<usize>, columns: &[&str]) -> PolarsResult<DataFrame> {
+        Ordered::rows_of(&self.frame.select(columns.iter().copied())?, &self.order, range)
+    }
+
+    fn rows_of(frame: &DataFrame, order: &Option<IdxCa>, range: Range<usize>) -> PolarsResult<DataFrame> {
+        match order {
+            None => Ok(frame.slice(range.start as i64, range.len())),
+            Some(order) => frame.take(&order.slice(range.start as i64, range.len())),
+        }
+    }
+
+    /// One column in order.
+    fn column(&self, name: &str) -> PolarsResult<Column> {
+        let column = self.frame.column(name)?;
+        match &self.order {
+            None => Ok(column.clone()),
+            Some(order) => column.take(order),
+        }
+    }
 }
 
 /// Whether the rows are already in [`sorted`] order, told in one pass over the three
@@ -421,12 +474,12 @@ impl Fleet {
 
         let packages = {
             let frame = crate::timings::phase("sort deliveries", || {
-                sorted(&data.deliveries, ["driver_id", "deliver_by", "tracking_id"])
+                Ordered::new(&data.deliveries, ["driver_id", "deliver_by", "tracking_id"])
             })?;
             let PackageColumns { defects, grounds, flags } = package_columns(&frame, &carriers, &outages, &w, &cases)?;
             let [attempted, delivered, on_time, dnr, unreturned, disputable] = flags.map(Tally::from_words);
             PackageTable {
-                day: day_col(&frame, "day")?.into_iter().map(|d| d.unwrap_or(0)).collect(),
+                day: frame.column("day")?.date()?.physical().iter().map(|d| d.unwrap_or(0)).collect(),
                 attempted,
                 delivered,
                 on_time,
@@ -444,8 +497,9 @@ impl Fleet {
                 d.blocks = range;
             }
         }
-        let dnr_days = day_col(&packages.frame, "dnr_day")?;
-        for (id, range) in runs(packages.frame.column("driver_id")?.str()?) {
+        let dnr_days: Vec<Option<Day>> = packages.frame.column("dnr_day")?.date()?.physical().iter().collect();
+        let package_drivers = packages.frame.column("driver_id")?;
+        for (id, range) in runs(package_drivers.str()?) {
             if let Some(d) = directory.get_mut(id) {
                 let mut days: Vec<Day> = dnr_days[range.clone()].iter().flatten().copied().collect();
                 days.sort_unstable();
@@ -676,7 +730,7 @@ impl Fleet {
         }
         let pw = self.package_window(d, p);
         if !pw.is_empty() {
-            let frame = self.packages.frame.slice(pw.start as i64, pw.len());
+            let frame = self.packages.frame.rows(pw.clone())?;
             let facts: Vec<PackageFacts> = package_facts(&frame)?.collect();
             let ids = str_col(&frame, "tracking_id")?;
             let blocks = str_col(&frame, "block_id")?;
@@ -817,7 +871,7 @@ struct PackagePart<'a> {
 /// Every package row's defects, grounds and flags, in order. Rows do not depend on each
 /// other: the frame is cut into one part per core, each a whole number of 64-row words.
 fn package_columns(
-    frame: &DataFrame,
+    frame: &Ordered,
     carriers: &PlHashMap<&str, CarrierBlock>,
     outages: &[Outage],
     w: &crate::config::Windows,
@@ -832,48 +886,19 @@ fn package_columns(
         grounds: vec![Grounds::default(); n],
         flags: std::array::from_fn(|_| vec![0u64; n.div_ceil(64)]),
     };
+    // A reordered frame is read a slice of rows at a time, so that only that slice is copied.
+    const SLICE: usize = 1 << 16;
     let fill = |start: usize, part: PackagePart| -> PolarsResult<()> {
         let PackagePart { defects: part_defects, grounds: part_grounds, mut flags } = part;
-        let frame = frame.slice(start as i64, part_len);
-        let facts = package_facts(&frame)?;
-        let block_ids = frame.column("block_id")?.str()?.iter();
-        let returned = frame.column("returned_at")?.is_not_null();
-        // Tracking ids are only needed to leave out events already in a case.
-        let ids = frame.column("tracking_id")?.str()?;
-        // A block carries many packages in a row: its lookup is reused while it lasts.
-        let mut carried: Option<(&str, Option<CarrierBlock>)> = None;
-        let rows = facts.zip(block_ids).zip(returned.iter()).zip(part_defects.iter_mut().zip(part_grounds.iter_mut()));
-        for (row, (((facts, block_id), returned), (defects_out, grounds_out))) in rows.enumerate() {
-            let carrier = match (block_id, carried) {
-                (None, _) => None,
-                (Some(b), Some((id, carrier))) if id == b => carrier,
-                (Some(b), _) => {
-                    let carrier = carriers.get(b).copied();
-                    carried = Some((b, carrier));
-                    carrier
-                }
-            };
-            let defects = package_defects(&facts);
-            let grounds = package_grounds(&facts, defects, carrier, outages, w);
-            let open = !grounds.is_empty()
-                && (cases.packages_in_case.is_empty()
-                    || !cases.contains(EventSide::Package, ids.get(row).unwrap_or("")));
-            let delivered = facts.outcome == Outcome::Delivered;
-            let row_flags = [
-                facts.outcome.was_attempted(),
-                delivered,
-                facts.on_time,
-                facts.dnr,
-                !delivered && !returned.unwrap_or(false),
-                open,
-            ];
-            for (words, on) in flags.iter_mut().zip(row_flags) {
-                if on && let Some(word) = words.get_mut(row / 64) {
-                    *word |= 1 << (row % 64);
-                }
-            }
-            *defects_out = defects;
-            *grounds_out = grounds;
+        let end = (start + part_len).min(n);
+        let step = if frame.order.is_some() { SLICE } else { part_len };
+        for (first, (defects, grounds)) in
+            (start..end).step_by(step).zip(part_defects.chunks_mut(step).zip(part_grounds.chunks_mut(step)))
+        {
+            let rows = frame.rows_with(first..(first + step).min(end), &PACKAGE_COLUMNS)?;
+            let mut words: Vec<&mut [u64]> =
+                flags.iter_mut().map(|w| w.get_mut((first - start) / 64..).unwrap_or_default()).collect();
+            fill_rows(&rows, defects, grounds, &mut words, carriers, outages, w, cases)?;
         }
         Ok(())
     };
@@ -908,6 +933,75 @@ fn package_columns(
     };
     results.into_iter().collect::<PolarsResult<()>>()?;
     Ok(out)
+}
+
+/// The columns [`fill_rows`] reads.
+const PACKAGE_COLUMNS: [&str; 10] = [
+    "deliver_by",
+    "attempted_at",
+    "outcome",
+    "reason_code",
+    "dnr",
+    "contact_attempts",
+    "photo",
+    "block_id",
+    "returned_at",
+    "tracking_id",
+];
+
+/// [`package_columns`] for one run of rows: their defects and grounds, and their flags set
+/// in `flags` (whose first word starts at the first of these rows).
+#[allow(clippy::too_many_arguments)]
+fn fill_rows(
+    frame: &DataFrame,
+    defects_out: &mut [Defects],
+    grounds_out: &mut [Grounds],
+    flags: &mut [&mut [u64]],
+    carriers: &PlHashMap<&str, CarrierBlock>,
+    outages: &[Outage],
+    w: &crate::config::Windows,
+    cases: &CaseMarks,
+) -> PolarsResult<()> {
+    let facts = package_facts(frame)?;
+    let block_ids = frame.column("block_id")?.str()?.iter();
+    let returned = frame.column("returned_at")?.is_not_null();
+    // Tracking ids are only needed to leave out events already in a case.
+    let ids = frame.column("tracking_id")?.str()?;
+    // A block carries many packages in a row: its lookup is reused while it lasts.
+    let mut carried: Option<(&str, Option<CarrierBlock>)> = None;
+    let rows = facts.zip(block_ids).zip(returned.iter()).zip(defects_out.iter_mut().zip(grounds_out.iter_mut()));
+    for (row, (((facts, block_id), returned), (defects_out, grounds_out))) in rows.enumerate() {
+        let carrier = match (block_id, carried) {
+            (None, _) => None,
+            (Some(b), Some((id, carrier))) if id == b => carrier,
+            (Some(b), _) => {
+                let carrier = carriers.get(b).copied();
+                carried = Some((b, carrier));
+                carrier
+            }
+        };
+        let defects = package_defects(&facts);
+        let grounds = package_grounds(&facts, defects, carrier, outages, w);
+        let open = !grounds.is_empty()
+            && (cases.packages_in_case.is_empty() || !cases.contains(EventSide::Package, ids.get(row).unwrap_or("")));
+        let delivered = facts.outcome == Outcome::Delivered;
+        let row_flags = [
+            facts.outcome.was_attempted(),
+            delivered,
+            facts.on_time,
+            facts.dnr,
+            !delivered && !returned.unwrap_or(false),
+            open,
+        ];
+        for (words, on) in flags.iter_mut().zip(row_flags) {
+            if on && let Some(word) = words.get_mut(row / 64) {
+                *word |= 1 << (row % 64);
+            }
+        }
+        *defects_out = defects;
+        *grounds_out = grounds;
+    }
+    Ok(())
 }
 
 fn package_facts(frame: &DataFrame) -> PolarsResult<impl Iterator<Item = PackageFacts> + '_> {
@@ -1069,6 +1163,41 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> Day {
         day_from_date(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap())
+    }
+
+    #[test]
+    fn an_export_listed_by_day_gives_what_one_listed_by_driver_gives() {
+        // Over 65,536 packages, so that the reordered table is read in several slices.
+        let blocks = "driver_id,block_id,block_start,checked_in_at\nD1,B1,2026-01-05 07:00,2026-01-05 06:50\n";
+        let mut by_driver = Vec::new();
+        for driver in 0..3 {
+            for i in 0..24_000 {
+                let outcome = match (i * 7 + driver) % 50 {
+                    0 => "attempted",
+                    1 => "not_attempted",
+                    _ => "delivered",
+                };
+                let day = i / 300;
+                let at =
+                    format!("2026-{:02}-{:02} {:02}:{:02}:00", day / 28 + 1, day % 28 + 1, 8 + i % 300 / 60, i % 60);
+                let dnr = if i % 997 == 3 { "Y" } else { "" };
+                by_driver.push(format!("T{driver}-{i:05},D{driver},B1,{at},{at},{outcome},,{dnr}"));
+            }
+        }
+        let header = "tracking_id,driver_id,block_id,deliver_by,attempted_at,outcome,reason,dnr\n";
+        let mut by_day = by_driver.clone();
+        by_day.sort_by(|a, b| a.split(',').nth(3).cmp(&b.split(',').nth(3)));
+        let fleet = |rows: &[String]| {
+            fleet_with(blocks, &format!("{header}{}\n", rows.join("\n")), None, None, Thresholds::default())
+        };
+        let (driver_ordered, day_ordered) = (fleet(&by_driver), fleet(&by_day));
+        assert!(day_ordered.packages.frame.order.is_some() && driver_ordered.packages.frame.order.is_none());
+        let last = driver_ordered.default_as_of().unwrap();
+        for d in 0..driver_ordered.drivers.len() {
+            assert_eq!(day_ordered.history(d, None, last), driver_ordered.history(d, None, last));
+            let ids = |f: &Fleet| f.events(d, last).unwrap().into_iter().map(|e| e.id).collect::<Vec<_>>();
+            assert_eq!(ids(&day_ordered), ids(&driver_ordered));
+        }
     }
 
     const NO_PACKAGES: &str = "tracking_id,driver_id,deliver_by,outcome\nT0,DX,2026-03-01,delivered\n";
