@@ -497,11 +497,22 @@ impl Fleet {
                 d.blocks = range;
             }
         }
-        let dnr_days: Vec<Option<Day>> = packages.frame.column("dnr_day")?.date()?.physical().iter().collect();
+        // DNR claims are rare: only the rows that have one are kept, to share out by driver.
+        let claims: Vec<(usize, Day)> = packages
+            .frame
+            .column("dnr_day")?
+            .date()?
+            .physical()
+            .iter()
+            .enumerate()
+            .filter_map(|(row, day)| Some((row, day?)))
+            .collect();
         let package_drivers = packages.frame.column("driver_id")?;
         for (id, range) in runs(package_drivers.str()?) {
             if let Some(d) = directory.get_mut(id) {
-                let mut days: Vec<Day> = dnr_days[range.clone()].iter().flatten().copied().collect();
+                let first = claims.partition_point(|(row, _)| *row < range.start);
+                let mut days: Vec<Day> =
+                    claims[first..].iter().take_while(|(row, _)| *row < range.end).map(|(_, day)| *day).collect();
                 days.sort_unstable();
                 d.dnr_days = days;
                 d.packages = range;
