@@ -97,6 +97,13 @@ fn nul_bytes_name_the_line() {
 }
 
 #[test]
+fn a_nul_byte_in_the_header_names_line_one() {
+    let mut blocks = canonical("blocks.csv").into_bytes();
+    blocks.insert(4, 0);
+    refused(false, &blocks, "broken.csv:1: not a text CSV file");
+}
+
+#[test]
 fn nul_padding_at_the_end_is_ignored() {
     let mut blocks = canonical("blocks.csv").into_bytes();
     blocks.extend_from_slice(&[0; 512]);

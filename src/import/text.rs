@@ -399,6 +399,7 @@ impl BlockReader {
         let bytes = &reader.buf;
         if utf16_encoding(bytes).is_some()
             || binary_control_byte(bytes).is_some()
+            || memchr::memchr(0, bytes).is_some()
             || bytes.iter().all(u8::is_ascii_whitespace)
         {
             return Ok(None);
