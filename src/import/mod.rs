@@ -511,7 +511,7 @@ fn parse_pass<T: Table>(
     let (headers, body_start, body_line) = text::split_header(csv)?;
     let map = map_columns(&csv.path, &headers, specs)?;
     let records = Records { path: &csv.path, delimiter: csv.delimiter, headers: &headers, map: &map, opts, day_first };
-    let pieces = records.read::<T>(&csv.text.as_bytes()[body_start..], body_line)?;
+    let pieces = records.read::<T>(csv.text.get(body_start..).unwrap_or_default(), body_line)?;
     merge::<T>(pieces, map.unused_matches.clone(), specs.len())
 }
 
@@ -547,7 +547,7 @@ fn stream_pass<T: Table>(
         let first_line = line;
         let block = blocks.next_block(|text| {
             let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
-            (records.read::<T>(text.as_bytes(), first_line), newlines)
+            (records.read::<T>(text, first_line), newlines)
         })?;
         match block {
             text::Block::Records((read, newlines)) => {
@@ -574,14 +574,19 @@ struct Records<'a> {
 impl Records<'_> {
     /// Reads a run of whole records starting on line `first_line`: big runs in pieces on
     /// all cores, each piece starting at a record boundary.
-    fn read<T: Table>(&self, body: &[u8], first_line: u64) -> Result<Vec<(Parsed, SlashCounts)>, ImportError> {
+    fn read<T: Table>(&self, body: &str, first_line: u64) -> Result<Vec<(Parsed, SlashCounts)>, ImportError> {
         let parts = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let bytes = body.as_bytes();
         let mut bounds = vec![0];
-        bounds.extend(text::record_cuts(body, parts, self.delimiter));
+        bounds.extend(text::record_cuts(bytes, parts, self.delimiter));
         bounds.push(body.len());
-        let pieces: Vec<(&[u8], u64)> = bounds
+        // Cuts fall just after a newline: always on a character boundary.
+        let pieces: Vec<(&str, u64)> = bounds
             .windows(2)
-            .map(|w| (&body[w[0]..w[1]], first_line + memchr::memchr_iter(b'\n', &body[..w[0]]).count() as u64))
+            .map(|w| {
+                let piece = body.get(w[0]..w[1]).unwrap_or_default();
+                (piece, first_line + memchr::memchr_iter(b'\n', &bytes[..w[0]]).count() as u64)
+            })
             .collect();
         if pieces.len() == 1 {
             return pieces.into_iter().map(|(bytes, line)| self.read_piece::<T>(bytes, line)).collect();
@@ -606,17 +611,18 @@ impl Records<'_> {
         })
     }
 
-    fn read_piece<T: Table>(&self, bytes: &[u8], first_line: u64) -> Result<(Parsed, SlashCounts), ImportError> {
+    fn read_piece<T: Table>(&self, piece: &str, first_line: u64) -> Result<(Parsed, SlashCounts), ImportError> {
         let mut orders = vec![(0usize, 0usize); self.day_first.len()];
         let mut table = T::default();
         let mut rejections = Vec::new();
         // A quote left open at the end (a truncated export) would swallow the rest of the
         // file into one cell: that row is rejected and the rows before it are read.
-        let bytes = match text::unterminated_quote(bytes, self.delimiter) {
+        let piece = match text::unterminated_quote(piece.as_bytes(), self.delimiter) {
             Some(open) => {
                 rejections.push(Rejection {
                     file: self.path.to_string(),
-                    line: first_line + memchr::memchr_iter(b'\n', &bytes[..open.record_start]).count() as u64,
+                    line: first_line
+                        + memchr::memchr_iter(b'\n', &piece.as_bytes()[..open.record_start]).count() as u64,
                     column: self
                         .headers
                         .get(open.field)
@@ -625,13 +631,14 @@ impl Records<'_> {
                              export?)"
                         .to_string(),
                 });
-                &bytes[..open.record_start]
+                // A record starts just after a newline: a character boundary.
+                piece.get(..open.record_start).unwrap_or_default()
             }
-            None => bytes,
+            None => piece,
         };
-        table.reserve(estimated_rows(bytes));
+        table.reserve(estimated_rows(piece.as_bytes()));
         let (map, zone, day_first) = (self.map, self.opts.zone, self.day_first);
-        text::for_each_record_in(self.path, bytes, self.delimiter, first_line, |line, record| {
+        text::for_each_record_in(self.path, piece, self.delimiter, first_line, |line, record| {
             let mut cells = Cells { record, line, map, zone, day_first, orders: &mut orders };
             if let Err(e) = table.read(&mut cells) {
                 rejections.push(Rejection {

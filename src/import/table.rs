@@ -193,6 +193,24 @@ pub(super) struct Deliveries {
     contact_attempts: Maybe<u32>,
     photo: SparseStrs,
     notes: SparseStrs,
+    /// Reasons already classified: exports repeat a handful of phrasings.
+    classified: PlHashMap<Box<str>, Option<Reason>>,
+}
+
+impl Deliveries {
+    /// The most distinct reason texts remembered (free text can be all different).
+    const CLASSIFIED_MAX: usize = 4096;
+
+    fn classify(&mut self, text: &str) -> Option<Reason> {
+        if let Some(reason) = self.classified.get(text) {
+            return *reason;
+        }
+        let reason = Reason::classify(text);
+        if self.classified.len() < Deliveries::CLASSIFIED_MAX {
+            self.classified.insert(text.into(), reason);
+        }
+        reason
+    }
 }
 
 impl Table for Deliveries {
@@ -253,7 +271,8 @@ impl Table for Deliveries {
         self.attempted_at.push(attempted_at);
         self.outcome.push(outcome.number());
         self.reason.push(reason);
-        self.reason_code.push(reason.and_then(Reason::classify).map(Reason::number));
+        let reason_code = reason.and_then(|text| self.classify(text));
+        self.reason_code.push(reason_code.map(Reason::number));
         self.returned_at.push(returned_at);
         self.dnr.push(dnr);
         self.dnr_reported_at.push(dnr_reported_at);
