@@ -141,10 +141,29 @@ pub fn for_each_record_in(
     let mut line = first_line;
     let mut rest = text;
     while !rest.is_empty() {
-        let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
-        let (raw, after) = rest.split_at(end);
-        if memchr::memchr(b'"', raw.as_bytes()).is_some() {
-            let mut reader = csv_reader(rest.as_bytes(), delimiter);
+        // One pass over the line finds its delimiters, its end, and any quote. Delimiter,
+        // quote and newline are ASCII: every cut is on a character boundary.
+        let bytes = rest.as_bytes();
+        fields.clear();
+        let (mut start, mut end, mut quoted) = (0, bytes.len(), false);
+        for at in memchr::memchr3_iter(delimiter, b'"', b'\n', bytes) {
+            match bytes.get(at) {
+                Some(b'\n') => {
+                    end = at;
+                    break;
+                }
+                Some(b'"') => {
+                    quoted = true;
+                    break;
+                }
+                _ => {
+                    fields.push(rest.get(start..at).unwrap_or_default());
+                    start = at + 1;
+                }
+            }
+        }
+        if quoted {
+            let mut reader = csv_reader(bytes, delimiter);
             let mut record = csv::StringRecord::new();
             reader.read_record(&mut record).map_err(|e| malformed(line, e))?;
             let consumed = (reader.position().byte() as usize).clamp(1, rest.len());
@@ -158,21 +177,13 @@ pub fn for_each_record_in(
             rest = remaining;
             continue;
         }
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        fields.clear();
-        // Split on the delimiter byte (ASCII, so always a char boundary): faster than a
-        // char pattern, which compares each match again.
-        let mut start = 0;
-        for at in memchr::memchr_iter(delimiter, raw.as_bytes()) {
-            fields.push(raw.get(start..at).unwrap_or_default());
-            start = at + 1;
-        }
-        fields.push(raw.get(start..).unwrap_or_default());
+        let last = rest.get(start..end).unwrap_or_default();
+        fields.push(last.strip_suffix('\r').unwrap_or(last));
         if !fields.iter().all(|cell| cell.trim().is_empty()) {
             each(line, &fields);
         }
         line += 1;
-        rest = after.get(1..).unwrap_or("");
+        rest = rest.get(end + 1..).unwrap_or("");
     }
     Ok(())
 }
