@@ -432,47 +432,38 @@ pub fn draft_batch(
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<Batch, String> {
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(drivers.len().max(1));
+    let threads = crate::parallel::cores().min(drivers.len().max(1));
     let done = std::sync::atomic::AtomicUsize::new(0);
     type Drafted = Vec<(usize, [String; 5], Vec<String>, Vec<EventRef>)>;
-    let results: Vec<Result<Drafted, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let done = &done;
-                scope.spawn(move || -> Result<Drafted, String> {
-                    let mut rows = Vec::new();
-                    for (position, &driver) in drivers.iter().enumerate().skip(t).step_by(threads) {
-                        if cancelled() {
-                            break;
-                        }
-                        progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-                        let disputable =
-                            fleet.events(driver, as_of).map_err(|e| e.to_string())?.iter().any(Event::is_disputable);
-                        if !disputable {
-                            continue;
-                        }
-                        let letter = draft(fleet, driver, as_of, LetterKind::Dispute, settings, &[])?;
-                        let eml = to_eml(&letter, chrono::Utc::now().timestamp())?;
-                        let file = letter.file_name();
-                        crate::fsutil::write_atomic(&out.join(&file), &eml)
-                            .map_err(|e| format!("{}: cannot write: {e}", out.join(&file).display()))?;
-                        let problems = letter.problems.iter().map(|p| format!("{}: {p}", letter.driver_id)).collect();
-                        let refs = letter.event_refs;
-                        let row = [
-                            letter.driver_id,
-                            letter.driver_name,
-                            file,
-                            letter.events.join(";"),
-                            letter.grounds.join(";"),
-                        ];
-                        rows.push((position, row, problems, refs));
-                    }
-                    Ok(rows)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a letter thread failed".to_string()))).collect()
-    });
+    let results: Vec<Result<Drafted, String>> = crate::parallel::map_on_threads(
+        (0..threads).collect(),
+        |t| -> Result<Drafted, String> {
+            let mut rows = Vec::new();
+            for (position, &driver) in drivers.iter().enumerate().skip(t).step_by(threads) {
+                if cancelled() {
+                    break;
+                }
+                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+                let disputable =
+                    fleet.events(driver, as_of).map_err(|e| e.to_string())?.iter().any(Event::is_disputable);
+                if !disputable {
+                    continue;
+                }
+                let letter = draft(fleet, driver, as_of, LetterKind::Dispute, settings, &[])?;
+                let eml = to_eml(&letter, chrono::Utc::now().timestamp())?;
+                let file = letter.file_name();
+                crate::fsutil::write_atomic(&out.join(&file), &eml)
+                    .map_err(|e| format!("{}: cannot write: {e}", out.join(&file).display()))?;
+                let problems = letter.problems.iter().map(|p| format!("{}: {p}", letter.driver_id)).collect();
+                let refs = letter.event_refs;
+                let row =
+                    [letter.driver_id, letter.driver_name, file, letter.events.join(";"), letter.grounds.join(";")];
+                rows.push((position, row, problems, refs));
+            }
+            Ok(rows)
+        },
+        || Err("a letter thread failed".to_string()),
+    );
     let mut drafted = Vec::new();
     for r in results {
         drafted.extend(r?);

@@ -19,6 +19,7 @@ pub mod generate;
 pub mod import;
 pub mod letters;
 pub mod overview;
+pub mod parallel;
 pub mod report;
 pub mod settings;
 pub mod standing;

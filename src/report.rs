@@ -167,14 +167,9 @@ pub fn write_history_csv(
         }
         w.0.into_inner().map_err(|e| io::Error::other(e.to_string()))
     };
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let part_len = drivers.len().div_ceil(cores).max(1);
-    let parts: Vec<io::Result<Vec<u8>>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = drivers.chunks(part_len).map(|part| scope.spawn(move || lines(part))).collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|_| Err(io::Error::other("a worker thread failed"))))
-            .collect()
+    let part_len = drivers.len().div_ceil(crate::parallel::cores()).max(1);
+    let parts = crate::parallel::map_on_threads(drivers.chunks(part_len).collect(), lines, || {
+        Err(io::Error::other("a worker thread failed"))
     });
     let mut header = SafeCsv::new(&mut out);
     header.row(COLUMNS)?;

@@ -965,7 +965,6 @@ impl StandwatchApp {
     }
 }
 
-/// Opens the window; without a display, says how to use the command line instead.
 /// Frees a replaced result on another thread: the frames of a big fleet take a noticeable
 /// moment to free, which would hold up the frame that shows the new result.
 fn retire(old: Option<Loaded>) {
@@ -975,6 +974,7 @@ fn retire(old: Option<Loaded>) {
     }
 }
 
+/// Opens the window; without a display, says how to use the command line instead.
 pub fn run_app(workspace: Option<PathBuf>) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -575,7 +575,7 @@ impl Records<'_> {
     /// Reads a run of whole records starting on line `first_line`: big runs in pieces on
     /// all cores, each piece starting at a record boundary.
     fn read<T: Table>(&self, body: &str, first_line: u64) -> Result<Vec<(Parsed, SlashCounts)>, ImportError> {
-        let parts = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let parts = crate::parallel::cores();
         let bytes = body.as_bytes();
         let mut bounds = vec![0];
         bounds.extend(text::record_cuts(bytes, parts, self.delimiter));
@@ -588,27 +588,19 @@ impl Records<'_> {
                 (piece, first_line + memchr::memchr_iter(b'\n', &bytes[..w[0]]).count() as u64)
             })
             .collect();
-        if pieces.len() == 1 {
-            return pieces.into_iter().map(|(bytes, line)| self.read_piece::<T>(bytes, line)).collect();
-        }
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = pieces
-                .into_iter()
-                .map(|(bytes, line)| scope.spawn(move || self.read_piece::<T>(bytes, line)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(ImportError::Malformed {
-                            path: self.path.to_string(),
-                            line: 0,
-                            reason: "a reader thread failed".to_string(),
-                        })
-                    })
+        crate::parallel::map_on_threads(
+            pieces,
+            |(piece, line)| self.read_piece::<T>(piece, line),
+            || {
+                Err(ImportError::Malformed {
+                    path: self.path.to_string(),
+                    line: 0,
+                    reason: "a reader thread failed".to_string(),
                 })
-                .collect()
-        })
+            },
+        )
+        .into_iter()
+        .collect()
     }
 
     fn read_piece<T: Table>(&self, piece: &str, first_line: u64) -> Result<(Parsed, SlashCounts), ImportError> {

@@ -889,8 +889,7 @@ fn package_columns(
     cases: &CaseMarks,
 ) -> PolarsResult<PackageColumns> {
     let n = frame.height();
-    let cores = std::thread::available_parallelism().map_or(1, |p| p.get());
-    let parts = cores.min(n.div_ceil(100_000)).max(1);
+    let parts = crate::parallel::cores().min(n.div_ceil(100_000)).max(1);
     let part_len = n.div_ceil(parts).div_ceil(64).max(1) * 64;
     let mut out = PackageColumns {
         defects: vec![Defects::default(); n],
@@ -925,24 +924,13 @@ fn package_columns(
             share.flags.push(part_words);
         }
     }
-    let results: Vec<PolarsResult<()>> = if shares.len() <= 1 {
-        shares.into_iter().map(|share| fill(0, share)).collect()
-    } else {
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = shares
-                .into_iter()
-                .enumerate()
-                .map(|(i, share)| scope.spawn(move || fill(i * part_len, share)))
-                .collect();
-            workers
-                .into_iter()
-                .map(|worker| {
-                    worker.join().unwrap_or_else(|_| Err(PolarsError::ComputeError("a worker thread failed".into())))
-                })
-                .collect()
-        })
-    };
-    results.into_iter().collect::<PolarsResult<()>>()?;
+    crate::parallel::map_on_threads(
+        shares.into_iter().enumerate().collect(),
+        |(i, share)| fill(i * part_len, share),
+        || Err(PolarsError::ComputeError("a worker thread failed".into())),
+    )
+    .into_iter()
+    .collect::<PolarsResult<()>>()?;
     Ok(out)
 }
 

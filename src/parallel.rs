@@ -1,0 +1,40 @@
+//! Work shared out across the cores on scoped threads, for the core modules (imports,
+//! standing, reports, letters): one place that starts the threads, keeps the results in
+//! order and turns a panicking thread into an error instead of a crash.
+
+/// How many cores to share work across.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// `work` applied to every item, each on its own thread (a single item on this one), the
+/// results in the items' order; an item whose work panicked gives `failed()`.
+pub fn map_on_threads<I: Send, T: Send>(items: Vec<I>, work: impl Fn(I) -> T + Sync, failed: impl Fn() -> T) -> Vec<T> {
+    if items.len() <= 1 {
+        return items.into_iter().map(work).collect();
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items.into_iter().map(|item| scope.spawn(move || work(item))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| failed())).collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_keep_the_items_order_and_a_panic_becomes_the_failure_value() {
+        let squares = map_on_threads((0..7u64).collect(), |x| Some(x * x), || None);
+        assert_eq!(squares, (0..7u64).map(|x| Some(x * x)).collect::<Vec<_>>());
+        let one = map_on_threads(vec![3], |x: i32| Ok::<i32, String>(x), || Err("failed".into()));
+        assert_eq!(one, [Ok(3)]);
+        let panicked = map_on_threads(
+            vec![1, 2],
+            |x: i32| if x == 2 { panic!("boom") } else { Ok(x) },
+            || Err("a worker thread failed".to_string()),
+        );
+        assert_eq!(panicked, [Ok(1), Err("a worker thread failed".to_string())]);
+    }
+}
