@@ -6,7 +6,9 @@ use crate::config::Thresholds;
 use crate::fsutil::write_atomic;
 use crate::generate::{GenerateOptions, generate};
 use crate::import::time::{Day, FleetZone, day_from_date, parse_date_arg};
-use crate::import::{ImportError, ImportOptions, ImportReport, InputPaths, TableKind, classify_file, load_inputs};
+use crate::import::{
+    Detail, ImportError, ImportOptions, ImportReport, InputPaths, TableKind, classify_file, load_inputs,
+};
 use crate::letters::{self, LetterKind, LetterSettings};
 use crate::report::{self, Row};
 use crate::settings::Settings;
@@ -219,7 +221,7 @@ struct Loaded {
 pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
     match command {
         Command::Report { inputs, as_of, format, out } => {
-            let fleet = load(&inputs, workspace, None)?.fleet;
+            let fleet = load(&inputs, workspace, None, Detail::Standing)?.fleet;
             let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
             let rows: Vec<Row> = (0..fleet.drivers.len())
                 .map(|i| Row { driver: &fleet.drivers[i], standing: fleet.standing(i, day) })
@@ -234,7 +236,7 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
             emit(out, &buf)
         }
         Command::History { inputs, driver, from, to, format, out } => {
-            let fleet = load(&inputs, workspace, None)?.fleet;
+            let fleet = load(&inputs, workspace, None, Detail::Standing)?.fleet;
             let to = pick_day(&fleet, to.as_deref(), inputs.day_first)?;
             let from = from.as_deref().map(|f| parse_day(f, inputs.day_first)).transpose()?;
             let drivers: Vec<usize> = match &driver {
@@ -261,7 +263,7 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
             emit(out, &buf)
         }
         Command::Disputes { inputs, as_of, evidence_dir, out } => {
-            let Loaded { fleet, letters: settings, workspace } = load(&inputs, workspace, evidence_dir)?;
+            let Loaded { fleet, letters: settings, workspace } = load(&inputs, workspace, evidence_dir, Detail::Full)?;
             let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
             let drivers: Vec<usize> = (0..fleet.drivers.len()).collect();
             let total = drivers.len();
@@ -283,7 +285,7 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
             Ok(())
         }
         Command::Reactivation { inputs, driver, as_of, evidence_dir, out } => {
-            let Loaded { fleet, letters: settings, workspace } = load(&inputs, workspace, evidence_dir)?;
+            let Loaded { fleet, letters: settings, workspace } = load(&inputs, workspace, evidence_dir, Detail::Full)?;
             let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
             let index =
                 fleet.driver_index(&driver).ok_or_else(|| Failure::input(format!("unknown driver '{driver}'")))?;
@@ -494,12 +496,17 @@ fn check_zone(inputs: &Inputs, ws: &Workspace) -> Result<(), Failure> {
 }
 
 /// The fleet from the input files, or from the workspace when one is given.
-fn load(inputs: &Inputs, workspace: Option<&Path>, evidence_dir: Option<PathBuf>) -> Result<Loaded, Failure> {
+fn load(
+    inputs: &Inputs,
+    workspace: Option<&Path>,
+    evidence_dir: Option<PathBuf>,
+    detail: Detail,
+) -> Result<Loaded, Failure> {
     let Some(dir) = workspace else {
         let (Some(blocks), Some(deliveries)) = (&inputs.blocks, &inputs.deliveries) else {
             return Err(Failure::input("give --blocks FILE and --deliveries FILE, or --workspace DIR"));
         };
-        let fleet = load_fleet(inputs, blocks, deliveries)?;
+        let fleet = load_fleet(inputs, blocks, deliveries, detail)?;
         let letters = LetterSettings {
             evidence_dir: evidence_dir.unwrap_or_else(|| crate::import::folder_of(deliveries)),
             ..LetterSettings::default()
@@ -536,7 +543,7 @@ fn load(inputs: &Inputs, workspace: Option<&Path>, evidence_dir: Option<PathBuf>
 }
 
 /// Imports the input files, reports the import on stderr and builds the fleet.
-fn load_fleet(inputs: &Inputs, blocks: &Path, deliveries: &Path) -> Result<Fleet, Failure> {
+fn load_fleet(inputs: &Inputs, blocks: &Path, deliveries: &Path, detail: Detail) -> Result<Fleet, Failure> {
     let zone =
         FleetZone::parse(inputs.tz.as_deref().unwrap_or("UTC")).map_err(|e| Failure::input(format!("--tz: {e}")))?;
     let thresholds = thresholds_of(inputs, Thresholds::default())?;
@@ -547,7 +554,7 @@ fn load_fleet(inputs: &Inputs, blocks: &Path, deliveries: &Path) -> Result<Fleet
         outages: inputs.outages.clone(),
     };
     eprintln!("standwatch: reading {} and {}", paths.blocks.display(), paths.deliveries.display());
-    let (data, report) = load_inputs(&paths, &ImportOptions { zone, day_first: inputs.day_first })?;
+    let (data, report) = load_inputs(&paths, &ImportOptions { zone, day_first: inputs.day_first, detail })?;
     print_import_report(&report);
     if inputs.strict && !report.rejections.is_empty() {
         return Err(Failure::input(format!(

@@ -3,7 +3,7 @@
 
 use crate::import::text::decode_csv;
 use crate::import::time::{FleetZone, parse_date_arg, parse_written, slash_order};
-use crate::import::{ImportOptions, ImportReport, TableKind, load_table};
+use crate::import::{Detail, ImportOptions, ImportReport, TableKind, load_table};
 
 /// Zones with DST gaps and overlaps of one hour, 30 minutes (Lord Howe) and 45 minutes
 /// offsets (Chatham), beside UTC.
@@ -15,7 +15,8 @@ pub fn import_bytes(data: &[u8]) -> Option<usize> {
     let (&choice, file) = data.split_first()?;
     let kind = TableKind::ALL[usize::from(choice) % TableKind::ALL.len()];
     let zone = FleetZone::parse(ZONES[usize::from(choice >> 4) % ZONES.len()]).ok()?;
-    let opts = ImportOptions { zone, day_first: choice & 0x08 != 0 };
+    let detail = if choice & 0x04 != 0 { Detail::Standing } else { Detail::Full };
+    let opts = ImportOptions { zone, day_first: choice & 0x08 != 0, detail };
     let csv = decode_csv("fuzz.csv".to_string(), file.to_vec()).ok()?;
     let mut report = ImportReport::default();
     let frame = load_table(&csv, kind, &opts, &mut report).ok()?;

@@ -7,9 +7,9 @@ use proptest::prelude::*;
 use standwatch::config::Thresholds;
 use standwatch::import::text::decode_csv;
 use standwatch::import::time::FleetZone;
-use standwatch::import::{ImportOptions, load_texts};
+use standwatch::import::{Detail, ImportOptions, load_texts};
 use standwatch::letters::{LetterKind, LetterSettings, draft};
-use standwatch::report::{Row, write_csv, write_json};
+use standwatch::report::{Row, write_csv, write_history_csv, write_json};
 use standwatch::standing::Fleet;
 
 const TIMES: [&str; 12] = [
@@ -77,7 +77,7 @@ proptest! {
     #[test]
     fn any_accepted_import_reports_without_panic((blocks, deliveries) in files(), new_york in any::<bool>()) {
         let zone = if new_york { FleetZone::parse("America/New_York").unwrap() } else { FleetZone::default() };
-        let opts = ImportOptions { zone, day_first: false };
+        let opts = ImportOptions { zone, day_first: false, detail: Detail::Full };
         let text = |name: &str, body: &str| decode_csv(name.to_string(), body.as_bytes().to_vec()).unwrap();
         let Ok((data, _)) = load_texts(text("b.csv", &blocks), text("d.csv", &deliveries), None, None, &opts) else {
             return Ok(());
@@ -102,5 +102,35 @@ proptest! {
                 let _ = draft(&fleet, i, as_of, kind, &settings, &[]);
             }
         }
+    }
+
+    /// `report` and `history` read only the columns standings need: the same rows are
+    /// accepted and rejected, and the report and history come out the same.
+    #[test]
+    fn reading_only_what_standings_need_gives_the_same_report_and_history((blocks, deliveries) in files()) {
+        let text = |name: &str, body: &str| decode_csv(name.to_string(), body.as_bytes().to_vec()).unwrap();
+        let read = |detail| {
+            let opts = ImportOptions { detail, ..ImportOptions::default() };
+            load_texts(text("b.csv", &blocks), text("d.csv", &deliveries), None, None, &opts)
+        };
+        let outputs = |detail| -> Result<(String, Vec<u8>, Vec<u8>), String> {
+            let (data, import) = read(detail).map_err(|e| e.to_string())?;
+            let fleet = Fleet::build(&data, Thresholds::default()).unwrap();
+            let (mut report, mut history) = (Vec::new(), Vec::new());
+            if let Some(as_of) = fleet.default_as_of() {
+                let rows: Vec<Row> = fleet
+                    .drivers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, driver)| Row { driver, standing: fleet.standing(i, as_of) })
+                    .collect();
+                write_csv(&rows, &mut report).unwrap();
+                let drivers: Vec<usize> = (0..fleet.drivers.len()).collect();
+                write_history_csv(&fleet, &drivers, Some(as_of - 60), as_of, &mut history).unwrap();
+            }
+            Ok((format!("{import:?}"), report, history))
+        };
+        let full = outputs(Detail::Full);
+        prop_assert_eq!(outputs(Detail::Standing), full);
     }
 }

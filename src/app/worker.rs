@@ -2,7 +2,7 @@
 //! result each frame and keeps showing the last result meanwhile; the worker asks for a
 //! repaint when it has progress or a result.
 
-use crate::import::{Dataset, FileSummary, ImportOptions, ImportReport, InputPaths, TableKind, load_inputs};
+use crate::import::{Dataset, Detail, FileSummary, ImportOptions, ImportReport, InputPaths, TableKind, load_inputs};
 use crate::overview::{Overview, build_overview};
 use crate::settings::Settings;
 use crate::standing::Fleet;
@@ -186,8 +186,9 @@ fn run(request: Request, cancel: &AtomicBool, progress: &dyn Fn(f32)) -> Result<
             let zone = settings.zone()?;
             let settings = *settings;
             let paths = source.paths().cloned().unwrap_or_default();
-            let (data, report) = load_inputs(&paths, &ImportOptions { zone, day_first: settings.day_first })
-                .map_err(|e| e.to_string())?;
+            let (data, report) =
+                load_inputs(&paths, &ImportOptions { zone, day_first: settings.day_first, detail: Detail::Full })
+                    .map_err(|e| e.to_string())?;
             (source, Arc::new(data), Arc::new(report), settings, None, None, None)
         }
         Request::Workspace { dir, change, settings } => {

@@ -165,6 +165,19 @@ pub struct ImportOptions {
     pub zone: FleetZone,
     /// Read every `NN/NN/YYYY` as day first (otherwise detected per column).
     pub day_first: bool,
+    pub detail: Detail,
+}
+
+/// Which delivery columns an import keeps.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// Every column: letters and the event list quote reasons, notes and DNR report times.
+    #[default]
+    Full,
+    /// What standings are computed from, for `report` and `history`: reason texts, notes,
+    /// DNR report times and line numbers are still read and checked (a bad one rejects its
+    /// row as before) but not kept, and come out missing. A sixth less memory.
+    Standing,
 }
 
 /// The files of one import; roster and outages are optional.
@@ -494,13 +507,6 @@ fn day_first_passes<E>(
 /// Per field: values valid only day-first, only month-first.
 type SlashCounts = Vec<(usize, usize)>;
 
-/// About how many records a piece holds, from the length of its first lines.
-fn estimated_rows(bytes: &[u8]) -> usize {
-    let sample = &bytes[..bytes.len().min(1 << 16)];
-    let lines = memchr::memchr_iter(b'\n', sample).count().max(1);
-    bytes.len() / (sample.len() / lines).max(1) + 1
-}
-
 /// One pass over a decoded file.
 fn parse_pass<T: Table>(
     csv: &CsvText,
@@ -606,6 +612,7 @@ impl Records<'_> {
     fn read_piece<T: Table>(&self, piece: &str, first_line: u64) -> Result<(Parsed, SlashCounts), ImportError> {
         let mut orders = vec![(0usize, 0usize); self.day_first.len()];
         let mut table = T::default();
+        table.keep(self.opts.detail);
         let mut rejections = Vec::new();
         // A quote left open at the end (a truncated export) would swallow the rest of the
         // file into one cell: that row is rejected and the rows before it are read.
@@ -628,7 +635,10 @@ impl Records<'_> {
             }
             None => piece,
         };
-        table.reserve(estimated_rows(piece.as_bytes()));
+        // Room for exactly as many rows as the piece has lines (records with a quoted newline
+        // are rarer still): a guess from the first lines overshot by half, and the columns keep
+        // the room they were given.
+        table.reserve(memchr::memchr_iter(b'\n', piece.as_bytes()).count() + 1);
         let (map, zone, day_first) = (self.map, self.opts.zone, self.day_first);
         text::for_each_record_in(self.path, piece, self.delimiter, first_line, |line, record| {
             let mut cells = Cells { record, line, map, zone, day_first, orders: &mut orders };
@@ -879,6 +889,33 @@ mod tests {
         assert!(report.rejections[2].reason.contains("lost"));
         let s = &report.files[0];
         assert_eq!((s.read, s.accepted, s.duplicate, s.rejected), (4, 1, 0, 3));
+    }
+
+    #[test]
+    fn standing_detail_checks_but_does_not_keep_what_only_letters_quote() {
+        let text = "tracking_id,driver_id,deliver_by,outcome,reason,dnr,dnr_reported_at,notes\n\
+                    T1,D1,2026-03-02 12:00,attempted,Business closed,Y,2026-03-04 09:00,left at door\n\
+                    T2,D1,2026-03-02 12:00,delivered,,Y,not a date,\n";
+        let opts = ImportOptions { detail: Detail::Standing, ..ImportOptions::default() };
+        let (lean, lean_report) = load(TableKind::Deliveries, text, opts);
+        let (full, full_report) = load(TableKind::Deliveries, text, ImportOptions::default());
+        // The bad DNR report time rejects its row either way.
+        assert_eq!(lean_report.rejections.len(), 1);
+        assert_eq!(format!("{lean_report:?}"), format!("{full_report:?}"));
+        assert_eq!(lean.schema(), full.schema());
+        for name in ["line", "reason", "dnr_reported_at", "notes"] {
+            assert_eq!(full.column(name).unwrap().null_count(), 0, "{name}");
+            assert_eq!(lean.column(name).unwrap().null_count(), 1, "{name}");
+        }
+        // What standings are computed from is all there.
+        assert!(lean.drop_many(["line", "reason", "dnr_reported_at", "notes"]).equals_missing(&full.drop_many([
+            "line",
+            "reason",
+            "dnr_reported_at",
+            "notes"
+        ])));
+        let reason_code = lean.column("reason_code").unwrap().u32().unwrap().get(0);
+        assert_eq!(reason_code.and_then(Reason::from_number), Some(Reason::BusinessClosed));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::codes::{Outcome, Reason, normalise_words, parse_yes_no};
 use super::time::day_from_date;
-use super::{Cells, DateAlone, FieldError, ImportError, excerpt};
+use super::{Cells, DateAlone, Detail, FieldError, ImportError, excerpt};
 use polars::prelude::*;
 use polars_arrow::array::{MutablePlString, MutablePrimitiveArray};
 
@@ -12,6 +12,8 @@ use polars_arrow::array::{MutablePlString, MutablePrimitiveArray};
 pub(super) trait Table: Default + Send {
     /// Room for about `rows` rows, so that columns do not grow by copying.
     fn reserve(&mut self, rows: usize);
+    /// Which columns to keep; all unless a kind says otherwise.
+    fn keep(&mut self, _detail: Detail) {}
     /// Reads one row and appends it, or appends nothing and says which field is bad.
     fn read(&mut self, cells: &mut Cells) -> Result<(), FieldError>;
     /// The rows as a frame. The columns are handed over to polars as they are: the
@@ -193,6 +195,8 @@ pub(super) struct Deliveries {
     contact_attempts: Maybe<u32>,
     photo: SparseStrs,
     notes: SparseStrs,
+    /// [`Detail::Standing`]: line, reason, DNR report time and notes are not kept.
+    standing_only: bool,
     /// Reasons already classified: exports repeat a handful of phrasings.
     classified: PlHashMap<Box<str>, Option<Reason>>,
 }
@@ -214,8 +218,16 @@ impl Deliveries {
 }
 
 impl Table for Deliveries {
+    fn keep(&mut self, detail: Detail) {
+        self.standing_only = detail == Detail::Standing;
+    }
+
     fn reserve(&mut self, rows: usize) {
-        self.line.reserve(rows);
+        if !self.standing_only {
+            self.line.reserve(rows);
+            self.reason.reserve(rows);
+            self.dnr_reported_at.reserve(rows);
+        }
         self.tracking_id.reserve(rows);
         self.driver_id.reserve(rows);
         self.block_id.reserve(rows);
@@ -223,11 +235,9 @@ impl Table for Deliveries {
         self.day.reserve(rows);
         self.attempted_at.reserve(rows);
         self.outcome.reserve(rows);
-        self.reason.reserve(rows);
         self.reason_code.reserve(rows);
         self.returned_at.reserve(rows);
         self.dnr.reserve(rows);
-        self.dnr_reported_at.reserve(rows);
         self.dnr_day.reserve(rows);
         self.contact_attempts.reserve(rows);
     }
@@ -262,7 +272,12 @@ impl Table for Deliveries {
         let dnr_reported_at = c.instant(9, DateAlone::StartOfDay)?;
         let day = c.zone.day_of(deliver_by);
         let reason = c.text(6);
-        self.line.push(u32::try_from(c.line).unwrap_or(u32::MAX));
+        if !self.standing_only {
+            self.line.push(u32::try_from(c.line).unwrap_or(u32::MAX));
+            self.reason.push(reason);
+            self.dnr_reported_at.push(dnr_reported_at);
+            self.notes.push(c.text(12));
+        }
         self.tracking_id.push(Some(tracking_id));
         self.driver_id.push(Some(driver_id));
         self.block_id.push(c.text(2));
@@ -270,22 +285,39 @@ impl Table for Deliveries {
         self.day.push(day);
         self.attempted_at.push(attempted_at);
         self.outcome.push(outcome.number());
-        self.reason.push(reason);
         let reason_code = reason.and_then(|text| self.classify(text));
         self.reason_code.push(reason_code.map(Reason::number));
         self.returned_at.push(returned_at);
         self.dnr.push(dnr);
-        self.dnr_reported_at.push(dnr_reported_at);
         self.dnr_day.push(dnr.then(|| dnr_reported_at.map_or(day, |t| c.zone.day_of(t))));
         self.contact_attempts.push(contact_attempts);
         self.photo.push(c.text(11));
-        self.notes.push(c.text(12));
         Ok(())
     }
 
     fn frame(self) -> Result<DataFrame, ImportError> {
+        let rows = self.deliver_by.len();
+        // Columns not kept come out all missing, in the same types: polars backs those with
+        // shared zeroes.
+        let (line, reason, dnr_reported_at, notes) = if self.standing_only {
+            (
+                UInt32Chunked::full_null("line".into(), rows).into_column(),
+                StringChunked::full_null("reason".into(), rows).into_column(),
+                Int64Chunked::full_null("dnr_reported_at".into(), rows)
+                    .into_datetime(TimeUnit::Milliseconds, None)
+                    .into_column(),
+                StringChunked::full_null("notes".into(), rows).into_column(),
+            )
+        } else {
+            (
+                lines(self.line),
+                self.reason.column("reason"),
+                instants("dnr_reported_at", self.dnr_reported_at),
+                self.notes.column("notes"),
+            )
+        };
         Ok(DataFrame::new_infer_height(vec![
-            lines(self.line),
+            line,
             self.tracking_id.column("tracking_id"),
             self.driver_id.column("driver_id"),
             self.block_id.column("block_id"),
@@ -293,15 +325,15 @@ impl Table for Deliveries {
             required_days("day", self.day),
             instants("attempted_at", self.attempted_at),
             UInt32Chunked::from_vec("outcome".into(), self.outcome).into_column(),
-            self.reason.column("reason"),
+            reason,
             UInt32Chunked::with_chunk("reason_code".into(), self.reason_code.freeze()).into_column(),
             instants("returned_at", self.returned_at),
             flags("dnr", &self.dnr),
-            instants("dnr_reported_at", self.dnr_reported_at),
+            dnr_reported_at,
             days("dnr_day", self.dnr_day),
             UInt32Chunked::with_chunk("contact_attempts".into(), self.contact_attempts.freeze()).into_column(),
             self.photo.column("photo"),
-            self.notes.column("notes"),
+            notes,
         ])?)
     }
 }

@@ -395,11 +395,14 @@ impl BlockReader {
     pub fn open(path: &Path, block_bytes: usize) -> Result<Option<(BlockReader, Vec<String>, u64)>, ImportError> {
         let shown = path.display().to_string();
         let file = std::fs::File::open(path).map_err(|source| ImportError::Io { path: shown.clone(), source })?;
+        // A file smaller than a block needs no more room than its size.
+        let size = file.metadata().map_or(u64::MAX, |m| m.len());
+        let room = usize::try_from(size).map_or(block_bytes, |size| block_bytes.min(size.saturating_add(1)));
         let mut reader = BlockReader {
             file,
             path: shown,
-            buf: Vec::with_capacity(block_bytes),
-            spare: Vec::with_capacity(block_bytes),
+            buf: Vec::with_capacity(room),
+            spare: Vec::with_capacity(room),
             start: 0,
             at_end: false,
             block_bytes,

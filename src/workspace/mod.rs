@@ -11,7 +11,7 @@ mod store;
 
 use crate::import::text::{CsvText, read_csv_text};
 use crate::import::time::{Day, FleetZone, date_from_day, day_from_date};
-use crate::import::{Dataset, ImportError, ImportOptions, ImportReport, Rejection, TableKind, load_table};
+use crate::import::{Dataset, Detail, ImportError, ImportOptions, ImportReport, Rejection, TableKind, load_table};
 use crate::standing::{EventRef, EventSide};
 use polars::prelude::*;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -343,7 +343,7 @@ impl Workspace {
         strict: bool,
         cancelled: &dyn Fn() -> bool,
     ) -> Result<ImportOutcome, WorkspaceError> {
-        let opts = ImportOptions { zone: self.zone, day_first };
+        let opts = ImportOptions { zone: self.zone, day_first, detail: Detail::Full };
         let data_dir = self.dir.join(DATA_DIR);
         std::fs::create_dir_all(&data_dir)
             .map_err(|source| WorkspaceError::Io { path: data_dir.display().to_string(), source })?;
