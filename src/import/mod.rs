@@ -717,6 +717,20 @@ pub fn load_bytes(
     load_table(&text::decode_csv(path.to_string(), bytes)?, kind, opts, report)
 }
 
+/// The column type of ids that repeat on many rows (a delivery's driver and block):
+/// categorical codes, 4 bytes a row instead of a 16-byte string view.
+pub fn id_dtype() -> DataType {
+    DataType::from_categories(Categories::global())
+}
+
+/// The texts of a column of ids, held as text or as categorical codes ([`id_dtype`]).
+pub fn id_texts(column: &Column) -> PolarsResult<Box<dyn Iterator<Item = Option<&str>> + '_>> {
+    Ok(match column.dtype() {
+        DataType::Categorical(..) => Box::new(column.cat32()?.iter_str()),
+        _ => Box::new(column.str()?.iter()),
+    })
+}
+
 /// A frame stored by an earlier version, in this version's column types: line numbers
 /// were 64-bit, and deliveries held their outcome and reason code as text (now numbers, a
 /// quarter of the memory).
@@ -730,6 +744,15 @@ pub fn upgrade_stored(kind: TableKind, mut frame: DataFrame) -> PolarsResult<Dat
     }
     if kind != TableKind::Deliveries {
         return Ok(frame);
+    }
+    // A delivery's driver and block ids were text.
+    for name in ["driver_id", "block_id"] {
+        if let Ok(ids) = frame.column(name)
+            && ids.dtype() == &DataType::String
+        {
+            let ids = ids.cast(&id_dtype())?;
+            frame.with_column(ids)?;
+        }
     }
     let outcome = |code: &str| Outcome::from_code(code).map(Outcome::number);
     let reason = |code: &str| Reason::from_code(code).map(Reason::number);

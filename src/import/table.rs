@@ -75,6 +75,53 @@ impl SparseStrs {
     }
 }
 
+/// Ids repeated on many rows (a delivery's driver and block) as categorical codes
+/// ([`super::id_dtype`]). Rows come in runs of one id: the last id's code is reused
+/// without a lookup.
+pub(super) struct Ids {
+    codes: Maybe<u32>,
+    mapping: Arc<CategoricalMapping>,
+    last: Option<u32>,
+    last_text: String,
+}
+
+impl Default for Ids {
+    fn default() -> Ids {
+        Ids { codes: Maybe::default(), mapping: Categories::global().mapping(), last: None, last_text: String::new() }
+    }
+}
+
+impl Ids {
+    fn reserve(&mut self, rows: usize) {
+        self.codes.reserve(rows);
+    }
+
+    /// The code of an id (added to the categories if new); fails only past four billion
+    /// distinct ids.
+    fn code(&mut self, value: Option<&str>) -> PolarsResult<Option<u32>> {
+        let Some(text) = value else { return Ok(None) };
+        Ok(Some(match self.last {
+            Some(code) if self.last_text == text => code,
+            _ => {
+                let code = self.mapping.insert_cat(text)?;
+                self.last = Some(code);
+                self.last_text.clear();
+                self.last_text.push_str(text);
+                code
+            }
+        }))
+    }
+
+    fn push(&mut self, code: Option<u32>) {
+        self.codes.push(code);
+    }
+
+    fn column(self, name: &str) -> Column {
+        let codes = UInt32Chunked::with_chunk(name.into(), self.codes.freeze());
+        Categorical32Chunked::from_cats_and_dtype(codes, super::id_dtype()).into_series().into_column()
+    }
+}
+
 /// Optional values of one column: the values and, once one is missing, a validity mask.
 type Maybe<T> = MutablePrimitiveArray<T>;
 
@@ -178,8 +225,8 @@ impl Table for Blocks {
 pub(super) struct Deliveries {
     line: Vec<u32>,
     tracking_id: Strs,
-    driver_id: Strs,
-    block_id: Strs,
+    driver_id: Ids,
+    block_id: Ids,
     deliver_by: Vec<i64>,
     day: Vec<i32>,
     attempted_at: Maybe<i64>,
@@ -272,6 +319,9 @@ impl Table for Deliveries {
         let dnr_reported_at = c.instant(9, DateAlone::StartOfDay)?;
         let day = c.zone.day_of(deliver_by);
         let reason = c.text(6);
+        let too_many = |field: usize| move |e: PolarsError| FieldError { field, reason: e.to_string() };
+        let driver_code = self.driver_id.code(Some(driver_id)).map_err(too_many(1))?;
+        let block_code = self.block_id.code(c.text(2)).map_err(too_many(2))?;
         if !self.standing_only {
             self.line.push(u32::try_from(c.line).unwrap_or(u32::MAX));
             self.reason.push(reason);
@@ -279,8 +329,8 @@ impl Table for Deliveries {
             self.notes.push(c.text(12));
         }
         self.tracking_id.push(Some(tracking_id));
-        self.driver_id.push(Some(driver_id));
-        self.block_id.push(c.text(2));
+        self.driver_id.push(driver_code);
+        self.block_id.push(block_code);
         self.deliver_by.push(deliver_by);
         self.day.push(day);
         self.attempted_at.push(attempted_at);

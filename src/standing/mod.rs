@@ -7,9 +7,9 @@ pub mod grounds;
 pub mod rules;
 
 use crate::config::Thresholds;
-use crate::import::Dataset;
 use crate::import::codes::{Outcome, Reason};
 use crate::import::time::{Day, FleetZone};
+use crate::import::{Dataset, id_texts};
 use alerts::{Alert, Alerts};
 use grounds::{CarrierBlock, Defects, Grounds, Outage, PackageFacts, block_grounds, package_defects, package_grounds};
 use polars::prelude::*;
@@ -201,7 +201,7 @@ impl Tally {
 }
 
 fn str_col<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
-    Ok(df.column(name)?.str()?.iter().collect())
+    Ok(id_texts(df.column(name)?)?.collect())
 }
 
 fn time_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
@@ -328,9 +328,9 @@ impl Ordered {
 /// columns: exports are often listed by driver and time, and such a frame is not copied
 /// (its columns stay in the chunks the import made; rows are only read in slices).
 fn in_order(df: &DataFrame, [driver_col, time_col_name, id_col]: [&str; 3]) -> PolarsResult<bool> {
-    let drivers = df.column(driver_col)?.str()?.iter();
+    let drivers = id_texts(df.column(driver_col)?)?;
     let times = df.column(time_col_name)?.datetime()?.physical().iter();
-    let ids = df.column(id_col)?.str()?.iter();
+    let ids = id_texts(df.column(id_col)?)?;
     let mut rows = drivers.zip(times).zip(ids).map(|((driver, time), id)| (driver, time, id));
     let Some(mut previous) = rows.next() else { return Ok(true) };
     for row in rows {
@@ -343,10 +343,10 @@ fn in_order(df: &DataFrame, [driver_col, time_col_name, id_col]: [&str; 3]) -> P
     Ok(true)
 }
 
-/// Ranges of equal values in a sorted string column (a missing value reads as "").
-fn runs(ids: &StringChunked) -> Vec<(&str, Range<usize>)> {
+/// Ranges of equal values in a sorted column of ids (a missing value reads as "").
+fn runs<'a>(ids: impl Iterator<Item = Option<&'a str>>) -> Vec<(&'a str, Range<usize>)> {
     let mut out: Vec<(&str, Range<usize>)> = Vec::new();
-    for (row, id) in ids.iter().enumerate() {
+    for (row, id) in ids.enumerate() {
         let id = id.unwrap_or("");
         match out.last_mut() {
             Some((last, range)) if *last == id => range.end = row + 1,
@@ -391,7 +391,7 @@ impl Fleet {
         }
         // Millions of rows, a few thousand drivers: each id is looked up in the directory once.
         let mut seen: PlHashSet<&str> = PlHashSet::new();
-        for id in data.deliveries.column("driver_id")?.str()?.iter().flatten() {
+        for id in id_texts(data.deliveries.column("driver_id")?)?.flatten() {
             if seen.insert(id) {
                 entry(&mut directory, id);
             }
@@ -492,7 +492,7 @@ impl Fleet {
             }
         };
 
-        for (id, range) in runs(blocks.frame.column("driver_id")?.str()?) {
+        for (id, range) in runs(id_texts(blocks.frame.column("driver_id")?)?) {
             if let Some(d) = directory.get_mut(id) {
                 d.blocks = range;
             }
@@ -508,7 +508,7 @@ impl Fleet {
             .filter_map(|(row, day)| Some((row, day?)))
             .collect();
         let package_drivers = packages.frame.column("driver_id")?;
-        for (id, range) in runs(package_drivers.str()?) {
+        for (id, range) in runs(id_texts(&package_drivers)?) {
             if let Some(d) = directory.get_mut(id) {
                 let first = claims.partition_point(|(row, _)| *row < range.start);
                 let mut days: Vec<Day> =
@@ -962,7 +962,7 @@ fn fill_rows(
     cases: &CaseMarks,
 ) -> PolarsResult<()> {
     let facts = package_facts(frame)?;
-    let block_ids = frame.column("block_id")?.str()?.iter();
+    let block_ids = id_texts(frame.column("block_id")?)?;
     let returned = frame.column("returned_at")?.is_not_null();
     // Tracking ids are only needed to leave out events already in a case.
     let ids = frame.column("tracking_id")?.str()?;

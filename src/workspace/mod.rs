@@ -11,7 +11,9 @@ mod store;
 
 use crate::import::text::{CsvText, read_csv_text};
 use crate::import::time::{Day, FleetZone, date_from_day, day_from_date};
-use crate::import::{Dataset, Detail, ImportError, ImportOptions, ImportReport, Rejection, TableKind, load_table};
+use crate::import::{
+    Dataset, Detail, ImportError, ImportOptions, ImportReport, Rejection, TableKind, id_texts, load_table,
+};
 use crate::standing::{EventRef, EventSide};
 use polars::prelude::*;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -506,7 +508,7 @@ impl Workspace {
 
 /// The rows whose `column` value passes `keep` (rows without a value are kept).
 fn keep_rows(frame: &DataFrame, column: &str, keep: impl Fn(&str) -> bool) -> PolarsResult<DataFrame> {
-    let mask: BooleanChunked = frame.column(column)?.str()?.iter().map(|v| v.is_none_or(&keep)).collect();
+    let mask: BooleanChunked = id_texts(frame.column(column)?)?.map(|v| v.is_none_or(&keep)).collect();
     frame.filter(&mask)
 }
 

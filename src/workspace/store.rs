@@ -128,8 +128,11 @@ mod tests {
         let mut report = crate::import::ImportReport::default();
         let current =
             crate::import::load_bytes("d.csv", csv.into(), TableKind::Deliveries, &opts, &mut report).unwrap();
-        // As an earlier version stored it: outcome and reason code as text.
+        // As an earlier version stored it: outcome and reason code as text, driver and
+        // block ids as text.
         let mut legacy = current.clone();
+        legacy.with_column(Column::new("driver_id".into(), ["D1", "D1"])).unwrap();
+        legacy.with_column(Column::new("block_id".into(), ["B1", "B1"])).unwrap();
         legacy.with_column(Column::new("outcome".into(), ["delivered", "attempted"])).unwrap();
         legacy.with_column(Column::new("reason_code".into(), [None, Some("customer_unavailable")])).unwrap();
         legacy.with_column(Column::new("line".into(), [2u64, 3])).unwrap();
@@ -139,6 +142,14 @@ mod tests {
         let seg = Segment { id: 1, file: "s.parquet".into(), rows: 2, bytes, deleted: vec![] };
         let read = read_segment(&path, &seg, TableKind::Deliveries, None).unwrap();
         assert!(read.equals_missing(&current), "{read}\n{current}");
+        assert_eq!(read.schema(), current.schema());
+        // And this version's segments read back as written.
+        let mut again = current.clone();
+        let bytes = write_segment(&path, &mut again).unwrap();
+        let seg = Segment { bytes, ..seg };
+        let read = read_segment(&path, &seg, TableKind::Deliveries, None).unwrap();
+        assert!(read.equals_missing(&current), "{read}\n{current}");
+        assert_eq!(read.schema(), current.schema());
     }
 
     #[test]
