@@ -733,7 +733,7 @@ pub fn id_texts(column: &Column) -> PolarsResult<Box<dyn Iterator<Item = Option<
 
 /// A frame stored by an earlier version, in this version's column types: line numbers
 /// were 64-bit, and deliveries held their outcome and reason code as text (now numbers, a
-/// quarter of the memory).
+/// quarter of the memory) and their driver and block ids as text (now categorical).
 pub fn upgrade_stored(kind: TableKind, mut frame: DataFrame) -> PolarsResult<DataFrame> {
     // Line numbers were 64-bit.
     if let Ok(line) = frame.column("line")
