@@ -20,6 +20,25 @@ pub fn map_on_threads<I: Send, T: Send>(items: Vec<I>, work: impl Fn(I) -> T + S
     })
 }
 
+/// Whether `holds` is true of every part of `0..len`, cut into one part per core (for
+/// long runs). The parts overlap by one item, so that a check of each item against the
+/// one before also covers the cuts.
+pub fn holds_in_parts<E: Send>(
+    len: usize,
+    holds: impl Fn(std::ops::Range<usize>) -> Result<bool, E> + Sync,
+    failed: impl Fn() -> Result<bool, E> + Sync,
+) -> Result<bool, E> {
+    let parts = cores().min(len.div_ceil(1 << 16)).max(1);
+    let step = len.div_ceil(parts);
+    let ranges = (0..parts).map(|i| (i * step).saturating_sub(1)..((i + 1) * step).min(len)).collect();
+    for part in map_on_threads(ranges, holds, failed) {
+        if !part? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +55,22 @@ mod tests {
             || Err("a worker thread failed".to_string()),
         );
         assert_eq!(panicked, [Ok(1), Err("a worker thread failed".to_string())]);
+    }
+
+    #[test]
+    fn parts_overlap_so_that_every_neighbouring_pair_is_checked() {
+        let ascending = |values: &[u32]| {
+            holds_in_parts(values.len(), |r| Ok::<bool, ()>(values[r].is_sorted()), || Err(())).unwrap()
+        };
+        let mut values: Vec<u32> = (0..300_000).collect();
+        assert!(ascending(&values));
+        // Out of order only across each possible cut between two parts.
+        for at in [1, 65_536, 150_000, 299_999] {
+            values.swap(at - 1, at);
+            assert!(!ascending(&values), "{at}");
+            values.swap(at - 1, at);
+        }
+        assert!(ascending(&[]));
+        assert!(ascending(&[7]));
     }
 }

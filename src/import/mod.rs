@@ -365,15 +365,17 @@ fn later_rows_win(frame: DataFrame, key_column: Option<&str>) -> Result<(DataFra
 
 /// Which rows a later row with the same key does not replace; `None` when all are kept.
 fn rows_kept(keys: &StringChunked) -> Option<BooleanChunked> {
-    let mut previous: Option<&str> = None;
-    let in_key_order = keys.iter().all(|key| match key {
-        Some(k) if previous.is_none_or(|p| p < k) => {
-            previous = Some(k);
-            true
-        }
-        _ => false,
-    });
-    if in_key_order {
+    let increasing = |rows: std::ops::Range<usize>| {
+        let mut previous: Option<&str> = None;
+        Ok::<bool, ()>(keys.slice(rows.start as i64, rows.len()).iter().all(|key| match key {
+            Some(k) if previous.is_none_or(|p| p < k) => {
+                previous = Some(k);
+                true
+            }
+            _ => false,
+        }))
+    };
+    if crate::parallel::holds_in_parts(keys.len(), increasing, || Ok(false)) == Ok(true) {
         return None;
     }
     let mut last: PlHashMap<&str, usize> = PlHashMap::with_capacity(keys.len());
@@ -517,7 +519,7 @@ fn parse_pass<T: Table>(
     let (headers, body_start, body_line) = text::split_header(csv)?;
     let map = map_columns(&csv.path, &headers, specs)?;
     let records = Records { path: &csv.path, delimiter: csv.delimiter, headers: &headers, map: &map, opts, day_first };
-    let pieces = records.read::<T>(csv.text.get(body_start..).unwrap_or_default(), body_line)?;
+    let (pieces, _) = records.read::<T>(csv.text.get(body_start..).unwrap_or_default(), body_line)?;
     merge::<T>(pieces, map.unused_matches.clone(), specs.len())
 }
 
@@ -551,13 +553,10 @@ fn stream_pass<T: Table>(
     let mut pieces = Vec::new();
     loop {
         let first_line = line;
-        let block = blocks.next_block(|text| {
-            let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
-            (records.read::<T>(text, first_line), newlines)
-        })?;
-        match block {
-            text::Block::Records((read, newlines)) => {
-                pieces.extend(read?);
+        match blocks.next_block(|text| records.read::<T>(text, first_line))? {
+            text::Block::Records(read) => {
+                let (read, newlines) = read?;
+                pieces.extend(read);
                 line += newlines;
             }
             text::Block::End => break,
@@ -580,36 +579,51 @@ struct Records<'a> {
 impl Records<'_> {
     /// Reads a run of whole records starting on line `first_line`: big runs in pieces on
     /// all cores, each piece starting at a record boundary.
-    fn read<T: Table>(&self, body: &str, first_line: u64) -> Result<Vec<(Parsed, SlashCounts)>, ImportError> {
+    /// Also returns how many lines the run has.
+    fn read<T: Table>(&self, body: &str, first_line: u64) -> Result<(Vec<(Parsed, SlashCounts)>, u64), ImportError> {
         let parts = crate::parallel::cores();
-        let bytes = body.as_bytes();
         let mut bounds = vec![0];
-        bounds.extend(text::record_cuts(bytes, parts, self.delimiter));
+        bounds.extend(text::record_cuts(body.as_bytes(), parts, self.delimiter));
         bounds.push(body.len());
         // Cuts fall just after a newline: always on a character boundary.
-        let pieces: Vec<(&str, u64)> = bounds
-            .windows(2)
-            .map(|w| {
-                let piece = body.get(w[0]..w[1]).unwrap_or_default();
-                (piece, first_line + memchr::memchr_iter(b'\n', &bytes[..w[0]]).count() as u64)
-            })
-            .collect();
-        crate::parallel::map_on_threads(
-            pieces,
-            |(piece, line)| self.read_piece::<T>(piece, line),
-            || {
-                Err(ImportError::Malformed {
-                    path: self.path.to_string(),
-                    line: 0,
-                    reason: "a reader thread failed".to_string(),
-                })
-            },
+        let pieces: Vec<&str> = bounds.windows(2).map(|w| body.get(w[0]..w[1]).unwrap_or_default()).collect();
+        let failed = || ImportError::Malformed {
+            path: self.path.to_string(),
+            line: 0,
+            reason: "a reader thread failed".to_string(),
+        };
+        // Each piece's lines, counted on all cores: where the next piece starts, and room for
+        // its rows (records with a quoted newline are rarer still).
+        let lines = crate::parallel::map_on_threads(
+            pieces.clone(),
+            |piece| Some(memchr::memchr_iter(b'\n', piece.as_bytes()).count() as u64),
+            || None,
         )
         .into_iter()
-        .collect()
+        .collect::<Option<Vec<u64>>>()
+        .ok_or_else(failed)?;
+        let mut start = first_line;
+        let mut jobs = Vec::with_capacity(pieces.len());
+        for (piece, lines) in pieces.into_iter().zip(&lines) {
+            jobs.push((piece, start, *lines));
+            start += lines;
+        }
+        let read = crate::parallel::map_on_threads(
+            jobs,
+            |(piece, line, lines)| self.read_piece::<T>(piece, line, lines as usize + 1),
+            || Err(failed()),
+        )
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+        Ok((read, start - first_line))
     }
 
-    fn read_piece<T: Table>(&self, piece: &str, first_line: u64) -> Result<(Parsed, SlashCounts), ImportError> {
+    fn read_piece<T: Table>(
+        &self,
+        piece: &str,
+        first_line: u64,
+        rows_at_most: usize,
+    ) -> Result<(Parsed, SlashCounts), ImportError> {
         let mut orders = vec![(0usize, 0usize); self.day_first.len()];
         let mut table = T::default();
         table.keep(self.opts.detail);
@@ -635,10 +649,8 @@ impl Records<'_> {
             }
             None => piece,
         };
-        // Room for exactly as many rows as the piece has lines (records with a quoted newline
-        // are rarer still): a guess from the first lines overshot by half, and the columns keep
-        // the room they were given.
-        table.reserve(memchr::memchr_iter(b'\n', piece.as_bytes()).count() + 1);
+        // Room for as many rows as the piece has lines: the columns keep the room they are given.
+        table.reserve(rows_at_most);
         let (map, zone, day_first) = (self.map, self.opts.zone, self.day_first);
         text::for_each_record_in(self.path, piece, self.delimiter, first_line, |line, record| {
             let mut cells = Cells { record, line, map, zone, day_first, orders: &mut orders };

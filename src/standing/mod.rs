@@ -327,7 +327,16 @@ impl Ordered {
 /// Whether the rows are already in [`sorted`] order, told in one pass over the three
 /// columns: exports are often listed by driver and time, and such a frame is not copied
 /// (its columns stay in the chunks the import made; rows are only read in slices).
-fn in_order(df: &DataFrame, [driver_col, time_col_name, id_col]: [&str; 3]) -> PolarsResult<bool> {
+fn in_order(df: &DataFrame, by: [&str; 3]) -> PolarsResult<bool> {
+    crate::parallel::holds_in_parts(
+        df.height(),
+        |rows| rows_in_order(&df.slice(rows.start as i64, rows.len()), by),
+        || Err(PolarsError::ComputeError("a worker thread failed".into())),
+    )
+}
+
+/// [`in_order`] on one core.
+fn rows_in_order(df: &DataFrame, [driver_col, time_col_name, id_col]: [&str; 3]) -> PolarsResult<bool> {
     let drivers = id_texts(df.column(driver_col)?)?;
     let times = df.column(time_col_name)?.datetime()?.physical().iter();
     let ids = id_texts(df.column(id_col)?)?;
