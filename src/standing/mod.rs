@@ -353,16 +353,35 @@ fn rows_in_order(df: &DataFrame, [driver_col, time_col_name, id_col]: [&str; 3])
 }
 
 /// Ranges of equal values in a sorted column of ids (a missing value reads as "").
-fn runs<'a>(ids: impl Iterator<Item = Option<&'a str>>) -> Vec<(&'a str, Range<usize>)> {
-    let mut out: Vec<(&str, Range<usize>)> = Vec::new();
-    for (row, id) in ids.enumerate() {
-        let id = id.unwrap_or("");
+fn runs(ids: &Column) -> PolarsResult<Vec<(&str, Range<usize>)>> {
+    fn extend<'a>(out: &mut Vec<(&'a str, Range<usize>)>, id: &'a str, rows: Range<usize>) {
         match out.last_mut() {
-            Some((last, range)) if *last == id => range.end = row + 1,
-            _ => out.push((id, row..row + 1)),
+            Some((last, range)) if *last == id => range.end = rows.end,
+            _ => out.push((id, rows)),
         }
     }
-    out
+    let mut out = Vec::new();
+    if let DataType::Categorical(..) = ids.dtype() {
+        // Millions of rows, a few thousand drivers: codes are compared, and turned into
+        // text once per run.
+        let ids = ids.cat32()?;
+        let mut code_runs: Vec<(Option<u32>, Range<usize>)> = Vec::new();
+        for (row, code) in ids.physical().iter().enumerate() {
+            match code_runs.last_mut() {
+                Some((last, range)) if *last == code => range.end = row + 1,
+                _ => code_runs.push((code, row..row + 1)),
+            }
+        }
+        let mapping = ids.get_mapping();
+        for (code, rows) in code_runs {
+            extend(&mut out, code.and_then(|c| mapping.cat_to_str(c)).unwrap_or(""), rows);
+        }
+    } else {
+        for (row, id) in ids.str()?.iter().enumerate() {
+            extend(&mut out, id.unwrap_or(""), row..row + 1);
+        }
+    }
+    Ok(out)
 }
 
 impl Fleet {
@@ -398,13 +417,7 @@ impl Fleet {
                 }
             }
         }
-        // Millions of rows, a few thousand drivers: each id is looked up in the directory once.
-        let mut seen: PlHashSet<&str> = PlHashSet::new();
-        for id in id_texts(data.deliveries.column("driver_id")?)?.flatten() {
-            if seen.insert(id) {
-                entry(&mut directory, id);
-            }
-        }
+        // Drivers with deliveries only join the directory with their runs of packages below.
         let roster = &data.roster;
         let deactivated: Vec<Option<bool>> = roster.column("deactivated")?.bool()?.iter().collect();
         for ((((id, name), email), off), on) in str_col(roster, "driver_id")?
@@ -501,7 +514,7 @@ impl Fleet {
             }
         };
 
-        for (id, range) in runs(id_texts(blocks.frame.column("driver_id")?)?) {
+        for (id, range) in runs(blocks.frame.column("driver_id")?)? {
             if let Some(d) = directory.get_mut(id) {
                 d.blocks = range;
             }
@@ -517,7 +530,8 @@ impl Fleet {
             .filter_map(|(row, day)| Some((row, day?)))
             .collect();
         let package_drivers = packages.frame.column("driver_id")?;
-        for (id, range) in runs(id_texts(&package_drivers)?) {
+        for (id, range) in runs(&package_drivers)? {
+            entry(&mut directory, id);
             if let Some(d) = directory.get_mut(id) {
                 let first = claims.partition_point(|(row, _)| *row < range.start);
                 let mut days: Vec<Day> =
@@ -1112,6 +1126,16 @@ mod tests {
     use crate::import::text::decode_csv;
     use crate::import::time::day_from_date;
     use crate::import::{ImportOptions, load_texts};
+
+    #[test]
+    fn runs_of_ids_held_as_text_or_as_codes_are_the_same() {
+        let ids = [Some("D1"), Some("D1"), None, Some("D2"), Some("D2"), Some("D2"), Some("D10")];
+        let text = Column::new("driver_id".into(), ids);
+        let codes = text.cast(&crate::import::id_dtype()).unwrap();
+        let expected = vec![("D1", 0..2), ("", 2..3), ("D2", 3..6), ("D10", 6..7)];
+        assert_eq!(runs(&text).unwrap(), expected);
+        assert_eq!(runs(&codes).unwrap(), expected);
+    }
 
     #[test]
     fn tally_counts_the_flags_before_any_row() {
