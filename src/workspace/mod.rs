@@ -30,7 +30,8 @@ pub const SETTINGS_FILE: &str = "settings.toml";
 const MAX_SEGMENTS: usize = 12;
 
 /// Schema migrations; entry i takes `PRAGMA user_version` from i to i + 1.
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE imports (
         id INTEGER PRIMARY KEY,
@@ -77,7 +78,11 @@ const MIGRATIONS: &[&str] = &[r"
         on_day TEXT NOT NULL,
         note TEXT NOT NULL DEFAULT ''
     );
-"];
+",
+    // Deliveries' driver and block ids are stored as categorical columns from here on:
+    // a version that reads them as text must say the workspace is newer, not damaged.
+    r"INSERT OR REPLACE INTO meta (key, value) VALUES ('delivery_ids', 'categorical');",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
