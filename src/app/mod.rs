@@ -904,8 +904,12 @@ impl StandwatchApp {
                 ui.vertical_centered(|ui| {
                     ui.add_space(60.0);
                     if self.job.is_some() {
-                        ui.spinner();
-                        ui.label("Loading…");
+                        // Not egui's spinner, which repaints every frame: with a software
+                        // renderer that takes a core from the import it waits for. Dots that
+                        // move twice a second.
+                        let dots = (ui.input(|i| i.time) * 2.0) as usize % 4;
+                        ui.label(RichText::new(format!("Loading{:<3}", ".".repeat(dots))).monospace().size(18.0));
+                        ui.ctx().request_repaint_after(std::time::Duration::from_millis(500));
                     } else {
                         ui.label(RichText::new("No data loaded").size(18.0));
                         ui.label("Open your blocks and deliveries exports, or drop them on this window.");

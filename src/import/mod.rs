@@ -729,14 +729,14 @@ pub fn load_bytes(
     load_table(&text::decode_csv(path.to_string(), bytes)?, kind, opts, report)
 }
 
-/// The column type of ids that repeat on many rows (a delivery's driver and block):
-/// categorical codes, 4 bytes a row instead of a 16-byte string view.
-pub fn id_dtype() -> DataType {
+/// The column type of texts that repeat on many rows (a delivery's driver, block and
+/// reason): categorical codes, 4 bytes a row instead of a 16-byte string view.
+pub fn repeated_text_dtype() -> DataType {
     DataType::from_categories(Categories::global())
 }
 
-/// The texts of a column of ids, held as text or as categorical codes ([`id_dtype`]).
-pub fn id_texts(column: &Column) -> PolarsResult<Box<dyn Iterator<Item = Option<&str>> + '_>> {
+/// The texts of a column held as text or as categorical codes ([`repeated_text_dtype`]).
+pub fn texts_of(column: &Column) -> PolarsResult<Box<dyn Iterator<Item = Option<&str>> + '_>> {
     Ok(match column.dtype() {
         DataType::Categorical(..) => Box::new(column.cat32()?.iter_str()),
         _ => Box::new(column.str()?.iter()),
@@ -745,7 +745,8 @@ pub fn id_texts(column: &Column) -> PolarsResult<Box<dyn Iterator<Item = Option<
 
 /// A frame stored by an earlier version, in this version's column types: line numbers
 /// were 64-bit, and deliveries held their outcome and reason code as text (now numbers, a
-/// quarter of the memory) and their driver and block ids as text (now categorical).
+/// quarter of the memory) and their driver and block ids and reason as text (now
+/// categorical).
 pub fn upgrade_stored(kind: TableKind, mut frame: DataFrame) -> PolarsResult<DataFrame> {
     // Line numbers were 64-bit.
     if let Ok(line) = frame.column("line")
@@ -757,12 +758,12 @@ pub fn upgrade_stored(kind: TableKind, mut frame: DataFrame) -> PolarsResult<Dat
     if kind != TableKind::Deliveries {
         return Ok(frame);
     }
-    // A delivery's driver and block ids were text.
-    for name in ["driver_id", "block_id"] {
+    // A delivery's driver and block ids and reason were text.
+    for name in ["driver_id", "block_id", "reason"] {
         if let Ok(ids) = frame.column(name)
             && ids.dtype() == &DataType::String
         {
-            let ids = ids.cast(&id_dtype())?;
+            let ids = ids.cast(&repeated_text_dtype())?;
             frame.with_column(ids)?;
         }
     }

@@ -75,23 +75,34 @@ impl SparseStrs {
     }
 }
 
-/// Ids repeated on many rows (a delivery's driver and block) as categorical codes
-/// ([`super::id_dtype`]). Rows come in runs of one id: the last id's code is reused
-/// without a lookup.
-pub(super) struct Ids {
+/// Texts repeated on many rows (a delivery's driver, block and reason) as categorical
+/// codes ([`super::repeated_text_dtype`]). Rows come in runs of one driver and block: the last
+/// text's code is reused without a lookup; other texts seen are remembered here, so that
+/// the shared categories are only asked for new ones.
+pub(super) struct RepeatedTexts {
     codes: Maybe<u32>,
     mapping: Arc<CategoricalMapping>,
     last: Option<u32>,
     last_text: String,
+    known: PlHashMap<Box<str>, u32>,
 }
 
-impl Default for Ids {
-    fn default() -> Ids {
-        Ids { codes: Maybe::default(), mapping: Categories::global().mapping(), last: None, last_text: String::new() }
+impl Default for RepeatedTexts {
+    fn default() -> RepeatedTexts {
+        RepeatedTexts {
+            codes: Maybe::default(),
+            mapping: Categories::global().mapping(),
+            last: None,
+            last_text: String::new(),
+            known: PlHashMap::new(),
+        }
     }
 }
 
-impl Ids {
+impl RepeatedTexts {
+    /// The most texts remembered (free text can be all different).
+    const KNOWN_MAX: usize = 4096;
+
     fn reserve(&mut self, rows: usize) {
         self.codes.reserve(rows);
     }
@@ -103,7 +114,16 @@ impl Ids {
         Ok(Some(match self.last {
             Some(code) if self.last_text == text => code,
             _ => {
-                let code = self.mapping.insert_cat(text)?;
+                let code = match self.known.get(text) {
+                    Some(code) => *code,
+                    None => {
+                        let code = self.mapping.insert_cat(text)?;
+                        if self.known.len() < RepeatedTexts::KNOWN_MAX {
+                            self.known.insert(text.into(), code);
+                        }
+                        code
+                    }
+                };
                 self.last = Some(code);
                 self.last_text.clear();
                 self.last_text.push_str(text);
@@ -118,7 +138,7 @@ impl Ids {
 
     fn column(self, name: &str) -> Column {
         let codes = UInt32Chunked::with_chunk(name.into(), self.codes.freeze());
-        Categorical32Chunked::from_cats_and_dtype(codes, super::id_dtype()).into_series().into_column()
+        Categorical32Chunked::from_cats_and_dtype(codes, super::repeated_text_dtype()).into_series().into_column()
     }
 }
 
@@ -225,14 +245,14 @@ impl Table for Blocks {
 pub(super) struct Deliveries {
     line: Vec<u32>,
     tracking_id: Strs,
-    driver_id: Ids,
-    block_id: Ids,
+    driver_id: RepeatedTexts,
+    block_id: RepeatedTexts,
     deliver_by: Vec<i64>,
     day: Vec<i32>,
     attempted_at: Maybe<i64>,
     /// [`Outcome::number`]: 4 bytes a row where a string costs 16.
     outcome: Vec<u32>,
-    reason: Strs,
+    reason: RepeatedTexts,
     /// [`Reason::number`].
     reason_code: Maybe<u32>,
     returned_at: Maybe<i64>,
@@ -323,8 +343,9 @@ impl Table for Deliveries {
         let driver_code = self.driver_id.code(Some(driver_id)).map_err(too_many(1))?;
         let block_code = self.block_id.code(c.text(2)).map_err(too_many(2))?;
         if !self.standing_only {
+            let reason_code = self.reason.code(reason).map_err(too_many(6))?;
             self.line.push(u32::try_from(c.line).unwrap_or(u32::MAX));
-            self.reason.push(reason);
+            self.reason.push(reason_code);
             self.dnr_reported_at.push(dnr_reported_at);
             self.notes.push(c.text(12));
         }
@@ -352,7 +373,9 @@ impl Table for Deliveries {
         let (line, reason, dnr_reported_at, notes) = if self.standing_only {
             (
                 UInt32Chunked::full_null("line".into(), rows).into_column(),
-                StringChunked::full_null("reason".into(), rows).into_column(),
+                Categorical32Chunked::full_null_with_dtype("reason".into(), rows, super::repeated_text_dtype())
+                    .into_series()
+                    .into_column(),
                 Int64Chunked::full_null("dnr_reported_at".into(), rows)
                     .into_datetime(TimeUnit::Milliseconds, None)
                     .into_column(),

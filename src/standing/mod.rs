@@ -9,7 +9,7 @@ pub mod rules;
 use crate::config::Thresholds;
 use crate::import::codes::{Outcome, Reason};
 use crate::import::time::{Day, FleetZone};
-use crate::import::{Dataset, id_texts};
+use crate::import::{Dataset, texts_of};
 use alerts::{Alert, Alerts};
 use grounds::{CarrierBlock, Defects, Grounds, Outage, PackageFacts, block_grounds, package_defects, package_grounds};
 use polars::prelude::*;
@@ -201,7 +201,7 @@ impl Tally {
 }
 
 fn str_col<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
-    Ok(id_texts(df.column(name)?)?.collect())
+    Ok(texts_of(df.column(name)?)?.collect())
 }
 
 fn time_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
@@ -337,9 +337,9 @@ fn in_order(df: &DataFrame, by: [&str; 3]) -> PolarsResult<bool> {
 
 /// [`in_order`] on one core.
 fn rows_in_order(df: &DataFrame, [driver_col, time_col_name, id_col]: [&str; 3]) -> PolarsResult<bool> {
-    let drivers = id_texts(df.column(driver_col)?)?;
+    let drivers = texts_of(df.column(driver_col)?)?;
     let times = df.column(time_col_name)?.datetime()?.physical().iter();
-    let ids = id_texts(df.column(id_col)?)?;
+    let ids = texts_of(df.column(id_col)?)?;
     let mut rows = drivers.zip(times).zip(ids).map(|((driver, time), id)| (driver, time, id));
     let Some(mut previous) = rows.next() else { return Ok(true) };
     for row in rows {
@@ -985,7 +985,7 @@ fn fill_rows(
     cases: &CaseMarks,
 ) -> PolarsResult<()> {
     let facts = package_facts(frame)?;
-    let block_ids = id_texts(frame.column("block_id")?)?;
+    let block_ids = texts_of(frame.column("block_id")?)?;
     let returned = frame.column("returned_at")?.is_not_null();
     // Tracking ids are only needed to leave out events already in a case.
     let ids = frame.column("tracking_id")?.str()?;
@@ -1131,7 +1131,7 @@ mod tests {
     fn runs_of_ids_held_as_text_or_as_codes_are_the_same() {
         let ids = [Some("D1"), Some("D1"), None, Some("D2"), Some("D2"), Some("D2"), Some("D10")];
         let text = Column::new("driver_id".into(), ids);
-        let codes = text.cast(&crate::import::id_dtype()).unwrap();
+        let codes = text.cast(&crate::import::repeated_text_dtype()).unwrap();
         let expected = vec![("D1", 0..2), ("", 2..3), ("D2", 3..6), ("D10", 6..7)];
         assert_eq!(runs(&text).unwrap(), expected);
         assert_eq!(runs(&codes).unwrap(), expected);

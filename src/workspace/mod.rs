@@ -12,7 +12,7 @@ mod store;
 use crate::import::text::{CsvText, read_csv_text};
 use crate::import::time::{Day, FleetZone, date_from_day, day_from_date};
 use crate::import::{
-    Dataset, Detail, ImportError, ImportOptions, ImportReport, Rejection, TableKind, id_texts, load_table,
+    Dataset, Detail, ImportError, ImportOptions, ImportReport, Rejection, TableKind, load_table, texts_of,
 };
 use crate::standing::{EventRef, EventSide};
 use polars::prelude::*;
@@ -79,7 +79,7 @@ const MIGRATIONS: &[&str] = &[
         note TEXT NOT NULL DEFAULT ''
     );
 ",
-    // Deliveries' driver and block ids are stored as categorical columns from here on:
+    // Deliveries' driver and block ids and reasons are stored as categorical columns from here on:
     // a version that reads them as text must say the workspace is newer, not damaged.
     r"INSERT OR REPLACE INTO meta (key, value) VALUES ('delivery_ids', 'categorical');",
 ];
@@ -513,7 +513,7 @@ impl Workspace {
 
 /// The rows whose `column` value passes `keep` (rows without a value are kept).
 fn keep_rows(frame: &DataFrame, column: &str, keep: impl Fn(&str) -> bool) -> PolarsResult<DataFrame> {
-    let mask: BooleanChunked = id_texts(frame.column(column)?)?.map(|v| v.is_none_or(&keep)).collect();
+    let mask: BooleanChunked = texts_of(frame.column(column)?)?.map(|v| v.is_none_or(&keep)).collect();
     frame.filter(&mask)
 }
 

@@ -129,10 +129,11 @@ mod tests {
         let current =
             crate::import::load_bytes("d.csv", csv.into(), TableKind::Deliveries, &opts, &mut report).unwrap();
         // As an earlier version stored it: outcome and reason code as text, driver and
-        // block ids as text.
+        // block ids and reason as text.
         let mut legacy = current.clone();
         legacy.with_column(Column::new("driver_id".into(), ["D1", "D1"])).unwrap();
         legacy.with_column(Column::new("block_id".into(), ["B1", "B1"])).unwrap();
+        legacy.with_column(Column::new("reason".into(), [None, Some("no one home")])).unwrap();
         legacy.with_column(Column::new("outcome".into(), ["delivered", "attempted"])).unwrap();
         legacy.with_column(Column::new("reason_code".into(), [None, Some("customer_unavailable")])).unwrap();
         legacy.with_column(Column::new("line".into(), [2u64, 3])).unwrap();
