@@ -60,7 +60,7 @@ impl BatchWindow {
                     &|| cancel.load(Ordering::Relaxed),
                 )
             },
-            move || repaint.request_repaint(),
+            move |within| repaint.request_repaint_after(within),
         ));
     }
 

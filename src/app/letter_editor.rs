@@ -74,7 +74,7 @@ impl LetterEditor {
         self.job = Some(spawn(
             "Drafting letter",
             move |_, _| letters::draft(&fleet, driver, as_of, kind, &settings, &untick),
-            move || repaint.request_repaint(),
+            move |within| repaint.request_repaint_after(within),
         ));
     }
 

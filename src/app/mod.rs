@@ -230,7 +230,7 @@ impl StandwatchApp {
         };
         let ctx = self.ctx.clone();
         crate::timings::mark("job started");
-        self.job = Some(worker::start(request, move || ctx.request_repaint()));
+        self.job = Some(worker::start(request, move |within| ctx.request_repaint_after(within)));
     }
 
     fn poll_job(&mut self) {

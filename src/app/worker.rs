@@ -11,6 +11,7 @@ use crate::workspace::{FileImport, ImportRecord, Workspace, pending_success_data
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, mpsc};
+use std::time::Duration;
 
 /// Where the data on screen came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,11 +119,12 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Runs `work` on a thread named after `label`; it gets the cancel flag and a progress
-/// callback; `repaint` wakes the UI on progress and when the result is ready.
+/// callback; `repaint(within)` asks for the UI to be drawn again within that time: soon
+/// after progress, at once when the result is ready.
 pub fn spawn<T: Send + 'static>(
     label: &str,
     work: impl FnOnce(&AtomicBool, &(dyn Fn(f32) + Sync)) -> Result<T, String> + Send + 'static,
-    repaint: impl Fn() + Send + Sync + 'static,
+    repaint: impl Fn(Duration) + Send + Sync + 'static,
 ) -> Job<T> {
     let progress = Arc::new(AtomicU32::new(0f32.to_bits()));
     let cancel = Arc::new(AtomicBool::new(false));
@@ -134,7 +136,7 @@ pub fn spawn<T: Send + 'static>(
         .spawn(move || {
             let report = |f: f32| {
                 p.store(f.to_bits(), Ordering::Relaxed);
-                repaint();
+                repaint(PROGRESS_REPAINT);
             };
             // A bug in the work must not take the window down: it becomes an error shown to
             // the user, and the last good result stays on screen.
@@ -144,7 +146,7 @@ pub fn spawn<T: Send + 'static>(
                 let _ = tx.send(outcome);
             }
             crate::timings::mark("job done");
-            repaint();
+            repaint(Duration::ZERO);
         });
     let job = Job { label: label.to_string(), progress, cancel, result };
     if let Err(e) = spawned {
@@ -155,8 +157,13 @@ pub fn spawn<T: Send + 'static>(
     job
 }
 
-/// Starts a recompute request; `repaint` wakes the UI.
-pub fn start(request: Request, repaint: impl Fn() + Send + Sync + 'static) -> Job {
+/// Progress is drawn at most this late, so that bursts of progress make one frame: with
+/// software rendering a frame of the fleet view takes a core for a fifth of a second,
+/// away from the work it reports on.
+const PROGRESS_REPAINT: Duration = Duration::from_millis(250);
+
+/// Starts a recompute request; `repaint` wakes the UI (see [`spawn`]).
+pub fn start(request: Request, repaint: impl Fn(Duration) + Send + Sync + 'static) -> Job {
     let label = match &request {
         Request::Overview { .. } => "Recomputing",
         Request::Rebuild { .. } => "Applying settings",
@@ -322,7 +329,7 @@ mod tests {
 
     #[test]
     fn a_panicking_job_reports_an_error_instead_of_killing_the_app() {
-        let job: Job<u32> = spawn("Import", |_, _| panic!("index out of bounds"), || {});
+        let job: Job<u32> = spawn("Import", |_, _| panic!("index out of bounds"), |_| {});
         let result = loop {
             if let Some(r) = job.poll() {
                 break r;
