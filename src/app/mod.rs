@@ -622,13 +622,6 @@ impl StandwatchApp {
 
     fn status_bar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            if let Some(job) = &self.job {
-                ui.label(&job.label);
-                ui.add(egui::ProgressBar::new(job.progress()).desired_width(240.0).show_percentage());
-                if ui.button("Cancel").clicked() {
-                    self.commands.push(Command::CancelJob);
-                }
-            }
             if let Some(l) = &self.loaded {
                 let files: usize = l.report.files.iter().map(|f| f.accepted).sum();
                 ui.label(format!(
@@ -642,6 +635,21 @@ impl StandwatchApp {
                     files
                 ));
             }
+            // The job's widgets, at the right, are laid out unseen while no job runs: egui
+            // draws an extra frame for a button it has not seen before, and with software
+            // rendering a frame takes a core from the job that has just started.
+            let (label, progress) = self.job.as_ref().map_or(("", 0.0), |job| (job.label.as_str(), job.progress()));
+            let running = self.job.is_some();
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if !running {
+                    ui.set_invisible();
+                }
+                if ui.button("Cancel").clicked() {
+                    self.commands.push(Command::CancelJob);
+                }
+                ui.add(egui::ProgressBar::new(progress).desired_width(240.0).show_percentage());
+                ui.label(label);
+            });
         });
     }
 
