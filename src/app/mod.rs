@@ -986,6 +986,17 @@ fn retire(old: Option<Loaded>) {
     }
 }
 
+/// OpenGL (glow) unless `STANDWATCH_RENDERER=wgpu`: on a machine without a GPU, Mesa's
+/// software OpenGL draws a frame of the fleet view with a third of the CPU its software
+/// Vulkan (under wgpu) takes, and that CPU is what an import in progress waits for
+/// (`benches/app.sh`). With a GPU either is fast.
+fn renderer() -> eframe::Renderer {
+    match std::env::var("STANDWATCH_RENDERER").as_deref() {
+        Ok("wgpu") => eframe::Renderer::Wgpu,
+        _ => eframe::Renderer::Glow,
+    }
+}
+
 /// Opens the window; without a display, says how to use the command line instead.
 pub fn run_app(workspace: Option<PathBuf>) -> Result<(), String> {
     let options = eframe::NativeOptions {
@@ -994,6 +1005,7 @@ pub fn run_app(workspace: Option<PathBuf>) -> Result<(), String> {
             .with_min_inner_size([900.0, 600.0])
             .with_title("Standwatch")
             .with_drag_and_drop(true),
+        renderer: renderer(),
         ..Default::default()
     };
     let settings_path = Settings::default_path();
