@@ -360,21 +360,22 @@ fn runs(ids: &Column) -> PolarsResult<Vec<(&str, Range<usize>)>> {
             _ => out.push((id, rows)),
         }
     }
-    let mut out = Vec::new();
+    let mut out: Vec<(&str, Range<usize>)> = Vec::new();
     if let DataType::Categorical(..) = ids.dtype() {
         // Millions of rows, a few thousand drivers: codes are compared, and turned into
         // text once per run.
         let ids = ids.cat32()?;
-        let mut code_runs: Vec<(Option<u32>, Range<usize>)> = Vec::new();
-        for (row, code) in ids.physical().iter().enumerate() {
-            match code_runs.last_mut() {
-                Some((last, range)) if *last == code => range.end = row + 1,
-                _ => code_runs.push((code, row..row + 1)),
-            }
-        }
         let mapping = ids.get_mapping();
-        for (code, rows) in code_runs {
-            extend(&mut out, code.and_then(|c| mapping.cat_to_str(c)).unwrap_or(""), rows);
+        let mut last_code = None;
+        for (row, code) in ids.physical().iter().enumerate() {
+            if last_code == Some(code)
+                && let Some((_, range)) = out.last_mut()
+            {
+                range.end = row + 1;
+                continue;
+            }
+            last_code = Some(code);
+            extend(&mut out, code.and_then(|c| mapping.cat_to_str(c)).unwrap_or(""), row..row + 1);
         }
     } else {
         for (row, id) in ids.str()?.iter().enumerate() {
