@@ -70,6 +70,8 @@ pub enum Command {
         /// Folder the photo paths are relative to (default: the deliveries file's folder).
         #[arg(long, value_name = "DIR")]
         evidence_dir: Option<PathBuf>,
+        #[command(flatten)]
+        letter: LetterOptions,
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
@@ -83,6 +85,8 @@ pub enum Command {
         as_of: Option<String>,
         #[arg(long, value_name = "DIR")]
         evidence_dir: Option<PathBuf>,
+        #[command(flatten)]
+        letter: LetterOptions,
         #[arg(long, value_name = "FILE.eml")]
         out: PathBuf,
     },
@@ -165,6 +169,24 @@ pub struct Inputs {
     pub strict: bool,
 }
 
+/// SPEC §5 LETTER: who sends the letters and to whom; a workspace's settings supply the
+/// ones not given.
+#[derive(Args, Debug, Clone, Default)]
+pub struct LetterOptions {
+    /// Write the letters as this person, on behalf of the driver (default: in the driver's voice).
+    #[arg(long, value_name = "NAME")]
+    pub sender_name: Option<String>,
+    /// From address (default: the driver's roster email).
+    #[arg(long, value_name = "ADDR")]
+    pub sender_email: Option<String>,
+    /// The sender's organisation, under the signature.
+    #[arg(long, value_name = "TEXT")]
+    pub organisation: Option<String>,
+    /// To address: the support team the letters go to.
+    #[arg(long, value_name = "ADDR")]
+    pub support_address: Option<String>,
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
     Table,
@@ -221,7 +243,7 @@ struct Loaded {
 pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
     match command {
         Command::Report { inputs, as_of, format, out } => {
-            let fleet = load(&inputs, workspace, None, Detail::Standing)?.fleet;
+            let fleet = load(&inputs, workspace, None, &LetterOptions::default(), Detail::Standing)?.fleet;
             let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
             let rows: Vec<Row> = (0..fleet.drivers.len())
                 .map(|i| Row { driver: &fleet.drivers[i], standing: fleet.standing(i, day) })
@@ -236,7 +258,7 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
             emit(out, &buf)
         }
         Command::History { inputs, driver, from, to, format, out } => {
-            let fleet = load(&inputs, workspace, None, Detail::Standing)?.fleet;
+            let fleet = load(&inputs, workspace, None, &LetterOptions::default(), Detail::Standing)?.fleet;
             let to = pick_day(&fleet, to.as_deref(), inputs.day_first)?;
             let from = from.as_deref().map(|f| parse_day(f, inputs.day_first)).transpose()?;
             let drivers: Vec<usize> = match &driver {
@@ -262,8 +284,9 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
             .map_err(|e| Failure::other(e.to_string()))?;
             emit(out, &buf)
         }
-        Command::Disputes { inputs, as_of, evidence_dir, out } => {
-            let Loaded { fleet, letters: settings, workspace } = load(&inputs, workspace, evidence_dir, Detail::Full)?;
+        Command::Disputes { inputs, as_of, evidence_dir, letter, out } => {
+            let Loaded { fleet, letters: settings, workspace } =
+                load(&inputs, workspace, evidence_dir, &letter, Detail::Full)?;
             let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
             let drivers: Vec<usize> = (0..fleet.drivers.len()).collect();
             let total = drivers.len();
@@ -273,7 +296,7 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
                 }
             };
             let batch = letters::draft_batch(&fleet, &drivers, day, &settings, &out, &progress, &|| false)
-                .map_err(Failure::other)?;
+                .map_err(|e| Failure::other(e.to_string()))?;
             for p in &batch.problems {
                 eprintln!("{p}");
             }
@@ -284,20 +307,22 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Reactivation { inputs, driver, as_of, evidence_dir, out } => {
-            let Loaded { fleet, letters: settings, workspace } = load(&inputs, workspace, evidence_dir, Detail::Full)?;
+        Command::Reactivation { inputs, driver, as_of, evidence_dir, letter, out } => {
+            let Loaded { fleet, letters: settings, workspace } =
+                load(&inputs, workspace, evidence_dir, &letter, Detail::Full)?;
             let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
             let index =
                 fleet.driver_index(&driver).ok_or_else(|| Failure::input(format!("unknown driver '{driver}'")))?;
             if !fleet.drivers[index].deactivated {
                 eprintln!("standwatch: note: the roster does not say {driver} is deactivated");
             }
-            let letter =
-                letters::draft(&fleet, index, day, LetterKind::Reactivation, &settings, &[]).map_err(Failure::other)?;
+            let letter = letters::draft(&fleet, index, day, LetterKind::Reactivation, &settings, &[])
+                .map_err(|e| Failure::other(e.to_string()))?;
             for p in &letter.problems {
                 eprintln!("{}: {p}", letter.driver_id);
             }
-            let eml = letters::to_eml(&letter, chrono::Utc::now().timestamp()).map_err(Failure::other)?;
+            let eml =
+                letters::to_eml(&letter, chrono::Utc::now().timestamp()).map_err(|e| Failure::other(e.to_string()))?;
             write_atomic(&out, &eml).map_err(|e| Failure::other(format!("{}: cannot write: {e}", out.display())))?;
             if let Some(mut ws) = workspace {
                 let id = ws.add_case(&NewCase {
@@ -495,22 +520,57 @@ fn check_zone(inputs: &Inputs, ws: &Workspace) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The letter settings: the options given, else the workspace's settings (when there is
+/// one); refused when a value cannot go into a letter.
+fn letter_settings(
+    options: &LetterOptions,
+    saved: Option<&Settings>,
+    evidence_dir: PathBuf,
+) -> Result<LetterSettings, Failure> {
+    let pick = |given: &Option<String>, saved: Option<&String>| {
+        given.clone().or_else(|| saved.cloned()).unwrap_or_default().trim().to_string()
+    };
+    let sender = letters::Sender {
+        name: pick(&options.sender_name, saved.map(|s| &s.sender_name)),
+        email: pick(&options.sender_email, saved.map(|s| &s.sender_email)),
+        organisation: pick(&options.organisation, saved.map(|s| &s.organisation)),
+    };
+    let support_address = pick(&options.support_address, saved.map(|s| &s.support_address));
+    if let Some((field, problem)) = sender.problems(&support_address).into_iter().next() {
+        let given = match field {
+            letters::SenderField::Name => &options.sender_name,
+            letters::SenderField::Email => &options.sender_email,
+            letters::SenderField::Organisation => &options.organisation,
+            letters::SenderField::SupportAddress => &options.support_address,
+        };
+        return Err(Failure::input(match given {
+            Some(_) => format!("{}: {problem}", field.option()),
+            None => format!("the workspace's settings, {}: {problem}", field.label()),
+        }));
+    }
+    Ok(LetterSettings {
+        sender,
+        support_address,
+        evidence_dir,
+        templates_dir: saved.and_then(|s| s.templates_dir.clone()),
+    })
+}
+
 /// The fleet from the input files, or from the workspace when one is given.
 fn load(
     inputs: &Inputs,
     workspace: Option<&Path>,
     evidence_dir: Option<PathBuf>,
+    letter: &LetterOptions,
     detail: Detail,
 ) -> Result<Loaded, Failure> {
     let Some(dir) = workspace else {
         let (Some(blocks), Some(deliveries)) = (&inputs.blocks, &inputs.deliveries) else {
             return Err(Failure::input("give --blocks FILE and --deliveries FILE, or --workspace DIR"));
         };
+        let evidence_dir = evidence_dir.unwrap_or_else(|| crate::import::folder_of(deliveries));
+        let letters = letter_settings(letter, None, evidence_dir)?;
         let fleet = load_fleet(inputs, blocks, deliveries, detail)?;
-        let letters = LetterSettings {
-            evidence_dir: evidence_dir.unwrap_or_else(|| crate::import::folder_of(deliveries)),
-            ..LetterSettings::default()
-        };
         return Ok(Loaded { fleet, letters, workspace: None });
     };
     if inputs.blocks.is_some() || inputs.deliveries.is_some() || inputs.roster.is_some() || inputs.outages.is_some() {
@@ -521,6 +581,11 @@ fn load(
     let ws = Workspace::open(dir)?;
     check_zone(inputs, &ws)?;
     let settings = Settings::load(&ws.settings_path()).map_err(|e| Failure::input(e.to_string()))?;
+    let evidence_dir = evidence_dir
+        .or(settings.evidence_dir.clone())
+        .or_else(|| ws.last_deliveries_file().ok().flatten().map(|p| crate::import::folder_of(&p)))
+        .unwrap_or_else(|| ws.dir().to_path_buf());
+    let letters = letter_settings(letter, Some(&settings), evidence_dir)?;
     let thresholds = thresholds_of(inputs, settings.thresholds)?;
     let extra = settings
         .outage_windows(ws.zone())
@@ -529,16 +594,6 @@ fn load(
     let marks = ws.case_marks()?;
     let fleet = crate::timings::phase("standing arrays", || Fleet::build_with_cases(&data, thresholds, marks))
         .map_err(|e| Failure::other(e.to_string()))?;
-    let evidence_dir = evidence_dir
-        .or(settings.evidence_dir.clone())
-        .or_else(|| ws.last_deliveries_file().ok().flatten().map(|p| crate::import::folder_of(&p)))
-        .unwrap_or_else(|| ws.dir().to_path_buf());
-    let letters = LetterSettings {
-        sender: settings.sender.clone(),
-        support_address: settings.support_address.clone(),
-        evidence_dir,
-        templates_dir: settings.templates_dir.clone(),
-    };
     Ok(Loaded { fleet, letters, workspace: Some(ws) })
 }
 

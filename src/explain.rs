@@ -1,10 +1,11 @@
 //! Events and dispute grounds in plain words, for the driver view and the letters.
 
+use crate::config::{DnrThresholds, RateThresholds, Thresholds};
 use crate::import::codes::Outcome;
 use crate::import::time::{FleetZone, MS_PER_MINUTE};
 use crate::standing::grounds::{Defects, Grounds};
-use crate::standing::rules::{Miss, Tier};
-use crate::standing::{Event, EventKind, WhatIf};
+use crate::standing::rules::{Miss, Tier, dnr_tier, rate_tier};
+use crate::standing::{Event, EventKind, Standing, WhatIf};
 
 fn plural(n: u32, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -127,29 +128,138 @@ pub fn grounds_words(e: &Event, zone: FleetZone) -> String {
     e.grounds.iter().map(|g| ground_words(g, e, zone)).collect::<Vec<_>>().join("; ")
 }
 
-/// The what-if numbers as sentences ("2 more late blocks → Fair").
-pub fn what_if_sentences(w: &WhatIf, reliability: Option<Tier>, quality: Option<Tier>) -> Vec<String> {
-    let mut out = Vec::new();
-    let line = |k: u32, one: &str, many: &str, tier: Tier| format!("{} → {}", plural(k, one, many), tier.label());
-    match (w.reliability_drop, reliability) {
-        (Some((k, t)), _) => out.push(line(k, "more late block", "more late blocks", t)),
-        (None, Some(Tier::AtRisk)) => out.push("Reliability is At Risk: no lower tier".to_string()),
-        _ => {}
+/// A what-if sentence: "Reliability falls to Great after 2 more late blocks".
+fn change_sentence(component: &str, tier: Tier, falls: bool, k: u32, one: &str, many: &str) -> String {
+    let verb = if falls { "falls" } else { "rises" };
+    format!("{component} {verb} to {} after {}", tier.label(), plural(k, one, many))
+}
+
+/// One miss from dropping (NEAR_DROP): the components that would fall, lowest tier first.
+pub fn near_drop_sentences(w: &WhatIf) -> Vec<String> {
+    let mut drops: Vec<(Tier, String)> = Vec::new();
+    if let Some((1, tier)) = w.reliability_drop {
+        drops.push((tier, change_sentence("Reliability", tier, true, 1, "more late block", "more late blocks")));
     }
-    match (w.reliability_rise, reliability) {
-        (Some((k, t)), _) => out.push(line(k, "on-time block", "on-time blocks", t)),
-        (None, Some(Tier::Fantastic)) => out.push("Reliability is already Fantastic".to_string()),
+    if let Some((1, tier)) = w.quality_drop {
+        drops.push((
+            tier,
+            change_sentence("Delivery quality", tier, true, 1, "more missed package", "more missed packages"),
+        ));
+    }
+    drops.sort_by_key(|(tier, _)| *tier);
+    drops.into_iter().map(|(_, s)| s).collect()
+}
+
+/// The what-if numbers as sentences that name the component and the direction: the
+/// drops first, lowest resulting tier first, then the rises.
+pub fn what_if_sentences(w: &WhatIf, reliability: Option<Tier>, quality: Option<Tier>) -> Vec<String> {
+    let mut drops: Vec<(Tier, String)> = Vec::new();
+    let mut rest = Vec::new();
+    match (w.reliability_drop, reliability) {
+        (Some((k, t)), _) => {
+            drops.push((t, change_sentence("Reliability", t, true, k, "more late block", "more late blocks")))
+        }
+        (None, Some(Tier::AtRisk)) => rest.push("Reliability is At Risk: no lower tier".to_string()),
         _ => {}
     }
     match (w.quality_drop, quality) {
-        (Some((k, t)), _) => out.push(line(k, "more missed package", "more missed packages", t)),
-        (None, Some(Tier::AtRisk)) => out.push("Delivery quality is At Risk: no lower tier".to_string()),
+        (Some((k, t)), _) => drops
+            .push((t, change_sentence("Delivery quality", t, true, k, "more missed package", "more missed packages"))),
+        (None, Some(Tier::AtRisk)) => rest.push("Delivery quality is At Risk: no lower tier".to_string()),
+        _ => {}
+    }
+    drops.sort_by_key(|(tier, _)| *tier);
+    let mut out: Vec<String> = drops.into_iter().map(|(_, s)| s).collect();
+    out.extend(rest);
+    match (w.reliability_rise, reliability) {
+        (Some((k, t)), _) => out.push(change_sentence("Reliability", t, false, k, "on-time block", "on-time blocks")),
+        (None, Some(Tier::Fantastic)) => out.push("Reliability is already Fantastic".to_string()),
         _ => {}
     }
     match (w.quality_rise, quality) {
-        (Some((k, t)), _) => out.push(line(k, "clean package", "clean packages", t)),
+        (Some((k, t)), _) => {
+            out.push(change_sentence("Delivery quality", t, false, k, "clean package", "clean packages"))
+        }
         (None, Some(Tier::Fantastic)) => out.push("Delivery quality is already Fantastic".to_string()),
         _ => {}
+    }
+    out
+}
+
+fn percent(rate: f64) -> String {
+    format!("{:.1}%", rate * 100.0)
+}
+
+/// The tier just above `tier`, if any.
+fn next_up(tier: Tier) -> Option<Tier> {
+    match tier {
+        Tier::AtRisk => Some(Tier::Fair),
+        Tier::Fair => Some(Tier::Great),
+        Tier::Great => Some(Tier::Fantastic),
+        Tier::Fantastic => None,
+    }
+}
+
+fn rate_needs(t: &RateThresholds, tier: Tier) -> f64 {
+    match tier {
+        Tier::Fantastic => t.fantastic,
+        Tier::Great => t.great,
+        _ => t.fair,
+    }
+}
+
+fn dnr_allows(t: &DnrThresholds, tier: Tier) -> u32 {
+    match tier {
+        Tier::Fantastic => t.fantastic,
+        Tier::Great => t.great,
+        _ => t.fair,
+    }
+}
+
+/// Why each component has the tier it has, when it is below Fantastic: the metric that
+/// sets it and what the next tier up needs ("Delivery quality At Risk: 3 DNR claims,
+/// Fair allows at most 2").
+pub fn tier_reasons(s: &Standing, t: &Thresholds) -> Vec<String> {
+    let mut out = Vec::new();
+    if let (Some(tier), Some(rate)) = (s.reliability_tier, s.reliability.rate())
+        && let Some(up) = next_up(tier)
+    {
+        out.push(format!(
+            "Reliability {}: {} of the last {} blocks on time, {} needs {}",
+            tier.label(),
+            percent(rate),
+            s.reliability.blocks,
+            up.label(),
+            percent(rate_needs(&t.reliability, up))
+        ));
+    }
+    if let (Some(tier), Some((attempted, success, on_time))) = (s.quality_tier, s.quality.rates())
+        && let Some(up) = next_up(tier)
+    {
+        let mut why = Vec::new();
+        for (name, rate, thresholds) in [
+            ("attempted", attempted, &t.attempted),
+            ("delivered", success, &t.success),
+            ("on time", on_time, &t.on_time),
+        ] {
+            if rate_tier(rate, thresholds) == tier {
+                why.push(format!(
+                    "{} {name}, {} needs {}",
+                    percent(rate),
+                    up.label(),
+                    percent(rate_needs(thresholds, up))
+                ));
+            }
+        }
+        if dnr_tier(s.quality.dnr, &t.dnr) == tier {
+            why.push(format!(
+                "{}, {} allows at most {}",
+                plural(s.quality.dnr, "DNR claim", "DNR claims"),
+                up.label(),
+                dnr_allows(&t.dnr, up)
+            ));
+        }
+        out.push(format!("Delivery quality {}: {}", tier.label(), why.join("; ")));
     }
     out
 }
@@ -167,12 +277,43 @@ mod tests {
             quality_rise: None,
         };
         assert_eq!(
-            what_if_sentences(&w, Some(Tier::Fair), Some(Tier::Fantastic)),
+            what_if_sentences(&w, Some(Tier::Great), Some(Tier::Fantastic)),
             [
-                "2 more late blocks → Fair",
-                "6 on-time blocks → Great",
-                "1 more missed package → Great",
+                "Reliability falls to Fair after 2 more late blocks",
+                "Delivery quality falls to Great after 1 more missed package",
+                "Reliability rises to Great after 6 on-time blocks",
                 "Delivery quality is already Fantastic"
+            ]
+        );
+        let near = WhatIf { reliability_drop: Some((1, Tier::Great)), quality_drop: Some((1, Tier::AtRisk)), ..w };
+        assert_eq!(
+            near_drop_sentences(&near),
+            [
+                "Delivery quality falls to At Risk after 1 more missed package",
+                "Reliability falls to Great after 1 more late block"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_rule_that_sets_each_tier_is_named() {
+        let t = Thresholds::default();
+        let mut s = Standing::empty(0);
+        s.quality = crate::standing::rules::PackageCounts {
+            packages: 500,
+            attempted: 500,
+            delivered: 493,
+            on_time: 496,
+            dnr: 3,
+        };
+        s.quality_tier = s.quality.tier(&t);
+        s.reliability = crate::standing::rules::BlockCounts { blocks: 20, on_time: 17 };
+        s.reliability_tier = s.reliability.tier(&t);
+        assert_eq!(
+            tier_reasons(&s, &t),
+            [
+                "Reliability Fair: 85.0% of the last 20 blocks on time, Great needs 90.0%",
+                "Delivery quality At Risk: 3 DNR claims, Fair allows at most 2"
             ]
         );
     }

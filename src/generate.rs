@@ -104,7 +104,7 @@ const DELIVERIES_HEADER: [&str; 13] = [
     "notes",
 ];
 const ROSTER_HEADER: [&str; 5] = ["driver_id", "driver_name", "email", "status", "deactivated_on"];
-const OUTAGES_HEADER: [&str; 3] = ["start", "end", "description"];
+const OUTAGES_HEADER: [&str; 4] = ["start", "end", "description", "station"];
 
 const FIRST_NAMES: [&str; 32] = [
     "Maria", "James", "Aisha", "Carlos", "Wei", "Olivia", "Dmitri", "Fatima", "Liam", "Priya", "Mateo", "Grace",
@@ -172,17 +172,25 @@ const DELIVERED_SPELLINGS: [&str; 3] = ["Delivered to customer", "Delivered", "D
 const ATTEMPTED_SPELLINGS: [&str; 4] = ["RTS", "Undeliverable", "Returned to station", "Attempted"];
 const NOT_ATTEMPTED_SPELLINGS: [&str; 3] = ["Not Attempted", "Missing", "no-attempt"];
 
-/// Outage windows: days before the last day, start and end time of day, description. The
-/// morning one covers the 07:00 [`Edge::OutageBlock`] blocks and the 10:30 wave of that day.
-const OUTAGES: [(u32, i64, i64, &str); 3] = [
-    (12, 17 * HOUR, 20 * HOUR + 30 * MINUTE, "Cellular network outage around DLA9, scans and check-ins delayed"),
+/// Outage windows: days before the last day, start and end time of day, description,
+/// stations (empty: the whole fleet). The morning one covers the 07:00
+/// [`Edge::OutageBlock`] blocks and the 10:30 wave of that day; the cellular one only DLA9.
+const OUTAGES: [(u32, i64, i64, &str, &str); 3] = [
+    (
+        12,
+        17 * HOUR,
+        20 * HOUR + 30 * MINUTE,
+        "Cellular network outage around DLA9, scans and check-ins delayed",
+        "DLA9",
+    ),
     (
         9,
         14 * HOUR + 30 * MINUTE,
         16 * HOUR,
         "Flex app: \"Unable to load itinerary\" for all blocks, support code 05-112",
+        "",
     ),
-    (4, 6 * HOUR, 12 * HOUR, "Flex app sign-in outage, support code 03-005; Amazon: will not affect reliability"),
+    (4, 6 * HOUR, 12 * HOUR, "Flex app sign-in outage, support code 03-005; Amazon: will not affect reliability", ""),
 ];
 
 /// Quality factors of the scripted drivers (multiplying miss and failure rates, 1 = typical),
@@ -863,17 +871,22 @@ impl Fleet<'_> {
 fn write_outages(path: PathBuf, clock: &Clock, days: u32) -> Result<(), GenerateError> {
     let mut sink = Sink::create(path, &OUTAGES_HEADER)?;
     if let Some(last) = days.checked_sub(1) {
-        let mut windows: Vec<(i64, i64, &str)> = OUTAGES
+        let mut windows: Vec<(i64, i64, &str, &str)> = OUTAGES
             .iter()
-            .map(|&(back, from, to, text)| {
+            .map(|&(back, from, to, text, stations)| {
                 let day = i64::from(last.saturating_sub(back)) * DAY;
-                (day + from, day + to, text)
+                (day + from, day + to, text, stations)
             })
             .collect();
         windows.sort_unstable();
-        for (from, to, text) in windows {
+        for (from, to, text, stations) in windows {
             let (mut b_from, mut b_to) = ([0u8; 19], [0u8; 19]);
-            sink.row([clock.stamp(from, &mut b_from), clock.stamp(to, &mut b_to), text.as_bytes()])?;
+            sink.row([
+                clock.stamp(from, &mut b_from),
+                clock.stamp(to, &mut b_to),
+                text.as_bytes(),
+                stations.as_bytes(),
+            ])?;
         }
     }
     sink.finish()
@@ -1046,7 +1059,7 @@ mod tests {
             "tracking_id,driver_id,block_id,deliver_by,attempted_at,outcome,reason,returned_at,dnr,dnr_reported_at,contact_attempts,photo,notes"
         );
         assert_eq!(first_line("roster.csv"), "driver_id,driver_name,email,status,deactivated_on");
-        assert_eq!(first_line("outages.csv"), "start,end,description");
+        assert_eq!(first_line("outages.csv"), "start,end,description,station");
     }
 
     #[test]

@@ -12,10 +12,13 @@ use std::path::{Path, PathBuf};
 
 /// An outage window entered in the app, as the user typed it (read in the fleet's zone).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OutageSetting {
     pub start: String,
     pub end: String,
     pub description: String,
+    /// The stations it applies to, joined by `;`; empty: the whole fleet.
+    pub station: String,
 }
 
 /// A set of files imported together, for the recent-files menu.
@@ -58,12 +61,22 @@ pub struct Settings {
     pub day_first: bool,
     /// Where photos are read from; empty: the folder of the deliveries file.
     pub evidence_dir: Option<PathBuf>,
-    pub sender: String,
+    /// Who signs the letters; empty: they are in the driver's voice.
+    pub sender_name: String,
+    /// From address of the letters; empty: the driver's roster email.
+    #[serde(alias = "sender")]
+    pub sender_email: String,
+    pub organisation: String,
     pub support_address: String,
     /// A folder with the user's own letter templates; empty: the built-in ones.
     pub templates_dir: Option<PathBuf>,
     pub outages: Vec<OutageSetting>,
+    /// The folder letters were last saved in; empty: the workspace's `letters/`, else
+    /// `letters/` in the evidence folder.
+    pub letters_dir: Option<PathBuf>,
     pub recent: Vec<RecentImport>,
+    /// Workspaces opened, the last first.
+    pub recent_workspaces: Vec<PathBuf>,
     /// The workspace open when the app was last closed.
     pub workspace: Option<PathBuf>,
     pub dark_mode: bool,
@@ -76,11 +89,15 @@ impl Default for Settings {
             timezone: "UTC".to_string(),
             day_first: false,
             evidence_dir: None,
-            sender: String::new(),
+            sender_name: String::new(),
+            sender_email: String::new(),
+            organisation: String::new(),
             support_address: String::new(),
             templates_dir: None,
             outages: Vec::new(),
+            letters_dir: None,
             recent: Vec::new(),
+            recent_workspaces: Vec::new(),
             workspace: None,
             dark_mode: true,
         }
@@ -147,9 +164,30 @@ impl Settings {
                 if end < start {
                     return Err(format!("outage {}: ends before it starts", i + 1));
                 }
-                Ok(Outage { start, end, description: o.description.clone() })
+                Ok(Outage {
+                    start,
+                    end,
+                    description: o.description.clone(),
+                    stations: Outage::parse_stations(&o.station),
+                })
             })
             .collect()
+    }
+
+    /// The letters' sender.
+    pub fn sender(&self) -> crate::letters::Sender {
+        crate::letters::Sender {
+            name: self.sender_name.clone(),
+            email: self.sender_email.clone(),
+            organisation: self.organisation.clone(),
+        }
+    }
+
+    /// Puts a workspace first in the recent list, without duplicates.
+    pub fn remember_workspace(&mut self, dir: PathBuf) {
+        self.recent_workspaces.retain(|d| *d != dir);
+        self.recent_workspaces.insert(0, dir);
+        self.recent_workspaces.truncate(MAX_RECENT);
     }
 
     /// Puts an import first in the recent list, without duplicates.
@@ -175,10 +213,21 @@ mod tests {
             start: "2026-03-02 06:00".into(),
             end: "2026-03-02 12:00".into(),
             description: "app down".into(),
+            station: "DLA9".into(),
         });
         s.remember(RecentImport { blocks: "b.csv".into(), deliveries: "d.csv".into(), ..RecentImport::default() });
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), s);
+    }
+
+    #[test]
+    fn a_sender_saved_before_names_existed_is_read_as_the_sender_email() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(&path, "sender = \"ops@fleet.example\"\n").unwrap();
+        let s = Settings::load(&path).unwrap();
+        assert_eq!(s.sender_email, "ops@fleet.example");
+        assert!(s.sender_name.is_empty());
     }
 
     #[test]
@@ -198,11 +247,13 @@ mod tests {
             start: "2026-03-02 06:00".into(),
             end: "2026-03-02".into(),
             description: "x".into(),
+            station: "DLA9; DXT4".into(),
         });
         let zone = FleetZone::parse("America/New_York").unwrap();
         let w = s.outage_windows(zone).unwrap();
         // 06:00 to the end of the day (23:59:59).
         assert_eq!(w[0].end - w[0].start, (18 * 3600 - 1) * 1000);
+        assert_eq!(w[0].stations, ["DLA9", "DXT4"]);
         s.outages[0].end = "2026-03-01 06:00".into();
         assert!(s.outage_windows(zone).is_err());
         s.outages[0].end = "soon".into();

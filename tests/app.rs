@@ -120,7 +120,10 @@ fn keyboard_opens_a_driver_with_charts_and_what_if() {
     h.get_by_label("D00002");
     h.get_by_label("Reliability (on-time blocks)");
     h.get_by_label("On time");
-    assert!(!h.query_all_by_label_contains("→").collect::<Vec<_>>().is_empty(), "what-if sentences");
+    let what_if = h.query_all_by_label_contains("falls to").count() + h.query_all_by_label_contains("rises to").count();
+    assert!(what_if > 0, "what-if sentences that name the component and the direction");
+    // The rule that sets the tier below Fantastic is named.
+    h.get_by_label_contains("Reliability Fair: 85.0% of the last 20 blocks on time, Great needs 90.0%");
     h.get_by_label_contains("Events in the current windows");
 }
 
@@ -142,11 +145,16 @@ fn alerts_view_lists_alerts_and_opens_drivers() {
     let mut h = app();
     open_tab(&mut h, "Alerts");
     assert_eq!(h.state().tab(), Tab::Alerts);
-    // The most severe alerts come first.
-    let first = h.query_all_by_label("AT_RISK").count();
+    // In words (codes in the tooltips); the most severe first.
+    let first = h.query_all_by_label("At Risk").count();
     assert!(first > 0);
-    h.get_by_label("APPEAL_DUE");
-    h.get_all_by_label("AT_RISK").next().unwrap().click();
+    h.get_by_label("Appeal due");
+    assert_eq!(h.query_all_by_label("AT_RISK").count(), 0, "codes only in tooltips");
+    // Disputable drivers are one summary line with Draft all, not a line each.
+    assert_eq!(h.query_all_by_label("Disputable").count(), 1);
+    h.get_by_label_contains("drivers have events with a dispute ground");
+    h.get_by_role_and_label(egui::Role::Button, "Draft all…");
+    h.get_all_by_label("At Risk").next().unwrap().click();
     h.run_steps(3);
     assert_eq!(h.state().tab(), Tab::Driver);
 }

@@ -2,7 +2,7 @@
 //! the driver. The list is built once per overview.
 
 use super::Command;
-use super::theme::tier_color;
+use super::theme::tier_text_color;
 use crate::overview::{Overview, SPARKLINE_DAYS};
 use crate::report::day_text;
 use crate::standing::Fleet;
@@ -22,6 +22,8 @@ pub struct AlertLine {
 #[derive(Default)]
 pub struct AlertsView {
     lines: Vec<AlertLine>,
+    /// The drivers with DISPUTABLE: one summary line, not one line each.
+    disputable: Vec<usize>,
     built_for: usize,
 }
 
@@ -44,17 +46,7 @@ pub fn describe(alert: Alert, fleet: &Fleet, overview: &Overview, position: usiz
             let week_ago = row.sparkline.get(SPARKLINE_DAYS - 8).copied().flatten();
             format!("Dropped from {} to {} in the last 7 days", tier_label(week_ago), tier_label(s.overall))
         }
-        Alert::NearDrop => {
-            let what = fleet.what_if(row.driver, s);
-            let mut parts = Vec::new();
-            if let Some((1, tier)) = what.reliability_drop {
-                parts.push(format!("1 more late block → {}", tier.label()));
-            }
-            if let Some((1, tier)) = what.quality_drop {
-                parts.push(format!("1 more missed package → {}", tier.label()));
-            }
-            format!("One miss from dropping: {}", parts.join("; "))
-        }
+        Alert::NearDrop => crate::explain::near_drop_sentences(&fleet.what_if(row.driver, s)).join("; "),
         Alert::NewDnr => "New DNR claim in the last 7 days".to_string(),
         Alert::Unreturned => "A package in the window was not delivered and not returned to the station".to_string(),
         Alert::Disputable => "Events in the current windows can be disputed".to_string(),
@@ -73,6 +65,7 @@ impl AlertsView {
             .iter()
             .enumerate()
             .flat_map(|(position, row)| row.standing.alerts.iter().map(move |alert| (position, row.driver, alert)))
+            .filter(|(_, _, alert)| *alert != Alert::Disputable)
             .map(|(position, driver, alert)| {
                 let d = &fleet.drivers[driver];
                 AlertLine {
@@ -85,6 +78,12 @@ impl AlertsView {
             .collect();
         lines.sort_by(|a, b| (a.alert, &a.who).cmp(&(b.alert, &b.who)));
         self.lines = lines;
+        self.disputable = overview
+            .drivers
+            .iter()
+            .filter(|row| row.standing.alerts.has(Alert::Disputable))
+            .map(|row| row.driver)
+            .collect();
         self.built_for = key;
     }
 
@@ -93,8 +92,23 @@ impl AlertsView {
         ui.heading(format!("Alerts as of {}", day_text(overview.as_of)));
         ui.label("Most severe first. Click a line to open the driver.");
         ui.add_space(6.0);
+        if !self.disputable.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(Alert::Disputable.words()).strong()).on_hover_text(Alert::Disputable.code());
+                let n = self.disputable.len();
+                ui.label(format!(
+                    "{n} driver{} {} events with a dispute ground that are not in a case yet.",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "has" } else { "have" }
+                ));
+                if ui.button("Draft all…").on_hover_text("Draft a dispute letter for each of them").clicked() {
+                    commands.push(Command::DraftBatch(self.disputable.clone()));
+                }
+            });
+            ui.add_space(4.0);
+        }
         if self.lines.is_empty() {
-            ui.label(RichText::new("No alerts: every driver is in good standing.").size(16.0));
+            ui.label(RichText::new("No other alerts.").size(16.0));
             return;
         }
         TableBuilder::new(ui)
@@ -117,11 +131,14 @@ impl AlertsView {
                     let line = &self.lines[row.index()];
                     row.col(|ui| {
                         let color = match line.alert {
-                            Alert::AtRisk | Alert::AppealDue => tier_color(Some(Tier::AtRisk)),
-                            Alert::TierDrop | Alert::NearDrop | Alert::NewDnr => tier_color(Some(Tier::Fair)),
+                            Alert::AtRisk | Alert::AppealDue => tier_text_color(Some(Tier::AtRisk), ui.visuals()),
+                            Alert::TierDrop | Alert::NearDrop | Alert::NewDnr => {
+                                tier_text_color(Some(Tier::Fair), ui.visuals())
+                            }
                             _ => ui.visuals().text_color(),
                         };
-                        ui.label(RichText::new(line.alert.code()).color(color).strong());
+                        ui.label(RichText::new(line.alert.words()).color(color).strong())
+                            .on_hover_text(line.alert.code());
                     });
                     row.col(|ui| {
                         ui.label(&line.who);

@@ -25,8 +25,14 @@ pub struct BatchWindow {
 }
 
 impl BatchWindow {
-    pub fn new(fleet: Arc<Fleet>, drivers: Vec<usize>, as_of: Day, settings: LetterSettings) -> BatchWindow {
-        let folder = settings.evidence_dir.join("letters").display().to_string();
+    pub fn new(
+        fleet: Arc<Fleet>,
+        drivers: Vec<usize>,
+        as_of: Day,
+        settings: LetterSettings,
+        folder: PathBuf,
+    ) -> BatchWindow {
+        let folder = folder.display().to_string();
         BatchWindow {
             fleet,
             drivers,
@@ -59,6 +65,7 @@ impl BatchWindow {
                     &|done| progress(done as f32 / total),
                     &|| cancel.load(Ordering::Relaxed),
                 )
+                .map_err(|e| e.to_string())
             },
             move |within| repaint.request_repaint_after(within),
         ));

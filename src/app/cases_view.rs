@@ -268,16 +268,9 @@ fn import_history(ui: &mut egui::Ui, state: &WorkspaceState) {
             for record in &state.imports {
                 ui.label(RichText::new(format!("{} UTC", record.at)).strong());
                 for f in &record.files {
-                    ui.label(format!(
-                        "  {} ({}): {} new, {} updated, {} unchanged, {} rejected",
-                        super::file_name(std::path::Path::new(&f.path)),
-                        f.kind.name(),
-                        f.new,
-                        f.updated,
-                        f.unchanged,
-                        f.rejected
-                    ))
-                    .on_hover_text(&f.path);
+                    let name = super::file_name(std::path::Path::new(&f.path));
+                    ui.label(format!("  {}", crate::workspace::FileImport { path: name, ..f.clone() }))
+                        .on_hover_text(&f.path);
                 }
             }
         });

@@ -2,7 +2,7 @@
 //! what-if in words, and the events in the current windows with their grounds and photos.
 
 use super::Command;
-use super::theme::{metric_help, tier_chip, tier_color};
+use super::theme::{metric_help, tier_chip, tier_color, tier_text_color};
 use crate::config::{RateThresholds, Thresholds};
 use crate::evidence;
 use crate::explain::{grounds_words, what_happened, what_if_sentences};
@@ -10,11 +10,12 @@ use crate::import::time::FleetZone;
 use crate::letters::LetterKind;
 use crate::overview::DriverDetail;
 use crate::report::day_text;
+use crate::standing::grounds::Defects;
 use crate::standing::rules::{Tier, tier_label};
 use crate::standing::{EventKind, Fleet, Standing};
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
-use egui_plot::{Axis, Bar, BarChart, Line, MarkerShape, Plot, PlotPoints, Points, Span};
+use egui_plot::{Axis, HoverPosition, Line, MarkerShape, Plot, PlotPoints, Points, Span};
 use std::path::{Path, PathBuf};
 
 pub struct DriverView {
@@ -25,6 +26,8 @@ pub struct DriverView {
     photos: Vec<Vec<(String, Result<PathBuf, String>)>>,
     /// Per event: when, what happened and its grounds, in words.
     texts: Vec<[String; 3]>,
+    /// A driver just opened starts at the top of the page.
+    scroll_to_top: bool,
 }
 
 /// The rate shown by one chart.
@@ -76,7 +79,13 @@ impl Metric {
 
 impl DriverView {
     /// Resolves the events' photos and words once, when the driver is opened.
-    pub fn new(detail: DriverDetail, evidence_dir: &Path, zone: FleetZone, if_pending: Option<Standing>) -> DriverView {
+    pub fn new(
+        detail: DriverDetail,
+        evidence_dir: &Path,
+        zone: FleetZone,
+        if_pending: Option<Standing>,
+        scroll_to_top: bool,
+    ) -> DriverView {
         let texts = detail
             .events
             .iter()
@@ -100,18 +109,7 @@ impl DriverView {
                 listed.iter().map(|l| (l.clone(), evidence::resolve(evidence_dir, l))).collect()
             })
             .collect();
-        DriverView { detail, if_pending, photos, texts }
-    }
-
-    /// The disputable events (id, what happened) for the letter editor's checklist.
-    pub fn disputable_events(&self) -> Vec<(String, String)> {
-        self.detail
-            .events
-            .iter()
-            .zip(&self.texts)
-            .filter(|(e, _)| e.is_disputable())
-            .map(|(e, [_, what, _])| (e.id.clone(), what.clone()))
-            .collect()
+        DriverView { detail, if_pending, photos, texts, scroll_to_top }
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, fleet: &Fleet, commands: &mut Vec<Command>) {
@@ -122,7 +120,11 @@ impl DriverView {
             ui.label("No standing yet: the first events count two days after they happen.");
             return;
         };
-        egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+        let mut scroll = egui::ScrollArea::vertical().auto_shrink(false);
+        if std::mem::take(&mut self.scroll_to_top) {
+            scroll = scroll.vertical_scroll_offset(0.0);
+        }
+        scroll.show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 ui.heading(d.name.as_deref().unwrap_or(&d.id));
                 ui.label(RichText::new(&d.id).monospace());
@@ -135,7 +137,9 @@ impl DriverView {
                 if d.deactivated {
                     let when = d.deactivated_on.map_or(String::new(), |x| format!(" on {}", day_text(x)));
                     ui.label(
-                        RichText::new(format!("Deactivated{when}")).color(tier_color(Some(Tier::AtRisk))).strong(),
+                        RichText::new(format!("Deactivated{when}"))
+                            .color(tier_text_color(Some(Tier::AtRisk), ui.visuals()))
+                            .strong(),
                     );
                 }
             });
@@ -154,6 +158,10 @@ impl DriverView {
                 ui.add_space(12.0);
                 ui.label(format!("as of {}", day_text(now.as_of))).on_hover_text(metric_help("lag"));
             });
+            for reason in crate::explain::tier_reasons(now, &fleet.thresholds) {
+                ui.label(RichText::new(reason).weak())
+                    .on_hover_text("The rule that sets this tier, and what the next tier up needs");
+            }
             ui.add_space(6.0);
             ui.group(|ui| {
                 ui.label(RichText::new("What if").strong()).on_hover_text(metric_help("headroom"));
@@ -170,27 +178,38 @@ impl DriverView {
                     .on_hover_text("The standing without the events of this driver's draft and sent cases");
                 }
                 if now.alerts.iter().next().is_some() {
-                    ui.label(format!("Alerts: {}", now.alerts.iter().map(|a| a.code()).collect::<Vec<_>>().join(", ")));
+                    let words: Vec<&str> = now.alerts.iter().map(|a| a.words()).collect();
+                    let codes: Vec<&str> = now.alerts.iter().map(|a| a.code()).collect();
+                    ui.label(format!("Alerts: {}", words.join(", "))).on_hover_text(codes.join(" "));
                 }
             });
             ui.horizontal(|ui| {
                 let disputable = detail.events.iter().any(|e| e.is_disputable());
+                let in_case = detail.events.iter().filter(|e| !e.grounds.is_empty() && e.in_case).count();
+                let why_not = if in_case > 0 {
+                    format!("Every event with a dispute ground is already in a case ({in_case}): see Cases")
+                } else {
+                    "No event in the windows has a dispute ground".to_string()
+                };
                 let dispute = ui.add_enabled(disputable, egui::Button::new("Draft dispute"));
-                if dispute.on_disabled_hover_text("No event in the windows has a dispute ground").clicked() {
+                if dispute.on_disabled_hover_text(why_not).clicked() {
                     commands.push(Command::DraftLetter(LetterKind::Dispute));
                 }
-                let appeal = ui.button("Draft reactivation").on_hover_text(if d.deactivated {
-                    "Appeal the deactivation, with the driver's record"
-                } else {
-                    "The roster does not say this driver is deactivated"
-                });
+                let appeal = ui.add_enabled(d.deactivated, egui::Button::new("Draft reactivation"));
+                let appeal = appeal
+                    .on_hover_text("Appeal the deactivation, with the driver's record")
+                    .on_disabled_hover_text("Only for a deactivated driver: the roster says this driver is active");
                 if appeal.clicked() {
                     commands.push(Command::DraftLetter(LetterKind::Reactivation));
                 }
             });
             ui.add_space(6.0);
             ui.label(
-                RichText::new("Amazon publishes no thresholds; the tier bands are Standwatch's estimates.").weak(),
+                RichText::new(
+                    "Amazon publishes no thresholds; the tier bands are Standwatch's estimates. \
+                     ◆ marks the day an event started to count: hover it for the event and its grounds.",
+                )
+                .weak(),
             );
             let width = ui.available_width();
             let chart_width = ((width - 16.0) / 2.0).max(260.0);
@@ -200,14 +219,39 @@ impl DriverView {
                     for metric in pair {
                         ui.vertical(|ui| {
                             ui.set_width(chart_width);
-                            ui.label(RichText::new(metric.title()).strong()).on_hover_text(metric.help());
-                            rate_chart(ui, *metric, detail, &fleet.thresholds);
+                            ui.horizontal(|ui| {
+                                ui.label(RichText::new(metric.title()).strong()).on_hover_text(metric.help());
+                                let t = metric.thresholds(&fleet.thresholds);
+                                let pct = |v: f64| format!("{:.1}%", v * 100.0);
+                                band_legend(
+                                    ui,
+                                    [
+                                        format!("Fantastic ≥ {}", pct(t.fantastic)),
+                                        format!("Great ≥ {}", pct(t.great)),
+                                        format!("Fair ≥ {}", pct(t.fair)),
+                                        format!("At Risk < {}", pct(t.fair)),
+                                    ],
+                                );
+                            });
+                            rate_chart(ui, *metric, detail, &self.texts, &fleet.thresholds);
                         });
                     }
                 });
             }
-            ui.label(RichText::new("DNR claims in the window").strong()).on_hover_text(metric_help("dnr"));
-            dnr_chart(ui, detail);
+            ui.horizontal(|ui| {
+                ui.label(RichText::new("DNR claims in the window").strong()).on_hover_text(metric_help("dnr"));
+                let t = fleet.thresholds.dnr;
+                band_legend(
+                    ui,
+                    [
+                        format!("Fantastic ≤ {}", t.fantastic),
+                        format!("Great ≤ {}", t.great),
+                        format!("Fair ≤ {}", t.fair),
+                        format!("At Risk > {}", t.fair),
+                    ],
+                );
+            });
+            dnr_chart(ui, detail, &self.texts, &fleet.thresholds);
             ui.add_space(8.0);
             self.events_table(ui);
         });
@@ -255,9 +299,10 @@ impl DriverView {
                         row.col(|ui| {
                             if e.is_disputable() {
                                 ui.label(
-                                    RichText::new(e.grounds.codes().join(" ")).color(tier_color(Some(Tier::Great))),
+                                    RichText::new(e.grounds.names())
+                                        .color(tier_text_color(Some(Tier::Great), ui.visuals())),
                                 )
-                                .on_hover_text(grounds);
+                                .on_hover_text(format!("{grounds}\n{}", e.grounds.codes().join(" ")));
                                 ui.label(grounds);
                             } else {
                                 ui.label(RichText::new("none").weak());
@@ -285,28 +330,107 @@ fn photo_thumbnails(ui: &mut egui::Ui, photos: &[(String, Result<PathBuf, String
                 ui.add(egui::Image::new(uri).max_size(egui::vec2(48.0, 48.0)).corner_radius(3.0)).on_hover_text(listed);
             }
             Err(why) => {
-                ui.label(RichText::new("missing").color(tier_color(Some(Tier::Fair)))).on_hover_text(why);
+                ui.label(RichText::new("missing").color(tier_text_color(Some(Tier::Fair), ui.visuals())))
+                    .on_hover_text(why);
             }
         }
     }
 }
 
-/// One rate over time, with the tier bands behind it and markers on the event days.
-fn rate_chart(ui: &mut egui::Ui, metric: Metric, detail: &DriverDetail, thresholds: &Thresholds) {
+/// The events a chart marks: (x, y, hover text) on the day each started counting.
+fn markers(
+    detail: &DriverDetail,
+    texts: &[[String; 3]],
+    lag: f64,
+    on_blocks: bool,
+    dnr: bool,
+    y: f64,
+) -> Vec<(f64, f64, String)> {
+    detail
+        .events
+        .iter()
+        .zip(texts)
+        .filter(|(e, _)| match &e.what {
+            EventKind::Block { .. } => on_blocks,
+            EventKind::Package { defects } => !on_blocks && (!dnr || defects.contains(Defects::DNR)),
+        })
+        .map(|(e, [when, what, grounds])| {
+            let grounds = if grounds.is_empty() { "no dispute ground".to_string() } else { grounds.clone() };
+            let day = f64::from(e.day) + lag;
+            (day, y, format!("{} ({when})\n{what}\nGrounds: {grounds}\nCounts from {}", e.id, day_text(day as i32)))
+        })
+        .collect()
+}
+
+/// Grid marks of a rate chart: a round step giving at most six labels, finer lines between.
+fn rate_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let range = (input.bounds.1 - input.bounds.0).max(1e-6);
+    let steps = [0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0];
+    let step = steps.into_iter().find(|s| range / s <= 6.0).unwrap_or(1.0);
+    let mut marks = Vec::new();
+    let fine = step / 5.0;
+    let first = (input.bounds.0 / fine).ceil() as i64;
+    let last = (input.bounds.1 / fine).floor() as i64;
+    for i in first..=last {
+        let value = i as f64 * fine;
+        let major = (i % 5) == 0;
+        marks.push(egui_plot::GridMark { value, step_size: if major { step } else { fine } });
+    }
+    marks
+}
+
+/// Every band of a chart named with its threshold, in the band's colour, beside the title.
+fn band_legend(ui: &mut egui::Ui, labels: [String; 4]) {
+    for (tier, label) in [Tier::Fantastic, Tier::Great, Tier::Fair, Tier::AtRisk].into_iter().zip(labels) {
+        ui.label(RichText::new(label).size(11.5).color(tier_text_color(Some(tier), ui.visuals())))
+            .on_hover_text("Standwatch's estimate (Settings → thresholds)");
+    }
+}
+
+/// Tier bands behind a chart (named in [`band_legend`]).
+fn bands(plot: &mut egui_plot::PlotUi, bands: &[(Tier, f64, f64)]) {
+    for &(tier, low, high) in bands {
+        if high > low {
+            plot.add(
+                Span::new("", low..=high)
+                    .axis(Axis::Y)
+                    .fill(tier_color(Some(tier)).gamma_multiply(0.18))
+                    .border_width(0.0),
+            );
+        }
+    }
+}
+
+/// Hover text of a chart: the event under a marker, else the day and value.
+fn hover_label<'a>(
+    marks: &'a [(f64, f64, String)],
+    value: impl Fn(f64) -> String + 'a,
+) -> impl Fn(&HoverPosition) -> Option<String> + 'a {
+    move |position| match position {
+        HoverPosition::NearDataPoint { plot_name: "events", index, .. } => marks.get(*index).map(|m| m.2.clone()),
+        HoverPosition::NearDataPoint { position, .. } => {
+            Some(format!("{}: {}", day_text(position.x.round() as i32), value(position.y)))
+        }
+        HoverPosition::Elsewhere { .. } => None,
+    }
+}
+
+/// One rate over time, with the tier bands behind it (each named), and a marker on the
+/// day each event started counting (hover: the event and its grounds).
+fn rate_chart(
+    ui: &mut egui::Ui,
+    metric: Metric,
+    detail: &DriverDetail,
+    texts: &[[String; 3]],
+    thresholds: &Thresholds,
+) {
     let t = metric.thresholds(thresholds);
     let values: Vec<[f64; 2]> =
         detail.history.iter().filter_map(|s| Some([f64::from(s.as_of), metric.value(s)?])).collect();
     let lowest = values.iter().map(|p| p[1]).fold(t.fair - (1.0 - t.fair), f64::min).max(0.0);
-    // Markers: the events of this chart (blocks for reliability, packages otherwise),
-    // placed where they start counting (their day plus the lag).
+    let span = 1.0 - lowest;
     let lag = f64::from(thresholds.windows.lag_days);
-    let on_blocks = matches!(metric, Metric::Reliability);
-    let markers: Vec<[f64; 2]> = detail
-        .events
-        .iter()
-        .filter(|e| matches!(e.what, EventKind::Block { .. }) == on_blocks)
-        .map(|e| [f64::from(e.day) + lag, lowest])
-        .collect();
+    let marks = markers(detail, texts, lag, matches!(metric, Metric::Reliability), false, lowest + span * 0.04);
     let line_color = ui.visuals().strong_text_color();
     Plot::new(("rate-chart", metric.title()))
         .height(150.0)
@@ -315,53 +439,88 @@ fn rate_chart(ui: &mut egui::Ui, metric: Metric, detail: &DriverDetail, threshol
         .allow_zoom(false)
         .include_y(lowest)
         .include_y(1.0)
+        .y_axis_min_width(44.0)
         .x_axis_formatter(|mark, _| day_text(mark.value.round() as i32))
-        .y_axis_formatter(|mark, _| format!("{:.0}%", mark.value * 100.0))
+        // Four to six labelled marks whatever the range (success between 92 and 100 % as
+        // well as reliability from 0 to 100 %), with decimals when the step needs them.
+        .y_grid_spacer(rate_grid)
+        .y_axis_formatter(|mark, _| {
+            let decimals = if mark.step_size < 0.0099 { 1 } else { 0 };
+            format!("{:.*}%", decimals, mark.value * 100.0)
+        })
+        .label_formatter(hover_label(&marks, |y| format!("{:.1}%", y * 100.0)))
         .show(ui, |plot| {
-            let bands = [
-                (Tier::Fantastic, t.fantastic, 1.0),
-                (Tier::Great, t.great, t.fantastic),
-                (Tier::Fair, t.fair, t.great),
-                (Tier::AtRisk, lowest.min(t.fair), t.fair),
-            ];
-            for (tier, low, high) in bands {
-                if high > low {
-                    plot.add(
-                        Span::new(tier.label(), low..=high)
-                            .axis(Axis::Y)
-                            .fill(tier_color(Some(tier)).gamma_multiply(0.18))
-                            .border_width(0.0),
-                    );
-                }
-            }
+            bands(
+                plot,
+                &[
+                    (Tier::Fantastic, t.fantastic, 1.0),
+                    (Tier::Great, t.great, t.fantastic),
+                    (Tier::Fair, t.fair, t.great),
+                    (Tier::AtRisk, lowest.min(t.fair), t.fair),
+                ],
+            );
             plot.line(Line::new(metric.title(), PlotPoints::from(values)).color(line_color).width(2.0));
-            if !markers.is_empty() {
+            if !marks.is_empty() {
+                let points: Vec<[f64; 2]> = marks.iter().map(|m| [m.0, m.1]).collect();
                 plot.points(
-                    Points::new("events", PlotPoints::from(markers))
+                    Points::new("events", PlotPoints::from(points))
                         .shape(MarkerShape::Diamond)
-                        .radius(3.5)
+                        .radius(4.0)
                         .color(tier_color(Some(Tier::AtRisk))),
                 );
             }
         });
 }
 
-fn dnr_chart(ui: &mut egui::Ui, detail: &DriverDetail) {
-    let bars: Vec<Bar> = detail
+/// DNR claims in the window over time, with the DNR tier bands and whole-number marks.
+fn dnr_chart(ui: &mut egui::Ui, detail: &DriverDetail, texts: &[[String; 3]], thresholds: &Thresholds) {
+    let t = thresholds.dnr;
+    let values: Vec<[f64; 2]> = detail
         .history
         .iter()
         .filter(|s| s.quality.packages > 0)
-        .map(|s| Bar::new(f64::from(s.as_of), f64::from(s.quality.dnr)).width(0.8))
+        .map(|s| [f64::from(s.as_of), f64::from(s.quality.dnr)])
         .collect();
+    let most = values.iter().map(|p| p[1]).fold(f64::from(t.fair) + 1.0, f64::max) + 0.5;
+    let lag = f64::from(thresholds.windows.lag_days);
+    let marks = markers(detail, texts, lag, false, true, 0.0);
+    let line_color = ui.visuals().strong_text_color();
+    let edge = |n: u32| f64::from(n) + 0.5;
     Plot::new("dnr-chart")
-        .height(90.0)
+        .height(110.0)
         .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)
-        .include_y(0.0)
-        .include_y(3.0)
+        .include_y(-0.5)
+        .include_y(most)
+        .y_axis_min_width(44.0)
         .x_axis_formatter(|mark, _| day_text(mark.value.round() as i32))
+        // A mark at every whole number of claims.
+        .y_grid_spacer(|input| {
+            let (low, high) = (input.bounds.0.ceil().max(0.0) as i64, input.bounds.1.floor() as i64);
+            (low..=high).map(|n| egui_plot::GridMark { value: n as f64, step_size: 1.0 }).collect()
+        })
+        .y_axis_formatter(|mark, _| format!("{}", mark.value.round() as i64))
+        .label_formatter(hover_label(&marks, |y| format!("{} DNR claims", y.round() as i64)))
         .show(ui, |plot| {
-            plot.bar_chart(BarChart::new("DNR claims", bars).color(tier_color(Some(Tier::Fair))));
+            bands(
+                plot,
+                &[
+                    (Tier::Fantastic, -0.5, edge(t.fantastic)),
+                    (Tier::Great, edge(t.fantastic), edge(t.great)),
+                    (Tier::Fair, edge(t.great), edge(t.fair)),
+                    (Tier::AtRisk, edge(t.fair), most),
+                ],
+            );
+            plot.line(Line::new("DNR claims", PlotPoints::from(values)).color(line_color).width(2.0));
+            if !marks.is_empty() {
+                let points: Vec<[f64; 2]> = marks.iter().map(|m| [m.0, m.1]).collect();
+                plot.points(
+                    Points::new("events", PlotPoints::from(points))
+                        .shape(MarkerShape::Diamond)
+                        .radius(4.0)
+                        .color(tier_color(Some(Tier::AtRisk))),
+                );
+            }
         });
 }

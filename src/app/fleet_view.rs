@@ -3,7 +3,7 @@
 //! Formatted cells and the filtered, sorted order are cached per data/sort/filter change.
 
 use super::Command;
-use super::theme::{metric_help, sparkline, tier_chip, tier_color};
+use super::theme::{metric_help, sparkline, tier_badge_colors, tier_chip, tier_color, tier_text_color};
 use crate::overview::{Overview, RowFilter, SortColumn, row_order, tier_slot};
 use crate::report::day_text;
 use crate::standing::Fleet;
@@ -74,7 +74,13 @@ pub struct FleetView {
     cache_key: Option<ViewKey>,
     show_trend: bool,
     scroll_to_cursor: bool,
+    /// The vertical scroll offset both parts of the table share.
+    table_offset: f32,
 }
+
+/// Driver and Name stay in place when the other columns scroll sideways.
+const FROZEN: usize = 2;
+const FROZEN_WIDTH: f32 = 250.0;
 
 fn pct(r: Option<f64>) -> String {
     r.map_or_else(String::new, |r| format!("{:.1}%", r * 100.0))
@@ -117,7 +123,7 @@ impl FleetView {
                     num(s.quality_headroom),
                     num(s.blocks_to_next_tier),
                     num(s.packages_to_next_tier),
-                    s.alerts.iter().map(Alert::code).collect::<Vec<_>>().join(" "),
+                    s.alerts.iter().map(Alert::words).collect::<Vec<_>>().join(", "),
                 ];
                 RowText { cells }
             })
@@ -150,9 +156,7 @@ impl FleetView {
         }
         self.keyboard(ui, commands);
         // The table is wider than a 1280-pixel window: it scrolls sideways as a whole.
-        egui::ScrollArea::horizontal().id_salt("fleet-table-scroll").show(ui, |ui| {
-            self.table(ui, overview, commands);
-        });
+        self.table(ui, overview, commands);
     }
 
     fn summary(&mut self, ui: &mut egui::Ui, overview: &Overview) {
@@ -165,10 +169,11 @@ impl FleetView {
                 let slot = tier_slot(tier);
                 let on = self.filter.tiers.contains(&slot);
                 let text = RichText::new(format!("{}  {}", tier_label(tier), counts[slot])).size(16.0).strong();
-                let text = if on { text.color(egui::Color32::WHITE) } else { text.color(tier_color(tier)) };
+                let (badge, on_badge) = tier_badge_colors(tier, ui.visuals());
+                let text = if on { text.color(on_badge) } else { text.color(tier_text_color(tier, ui.visuals())) };
                 let button = egui::Button::new(text)
-                    .fill(if on { tier_color(tier) } else { ui.visuals().faint_bg_color })
-                    .stroke(egui::Stroke::new(1.5, tier_color(tier)))
+                    .fill(if on { badge } else { ui.visuals().faint_bg_color })
+                    .stroke(egui::Stroke::new(1.5, badge))
                     .min_size(egui::vec2(120.0, 32.0));
                 let response = ui
                     .add(button)
@@ -191,9 +196,13 @@ impl FleetView {
                     .hint_text("name or id  (Ctrl+F)")
                     .desired_width(180.0),
             );
-            let search = search.labelled_by(label.id);
+            let search = search.labelled_by(label.id).on_hover_text("Esc clears the search");
             if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::F)) {
                 search.request_focus();
+            }
+            // Esc leaves the field (egui) and clears it.
+            if (search.has_focus() || search.lost_focus()) && ui.input(|i| i.key_pressed(Key::Escape)) {
+                self.filter.search.clear();
             }
             let label = ui.label("Station");
             ui.label_inputs_by(label.id, |ui| {
@@ -209,11 +218,11 @@ impl FleetView {
             let label = ui.label("Alert");
             ui.label_inputs_by(label.id, |ui| {
                 egui::ComboBox::from_id_salt("alert-filter")
-                    .selected_text(self.filter.alert.map_or("Any", Alert::code))
+                    .selected_text(self.filter.alert.map_or("Any", Alert::words))
                     .show_ui(ui, |ui| {
                         ui.selectable_value(&mut self.filter.alert, None, "Any");
                         for a in Alert::ALL {
-                            ui.selectable_value(&mut self.filter.alert, Some(a), a.code());
+                            ui.selectable_value(&mut self.filter.alert, Some(a), a.words()).on_hover_text(a.code());
                         }
                     });
             });
@@ -297,6 +306,8 @@ impl FleetView {
         }
     }
 
+    /// The table: Driver and Name in a part of their own that stays in place, the other
+    /// columns beside it scrolling sideways; both parts scroll up and down together.
     fn table(&mut self, ui: &mut egui::Ui, overview: &Overview, commands: &mut Vec<Command>) {
         if self.visible.is_empty() {
             ui.add_space(24.0);
@@ -306,89 +317,32 @@ impl FleetView {
             });
             return;
         }
-        let row_height = 22.0;
-        let mut builder = TableBuilder::new(ui)
-            .id_salt("fleet-table")
-            .striped(true)
-            .sense(egui::Sense::click())
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::initial(70.0).resizable(true))
-            .column(Column::initial(150.0).resizable(true).clip(true))
-            .column(Column::initial(56.0))
-            .column(Column::initial(86.0))
-            .column(Column::initial(90.0));
-        for _ in 5..COLUMNS.len() - 1 {
-            builder = builder.column(Column::auto().at_least(54.0));
-        }
-        builder = builder.column(Column::remainder().at_least(120.0).clip(true));
-        if self.scroll_to_cursor
-            && let Some(c) = self.cursor
-        {
-            builder = builder.scroll_to_row(c, None);
-            self.scroll_to_cursor = false;
-        }
+        let scroll_to = if self.scroll_to_cursor { self.cursor } else { None };
+        self.scroll_to_cursor = false;
         let mut clicked: Option<(usize, egui::Modifiers, bool)> = None;
         let mut sort_by: Option<usize> = None;
-        builder
-            .header(row_height + 4.0, |mut header| {
-                for (i, (title, help, _)) in COLUMNS.iter().enumerate() {
-                    header.col(|ui| {
-                        let arrow = match self.sort {
-                            Some(s) if s.column == i => {
-                                if s.ascending {
-                                    " ▲"
-                                } else {
-                                    " ▼"
-                                }
-                            }
-                            _ => "",
-                        };
-                        let response =
-                            ui.add(egui::Button::new(RichText::new(format!("{title}{arrow}")).strong()).frame(false));
-                        let response = if help.is_empty() {
-                            response.on_hover_text("Sort by this column")
-                        } else {
-                            response.on_hover_text(format!("{}\nClick to sort.", metric_help(help)))
-                        };
-                        if response.clicked() {
-                            sort_by = Some(i);
-                        }
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(row_height, self.visible.len(), |mut row| {
-                    let position = row.index();
-                    let summary = &overview.drivers[self.visible[position]];
-                    let text = &self.texts[self.visible[position]];
-                    row.set_selected(self.selected.contains(&self.visible[position]));
-                    let s = &summary.standing;
-                    for (i, cell) in text.cells.iter().enumerate() {
-                        row.col(|ui| match i {
-                            3 => {
-                                tier_chip(ui, s.overall);
-                            }
-                            4 => {
-                                sparkline(ui, &summary.sparkline);
-                            }
-                            5 => {
-                                ui.label(RichText::new(cell).color(tier_color(s.reliability_tier)));
-                            }
-                            8 => {
-                                ui.label(RichText::new(cell).color(tier_color(s.quality_tier)));
-                            }
-                            _ => {
-                                ui.label(cell);
-                            }
-                        });
-                    }
-                    let response = row.response();
-                    if response.clicked() || response.double_clicked() {
-                        let modifiers = response.ctx.input(|i| i.modifiers);
-                        clicked = Some((position, modifiers, response.double_clicked()));
-                    }
+        let offset = self.table_offset;
+        let mut offsets = [offset; 2];
+        ui.horizontal_top(|ui| {
+            let height = ui.available_height();
+            // Each part lays out its header above its rows.
+            let top_down = egui::Layout::top_down(egui::Align::Min);
+            let frozen = ui.allocate_ui_with_layout(egui::vec2(FROZEN_WIDTH, height), top_down, |ui| {
+                self.table_part(ui, overview, 0..FROZEN, scroll_to, &mut clicked, &mut sort_by)
+            });
+            offsets[0] = frozen.inner;
+            egui::ScrollArea::horizontal().id_salt("fleet-table-scroll").show(ui, |ui| {
+                ui.vertical(|ui| {
+                    offsets[1] =
+                        self.table_part(ui, overview, FROZEN..COLUMNS.len(), scroll_to, &mut clicked, &mut sort_by);
                 });
             });
+        });
+        // The part the user scrolled sets the offset of both, from the next frame.
+        if let Some(moved) = offsets.iter().find(|o| (**o - offset).abs() > 0.5) {
+            self.table_offset = *moved;
+            ui.ctx().request_repaint();
+        }
         if let Some(column) = sort_by {
             self.sort = match self.sort {
                 Some(s) if s.column == column && s.ascending => Some(Sort { column, ascending: false }),
@@ -403,13 +357,117 @@ impl FleetView {
             }
         }
     }
+
+    /// The columns `columns` of the table; returns its vertical scroll offset.
+    fn table_part(
+        &self,
+        ui: &mut egui::Ui,
+        overview: &Overview,
+        columns: std::ops::Range<usize>,
+        scroll_to: Option<usize>,
+        clicked: &mut Option<(usize, egui::Modifiers, bool)>,
+        sort_by: &mut Option<usize>,
+    ) -> f32 {
+        let row_height = 22.0;
+        let frozen = columns.start == 0;
+        let mut builder = TableBuilder::new(ui)
+            .id_salt(("fleet-table", columns.start))
+            .striped(true)
+            .sense(egui::Sense::click())
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .vertical_scroll_offset(self.table_offset)
+            // One scroll bar, at the right of the scrolling part.
+            .scroll_bar_visibility(if frozen {
+                egui::scroll_area::ScrollBarVisibility::AlwaysHidden
+            } else {
+                egui::scroll_area::ScrollBarVisibility::VisibleWhenNeeded
+            });
+        for i in columns.clone() {
+            builder = builder.column(match i {
+                0 => Column::exact(74.0),
+                1 => Column::exact(FROZEN_WIDTH - 74.0 - 12.0).clip(true),
+                2 => Column::initial(56.0),
+                3 => Column::initial(86.0),
+                4 => Column::initial(90.0),
+                _ if i == COLUMNS.len() - 1 => Column::remainder().at_least(160.0).clip(true),
+                _ => Column::auto().at_least(54.0),
+            });
+        }
+        if let Some(c) = scroll_to {
+            builder = builder.scroll_to_row(c, None);
+        }
+        let output = builder
+            .header(row_height + 4.0, |mut header| {
+                for i in columns.clone() {
+                    let (title, help, _) = COLUMNS[i];
+                    header.col(|ui| {
+                        let arrow = match self.sort {
+                            Some(s) if s.column == i && s.ascending => " ▲",
+                            Some(s) if s.column == i => " ▼",
+                            _ => "",
+                        };
+                        let response =
+                            ui.add(egui::Button::new(RichText::new(format!("{title}{arrow}")).strong()).frame(false));
+                        let response = if help.is_empty() {
+                            response.on_hover_text("Sort by this column")
+                        } else {
+                            response.on_hover_text(format!("{}\nClick to sort.", metric_help(help)))
+                        };
+                        if response.clicked() {
+                            *sort_by = Some(i);
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, self.visible.len(), |mut row| {
+                    let position = row.index();
+                    let summary = &overview.drivers[self.visible[position]];
+                    let text = &self.texts[self.visible[position]];
+                    let selected = self.selected.contains(&self.visible[position]);
+                    row.set_selected(selected);
+                    let s = &summary.standing;
+                    // On a selected row the tier colours would not read: the theme's strong text.
+                    let tier_text = |ui: &egui::Ui, tier| {
+                        if selected { ui.visuals().strong_text_color() } else { tier_text_color(tier, ui.visuals()) }
+                    };
+                    for i in columns.clone() {
+                        let cell = &text.cells[i];
+                        row.col(|ui| match i {
+                            3 => {
+                                tier_chip(ui, s.overall);
+                            }
+                            4 => {
+                                sparkline(ui, &summary.sparkline);
+                            }
+                            5 => {
+                                ui.label(RichText::new(cell).color(tier_text(ui, s.reliability_tier)));
+                            }
+                            8 => {
+                                ui.label(RichText::new(cell).color(tier_text(ui, s.quality_tier)));
+                            }
+                            _ => {
+                                ui.label(cell);
+                            }
+                        });
+                    }
+                    let response = row.response();
+                    if response.clicked() || response.double_clicked() {
+                        let modifiers = response.ctx.input(|i| i.modifiers);
+                        *clicked = Some((position, modifiers, response.double_clicked()));
+                    }
+                });
+            });
+        output.state.clamped_offset().y
+    }
 }
 
 /// Drivers per tier per day.
 fn trend_chart(ui: &mut egui::Ui, overview: &Overview) {
     Plot::new("fleet-trend")
         .height(130.0)
-        .legend(Legend::default())
+        // At the left: the newest days, at the right, stay visible.
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)

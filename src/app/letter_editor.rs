@@ -1,10 +1,14 @@
 //! The letter editor: a drafted dispute or reactivation letter to read, edit and save as
-//! an `.eml` draft. Drafting (chart, photos) runs on a worker thread.
+//! an `.eml` draft. The checklist shows the letter's incidents with their events (untick
+//! one event or a whole incident); drafting (chart, photos, the standing without the
+//! events) runs on a worker thread. Text the user typed is never lost: a new draft is
+//! merged into it line by line, or, where both changed the same lines, the user chooses.
 
 use super::worker::{Job, spawn};
 use crate::fsutil::write_atomic;
 use crate::import::time::Day;
-use crate::letters::{self, Letter, LetterKind, LetterSettings};
+use crate::letters::incidents::{MAX_INCIDENT_WORDS, MAX_OTHER_WORDS, style_problems, words_outside_incidents};
+use crate::letters::{self, Incident, Letter, LetterKind, LetterSettings};
 use crate::standing::Fleet;
 use crate::workspace::cases::{NewCase, absolute_text};
 use eframe::egui::{self, RichText};
@@ -12,23 +16,37 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// A question the editor is asking before it goes on.
+#[derive(Debug, Clone, PartialEq)]
+enum Question {
+    /// A new draft touches lines the user edited: use it, or keep the user's text.
+    NewDraft { subject: String, body: String },
+    /// Closing a letter with changes that were not saved.
+    Close,
+}
+
 pub struct LetterEditor {
     fleet: Arc<Fleet>,
     driver: usize,
     as_of: Day,
     kind: LetterKind,
     settings: LetterSettings,
-    /// The driver's disputable events: id and what happened, for the checklist.
-    events: Vec<(String, String)>,
+    /// Every disputable event of the driver, as incidents: what can be ticked.
+    checklist: Vec<Incident>,
     unticked: BTreeSet<String>,
     letter: Option<Letter>,
+    /// The subject and text as last drafted (the base edits are merged against).
+    drafted: (String, String),
     subject: String,
     body: String,
+    /// The subject and text as last saved.
+    saved_text: Option<(String, String)>,
     save_path: String,
     saved: Option<PathBuf>,
     /// The case a save opens, until the app takes it.
     saved_case: Option<NewCase>,
     notice: Option<(String, bool)>,
+    question: Option<Question>,
     job: Option<Job<Letter>>,
     pub open: bool,
 }
@@ -41,23 +59,30 @@ impl LetterEditor {
         as_of: Day,
         kind: LetterKind,
         settings: LetterSettings,
-        events: Vec<(String, String)>,
+        letters_dir: PathBuf,
     ) -> LetterEditor {
+        let (checklist, notice) = match letters::checklist(&fleet, driver, as_of) {
+            Ok(list) => (list, None),
+            Err(e) => (Vec::new(), Some((e.to_string(), true))),
+        };
         let mut editor = LetterEditor {
             fleet,
             driver,
             as_of,
             kind,
             settings,
-            events,
+            checklist,
             unticked: BTreeSet::new(),
             letter: None,
+            drafted: (String::new(), String::new()),
             subject: String::new(),
             body: String::new(),
-            save_path: String::new(),
+            saved_text: None,
+            save_path: letters_dir.display().to_string(),
             saved: None,
             saved_case: None,
-            notice: None,
+            notice,
+            question: None,
             job: None,
             open: true,
         };
@@ -73,9 +98,18 @@ impl LetterEditor {
         let repaint = ctx.clone();
         self.job = Some(spawn(
             "Drafting letter",
-            move |_, _| letters::draft(&fleet, driver, as_of, kind, &settings, &untick),
+            move |_, _| letters::draft(&fleet, driver, as_of, kind, &settings, &untick).map_err(|e| e.to_string()),
             move |within| repaint.request_repaint_after(within),
         ));
+    }
+
+    /// Whether the text differs from what was last saved (or, never saved, from the draft).
+    pub fn has_unsaved_changes(&self) -> bool {
+        let current = (self.subject.clone(), self.body.clone());
+        match &self.saved_text {
+            Some(saved) => *saved != current,
+            None => self.letter.is_some() && self.drafted != current,
+        }
     }
 
     fn poll(&mut self) {
@@ -83,15 +117,39 @@ impl LetterEditor {
         self.job = None;
         match result {
             Ok(letter) => {
-                self.subject = letter.subject.clone();
-                self.body = letter.body.clone();
-                if self.save_path.is_empty() {
-                    self.save_path =
-                        self.settings.evidence_dir.join("letters").join(letter.file_name()).display().to_string();
+                let new = (letter.subject.clone(), letter.body.clone());
+                if self.letter.is_none() {
+                    // The first draft: the file it will be saved as, in the letters folder.
+                    self.save_path = PathBuf::from(&self.save_path).join(letter.file_name()).display().to_string();
+                    (self.subject, self.body) = new.clone();
+                } else {
+                    self.take_new_draft(new.clone());
                 }
+                self.drafted = new;
                 self.letter = Some(letter);
             }
             Err(e) => self.notice = Some((e, true)),
+        }
+    }
+
+    /// A new draft for another choice of events, merged into what the user typed: lines
+    /// the user did not touch follow the new draft, edited ones stay; where both changed
+    /// the same lines, the user is asked.
+    fn take_new_draft(&mut self, (subject, body): (String, String)) {
+        let (base_subject, base_body) = &self.drafted;
+        let subject = if self.subject == *base_subject { subject } else { self.subject.clone() };
+        if self.body == *base_body {
+            self.subject = subject;
+            self.body = body;
+            return;
+        }
+        match diffy::merge(base_body, &self.body, &body) {
+            Ok(merged) => {
+                self.subject = subject;
+                self.body = merged;
+                self.notice = Some(("Drafted again for the events ticked; your edits were kept".to_string(), false));
+            }
+            Err(_) => self.question = Some(Question::NewDraft { subject, body }),
         }
     }
 
@@ -99,15 +157,17 @@ impl LetterEditor {
         let Some(letter) = &self.letter else { return };
         let edited = Letter { subject: self.subject.clone(), body: self.body.clone(), ..letter.clone() };
         let path = PathBuf::from(self.save_path.trim());
-        let written = letters::to_eml(&edited, chrono::Utc::now().timestamp()).and_then(|eml| {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            }
-            write_atomic(&path, &eml).map_err(|e| format!("{}: {e}", path.display()))
-        });
+        let written =
+            letters::to_eml(&edited, chrono::Utc::now().timestamp()).map_err(|e| e.to_string()).and_then(|eml| {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                }
+                write_atomic(&path, &eml).map_err(|e| format!("{}: {e}", path.display()))
+            });
         self.notice = Some(match written {
             Ok(()) => {
                 self.saved = Some(path.clone());
+                self.saved_text = Some((self.subject.clone(), self.body.clone()));
                 self.saved_case = Some(NewCase {
                     driver_id: letter.driver_id.clone(),
                     kind: letter.kind,
@@ -126,6 +186,22 @@ impl LetterEditor {
         self.saved_case.take()
     }
 
+    /// The folder the letter is saved in, to remember for the next one.
+    pub fn saved_folder(&self) -> Option<PathBuf> {
+        self.saved.as_ref().and_then(|p| p.parent()).map(PathBuf::from)
+    }
+
+    /// The letter's text as on screen, once drafted.
+    pub fn text(&self) -> Option<&str> {
+        self.letter.as_ref().map(|_| self.body.as_str())
+    }
+
+    /// Copies the letter's text to the clipboard (the system's, in the app).
+    pub fn copy_text(&mut self, ctx: &egui::Context) {
+        ctx.copy_text(self.body.clone());
+        self.notice = Some(("Letter text copied: paste it into the support form or an email".to_string(), false));
+    }
+
     pub fn show(&mut self, ctx: &egui::Context) {
         self.poll();
         let title = match self.kind {
@@ -134,14 +210,18 @@ impl LetterEditor {
         };
         let mut open = self.open;
         let mut redraft = false;
-        egui::Window::new(title).open(&mut open).default_size([760.0, 620.0]).show(ctx, |ui| {
+        egui::Window::new(title).open(&mut open).default_size([780.0, 640.0]).show(ctx, |ui| {
             if self.job.is_some() {
                 ui.horizontal(|ui| {
                     ui.spinner();
                     ui.label("Drafting the letter, its chart and attachments…");
                 });
             }
+            self.question_ui(ui);
             if self.letter.is_none() {
+                if let Some((text, _)) = &self.notice {
+                    ui.colored_label(ui.visuals().error_fg_color, text);
+                }
                 return;
             }
             // Saving comes first: the letter below can be long.
@@ -150,9 +230,8 @@ impl LetterEditor {
             let mut save = false;
             ui.horizontal(|ui| {
                 save = ui.button("Save .eml").clicked();
-                if ui.button("Copy text").clicked() {
-                    ui.ctx().copy_text(self.body.clone());
-                    self.notice = Some(("Letter text copied".to_string(), false));
+                if ui.button("Copy text").on_hover_text("Copy the letter's text to paste it elsewhere").clicked() {
+                    self.copy_text(ui.ctx());
                 }
                 let open_mail = ui.add_enabled(self.saved.is_some(), egui::Button::new("Open in mail app"));
                 if open_mail.on_disabled_hover_text("Save the .eml first").clicked()
@@ -161,30 +240,28 @@ impl LetterEditor {
                 {
                     self.notice = Some((format!("Cannot open the mail app: {e}"), true));
                 }
+                if self.has_unsaved_changes() {
+                    ui.label(RichText::new("Unsaved changes").color(ui.visuals().warn_fg_color));
+                }
             });
             if save {
                 self.save();
             }
             if let Some((text, is_error)) = &self.notice {
-                let color = if *is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
-                ui.colored_label(color, text);
+                // "Saved …" is true only while the text is what was saved.
+                let stale = !is_error && text.starts_with("Saved ") && self.has_unsaved_changes();
+                if !stale {
+                    let color = if *is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+                    ui.colored_label(color, text);
+                }
             }
             ui.separator();
             let Some(letter) = &self.letter else { return };
             egui::ScrollArea::vertical().id_salt("letter").show(ui, |ui| {
-                ui.label(RichText::new("Events in the letter").strong())
-                    .on_hover_text("Untick an event to leave it out (the text is drafted again)");
-                for (id, what) in &self.events {
-                    let mut ticked = !self.unticked.contains(id);
-                    if ui.checkbox(&mut ticked, format!("{id}: {what}")).changed() {
-                        if ticked {
-                            self.unticked.remove(id);
-                        } else {
-                            self.unticked.insert(id.clone());
-                        }
-                        redraft = true;
-                    }
-                }
+                ui.label(RichText::new("Incidents in the letter").strong()).on_hover_text(
+                    "Untick an event, or a whole incident, to leave it out (the letter is drafted again)",
+                );
+                redraft |= checklist_ui(ui, &self.checklist, &mut self.unticked);
                 ui.label(RichText::new("Attachments").strong());
                 for a in &letter.attachments {
                     ui.label(format!("{} ({:.1} KB)", a.file_name, a.bytes.len() as f64 / 1024.0));
@@ -193,19 +270,115 @@ impl LetterEditor {
                     ui.colored_label(ui.visuals().warn_fg_color, p);
                 }
                 ui.separator();
+                ui.label(RichText::new(&letter.impact.sentence).strong())
+                    .on_hover_text("The standing now, and computed again without the letter's events");
                 let label = ui.label("Subject");
                 ui.add(egui::TextEdit::singleline(&mut self.subject).desired_width(f32::INFINITY))
                     .labelled_by(label.id);
                 let label = ui.label("Letter text");
-                ui.add(egui::TextEdit::multiline(&mut self.body).desired_rows(14).desired_width(f32::INFINITY))
+                ui.add(egui::TextEdit::multiline(&mut self.body).desired_rows(16).desired_width(f32::INFINITY))
                     .labelled_by(label.id);
-                let words = letters::words_outside_event_lines(&self.body);
-                ui.label(RichText::new(format!("{words} words outside the event lines (keep it under 120)")).weak());
+                let words = words_outside_incidents(&self.body);
+                ui.label(
+                    RichText::new(format!(
+                        "{words} words outside the incident lines (keep it under {MAX_OTHER_WORDS}; \
+                         an incident line under {MAX_INCIDENT_WORDS}, not counting ids, dates and times)"
+                    ))
+                    .weak(),
+                );
+                for problem in style_problems(&self.body, &letter.events) {
+                    ui.colored_label(ui.visuals().warn_fg_color, problem);
+                }
             });
         });
         if redraft {
             self.redraft(ctx);
         }
-        self.open = open;
+        if !open && self.has_unsaved_changes() {
+            // Closing would lose the text: ask first.
+            self.question = Some(Question::Close);
+        } else {
+            self.open = open;
+        }
     }
+
+    fn question_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(question) = self.question.clone() else { return };
+        egui::Frame::group(ui.style()).fill(ui.visuals().faint_bg_color).show(ui, |ui| match question {
+            Question::NewDraft { subject, body } => {
+                ui.label(
+                    "The letter was drafted again for the events now ticked, but you edited the same lines. \
+                     Keep your text, or take the new draft (your edits are lost)?",
+                );
+                ui.horizontal(|ui| {
+                    if ui.button("Keep my text").clicked() {
+                        self.question = None;
+                    }
+                    if ui.button("Use the new draft").clicked() {
+                        self.subject = subject;
+                        self.body = body;
+                        self.question = None;
+                    }
+                });
+            }
+            Question::Close => {
+                ui.label(RichText::new("This letter has changes that are not saved.").strong());
+                ui.horizontal(|ui| {
+                    if ui.button("Save and close").clicked() {
+                        self.save();
+                        if !self.has_unsaved_changes() {
+                            self.open = false;
+                        }
+                        self.question = None;
+                    }
+                    if ui.button("Discard changes").clicked() {
+                        self.open = false;
+                        self.question = None;
+                    }
+                    if ui.button("Keep editing").clicked() {
+                        self.question = None;
+                    }
+                });
+            }
+        });
+    }
+}
+
+/// The incidents with their events, each incident's box ticking or unticking all its
+/// events; true when a tick changed.
+fn checklist_ui(ui: &mut egui::Ui, incidents: &[Incident], unticked: &mut BTreeSet<String>) -> bool {
+    let mut changed = false;
+    for (i, incident) in incidents.iter().enumerate() {
+        let out = incident.events.iter().filter(|e| unticked.contains(&e.id)).count();
+        let mut all = out == 0;
+        let partly = out > 0 && out < incident.events.len();
+        let response =
+            ui.add(egui::Checkbox::new(&mut all, RichText::new(&incident.title).strong()).indeterminate(partly));
+        if response.on_hover_text(&incident.text).changed() {
+            for e in &incident.events {
+                if all {
+                    unticked.remove(&e.id);
+                } else {
+                    unticked.insert(e.id.clone());
+                }
+            }
+            changed = true;
+        }
+        ui.indent(("incident", i), |ui| {
+            for e in &incident.events {
+                let mut ticked = !unticked.contains(&e.id);
+                let fact = if e.fact.is_empty() { String::new() } else { format!(" · {}", e.fact) };
+                let text = format!("{}: {}{fact} ({} {})", e.id, e.what, e.date, e.time);
+                if ui.checkbox(&mut ticked, text).changed() {
+                    if ticked {
+                        unticked.remove(&e.id);
+                    } else {
+                        unticked.insert(e.id.clone());
+                    }
+                    changed = true;
+                }
+            }
+        });
+    }
+    changed
 }

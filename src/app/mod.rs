@@ -13,7 +13,7 @@ mod theme;
 pub mod worker;
 
 use crate::import::time::{date_from_day, day_from_date};
-use crate::import::{InputPaths, TableKind, classify_file, folder_of};
+use crate::import::{InputPaths, TableKind, check_input, classify_file, folder_of};
 use crate::letters::{LetterKind, LetterSettings};
 use crate::overview::driver_detail;
 use crate::report::day_text;
@@ -94,6 +94,8 @@ struct WorkspaceWindow {
 struct OpenWindow {
     open: bool,
     paths: [String; 4],
+    /// Why each typed path cannot be imported, shown beside its field.
+    errors: [Option<String>; 4],
     dialog: Option<mpsc::Receiver<Option<Vec<PathBuf>>>>,
 }
 
@@ -117,6 +119,9 @@ pub struct StandwatchApp {
     show_import_report: bool,
     /// The workspace being opened by the running job, to offer another if it fails.
     opening_workspace: Option<PathBuf>,
+    /// The files that were on screen when a new, empty workspace was opened: offered for
+    /// import into it.
+    offer_import: Option<InputPaths>,
     /// A job's result was taken this frame (for `STANDWATCH_TIMINGS`).
     result_taken: bool,
     /// A message for the user, and whether it is an error.
@@ -173,6 +178,7 @@ impl StandwatchApp {
             title: String::new(),
             show_import_report: false,
             opening_workspace: None,
+            offer_import: None,
             result_taken: false,
             notice,
             commands: Vec::new(),
@@ -216,6 +222,24 @@ impl StandwatchApp {
 
     pub fn visible_drivers(&self) -> &[usize] {
         &self.fleet_view.visible
+    }
+
+    /// Applies a command after the next frame, as if a screen had sent it (tests drive the
+    /// real window this way).
+    pub fn send(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    /// The text of the open letter, once drafted.
+    pub fn letter_text(&self) -> Option<&str> {
+        self.letter_editor.as_ref().and_then(|e| e.text())
+    }
+
+    /// Copy text of the open letter editor.
+    pub fn copy_letter_text(&mut self) {
+        if let Some(editor) = &mut self.letter_editor {
+            editor.copy_text(&self.ctx);
+        }
     }
 
     fn start(&mut self, request: Request) {
@@ -263,34 +287,41 @@ impl StandwatchApp {
                         self.settings.workspace = None;
                         self.save_settings();
                     }
-                    Source::Workspace(dir) if self.settings.workspace.as_ref() != Some(dir) => {
+                    Source::Workspace(dir)
+                        if self.settings.workspace.as_ref() != Some(dir)
+                            || self.settings.recent_workspaces.first() != Some(dir) =>
+                    {
                         self.settings.workspace = Some(dir.clone());
+                        self.settings.remember_workspace(dir.clone());
                         self.save_settings();
                     }
                     _ => {}
                 }
                 self.fleet_view.set_data(&loaded.fleet, &loaded.overview);
-                if new_source {
-                    self.driver_view = None;
-                    if self.tab == Tab::Driver {
-                        self.tab = Tab::Fleet;
-                    }
-                    if rejected > 0 {
-                        self.show_import_report = true;
-                    }
-                } else if let Some(view) = &self.driver_view {
-                    // Keep the open driver, recomputed for the new result.
-                    let driver = loaded.fleet.driver_index(&self.driver_id(view.detail.driver));
-                    self.driver_view = None;
-                    retire(self.loaded.replace(loaded.clone()));
-                    if let Some(d) = driver {
-                        self.open_driver(d);
-                    }
+                if new_source && rejected > 0 {
+                    self.show_import_report = true;
                 }
+                // A workspace just created, with files on screen: offer to import them.
+                self.offer_import = match (&loaded.workspace, self.loaded.as_ref().map(|l| &l.source)) {
+                    (Some(w), Some(Source::Files(p) | Source::Sample(p))) if w.imports.is_empty() => Some(p.clone()),
+                    _ => None,
+                };
+                // The open driver is recomputed in place, on whatever view is showing.
+                let open_driver = self.driver_view.as_ref().map(|v| self.driver_id(v.detail.driver));
+                self.driver_view = None;
                 self.notice = (rejected > 0).then(|| {
                     (format!("{rejected} rows could not be read and were left out: see the import report"), true)
                 });
                 retire(self.loaded.replace(loaded));
+                let still_there = open_driver.and_then(|id| self.loaded.as_ref()?.fleet.driver_index(&id));
+                if let Some(driver) = still_there {
+                    self.show_driver(driver, false);
+                }
+                let in_workspace = self.workspace_dir().is_some();
+                if (self.tab == Tab::Driver && self.driver_view.is_none()) || (self.tab == Tab::Cases && !in_workspace)
+                {
+                    self.tab = Tab::Fleet;
+                }
             }
             Err(e) if e == "cancelled" => {}
             Err(e) => self.notice = Some((e, true)),
@@ -301,7 +332,14 @@ impl StandwatchApp {
         self.loaded.as_ref().map_or_else(String::new, |l| l.fleet.drivers[driver].id.clone())
     }
 
+    /// Opens a driver: the Driver view, at its top.
     fn open_driver(&mut self, driver: usize) {
+        self.show_driver(driver, true);
+    }
+
+    /// The driver view for `driver` on the data on screen; `open` also switches to it
+    /// (a recompute refreshes the driver in place, on whatever view is showing).
+    fn show_driver(&mut self, driver: usize, open: bool) {
         let Some(l) = &self.loaded else { return };
         match driver_detail(&l.fleet, driver, l.overview.as_of) {
             Ok(detail) => {
@@ -313,8 +351,12 @@ impl StandwatchApp {
                     w.cases.iter().any(|c| &c.driver_id == id && !c.status.is_outcome()).then_some(())?;
                     pending.driver_index(id).map(|i| pending.standing(i, l.overview.as_of))
                 });
-                self.driver_view = Some(DriverView::new(detail, &evidence_dir, l.fleet.zone, if_pending));
-                self.tab = Tab::Driver;
+                let scroll_to_top = open || self.driver_view.as_ref().is_none_or(|v| v.detail.driver != driver);
+                self.driver_view =
+                    Some(DriverView::new(detail, &evidence_dir, l.fleet.zone, if_pending, scroll_to_top));
+                if open {
+                    self.tab = Tab::Driver;
+                }
             }
             Err(e) => self.notice = Some((e, true)),
         }
@@ -322,11 +364,20 @@ impl StandwatchApp {
 
     fn letter_settings(&self, l: &Loaded) -> LetterSettings {
         LetterSettings {
-            sender: self.settings.sender.clone(),
+            sender: self.settings.sender(),
             support_address: self.settings.support_address.clone(),
             evidence_dir: self.evidence_dir(l),
             templates_dir: self.settings.templates_dir.clone(),
         }
+    }
+
+    /// Where letters are saved: the folder chosen last, else the open workspace's
+    /// `letters/`, else `letters/` in the evidence folder.
+    fn letters_dir(&self, l: &Loaded) -> PathBuf {
+        self.settings.letters_dir.clone().unwrap_or_else(|| match &l.workspace {
+            Some(w) => w.dir.join("letters"),
+            None => self.evidence_dir(l).join("letters"),
+        })
     }
 
     /// Where photos are read from: the setting, else the deliveries file's folder (for a
@@ -381,7 +432,9 @@ impl StandwatchApp {
             Command::DraftBatch(drivers) => {
                 if let Some(l) = &self.loaded {
                     let settings = self.letter_settings(l);
-                    self.batch_window = Some(BatchWindow::new(l.fleet.clone(), drivers, l.overview.as_of, settings));
+                    let folder = self.letters_dir(l);
+                    self.batch_window =
+                        Some(BatchWindow::new(l.fleet.clone(), drivers, l.overview.as_of, settings, folder));
                 }
             }
             Command::DraftLetter(kind) => {
@@ -394,7 +447,7 @@ impl StandwatchApp {
                         l.overview.as_of,
                         kind,
                         settings,
-                        view.disputable_events(),
+                        self.letters_dir(l),
                     ));
                 }
             }
@@ -538,6 +591,18 @@ impl StandwatchApp {
                 }
             }
             ui.menu_button("Recent", |ui| {
+                if !self.settings.recent_workspaces.is_empty() {
+                    ui.label(RichText::new("Workspaces").weak());
+                    for dir in self.settings.recent_workspaces.clone() {
+                        let label = format!("Workspace {}", file_name(&dir));
+                        if ui.button(label).on_hover_text(dir.display().to_string()).clicked() {
+                            self.commands.push(Command::OpenWorkspace(dir));
+                            ui.close();
+                        }
+                    }
+                    ui.separator();
+                    ui.label(RichText::new("Files").weak());
+                }
                 if self.settings.recent.is_empty() {
                     ui.label("No recent files");
                 }
@@ -558,15 +623,30 @@ impl StandwatchApp {
                 ui.separator();
                 let mut date = to_jiff(date_from_day(l.overview.as_of));
                 let before = date;
+                // No day after the newest data (or today, for an empty workspace).
+                let latest = l.fleet.default_as_of().unwrap_or(l.overview.as_of).max(l.overview.as_of);
+                let last_year = to_jiff(date_from_day(latest)).year();
+                let first_year = l.overview.trend.first().map_or(last_year, |p| to_jiff(date_from_day(p.day)).year());
                 let label = ui.label("As of");
                 ui.add(
-                    egui_extras::DatePickerButton::new(&mut date).id_salt("as-of").show_icon(false).combo_boxes(false),
+                    egui_extras::DatePickerButton::new(&mut date)
+                        .id_salt("as-of")
+                        .show_icon(false)
+                        .combo_boxes(true)
+                        .arrows(true)
+                        .start_end_years(first_year.min(last_year)..=last_year)
+                        .reverse_years(true),
                 )
-                .labelled_by(label.id);
+                .labelled_by(label.id)
+                .on_hover_text(format!("The day to show the standing on (the latest with data: {})", day_text(latest)));
                 if date != before
                     && let Some(day) = from_jiff(date)
                 {
-                    self.commands.push(Command::SetAsOf(day));
+                    if day > latest {
+                        self.notice =
+                            Some((format!("No data after {}: showing that day instead", day_text(latest)), false));
+                    }
+                    self.commands.push(Command::SetAsOf(day.min(latest)));
                 }
                 if let Some(default) = l.fleet.default_as_of()
                     && default != l.overview.as_of
@@ -608,6 +688,26 @@ impl StandwatchApp {
                         }
                     });
                 });
+        }
+        if let (Some(paths), Some(dir)) = (self.offer_import.clone(), self.workspace_dir().map(Path::to_path_buf)) {
+            ui.horizontal_wrapped(|ui| {
+                let files = format!("{} and {}", file_name(&paths.blocks), file_name(&paths.deliveries));
+                ui.label(RichText::new(format!("New workspace {}.", file_name(&dir))).strong());
+                ui.label(format!("Import the files that were on screen ({files}) into it?"));
+                if ui.button("Import them").clicked() {
+                    let mut list = vec![
+                        (TableKind::Blocks, paths.blocks.clone()),
+                        (TableKind::Deliveries, paths.deliveries.clone()),
+                    ];
+                    list.extend(paths.roster.clone().map(|p| (TableKind::Roster, p)));
+                    list.extend(paths.outages.clone().map(|p| (TableKind::Outages, p)));
+                    self.commands.push(Command::Workspace(Change::Import(list)));
+                    self.offer_import = None;
+                }
+                if ui.button("Not now").clicked() {
+                    self.offer_import = None;
+                }
+            });
         }
         if let Some((text, is_error)) = self.notice.clone() {
             ui.horizontal(|ui| {
@@ -680,18 +780,50 @@ impl StandwatchApp {
                 }
             });
             ui.label("Or type the paths:");
+            let w = &mut self.open_window;
             egui::Grid::new("open-paths").num_columns(2).show(ui, |ui| {
                 for (i, name) in ["Blocks", "Deliveries", "Roster (optional)", "Outages (optional)"].iter().enumerate()
                 {
                     let label = ui.label(*name);
-                    ui.add(egui::TextEdit::singleline(&mut self.open_window.paths[i]).desired_width(420.0))
-                        .labelled_by(label.id);
+                    ui.vertical(|ui| {
+                        let edit = ui
+                            .add(egui::TextEdit::singleline(&mut w.paths[i]).desired_width(460.0))
+                            .labelled_by(label.id);
+                        if edit.changed() {
+                            w.errors[i] = None;
+                        }
+                        if let Some(error) = &w.errors[i] {
+                            ui.colored_label(ui.visuals().error_fg_color, error);
+                        }
+                    });
                     ui.end_row();
                 }
             });
-            let [blocks, deliveries, roster, outages] = self.open_window.paths.clone().map(|p| p.trim().to_string());
-            let ready = !blocks.is_empty() && !deliveries.is_empty();
-            if ui.add_enabled(ready, egui::Button::new("Import")).clicked() {
+            let [blocks, deliveries, roster, outages] = w.paths.clone().map(|p| p.trim().to_string());
+            // A workspace merges any kind; plain files need both blocks and deliveries.
+            let in_workspace = self.workspace_dir().is_some();
+            let ready = if in_workspace {
+                [&blocks, &deliveries, &roster, &outages].iter().any(|p| !p.is_empty())
+            } else {
+                !blocks.is_empty() && !deliveries.is_empty()
+            };
+            let import = ui.add_enabled(ready, egui::Button::new("Import")).on_disabled_hover_text(if in_workspace {
+                "Give at least one file"
+            } else {
+                "Give the blocks and the deliveries files"
+            });
+            if import.clicked() {
+                // Every path is checked first: nothing is imported until all are right.
+                let kinds = [TableKind::Blocks, TableKind::Deliveries, TableKind::Roster, TableKind::Outages];
+                let typed = [&blocks, &deliveries, &roster, &outages];
+                let errors: [Option<String>; 4] = std::array::from_fn(|i| {
+                    (!typed[i].is_empty()).then(|| check_input(Path::new(typed[i].as_str()), kinds[i]).err()).flatten()
+                });
+                let fine = errors.iter().all(Option::is_none);
+                self.open_window.errors = errors;
+                if !fine {
+                    return;
+                }
                 let optional = |p: String| (!p.is_empty()).then(|| PathBuf::from(p));
                 let paths = InputPaths {
                     blocks: blocks.into(),
@@ -699,9 +831,12 @@ impl StandwatchApp {
                     roster: optional(roster),
                     outages: optional(outages),
                 };
-                if self.workspace_dir().is_some() {
-                    let mut files = vec![paths.blocks, paths.deliveries];
-                    files.extend(paths.roster.into_iter().chain(paths.outages));
+                if in_workspace {
+                    let files: Vec<PathBuf> = [Some(paths.blocks), Some(paths.deliveries), paths.roster, paths.outages]
+                        .into_iter()
+                        .flatten()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .collect();
                     self.commands.push(Command::AddFiles(files));
                 } else {
                     self.commands.push(Command::Import(Source::Files(paths)));
@@ -940,24 +1075,41 @@ impl StandwatchApp {
                         ui.label("Cases are kept in a workspace: open one with Workspace….");
                     }
                 },
-                Tab::Settings => self.settings_view.ui(ui, &self.settings, &mut self.commands),
+                Tab::Settings => {
+                    let imported = crate::standing::outages_of(&l.dataset.outages).unwrap_or_default();
+                    let origin = match &l.source {
+                        Source::Sample(_) => "the sample data's outages.csv".to_string(),
+                        Source::Files(p) => p.outages.as_deref().map_or("the outages file".to_string(), file_name),
+                        Source::Workspace(_) => "the workspace's imports".to_string(),
+                    };
+                    self.settings_view.ui(ui, &self.settings, (&imported, &origin), l.fleet.zone, &mut self.commands)
+                }
             }
         });
         self.open_files_window(&ctx);
         self.workspace_window(&ctx);
         self.import_report_window(&ctx);
         let in_workspace = self.workspace_dir().is_some();
+        let mut letters_folder = None;
         if let Some(editor) = &mut self.letter_editor {
             editor.show(&ctx);
-            // A saved letter opens a case in the workspace.
-            if let Some(case) = editor.take_saved_case()
-                && in_workspace
-            {
-                self.commands.push(Command::Workspace(Change::AddCases(vec![case])));
+            // A saved letter opens a case in the workspace, and its folder is remembered.
+            if let Some(case) = editor.take_saved_case() {
+                if in_workspace {
+                    self.commands.push(Command::Workspace(Change::AddCases(vec![case])));
+                }
+                letters_folder = editor.saved_folder();
             }
             if !editor.open {
                 self.letter_editor = None;
             }
+        }
+        if let Some(folder) = letters_folder
+            && self.settings.letters_dir.as_ref() != Some(&folder)
+        {
+            self.settings.letters_dir = Some(folder.clone());
+            self.settings_view.draft.letters_dir = Some(folder);
+            self.save_settings();
         }
         if let Some(batch) = &mut self.batch_window {
             batch.show(&ctx);

@@ -2,10 +2,12 @@
 //! support address and outage windows. Edits go to a draft; Apply recomputes and saves.
 
 use super::Command;
-use super::theme::{metric_help, tier_color};
+use super::theme::{metric_help, tier_text_color};
 use crate::config::RateThresholds;
 use crate::import::time::{FleetZone, parse_written};
+use crate::letters::SenderField;
 use crate::settings::{OutageSetting, Settings};
+use crate::standing::grounds::Outage;
 use crate::standing::rules::Tier;
 use eframe::egui::{self, RichText};
 
@@ -24,7 +26,10 @@ impl SettingsView {
         let mut out = Vec::new();
         let zone = FleetZone::parse(&self.draft.timezone);
         if let Err(e) = &zone {
-            out.push(e.clone());
+            out.push(format!("Time zone: {e}"));
+        }
+        for (field, problem) in self.draft.sender().problems(&self.draft.support_address) {
+            out.push(format!("{}: {problem}", capitalised(field.label())));
         }
         if let Err(e) = self.draft.outage_windows(zone.unwrap_or_default()) {
             out.push(e);
@@ -35,7 +40,15 @@ impl SettingsView {
         out
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, current: &Settings, commands: &mut Vec<Command>) {
+    /// `imported`: the outage windows of the data on screen, and where they come from.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        current: &Settings,
+        imported: (&[Outage], &str),
+        zone: FleetZone,
+        commands: &mut Vec<Command>,
+    ) {
         let problems = self.problems();
         let changed = self.draft != *current;
         ui.horizontal(|ui| {
@@ -52,8 +65,16 @@ impl SettingsView {
                 self.draft = Settings { recent: keep, dark_mode: self.draft.dark_mode, ..Settings::default() };
             }
         });
-        for p in &problems {
-            ui.colored_label(ui.visuals().error_fg_color, p);
+        // Always one line: the form below does not move while a field is typed in.
+        match problems.first() {
+            Some(p) => {
+                let more =
+                    if problems.len() > 1 { format!(" (and {} more)", problems.len() - 1) } else { String::new() };
+                ui.colored_label(ui.visuals().error_fg_color, format!("{p}{more}")).on_hover_text(problems.join("\n"));
+            }
+            None => {
+                ui.label(RichText::new(if changed { "Changes not applied yet" } else { "No changes to apply" }).weak());
+            }
         }
         egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
             ui.add_space(6.0);
@@ -69,7 +90,7 @@ impl SettingsView {
             egui::Grid::new("thresholds").num_columns(4).spacing([16.0, 6.0]).striped(true).show(ui, |ui| {
                 ui.label("");
                 for tier in [Tier::Fantastic, Tier::Great, Tier::Fair] {
-                    ui.label(RichText::new(tier.label()).color(tier_color(Some(tier))).strong());
+                    ui.label(RichText::new(tier.label()).color(tier_text_color(Some(tier), ui.visuals())).strong());
                 }
                 ui.end_row();
                 rate_row(ui, "Reliability (on time)", "reliability", &mut t.reliability);
@@ -99,7 +120,8 @@ impl SettingsView {
             ui.add_space(10.0);
             ui.label(RichText::new("Dates and evidence").strong());
             egui::Grid::new("general").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
-                text_row(ui, "Time zone (IANA name)", &mut self.draft.timezone, "e.g. America/Chicago");
+                let zone_error = FleetZone::parse(&self.draft.timezone).err();
+                checked_row(ui, "Time zone (IANA name)", &mut self.draft.timezone, "e.g. America/Chicago", zone_error);
                 ui.label("Date order");
                 ui.checkbox(&mut self.draft.day_first, "Day first (DD/MM/YYYY)");
                 ui.end_row();
@@ -110,29 +132,67 @@ impl SettingsView {
                     self.draft.templates_dir.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
                 text_row(ui, "Letter templates folder", &mut templates, "default: the built-in templates");
                 self.draft.templates_dir = (!templates.trim().is_empty()).then(|| templates.trim().into());
-                text_row(ui, "Sender (From)", &mut self.draft.sender, "you@yourfleet.com");
-                text_row(ui, "Support address (To)", &mut self.draft.support_address, "may be empty");
+                let sender_problems = self.draft.sender().problems(&self.draft.support_address);
+                let error = |field: SenderField| {
+                    sender_problems.iter().find(|(f, _)| *f == field).map(|(_, problem)| problem.clone())
+                };
+                let (name, email, organisation, support) = (
+                    error(SenderField::Name),
+                    error(SenderField::Email),
+                    error(SenderField::Organisation),
+                    error(SenderField::SupportAddress),
+                );
+                checked_row(
+                    ui,
+                    "Sender name",
+                    &mut self.draft.sender_name,
+                    "empty: letters in the driver's voice",
+                    name,
+                );
+                checked_row(ui, "Sender email (From)", &mut self.draft.sender_email, "you@yourfleet.com", email);
+                checked_row(ui, "Organisation", &mut self.draft.organisation, "e.g. Acme Delivery LLC", organisation);
+                checked_row(ui, "Support address (To)", &mut self.draft.support_address, "may be empty", support);
             });
             ui.add_space(10.0);
-            self.outages(ui);
+            self.outages(ui, imported, zone);
         });
     }
 
-    fn outages(&mut self, ui: &mut egui::Ui) {
+    fn outages(&mut self, ui: &mut egui::Ui, (imported, origin): (&[Outage], &str), zone: FleetZone) {
         ui.label(RichText::new("Outage windows").strong())
             .on_hover_text("Events during an outage can be disputed. These add to any outages.csv you import.");
+        if !imported.is_empty() {
+            ui.label(format!("From {origin} ({}, read only: edit the file or import another):", imported.len()));
+            egui::Grid::new("imported-outages").num_columns(4).spacing([12.0, 2.0]).striped(true).show(ui, |ui| {
+                for o in imported {
+                    let when = |ms: i64| zone.local(ms).format("%Y-%m-%d %H:%M").to_string();
+                    ui.label(when(o.start));
+                    ui.label(when(o.end));
+                    ui.label(if o.stations.is_empty() { "all stations".to_string() } else { o.stations.join(", ") });
+                    ui.label(&o.description);
+                    ui.end_row();
+                }
+            });
+            ui.add_space(4.0);
+            ui.label("Entered here (they add to the ones above):");
+        }
         let mut remove = None;
-        egui::Grid::new("outages").num_columns(4).spacing([8.0, 4.0]).show(ui, |ui| {
+        egui::Grid::new("outages").num_columns(5).spacing([8.0, 4.0]).show(ui, |ui| {
             ui.label("Start");
             ui.label("End");
             ui.label("Description");
+            ui.label("Stations").on_hover_text("Codes joined by ';' (DLA9;DXT4); empty: the whole fleet");
             ui.label("");
             ui.end_row();
             for (i, o) in self.draft.outages.iter_mut().enumerate() {
                 for (value, what) in [(&mut o.start, "start"), (&mut o.end, "end")] {
                     let ok = parse_written(value, false).is_some();
-                    let edit =
-                        ui.add(egui::TextEdit::singleline(value).desired_width(140.0).hint_text("2026-03-02 06:00"));
+                    let edit = ui.add(
+                        egui::TextEdit::singleline(value)
+                            .id_salt(("outage", i, what))
+                            .desired_width(150.0)
+                            .hint_text("2026-03-02 06:00"),
+                    );
                     let edit = edit.on_hover_text(format!("Outage {} {what}", i + 1));
                     if !ok {
                         ui.painter().rect_stroke(
@@ -143,7 +203,20 @@ impl SettingsView {
                         );
                     }
                 }
-                ui.add(egui::TextEdit::singleline(&mut o.description).desired_width(320.0).hint_text("description"));
+                ui.add(
+                    egui::TextEdit::singleline(&mut o.description)
+                        .id_salt(("outage", i, "description"))
+                        .desired_width(360.0)
+                        .hint_text("description"),
+                )
+                .on_hover_text(format!("Outage {} description", i + 1));
+                ui.add(
+                    egui::TextEdit::singleline(&mut o.station)
+                        .id_salt(("outage", i, "station"))
+                        .desired_width(110.0)
+                        .hint_text("all stations"),
+                )
+                .on_hover_text(format!("Outage {} stations (empty: the whole fleet)", i + 1));
                 if ui.button("Remove").clicked() {
                     remove = Some(i);
                 }
@@ -185,6 +258,7 @@ fn read_outages(path: &str) -> Result<Vec<OutageSetting>, String> {
     let starts = frame.column("start").and_then(|c| c.datetime().cloned()).map_err(|e| e.to_string())?;
     let ends = frame.column("end").and_then(|c| c.datetime().cloned()).map_err(|e| e.to_string())?;
     let descriptions = frame.column("description").and_then(|c| c.str().cloned()).map_err(|e| e.to_string())?;
+    let stations = frame.column("station").and_then(|c| c.str().cloned()).map_err(|e| e.to_string())?;
     let text = |ms: i64| zone.local(ms).format("%Y-%m-%d %H:%M:%S").to_string();
     Ok((0..frame.height())
         .filter_map(|i| {
@@ -192,6 +266,7 @@ fn read_outages(path: &str) -> Result<Vec<OutageSetting>, String> {
                 start: text(starts.physical().get(i)?),
                 end: text(ends.physical().get(i)?),
                 description: descriptions.get(i).unwrap_or("").to_string(),
+                station: stations.get(i).unwrap_or("").to_string(),
             })
         })
         .collect())
@@ -226,8 +301,25 @@ fn minutes_row(ui: &mut egui::Ui, name: &str, value: &mut i64) {
     ui.end_row();
 }
 
+/// A text field with a stable id (typing never loses focus when something above moves).
 fn text_row(ui: &mut egui::Ui, name: &str, value: &mut String, hint: &str) {
+    checked_row(ui, name, value, hint, None);
+}
+
+/// [`text_row`] with the field's problem beside it, in a place that does not move the form.
+fn checked_row(ui: &mut egui::Ui, name: &str, value: &mut String, hint: &str, problem: Option<String>) {
     let label = ui.label(name);
-    ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(320.0)).labelled_by(label.id);
+    ui.horizontal(|ui| {
+        let edit = egui::TextEdit::singleline(value).id_salt(("settings", name)).hint_text(hint).desired_width(320.0);
+        ui.add(edit).labelled_by(label.id);
+        if let Some(problem) = problem {
+            ui.colored_label(ui.visuals().error_fg_color, problem);
+        }
+    });
     ui.end_row();
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

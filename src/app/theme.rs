@@ -1,8 +1,11 @@
-//! One colour per tier, used by every screen, and the small widgets built on them.
+//! One colour per tier, used by every screen, and the small widgets built on them. Text
+//! and badges take a shade of the tier's colour that reads on the theme's backgrounds
+//! (WCAG AA: text 4.5:1, badges 3:1; measured by the tests below).
 
 use crate::standing::rules::{Tier, tier_label};
 use eframe::egui::{self, Color32, RichText};
 
+/// The tier's hue, for lines, bands and fills (charts, sparklines).
 pub fn tier_color(tier: Option<Tier>) -> Color32 {
     match tier {
         Some(Tier::Fantastic) => Color32::from_rgb(0x2f, 0x80, 0xd0),
@@ -13,11 +16,49 @@ pub fn tier_color(tier: Option<Tier>) -> Color32 {
     }
 }
 
+/// The tier's colour for text: darker on a light theme, lighter on a dark one.
+pub fn tier_text_color(tier: Option<Tier>, visuals: &egui::Visuals) -> Color32 {
+    let rgb = if visuals.dark_mode {
+        match tier {
+            Some(Tier::Fantastic) => [0x6c, 0xb0, 0xf5],
+            Some(Tier::Great) => [0x5c, 0xc9, 0x8a],
+            Some(Tier::Fair) => [0xf0, 0xb4, 0x29],
+            Some(Tier::AtRisk) => [0xff, 0x7b, 0x72],
+            None => [0xa0, 0xa6, 0xad],
+        }
+    } else {
+        match tier {
+            Some(Tier::Fantastic) => [0x1c, 0x5f, 0xa8],
+            Some(Tier::Great) => [0x1e, 0x7a, 0x43],
+            Some(Tier::Fair) => [0x8a, 0x5d, 0x00],
+            Some(Tier::AtRisk) => [0xb3, 0x26, 0x1e],
+            None => [0x5f, 0x63, 0x68],
+        }
+    };
+    Color32::from_rgb(rgb[0], rgb[1], rgb[2])
+}
+
+/// A tier badge's fill and text colours.
+pub fn tier_badge_colors(tier: Option<Tier>, visuals: &egui::Visuals) -> (Color32, Color32) {
+    if visuals.dark_mode {
+        match tier {
+            Some(Tier::Fantastic) => (Color32::from_rgb(0x1f, 0x6f, 0xc0), Color32::WHITE),
+            Some(Tier::Great) => (Color32::from_rgb(0x1e, 0x7f, 0x46), Color32::WHITE),
+            Some(Tier::Fair) => (Color32::from_rgb(0xf0, 0xb4, 0x29), Color32::from_rgb(0x1a, 0x1a, 0x1a)),
+            Some(Tier::AtRisk) => (Color32::from_rgb(0xcc, 0x3b, 0x31), Color32::WHITE),
+            None => (Color32::from_rgb(0x6b, 0x70, 0x78), Color32::WHITE),
+        }
+    } else {
+        (tier_text_color(tier, visuals), Color32::WHITE)
+    }
+}
+
 /// A filled, rounded label with the tier's colour.
 pub fn tier_chip(ui: &mut egui::Ui, tier: Option<Tier>) -> egui::Response {
-    let text = RichText::new(tier_label(tier)).color(Color32::WHITE).strong();
+    let (fill, text_color) = tier_badge_colors(tier, ui.visuals());
+    let text = RichText::new(tier_label(tier)).color(text_color).strong();
     egui::Frame::new()
-        .fill(tier_color(tier))
+        .fill(fill)
         .corner_radius(4.0)
         .inner_margin(egui::Margin::symmetric(6, 1))
         .show(ui, |ui| ui.label(text))
@@ -70,5 +111,67 @@ pub fn metric_help(metric: &str) -> &'static str {
         "to_next" => "How many more on-time blocks, or clean packages, raise the tier.",
         "lag" => "Standing on a day counts events at least 2 days old.",
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// WCAG 2 contrast ratio of two colours.
+    fn contrast(a: Color32, b: Color32) -> f32 {
+        let luminance = |c: Color32| {
+            let channel = |v: u8| {
+                let v = f32::from(v) / 255.0;
+                if v <= 0.039_28 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+            };
+            0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b())
+        };
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    const TIERS: [Option<Tier>; 5] =
+        [Some(Tier::Fantastic), Some(Tier::Great), Some(Tier::Fair), Some(Tier::AtRisk), None];
+
+    #[test]
+    fn tier_text_and_badges_meet_wcag_aa_on_both_themes() {
+        for visuals in [egui::Visuals::light(), egui::Visuals::dark()] {
+            // Striped rows add the faint colour on top of the panel.
+            let (panel, faint) = (visuals.panel_fill, visuals.faint_bg_color);
+            let striped = Color32::from_rgb(
+                panel.r().saturating_add(faint.r()),
+                panel.g().saturating_add(faint.g()),
+                panel.b().saturating_add(faint.b()),
+            );
+            let backgrounds = [panel, visuals.window_fill, visuals.extreme_bg_color, striped];
+            for tier in TIERS {
+                let text = tier_text_color(tier, &visuals);
+                for bg in backgrounds {
+                    let ratio = contrast(text, bg);
+                    assert!(
+                        ratio >= 4.5,
+                        "{} text on {bg:?} (dark {}): {ratio:.2}",
+                        tier_label(tier),
+                        visuals.dark_mode
+                    );
+                }
+                let (fill, label) = tier_badge_colors(tier, &visuals);
+                let ratio = contrast(label, fill);
+                assert!(ratio >= 4.5, "{} badge text (dark {}): {ratio:.2}", tier_label(tier), visuals.dark_mode);
+                for bg in backgrounds {
+                    let ratio = contrast(fill, bg);
+                    assert!(
+                        ratio >= 3.0,
+                        "{} badge on {bg:?} (dark {}): {ratio:.2}",
+                        tier_label(tier),
+                        visuals.dark_mode
+                    );
+                }
+            }
+            // Text on a selected row is the theme's strong text, not the tier colour.
+            let ratio = contrast(visuals.strong_text_color(), visuals.selection.bg_fill);
+            assert!(ratio >= 4.5, "selected row text (dark {}): {ratio:.2}", visuals.dark_mode);
+        }
     }
 }

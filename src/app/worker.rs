@@ -239,6 +239,7 @@ fn summary_of(f: &FileImport) -> FileSummary {
         accepted: f.new + f.updated + f.unchanged,
         duplicate: f.duplicate,
         rejected: f.rejected,
+        merged: Some([f.new, f.updated, f.unchanged]),
     }
 }
 
@@ -252,8 +253,10 @@ fn open_workspace(
 ) -> Result<(Dataset, ImportReport, Arc<Fleet>, WorkspaceState), String> {
     progress(0.05);
     let text = |e: crate::workspace::WorkspaceError| e.to_string();
+    // Opening a new or empty folder creates the workspace there, reading times in the
+    // zone of the current settings; a change needs the workspace to exist.
     let mut ws = match &change {
-        Some(Change::Import(_)) => Workspace::open_or_create(dir, settings.zone()?),
+        None | Some(Change::Import(_)) => Workspace::open_or_create(dir, settings.zone()?),
         _ => Workspace::open(dir),
     }
     .map_err(text)?;

@@ -67,6 +67,7 @@ pub const OUTAGE_FIELDS: &[FieldSpec] = &[
     field("start", true, &["start time", "from", "outage start"]),
     field("end", true, &["end time", "to", "outage end"]),
     field("description", false, &["details", "notes", "comment"]),
+    field("station", false, &["stations", "station code", "delivery station", "service area"]),
 ];
 
 /// Lower case and trimmed, with `_`, `-`, `.` and runs of spaces read as one space.

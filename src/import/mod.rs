@@ -140,15 +140,30 @@ pub struct FileSummary {
     pub accepted: usize,
     pub duplicate: usize,
     pub rejected: usize,
+    /// Merged into a workspace: the accepted rows that were new, updated and unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged: Option<[usize; 3]>,
 }
 
 impl fmt::Display for FileSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {} rows read, {} accepted, {} duplicate, {} rejected",
-            self.path, self.read, self.accepted, self.duplicate, self.rejected
-        )
+        match self.merged {
+            // The words of the workspace's import history.
+            Some([new, updated, unchanged]) => write!(
+                f,
+                "{} ({}): {} read: {new} new, {updated} updated, {unchanged} unchanged, {} duplicate, {} rejected",
+                self.path,
+                self.kind.name(),
+                self.read,
+                self.duplicate,
+                self.rejected
+            ),
+            None => write!(
+                f,
+                "{}: {} rows read, {} accepted, {} duplicate, {} rejected",
+                self.path, self.read, self.accepted, self.duplicate, self.rejected
+            ),
+        }
     }
 }
 
@@ -312,7 +327,7 @@ pub fn header_row(csv: &CsvText) -> Result<Vec<String>, ImportError> {
 /// What kind of input a file is, read from its header line; an error says what was
 /// expected instead.
 pub fn classify_file(path: &Path) -> Result<TableKind, String> {
-    let csv = read_csv_text(path).map_err(|e| e.to_string())?;
+    let csv = read_head(path).map_err(|e| e.to_string())?;
     let headers = header_row(&csv).map_err(|e| e.to_string())?;
     detect_kind(&headers).ok_or_else(|| {
         format!(
@@ -347,6 +362,7 @@ fn finish(parsed: Parsed, kind: TableKind, path: &str, report: &mut ImportReport
         accepted: rows - duplicate,
         duplicate,
         rejected: parsed.rejections.len(),
+        merged: None,
     });
     report.rejections.extend(parsed.rejections);
     report.notes.extend(parsed.notes);
@@ -688,12 +704,31 @@ fn merge<T: Table>(
     Ok((merged, orders))
 }
 
-/// A window of time when the platform was down (SPEC §2.4).
+/// A window of time when the platform was down, at some stations or everywhere.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Outage {
     pub start: i64,
     pub end: i64,
     pub description: String,
+    /// The stations it applies to; empty: the whole fleet.
+    pub stations: Vec<String>,
+}
+
+impl Outage {
+    /// Whether the outage covers an event at instant `t` (boundaries inclusive) at
+    /// `station`: a station-scoped outage covers only events whose station it lists
+    /// (codes compared without regard to case), and never an event without a station.
+    pub fn covers(&self, t: i64, station: Option<&str>) -> bool {
+        self.start <= t
+            && t <= self.end
+            && (self.stations.is_empty()
+                || station.is_some_and(|s| self.stations.iter().any(|o| o.eq_ignore_ascii_case(s.trim()))))
+    }
+
+    /// The stations of a `station` cell: one code, or several joined by `;`.
+    pub fn parse_stations(cell: &str) -> Vec<String> {
+        cell.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+    }
 }
 
 impl Dataset {
@@ -710,7 +745,8 @@ impl Dataset {
     pub fn with_outages(&self, extra: &[Outage]) -> Result<Dataset, ImportError> {
         let mut table = table::Outages::default();
         for o in extra {
-            table.push(o.start, o.end, Some(&o.description));
+            let stations = o.stations.join(";");
+            table.push(o.start, o.end, Some(&o.description), (!stations.is_empty()).then_some(stations.as_str()));
         }
         let mut data = self.clone();
         data.outages.vstack_mut_owned(table.frame()?)?;
@@ -744,7 +780,7 @@ pub fn texts_of(column: &Column) -> PolarsResult<Box<dyn Iterator<Item = Option<
 }
 
 /// A frame stored by an earlier version, in this version's column types: line numbers
-/// were 64-bit, and deliveries held their outcome and reason code as text (now numbers, a
+/// were 64-bit, outages had no stations, and deliveries held their outcome and reason code as text (now numbers, a
 /// quarter of the memory) and their driver and block ids and reason as text (now
 /// categorical).
 pub fn upgrade_stored(kind: TableKind, mut frame: DataFrame) -> PolarsResult<DataFrame> {
@@ -754,6 +790,11 @@ pub fn upgrade_stored(kind: TableKind, mut frame: DataFrame) -> PolarsResult<Dat
     {
         let line = line.cast(&DataType::UInt32)?;
         frame.with_column(line)?;
+    }
+    // Outages had no stations.
+    if kind == TableKind::Outages && frame.column("station").is_err() {
+        let none = Column::full_null("station".into(), frame.height(), &DataType::String);
+        frame.with_column(none)?;
     }
     if kind != TableKind::Deliveries {
         return Ok(frame);
@@ -778,6 +819,39 @@ pub fn upgrade_stored(kind: TableKind, mut frame: DataFrame) -> PolarsResult<Dat
         frame.with_column(numbers.with_name(name.into()).into_column())?;
     }
     Ok(frame)
+}
+
+/// The start of a file (its header and first rows), decoded: enough to tell its kind
+/// without reading a large export whole.
+fn read_head(path: &Path) -> Result<CsvText, ImportError> {
+    use std::io::Read;
+    const HEAD: u64 = 256 << 10;
+    let shown = path.display().to_string();
+    let io = |source| ImportError::Io { path: shown.clone(), source };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).and_then(|f| f.take(HEAD).read_to_end(&mut bytes)).map_err(io)?;
+    // Cut after the last whole line, unless the header itself is longer.
+    if bytes.len() as u64 == HEAD
+        && let Some(end) = memchr::memrchr(b'\n', &bytes)
+    {
+        bytes.truncate(end + 1);
+    }
+    text::decode_csv(shown.clone(), bytes)
+}
+
+/// Why a file given as `kind` cannot be imported as such (missing, a folder, unreadable,
+/// not an export, another kind of export), checked before anything is imported.
+pub fn check_input(path: &Path, kind: TableKind) -> Result<(), String> {
+    if !path.exists() {
+        return Err(format!("{}: no such file", path.display()));
+    }
+    if path.is_dir() {
+        return Err(format!("{}: a folder, not a file", path.display()));
+    }
+    match classify_file(path)? {
+        found if found == kind => Ok(()),
+        found => Err(format!("{}: a {} export, not {}", path.display(), found.name(), kind.name())),
+    }
 }
 
 /// The folder a file is in, for defaults such as the evidence folder.

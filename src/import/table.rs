@@ -465,13 +465,15 @@ pub(super) struct Outages {
     start: Vec<i64>,
     end: Vec<i64>,
     description: Strs,
+    station: Strs,
 }
 
 impl Outages {
-    pub(super) fn push(&mut self, start: i64, end: i64, description: Option<&str>) {
+    pub(super) fn push(&mut self, start: i64, end: i64, description: Option<&str>, station: Option<&str>) {
         self.start.push(start);
         self.end.push(end);
         self.description.push(description);
+        self.station.push(station);
     }
 }
 
@@ -486,7 +488,7 @@ impl Table for Outages {
         if end < start {
             return Err(FieldError { field: 1, reason: "the outage ends before it starts".to_string() });
         }
-        self.push(start, end, c.text(2));
+        self.push(start, end, c.text(2), c.text(3));
         Ok(())
     }
 
@@ -495,6 +497,7 @@ impl Table for Outages {
             required_instants("start", self.start),
             required_instants("end", self.end),
             self.description.column("description"),
+            self.station.column("station"),
         ])?)
     }
 }

@@ -41,6 +41,20 @@ impl Alert {
         }
     }
 
+    /// The alert in a few words, for screens (codes stay in tooltips and exports).
+    pub fn words(self) -> &'static str {
+        match self {
+            Alert::AtRisk => "At Risk",
+            Alert::AppealDue => "Appeal due",
+            Alert::TierDrop => "Dropped a tier",
+            Alert::NearDrop => "One miss from dropping",
+            Alert::NewDnr => "New DNR claim",
+            Alert::Unreturned => "Not returned",
+            Alert::Disputable => "Disputable",
+            Alert::FollowUp => "Follow up",
+        }
+    }
+
     fn bit(self) -> u16 {
         1 << (self as u16)
     }

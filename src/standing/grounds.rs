@@ -5,11 +5,11 @@ use crate::import::codes::{Outcome, Reason};
 use crate::import::time::MS_PER_MINUTE;
 use serde::Serialize;
 
-/// A set of small flags stored in one byte; iteration is in declaration order.
+/// A set of small flags stored in one integer; iteration is in declaration order.
 macro_rules! flag_set {
-    ($name:ident { $($flag:ident = $bit:expr => $code:expr),* $(,)? }) => {
+    ($name:ident: $repr:ty { $($flag:ident = $bit:expr => $code:expr),* $(,)? }) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-        pub struct $name(pub u8);
+        pub struct $name(pub $repr);
 
         impl $name {
             $(pub const $flag: $name = $name(1 << $bit);)*
@@ -48,7 +48,7 @@ macro_rules! flag_set {
     };
 }
 
-flag_set!(Grounds {
+flag_set!(Grounds: u16 {
     OUTAGE = 0 => "OUTAGE",
     STATION_DELAY = 1 => "STATION_DELAY",
     IMPOSSIBLE_DEADLINE = 2 => "IMPOSSIBLE_DEADLINE",
@@ -57,9 +57,52 @@ flag_set!(Grounds {
     APP_FAILURE = 5 => "APP_FAILURE",
     ID_CHECK = 6 => "ID_CHECK",
     PHOTO_PROOF = 7 => "PHOTO_PROOF",
+    DELIVERED_AT_PIN = 8 => "DELIVERED_AT_PIN",
 });
 
-flag_set!(Defects {
+impl Grounds {
+    /// The order in which a letter files an event with several grounds: under the first
+    /// of these it has (the evidence CSV keeps them all).
+    pub const LETTER_ORDER: [Grounds; 9] = [
+        Grounds::OUTAGE,
+        Grounds::STATION_DELAY,
+        Grounds::IMPOSSIBLE_DEADLINE,
+        Grounds::APP_FAILURE,
+        Grounds::SAFETY,
+        Grounds::ID_CHECK,
+        Grounds::ACCESS_DOCUMENTED,
+        Grounds::DELIVERED_AT_PIN,
+        Grounds::PHOTO_PROOF,
+    ];
+
+    /// A single ground in a few words, for screens (codes stay in tooltips and exports).
+    pub fn name(self) -> &'static str {
+        match self {
+            Grounds::OUTAGE => "Outage",
+            Grounds::STATION_DELAY => "Station delay",
+            Grounds::IMPOSSIBLE_DEADLINE => "Impossible deadline",
+            Grounds::ACCESS_DOCUMENTED => "Access documented",
+            Grounds::SAFETY => "Safety",
+            Grounds::APP_FAILURE => "App failure",
+            Grounds::ID_CHECK => "ID check",
+            Grounds::PHOTO_PROOF => "Photo proof",
+            Grounds::DELIVERED_AT_PIN => "Delivered at the pin",
+            _ => "",
+        }
+    }
+
+    /// Every ground of the set in a few words, joined.
+    pub fn names(self) -> String {
+        self.iter().map(Grounds::name).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The ground a letter files the event under (see [`Grounds::LETTER_ORDER`]).
+    pub fn lead(self) -> Option<Grounds> {
+        Grounds::LETTER_ORDER.into_iter().find(|g| self.contains(*g))
+    }
+}
+
+flag_set!(Defects: u8 {
     NOT_DELIVERED = 0 => "attempted_not_delivered",
     NOT_ATTEMPTED = 1 => "not_attempted",
     LATE = 2 => "late",
@@ -68,9 +111,10 @@ flag_set!(Defects {
 
 pub use crate::import::Outage;
 
-/// The outage whose window holds the instant, if any (boundaries inclusive).
-pub fn outage_at(outages: &[Outage], t: i64) -> Option<&Outage> {
-    outages.iter().find(|o| o.start <= t && t <= o.end)
+/// The outage whose window holds the instant at the station, if any (boundaries
+/// inclusive; see [`Outage::covers`]).
+pub fn outage_at<'a>(outages: &'a [Outage], t: i64, station: Option<&str>) -> Option<&'a Outage> {
+    outages.iter().find(|o| o.covers(t, station))
 }
 
 /// The facts of a package that its defects and grounds depend on.
@@ -109,10 +153,12 @@ pub fn package_event_time(p: &PackageFacts) -> i64 {
 }
 
 /// The grounds of a package with the given defects (empty defects: no event, no grounds).
+/// `station`: the carrying block's, which station-scoped outages are matched against.
 pub fn package_grounds(
     p: &PackageFacts,
     defects: Defects,
     block: Option<CarrierBlock>,
+    station: Option<&str>,
     outages: &[Outage],
     w: &Windows,
 ) -> Grounds {
@@ -122,7 +168,7 @@ pub fn package_grounds(
     }
     let defect_besides_dnr = !Defects(defects.0 & !Defects::DNR.0).is_empty();
     let late_or_not_attempted = defects.contains(Defects::LATE) || defects.contains(Defects::NOT_ATTEMPTED);
-    g.set(Grounds::OUTAGE, outage_at(outages, package_event_time(p)).is_some());
+    g.set(Grounds::OUTAGE, outage_at(outages, package_event_time(p), station).is_some());
     if let Some(b) = block {
         let departure_delay = b.departed_at.map(|d| d - b.start);
         g.set(
@@ -149,10 +195,10 @@ pub fn package_grounds(
     g
 }
 
-/// The grounds of a missed block: only an outage at its start applies.
-pub fn block_grounds(start: i64, outages: &[Outage]) -> Grounds {
+/// The grounds of a missed block: only an outage at its start (and station) applies.
+pub fn block_grounds(start: i64, station: Option<&str>, outages: &[Outage]) -> Grounds {
     let mut g = Grounds::default();
-    g.set(Grounds::OUTAGE, outage_at(outages, start).is_some());
+    g.set(Grounds::OUTAGE, outage_at(outages, start, station).is_some());
     g
 }
 
@@ -182,7 +228,7 @@ mod tests {
     }
 
     fn grounds(p: &PackageFacts, block: Option<CarrierBlock>, outages: &[Outage]) -> Grounds {
-        package_grounds(p, package_defects(p), block, outages, &Windows::default())
+        package_grounds(p, package_defects(p), block, None, outages, &Windows::default())
     }
 
     #[test]
@@ -198,7 +244,7 @@ mod tests {
 
     #[test]
     fn outage_covers_attempt_or_deadline_inclusive() {
-        let outages = [Outage { start: T, end: T + 60 * MIN, description: "down".into() }];
+        let outages = [Outage { start: T, end: T + 60 * MIN, description: "down".into(), stations: Vec::new() }];
         let p = facts(Outcome::Attempted, Some(T + 60 * MIN));
         assert!(grounds(&p, None, &outages).contains(Grounds::OUTAGE));
         let p = facts(Outcome::Attempted, Some(T + 61 * MIN));
@@ -207,8 +253,28 @@ mod tests {
         let mut p = facts(Outcome::NotAttempted, None);
         p.deliver_by = T + 30 * MIN;
         assert!(grounds(&p, None, &outages).contains(Grounds::OUTAGE));
-        assert!(block_grounds(T, &outages).contains(Grounds::OUTAGE));
-        assert!(block_grounds(T - 1, &outages).is_empty());
+        assert!(block_grounds(T, None, &outages).contains(Grounds::OUTAGE));
+        assert!(block_grounds(T - 1, None, &outages).is_empty());
+    }
+
+    #[test]
+    fn a_station_outage_covers_only_its_stations() {
+        let scoped = Outage {
+            start: T,
+            end: T + 60 * MIN,
+            description: "DLA9 network".into(),
+            stations: vec!["DLA9".into(), "DXT4".into()],
+        };
+        let outages = [scoped];
+        assert!(block_grounds(T, Some("DLA9"), &outages).contains(Grounds::OUTAGE));
+        assert!(block_grounds(T, Some("dxt4"), &outages).contains(Grounds::OUTAGE), "station codes in any case");
+        assert!(block_grounds(T, Some("DCK1"), &outages).is_empty());
+        assert!(block_grounds(T, None, &outages).is_empty(), "no station: not covered");
+        let p = facts(Outcome::Attempted, Some(T + 10 * MIN));
+        let carried = |station| package_grounds(&p, package_defects(&p), None, station, &outages, &Windows::default());
+        assert!(carried(Some("DLA9")).contains(Grounds::OUTAGE));
+        assert!(!carried(Some("DCK1")).contains(Grounds::OUTAGE));
+        assert!(!carried(None).contains(Grounds::OUTAGE));
     }
 
     #[test]

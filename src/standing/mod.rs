@@ -5,6 +5,7 @@
 pub mod alerts;
 pub mod grounds;
 pub mod rules;
+pub mod without;
 
 use crate::config::Thresholds;
 use crate::import::codes::{Outcome, Reason};
@@ -111,6 +112,25 @@ pub struct Standing {
     pub blocks_to_next_tier: Option<u32>,
     pub packages_to_next_tier: Option<u32>,
     pub alerts: Alerts,
+}
+
+impl Standing {
+    /// The standing of a driver with no data on `as_of`: No standing, nothing counted.
+    pub fn empty(as_of: Day) -> Standing {
+        Standing {
+            as_of,
+            reliability: BlockCounts::default(),
+            quality: PackageCounts::default(),
+            reliability_tier: None,
+            quality_tier: None,
+            overall: None,
+            reliability_headroom: None,
+            quality_headroom: None,
+            blocks_to_next_tier: None,
+            packages_to_next_tier: None,
+            alerts: Alerts::default(),
+        }
+    }
 }
 
 /// Counted blocks (on-time cancels left out), ordered by driver, `block_start`, `block_id`.
@@ -440,15 +460,19 @@ impl Fleet {
             }
         }
 
-        // The block that carried each package, looked up by block_id among all blocks.
-        let carriers: PlHashMap<&str, CarrierBlock> = {
+        // The block that carried each package, and its station, looked up by block_id
+        // among all blocks.
+        let carriers: PlHashMap<&str, (CarrierBlock, Option<&str>)> = {
             let starts = time_col(all_blocks, "block_start")?;
             let departed = time_col(all_blocks, "departed_at")?;
             str_col(all_blocks, "block_id")?
                 .into_iter()
                 .zip(starts)
                 .zip(departed)
-                .filter_map(|((id, start), departed_at)| Some((id?, CarrierBlock { start: start?, departed_at })))
+                .zip(str_col(all_blocks, "station")?)
+                .filter_map(|(((id, start), departed_at), station)| {
+                    Some((id?, (CarrierBlock { start: start?, departed_at }, station)))
+                })
                 .collect()
         };
 
@@ -471,6 +495,7 @@ impl Fleet {
             let starts = time_col(&frame, "block_start")?;
             let checked = time_col(&frame, "checked_in_at")?;
             let cancelled = time_col(&frame, "cancelled_at")?;
+            let stations = str_col(&frame, "station")?;
             let n = frame.height();
             let mut miss = Vec::with_capacity(n);
             let mut ground = Vec::with_capacity(n);
@@ -481,7 +506,7 @@ impl Fleet {
                     _ => None,
                 };
                 miss.push(m);
-                ground.push(if m.is_some() { block_grounds(start, &outages) } else { Grounds::default() });
+                ground.push(if m.is_some() { block_grounds(start, stations[i], &outages) } else { Grounds::default() });
             }
             let ids = str_col(&frame, "block_id")?;
             let open = |i: usize| !ground[i].is_empty() && !cases.contains(EventSide::Block, ids[i].unwrap_or(""));
@@ -701,9 +726,14 @@ impl Fleet {
     pub fn record(&self, driver: usize) -> Record {
         let d = &self.drivers[driver];
         let span = |tally: &Tally, r: &Range<usize>| tally.span(r);
+        let late_arrivals =
+            self.blocks.miss[d.blocks.clone()].iter().filter(|m| **m == Some(Miss::LateArrival)).count();
+        let on_time_blocks = span(&self.blocks.on_time, &d.blocks);
         Record {
             blocks: d.blocks.len() as u32,
-            on_time_blocks: span(&self.blocks.on_time, &d.blocks),
+            on_time_blocks,
+            worked_blocks: on_time_blocks + late_arrivals as u32,
+            first_block_day: self.blocks.day.get(d.blocks.start).copied().filter(|_| !d.blocks.is_empty()),
             packages: d.packages.len() as u32,
             delivered: span(&self.packages.delivered, &d.packages),
             dnr: span(&self.packages.dnr, &d.packages),
@@ -809,18 +839,25 @@ impl Fleet {
         let carriers =
             self.carrier_blocks(events.iter().filter_map(|e| e.package.as_ref().and(e.block_id.as_deref())))?;
         for e in &mut events {
-            if e.grounds.contains(Grounds::OUTAGE) {
-                e.outage = grounds::outage_at(&self.outages, e.time).cloned();
+            if e.package.is_some()
+                && let Some((carrier, station)) = e.block_id.as_deref().and_then(|b| carriers.get(b))
+            {
+                e.carrier = Some(*carrier);
+                e.station = station.clone();
             }
-            if e.package.is_some() {
-                e.carrier = e.block_id.as_deref().and_then(|b| carriers.get(b).copied());
+            if e.grounds.contains(Grounds::OUTAGE) {
+                e.outage = grounds::outage_at(&self.outages, e.time, e.station.as_deref()).cloned();
             }
         }
         events.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
         Ok(events)
     }
 
-    fn carrier_blocks<'a>(&self, ids: impl Iterator<Item = &'a str>) -> PolarsResult<HashMap<String, CarrierBlock>> {
+    /// The blocks named, with their stations.
+    fn carrier_blocks<'a>(
+        &self,
+        ids: impl Iterator<Item = &'a str>,
+    ) -> PolarsResult<HashMap<String, (CarrierBlock, Option<String>)>> {
         let wanted: HashSet<&str> = ids.collect();
         let mut out = HashMap::new();
         if wanted.is_empty() {
@@ -828,15 +865,16 @@ impl Fleet {
         }
         // Counted blocks are enough: a package rides in a block that was worked.
         let frame = &self.blocks.frame;
-        for ((id, start), departed_at) in str_col(frame, "block_id")?
+        for (((id, start), departed_at), station) in str_col(frame, "block_id")?
             .into_iter()
             .zip(time_col(frame, "block_start")?)
             .zip(time_col(frame, "departed_at")?)
+            .zip(str_col(frame, "station")?)
         {
             if let (Some(id), Some(start)) = (id, start)
                 && wanted.contains(id)
             {
-                out.insert(id.to_string(), CarrierBlock { start, departed_at });
+                out.insert(id.to_string(), (CarrierBlock { start, departed_at }, station.map(str::to_string)));
             }
         }
         Ok(out)
@@ -846,8 +884,13 @@ impl Fleet {
 /// Counts over all of a driver's counted blocks and packages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Record {
+    /// Counted blocks.
     pub blocks: u32,
     pub on_time_blocks: u32,
+    /// Blocks the driver checked in for, on time or late.
+    pub worked_blocks: u32,
+    /// The day of the first counted block.
+    pub first_block_day: Option<Day>,
     pub packages: u32,
     pub delivered: u32,
     pub dnr: u32,
@@ -907,7 +950,7 @@ struct PackagePart<'a> {
 /// other: the frame is cut into one part per core, each a whole number of 64-row words.
 fn package_columns(
     frame: &Ordered,
-    carriers: &PlHashMap<&str, CarrierBlock>,
+    carriers: &PlHashMap<&str, Carrier>,
     outages: &[Outage],
     w: &crate::config::Windows,
     cases: &CaseMarks,
@@ -972,6 +1015,9 @@ const PACKAGE_COLUMNS: [&str; 10] = [
     "tracking_id",
 ];
 
+/// The block that carried a package, and its station.
+type Carrier<'a> = (CarrierBlock, Option<&'a str>);
+
 /// [`package_columns`] for one run of rows: their defects and grounds, and their flags set
 /// in `flags` (whose first word starts at the first of these rows).
 #[allow(clippy::too_many_arguments)]
@@ -980,7 +1026,7 @@ fn fill_rows(
     defects_out: &mut [Defects],
     grounds_out: &mut [Grounds],
     flags: &mut [&mut [u64]],
-    carriers: &PlHashMap<&str, CarrierBlock>,
+    carriers: &PlHashMap<&str, Carrier>,
     outages: &[Outage],
     w: &crate::config::Windows,
     cases: &CaseMarks,
@@ -991,7 +1037,7 @@ fn fill_rows(
     // Tracking ids are only needed to leave out events already in a case.
     let ids = frame.column("tracking_id")?.str()?;
     // A block carries many packages in a row: its lookup is reused while it lasts.
-    let mut carried: Option<(&str, Option<CarrierBlock>)> = None;
+    let mut carried: Option<(&str, Option<Carrier>)> = None;
     let rows = facts.zip(block_ids).zip(returned.iter()).zip(defects_out.iter_mut().zip(grounds_out.iter_mut()));
     for (row, (((facts, block_id), returned), (defects_out, grounds_out))) in rows.enumerate() {
         let carrier = match (block_id, carried) {
@@ -1004,7 +1050,7 @@ fn fill_rows(
             }
         };
         let defects = package_defects(&facts);
-        let grounds = package_grounds(&facts, defects, carrier, outages, w);
+        let grounds = package_grounds(&facts, defects, carrier.map(|c| c.0), carrier.and_then(|c| c.1), outages, w);
         let open = !grounds.is_empty()
             && (cases.packages_in_case.is_empty() || !cases.contains(EventSide::Package, ids.get(row).unwrap_or("")));
         let delivered = facts.outcome == Outcome::Delivered;
@@ -1054,12 +1100,29 @@ fn package_facts(frame: &DataFrame) -> PolarsResult<impl Iterator<Item = Package
     ))
 }
 
-fn outages_of(frame: &DataFrame) -> PolarsResult<Vec<Outage>> {
+/// An outages frame's `station` cells; a frame stored before outages had stations has none.
+fn stations_of(frame: &DataFrame) -> PolarsResult<Vec<Option<&str>>> {
+    match frame.column("station") {
+        Ok(_) => str_col(frame, "station"),
+        Err(_) => Ok(vec![None; frame.height()]),
+    }
+}
+
+/// The outage windows of an outages frame.
+pub fn outages_of(frame: &DataFrame) -> PolarsResult<Vec<Outage>> {
     Ok(time_col(frame, "start")?
         .into_iter()
         .zip(time_col(frame, "end")?)
         .zip(str_col(frame, "description")?)
-        .filter_map(|((s, e), d)| Some(Outage { start: s?, end: e?, description: d.unwrap_or("").to_string() }))
+        .zip(stations_of(frame)?)
+        .filter_map(|(((s, e), d), stations)| {
+            Some(Outage {
+                start: s?,
+                end: e?,
+                description: d.unwrap_or("").to_string(),
+                stations: stations.map(Outage::parse_stations).unwrap_or_default(),
+            })
+        })
         .collect())
 }
 
@@ -1093,6 +1156,7 @@ pub struct Event {
     pub what: EventKind,
     pub grounds: Grounds,
     pub block_id: Option<String>,
+    /// A block's station; a package's is that of the block that carried it.
     pub station: Option<String>,
     pub package: Option<PackageDetail>,
     /// The outage the event fell in, when OUTAGE applies.

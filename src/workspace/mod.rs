@@ -11,9 +11,8 @@ mod store;
 
 use crate::import::text::{CsvText, read_csv_text};
 use crate::import::time::{Day, FleetZone, date_from_day, day_from_date};
-use crate::import::{
-    Dataset, Detail, ImportError, ImportOptions, ImportReport, Rejection, TableKind, load_table, texts_of,
-};
+use crate::import::{Dataset, Detail, ImportError, ImportOptions, ImportReport, Rejection, TableKind, load_table};
+use crate::standing::without::keep_rows;
 use crate::standing::{EventRef, EventSide};
 use polars::prelude::*;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -511,28 +510,12 @@ impl Workspace {
     }
 }
 
-/// The rows whose `column` value passes `keep` (rows without a value are kept).
-fn keep_rows(frame: &DataFrame, column: &str, keep: impl Fn(&str) -> bool) -> PolarsResult<DataFrame> {
-    let mask: BooleanChunked = texts_of(frame.column(column)?)?.map(|v| v.is_none_or(&keep)).collect();
-    frame.filter(&mask)
-}
-
 /// The data of the drivers with pending cases (draft or sent) without those cases'
 /// events: their standing "if pending disputes succeed".
 pub fn pending_success_dataset(data: &Dataset, pending: &[(String, EventRef)]) -> PolarsResult<Dataset> {
     let drivers: HashSet<&str> = pending.iter().map(|(d, _)| d.as_str()).collect();
-    let ids = |side: EventSide| -> HashSet<&str> {
-        pending.iter().filter(|(_, e)| e.side == side).map(|(_, e)| e.id.as_str()).collect()
-    };
-    let (blocks, packages) = (ids(EventSide::Block), ids(EventSide::Package));
-    let of_drivers = |frame: &DataFrame| keep_rows(frame, "driver_id", |d| drivers.contains(d));
-    Ok(Dataset {
-        blocks: keep_rows(&of_drivers(&data.blocks)?, "block_id", |id| !blocks.contains(id))?,
-        deliveries: keep_rows(&of_drivers(&data.deliveries)?, "tracking_id", |id| !packages.contains(id))?,
-        roster: of_drivers(&data.roster)?,
-        outages: data.outages.clone(),
-        zone: data.zone,
-    })
+    let events: Vec<&EventRef> = pending.iter().map(|(_, e)| e).collect();
+    crate::standing::without::without_events(data, Some(&drivers), &events)
 }
 
 fn is_empty_dir(dir: &Path) -> bool {
@@ -600,11 +583,23 @@ fn keys(frame: &DataFrame, kind: TableKind) -> PolarsResult<StringChunked> {
         Ok(frame.column(name)?.datetime()?.physical().iter().collect())
     };
     let descriptions: Vec<Option<&str>> = frame.column("description")?.str()?.iter().collect();
+    // Stations joined the key later: a window without stations keeps the key it had.
+    let stations: Vec<Option<&str>> = match frame.column("station") {
+        Ok(c) => c.str()?.iter().collect(),
+        Err(_) => vec![None; frame.height()],
+    };
     Ok(instants("start")?
         .into_iter()
         .zip(instants("end")?)
         .zip(descriptions)
-        .map(|((s, e), d)| Some(format!("{}|{}|{}", s.unwrap_or(0), e.unwrap_or(0), d.unwrap_or(""))))
+        .zip(stations)
+        .map(|(((s, e), d), station)| {
+            let key = format!("{}|{}|{}", s.unwrap_or(0), e.unwrap_or(0), d.unwrap_or(""));
+            Some(match station {
+                Some(station) => format!("{key}|{station}"),
+                None => key,
+            })
+        })
         .collect())
 }
 

@@ -160,7 +160,15 @@ mod tests {
         let mut frame = TableKind::Outages.empty_frame().unwrap();
         let bytes = write_segment(&path, &mut frame).unwrap();
         let seg = Segment { id: 1, file: "s.parquet".into(), rows: 0, bytes, deleted: vec![] };
-        assert_eq!(read_segment(&path, &seg, TableKind::Outages, None).unwrap().width(), 3);
+        assert_eq!(read_segment(&path, &seg, TableKind::Outages, None).unwrap().width(), 4);
+        // An outages segment from before stations reads with an empty station column.
+        let mut old = frame.drop("station").unwrap();
+        let old_bytes = write_segment(&path, &mut old).unwrap();
+        let old_seg = Segment { bytes: old_bytes, ..seg.clone() };
+        let read = read_segment(&path, &old_seg, TableKind::Outages, None).unwrap();
+        assert_eq!(read.schema(), frame.schema());
+        let bytes = write_segment(&path, &mut frame).unwrap();
+        let seg = Segment { bytes, ..seg };
         // The wrong kind, a truncated file, garbage of the right size.
         assert!(read_segment(&path, &seg, TableKind::Blocks, None).is_err());
         let full = std::fs::read(&path).unwrap();

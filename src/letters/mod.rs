@@ -1,0 +1,651 @@
+//! Dispute and reactivation letters: the events of a driver's windows that have a dispute
+//! ground, told as incidents ([`incidents`]), with what removing them would change
+//! ([`impact`]), rendered from editable templates in the manager's or the driver's voice
+//! ([`render`]), and saved as `.eml` drafts ([`eml`]) with the evidence attached (photos
+//! from inside the evidence folder, the events as CSV, a chart of the last 90 days
+//! ([`chart`])).
+
+pub mod chart;
+pub mod eml;
+pub mod impact;
+pub mod incidents;
+mod render;
+
+pub use eml::{plain_address, to_eml};
+pub use impact::Impact;
+pub use incidents::{Incident, IncidentEvent};
+
+use crate::evidence;
+use crate::explain::{grounds_words, what_happened};
+use crate::import::time::{Day, FleetZone};
+use crate::report::{SafeCsv, day_text};
+use crate::standing::grounds::Defects;
+use crate::standing::{Event, EventKind, EventRef, Fleet};
+use chart::{ChartData, Marker, Panel};
+use polars::prelude::PolarsError;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LetterKind {
+    Dispute,
+    Reactivation,
+}
+
+impl LetterKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            LetterKind::Dispute => "dispute",
+            LetterKind::Reactivation => "reactivation",
+        }
+    }
+}
+
+/// Who writes: the manager on behalf of the driver (a sender name is set), or the driver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Voice {
+    Manager,
+    Driver,
+}
+
+/// The person who sends the letters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sender {
+    /// Empty: the letters are in the driver's voice.
+    pub name: String,
+    /// From address; empty: the driver's roster email.
+    pub email: String,
+    pub organisation: String,
+}
+
+impl Sender {
+    pub fn voice(&self) -> Voice {
+        if self.name.trim().is_empty() { Voice::Driver } else { Voice::Manager }
+    }
+
+    /// Why the values cannot go into a letter, per field: a line break in the name or
+    /// organisation, an address that is not a plain `name@domain`.
+    pub fn problems(&self, support_address: &str) -> Vec<(SenderField, String)> {
+        let mut out = Vec::new();
+        for (field, value) in [(SenderField::Name, &self.name), (SenderField::Organisation, &self.organisation)] {
+            if value.chars().any(char::is_control) {
+                out.push((field, "a line break or control character is not allowed".to_string()));
+            }
+        }
+        for (field, value) in
+            [(SenderField::Email, self.email.as_str()), (SenderField::SupportAddress, support_address)]
+        {
+            if let Some(problem) = address_problem(value) {
+                out.push((field, problem));
+            }
+        }
+        out
+    }
+}
+
+/// The letter settings a user types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SenderField {
+    Name,
+    Email,
+    Organisation,
+    SupportAddress,
+}
+
+impl SenderField {
+    pub fn label(self) -> &'static str {
+        match self {
+            SenderField::Name => "sender name",
+            SenderField::Email => "sender email",
+            SenderField::Organisation => "organisation",
+            SenderField::SupportAddress => "support address",
+        }
+    }
+
+    /// The command-line option that sets it.
+    pub fn option(self) -> &'static str {
+        match self {
+            SenderField::Name => "--sender-name",
+            SenderField::Email => "--sender-email",
+            SenderField::Organisation => "--organisation",
+            SenderField::SupportAddress => "--support-address",
+        }
+    }
+}
+
+/// Why a typed address is not accepted (empty is accepted: the field is optional).
+pub fn address_problem(value: &str) -> Option<String> {
+    if value.trim().is_empty() || plain_address(value).is_some() {
+        return None;
+    }
+    let shown = crate::import::excerpt(value);
+    Some(if value.contains('<') || value.contains('>') {
+        format!("'{shown}' has a name or angle brackets; give the address alone, like ops@yourfleet.com")
+    } else {
+        format!("'{shown}' is not a plain address like ops@yourfleet.com")
+    })
+}
+
+/// Where letters come from and go to.
+#[derive(Debug, Clone, Default)]
+pub struct LetterSettings {
+    pub sender: Sender,
+    /// To address; may be empty.
+    pub support_address: String,
+    /// Photos are read from inside this folder only.
+    pub evidence_dir: PathBuf,
+    /// A folder with the user's own `dispute.txt.j2` / `reactivation.txt.j2`.
+    pub templates_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// Why a letter or a batch could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum LetterError {
+    #[error("cannot read the driver's events: {0}")]
+    Data(#[from] PolarsError),
+    #[error("cannot build the email: {0}")]
+    Email(std::io::Error),
+    #[error("{path}: cannot write: {source}")]
+    Write { path: String, source: std::io::Error },
+    #[error("a letter thread failed")]
+    Thread,
+}
+
+/// A drafted letter: text to edit, attachments, and what could not be included.
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub kind: LetterKind,
+    pub voice: Voice,
+    pub driver_id: String,
+    pub driver_name: String,
+    pub as_of: Day,
+    /// From: name and address.
+    pub from_name: String,
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// The incidents the body tells, with their events.
+    pub incidents: Vec<Incident>,
+    /// The standing now and without the letter's events.
+    pub impact: Impact,
+    /// Ids of the events the letter covers.
+    pub events: Vec<String>,
+    /// The same events with the table each comes from, for the case the letter opens.
+    pub event_refs: Vec<EventRef>,
+    /// Ground codes the letter cites, each once.
+    pub grounds: Vec<&'static str>,
+    pub attachments: Vec<Attachment>,
+    /// Problems met while drafting (a missing photo, a template error): the letter is
+    /// still produced without what failed.
+    pub problems: Vec<String>,
+}
+
+impl Letter {
+    /// `<driver_id>-dispute-<as_of>.eml` (or `-reactivation-`), safe as a file name.
+    pub fn file_name(&self) -> String {
+        let id: String = self
+            .driver_id
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+            .collect();
+        format!("{id}-{}-{}.eml", self.kind.name(), day_text(self.as_of))
+    }
+}
+
+/// The disputable events of a driver on a day, told as incidents: what a letter's
+/// checklist offers before any event is unticked.
+pub fn checklist(fleet: &Fleet, driver: usize, as_of: Day) -> Result<Vec<Incident>, LetterError> {
+    let events = fleet.events(driver, as_of)?;
+    let disputable: Vec<&Event> = events.iter().filter(|e| e.is_disputable()).collect();
+    Ok(incidents::incidents(&disputable, fleet.zone, &fleet.thresholds.windows))
+}
+
+/// The panels of the chart whose metric an event lowers.
+fn panels_of(e: &Event) -> Vec<Panel> {
+    match e.what {
+        EventKind::Block { .. } => vec![Panel::Reliability],
+        EventKind::Package { defects } => {
+            let mut panels = Vec::new();
+            if defects.contains(Defects::NOT_ATTEMPTED) {
+                panels.extend([Panel::Attempted, Panel::Success, Panel::OnTime]);
+            }
+            if defects.contains(Defects::NOT_DELIVERED) && !panels.contains(&Panel::Success) {
+                panels.push(Panel::Success);
+            }
+            if defects.contains(Defects::LATE) && !panels.contains(&Panel::OnTime) {
+                panels.push(Panel::OnTime);
+            }
+            if defects.contains(Defects::DNR) {
+                panels.push(Panel::Dnr);
+            }
+            panels
+        }
+    }
+}
+
+/// Drafts the letter of one driver as of a day; `untick` lists event ids to leave out.
+pub fn draft(
+    fleet: &Fleet,
+    driver: usize,
+    as_of: Day,
+    kind: LetterKind,
+    settings: &LetterSettings,
+    untick: &[String],
+) -> Result<Letter, LetterError> {
+    let d = &fleet.drivers[driver];
+    let zone = fleet.zone;
+    let mut problems = Vec::new();
+    let all_events = fleet.events(driver, as_of)?;
+    let events: Vec<&Event> = all_events.iter().filter(|e| e.is_disputable() && !untick.contains(&e.id)).collect();
+    let refs: Vec<EventRef> = events.iter().map(|e| e.event_ref()).collect();
+    let told = incidents::incidents(&events, zone, &fleet.thresholds.windows);
+
+    // The standing without the letter's events, now and over the chart's 90 days.
+    let without = fleet.without(driver, &refs.iter().collect::<Vec<_>>())?;
+    let first_day = as_of - 89;
+    let history = fleet.history(driver, Some(first_day), as_of);
+    let history_without = if events.is_empty() { Vec::new() } else { without.history(Some(first_day), as_of) };
+    let impact = Impact::new(&fleet.standing(driver, as_of), &without.standing(as_of), &fleet.thresholds);
+
+    let name = d.name.clone().unwrap_or_else(|| d.id.clone());
+    let mut attachments = photo_attachments(&events, &settings.evidence_dir, &mut problems);
+    let photos = attachments.len();
+    attachments.push(Attachment {
+        file_name: format!("evidence-{}.csv", d.id),
+        content_type: "text/csv",
+        bytes: evidence_csv(&events, zone),
+    });
+    let lag = fleet.thresholds.windows.lag_days as Day;
+    let markers: Vec<Marker> = events.iter().map(|e| Marker { day: e.day + lag, panels: panels_of(e) }).collect();
+    let chart = ChartData {
+        title: format!("{name} ({}): standing over the last 90 days", d.id),
+        now: &history,
+        without: &history_without,
+        markers: &markers,
+        thresholds: &fleet.thresholds,
+    };
+    match chart::chart_png(&chart) {
+        Ok(png) => attachments.push(Attachment {
+            file_name: format!("standing-{}.png", d.id),
+            content_type: "image/png",
+            bytes: png,
+        }),
+        Err(e) => problems.push(format!("the standing chart could not be drawn: {e}")),
+    }
+
+    let sender = &settings.sender;
+    let voice = sender.voice();
+    let context = render::Context {
+        kind,
+        voice,
+        fleet,
+        driver,
+        as_of,
+        name: &name,
+        sender,
+        events: &events,
+        all_events: &all_events,
+        incidents: &told,
+        impact: &impact,
+        attachments: &attachments,
+        photos,
+    };
+    let body = render::render(&context, settings.templates_dir.as_deref(), &mut problems);
+
+    let mut grounds: Vec<&'static str> = events.iter().flat_map(|e| e.grounds.codes()).collect();
+    grounds.sort_unstable();
+    grounds.dedup();
+    let subject = match kind {
+        LetterKind::Dispute => {
+            let count = events.len();
+            format!("Dispute of {count} event{} for {name} ({})", if count == 1 { "" } else { "s" }, d.id)
+        }
+        LetterKind::Reactivation => format!("Reactivation appeal for {} ({})", name, d.id),
+    };
+    // From: the sender's address, else the driver's roster email.
+    let from = if sender.email.trim().is_empty() { d.email.clone().unwrap_or_default() } else { sender.email.clone() };
+    let from_name = match voice {
+        Voice::Manager => sender.name.trim().to_string(),
+        Voice::Driver => name.clone(),
+    };
+    for (role, address) in [("sender", &from), ("support", &settings.support_address)] {
+        if !address.trim().is_empty() && plain_address(address).is_none() {
+            problems.push(format!(
+                "{role} address '{}' is not a plain name@domain address; left out of the letter",
+                crate::import::excerpt(address)
+            ));
+        }
+    }
+    Ok(Letter {
+        kind,
+        voice,
+        driver_id: d.id.clone(),
+        driver_name: name,
+        as_of,
+        from_name,
+        from,
+        to: settings.support_address.clone(),
+        subject,
+        body,
+        incidents: told,
+        impact,
+        events: events.iter().map(|e| e.id.clone()).collect(),
+        event_refs: refs,
+        grounds,
+        attachments,
+        problems,
+    })
+}
+
+/// The events' photos, read from inside the evidence folder; refused or missing ones
+/// are reported in `problems`.
+fn photo_attachments(events: &[&Event], folder: &Path, problems: &mut Vec<String>) -> Vec<Attachment> {
+    let mut out = Vec::new();
+    for listed in events.iter().filter_map(|e| e.package.as_ref()).flat_map(|p| &p.photos) {
+        match evidence::resolve(folder, listed)
+            .and_then(|path| std::fs::read(&path).map_err(|e| format!("{listed}: {e}")).map(|bytes| (path, bytes)))
+        {
+            Ok((path, bytes)) => {
+                let file_name = path.file_name().map_or_else(|| listed.clone(), |n| n.to_string_lossy().into_owned());
+                let content_type =
+                    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+                        Some("jpg" | "jpeg") => "image/jpeg",
+                        Some("png") => "image/png",
+                        _ => "application/octet-stream",
+                    };
+                out.push(Attachment { file_name, content_type, bytes });
+            }
+            Err(why) => problems.push(why),
+        }
+    }
+    out
+}
+
+/// The events with all their grounds, as CSV (cells neutralised against formulas).
+pub fn evidence_csv(events: &[&Event], zone: FleetZone) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut w = SafeCsv::new(&mut buf);
+    let _ = w.row(["date", "id", "kind", "what_happened", "grounds", "ground_details"]);
+    for e in events {
+        let kind = if matches!(e.what, EventKind::Block { .. }) { "block" } else { "package" };
+        let _ = w.row([
+            zone.local(e.time).format("%Y-%m-%d %H:%M").to_string(),
+            e.id.clone(),
+            kind.to_string(),
+            what_happened(e, zone),
+            e.grounds.codes().join(";"),
+            grounds_words(e, zone),
+        ]);
+    }
+    let _ = w.finish();
+    buf
+}
+
+/// The columns of a batch's `index.csv` (the last two: the overall tier now and without
+/// the letter's events).
+pub const INDEX_COLUMNS: [&str; 7] =
+    ["driver_id", "driver_name", "file", "events", "grounds", "tier_now", "tier_without"];
+
+/// What a batch wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// index.csv rows (see [`INDEX_COLUMNS`]; ids and codes joined by `;`).
+    pub index: Vec<[String; 7]>,
+    /// Problems met, each prefixed with its driver id.
+    pub problems: Vec<String>,
+    /// The letters written, in the order of `index`: (driver id, file in `out`, events).
+    pub written: Vec<(String, String, Vec<EventRef>)>,
+    /// Stopped by `cancelled` before the end.
+    pub cancelled: bool,
+}
+
+/// Drafts a dispute letter for each of `drivers` that has a disputable event, writes it to
+/// `out` (atomically) with `index.csv`, on all cores. `progress` gets the count of drivers
+/// done; `cancelled` is asked between drivers.
+pub fn draft_batch(
+    fleet: &Fleet,
+    drivers: &[usize],
+    as_of: Day,
+    settings: &LetterSettings,
+    out: &Path,
+    progress: &(dyn Fn(usize) + Sync),
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Batch, LetterError> {
+    let write_error = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| LetterError::Write { path, source }
+    };
+    std::fs::create_dir_all(out).map_err(write_error(out))?;
+    let threads = crate::parallel::cores().min(drivers.len().max(1));
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    type Drafted = Vec<(usize, [String; 7], Vec<String>, Vec<EventRef>)>;
+    let results: Vec<Result<Drafted, LetterError>> = crate::parallel::map_on_threads(
+        (0..threads).collect(),
+        |t| -> Result<Drafted, LetterError> {
+            let mut rows = Vec::new();
+            for (position, &driver) in drivers.iter().enumerate().skip(t).step_by(threads) {
+                if cancelled() {
+                    break;
+                }
+                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+                if !fleet.events(driver, as_of)?.iter().any(Event::is_disputable) {
+                    continue;
+                }
+                let letter = draft(fleet, driver, as_of, LetterKind::Dispute, settings, &[])?;
+                let eml = to_eml(&letter, chrono::Utc::now().timestamp()).map_err(LetterError::Email)?;
+                let file = letter.file_name();
+                let path = out.join(&file);
+                crate::fsutil::write_atomic(&path, &eml).map_err(write_error(&path))?;
+                let problems = letter.problems.iter().map(|p| format!("{}: {p}", letter.driver_id)).collect();
+                let row = [
+                    letter.driver_id,
+                    letter.driver_name,
+                    file,
+                    letter.events.join(";"),
+                    letter.grounds.join(";"),
+                    letter.impact.tier_now.to_string(),
+                    letter.impact.tier_without.to_string(),
+                ];
+                rows.push((position, row, problems, letter.event_refs));
+            }
+            Ok(rows)
+        },
+        || Err(LetterError::Thread),
+    );
+    let mut drafted = Vec::new();
+    for r in results {
+        drafted.extend(r?);
+    }
+    drafted.sort_by_key(|(position, _, _, _)| *position);
+    let mut batch = Batch { cancelled: cancelled(), ..Batch::default() };
+    for (_, row, problems, refs) in drafted {
+        batch.written.push((row[0].clone(), row[2].clone(), refs));
+        batch.index.push(row);
+        batch.problems.extend(problems);
+    }
+    let mut buf = Vec::new();
+    let mut csv = SafeCsv::new(&mut buf);
+    let index_path = out.join("index.csv");
+    csv.row(INDEX_COLUMNS).map_err(write_error(&index_path))?;
+    for row in &batch.index {
+        csv.row(row).map_err(write_error(&index_path))?;
+    }
+    csv.finish().map_err(write_error(&index_path))?;
+    crate::fsutil::write_atomic(&index_path, &buf).map_err(write_error(&index_path))?;
+    Ok(batch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Thresholds;
+    use crate::import::text::decode_csv;
+    use crate::import::{ImportOptions, load_texts};
+
+    fn fleet() -> Fleet {
+        let blocks = "driver_id,driver_name,block_id,block_start,checked_in_at,departed_at\n\
+                      D/1,Ana Lee,B1,2026-03-02 07:00,2026-03-02 06:50,2026-03-02 08:30\n";
+        let deliveries = "tracking_id,driver_id,block_id,deliver_by,attempted_at,outcome,dnr,photo\n\
+                          T1,D/1,B1,2026-03-02 12:00,2026-03-02 13:00,delivered,,\n\
+                          T2,D/1,B1,2026-03-02 12:00,2026-03-02 09:00,delivered,Y,photos/missing.jpg\n";
+        let text = |n: &str, b: &str| decode_csv(n.into(), b.as_bytes().to_vec()).unwrap();
+        let (data, _) =
+            load_texts(text("b", blocks), text("d", deliveries), None, None, &ImportOptions::default()).unwrap();
+        Fleet::build(&data, Thresholds::default()).unwrap()
+    }
+
+    fn settings(dir: &Path) -> LetterSettings {
+        LetterSettings { evidence_dir: dir.to_path_buf(), ..LetterSettings::default() }
+    }
+
+    #[test]
+    fn a_letter_tells_incidents_and_reports_what_failed() {
+        let f = fleet();
+        let dir = tempfile::tempdir().unwrap();
+        let as_of = f.default_as_of().unwrap();
+        let letter = draft(&f, 0, as_of, LetterKind::Dispute, &settings(dir.path()), &[]).unwrap();
+        assert_eq!(letter.events, ["T2", "T1"], "oldest first");
+        assert_eq!(letter.grounds, ["PHOTO_PROOF", "STATION_DELAY"]);
+        let grounds: Vec<&str> = letter.incidents.iter().map(|i| i.ground).collect();
+        assert_eq!(grounds, ["STATION_DELAY", "PHOTO_PROOF"], "in the letter's order");
+        assert!(
+            letter.body.contains(
+                "- Block B1 on 2026-03-02 left the station at 08:30, 90 min after its 07:00 start; packages late: T1."
+            ),
+            "{}",
+            letter.body
+        );
+        assert!(letter.body.contains("I am Ana Lee, transporter ID D/1"), "driver's voice: {}", letter.body);
+        assert!(
+            incidents::style_problems(&letter.body, &letter.events).is_empty(),
+            "{:?}\n{}",
+            incidents::style_problems(&letter.body, &letter.events),
+            letter.body
+        );
+        assert!(letter.problems.iter().any(|p| p.contains("photos/missing.jpg")), "{:?}", letter.problems);
+        assert_eq!(letter.file_name(), "D_1-dispute-2026-03-04.eml");
+        assert_eq!((letter.impact.tier_now, letter.impact.tier_without), ("At Risk", "Fantastic"));
+        // Unticked events are left out.
+        let fewer = draft(&f, 0, as_of, LetterKind::Dispute, &settings(dir.path()), &["T1".to_string()]).unwrap();
+        assert_eq!(fewer.events, ["T2"]);
+        assert!(!fewer.body.contains("T1"));
+    }
+
+    #[test]
+    fn a_sender_name_writes_in_the_managers_voice() {
+        let f = fleet();
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = settings(dir.path());
+        s.sender = Sender {
+            name: "Jordan Lee".into(),
+            email: "ops@fleet.example".into(),
+            organisation: "Acme Delivery".into(),
+        };
+        let letter = draft(&f, 0, f.default_as_of().unwrap(), LetterKind::Dispute, &s, &[]).unwrap();
+        assert_eq!(letter.voice, Voice::Manager);
+        assert!(letter.body.contains("I manage Ana Lee (transporter ID D/1) at Acme Delivery."), "{}", letter.body);
+        assert!(letter.body.ends_with("Thank you,\nJordan Lee\nAcme Delivery\n"), "{:?}", letter.body);
+        assert!(!letter.body.contains("my standing"));
+        assert_eq!((letter.from_name.as_str(), letter.from.as_str()), ("Jordan Lee", "ops@fleet.example"));
+    }
+
+    #[test]
+    fn hostile_header_values_cannot_add_headers_recipients_or_parts() {
+        let f = fleet();
+        let dir = tempfile::tempdir().unwrap();
+        let mut letter =
+            draft(&f, 0, f.default_as_of().unwrap(), LetterKind::Dispute, &settings(dir.path()), &[]).unwrap();
+        letter.from_name = "Eve\" <eve@x.test>, \"Mallory\r\nBcc: victim@x.test".to_string();
+        letter.from = "eve@x.test>, boss@x.test".to_string();
+        letter.to = "support@x.test\r\nBcc: victim@x.test".to_string();
+        letter.subject = "Dispute\r\nX-Injected: yes\n\n--boundary".to_string();
+        letter.attachments.push(Attachment {
+            file_name: "a\"\r\nContent-Type: text/html\r\n\r\n<b>.jpg".to_string(),
+            content_type: "image/jpeg",
+            bytes: b"jpg".to_vec(),
+        });
+        let eml = to_eml(&letter, 0).unwrap();
+        let parsed = mail_parser::MessageParser::default().parse(&eml).unwrap();
+        let header_names: Vec<String> = parsed.headers().iter().map(|h| h.name().to_ascii_lowercase()).collect();
+        for forged in ["bcc", "x-injected"] {
+            assert!(!header_names.iter().any(|n| n == forged), "{header_names:?}");
+        }
+        let from = parsed.from().unwrap();
+        assert_eq!(from.iter().count(), 1);
+        assert_eq!(from.first().unwrap().address(), Some("standwatch@localhost"));
+        assert!(parsed.to().is_none(), "the hostile To is left out");
+        assert_eq!(parsed.attachment_count(), letter.attachments.len());
+        use mail_parser::MimeHeaders;
+        let html_parts = parsed.parts.iter().filter(|p| p.content_type().and_then(|c| c.subtype()) == Some("html"));
+        assert_eq!(html_parts.count(), 0, "{}", String::from_utf8_lossy(&eml));
+        let mut s = settings(dir.path());
+        s.sender.email = "a@b, c@d".into();
+        let problems = draft(&f, 0, f.default_as_of().unwrap(), LetterKind::Dispute, &s, &[]).unwrap().problems;
+        assert!(problems.iter().any(|p| p.contains("sender address 'a@b, c@d'")), "{problems:?}");
+    }
+
+    #[test]
+    fn sender_values_are_checked_where_they_are_typed() {
+        let ok = Sender { name: "Jordan Lee".into(), email: "ops@fleet.example".into(), organisation: "Acme".into() };
+        assert!(ok.problems("support@amazon.example").is_empty());
+        let named = Sender { email: "Jordan Lee <ops@fleet.example>".into(), ..Sender::default() };
+        let problems = named.problems("");
+        assert_eq!(problems[0].0, SenderField::Email);
+        assert!(problems[0].1.contains("angle brackets"), "{problems:?}");
+        let broken = Sender { name: "Jordan\nBcc: x".into(), ..Sender::default() };
+        let problems = broken.problems("not an address");
+        assert_eq!(problems[0].0, SenderField::Name);
+        assert!(problems[0].1.contains("line break"));
+        assert_eq!(problems[1].0, SenderField::SupportAddress);
+    }
+
+    #[test]
+    fn a_broken_template_falls_back_to_the_default_and_says_so() {
+        let f = fleet();
+        let templates = tempfile::tempdir().unwrap();
+        std::fs::write(templates.path().join("dispute.txt.j2"), "Hello {% for e in events %}").unwrap();
+        let settings =
+            LetterSettings { templates_dir: Some(templates.path().to_path_buf()), ..LetterSettings::default() };
+        let letter = draft(&f, 0, f.default_as_of().unwrap(), LetterKind::Dispute, &settings, &[]).unwrap();
+        let problem = letter.problems.iter().find(|p| p.contains("template has an error")).unwrap();
+        assert!(problem.contains("dispute.txt.j2"), "{problem}");
+        assert!(letter.body.contains("Please remove the 2 events below"), "{}", letter.body);
+        // A readable custom template is used as is.
+        std::fs::write(templates.path().join("dispute.txt.j2"), "Custom for {{ driver_id }}").unwrap();
+        let letter = draft(&f, 0, f.default_as_of().unwrap(), LetterKind::Dispute, &settings, &[]).unwrap();
+        assert_eq!(letter.body, "Custom for D/1");
+    }
+
+    #[test]
+    fn a_template_written_for_the_old_variables_still_renders() {
+        let f = fleet();
+        let templates = tempfile::tempdir().unwrap();
+        let old = "Hello,\n\nI am writing on behalf of {{ driver_name }} (transporter ID {{ driver_id }}).\n\n\
+                   {% for e in events -%}\n- {{ e.date }} {{ e.id }}: {{ e.what }}. {{ e.grounds }}.\n{% endfor %}\n\
+                   Attached: {{ attachments | join(\", \") }}.\n\nThank you,\n{{ signature }}";
+        std::fs::write(templates.path().join("dispute.txt.j2"), old).unwrap();
+        let settings = LetterSettings {
+            templates_dir: Some(templates.path().to_path_buf()),
+            evidence_dir: templates.path().to_path_buf(),
+            ..LetterSettings::default()
+        };
+        let letter = draft(&f, 0, f.default_as_of().unwrap(), LetterKind::Dispute, &settings, &[]).unwrap();
+        assert!(letter.problems.iter().all(|p| p.contains("photos/missing.jpg")), "{:?}", letter.problems);
+        assert!(
+            letter.body.contains("- 2026-03-02 T2: customer DNR claim. delivered with photo proof (1 photo)."),
+            "{}",
+            letter.body
+        );
+        assert!(letter.body.ends_with("Thank you,\nAna Lee"), "{:?}", letter.body);
+    }
+}
