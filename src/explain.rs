@@ -19,8 +19,18 @@ fn minutes(ms: i64) -> i64 {
     ms.div_euclid(MS_PER_MINUTE)
 }
 
-/// What happened, in a few words ("late arrival: checked in 07:12, 12 min after the start").
+/// What happened, in a few words ("late arrival: checked in 07:12, 12 min after the start"),
+/// with the package's reason.
 pub fn what_happened(e: &Event, zone: FleetZone) -> String {
+    let what = defects_in_words(e, zone);
+    match e.package.as_ref().and_then(|p| p.reason_text.as_deref()) {
+        Some(reason) => format!("{what}; reason: {reason}"),
+        None => what,
+    }
+}
+
+/// What happened without the reason (for lists that give the reason apart).
+pub fn defects_in_words(e: &Event, zone: FleetZone) -> String {
     match &e.what {
         EventKind::Block { miss, checked_in_at, cancelled_at } => match miss {
             Miss::LateArrival => match checked_in_at {
@@ -53,9 +63,6 @@ pub fn what_happened(e: &Event, zone: FleetZone) -> String {
                     },
                     _ => "customer DNR claim".to_string(),
                 });
-            }
-            if let Some(reason) = p.and_then(|p| p.reason_text.as_deref()) {
-                parts.push(format!("reason: {reason}"));
             }
             parts.join("; ")
         }

@@ -5,7 +5,7 @@
 
 use eframe::egui;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use standwatch::app::{StandwatchApp, Tab};
 use standwatch::standing::rules::{Tier, tier_label};
 use std::path::{Path, PathBuf};
@@ -457,4 +457,213 @@ fn a_damaged_workspace_is_named_and_another_one_offered() {
     h.get_by_role_and_label(egui::Role::Button, "Open or create");
     // The sample data stays on screen.
     assert_eq!(h.state().loaded().unwrap().fleet.drivers.len(), 40);
+}
+
+// ---- A manager's first day (issue 20): each of these failed before its fix. ----
+
+#[test]
+fn a_new_folder_becomes_a_workspace_and_takes_the_files_on_screen() {
+    let mut h = app();
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("Fleet North");
+    h.get_by_role_and_label(egui::Role::Button, "Workspace…").click();
+    h.run_steps(2);
+    h.get_by_label("Folder").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Folder").type_text(&new.display().to_string());
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::Role::Button, "Open or create").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the new workspace", |h| {
+        !h.state().is_busy() && h.state().loaded().is_some_and(|l| l.workspace.is_some())
+    });
+    assert!(new.join("standwatch.db").is_file(), "created");
+    assert_eq!(h.state().loaded().unwrap().fleet.drivers.len(), 0, "empty");
+    // It offers the sample data that was on screen.
+    h.get_by_label_contains("Import the files that were on screen");
+    h.get_by_role_and_label(egui::Role::Button, "Import them").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the import", |h| {
+        !h.state().is_busy() && h.state().loaded().is_some_and(|l| l.fleet.drivers.len() == 40)
+    });
+    assert!(h.query_by_label_contains("Import the files that were on screen").is_none());
+    open_tab(&mut h, "Cases");
+    h.get_by_label("Cases in Fleet North");
+}
+
+fn open_letter(h: &mut Harness<'_, StandwatchApp>, driver: &str) {
+    h.get_by_label("Search").click();
+    h.run_steps(1);
+    h.get_by_label("Search").type_text(driver);
+    h.run_steps(2);
+    h.get_by_label(driver).click();
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    h.get_by_role_and_label(egui::Role::Button, "Draft dispute").click();
+    h.run_steps(1);
+    wait_for(h, "the draft", |h| h.query_by_label("Letter text").is_some());
+}
+
+fn letter_text(h: &Harness<'_, StandwatchApp>) -> String {
+    h.get_by_label("Letter text").value().unwrap_or_default()
+}
+
+#[test]
+fn typed_letter_text_survives_a_new_draft_and_closing_asks_first() {
+    let mut h = app();
+    open_letter(&mut h, "D00003");
+    assert!(h.query_by_label("Unsaved changes").is_none());
+    // Type at the end of the letter.
+    h.get_by_label("Letter text").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::End);
+    h.get_by_label("Letter text").type_text(" — call me on 555-0100");
+    h.run_steps(2);
+    assert!(letter_text(&h).contains("call me on 555-0100"));
+    h.get_by_label("Unsaved changes");
+    // Untick an event: the letter is drafted again around the typed words.
+    h.get_by_label_contains("TBA0000007092: ").scroll_to_me();
+    h.run_steps(2);
+    // Leave the text field first (kittest's click does not take the focus from it).
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    h.get_by_label_contains("TBA0000007092: ").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the new draft", |h| !letter_text(h).contains("TBA0000007092"));
+    let text = letter_text(&h);
+    assert!(text.contains("call me on 555-0100"), "the typed words were lost:\n{text}");
+    assert!(text.contains("TBA0000007699"), "{text}");
+    // Closing with × asks before the edits are lost.
+    h.get_by_role_and_label(egui::Role::Button, "Close window").click();
+    h.run_steps(2);
+    h.get_by_label("This letter has changes that are not saved.");
+    h.get_by_role_and_label(egui::Role::Button, "Keep editing").click();
+    h.run_steps(2);
+    assert!(letter_text(&h).contains("call me on 555-0100"));
+    h.get_by_role_and_label(egui::Role::Button, "Close window").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Discard changes").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("Letter text").is_none(), "closed");
+}
+
+#[test]
+fn copy_text_puts_the_letter_on_the_clipboard() {
+    let mut h = app();
+    open_letter(&mut h, "D00003");
+    let text = letter_text(&h);
+    h.get_by_role_and_label(egui::Role::Button, "Copy text").click();
+    h.run_steps(1);
+    let copied: Vec<String> = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copied, [text]);
+}
+
+#[test]
+fn recomputing_stays_on_the_view_on_screen() {
+    let mut h = app();
+    // A driver opened earlier does not come back after a recompute.
+    h.get_by_label("D00001").click();
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    assert_eq!(h.state().tab(), Tab::Driver);
+    open_tab(&mut h, "Settings");
+    h.get_by_role_and_label(egui::Role::SpinButton, "Blocks in the reliability window").set_value_accesskit(10.0);
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Apply and recompute").click();
+    h.run_steps(1);
+    settle(&mut h);
+    assert_eq!(h.state().tab(), Tab::Settings, "Apply and recompute stays on Settings");
+    open_tab(&mut h, "Fleet");
+    h.state_mut().send(standwatch::app::Command::SetAsOf(standwatch::import::time::day_from_date(
+        chrono::NaiveDate::from_ymd_opt(2026, 2, 20).unwrap(),
+    )));
+    h.run_steps(1);
+    settle(&mut h);
+    assert_eq!(h.state().tab(), Tab::Fleet, "a new As-of day stays on Fleet");
+    // The open driver was refreshed in place.
+    open_tab(&mut h, "Driver");
+    h.get_by_label("D00001");
+}
+
+#[test]
+fn a_mistyped_path_is_named_beside_its_field_and_nothing_is_imported() {
+    let mut h = app();
+    let dir = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    h.get_all_by_role_and_label(egui::Role::Button, "Open files…").next().unwrap().click();
+    h.run_steps(2);
+    // A roster file given as outages is another kind of export.
+    for (field, path) in [
+        ("Blocks", dir.path().join("blockz.csv")),
+        ("Deliveries", sample.join("deliveries.csv")),
+        ("Outages (optional)", sample.join("roster.csv")),
+    ] {
+        h.get_by_role_and_label(egui::Role::TextInput, field).focus();
+        h.run_steps(1);
+        h.get_by_role_and_label(egui::Role::TextInput, field).type_text(&path.display().to_string());
+        h.run_steps(1);
+    }
+    h.get_by_role_and_label(egui::Role::Button, "Import").click();
+    h.run_steps(2);
+    h.get_by_label_contains("blockz.csv: no such file");
+    h.get_by_label_contains("roster.csv: a roster export, not outages");
+    assert!(!h.state().is_busy(), "nothing imported");
+    assert_eq!(h.state().loaded().unwrap().fleet.drivers.len(), 40);
+}
+
+#[test]
+fn reactivation_is_drafted_only_for_deactivated_drivers() {
+    let mut h = app();
+    for (driver, enabled) in [("D00001", false), ("D00010", true)] {
+        h.get_by_label("Search").click();
+        h.run_steps(1);
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.get_by_label("Search").type_text(driver);
+        h.run_steps(2);
+        h.get_by_label(driver).click();
+        h.run_steps(1);
+        h.key_press(egui::Key::Enter);
+        h.run_steps(3);
+        let button = h.get_by_role_and_label(egui::Role::Button, "Draft reactivation");
+        assert_eq!(!button.accesskit_node().is_disabled(), enabled, "{driver}");
+        open_tab(&mut h, "Fleet");
+    }
+}
+
+#[test]
+fn settings_fields_keep_every_keystroke_and_check_the_sender_as_typed() {
+    let mut h = app();
+    open_tab(&mut h, "Settings");
+    let field = "Time zone (IANA name)";
+    h.get_by_label(field).focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    h.run_steps(1);
+    // One character a frame: the first ones are not a zone yet and show an error.
+    for c in "America/Chicago".chars() {
+        h.get_by_label(field).type_text(&c.to_string());
+        h.run_steps(1);
+    }
+    assert_eq!(h.get_by_label(field).value().as_deref(), Some("America/Chicago"));
+    let sender = "Sender email (From)";
+    h.get_by_label(sender).focus();
+    h.run_steps(1);
+    h.get_by_label(sender).type_text("Jordan Lee <ops@fleet.example>");
+    h.run_steps(2);
+    assert!(h.query_all_by_label_contains("has a name or angle brackets").count() >= 1, "shown where it is typed");
+    let apply = h.get_by_role_and_label(egui::Role::Button, "Apply and recompute");
+    assert!(apply.accesskit_node().is_disabled(), "not applied with a bad sender");
 }

@@ -116,7 +116,7 @@ impl AlertsView {
             .striped(true)
             .sense(egui::Sense::click())
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::initial(110.0))
+            .column(Column::exact(170.0))
             .column(Column::initial(220.0).clip(true))
             .column(Column::remainder().clip(true))
             .header(24.0, |mut h| {

@@ -208,9 +208,10 @@ impl LetterEditor {
             LetterKind::Dispute => "Dispute letter",
             LetterKind::Reactivation => "Reactivation letter",
         };
-        let mut open = self.open;
+        // False when the window's × was clicked this frame.
+        let mut window_open = true;
         let mut redraft = false;
-        egui::Window::new(title).open(&mut open).default_size([780.0, 640.0]).show(ctx, |ui| {
+        egui::Window::new(title).open(&mut window_open).default_size([800.0, 720.0]).show(ctx, |ui| {
             if self.job.is_some() {
                 ui.horizontal(|ui| {
                     ui.spinner();
@@ -294,11 +295,13 @@ impl LetterEditor {
         if redraft {
             self.redraft(ctx);
         }
-        if !open && self.has_unsaved_changes() {
-            // Closing would lose the text: ask first.
-            self.question = Some(Question::Close);
-        } else {
-            self.open = open;
+        if !window_open {
+            if self.has_unsaved_changes() {
+                // Closing would lose the text: ask first.
+                self.question = Some(Question::Close);
+            } else {
+                self.open = false;
+            }
         }
     }
 
@@ -381,4 +384,17 @@ fn checklist_ui(ui: &mut egui::Ui, incidents: &[Incident], unticked: &mut BTreeS
         });
     }
     changed
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_new_draft_merges_around_the_lines_the_user_edited() {
+        let base =
+            "Hello,\n\nRemove the 2 events.\n\n- A: T1.\n- B: T2.\n\nAttached: a.jpg, b.jpg.\n\nThank you,\nAna\n";
+        let ours = format!("{base} — call me");
+        let theirs = "Hello,\n\nRemove the 1 event.\n\n- A: T1.\n\nAttached: a.jpg.\n\nThank you,\nAna\n";
+        let merged = diffy::merge(base, &ours, theirs).unwrap();
+        assert_eq!(merged, format!("{theirs} — call me"));
+    }
 }

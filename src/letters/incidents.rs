@@ -7,7 +7,7 @@
 //! Also here: the length and style rules a letter is held to ([`style_problems`]).
 
 use crate::config::Windows;
-use crate::explain::what_happened;
+use crate::explain::defects_in_words;
 use crate::import::codes::Reason;
 use crate::import::time::{FleetZone, MS_PER_MINUTE};
 use crate::standing::grounds::{Defects, Grounds, Outage};
@@ -25,9 +25,10 @@ pub struct IncidentEvent {
     /// its deadline).
     pub date: String,
     pub time: String,
-    /// What happened, in a few words.
+    /// What happened, in a few words (without the reason).
     pub what: String,
-    /// What sets it apart within its incident: a reason, a deadline, a time; may be empty.
+    /// What else sets it apart within its incident: a reason and contacts, a deadline, the
+    /// proof; empty where `what` says it all.
     pub fact: String,
 }
 
@@ -405,18 +406,14 @@ fn title(lead: Grounds, events: &[&Event], zone: FleetZone, w: &Windows) -> Stri
 fn incident_event(e: &Event, lead: Grounds, zone: FleetZone) -> IncidentEvent {
     let p = e.package.as_ref();
     let fact = match lead {
-        Grounds::OUTAGE | Grounds::STATION_DELAY => match &e.what {
-            EventKind::Block { .. } => String::new(),
-            EventKind::Package { defects } => defect_words(*defects).to_string(),
-        },
+        Grounds::OUTAGE | Grounds::STATION_DELAY => String::new(),
         Grounds::IMPOSSIBLE_DEADLINE => p.map_or(String::new(), |p| format!("due {}", hm(zone, p.facts.deliver_by))),
         Grounds::ACCESS_DOCUMENTED => {
             let reason = reason_of(e).map(one_line).unwrap_or_default();
             [reason, access_fact(e, zone)].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")
         }
-        Grounds::DELIVERED_AT_PIN | Grounds::PHOTO_PROOF => {
-            p.and_then(|p| p.facts.attempted_at).map_or(String::new(), |t| format!("delivered {}", hm(zone, t)))
-        }
+        Grounds::DELIVERED_AT_PIN => "delivered within 50 m of the pin, photo on delivery".to_string(),
+        Grounds::PHOTO_PROOF => "delivered, photo on delivery".to_string(),
         _ => reason_of(e).map(one_line).unwrap_or_default(),
     };
     IncidentEvent {
@@ -424,7 +421,7 @@ fn incident_event(e: &Event, lead: Grounds, zone: FleetZone) -> IncidentEvent {
         side: e.side(),
         date: date(zone, e.time),
         time: hm(zone, e.time),
-        what: what_happened(e, zone),
+        what: defects_in_words(e, zone),
         fact,
     }
 }
