@@ -18,6 +18,7 @@ pub mod fuzzing;
 pub mod generate;
 pub mod import;
 pub mod letters;
+pub mod load;
 pub mod overview;
 pub mod parallel;
 pub mod report;

@@ -1,8 +1,8 @@
 //! Driver view: tiers and metrics, charts of each metric over time with the tier bands,
 //! what-if in words, and the events in the current windows with their grounds and photos.
 
-use super::Command;
-use super::theme::{metric_help, tier_chip, tier_color, tier_text_color};
+use crate::app::commands::Command;
+use crate::app::theme::{metric_help, tier_chip, tier_color, tier_text_color};
 use crate::config::{RateThresholds, Thresholds};
 use crate::evidence;
 use crate::explain::{grounds_words, what_happened, what_if_sentences};

@@ -1,9 +1,10 @@
 //! Batch drafting for the drivers selected in the fleet view: a folder, progress with
 //! Cancel, then the index of the letters written.
 
-use super::worker::{Job, spawn};
+use crate::app::commands::Command;
+use crate::app::worker::{Job, JobError, spawn};
 use crate::import::time::Day;
-use crate::letters::{self, Batch, LetterSettings};
+use crate::letters::{self, Batch, LetterError, LetterSettings};
 use crate::standing::Fleet;
 use crate::workspace::cases::NewCase;
 use eframe::egui::{self, RichText};
@@ -17,10 +18,8 @@ pub struct BatchWindow {
     as_of: Day,
     settings: LetterSettings,
     folder: String,
-    job: Option<Job<Batch>>,
+    job: Option<Job<Batch, LetterError>>,
     result: Option<Result<Batch, String>>,
-    /// Cases for the letters of a finished batch, until the app takes them.
-    written_cases: Option<Vec<NewCase>>,
     pub open: bool,
 }
 
@@ -33,17 +32,7 @@ impl BatchWindow {
         folder: PathBuf,
     ) -> BatchWindow {
         let folder = folder.display().to_string();
-        BatchWindow {
-            fleet,
-            drivers,
-            as_of,
-            settings,
-            folder,
-            job: None,
-            result: None,
-            written_cases: None,
-            open: true,
-        }
+        BatchWindow { fleet, drivers, as_of, settings, folder, job: None, result: None, open: true }
     }
 
     fn start(&mut self, ctx: &egui::Context) {
@@ -65,25 +54,22 @@ impl BatchWindow {
                     &|done| progress(done as f32 / total),
                     &|| cancel.load(Ordering::Relaxed),
                 )
-                .map_err(|e| e.to_string())
+                .map_err(JobError::Failed)
             },
             move |within| repaint.request_repaint_after(within),
         ));
     }
 
-    /// The cases to record for the letters of a finished batch, once.
-    pub fn take_written_cases(&mut self) -> Option<Vec<NewCase>> {
-        self.written_cases.take()
-    }
-
-    pub fn show(&mut self, ctx: &egui::Context) {
+    /// Draws the window; a finished batch sends its letters' cases and folder to the app.
+    pub fn show(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
             self.job = None;
             if let Ok(batch) = &result {
                 let folder = PathBuf::from(self.folder.trim());
-                self.written_cases = Some(NewCase::for_batch(batch, &folder, self.fleet.zone.today()));
+                let cases = NewCase::for_batch(batch, &folder, self.fleet.zone.today());
+                commands.push(Command::LettersSaved { cases, folder });
             }
-            self.result = Some(result);
+            self.result = Some(result.map_err(|e| e.to_string()));
         }
         let mut open = self.open;
         egui::Window::new("Draft disputes").open(&mut open).default_size([640.0, 420.0]).show(ctx, |ui| {

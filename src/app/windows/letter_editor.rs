@@ -4,11 +4,13 @@
 //! events) runs on a worker thread. Text the user typed is never lost: a new draft is
 //! merged into it line by line, or, where both changed the same lines, the user chooses.
 
-use super::worker::{Job, spawn};
+use crate::app::commands::Command;
+use crate::app::state::Notice;
+use crate::app::worker::{Job, JobError, spawn};
 use crate::fsutil::write_atomic;
 use crate::import::time::Day;
 use crate::letters::incidents::{MAX_INCIDENT_WORDS, MAX_OTHER_WORDS, style_problems, words_outside_incidents};
-use crate::letters::{self, Incident, Letter, LetterKind, LetterSettings};
+use crate::letters::{self, Incident, Letter, LetterError, LetterKind, LetterSettings};
 use crate::standing::Fleet;
 use crate::workspace::cases::{NewCase, absolute_text};
 use eframe::egui::{self, RichText};
@@ -43,11 +45,11 @@ pub struct LetterEditor {
     saved_text: Option<(String, String)>,
     save_path: String,
     saved: Option<PathBuf>,
-    /// The case a save opens, until the app takes it.
+    /// The case a save opens, sent to the app at the end of the frame.
     saved_case: Option<NewCase>,
-    notice: Option<(String, bool)>,
+    notice: Option<Notice>,
     question: Option<Question>,
-    job: Option<Job<Letter>>,
+    job: Option<Job<Letter, LetterError>>,
     pub open: bool,
 }
 
@@ -63,7 +65,7 @@ impl LetterEditor {
     ) -> LetterEditor {
         let (checklist, notice) = match letters::checklist(&fleet, driver, as_of) {
             Ok(list) => (list, None),
-            Err(e) => (Vec::new(), Some((e.to_string(), true))),
+            Err(e) => (Vec::new(), Some(Notice::error(e.to_string()))),
         };
         let mut editor = LetterEditor {
             fleet,
@@ -98,7 +100,7 @@ impl LetterEditor {
         let repaint = ctx.clone();
         self.job = Some(spawn(
             "Drafting letter",
-            move |_, _| letters::draft(&fleet, driver, as_of, kind, &settings, &untick).map_err(|e| e.to_string()),
+            move |_, _| letters::draft(&fleet, driver, as_of, kind, &settings, &untick).map_err(JobError::Failed),
             move |within| repaint.request_repaint_after(within),
         ));
     }
@@ -128,7 +130,7 @@ impl LetterEditor {
                 self.drafted = new;
                 self.letter = Some(letter);
             }
-            Err(e) => self.notice = Some((e, true)),
+            Err(e) => self.notice = Some(Notice::error(e.to_string())),
         }
     }
 
@@ -147,7 +149,7 @@ impl LetterEditor {
             Ok(merged) => {
                 self.subject = subject;
                 self.body = merged;
-                self.notice = Some(("Drafted again for the events ticked; your edits were kept".to_string(), false));
+                self.notice = Some(Notice::info("Drafted again for the events ticked; your edits were kept"));
             }
             Err(_) => self.question = Some(Question::NewDraft { subject, body }),
         }
@@ -175,20 +177,10 @@ impl LetterEditor {
                     created_on: self.fleet.zone.today(),
                     events: letter.event_refs.clone(),
                 });
-                (format!("Saved {}", path.display()), false)
+                Notice::info(format!("Saved {}", path.display()))
             }
-            Err(e) => (format!("Not saved: {e}"), true),
+            Err(e) => Notice::error(format!("Not saved: {e}")),
         });
-    }
-
-    /// The case to record for the letter just saved, once.
-    pub fn take_saved_case(&mut self) -> Option<NewCase> {
-        self.saved_case.take()
-    }
-
-    /// The folder the letter is saved in, to remember for the next one.
-    pub fn saved_folder(&self) -> Option<PathBuf> {
-        self.saved.as_ref().and_then(|p| p.parent()).map(PathBuf::from)
     }
 
     /// The letter's text as on screen, once drafted.
@@ -199,10 +191,11 @@ impl LetterEditor {
     /// Copies the letter's text to the clipboard (the system's, in the app).
     pub fn copy_text(&mut self, ctx: &egui::Context) {
         ctx.copy_text(self.body.clone());
-        self.notice = Some(("Letter text copied: paste it into the support form or an email".to_string(), false));
+        self.notice = Some(Notice::info("Letter text copied: paste it into the support form or an email"));
     }
 
-    pub fn show(&mut self, ctx: &egui::Context) {
+    /// Draws the window; a saved letter sends its case and folder to the app.
+    pub fn show(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
         self.poll();
         let title = match self.kind {
             LetterKind::Dispute => "Dispute letter",
@@ -220,8 +213,8 @@ impl LetterEditor {
             }
             self.question_ui(ui);
             if self.letter.is_none() {
-                if let Some((text, _)) = &self.notice {
-                    ui.colored_label(ui.visuals().error_fg_color, text);
+                if let Some(notice) = &self.notice {
+                    ui.colored_label(ui.visuals().error_fg_color, &notice.text);
                 }
                 return;
             }
@@ -239,7 +232,7 @@ impl LetterEditor {
                     && let Some(path) = &self.saved
                     && let Err(e) = open::that_detached(path)
                 {
-                    self.notice = Some((format!("Cannot open the mail app: {e}"), true));
+                    self.notice = Some(Notice::error(format!("Cannot open the mail app: {e}")));
                 }
                 if self.has_unsaved_changes() {
                     ui.label(RichText::new("Unsaved changes").color(ui.visuals().warn_fg_color));
@@ -248,12 +241,12 @@ impl LetterEditor {
             if save {
                 self.save();
             }
-            if let Some((text, is_error)) = &self.notice {
+            if let Some(notice) = &self.notice {
                 // "Saved …" is true only while the text is what was saved.
-                let stale = !is_error && text.starts_with("Saved ") && self.has_unsaved_changes();
+                let stale = !notice.is_error && notice.text.starts_with("Saved ") && self.has_unsaved_changes();
                 if !stale {
-                    let color = if *is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
-                    ui.colored_label(color, text);
+                    let color = if notice.is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+                    ui.colored_label(color, &notice.text);
                 }
             }
             ui.separator();
@@ -294,6 +287,9 @@ impl LetterEditor {
         });
         if redraft {
             self.redraft(ctx);
+        }
+        if let (Some(case), Some(folder)) = (self.saved_case.take(), self.saved.as_ref().and_then(|p| p.parent())) {
+            commands.push(Command::LettersSaved { cases: vec![case], folder: folder.to_path_buf() });
         }
         if !window_open {
             if self.has_unsaved_changes() {

@@ -1,8 +1,8 @@
 //! Alerts view: every alert of every driver, most severe first, in words; a click opens
 //! the driver. The list is built once per overview.
 
-use super::Command;
-use super::theme::tier_text_color;
+use crate::app::commands::Command;
+use crate::app::theme::tier_text_color;
 use crate::overview::{Overview, SPARKLINE_DAYS};
 use crate::report::day_text;
 use crate::standing::Fleet;

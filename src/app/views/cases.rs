@@ -1,9 +1,9 @@
 //! Cases view (SPEC §6): every saved letter as a case, its status and dates, follow-ups
 //! flagged; changing a status is a command the worker applies to the workspace.
 
-use super::Command;
-use super::worker::{Change, WorkspaceState};
+use crate::app::commands::Command;
 use crate::import::time::{Day, day_from_date, parse_date_arg};
+use crate::load::{Change, WorkspaceState};
 use crate::report::day_text;
 use crate::standing::Fleet;
 use crate::workspace::cases::{Case, CaseStatus, CaseUpdate};
@@ -268,7 +268,7 @@ fn import_history(ui: &mut egui::Ui, state: &WorkspaceState) {
             for record in &state.imports {
                 ui.label(RichText::new(format!("{} UTC", record.at)).strong());
                 for f in &record.files {
-                    let name = super::file_name(std::path::Path::new(&f.path));
+                    let name = crate::app::state::file_name(std::path::Path::new(&f.path));
                     ui.label(format!("  {}", crate::workspace::FileImport { path: name, ..f.clone() }))
                         .on_hover_text(&f.path);
                 }

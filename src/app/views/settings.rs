@@ -1,8 +1,8 @@
 //! Settings: thresholds and windows, time zone and date order, evidence folder, sender,
 //! support address and outage windows. Edits go to a draft; Apply recomputes and saves.
 
-use super::Command;
-use super::theme::{metric_help, tier_text_color};
+use crate::app::commands::Command;
+use crate::app::theme::{metric_help, tier_text_color};
 use crate::config::RateThresholds;
 use crate::import::time::{FleetZone, parse_written};
 use crate::letters::SenderField;

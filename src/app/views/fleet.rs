@@ -2,8 +2,8 @@
 //! sortable table with keyboard navigation and multi-select, and the fleet trend chart.
 //! Formatted cells and the filtered, sorted order are cached per data/sort/filter change.
 
-use super::Command;
-use super::theme::{metric_help, sparkline, tier_badge_colors, tier_chip, tier_color, tier_text_color};
+use crate::app::commands::Command;
+use crate::app::theme::{metric_help, sparkline, tier_badge_colors, tier_chip, tier_color, tier_text_color};
 use crate::overview::{Overview, RowFilter, SortColumn, row_order, tier_slot};
 use crate::report::day_text;
 use crate::standing::Fleet;

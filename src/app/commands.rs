@@ -1,0 +1,298 @@
+//! App-wide actions: what screens and windows ask for, applied after the frame that asked
+//! (so no screen changes the state while another is drawn), and the results of the
+//! background work they start.
+
+use super::state::{Notice, Tab};
+use super::views::DriverView;
+use super::windows::{BatchWindow, LetterEditor};
+use super::worker::{self, JobError, Request};
+use super::{StandwatchApp, retire, sample_inputs};
+use crate::import::{InputPaths, TableKind, classify_file};
+use crate::letters::LetterKind;
+use crate::load::{Change, Source};
+use crate::overview::driver_detail;
+use crate::settings::{RecentImport, Settings};
+use crate::workspace::cases::NewCase;
+use std::path::PathBuf;
+
+/// App-wide actions, applied after the frame that asked for them.
+#[derive(Debug)]
+pub enum Command {
+    /// Load files, the sample data or a workspace.
+    Load(Source),
+    OpenDriver(usize),
+    SetAsOf(i32),
+    ApplySettings(Box<Settings>),
+    /// Opens the letter editor for the driver on screen.
+    DraftLetter(LetterKind),
+    /// Opens batch drafting for these drivers.
+    DraftBatch(Vec<usize>),
+    /// Files picked or dropped: sorted by their headers into an import.
+    AddFiles(Vec<PathBuf>),
+    ShowTab(Tab),
+    CancelJob,
+    /// A change to the open workspace (import, case recorded or updated).
+    Workspace(Change),
+    /// Opens the workspace in this folder, creating it when the folder is new or empty.
+    OpenWorkspace(PathBuf),
+    /// Back to plain files.
+    CloseWorkspace,
+    /// Letters were saved: their cases go into the open workspace (if any), and the
+    /// folder is remembered for the next ones.
+    LettersSaved {
+        cases: Vec<NewCase>,
+        folder: PathBuf,
+    },
+    /// Fill the open-files window with these paths and open it.
+    CompleteFiles(InputPaths),
+}
+
+impl StandwatchApp {
+    pub(super) fn start(&mut self, request: Request) {
+        if let Some(job) = self.session.job.take() {
+            job.cancel();
+        }
+        self.session.opening_workspace = match &request {
+            Request::Workspace { dir, change: None, .. } | Request::Load { source: Source::Workspace(dir), .. } => {
+                Some(dir.clone())
+            }
+            _ => None,
+        };
+        let ctx = self.ctx.clone();
+        crate::timings::mark("job started");
+        self.session.job = Some(worker::start(request, move |within| ctx.request_repaint_after(within)));
+    }
+
+    fn load(&mut self, source: Source) {
+        self.start(Request::Load { source, settings: Box::new(self.session.settings.clone()) });
+    }
+
+    /// Takes the job's result once it is there.
+    pub(super) fn poll_job(&mut self) {
+        let Some(result) = self.session.job.as_ref().and_then(|j| j.poll()) else { return };
+        self.session.job = None;
+        self.result_taken = true;
+        let opened = self.session.opening_workspace.take();
+        match result {
+            Ok(loaded) => self.show_result(loaded),
+            Err(JobError::Cancelled) => {}
+            Err(e) if opened.is_some() => {
+                // A workspace that cannot be opened (damaged, newer, unreadable): the
+                // Workspace window says why and offers another; the last data stays on
+                // screen, or the sample data when there was none yet (a failed reopen at start).
+                self.windows.workspace.failed(opened.unwrap_or_default(), e.to_string());
+                if self.session.loaded.is_none() {
+                    self.load(Source::Sample(sample_inputs()));
+                }
+            }
+            Err(e) => self.session.notice = Some(Notice::error(e.to_string())),
+        }
+    }
+
+    /// A new result on screen: remembered in the settings, the open driver refreshed in
+    /// place, the view on screen kept.
+    fn show_result(&mut self, loaded: super::state::OnScreen) {
+        let rejected = loaded.report.rejections.len();
+        let new_source = self.session.loaded.as_ref().is_none_or(|l| l.source != loaded.source);
+        let settings = &mut self.session.settings;
+        match &loaded.source {
+            Source::Files(p) => {
+                settings.remember(RecentImport::from_paths(p));
+                settings.workspace = None;
+                self.session.save_settings();
+            }
+            Source::Workspace(dir)
+                if settings.workspace.as_ref() != Some(dir) || settings.recent_workspaces.first() != Some(dir) =>
+            {
+                settings.workspace = Some(dir.clone());
+                settings.remember_workspace(dir.clone());
+                self.session.save_settings();
+            }
+            _ => {}
+        }
+        self.views.fleet.set_data(&loaded.fleet, &loaded.overview);
+        if new_source && rejected > 0 {
+            self.windows.import_report.open = true;
+        }
+        // A workspace just created, with files on screen: offer to import them.
+        self.session.offer_import = match (&loaded.workspace, self.session.loaded.as_ref().map(|l| &l.source)) {
+            (Some(w), Some(Source::Files(p) | Source::Sample(p))) if w.imports.is_empty() => Some(p.clone()),
+            _ => None,
+        };
+        let open_driver = self.views.driver.as_ref().map(|v| self.driver_id(v.detail.driver));
+        self.views.driver = None;
+        self.session.notice = (rejected > 0).then(|| {
+            Notice::error(format!("{rejected} rows could not be read and were left out: see the import report"))
+        });
+        retire(self.session.loaded.replace(loaded));
+        let still_there = open_driver.and_then(|id| self.session.loaded.as_ref()?.fleet.driver_index(&id));
+        if let Some(driver) = still_there {
+            self.show_driver(driver, false);
+        }
+        let in_workspace = self.session.workspace_dir().is_some();
+        if (self.tab == Tab::Driver && self.views.driver.is_none()) || (self.tab == Tab::Cases && !in_workspace) {
+            self.tab = Tab::Fleet;
+        }
+    }
+
+    fn driver_id(&self, driver: usize) -> String {
+        self.session.loaded.as_ref().map_or_else(String::new, |l| l.fleet.drivers[driver].id.clone())
+    }
+
+    /// The driver view for `driver` on the data on screen; `open` also switches to it (a
+    /// recompute refreshes the driver in place, on whatever view is showing).
+    pub(super) fn show_driver(&mut self, driver: usize, open: bool) {
+        let Some(l) = &self.session.loaded else { return };
+        match driver_detail(&l.fleet, driver, l.overview.as_of) {
+            Ok(detail) => {
+                // The standing the driver would have if their pending disputes succeed.
+                let if_pending = l.workspace.as_ref().and_then(|w| {
+                    let pending = &w.if_pending_succeed;
+                    let id = &l.fleet.drivers[driver].id;
+                    w.cases.iter().any(|c| &c.driver_id == id && !c.status.is_outcome()).then_some(())?;
+                    pending.driver_index(id).map(|i| pending.standing(i, l.overview.as_of))
+                });
+                let scroll_to_top = open || self.views.driver.as_ref().is_none_or(|v| v.detail.driver != driver);
+                let evidence_dir = l.evidence_dir(None);
+                self.views.driver =
+                    Some(DriverView::new(detail, &evidence_dir, l.fleet.zone, if_pending, scroll_to_top));
+                if open {
+                    self.tab = Tab::Driver;
+                }
+            }
+            Err(e) => self.session.notice = Some(Notice::error(e.to_string())),
+        }
+    }
+
+    pub(super) fn apply(&mut self, command: Command) {
+        match command {
+            Command::Load(source) => self.load(source),
+            Command::OpenDriver(driver) => self.show_driver(driver, true),
+            Command::SetAsOf(as_of) => {
+                if let Some(base) = self.session.loaded.clone() {
+                    self.start(Request::Overview { base, as_of });
+                }
+            }
+            Command::ApplySettings(new) => self.apply_settings(*new),
+            Command::DraftBatch(drivers) => {
+                if let Some(l) = &self.session.loaded {
+                    let (settings, folder) = (l.letter_settings(None), l.letters_dir());
+                    self.windows.batch =
+                        Some(BatchWindow::new(l.fleet.clone(), drivers, l.overview.as_of, settings, folder));
+                }
+            }
+            Command::DraftLetter(kind) => {
+                if let (Some(l), Some(view)) = (&self.session.loaded, &self.views.driver) {
+                    let (settings, folder) = (l.letter_settings(None), l.letters_dir());
+                    let (driver, as_of) = (view.detail.driver, l.overview.as_of);
+                    self.windows.letter =
+                        Some(LetterEditor::new(&self.ctx, l.fleet.clone(), driver, as_of, kind, settings, folder));
+                }
+            }
+            Command::AddFiles(files) => self.add_files(files),
+            Command::ShowTab(tab) => self.tab = tab,
+            Command::CancelJob => {
+                if let Some(job) = self.session.job.take() {
+                    job.cancel();
+                    self.session.notice = Some(Notice::info("Cancelled; the last result stays on screen"));
+                }
+            }
+            Command::Workspace(change) => match self.session.workspace_dir() {
+                Some(dir) => {
+                    let (dir, settings) = (dir.to_path_buf(), Box::new(self.session.settings.clone()));
+                    self.start(Request::Workspace { dir, change: Some(change), settings });
+                }
+                None => self.session.notice = Some(Notice::error("Open a workspace first (Workspace…)")),
+            },
+            // Already being opened (the last workspace, reopened at start): not twice.
+            Command::OpenWorkspace(dir)
+                if self.session.job.is_some() && self.session.opening_workspace.as_ref() == Some(&dir) => {}
+            Command::OpenWorkspace(dir) => {
+                self.start(Request::Workspace { dir, change: None, settings: Box::new(self.session.settings.clone()) });
+            }
+            Command::CloseWorkspace => {
+                self.session.settings.workspace = None;
+                self.session.save_settings();
+                if self.tab == Tab::Cases {
+                    self.tab = Tab::Fleet;
+                }
+                self.load(Source::last_files(&self.session.settings, sample_inputs()));
+            }
+            Command::LettersSaved { cases, folder } => {
+                if self.session.workspace_dir().is_some() && !cases.is_empty() {
+                    self.apply(Command::Workspace(Change::AddCases(cases)));
+                }
+                if self.session.settings.letters_dir.as_ref() != Some(&folder) {
+                    self.session.settings.letters_dir = Some(folder.clone());
+                    self.views.settings.draft.letters_dir = Some(folder);
+                    self.session.save_settings();
+                }
+            }
+            Command::CompleteFiles(paths) => self.windows.open_files.complete(&paths),
+        }
+    }
+
+    fn apply_settings(&mut self, new: Settings) {
+        let old = std::mem::replace(&mut self.session.settings, new);
+        self.session.save_settings();
+        let settings = &self.session.settings;
+        let reimport = old.timezone != settings.timezone || old.day_first != settings.day_first;
+        match self.session.loaded.clone() {
+            Some(base) if !reimport => self.start(Request::Rebuild { base, settings: Box::new(settings.clone()) }),
+            Some(base) => self.load(base.data.source.clone()),
+            None => {}
+        }
+        self.session.notice = Some(Notice::info("Settings saved; recomputing"));
+    }
+
+    /// Sorts files into blocks / deliveries / roster / outages by their headers and
+    /// imports them: into the workspace, or in place of the files on screen of their kind.
+    fn add_files(&mut self, files: Vec<PathBuf>) {
+        let mut sorted = Vec::new();
+        let mut problems = Vec::new();
+        for file in files {
+            match classify_file(&file) {
+                Ok(kind) => sorted.push((kind, file)),
+                Err(e) => problems.push(e),
+            }
+        }
+        if !problems.is_empty() {
+            self.session.notice = Some(Notice::error(problems.join("\n")));
+        }
+        if self.session.workspace_dir().is_some() {
+            // A workspace merges whatever is given: no kind is required.
+            if !sorted.is_empty() {
+                self.apply(Command::Workspace(Change::Import(sorted)));
+            }
+            return;
+        }
+        if !problems.is_empty() {
+            return;
+        }
+        let mut paths = match self.session.loaded.as_ref().map(|l| &l.source) {
+            Some(Source::Files(p)) => p.clone(),
+            _ => InputPaths::default(),
+        };
+        for (kind, file) in sorted {
+            match kind {
+                TableKind::Blocks => paths.blocks = file,
+                TableKind::Deliveries => paths.deliveries = file,
+                TableKind::Roster => paths.roster = Some(file),
+                TableKind::Outages => paths.outages = Some(file),
+            }
+        }
+        let missing: Vec<&str> = [("a blocks file", &paths.blocks), ("a deliveries file", &paths.deliveries)]
+            .into_iter()
+            .filter(|(_, p)| p.as_os_str().is_empty())
+            .map(|(what, _)| what)
+            .collect();
+        if missing.is_empty() {
+            self.load(Source::Files(paths));
+        } else {
+            // Keep what was recognised in the open window, for the user to complete.
+            self.session.notice =
+                Some(Notice::error(format!("Also needed: {} (drop or open it too)", missing.join(" and "))));
+            self.windows.open_files.complete(&paths);
+        }
+    }
+}

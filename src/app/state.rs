@@ -1,0 +1,113 @@
+//! What the app holds apart from its screens: the session (settings, what is loaded, the
+//! job running, the message for the user) and the result on screen.
+
+use super::worker::Job;
+use crate::import::InputPaths;
+use crate::load::Loaded;
+use crate::overview::Overview;
+use crate::settings::Settings;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A loaded fleet with the overview the fleet screens show; reads as the [`Loaded`] it
+/// holds (`on_screen.fleet`).
+#[derive(Clone)]
+pub struct OnScreen {
+    pub data: Loaded,
+    pub overview: Arc<Overview>,
+}
+
+impl std::ops::Deref for OnScreen {
+    type Target = Loaded;
+
+    fn deref(&self) -> &Loaded {
+        &self.data
+    }
+}
+
+/// A message for the user in the banner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+}
+
+impl Notice {
+    pub fn info(text: impl Into<String>) -> Notice {
+        Notice { text: text.into(), is_error: false }
+    }
+
+    pub fn error(text: impl Into<String>) -> Notice {
+        Notice { text: text.into(), is_error: true }
+    }
+}
+
+/// The views of the main area.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Tab {
+    Fleet,
+    Alerts,
+    Driver,
+    Cases,
+    Settings,
+}
+
+/// The session: settings, the data on screen, the work running, the message shown.
+pub struct Session {
+    pub settings: Settings,
+    /// Where the settings are saved (none: not saved, as in tests).
+    pub settings_path: Option<PathBuf>,
+    pub loaded: Option<OnScreen>,
+    pub job: Option<Job>,
+    /// The workspace being opened by the running job, to offer another if it fails.
+    pub opening_workspace: Option<PathBuf>,
+    /// The files that were on screen when a new, empty workspace was opened: offered for
+    /// import into it.
+    pub offer_import: Option<InputPaths>,
+    pub notice: Option<Notice>,
+}
+
+impl Session {
+    /// The settings at `path` (defaults, with a notice, when the file is damaged).
+    pub fn new(settings_path: Option<PathBuf>) -> Session {
+        let (settings, notice) = match &settings_path {
+            Some(p) => match Settings::load(p) {
+                Ok(s) => (s, None),
+                Err(e) => (Settings::default(), Some(Notice::error(e.to_string()))),
+            },
+            None => (Settings::default(), None),
+        };
+        Session {
+            settings,
+            settings_path,
+            loaded: None,
+            job: None,
+            opening_workspace: None,
+            offer_import: None,
+            notice,
+        }
+    }
+
+    /// The workspace folder on screen, if any.
+    pub fn workspace_dir(&self) -> Option<&Path> {
+        self.loaded.as_ref().and_then(|l| l.workspace.as_ref()).map(|w| w.dir.as_path())
+    }
+
+    /// Saves the settings, and, with a workspace open, its copy for the command line.
+    pub fn save_settings(&mut self) {
+        let mut paths: Vec<PathBuf> = self.settings_path.iter().cloned().collect();
+        if let Some(dir) = self.workspace_dir() {
+            paths.push(dir.join(crate::workspace::SETTINGS_FILE));
+        }
+        for path in paths {
+            if let Err(e) = self.settings.save(&path) {
+                self.notice = Some(Notice::error(e.to_string()));
+            }
+        }
+    }
+}
+
+/// A file's name, for labels.
+pub fn file_name(p: &Path) -> String {
+    p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+}

@@ -1,0 +1,133 @@
+//! The Open exports window: a native file dialog when one can be shown, typed paths
+//! always. Each typed path is checked before anything is imported, and a problem is
+//! shown beside its field.
+
+use super::on_dialog_thread;
+use crate::app::commands::Command;
+use crate::import::{InputPaths, TableKind, check_input};
+use crate::load::Source;
+use eframe::egui;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+const FIELDS: [(&str, TableKind); 4] = [
+    ("Blocks", TableKind::Blocks),
+    ("Deliveries", TableKind::Deliveries),
+    ("Roster (optional)", TableKind::Roster),
+    ("Outages (optional)", TableKind::Outages),
+];
+
+#[derive(Default)]
+pub struct OpenFilesWindow {
+    pub open: bool,
+    paths: [String; 4],
+    /// Why each typed path cannot be imported, shown beside its field.
+    errors: [Option<String>; 4],
+    dialog: Option<mpsc::Receiver<Option<Vec<PathBuf>>>>,
+}
+
+impl OpenFilesWindow {
+    /// Opens the window with these paths filled in, for the user to complete.
+    pub fn complete(&mut self, paths: &InputPaths) {
+        let text = |p: Option<&Path>| p.map(|p| p.display().to_string()).unwrap_or_default();
+        self.paths = [
+            text(Some(&paths.blocks)),
+            text(Some(&paths.deliveries)),
+            text(paths.roster.as_deref()),
+            text(paths.outages.as_deref()),
+        ];
+        self.errors = Default::default();
+        self.open = true;
+    }
+
+    /// `in_workspace`: any kind may be given alone (a workspace merges them).
+    pub fn show(&mut self, ctx: &egui::Context, in_workspace: bool, commands: &mut Vec<Command>) {
+        if let Some(rx) = &self.dialog
+            && let Ok(picked) = rx.try_recv()
+        {
+            self.dialog = None;
+            if let Some(files) = picked.filter(|f| !f.is_empty()) {
+                self.open = false;
+                commands.push(Command::AddFiles(files));
+            }
+        }
+        let mut open = self.open;
+        egui::Window::new("Open exports").open(&mut open).resizable(false).collapsible(false).show(ctx, |ui| {
+            ui.label("Pick the CSV files (blocks and deliveries; roster and outages optional).");
+            ui.horizontal(|ui| {
+                let browsing = self.dialog.is_some();
+                if ui.add_enabled(!browsing, egui::Button::new("Browse…")).clicked() {
+                    self.dialog = Some(on_dialog_thread(ctx, || {
+                        rfd::FileDialog::new()
+                            .add_filter("CSV exports", &["csv", "txt", "tsv"])
+                            .set_title("Open exports")
+                            .pick_files()
+                    }));
+                }
+                if browsing {
+                    ui.spinner();
+                    ui.label("Waiting for the file dialog…");
+                }
+            });
+            ui.label("Or type the paths:");
+            self.fields(ui);
+            let typed = self.paths.clone().map(|p| p.trim().to_string());
+            let ready = if in_workspace {
+                typed.iter().any(|p| !p.is_empty())
+            } else {
+                !typed[0].is_empty() && !typed[1].is_empty()
+            };
+            let import = ui.add_enabled(ready, egui::Button::new("Import")).on_disabled_hover_text(if in_workspace {
+                "Give at least one file"
+            } else {
+                "Give the blocks and the deliveries files"
+            });
+            if import.clicked()
+                && let Some(command) = self.checked(&typed, in_workspace)
+            {
+                commands.push(command);
+                self.open = false;
+            }
+        });
+        self.open &= open;
+    }
+
+    fn fields(&mut self, ui: &mut egui::Ui) {
+        egui::Grid::new("open-paths").num_columns(2).show(ui, |ui| {
+            for (i, (name, _)) in FIELDS.iter().enumerate() {
+                let label = ui.label(*name);
+                ui.vertical(|ui| {
+                    let edit = egui::TextEdit::singleline(&mut self.paths[i]).desired_width(460.0);
+                    if ui.add(edit).labelled_by(label.id).changed() {
+                        self.errors[i] = None;
+                    }
+                    if let Some(error) = &self.errors[i] {
+                        ui.colored_label(ui.visuals().error_fg_color, error);
+                    }
+                });
+                ui.end_row();
+            }
+        });
+    }
+
+    /// The import to run, once every typed path is an export of its field's kind; else
+    /// the problems go beside their fields and nothing is imported.
+    fn checked(&mut self, typed: &[String; 4], in_workspace: bool) -> Option<Command> {
+        self.errors = std::array::from_fn(|i| {
+            (!typed[i].is_empty()).then(|| check_input(Path::new(&typed[i]), FIELDS[i].1).err()).flatten()
+        });
+        if self.errors.iter().any(Option::is_some) {
+            return None;
+        }
+        let given = |i: usize| (!typed[i].is_empty()).then(|| PathBuf::from(&typed[i]));
+        if in_workspace {
+            return Some(Command::AddFiles((0..4).filter_map(given).collect()));
+        }
+        Some(Command::Load(Source::Files(InputPaths {
+            blocks: given(0)?,
+            deliveries: given(1)?,
+            roster: given(2),
+            outages: given(3),
+        })))
+    }
+}

@@ -1,0 +1,121 @@
+//! `disputes` and `reactivation`: letters as `.eml` drafts; with a workspace, each letter
+//! saved opens a case.
+
+use super::{Failure, Inputs, LetterOptions, load_inputs, pick_day};
+use crate::fsutil::write_atomic;
+use crate::import::Detail;
+use crate::letters::{self, LetterKind, LetterSettings, SenderField};
+use crate::load::Loaded;
+use crate::workspace::Workspace;
+use crate::workspace::cases::{NewCase, absolute_text};
+use std::path::{Path, PathBuf};
+
+/// The letter settings: the options given, else the workspace's settings (when there is
+/// one); refused when a value cannot go into a letter.
+fn letter_settings(
+    loaded: &Loaded,
+    options: &LetterOptions,
+    evidence_dir: Option<&Path>,
+) -> Result<LetterSettings, Failure> {
+    let mut settings = loaded.letter_settings(evidence_dir);
+    let pick = |given: &Option<String>, saved: &mut String| {
+        if let Some(value) = given {
+            *saved = value.clone();
+        }
+        *saved = saved.trim().to_string();
+    };
+    pick(&options.sender_name, &mut settings.sender.name);
+    pick(&options.sender_email, &mut settings.sender.email);
+    pick(&options.organisation, &mut settings.sender.organisation);
+    pick(&options.support_address, &mut settings.support_address);
+    if let Some((field, problem)) = settings.sender.problems(&settings.support_address).into_iter().next() {
+        let given = match field {
+            SenderField::Name => &options.sender_name,
+            SenderField::Email => &options.sender_email,
+            SenderField::Organisation => &options.organisation,
+            SenderField::SupportAddress => &options.support_address,
+        };
+        return Err(Failure::input(match given {
+            Some(_) => format!("{}: {problem}", field.option()),
+            None => format!("the workspace's settings, {}: {problem}", field.label()),
+        }));
+    }
+    Ok(settings)
+}
+
+/// The workspace the letters were drafted from, to record their cases in.
+fn workspace_of(loaded: &Loaded) -> Result<Option<Workspace>, Failure> {
+    match &loaded.workspace {
+        Some(state) => Ok(Some(Workspace::open(&state.dir)?)),
+        None => Ok(None),
+    }
+}
+
+pub(super) fn disputes(
+    inputs: &Inputs,
+    workspace: Option<&Path>,
+    as_of: Option<String>,
+    evidence_dir: Option<PathBuf>,
+    letter: &LetterOptions,
+    out: &Path,
+) -> Result<(), Failure> {
+    let loaded = load_inputs(inputs, workspace, Detail::Full)?;
+    let settings = letter_settings(&loaded, letter, evidence_dir.as_deref())?;
+    let fleet = &loaded.fleet;
+    let day = pick_day(fleet, as_of.as_deref(), inputs.day_first)?;
+    let drivers: Vec<usize> = (0..fleet.drivers.len()).collect();
+    let total = drivers.len();
+    let progress = |done: usize| {
+        if done % 100 == 0 || done == total {
+            eprintln!("standwatch: drafting letters {done}/{total}");
+        }
+    };
+    let batch = letters::draft_batch(fleet, &drivers, day, &settings, out, &progress, &|| false)
+        .map_err(|e| Failure::other(e.to_string()))?;
+    for p in &batch.problems {
+        eprintln!("{p}");
+    }
+    if let Some(mut ws) = workspace_of(&loaded)? {
+        let cases = NewCase::for_batch(&batch, out, fleet.zone.today());
+        let ids = ws.add_cases(&cases)?;
+        eprintln!("standwatch: recorded {} case(s) in {}", ids.len(), ws.dir().display());
+    }
+    Ok(())
+}
+
+pub(super) fn reactivation(
+    inputs: &Inputs,
+    workspace: Option<&Path>,
+    driver: &str,
+    as_of: Option<String>,
+    evidence_dir: Option<PathBuf>,
+    letter: &LetterOptions,
+    out: &Path,
+) -> Result<(), Failure> {
+    let loaded = load_inputs(inputs, workspace, Detail::Full)?;
+    let settings = letter_settings(&loaded, letter, evidence_dir.as_deref())?;
+    let fleet = &loaded.fleet;
+    let day = pick_day(fleet, as_of.as_deref(), inputs.day_first)?;
+    let index = fleet.driver_index(driver).ok_or_else(|| Failure::input(format!("unknown driver '{driver}'")))?;
+    if !fleet.drivers[index].deactivated {
+        eprintln!("standwatch: note: the roster does not say {driver} is deactivated");
+    }
+    let letter = letters::draft(fleet, index, day, LetterKind::Reactivation, &settings, &[])
+        .map_err(|e| Failure::other(e.to_string()))?;
+    for p in &letter.problems {
+        eprintln!("{}: {p}", letter.driver_id);
+    }
+    let eml = letters::to_eml(&letter, chrono::Utc::now().timestamp()).map_err(|e| Failure::other(e.to_string()))?;
+    write_atomic(out, &eml).map_err(|e| Failure::other(format!("{}: cannot write: {e}", out.display())))?;
+    if let Some(mut ws) = workspace_of(&loaded)? {
+        let id = ws.add_case(&NewCase {
+            driver_id: letter.driver_id.clone(),
+            kind: LetterKind::Reactivation,
+            file: Some(absolute_text(out)),
+            created_on: fleet.zone.today(),
+            events: letter.event_refs.clone(),
+        })?;
+        eprintln!("standwatch: recorded case {id} in {}", ws.dir().display());
+    }
+    Ok(())
+}

@@ -1,0 +1,370 @@
+//! The command line (docs/rules.md §10): a stable contract of columns, formats and exit
+//! codes. Exit 0 on success, 2 on unusable input, 1 on anything else; progress and
+//! rejected rows go to stderr, results to stdout or `--out`. One function per command:
+//! `report` and `history` in [`report`], letters in [`letters`], the workspace's `import`
+//! and `cases` in [`workspace`].
+
+mod letters;
+mod report;
+mod workspace;
+
+use crate::config::Thresholds;
+use crate::fsutil::write_atomic;
+use crate::generate::{GenerateOptions, generate};
+use crate::import::time::{Day, FleetZone, day_from_date, parse_date_arg};
+use crate::import::{Detail, ImportError, ImportReport, InputPaths};
+use crate::load::{self, LoadError, Loaded, Options, Progress, Source};
+use crate::settings::Settings;
+use crate::standing::Fleet;
+use crate::workspace::WorkspaceError;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(name = "standwatch", version, about = "Driver standing, alerts and dispute letters for delivery fleets.")]
+pub struct Cli {
+    /// Use the data and cases of this workspace folder instead of --blocks/--deliveries
+    /// (created by the first `import`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Every driver's standing on one day.
+    Report {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// The day to report (default: the newest event day plus the lag).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// Write to this file instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Every driver's standing on every day.
+    History {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Only this driver.
+        #[arg(long, value_name = "ID")]
+        driver: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// The last day (default: the newest event day plus the lag).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Csv)]
+        format: HistoryFormat,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Draft a dispute email (.eml) for every driver with disputable events, plus index.csv.
+    Disputes {
+        #[command(flatten)]
+        inputs: Inputs,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Folder the photo paths are relative to (default: the deliveries file's folder).
+        #[arg(long, value_name = "DIR")]
+        evidence_dir: Option<PathBuf>,
+        #[command(flatten)]
+        letter: LetterOptions,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Draft a reactivation appeal (.eml) for one driver.
+    Reactivation {
+        #[command(flatten)]
+        inputs: Inputs,
+        #[arg(long, value_name = "ID")]
+        driver: String,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        #[arg(long, value_name = "DIR")]
+        evidence_dir: Option<PathBuf>,
+        #[command(flatten)]
+        letter: LetterOptions,
+        #[arg(long, value_name = "FILE.eml")]
+        out: PathBuf,
+    },
+    /// Merge exports into the workspace (--workspace DIR): rows new, updated, unchanged, rejected.
+    Import {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// More export files; their kind is told by their headers.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// The workspace's dispute and reactivation cases.
+    Cases {
+        #[command(subcommand)]
+        action: CasesCommand,
+    },
+    /// Write a deterministic synthetic fleet (blocks, deliveries, roster, outages, photos).
+    Generate {
+        #[arg(long)]
+        drivers: usize,
+        #[arg(long)]
+        days: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The first day (default 2026-01-05).
+        #[arg(long, value_name = "DATE")]
+        start: Option<String>,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CasesCommand {
+    /// Every case, newest first.
+    List {
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Change a case's status (draft, sent, overturned, partly_overturned, denied, withdrawn).
+    Set {
+        id: i64,
+        #[arg(long)]
+        status: String,
+        /// The overturned events (block or tracking ids), for overturned or partly_overturned.
+        #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+        events: Option<Vec<String>>,
+        /// The day of the change (default: today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+/// INPUTS (docs/rules.md §10). The blocks and deliveries files are required unless `--workspace` is given.
+#[derive(Args, Debug, Clone)]
+pub struct Inputs {
+    #[arg(long, value_name = "FILE")]
+    pub blocks: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub deliveries: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub outages: Option<PathBuf>,
+    /// Tier thresholds and windows (TOML); defaults built in.
+    #[arg(long, value_name = "FILE.toml")]
+    pub thresholds: Option<PathBuf>,
+    /// Time zone of timestamps without an offset (IANA name; default UTC, or the workspace's).
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Read NN/NN/YYYY dates day first.
+    #[arg(long)]
+    pub day_first: bool,
+    /// Fail on any rejected row.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// LETTER (docs/rules.md §10): who sends the letters and to whom; a workspace's settings supply the
+/// ones not given.
+#[derive(Args, Debug, Clone, Default)]
+pub struct LetterOptions {
+    /// Write the letters as this person, on behalf of the driver (default: in the driver's voice).
+    #[arg(long, value_name = "NAME")]
+    pub sender_name: Option<String>,
+    /// From address (default: the driver's roster email).
+    #[arg(long, value_name = "ADDR")]
+    pub sender_email: Option<String>,
+    /// The sender's organisation, under the signature.
+    #[arg(long, value_name = "TEXT")]
+    pub organisation: Option<String>,
+    /// To address: the support team the letters go to.
+    #[arg(long, value_name = "ADDR")]
+    pub support_address: Option<String>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryFormat {
+    Csv,
+    Json,
+}
+
+/// A failure with its exit status: 2 for unusable input, 1 for anything else.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    fn input(message: impl Into<String>) -> Failure {
+        Failure { code: 2, message: message.into() }
+    }
+
+    fn other(message: impl Into<String>) -> Failure {
+        Failure { code: 1, message: message.into() }
+    }
+}
+
+impl From<ImportError> for Failure {
+    fn from(e: ImportError) -> Failure {
+        match e {
+            ImportError::Frame(_) => Failure::other(e.to_string()),
+            _ => Failure::input(e.to_string()),
+        }
+    }
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Failure {
+        Failure { code: if e.is_input() { 2 } else { 1 }, message: e.to_string() }
+    }
+}
+
+impl From<WorkspaceError> for Failure {
+    fn from(e: WorkspaceError) -> Failure {
+        Failure { code: if e.is_input() { 2 } else { 1 }, message: e.to_string() }
+    }
+}
+
+/// Runs a subcommand; the caller opens the app when there is none.
+pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
+    match command {
+        Command::Report { inputs, as_of, format, out } => report::report(&inputs, workspace, as_of, format, out),
+        Command::History { inputs, driver, from, to, format, out } => {
+            report::history(&inputs, workspace, driver, [from, to], format, out)
+        }
+        Command::Disputes { inputs, as_of, evidence_dir, letter, out } => {
+            letters::disputes(&inputs, workspace, as_of, evidence_dir, &letter, &out)
+        }
+        Command::Reactivation { inputs, driver, as_of, evidence_dir, letter, out } => {
+            letters::reactivation(&inputs, workspace, &driver, as_of, evidence_dir, &letter, &out)
+        }
+        Command::Import { inputs, files } => workspace::import(&inputs, workspace, files),
+        Command::Cases { action } => workspace::cases(action, workspace),
+        Command::Generate { drivers, days, seed, start, out } => run_generate(drivers, days, seed, start, &out),
+    }
+}
+
+fn run_generate(drivers: usize, days: u32, seed: u64, start: Option<String>, out: &Path) -> Result<(), Failure> {
+    let start = match start {
+        Some(s) => parse_date_arg(&s, false).map_err(Failure::input)?,
+        None => chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default(),
+    };
+    if drivers == 0 || days == 0 {
+        return Err(Failure::input("--drivers and --days must be at least 1"));
+    }
+    let summary =
+        generate(&GenerateOptions { drivers, days, seed, start }, out).map_err(|e| Failure::other(e.to_string()))?;
+    eprintln!(
+        "{}: {} drivers, {} blocks, {} packages, {} photos",
+        out.display(),
+        summary.drivers,
+        summary.blocks,
+        summary.packages,
+        summary.photos
+    );
+    Ok(())
+}
+
+fn parse_day(text: &str, day_first: bool) -> Result<Day, Failure> {
+    parse_date_arg(text, day_first).map(day_from_date).map_err(Failure::input)
+}
+
+fn pick_day(fleet: &Fleet, given: Option<&str>, day_first: bool) -> Result<Day, Failure> {
+    match given {
+        Some(text) => parse_day(text, day_first),
+        None => fleet.default_as_of().ok_or_else(|| Failure::input("no blocks or deliveries to report on")),
+    }
+}
+
+fn zone_of(inputs: &Inputs) -> Result<Option<FleetZone>, Failure> {
+    inputs.tz.as_deref().map(FleetZone::parse).transpose().map_err(|e| Failure::input(format!("--tz: {e}")))
+}
+
+/// The fleet of the input files, or of the workspace when one is given; the import is
+/// reported on stderr.
+fn load_inputs(inputs: &Inputs, workspace: Option<&Path>, detail: Detail) -> Result<Loaded, Failure> {
+    let thresholds =
+        inputs.thresholds.as_deref().map(Thresholds::load).transpose().map_err(|e| Failure::input(e.to_string()))?;
+    let zone = zone_of(inputs)?;
+    let options = Options { detail, thresholds, zone, ..Options::default() };
+    let Some(dir) = workspace else {
+        let (Some(blocks), Some(deliveries)) = (&inputs.blocks, &inputs.deliveries) else {
+            return Err(Failure::input("give --blocks FILE and --deliveries FILE, or --workspace DIR"));
+        };
+        let paths = InputPaths {
+            blocks: blocks.clone(),
+            deliveries: deliveries.clone(),
+            roster: inputs.roster.clone(),
+            outages: inputs.outages.clone(),
+        };
+        eprintln!("standwatch: reading {} and {}", paths.blocks.display(), paths.deliveries.display());
+        let settings = Settings {
+            timezone: zone.unwrap_or_default().name().to_string(),
+            day_first: inputs.day_first,
+            ..Settings::default()
+        };
+        let loaded = load::load(Source::Files(paths), settings, &options, &Progress::NONE)?;
+        print_import_report(&loaded.report);
+        if inputs.strict && !loaded.report.rejections.is_empty() {
+            return Err(Failure::input(format!(
+                "--strict: {} rejected row(s), first: {}",
+                loaded.report.rejections.len(),
+                loaded.report.rejections[0]
+            )));
+        }
+        return Ok(loaded);
+    };
+    if inputs.blocks.is_some() || inputs.deliveries.is_some() || inputs.roster.is_some() || inputs.outages.is_some() {
+        return Err(Failure::input(
+            "--workspace holds the data: import files with `standwatch --workspace DIR import ...` first",
+        ));
+    }
+    let options = Options { workspace_settings: true, ..options };
+    Ok(crate::timings::phase("read the workspace", || {
+        load::load(Source::Workspace(dir.to_path_buf()), Settings::default(), &options, &Progress::NONE)
+    })?)
+}
+
+fn print_import_report(report: &ImportReport) {
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
+    for r in &report.rejections {
+        eprintln!("rejected: {r}");
+    }
+    for f in &report.files {
+        eprintln!("imported {f}");
+    }
+}
+
+fn emit(out: Option<PathBuf>, bytes: &[u8]) -> Result<(), Failure> {
+    match out {
+        Some(path) => {
+            write_atomic(&path, bytes).map_err(|e| Failure::other(format!("{}: cannot write: {e}", path.display())))
+        }
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+                // A closed pipe (`| head`) is not an error worth reporting.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::other(e.to_string())),
+                _ => Ok(()),
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The workspace's `import` and `cases`.
+
+use super::{CasesCommand, Failure, Inputs, ReportFormat, emit, parse_day, zone_of};
+use crate::import::time::Day;
+use crate::import::{TableKind, classify_file};
+use crate::report;
+use crate::workspace::Workspace;
+use crate::workspace::cases::{Case, CaseStatus, CaseUpdate};
+use std::path::{Path, PathBuf};
+
+fn dir_of<'a>(workspace: Option<&'a Path>, command: &str) -> Result<&'a Path, Failure> {
+    workspace.ok_or_else(|| Failure::input(format!("{command} needs --workspace DIR")))
+}
+
+pub(super) fn import(inputs: &Inputs, workspace: Option<&Path>, files: Vec<PathBuf>) -> Result<(), Failure> {
+    let dir = dir_of(workspace, "import")?;
+    let mut ws = Workspace::open_or_create(dir, zone_of(inputs)?.unwrap_or_default())?;
+    if let Some(zone) = zone_of(inputs)?
+        && zone != ws.zone()
+    {
+        return Err(Failure::input(format!(
+            "--tz {}: the workspace {} reads times in {} (set when it was created)",
+            zone.name(),
+            ws.dir().display(),
+            ws.zone().name()
+        )));
+    }
+    let mut list: Vec<(TableKind, PathBuf)> = [
+        (TableKind::Blocks, &inputs.blocks),
+        (TableKind::Deliveries, &inputs.deliveries),
+        (TableKind::Roster, &inputs.roster),
+        (TableKind::Outages, &inputs.outages),
+    ]
+    .into_iter()
+    .filter_map(|(kind, path)| Some((kind, path.clone()?)))
+    .collect();
+    for file in files {
+        list.push((classify_file(&file).map_err(Failure::input)?, file));
+    }
+    if list.is_empty() {
+        return Err(Failure::input("nothing to import: give --blocks, --deliveries, --roster, --outages or files"));
+    }
+    eprintln!("standwatch: importing {} file(s) into {}", list.len(), dir.display());
+    let outcome = ws.import(&list, inputs.day_first, inputs.strict, &|| false)?;
+    for note in &outcome.notes {
+        eprintln!("note: {note}");
+    }
+    for r in &outcome.rejections {
+        eprintln!("rejected: {r}");
+    }
+    let text: String = outcome.files.iter().map(|f| format!("{f}\n")).collect();
+    emit(None, text.as_bytes())
+}
+
+pub(super) fn cases(action: CasesCommand, workspace: Option<&Path>) -> Result<(), Failure> {
+    let mut ws = Workspace::open(dir_of(workspace, "cases")?)?;
+    match action {
+        CasesCommand::List { format, out } => {
+            let cases = ws.cases()?;
+            let mut buf = Vec::new();
+            write_cases(&cases, ws.zone().today(), format, &mut buf).map_err(|e| Failure::other(e.to_string()))?;
+            emit(out, &buf)
+        }
+        CasesCommand::Set { id, status, events, date, note } => {
+            let status = CaseStatus::parse(&status).ok_or_else(|| {
+                Failure::input(format!(
+                    "--status: unknown status '{status}' (expected one of: {})",
+                    CaseStatus::ALL.map(CaseStatus::as_str).join(", ")
+                ))
+            })?;
+            let on = match date {
+                Some(d) => parse_day(&d, false)?,
+                None => ws.zone().today(),
+            };
+            let case = ws.set_case(id, &CaseUpdate { status, overturned: events, on, note })?;
+            let mut buf = Vec::new();
+            write_cases(&[case], ws.zone().today(), ReportFormat::Table, &mut buf)
+                .map_err(|e| Failure::other(e.to_string()))?;
+            emit(None, &buf)
+        }
+    }
+}
+
+/// `cases list` columns.
+pub const CASE_COLUMNS: [&str; 12] = [
+    "id",
+    "driver_id",
+    "kind",
+    "status",
+    "created_on",
+    "sent_on",
+    "outcome_on",
+    "follow_up",
+    "events",
+    "overturned",
+    "file",
+    "note",
+];
+
+fn write_cases(cases: &[Case], today: Day, format: ReportFormat, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let day = |d: Option<Day>| d.map(report::day_text).unwrap_or_default();
+    let rows: Vec<Vec<String>> = cases
+        .iter()
+        .map(|c| {
+            let ids = |overturned: bool| {
+                c.events.iter().filter(|e| !overturned || e.overturned).map(|e| e.event.id.as_str()).collect::<Vec<_>>()
+            };
+            vec![
+                c.id.to_string(),
+                c.driver_id.clone(),
+                c.kind.name().to_string(),
+                c.status.as_str().to_string(),
+                report::day_text(c.created_on),
+                day(c.sent_on),
+                day(c.outcome_on),
+                if c.needs_follow_up(today) { "yes" } else { "no" }.to_string(),
+                ids(false).join(";"),
+                ids(true).join(";"),
+                c.file.clone().unwrap_or_default(),
+                c.note.clone(),
+            ]
+        })
+        .collect();
+    match format {
+        ReportFormat::Csv => {
+            let mut csv = report::SafeCsv::new(&mut *out);
+            csv.row(CASE_COLUMNS)?;
+            for r in &rows {
+                csv.row(r)?;
+            }
+            csv.finish()
+        }
+        ReportFormat::Json => {
+            let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
+                .iter()
+                .map(|r| CASE_COLUMNS.iter().map(|c| c.to_string()).zip(r.iter().map(|v| v.clone().into())).collect())
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &objects).map_err(std::io::Error::other)?;
+            out.push(b'\n');
+            Ok(())
+        }
+        ReportFormat::Table => report::write_aligned(&CASE_COLUMNS, &rows, out),
+    }
+}

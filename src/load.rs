@@ -1,0 +1,410 @@
+//! Loading: export files or a workspace → the fleet, with the settings it was computed
+//! with, its evidence folder and letter settings. One module for the command line and the
+//! app's worker (which adds only threads and repaints), with progress and cancellation.
+
+use crate::config::Thresholds;
+use crate::import::time::FleetZone;
+use crate::import::{Dataset, Detail, FileSummary, ImportError, ImportOptions, ImportReport, InputPaths, TableKind};
+use crate::letters::LetterSettings;
+use crate::settings::Settings;
+use crate::standing::Fleet;
+use crate::workspace::cases::{Case, CaseUpdate, NewCase};
+use crate::workspace::{FileImport, ImportRecord, Workspace, WorkspaceError, pending_success_dataset};
+use polars::prelude::PolarsError;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Where the data comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// The bundled sample data.
+    Sample(InputPaths),
+    Files(InputPaths),
+    /// A workspace folder (see [`crate::workspace`]).
+    Workspace(PathBuf),
+}
+
+impl Source {
+    /// The files, for sources that are files.
+    pub fn paths(&self) -> Option<&InputPaths> {
+        match self {
+            Source::Sample(p) | Source::Files(p) => Some(p),
+            Source::Workspace(_) => None,
+        }
+    }
+
+    /// What to open at start: the last workspace, else the last files (while they are
+    /// still there), else the sample data.
+    pub fn last_opened(settings: &Settings, sample: InputPaths) -> Source {
+        let workspace = settings.workspace.clone().filter(|w| w.join(crate::workspace::DB_FILE).is_file());
+        match (workspace, settings.recent.first()) {
+            (Some(dir), _) => Source::Workspace(dir),
+            (None, Some(last)) if last.blocks.is_file() && last.deliveries.is_file() => Source::Files(last.paths()),
+            _ => Source::Sample(sample),
+        }
+    }
+
+    /// The last files, else the sample data (when a workspace is closed).
+    pub fn last_files(settings: &Settings, sample: InputPaths) -> Source {
+        match settings.recent.first() {
+            Some(last) if last.blocks.is_file() && last.deliveries.is_file() => Source::Files(last.paths()),
+            _ => Source::Sample(sample),
+        }
+    }
+}
+
+/// A change to a workspace, made before its data is read.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Import(Vec<(TableKind, PathBuf)>),
+    AddCases(Vec<NewCase>),
+    SetCase(i64, CaseUpdate),
+    SetNote(i64, String),
+}
+
+/// What an open workspace adds to a result: its cases, import log, and the standing the
+/// drivers would have if their pending disputes succeed.
+pub struct WorkspaceState {
+    pub dir: PathBuf,
+    pub name: String,
+    pub zone: FleetZone,
+    pub cases: Vec<Case>,
+    pub imports: Vec<ImportRecord>,
+    /// Built from the drivers with pending cases only, without those cases' events (the
+    /// same fleet when no case is pending or it was not asked for).
+    pub if_pending_succeed: Arc<Fleet>,
+    /// Where photos are looked for by default: the folder of the newest deliveries import.
+    pub evidence_dir: PathBuf,
+}
+
+/// A loaded fleet and what it was computed from.
+#[derive(Clone)]
+pub struct Loaded {
+    pub source: Source,
+    /// The imported data, without the outage windows of the settings.
+    pub dataset: Arc<Dataset>,
+    pub report: Arc<ImportReport>,
+    pub fleet: Arc<Fleet>,
+    /// The settings the fleet was computed with.
+    pub settings: Settings,
+    pub workspace: Option<Arc<WorkspaceState>>,
+}
+
+/// How to load.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Which delivery columns to keep (`Standing` for report and history).
+    pub detail: Detail,
+    /// Use the settings stored in the workspace (the command line) instead of the given ones.
+    pub workspace_settings: bool,
+    /// Thresholds that override the settings' (`--thresholds`).
+    pub thresholds: Option<Thresholds>,
+    /// The zone the caller reads times in (`--tz`): a workspace fixed to another zone is refused.
+    pub zone: Option<FleetZone>,
+    /// Also build the standing if pending disputes succeed (the driver view shows it).
+    pub if_pending: bool,
+    /// A change to make to the workspace first.
+    pub change: Option<Change>,
+    /// Create the workspace when its folder is new or empty (the app's Open or create;
+    /// an import always may).
+    pub create: bool,
+}
+
+/// Why loading failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cancelled")]
+    Cancelled,
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    /// A setting that cannot be used (a time zone, an outage window), with where it is.
+    #[error("{0}")]
+    Settings(String),
+    #[error("--tz {given}: the workspace {dir} reads times in {zone} (set when it was created)")]
+    OtherZone { given: String, dir: String, zone: String },
+    #[error("the files hold no blocks or deliveries")]
+    NoData,
+    #[error("cannot compute the standing: {0}")]
+    Frame(#[from] PolarsError),
+    #[error("building the standing if pending disputes succeed failed")]
+    Thread,
+}
+
+impl LoadError {
+    /// Whether the input (files, settings, options) is at fault: exit status 2.
+    pub fn is_input(&self) -> bool {
+        match self {
+            LoadError::Import(e) => !matches!(e, ImportError::Frame(_)),
+            LoadError::Workspace(e) => e.is_input(),
+            LoadError::Settings(_) | LoadError::OtherZone { .. } | LoadError::NoData => true,
+            LoadError::Cancelled | LoadError::Frame(_) | LoadError::Thread => false,
+        }
+    }
+}
+
+/// Progress in 0..=1, and whether to stop.
+pub struct Progress<'a> {
+    pub report: &'a dyn Fn(f32),
+    pub cancelled: &'a dyn Fn() -> bool,
+}
+
+impl Progress<'_> {
+    /// No progress shown, never cancelled.
+    pub const NONE: Progress<'static> = Progress { report: &|_| {}, cancelled: &|| false };
+
+    fn check(&self) -> Result<(), LoadError> {
+        if (self.cancelled)() { Err(LoadError::Cancelled) } else { Ok(()) }
+    }
+}
+
+/// Loads the source: imports the files, or opens the workspace (creating it in a new or
+/// empty folder) and makes the change, then builds the fleet.
+pub fn load(source: Source, settings: Settings, options: &Options, progress: &Progress) -> Result<Loaded, LoadError> {
+    (progress.report)(0.05);
+    match source {
+        Source::Workspace(dir) => open_workspace(dir, settings, options, progress),
+        source => {
+            let mut settings = settings;
+            if let Some(t) = options.thresholds {
+                settings.thresholds = t;
+            }
+            let zone = settings_zone(&settings)?;
+            let paths = source.paths().cloned().unwrap_or_default();
+            let import = ImportOptions { zone, day_first: settings.day_first, detail: options.detail };
+            let (data, report) = crate::import::load_inputs(&paths, &import)?;
+            progress.check()?;
+            (progress.report)(0.4);
+            let fleet = build(&data, &settings, None)?;
+            Ok(Loaded { source, dataset: Arc::new(data), report: Arc::new(report), fleet, settings, workspace: None })
+        }
+    }
+}
+
+/// The same data with other settings (thresholds, outage windows): a workspace is read
+/// again (its cases may matter), files are not.
+pub fn rebuild(base: &Loaded, settings: Settings, progress: &Progress) -> Result<Loaded, LoadError> {
+    if let Source::Workspace(dir) = &base.source {
+        let options = Options { if_pending: base.workspace.is_some(), ..Options::default() };
+        return open_workspace(dir.clone(), settings, &options, progress);
+    }
+    let fleet = build(&base.dataset, &settings, None)?;
+    Ok(Loaded { fleet, settings, ..base.clone() })
+}
+
+fn settings_zone(settings: &Settings) -> Result<FleetZone, LoadError> {
+    settings.zone().map_err(|e| LoadError::Settings(format!("time zone: {e}")))
+}
+
+/// The fleet from the data plus the settings' outage windows.
+fn build(
+    data: &Dataset,
+    settings: &Settings,
+    cases: Option<crate::standing::CaseMarks>,
+) -> Result<Arc<Fleet>, LoadError> {
+    let extra = settings.outage_windows(data.zone).map_err(LoadError::Settings)?;
+    let data = data.with_outages(&extra)?;
+    let fleet = crate::timings::phase("standing arrays", || {
+        Fleet::build_with_cases(&data, settings.thresholds, cases.unwrap_or_default())
+    })?;
+    Ok(Arc::new(fleet))
+}
+
+fn summary_of(f: &FileImport) -> FileSummary {
+    FileSummary {
+        path: f.path.clone(),
+        kind: f.kind,
+        read: f.read,
+        accepted: f.new + f.updated + f.unchanged,
+        duplicate: f.duplicate,
+        rejected: f.rejected,
+        merged: Some([f.new, f.updated, f.unchanged]),
+    }
+}
+
+/// Opens the workspace (creating it in a new or empty folder, reading times in the zone
+/// of the settings), makes the change, and reads it.
+fn open_workspace(
+    dir: PathBuf,
+    settings: Settings,
+    options: &Options,
+    progress: &Progress,
+) -> Result<Loaded, LoadError> {
+    let create = match &options.change {
+        Some(Change::Import(_)) => true,
+        None => options.create,
+        Some(_) => false,
+    };
+    let mut ws = if create {
+        let zone = options.zone.map_or_else(|| settings_zone(&settings), Ok)?;
+        Workspace::open_or_create(&dir, zone)?
+    } else {
+        Workspace::open(&dir)?
+    };
+    if let Some(given) = options.zone
+        && given != ws.zone()
+    {
+        return Err(LoadError::OtherZone {
+            given: given.name().to_string(),
+            dir: ws.dir().display().to_string(),
+            zone: ws.zone().name().to_string(),
+        });
+    }
+    let mut settings = if options.workspace_settings {
+        Settings::load(&ws.settings_path()).map_err(|e| LoadError::Settings(e.to_string()))?
+    } else {
+        settings
+    };
+    if let Some(t) = options.thresholds {
+        settings.thresholds = t;
+    }
+    let mut report = ImportReport::default();
+    match options.change.clone() {
+        Some(Change::Import(files)) => {
+            let outcome = ws.import(&files, settings.day_first, false, progress.cancelled)?;
+            report.files = outcome.files.iter().map(summary_of).collect();
+            report.rejections = outcome.rejections;
+            report.notes = outcome.notes;
+        }
+        Some(Change::AddCases(cases)) => {
+            ws.add_cases(&cases)?;
+        }
+        Some(Change::SetCase(id, update)) => {
+            ws.set_case(id, &update)?;
+        }
+        Some(Change::SetNote(id, note)) => ws.set_case_note(id, &note)?,
+        None => {}
+    }
+    let imports = ws.imports()?;
+    if report.files.is_empty()
+        && let Some(last) = imports.first()
+    {
+        report.files = last.files.iter().map(summary_of).collect();
+    }
+    (progress.report)(0.2);
+    let dataset = crate::timings::phase("read the workspace", || ws.dataset())?;
+    progress.check()?;
+    (progress.report)(0.3);
+    let marks = ws.case_marks()?;
+    let pending = if options.if_pending { ws.pending_events()? } else { Vec::new() };
+    let (fleet, if_pending_succeed) = if pending.is_empty() {
+        // Nothing pending: the two standings are the same, built once.
+        let fleet = build(&dataset, &settings, Some(marks))?;
+        (fleet.clone(), fleet)
+    } else {
+        // Both fleets at once, one per core.
+        let pending_data = pending_success_dataset(&dataset, &pending)?;
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| build(&pending_data, &settings, Some(marks.clone())));
+            let fleet = build(&dataset, &settings, Some(marks.clone()))?;
+            let other = other.join().map_err(|_| LoadError::Thread)??;
+            Ok::<_, LoadError>((fleet, other))
+        })?
+    };
+    let evidence_dir =
+        ws.last_deliveries_file()?.map_or_else(|| ws.dir().to_path_buf(), |p| crate::import::folder_of(&p));
+    let state = WorkspaceState {
+        dir: ws.dir().to_path_buf(),
+        name: ws.name(),
+        zone: ws.zone(),
+        cases: ws.cases()?,
+        imports,
+        if_pending_succeed,
+        evidence_dir,
+    };
+    Ok(Loaded {
+        source: Source::Workspace(dir),
+        dataset: Arc::new(dataset),
+        report: Arc::new(report),
+        fleet,
+        settings,
+        workspace: Some(Arc::new(state)),
+    })
+}
+
+impl Loaded {
+    /// Where photos are read from: the folder given (`--evidence-dir`), else the setting,
+    /// else the deliveries file's folder (for a workspace, that of its newest deliveries
+    /// import).
+    pub fn evidence_dir(&self, given: Option<&Path>) -> PathBuf {
+        if let Some(dir) = given.map(Path::to_path_buf).or_else(|| self.settings.evidence_dir.clone()) {
+            return dir;
+        }
+        match (&self.workspace, self.source.paths()) {
+            (Some(w), _) => w.evidence_dir.clone(),
+            (None, Some(p)) => crate::import::folder_of(&p.deliveries),
+            (None, None) => PathBuf::from("."),
+        }
+    }
+
+    /// The letter settings of the settings the fleet was computed with.
+    pub fn letter_settings(&self, evidence_dir: Option<&Path>) -> LetterSettings {
+        LetterSettings {
+            sender: self.settings.sender(),
+            support_address: self.settings.support_address.clone(),
+            evidence_dir: self.evidence_dir(evidence_dir),
+            templates_dir: self.settings.templates_dir.clone(),
+        }
+    }
+
+    /// Where letters are saved by default: the folder chosen last, else the workspace's
+    /// `letters/`, else `letters/` in the evidence folder.
+    pub fn letters_dir(&self) -> PathBuf {
+        self.settings.letters_dir.clone().unwrap_or_else(|| match &self.workspace {
+            Some(w) => w.dir.join("letters"),
+            None => self.evidence_dir(None).join("letters"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> InputPaths {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+        InputPaths {
+            blocks: dir.join("blocks.csv"),
+            deliveries: dir.join("deliveries.csv"),
+            roster: Some(dir.join("roster.csv")),
+            outages: Some(dir.join("outages.csv")),
+        }
+    }
+
+    #[test]
+    fn files_and_the_same_files_in_a_workspace_load_the_same_standing() {
+        let files = load(Source::Files(sample()), Settings::default(), &Options::default(), &Progress::NONE).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p = sample();
+        let kinds = [(TableKind::Blocks, p.blocks), (TableKind::Deliveries, p.deliveries)];
+        let mut list: Vec<(TableKind, PathBuf)> = kinds.into();
+        list.extend(p.roster.map(|r| (TableKind::Roster, r)));
+        list.extend(p.outages.map(|o| (TableKind::Outages, o)));
+        let options = Options { change: Some(Change::Import(list)), ..Options::default() };
+        let ws =
+            load(Source::Workspace(dir.path().join("ws")), Settings::default(), &options, &Progress::NONE).unwrap();
+        let day = files.fleet.default_as_of().unwrap();
+        assert_eq!(ws.fleet.drivers.len(), files.fleet.drivers.len());
+        for i in 0..files.fleet.drivers.len() {
+            assert_eq!(ws.fleet.standing(i, day), files.fleet.standing(i, day));
+        }
+        assert_eq!(ws.report.files.len(), 4);
+        assert!(ws.evidence_dir(None).ends_with("sample-data"));
+        assert_eq!(ws.letters_dir(), dir.path().join("ws").join("letters"));
+        assert!(files.letters_dir().ends_with("sample-data/letters"));
+    }
+
+    #[test]
+    fn cancelling_and_a_workspace_in_another_zone_are_errors_of_their_own() {
+        let never = Progress { report: &|_| {}, cancelled: &|| true };
+        let cancelled = load(Source::Files(sample()), Settings::default(), &Options::default(), &never);
+        assert!(matches!(cancelled, Err(LoadError::Cancelled)));
+        let dir = tempfile::tempdir().unwrap();
+        Workspace::open_or_create(dir.path(), FleetZone::parse("America/Chicago").unwrap()).unwrap();
+        let options = Options { zone: Some(FleetZone::default()), ..Options::default() };
+        let other = load(Source::Workspace(dir.path().into()), Settings::default(), &options, &Progress::NONE);
+        let Err(e) = other else { panic!("another zone was accepted") };
+        assert!(e.is_input() && e.to_string().contains("America/Chicago"), "{e}");
+    }
+}
