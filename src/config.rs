@@ -73,6 +73,19 @@ impl Default for Thresholds {
     }
 }
 
+/// Thresholds that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidThresholds {
+    #[error("[{0}] needs fantastic >= great >= fair")]
+    RateOrder(&'static str),
+    #[error("[{0}] thresholds must be numbers")]
+    NotANumber(&'static str),
+    #[error("[dnr] needs fantastic <= great <= fair")]
+    DnrOrder,
+    #[error("[windows] blocks and packages must be at least 1")]
+    EmptyWindow,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{path}: cannot read the thresholds file: {source}")]
@@ -87,7 +100,9 @@ impl Thresholds {
         let parsed: PartialThresholds = toml::from_str(text)
             .map_err(|e| ConfigError::Invalid { path: path.to_string(), message: e.to_string() })?;
         let thresholds = parsed.apply(Thresholds::default());
-        thresholds.validate().map_err(|message| ConfigError::Invalid { path: path.to_string(), message })?;
+        thresholds
+            .validate()
+            .map_err(|problem| ConfigError::Invalid { path: path.to_string(), message: problem.to_string() })?;
         Ok(thresholds)
     }
 
@@ -102,7 +117,7 @@ impl Thresholds {
         toml::to_string_pretty(self).unwrap_or_default()
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), InvalidThresholds> {
         let rates = [
             ("reliability", self.reliability),
             ("attempted", self.attempted),
@@ -111,17 +126,17 @@ impl Thresholds {
         ];
         for (name, t) in rates {
             if !(t.fantastic >= t.great && t.great >= t.fair) {
-                return Err(format!("[{name}] needs fantastic >= great >= fair"));
+                return Err(InvalidThresholds::RateOrder(name));
             }
             if [t.fantastic, t.great, t.fair].iter().any(|v| !v.is_finite()) {
-                return Err(format!("[{name}] thresholds must be numbers"));
+                return Err(InvalidThresholds::NotANumber(name));
             }
         }
         if !(self.dnr.fantastic <= self.dnr.great && self.dnr.great <= self.dnr.fair) {
-            return Err("[dnr] needs fantastic <= great <= fair".to_string());
+            return Err(InvalidThresholds::DnrOrder);
         }
         if self.windows.blocks == 0 || self.windows.packages == 0 {
-            return Err("[windows] blocks and packages must be at least 1".to_string());
+            return Err(InvalidThresholds::EmptyWindow);
         }
         Ok(())
     }

@@ -3,18 +3,37 @@
 
 use std::path::{Path, PathBuf};
 
+/// Why a listed photo cannot be attached.
+#[derive(Debug, thiserror::Error)]
+pub enum EvidenceError {
+    #[error("evidence folder {folder} cannot be read: {source}")]
+    Folder { folder: String, source: std::io::Error },
+    #[error("{listed}: file not found in {root}")]
+    NotFound { listed: String, root: String },
+    #[error("{listed}: outside the evidence folder {root}, not attached")]
+    Outside { listed: String, root: String },
+    #[error("{0}: not a file")]
+    NotAFile(String),
+}
+
 /// The file a photo path names, if it exists inside `folder`; otherwise why not.
-pub fn resolve(folder: &Path, listed: &str) -> Result<PathBuf, String> {
-    let root =
-        folder.canonicalize().map_err(|e| format!("evidence folder {} cannot be read: {e}", folder.display()))?;
+pub fn resolve(folder: &Path, listed: &str) -> Result<PathBuf, EvidenceError> {
+    let root = folder
+        .canonicalize()
+        .map_err(|source| EvidenceError::Folder { folder: folder.display().to_string(), source })?;
+    let shown = || (listed.to_string(), root.display().to_string());
     let candidate = Path::new(listed);
     let joined = if candidate.is_absolute() { candidate.to_path_buf() } else { root.join(candidate) };
-    let real = joined.canonicalize().map_err(|_| format!("{listed}: file not found in {}", root.display()))?;
+    let real = joined.canonicalize().map_err(|_| {
+        let (listed, root) = shown();
+        EvidenceError::NotFound { listed, root }
+    })?;
     if !real.starts_with(&root) {
-        return Err(format!("{listed}: outside the evidence folder {}, not attached", root.display()));
+        let (listed, root) = shown();
+        return Err(EvidenceError::Outside { listed, root });
     }
     if !real.is_file() {
-        return Err(format!("{listed}: not a file"));
+        return Err(EvidenceError::NotAFile(listed.to_string()));
     }
     Ok(real)
 }
@@ -31,14 +50,14 @@ mod tests {
         std::fs::write(folder.join("photos/a.jpg"), b"jpg").unwrap();
         std::fs::write(outer.path().join("secret.txt"), b"x").unwrap();
         assert!(resolve(&folder, "photos/a.jpg").is_ok());
-        assert!(resolve(&folder, "photos/missing.jpg").unwrap_err().contains("not found"));
-        assert!(resolve(&folder, "../secret.txt").unwrap_err().contains("outside"));
+        assert!(resolve(&folder, "photos/missing.jpg").unwrap_err().to_string().contains("not found"));
+        assert!(matches!(resolve(&folder, "../secret.txt"), Err(EvidenceError::Outside { .. })));
         let absolute = outer.path().join("secret.txt");
-        assert!(resolve(&folder, absolute.to_str().unwrap()).unwrap_err().contains("outside"));
+        assert!(matches!(resolve(&folder, absolute.to_str().unwrap()), Err(EvidenceError::Outside { .. })));
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(outer.path().join("secret.txt"), folder.join("link.jpg")).unwrap();
-            assert!(resolve(&folder, "link.jpg").unwrap_err().contains("outside"));
+            assert!(matches!(resolve(&folder, "link.jpg"), Err(EvidenceError::Outside { .. })));
         }
     }
 }

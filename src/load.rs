@@ -4,9 +4,10 @@
 
 use crate::config::Thresholds;
 use crate::import::time::FleetZone;
+use crate::import::time::UnknownZone;
 use crate::import::{Dataset, Detail, FileSummary, ImportError, ImportOptions, ImportReport, InputPaths, TableKind};
 use crate::letters::LetterSettings;
-use crate::settings::Settings;
+use crate::settings::{OutageError, Settings, SettingsError};
 use crate::standing::Fleet;
 use crate::workspace::cases::{Case, CaseUpdate, NewCase};
 use crate::workspace::{FileImport, ImportRecord, Workspace, WorkspaceError, pending_success_dataset};
@@ -119,9 +120,12 @@ pub enum LoadError {
     Import(#[from] ImportError),
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
-    /// A setting that cannot be used (a time zone, an outage window), with where it is.
-    #[error("{0}")]
-    Settings(String),
+    #[error("time zone: {0}")]
+    Zone(#[from] UnknownZone),
+    #[error("settings: {0}")]
+    Outage(#[from] OutageError),
+    #[error(transparent)]
+    SettingsFile(#[from] SettingsError),
     #[error("--tz {given}: the workspace {dir} reads times in {zone} (set when it was created)")]
     OtherZone { given: String, dir: String, zone: String },
     #[error("the files hold no blocks or deliveries")]
@@ -138,7 +142,11 @@ impl LoadError {
         match self {
             LoadError::Import(e) => !matches!(e, ImportError::Frame(_)),
             LoadError::Workspace(e) => e.is_input(),
-            LoadError::Settings(_) | LoadError::OtherZone { .. } | LoadError::NoData => true,
+            LoadError::Zone(_)
+            | LoadError::Outage(_)
+            | LoadError::SettingsFile(_)
+            | LoadError::OtherZone { .. }
+            | LoadError::NoData => true,
             LoadError::Cancelled | LoadError::Frame(_) | LoadError::Thread => false,
         }
     }
@@ -194,7 +202,7 @@ pub fn rebuild(base: &Loaded, settings: Settings, progress: &Progress) -> Result
 }
 
 fn settings_zone(settings: &Settings) -> Result<FleetZone, LoadError> {
-    settings.zone().map_err(|e| LoadError::Settings(format!("time zone: {e}")))
+    Ok(settings.zone()?)
 }
 
 /// The fleet from the data plus the settings' outage windows.
@@ -203,7 +211,7 @@ fn build(
     settings: &Settings,
     cases: Option<crate::standing::CaseMarks>,
 ) -> Result<Arc<Fleet>, LoadError> {
-    let extra = settings.outage_windows(data.zone).map_err(LoadError::Settings)?;
+    let extra = settings.outage_windows(data.zone)?;
     let data = data.with_outages(&extra)?;
     let fleet = crate::timings::phase("standing arrays", || {
         Fleet::build_with_cases(&data, settings.thresholds, cases.unwrap_or_default())
@@ -251,11 +259,7 @@ fn open_workspace(
             zone: ws.zone().name().to_string(),
         });
     }
-    let mut settings = if options.workspace_settings {
-        Settings::load(&ws.settings_path()).map_err(|e| LoadError::Settings(e.to_string()))?
-    } else {
-        settings
-    };
+    let mut settings = if options.workspace_settings { Settings::load(&ws.settings_path())? } else { settings };
     if let Some(t) = options.thresholds {
         settings.thresholds = t;
     }

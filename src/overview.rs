@@ -77,10 +77,10 @@ pub struct DriverDetail {
     pub what_if: WhatIf,
 }
 
-pub fn driver_detail(fleet: &Fleet, driver: usize, as_of: Day) -> Result<DriverDetail, String> {
+pub fn driver_detail(fleet: &Fleet, driver: usize, as_of: Day) -> polars::prelude::PolarsResult<DriverDetail> {
     let history = fleet.history(driver, None, as_of);
     let what_if = history.last().map(|s| fleet.what_if(driver, s)).unwrap_or_default();
-    Ok(DriverDetail { driver, history, events: fleet.events(driver, as_of).map_err(|e| e.to_string())?, what_if })
+    Ok(DriverDetail { driver, history, events: fleet.events(driver, as_of)?, what_if })
 }
 
 /// What the fleet table shows: tier slots (see [`tier_slot`]; empty: all), a station, an

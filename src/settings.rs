@@ -5,7 +5,7 @@
 use crate::config::Thresholds;
 use crate::fsutil::write_atomic;
 use crate::import::InputPaths;
-use crate::import::time::{FleetZone, parse_written};
+use crate::import::time::{FleetZone, UnknownZone, parse_written};
 use crate::standing::grounds::Outage;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -104,6 +104,15 @@ impl Default for Settings {
     }
 }
 
+/// An outage window of the settings that cannot be used (numbered from 1).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutageError {
+    #[error("outage {number}: cannot read '{text}' as a date and time")]
+    Unreadable { number: usize, text: String },
+    #[error("outage {0}: ends before it starts")]
+    EndsBeforeStart(usize),
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("{path}: cannot read the settings: {source}")]
@@ -145,12 +154,12 @@ impl Settings {
         write_atomic(path, text.as_bytes()).map_err(|source| SettingsError::Write { path: shown, source })
     }
 
-    pub fn zone(&self) -> Result<FleetZone, String> {
+    pub fn zone(&self) -> Result<FleetZone, UnknownZone> {
         FleetZone::parse(&self.timezone)
     }
 
     /// The outage windows entered in the app, as instants.
-    pub fn outage_windows(&self, zone: FleetZone) -> Result<Vec<Outage>, String> {
+    pub fn outage_windows(&self, zone: FleetZone) -> Result<Vec<Outage>, OutageError> {
         self.outages
             .iter()
             .enumerate()
@@ -158,11 +167,11 @@ impl Settings {
                 let read = |text: &str, end: bool| {
                     parse_written(text, self.day_first)
                         .map(|w| zone.instant(w, end))
-                        .ok_or_else(|| format!("outage {}: cannot read '{text}' as a date and time", i + 1))
+                        .ok_or_else(|| OutageError::Unreadable { number: i + 1, text: text.to_string() })
                 };
                 let (start, end) = (read(&o.start, false)?, read(&o.end, true)?);
                 if end < start {
-                    return Err(format!("outage {}: ends before it starts", i + 1));
+                    return Err(OutageError::EndsBeforeStart(i + 1));
                 }
                 Ok(Outage {
                     start,
@@ -257,7 +266,7 @@ mod tests {
         s.outages[0].end = "2026-03-01 06:00".into();
         assert!(s.outage_windows(zone).is_err());
         s.outages[0].end = "soon".into();
-        assert!(s.outage_windows(zone).unwrap_err().contains("soon"));
+        assert!(s.outage_windows(zone).unwrap_err().to_string().contains("soon"));
     }
 
     #[test]

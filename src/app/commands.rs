@@ -253,7 +253,7 @@ impl StandwatchApp {
         for file in files {
             match classify_file(&file) {
                 Ok(kind) => sorted.push((kind, file)),
-                Err(e) => problems.push(e),
+                Err(e) => problems.push(e.to_string()),
             }
         }
         if !problems.is_empty() {

@@ -210,12 +210,12 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn input(message: impl Into<String>) -> Failure {
-        Failure { code: 2, message: message.into() }
+    fn input(message: impl std::fmt::Display) -> Failure {
+        Failure { code: 2, message: message.to_string() }
     }
 
-    fn other(message: impl Into<String>) -> Failure {
-        Failure { code: 1, message: message.into() }
+    fn other(message: impl std::fmt::Display) -> Failure {
+        Failure { code: 1, message: message.to_string() }
     }
 }
 

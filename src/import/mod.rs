@@ -326,17 +326,31 @@ pub fn header_row(csv: &CsvText) -> Result<Vec<String>, ImportError> {
 
 /// What kind of input a file is, read from its header line; an error says what was
 /// expected instead.
-pub fn classify_file(path: &Path) -> Result<TableKind, String> {
-    let csv = read_head(path).map_err(|e| e.to_string())?;
-    let headers = header_row(&csv).map_err(|e| e.to_string())?;
-    detect_kind(&headers).ok_or_else(|| {
-        format!(
-            "{}: not a blocks, deliveries, roster or outages export (expected headers such as \
-             driver_id, block_id, block_start or tracking_id, deliver_by, outcome; found: {})",
-            path.display(),
-            fields::shown_headers(&headers)
-        )
+pub fn classify_file(path: &Path) -> Result<TableKind, InputError> {
+    let csv = read_head(path)?;
+    let headers = header_row(&csv)?;
+    detect_kind(&headers).ok_or_else(|| InputError::NotAnExport {
+        path: path.display().to_string(),
+        headers: fields::shown_headers(&headers),
     })
+}
+
+/// Why a file given to be imported cannot be.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error(transparent)]
+    Read(#[from] ImportError),
+    #[error(
+        "{path}: not a blocks, deliveries, roster or outages export (expected headers such as \
+         driver_id, block_id, block_start or tracking_id, deliver_by, outcome; found: {headers})"
+    )]
+    NotAnExport { path: String, headers: String },
+    #[error("{0}: no such file")]
+    Missing(String),
+    #[error("{0}: a folder, not a file")]
+    Folder(String),
+    #[error("{path}: a {found} export, not {expected}")]
+    OtherKind { path: String, found: &'static str, expected: &'static str },
 }
 
 /// What kind of input a file is, from its headers (blocks and deliveries first).
@@ -841,16 +855,17 @@ fn read_head(path: &Path) -> Result<CsvText, ImportError> {
 
 /// Why a file given as `kind` cannot be imported as such (missing, a folder, unreadable,
 /// not an export, another kind of export), checked before anything is imported.
-pub fn check_input(path: &Path, kind: TableKind) -> Result<(), String> {
+pub fn check_input(path: &Path, kind: TableKind) -> Result<(), InputError> {
+    let shown = || path.display().to_string();
     if !path.exists() {
-        return Err(format!("{}: no such file", path.display()));
+        return Err(InputError::Missing(shown()));
     }
     if path.is_dir() {
-        return Err(format!("{}: a folder, not a file", path.display()));
+        return Err(InputError::Folder(shown()));
     }
     match classify_file(path)? {
         found if found == kind => Ok(()),
-        found => Err(format!("{}: a {} export, not {}", path.display(), found.name(), kind.name())),
+        found => Err(InputError::OtherKind { path: shown(), found: found.name(), expected: kind.name() }),
     }
 }
 
@@ -1078,11 +1093,11 @@ mod tests {
             std::fs::write(&p, bytes).unwrap();
             p
         };
-        assert_eq!(classify_file(&write("b.csv", b"Transporter ID;Shift ID;Start\n")), Ok(TableKind::Blocks));
-        assert_eq!(classify_file(&write("r.csv", b"driver_id,status\n")), Ok(TableKind::Roster));
-        let err = classify_file(&write("x.csv", b"name,price\nfoo,1\n")).unwrap_err();
+        assert_eq!(classify_file(&write("b.csv", b"Transporter ID;Shift ID;Start\n")).unwrap(), TableKind::Blocks);
+        assert_eq!(classify_file(&write("r.csv", b"driver_id,status\n")).unwrap(), TableKind::Roster);
+        let err = classify_file(&write("x.csv", b"name,price\nfoo,1\n")).unwrap_err().to_string();
         assert!(err.contains("expected headers") && err.contains("name, price"), "{err}");
-        let err = classify_file(&write("x.pdf", b"%PDF-1.4\n\x00\x01")).unwrap_err();
+        let err = classify_file(&write("x.pdf", b"%PDF-1.4\n\x00\x01")).unwrap_err().to_string();
         assert!(err.contains("x.pdf:2: not a text CSV file"), "{err}");
     }
 

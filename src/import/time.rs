@@ -41,12 +41,19 @@ impl Default for FleetZone {
     }
 }
 
+/// A time zone name that is not in the IANA database.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown time zone '{0}' (use an IANA name such as America/New_York)")]
+pub struct UnknownZone(pub String);
+
+/// A date argument that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a date (expected YYYY-MM-DD)")]
+pub struct NotADate(pub String);
+
 impl FleetZone {
-    pub fn parse(name: &str) -> Result<FleetZone, String> {
-        name.trim()
-            .parse::<Tz>()
-            .map(FleetZone)
-            .map_err(|_| format!("unknown time zone '{name}' (use an IANA name such as America/New_York)"))
+    pub fn parse(name: &str) -> Result<FleetZone, UnknownZone> {
+        name.trim().parse::<Tz>().map(FleetZone).map_err(|_| UnknownZone(name.to_string()))
     }
 
     pub fn name(&self) -> &'static str {
@@ -179,10 +186,10 @@ pub fn date_from_day(day: Day) -> NaiveDate {
 pub const SUPPORTED_YEARS: std::ops::RangeInclusive<i32> = 1970..=2199;
 
 /// Parses a user-given date (`--as-of` and the like): ISO, `YYYY/MM/DD` or US `MM/DD/YYYY`.
-pub fn parse_date_arg(text: &str, day_first: bool) -> Result<NaiveDate, String> {
+pub fn parse_date_arg(text: &str, day_first: bool) -> Result<NaiveDate, NotADate> {
     match parse_written(text, day_first) {
         Some(w) if w.time.is_none() && SUPPORTED_YEARS.contains(&w.date.year()) => Ok(w.date),
-        _ => Err(format!("'{text}' is not a date (expected YYYY-MM-DD)")),
+        _ => Err(NotADate(text.to_string())),
     }
 }
 

@@ -352,9 +352,10 @@ pub fn draft(
 fn photo_attachments(events: &[&Event], folder: &Path, problems: &mut Vec<String>) -> Vec<Attachment> {
     let mut out = Vec::new();
     for listed in events.iter().filter_map(|e| e.package.as_ref()).flat_map(|p| &p.photos) {
-        match evidence::resolve(folder, listed)
-            .and_then(|path| std::fs::read(&path).map_err(|e| format!("{listed}: {e}")).map(|bytes| (path, bytes)))
-        {
+        let read = evidence::resolve(folder, listed)
+            .map_err(|e| e.to_string())
+            .and_then(|path| std::fs::read(&path).map_err(|e| format!("{listed}: {e}")).map(|bytes| (path, bytes)));
+        match read {
             Ok((path, bytes)) => {
                 let file_name = path.file_name().map_or_else(|| listed.clone(), |n| n.to_string_lossy().into_owned());
                 let content_type =

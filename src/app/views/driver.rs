@@ -106,7 +106,10 @@ impl DriverView {
             .iter()
             .map(|e| {
                 let listed = e.package.as_ref().map(|p| p.photos.as_slice()).unwrap_or_default();
-                listed.iter().map(|l| (l.clone(), evidence::resolve(evidence_dir, l))).collect()
+                listed
+                    .iter()
+                    .map(|l| (l.clone(), evidence::resolve(evidence_dir, l).map_err(|e| e.to_string())))
+                    .collect()
             })
             .collect();
         DriverView { detail, if_pending, photos, texts, scroll_to_top }

@@ -32,7 +32,7 @@ impl SettingsView {
             out.push(format!("{}: {problem}", capitalised(field.label())));
         }
         if let Err(e) = self.draft.outage_windows(zone.unwrap_or_default()) {
-            out.push(e);
+            out.push(e.to_string());
         }
         if let Err(e) = crate::config::Thresholds::from_toml(&self.draft.thresholds.to_toml(), "thresholds") {
             out.push(e.to_string());
@@ -120,7 +120,7 @@ impl SettingsView {
             ui.add_space(10.0);
             ui.label(RichText::new("Dates and evidence").strong());
             egui::Grid::new("general").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
-                let zone_error = FleetZone::parse(&self.draft.timezone).err();
+                let zone_error = FleetZone::parse(&self.draft.timezone).err().map(|e| e.to_string());
                 checked_row(ui, "Time zone (IANA name)", &mut self.draft.timezone, "e.g. America/Chicago", zone_error);
                 ui.label("Date order");
                 ui.checkbox(&mut self.draft.day_first, "Day first (DD/MM/YYYY)");

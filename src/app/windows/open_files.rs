@@ -114,7 +114,8 @@ impl OpenFilesWindow {
     /// the problems go beside their fields and nothing is imported.
     fn checked(&mut self, typed: &[String; 4], in_workspace: bool) -> Option<Command> {
         self.errors = std::array::from_fn(|i| {
-            (!typed[i].is_empty()).then(|| check_input(Path::new(&typed[i]), FIELDS[i].1).err()).flatten()
+            let problem = || check_input(Path::new(&typed[i]), FIELDS[i].1).err().map(|e| e.to_string());
+            (!typed[i].is_empty()).then(problem).flatten()
         });
         if self.errors.iter().any(Option::is_some) {
             return None;
