@@ -2,9 +2,10 @@
 //! allocation, and the columns become the frame without a copy. A rejected row appends
 //! nothing (all its fields are read first).
 
+use super::cells::{Cells, DateAlone, FieldError};
 use super::codes::{Outcome, Reason, normalise_words, parse_yes_no};
 use super::time::day_from_date;
-use super::{Cells, DateAlone, Detail, FieldError, ImportError, excerpt};
+use super::{Detail, ImportError, excerpt};
 use polars::prelude::*;
 use polars_arrow::array::{MutablePlString, MutablePrimitiveArray};
 

@@ -136,6 +136,36 @@ pub fn chart_png(data: &ChartData) -> Result<Vec<u8>, ChartError> {
 /// A tier band of a panel: its colour, low and high values, and name.
 type Band = (RGBColor, f64, f64, &'static str);
 
+/// The value range of a panel and its tier bands, best first: rates from below the At
+/// Risk line (or the lowest value) to 100 %, DNR claims from 0 to above the most shown.
+fn panel_bands(panel: Panel, data: &ChartData, values: impl Iterator<Item = f64>) -> (f64, f64, Vec<Band>) {
+    match panel.rate_thresholds(data.thresholds) {
+        Some(t) => {
+            let lowest = values.fold(t.fair - (1.0 - t.fair), f64::min);
+            let low = (lowest - 0.005).max(0.0);
+            let bands = vec![
+                (FANTASTIC, t.fantastic, 1.0, "Fantastic"),
+                (GREAT, t.great, t.fantastic, "Great"),
+                (FAIR, t.fair, t.great, "Fair"),
+                (AT_RISK, low, t.fair, "At Risk"),
+            ];
+            (low, 1.0, bands)
+        }
+        None => {
+            let t = data.thresholds.dnr;
+            let most = values.fold(f64::from(t.fair) + 2.0, f64::max);
+            let edge = |n: u32| f64::from(n) + 0.5;
+            let bands = vec![
+                (FANTASTIC, -0.5, edge(t.fantastic), "Fantastic"),
+                (GREAT, edge(t.fantastic), edge(t.great), "Great"),
+                (FAIR, edge(t.great), edge(t.fair), "Fair"),
+                (AT_RISK, edge(t.fair), most + 0.5, "At Risk"),
+            ];
+            (-0.5, most + 0.5, bands)
+        }
+    }
+}
+
 /// One metric's panel: bands, labels of the bands, the two lines and the markers.
 fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
@@ -151,32 +181,7 @@ where
         history.iter().filter_map(|s| Some((s.as_of, panel.value(s)?))).collect()
     };
     let (now, without) = (values(data.now), values(data.without));
-    // The bands of the panel, best first: (tier colour, low, high, label).
-    let (low, high, bands): (f64, f64, Vec<Band>) = match panel.rate_thresholds(data.thresholds) {
-        Some(t) => {
-            let lowest = now.iter().chain(&without).map(|p| p.1).fold(t.fair - (1.0 - t.fair), f64::min);
-            let low = (lowest - 0.005).max(0.0);
-            let bands = vec![
-                (FANTASTIC, t.fantastic, 1.0, "Fantastic"),
-                (GREAT, t.great, t.fantastic, "Great"),
-                (FAIR, t.fair, t.great, "Fair"),
-                (AT_RISK, low, t.fair, "At Risk"),
-            ];
-            (low, 1.0, bands)
-        }
-        None => {
-            let t = data.thresholds.dnr;
-            let most = now.iter().chain(&without).map(|p| p.1).fold(f64::from(t.fair) + 2.0, f64::max);
-            let edge = |n: u32| f64::from(n) + 0.5;
-            let bands = vec![
-                (FANTASTIC, -0.5, edge(t.fantastic), "Fantastic"),
-                (GREAT, edge(t.fantastic), edge(t.great), "Great"),
-                (FAIR, edge(t.great), edge(t.fair), "Fair"),
-                (AT_RISK, edge(t.fair), most + 0.5, "At Risk"),
-            ];
-            (-0.5, most + 0.5, bands)
-        }
-    };
+    let (low, high, bands) = panel_bands(panel, data, now.iter().chain(&without).map(|p| p.1));
     let is_rate = panel != Panel::Dnr;
     // Narrow ranges (success 96–100 %) get a decimal, so that the labels differ.
     let decimals = if is_rate && high - low < 0.1 { 1 } else { 0 };

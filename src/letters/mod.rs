@@ -233,6 +233,30 @@ fn panels_of(e: &Event) -> Vec<Panel> {
     }
 }
 
+/// The chart of the last 90 days: the standing now, without the letter's events, and a
+/// marker where each of them started to count.
+fn standing_chart(
+    fleet: &Fleet,
+    driver: usize,
+    as_of: Day,
+    events: &[&Event],
+    without: &crate::standing::without::Without,
+) -> Result<Vec<u8>, chart::ChartError> {
+    let d = &fleet.drivers[driver];
+    let first_day = as_of - 89;
+    let history = fleet.history(driver, Some(first_day), as_of);
+    let history_without = if events.is_empty() { Vec::new() } else { without.history(Some(first_day), as_of) };
+    let lag = fleet.thresholds.windows.lag_days as Day;
+    let markers: Vec<Marker> = events.iter().map(|e| Marker { day: e.day + lag, panels: panels_of(e) }).collect();
+    chart::chart_png(&ChartData {
+        title: format!("{} ({}): standing over the last 90 days", d.name.as_deref().unwrap_or(&d.id), d.id),
+        now: &history,
+        without: &history_without,
+        markers: &markers,
+        thresholds: &fleet.thresholds,
+    })
+}
+
 /// Drafts the letter of one driver as of a day; `untick` lists event ids to leave out.
 pub fn draft(
     fleet: &Fleet,
@@ -252,11 +276,7 @@ pub fn draft(
 
     // The standing without the letter's events, now and over the chart's 90 days.
     let without = fleet.without(driver, &refs.iter().collect::<Vec<_>>())?;
-    let first_day = as_of - 89;
-    let history = fleet.history(driver, Some(first_day), as_of);
-    let history_without = if events.is_empty() { Vec::new() } else { without.history(Some(first_day), as_of) };
     let impact = Impact::new(&fleet.standing(driver, as_of), &without.standing(as_of), &fleet.thresholds);
-
     let name = d.name.clone().unwrap_or_else(|| d.id.clone());
     let mut attachments = photo_attachments(&events, &settings.evidence_dir, &mut problems);
     let photos = attachments.len();
@@ -265,16 +285,7 @@ pub fn draft(
         content_type: "text/csv",
         bytes: evidence_csv(&events, zone),
     });
-    let lag = fleet.thresholds.windows.lag_days as Day;
-    let markers: Vec<Marker> = events.iter().map(|e| Marker { day: e.day + lag, panels: panels_of(e) }).collect();
-    let chart = ChartData {
-        title: format!("{name} ({}): standing over the last 90 days", d.id),
-        now: &history,
-        without: &history_without,
-        markers: &markers,
-        thresholds: &fleet.thresholds,
-    };
-    match chart::chart_png(&chart) {
+    match standing_chart(fleet, driver, as_of, &events, &without) {
         Ok(png) => attachments.push(Attachment {
             file_name: format!("standing-{}.png", d.id),
             content_type: "image/png",

@@ -98,6 +98,15 @@ impl CasesView {
         // Follow-ups first, so that none is missed below the fold; newest first otherwise.
         let mut listed: Vec<&Case> = state.cases.iter().filter(|c| self.show.includes(c, today)).collect();
         listed.sort_by_key(|c| !c.needs_follow_up(today));
+        if let Some(case) = self.table(ui, &listed, fleet, today) {
+            self.select(case, today);
+        }
+        ui.separator();
+        import_history(ui, state);
+    }
+
+    /// The cases listed, one a row; returns the case clicked.
+    fn table<'a>(&self, ui: &mut egui::Ui, listed: &[&'a Case], fleet: &Fleet, today: Day) -> Option<&'a Case> {
         let mut clicked = None;
         let table_height = (ui.available_height() - 140.0).max(120.0);
         TableBuilder::new(ui)
@@ -122,7 +131,7 @@ impl CasesView {
             })
             .body(|body| {
                 body.rows(22.0, listed.len(), |mut row| {
-                    let Some(case) = listed.get(row.index()) else { return };
+                    let Some(case) = listed.get(row.index()).copied() else { return };
                     row.set_selected(self.selected == Some(case.id));
                     let name = fleet.driver_index(&case.driver_id).and_then(|i| fleet.drivers[i].name.clone());
                     let day = |d: Option<Day>| d.map(day_text).unwrap_or_default();
@@ -168,15 +177,11 @@ impl CasesView {
                         ui.label(&case.note);
                     });
                     if row.response().clicked() {
-                        clicked = Some(*case);
+                        clicked = Some(case);
                     }
                 });
             });
-        if let Some(case) = clicked {
-            self.select(case, today);
-        }
-        ui.separator();
-        import_history(ui, state);
+        clicked
     }
 
     fn detail(&mut self, ui: &mut egui::Ui, case: &Case, fleet: &Fleet, commands: &mut Vec<Command>) {

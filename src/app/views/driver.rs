@@ -12,7 +12,7 @@ use crate::overview::DriverDetail;
 use crate::report::day_text;
 use crate::standing::grounds::Defects;
 use crate::standing::rules::{Tier, tier_label};
-use crate::standing::{EventKind, Fleet, Standing};
+use crate::standing::{Driver, EventKind, Fleet, Standing};
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{Axis, HoverPosition, Line, MarkerShape, Plot, PlotPoints, Points, Span};
@@ -116,9 +116,8 @@ impl DriverView {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, fleet: &Fleet, commands: &mut Vec<Command>) {
-        let detail = &self.detail;
-        let d = &fleet.drivers[detail.driver];
-        let Some(now) = detail.history.last() else {
+        let d = &fleet.drivers[self.detail.driver];
+        let Some(now) = self.detail.history.last().cloned() else {
             ui.heading(format!("{} {}", d.id, d.name.as_deref().unwrap_or("")));
             ui.label("No standing yet: the first events count two days after they happen.");
             return;
@@ -128,136 +127,113 @@ impl DriverView {
             scroll = scroll.vertical_scroll_offset(0.0);
         }
         scroll.show(ui, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                ui.heading(d.name.as_deref().unwrap_or(&d.id));
-                ui.label(RichText::new(&d.id).monospace());
-                if let Some(station) = &d.station {
-                    ui.label(format!("· {station}"));
-                }
-                if let Some(email) = &d.email {
-                    ui.label(format!("· {email}"));
-                }
-                if d.deactivated {
-                    let when = d.deactivated_on.map_or(String::new(), |x| format!(" on {}", day_text(x)));
-                    ui.label(
-                        RichText::new(format!("Deactivated{when}"))
-                            .color(tier_text_color(Some(Tier::AtRisk), ui.visuals()))
-                            .strong(),
-                    );
-                }
-            });
-            ui.horizontal_wrapped(|ui| {
-                ui.label("Overall").on_hover_text(metric_help("overall"));
-                tier_chip(ui, now.overall);
-                ui.add_space(12.0);
-                ui.label("Reliability").on_hover_text(metric_help("reliability"));
-                tier_chip(ui, now.reliability_tier);
-                ui.label(rate_text(now.reliability.rate(), now.reliability.blocks, "blocks"));
-                ui.add_space(12.0);
-                ui.label("Delivery quality").on_hover_text(metric_help("quality"));
-                tier_chip(ui, now.quality_tier);
-                ui.label(format!("{} packages · {} DNR", now.quality.packages, now.quality.dnr))
-                    .on_hover_text(metric_help("dnr"));
-                ui.add_space(12.0);
-                ui.label(format!("as of {}", day_text(now.as_of))).on_hover_text(metric_help("lag"));
-            });
-            for reason in crate::explain::tier_reasons(now, &fleet.thresholds) {
-                ui.label(RichText::new(reason).weak())
-                    .on_hover_text("The rule that sets this tier, and what the next tier up needs");
-            }
+            header(ui, d, &now, &fleet.thresholds);
             ui.add_space(6.0);
-            ui.group(|ui| {
-                ui.label(RichText::new("What if").strong()).on_hover_text(metric_help("headroom"));
-                for sentence in what_if_sentences(&detail.what_if, now.reliability_tier, now.quality_tier) {
-                    ui.label(RichText::new(sentence).size(15.0));
-                }
-                if let Some(p) = &self.if_pending {
-                    ui.label(RichText::new(format!(
-                        "If pending disputes succeed: {} (reliability {}, quality {})",
-                        tier_label(p.overall),
-                        tier_label(p.reliability_tier),
-                        tier_label(p.quality_tier)
-                    )))
-                    .on_hover_text("The standing without the events of this driver's draft and sent cases");
-                }
-                if now.alerts.iter().next().is_some() {
-                    let words: Vec<&str> = now.alerts.iter().map(|a| a.words()).collect();
-                    let codes: Vec<&str> = now.alerts.iter().map(|a| a.code()).collect();
-                    ui.label(format!("Alerts: {}", words.join(", "))).on_hover_text(codes.join(" "));
-                }
-            });
-            ui.horizontal(|ui| {
-                let disputable = detail.events.iter().any(|e| e.is_disputable());
-                let in_case = detail.events.iter().filter(|e| !e.grounds.is_empty() && e.in_case).count();
-                let why_not = if in_case > 0 {
-                    format!("Every event with a dispute ground is already in a case ({in_case}): see Cases")
-                } else {
-                    "No event in the windows has a dispute ground".to_string()
-                };
-                let dispute = ui.add_enabled(disputable, egui::Button::new("Draft dispute"));
-                if dispute.on_disabled_hover_text(why_not).clicked() {
-                    commands.push(Command::DraftLetter(LetterKind::Dispute));
-                }
-                let appeal = ui.add_enabled(d.deactivated, egui::Button::new("Draft reactivation"));
-                let appeal = appeal
-                    .on_hover_text("Appeal the deactivation, with the driver's record")
-                    .on_disabled_hover_text("Only for a deactivated driver: the roster says this driver is active");
-                if appeal.clicked() {
-                    commands.push(Command::DraftLetter(LetterKind::Reactivation));
-                }
-            });
+            self.what_if(ui, &now);
+            self.letter_buttons(ui, d, commands);
             ui.add_space(6.0);
-            ui.label(
-                RichText::new(
-                    "Amazon publishes no thresholds; the tier bands are Standwatch's estimates. \
-                     ◆ marks the day an event started to count: hover it for the event and its grounds.",
-                )
-                .weak(),
-            );
-            let width = ui.available_width();
-            let chart_width = ((width - 16.0) / 2.0).max(260.0);
-            let metrics = [Metric::Reliability, Metric::Attempted, Metric::Success, Metric::OnTime];
-            for pair in metrics.chunks(2) {
-                ui.horizontal(|ui| {
-                    for metric in pair {
-                        ui.vertical(|ui| {
-                            ui.set_width(chart_width);
-                            ui.horizontal(|ui| {
-                                ui.label(RichText::new(metric.title()).strong()).on_hover_text(metric.help());
-                                let t = metric.thresholds(&fleet.thresholds);
-                                let pct = |v: f64| format!("{:.1}%", v * 100.0);
-                                band_legend(
-                                    ui,
-                                    [
-                                        format!("Fantastic ≥ {}", pct(t.fantastic)),
-                                        format!("Great ≥ {}", pct(t.great)),
-                                        format!("Fair ≥ {}", pct(t.fair)),
-                                        format!("At Risk < {}", pct(t.fair)),
-                                    ],
-                                );
-                            });
-                            rate_chart(ui, *metric, detail, &self.texts, &fleet.thresholds);
-                        });
-                    }
-                });
-            }
-            ui.horizontal(|ui| {
-                ui.label(RichText::new("DNR claims in the window").strong()).on_hover_text(metric_help("dnr"));
-                let t = fleet.thresholds.dnr;
-                band_legend(
-                    ui,
-                    [
-                        format!("Fantastic ≤ {}", t.fantastic),
-                        format!("Great ≤ {}", t.great),
-                        format!("Fair ≤ {}", t.fair),
-                        format!("At Risk > {}", t.fair),
-                    ],
-                );
-            });
-            dnr_chart(ui, detail, &self.texts, &fleet.thresholds);
+            self.charts(ui, fleet);
             ui.add_space(8.0);
             self.events_table(ui);
         });
+    }
+
+    fn what_if(&self, ui: &mut egui::Ui, now: &Standing) {
+        ui.group(|ui| {
+            ui.label(RichText::new("What if").strong()).on_hover_text(metric_help("headroom"));
+            for sentence in what_if_sentences(&self.detail.what_if, now.reliability_tier, now.quality_tier) {
+                ui.label(RichText::new(sentence).size(15.0));
+            }
+            if let Some(p) = &self.if_pending {
+                ui.label(RichText::new(format!(
+                    "If pending disputes succeed: {} (reliability {}, quality {})",
+                    tier_label(p.overall),
+                    tier_label(p.reliability_tier),
+                    tier_label(p.quality_tier)
+                )))
+                .on_hover_text("The standing without the events of this driver's draft and sent cases");
+            }
+            if now.alerts.iter().next().is_some() {
+                let words: Vec<&str> = now.alerts.iter().map(|a| a.words()).collect();
+                let codes: Vec<&str> = now.alerts.iter().map(|a| a.code()).collect();
+                ui.label(format!("Alerts: {}", words.join(", "))).on_hover_text(codes.join(" "));
+            }
+        });
+    }
+
+    fn letter_buttons(&self, ui: &mut egui::Ui, d: &Driver, commands: &mut Vec<Command>) {
+        let events = &self.detail.events;
+        ui.horizontal(|ui| {
+            let disputable = events.iter().any(|e| e.is_disputable());
+            let in_case = events.iter().filter(|e| !e.grounds.is_empty() && e.in_case).count();
+            let why_not = if in_case > 0 {
+                format!("Every event with a dispute ground is already in a case ({in_case}): see Cases")
+            } else {
+                "No event in the windows has a dispute ground".to_string()
+            };
+            let dispute = ui.add_enabled(disputable, egui::Button::new("Draft dispute"));
+            if dispute.on_disabled_hover_text(why_not).clicked() {
+                commands.push(Command::DraftLetter(LetterKind::Dispute));
+            }
+            let appeal = ui.add_enabled(d.deactivated, egui::Button::new("Draft reactivation"));
+            let appeal = appeal
+                .on_hover_text("Appeal the deactivation, with the driver's record")
+                .on_disabled_hover_text("Only for a deactivated driver: the roster says this driver is active");
+            if appeal.clicked() {
+                commands.push(Command::DraftLetter(LetterKind::Reactivation));
+            }
+        });
+    }
+
+    /// The rate charts two by two, then the DNR chart, each with its bands named.
+    fn charts(&self, ui: &mut egui::Ui, fleet: &Fleet) {
+        ui.label(
+            RichText::new(
+                "Amazon publishes no thresholds; the tier bands are Standwatch's estimates. \
+                 ◆ marks the day an event started to count: hover it for the event and its grounds.",
+            )
+            .weak(),
+        );
+        let chart_width = ((ui.available_width() - 16.0) / 2.0).max(260.0);
+        let metrics = [Metric::Reliability, Metric::Attempted, Metric::Success, Metric::OnTime];
+        let pct = |v: f64| format!("{:.1}%", v * 100.0);
+        for pair in metrics.chunks(2) {
+            ui.horizontal(|ui| {
+                for metric in pair {
+                    ui.vertical(|ui| {
+                        ui.set_width(chart_width);
+                        ui.horizontal(|ui| {
+                            ui.label(RichText::new(metric.title()).strong()).on_hover_text(metric.help());
+                            let t = metric.thresholds(&fleet.thresholds);
+                            band_legend(
+                                ui,
+                                [
+                                    format!("Fantastic ≥ {}", pct(t.fantastic)),
+                                    format!("Great ≥ {}", pct(t.great)),
+                                    format!("Fair ≥ {}", pct(t.fair)),
+                                    format!("At Risk < {}", pct(t.fair)),
+                                ],
+                            );
+                        });
+                        rate_chart(ui, *metric, &self.detail, &self.texts, &fleet.thresholds);
+                    });
+                }
+            });
+        }
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("DNR claims in the window").strong()).on_hover_text(metric_help("dnr"));
+            let t = fleet.thresholds.dnr;
+            band_legend(
+                ui,
+                [
+                    format!("Fantastic ≤ {}", t.fantastic),
+                    format!("Great ≤ {}", t.great),
+                    format!("Fair ≤ {}", t.fair),
+                    format!("At Risk > {}", t.fair),
+                ],
+            );
+        });
+        dnr_chart(ui, &self.detail, &self.texts, &fleet.thresholds);
     }
 
     fn events_table(&self, ui: &mut egui::Ui) {
@@ -315,6 +291,47 @@ impl DriverView {
                     });
                 }
             });
+    }
+}
+
+/// Who the driver is, the tiers and rates, and the rule that sets each tier.
+fn header(ui: &mut egui::Ui, d: &Driver, now: &Standing, thresholds: &Thresholds) {
+    ui.horizontal_wrapped(|ui| {
+        ui.heading(d.name.as_deref().unwrap_or(&d.id));
+        ui.label(RichText::new(&d.id).monospace());
+        if let Some(station) = &d.station {
+            ui.label(format!("· {station}"));
+        }
+        if let Some(email) = &d.email {
+            ui.label(format!("· {email}"));
+        }
+        if d.deactivated {
+            let when = d.deactivated_on.map_or(String::new(), |x| format!(" on {}", day_text(x)));
+            ui.label(
+                RichText::new(format!("Deactivated{when}"))
+                    .color(tier_text_color(Some(Tier::AtRisk), ui.visuals()))
+                    .strong(),
+            );
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Overall").on_hover_text(metric_help("overall"));
+        tier_chip(ui, now.overall);
+        ui.add_space(12.0);
+        ui.label("Reliability").on_hover_text(metric_help("reliability"));
+        tier_chip(ui, now.reliability_tier);
+        ui.label(rate_text(now.reliability.rate(), now.reliability.blocks, "blocks"));
+        ui.add_space(12.0);
+        ui.label("Delivery quality").on_hover_text(metric_help("quality"));
+        tier_chip(ui, now.quality_tier);
+        ui.label(format!("{} packages · {} DNR", now.quality.packages, now.quality.dnr))
+            .on_hover_text(metric_help("dnr"));
+        ui.add_space(12.0);
+        ui.label(format!("as of {}", day_text(now.as_of))).on_hover_text(metric_help("lag"));
+    });
+    for reason in crate::explain::tier_reasons(now, thresholds) {
+        ui.label(RichText::new(reason).weak())
+            .on_hover_text("The rule that sets this tier, and what the next tier up needs");
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::app::commands::Command;
 use crate::app::theme::{metric_help, sparkline, tier_badge_colors, tier_chip, tier_color, tier_text_color};
-use crate::overview::{Overview, RowFilter, SortColumn, row_order, tier_slot};
+use crate::overview::{DriverSummary, Overview, RowFilter, SortColumn, row_order, tier_slot};
 use crate::report::day_text;
 use crate::standing::Fleet;
 use crate::standing::alerts::Alert;
@@ -426,30 +426,8 @@ impl FleetView {
                     let text = &self.texts[self.visible[position]];
                     let selected = self.selected.contains(&self.visible[position]);
                     row.set_selected(selected);
-                    let s = &summary.standing;
-                    // On a selected row the tier colours would not read: the theme's strong text.
-                    let tier_text = |ui: &egui::Ui, tier| {
-                        if selected { ui.visuals().strong_text_color() } else { tier_text_color(tier, ui.visuals()) }
-                    };
                     for i in columns.clone() {
-                        let cell = &text.cells[i];
-                        row.col(|ui| match i {
-                            3 => {
-                                tier_chip(ui, s.overall);
-                            }
-                            4 => {
-                                sparkline(ui, &summary.sparkline);
-                            }
-                            5 => {
-                                ui.label(RichText::new(cell).color(tier_text(ui, s.reliability_tier)));
-                            }
-                            8 => {
-                                ui.label(RichText::new(cell).color(tier_text(ui, s.quality_tier)));
-                            }
-                            _ => {
-                                ui.label(cell);
-                            }
-                        });
+                        row.col(|ui| cell(ui, i, &text.cells[i], summary, selected));
                     }
                     let response = row.response();
                     if response.clicked() || response.double_clicked() {
@@ -459,6 +437,32 @@ impl FleetView {
                 });
             });
         output.state.clamped_offset().y
+    }
+}
+
+/// One cell of a driver's row: tiers in their colours (the theme's strong text on a
+/// selected row, where the tier colours would not read), the trend as a sparkline.
+fn cell(ui: &mut egui::Ui, column: usize, text: &str, summary: &DriverSummary, selected: bool) {
+    let s = &summary.standing;
+    let tier_text = |ui: &egui::Ui, tier| {
+        if selected { ui.visuals().strong_text_color() } else { tier_text_color(tier, ui.visuals()) }
+    };
+    match column {
+        3 => {
+            tier_chip(ui, s.overall);
+        }
+        4 => {
+            sparkline(ui, &summary.sparkline);
+        }
+        5 => {
+            ui.label(RichText::new(text).color(tier_text(ui, s.reliability_tier)));
+        }
+        8 => {
+            ui.label(RichText::new(text).color(tier_text(ui, s.quality_tier)));
+        }
+        _ => {
+            ui.label(text);
+        }
     }
 }
 

@@ -78,83 +78,85 @@ impl SettingsView {
         }
         egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
             ui.add_space(6.0);
-            ui.label(RichText::new("Tier thresholds").strong());
-            ui.label(
-                RichText::new(
-                    "Amazon publishes no numbers: these are estimates. A rate meets a tier when it is at or above \
-                     its threshold.",
-                )
-                .weak(),
-            );
-            let t = &mut self.draft.thresholds;
-            egui::Grid::new("thresholds").num_columns(4).spacing([16.0, 6.0]).striped(true).show(ui, |ui| {
-                ui.label("");
-                for tier in [Tier::Fantastic, Tier::Great, Tier::Fair] {
-                    ui.label(RichText::new(tier.label()).color(tier_text_color(Some(tier), ui.visuals())).strong());
-                }
-                ui.end_row();
-                rate_row(ui, "Reliability (on time)", "reliability", &mut t.reliability);
-                rate_row(ui, "Attempted", "attempted", &mut t.attempted);
-                rate_row(ui, "Success", "success", &mut t.success);
-                rate_row(ui, "On time", "on_time", &mut t.on_time);
-                let label = ui.label("DNR claims (at most)").on_hover_text(metric_help("dnr"));
-                ui.label_inputs_by(label.id, |ui| {
-                    for value in [&mut t.dnr.fantastic, &mut t.dnr.great, &mut t.dnr.fair] {
-                        ui.add(egui::DragValue::new(value).range(0..=50));
-                    }
-                });
-                ui.end_row();
-            });
+            self.thresholds(ui);
             ui.add_space(10.0);
-            ui.label(RichText::new("Windows and rules").strong());
-            let w = &mut t.windows;
-            egui::Grid::new("windows").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
-                number_row(ui, "Blocks in the reliability window", &mut w.blocks, 1..=1000);
-                number_row(ui, "Packages in the quality window", &mut w.packages, 1..=100_000);
-                number_row(ui, "Lag (days before events count)", &mut w.lag_days, 0..=30);
-                minutes_row(ui, "Arrival grace (minutes after the start)", &mut w.arrival_grace_minutes);
-                minutes_row(ui, "Cancel notice (minutes before the start)", &mut w.cancel_notice_minutes);
-                minutes_row(ui, "Station delay (minutes after the start)", &mut w.station_delay_minutes);
-                minutes_row(ui, "Shortest first stop (minutes after the start)", &mut w.min_first_stop_minutes);
-            });
-            ui.add_space(10.0);
-            ui.label(RichText::new("Dates and evidence").strong());
-            egui::Grid::new("general").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
-                let zone_error = FleetZone::parse(&self.draft.timezone).err().map(|e| e.to_string());
-                checked_row(ui, "Time zone (IANA name)", &mut self.draft.timezone, "e.g. America/Chicago", zone_error);
-                ui.label("Date order");
-                ui.checkbox(&mut self.draft.day_first, "Day first (DD/MM/YYYY)");
-                ui.end_row();
-                let mut folder = self.draft.evidence_dir.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-                text_row(ui, "Evidence folder", &mut folder, "default: the folder of the deliveries file");
-                self.draft.evidence_dir = (!folder.trim().is_empty()).then(|| folder.trim().into());
-                let mut templates =
-                    self.draft.templates_dir.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-                text_row(ui, "Letter templates folder", &mut templates, "default: the built-in templates");
-                self.draft.templates_dir = (!templates.trim().is_empty()).then(|| templates.trim().into());
-                let sender_problems = self.draft.sender().problems(&self.draft.support_address);
-                let error = |field: SenderField| {
-                    sender_problems.iter().find(|(f, _)| *f == field).map(|(_, problem)| problem.clone())
-                };
-                let (name, email, organisation, support) = (
-                    error(SenderField::Name),
-                    error(SenderField::Email),
-                    error(SenderField::Organisation),
-                    error(SenderField::SupportAddress),
-                );
-                checked_row(
-                    ui,
-                    "Sender name",
-                    &mut self.draft.sender_name,
-                    "empty: letters in the driver's voice",
-                    name,
-                );
-                checked_row(ui, "Sender email (From)", &mut self.draft.sender_email, "you@yourfleet.com", email);
-                checked_row(ui, "Organisation", &mut self.draft.organisation, "e.g. Acme Delivery LLC", organisation);
-                checked_row(ui, "Support address (To)", &mut self.draft.support_address, "may be empty", support);
-            });
+            self.general(ui);
             ui.add_space(10.0);
             self.outages(ui, imported, zone);
+        });
+    }
+
+    /// Tier thresholds, then windows and rules.
+    fn thresholds(&mut self, ui: &mut egui::Ui) {
+        ui.label(RichText::new("Tier thresholds").strong());
+        ui.label(
+            RichText::new(
+                "Amazon publishes no numbers: these are estimates. A rate meets a tier when it is at or above \
+                 its threshold.",
+            )
+            .weak(),
+        );
+        let t = &mut self.draft.thresholds;
+        egui::Grid::new("thresholds").num_columns(4).spacing([16.0, 6.0]).striped(true).show(ui, |ui| {
+            ui.label("");
+            for tier in [Tier::Fantastic, Tier::Great, Tier::Fair] {
+                ui.label(RichText::new(tier.label()).color(tier_text_color(Some(tier), ui.visuals())).strong());
+            }
+            ui.end_row();
+            rate_row(ui, "Reliability (on time)", "reliability", &mut t.reliability);
+            rate_row(ui, "Attempted", "attempted", &mut t.attempted);
+            rate_row(ui, "Success", "success", &mut t.success);
+            rate_row(ui, "On time", "on_time", &mut t.on_time);
+            let label = ui.label("DNR claims (at most)").on_hover_text(metric_help("dnr"));
+            ui.label_inputs_by(label.id, |ui| {
+                for value in [&mut t.dnr.fantastic, &mut t.dnr.great, &mut t.dnr.fair] {
+                    ui.add(egui::DragValue::new(value).range(0..=50));
+                }
+            });
+            ui.end_row();
+        });
+        ui.add_space(10.0);
+        ui.label(RichText::new("Windows and rules").strong());
+        let w = &mut t.windows;
+        egui::Grid::new("windows").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
+            number_row(ui, "Blocks in the reliability window", &mut w.blocks, 1..=1000);
+            number_row(ui, "Packages in the quality window", &mut w.packages, 1..=100_000);
+            number_row(ui, "Lag (days before events count)", &mut w.lag_days, 0..=30);
+            minutes_row(ui, "Arrival grace (minutes after the start)", &mut w.arrival_grace_minutes);
+            minutes_row(ui, "Cancel notice (minutes before the start)", &mut w.cancel_notice_minutes);
+            minutes_row(ui, "Station delay (minutes after the start)", &mut w.station_delay_minutes);
+            minutes_row(ui, "Shortest first stop (minutes after the start)", &mut w.min_first_stop_minutes);
+        });
+    }
+
+    /// Dates, evidence, templates and the letters' sender, each checked where it is typed.
+    fn general(&mut self, ui: &mut egui::Ui) {
+        ui.label(RichText::new("Dates and evidence").strong());
+        egui::Grid::new("general").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
+            let zone_error = FleetZone::parse(&self.draft.timezone).err().map(|e| e.to_string());
+            checked_row(ui, "Time zone (IANA name)", &mut self.draft.timezone, "e.g. America/Chicago", zone_error);
+            ui.label("Date order");
+            ui.checkbox(&mut self.draft.day_first, "Day first (DD/MM/YYYY)");
+            ui.end_row();
+            let mut folder = self.draft.evidence_dir.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            text_row(ui, "Evidence folder", &mut folder, "default: the folder of the deliveries file");
+            self.draft.evidence_dir = (!folder.trim().is_empty()).then(|| folder.trim().into());
+            let mut templates = self.draft.templates_dir.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            text_row(ui, "Letter templates folder", &mut templates, "default: the built-in templates");
+            self.draft.templates_dir = (!templates.trim().is_empty()).then(|| templates.trim().into());
+            let sender_problems = self.draft.sender().problems(&self.draft.support_address);
+            let error = |field: SenderField| {
+                sender_problems.iter().find(|(f, _)| *f == field).map(|(_, problem)| problem.clone())
+            };
+            let draft = &mut self.draft;
+            let name_hint = "empty: letters in the driver's voice";
+            checked_row(ui, "Sender name", &mut draft.sender_name, name_hint, error(SenderField::Name));
+            let email = error(SenderField::Email);
+            checked_row(ui, "Sender email (From)", &mut draft.sender_email, "you@yourfleet.com", email);
+            let organisation = error(SenderField::Organisation);
+            checked_row(ui, "Organisation", &mut draft.organisation, "e.g. Acme Delivery LLC", organisation);
+            let support = error(SenderField::SupportAddress);
+            checked_row(ui, "Support address (To)", &mut draft.support_address, "may be empty", support);
         });
     }
 

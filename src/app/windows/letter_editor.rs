@@ -250,40 +250,7 @@ impl LetterEditor {
                 }
             }
             ui.separator();
-            let Some(letter) = &self.letter else { return };
-            egui::ScrollArea::vertical().id_salt("letter").show(ui, |ui| {
-                ui.label(RichText::new("Incidents in the letter").strong()).on_hover_text(
-                    "Untick an event, or a whole incident, to leave it out (the letter is drafted again)",
-                );
-                redraft |= checklist_ui(ui, &self.checklist, &mut self.unticked);
-                ui.label(RichText::new("Attachments").strong());
-                for a in &letter.attachments {
-                    ui.label(format!("{} ({:.1} KB)", a.file_name, a.bytes.len() as f64 / 1024.0));
-                }
-                for p in &letter.problems {
-                    ui.colored_label(ui.visuals().warn_fg_color, p);
-                }
-                ui.separator();
-                ui.label(RichText::new(&letter.impact.sentence).strong())
-                    .on_hover_text("The standing now, and computed again without the letter's events");
-                let label = ui.label("Subject");
-                ui.add(egui::TextEdit::singleline(&mut self.subject).desired_width(f32::INFINITY))
-                    .labelled_by(label.id);
-                let label = ui.label("Letter text");
-                ui.add(egui::TextEdit::multiline(&mut self.body).desired_rows(16).desired_width(f32::INFINITY))
-                    .labelled_by(label.id);
-                let words = words_outside_incidents(&self.body);
-                ui.label(
-                    RichText::new(format!(
-                        "{words} words outside the incident lines (keep it under {MAX_OTHER_WORDS}; \
-                         an incident line under {MAX_INCIDENT_WORDS}, not counting ids, dates and times)"
-                    ))
-                    .weak(),
-                );
-                for problem in style_problems(&self.body, &letter.events) {
-                    ui.colored_label(ui.visuals().warn_fg_color, problem);
-                }
-            });
+            egui::ScrollArea::vertical().id_salt("letter").show(ui, |ui| redraft |= self.content(ui));
         });
         if redraft {
             self.redraft(ctx);
@@ -299,6 +266,43 @@ impl LetterEditor {
                 self.open = false;
             }
         }
+    }
+
+    /// The incidents to tick, the attachments, the impact, and the text to edit; true when
+    /// a tick changed (the letter is drafted again).
+    fn content(&mut self, ui: &mut egui::Ui) -> bool {
+        let Some(letter) = &self.letter else { return false };
+        let mut redraft = false;
+        ui.label(RichText::new("Incidents in the letter").strong())
+            .on_hover_text("Untick an event, or a whole incident, to leave it out (the letter is drafted again)");
+        redraft |= checklist_ui(ui, &self.checklist, &mut self.unticked);
+        ui.label(RichText::new("Attachments").strong());
+        for a in &letter.attachments {
+            ui.label(format!("{} ({:.1} KB)", a.file_name, a.bytes.len() as f64 / 1024.0));
+        }
+        for p in &letter.problems {
+            ui.colored_label(ui.visuals().warn_fg_color, p);
+        }
+        ui.separator();
+        ui.label(RichText::new(&letter.impact.sentence).strong())
+            .on_hover_text("The standing now, and computed again without the letter's events");
+        let label = ui.label("Subject");
+        ui.add(egui::TextEdit::singleline(&mut self.subject).desired_width(f32::INFINITY)).labelled_by(label.id);
+        let label = ui.label("Letter text");
+        ui.add(egui::TextEdit::multiline(&mut self.body).desired_rows(16).desired_width(f32::INFINITY))
+            .labelled_by(label.id);
+        let words = words_outside_incidents(&self.body);
+        ui.label(
+            RichText::new(format!(
+                "{words} words outside the incident lines (keep it under {MAX_OTHER_WORDS}; \
+                 an incident line under {MAX_INCIDENT_WORDS}, not counting ids, dates and times)"
+            ))
+            .weak(),
+        );
+        for problem in style_problems(&self.body, &letter.events) {
+            ui.colored_label(ui.visuals().warn_fg_color, problem);
+        }
+        redraft
     }
 
     fn question_ui(&mut self, ui: &mut egui::Ui) {

@@ -1,0 +1,119 @@
+//! The validated data, outage windows, and the column helpers every reader of the frames
+//! shares.
+
+use super::codes::{Outcome, Reason};
+use super::table::{self, Table};
+use super::{Dataset, ImportError, TableKind};
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// A window of time when the platform was down, at some stations or everywhere.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Outage {
+    pub start: i64,
+    pub end: i64,
+    pub description: String,
+    /// The stations it applies to; empty: the whole fleet.
+    pub stations: Vec<String>,
+}
+
+impl Outage {
+    /// Whether the outage covers an event at instant `t` (boundaries inclusive) at
+    /// `station`: a station-scoped outage covers only events whose station it lists
+    /// (codes compared without regard to case), and never an event without a station.
+    pub fn covers(&self, t: i64, station: Option<&str>) -> bool {
+        self.start <= t
+            && t <= self.end
+            && (self.stations.is_empty()
+                || station.is_some_and(|s| self.stations.iter().any(|o| o.eq_ignore_ascii_case(s.trim()))))
+    }
+
+    /// The stations of a `station` cell: one code, or several joined by `;`.
+    pub fn parse_stations(cell: &str) -> Vec<String> {
+        cell.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+    }
+}
+
+impl Dataset {
+    pub fn frame(&self, kind: TableKind) -> &DataFrame {
+        match kind {
+            TableKind::Blocks => &self.blocks,
+            TableKind::Deliveries => &self.deliveries,
+            TableKind::Roster => &self.roster,
+            TableKind::Outages => &self.outages,
+        }
+    }
+
+    /// The same data with more outage windows (those entered in the app).
+    pub fn with_outages(&self, extra: &[Outage]) -> Result<Dataset, ImportError> {
+        let mut table = table::Outages::default();
+        for o in extra {
+            let stations = o.stations.join(";");
+            table.push(o.start, o.end, Some(&o.description), (!stations.is_empty()).then_some(stations.as_str()));
+        }
+        let mut data = self.clone();
+        data.outages.vstack_mut_owned(table.frame()?)?;
+        Ok(data)
+    }
+}
+
+/// The column type of texts that repeat on many rows (a delivery's driver, block and
+/// reason): categorical codes, 4 bytes a row instead of a 16-byte string view.
+pub fn repeated_text_dtype() -> DataType {
+    DataType::from_categories(Categories::global())
+}
+
+/// The texts of a column held as text or as categorical codes ([`repeated_text_dtype`]).
+pub fn texts_of(column: &Column) -> PolarsResult<Box<dyn Iterator<Item = Option<&str>> + '_>> {
+    Ok(match column.dtype() {
+        DataType::Categorical(..) => Box::new(column.cat32()?.iter_str()),
+        _ => Box::new(column.str()?.iter()),
+    })
+}
+
+/// A frame stored by an earlier version, in this version's column types: line numbers
+/// were 64-bit, outages had no stations, and deliveries held their outcome and reason code as text (now numbers, a
+/// quarter of the memory) and their driver and block ids and reason as text (now
+/// categorical).
+pub fn upgrade_stored(kind: TableKind, mut frame: DataFrame) -> PolarsResult<DataFrame> {
+    // Line numbers were 64-bit.
+    if let Ok(line) = frame.column("line")
+        && line.dtype() == &DataType::UInt64
+    {
+        let line = line.cast(&DataType::UInt32)?;
+        frame.with_column(line)?;
+    }
+    // Outages had no stations.
+    if kind == TableKind::Outages && frame.column("station").is_err() {
+        let none = Column::full_null("station".into(), frame.height(), &DataType::String);
+        frame.with_column(none)?;
+    }
+    if kind != TableKind::Deliveries {
+        return Ok(frame);
+    }
+    // A delivery's driver and block ids and reason were text.
+    for name in ["driver_id", "block_id", "reason"] {
+        if let Ok(ids) = frame.column(name)
+            && ids.dtype() == &DataType::String
+        {
+            let ids = ids.cast(&repeated_text_dtype())?;
+            frame.with_column(ids)?;
+        }
+    }
+    let outcome = |code: &str| Outcome::from_code(code).map(Outcome::number);
+    let reason = |code: &str| Reason::from_code(code).map(Reason::number);
+    for (name, number) in [("outcome", &outcome as &dyn Fn(&str) -> Option<u32>), ("reason_code", &reason)] {
+        let Ok(column) = frame.column(name) else { continue };
+        if column.dtype() != &DataType::String {
+            continue;
+        }
+        let numbers: UInt32Chunked = column.str()?.iter().map(|code| code.and_then(number)).collect();
+        frame.with_column(numbers.with_name(name.into()).into_column())?;
+    }
+    Ok(frame)
+}
+
+/// The folder a file is in, for defaults such as the evidence folder.
+pub fn folder_of(path: &Path) -> PathBuf {
+    path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}

@@ -1,0 +1,183 @@
+//! The kinds of input, and telling them apart by their headers: the one place a kind
+//! picks its fields, its parser and its empty frame.
+
+use super::fields::{BLOCK_FIELDS, DELIVERY_FIELDS, FieldSpec, OUTAGE_FIELDS, ROSTER_FIELDS};
+use super::table::Table;
+use super::text::{self, CsvText};
+use super::{ImportError, fields, header_row, table};
+use polars::prelude::*;
+use std::path::Path;
+
+/// Evaluates `$body` with `$T` the parser ([`Table`]) of the kind: the one place a kind
+/// picks its parser.
+macro_rules! with_table {
+    ($kind:expr, $T:ident => $body:expr) => {
+        match $kind {
+            TableKind::Blocks => {
+                type $T = table::Blocks;
+                $body
+            }
+            TableKind::Deliveries => {
+                type $T = table::Deliveries;
+                $body
+            }
+            TableKind::Roster => {
+                type $T = table::Roster;
+                $body
+            }
+            TableKind::Outages => {
+                type $T = table::Outages;
+                $body
+            }
+        }
+    };
+}
+pub(super) use with_table;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum TableKind {
+    Blocks,
+    Deliveries,
+    Roster,
+    Outages,
+}
+
+impl TableKind {
+    pub const ALL: [TableKind; 4] = [TableKind::Blocks, TableKind::Deliveries, TableKind::Roster, TableKind::Outages];
+
+    /// The kind's name in files and messages: `blocks`, `deliveries`, `roster`, `outages`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableKind::Blocks => "blocks",
+            TableKind::Deliveries => "deliveries",
+            TableKind::Roster => "roster",
+            TableKind::Outages => "outages",
+        }
+    }
+
+    /// The column whose value identifies a row across imports (the later row wins);
+    /// outages have none (a window is the same window when every field is equal).
+    pub fn key_column(self) -> Option<&'static str> {
+        match self {
+            TableKind::Blocks => Some("block_id"),
+            TableKind::Deliveries => Some("tracking_id"),
+            TableKind::Roster => Some("driver_id"),
+            TableKind::Outages => None,
+        }
+    }
+
+    /// A frame of this kind with every column and no rows.
+    pub fn empty_frame(self) -> Result<DataFrame, ImportError> {
+        with_table!(self, T => T::default().frame())
+    }
+
+    pub fn fields(self) -> &'static [FieldSpec] {
+        match self {
+            TableKind::Blocks => BLOCK_FIELDS,
+            TableKind::Deliveries => DELIVERY_FIELDS,
+            TableKind::Roster => ROSTER_FIELDS,
+            TableKind::Outages => OUTAGE_FIELDS,
+        }
+    }
+}
+
+/// What kind of input a file is, read from its header line; an error says what was
+/// expected instead.
+pub fn classify_file(path: &Path) -> Result<TableKind, InputError> {
+    let csv = read_head(path)?;
+    let headers = header_row(&csv)?;
+    detect_kind(&headers).ok_or_else(|| InputError::NotAnExport {
+        path: path.display().to_string(),
+        headers: fields::shown_headers(&headers),
+    })
+}
+
+/// Why a file given to be imported cannot be.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error(transparent)]
+    Read(#[from] ImportError),
+    #[error(
+        "{path}: not a blocks, deliveries, roster or outages export (expected headers such as \
+         driver_id, block_id, block_start or tracking_id, deliver_by, outcome; found: {headers})"
+    )]
+    NotAnExport { path: String, headers: String },
+    #[error("{0}: no such file")]
+    Missing(String),
+    #[error("{0}: a folder, not a file")]
+    Folder(String),
+    #[error("{path}: a {found} export, not {expected}")]
+    OtherKind { path: String, found: &'static str, expected: &'static str },
+}
+
+/// What kind of input a file is, from its headers (blocks and deliveries first).
+pub fn detect_kind(headers: &[String]) -> Option<TableKind> {
+    [TableKind::Deliveries, TableKind::Blocks, TableKind::Outages, TableKind::Roster]
+        .into_iter()
+        .find(|k| fields::headers_fit(headers, k.fields()))
+}
+
+/// The start of a file (its header and first rows), decoded: enough to tell its kind
+/// without reading a large export whole.
+fn read_head(path: &Path) -> Result<CsvText, ImportError> {
+    use std::io::Read;
+    const HEAD: u64 = 256 << 10;
+    let shown = path.display().to_string();
+    let io = |source| ImportError::Io { path: shown.clone(), source };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).and_then(|f| f.take(HEAD).read_to_end(&mut bytes)).map_err(io)?;
+    // Cut after the last whole line, unless the header itself is longer.
+    if bytes.len() as u64 == HEAD
+        && let Some(end) = memchr::memrchr(b'\n', &bytes)
+    {
+        bytes.truncate(end + 1);
+    }
+    text::decode_csv(shown.clone(), bytes)
+}
+
+/// Why a file given as `kind` cannot be imported as such (missing, a folder, unreadable,
+/// not an export, another kind of export), checked before anything is imported.
+pub fn check_input(path: &Path, kind: TableKind) -> Result<(), InputError> {
+    let shown = || path.display().to_string();
+    if !path.exists() {
+        return Err(InputError::Missing(shown()));
+    }
+    if path.is_dir() {
+        return Err(InputError::Folder(shown()));
+    }
+    match classify_file(path)? {
+        found if found == kind => Ok(()),
+        found => Err(InputError::OtherKind { path: shown(), found: found.name(), expected: kind.name() }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_kinds_apart_by_headers() {
+        let h = |s: &str| s.split(',').map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(detect_kind(&h("Transporter ID,Shift ID,Scheduled Start")), Some(TableKind::Blocks));
+        assert_eq!(detect_kind(&h("tracking_id,driver_id,deliver_by,status")), Some(TableKind::Deliveries));
+        assert_eq!(detect_kind(&h("start,end,description")), Some(TableKind::Outages));
+        assert_eq!(detect_kind(&h("driver_id,email,status")), Some(TableKind::Roster));
+        assert_eq!(detect_kind(&h("foo,bar")), None);
+    }
+
+    #[test]
+    fn classifies_files_and_explains_unrelated_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, bytes: &[u8]| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            p
+        };
+        assert_eq!(classify_file(&write("b.csv", b"Transporter ID;Shift ID;Start\n")).unwrap(), TableKind::Blocks);
+        assert_eq!(classify_file(&write("r.csv", b"driver_id,status\n")).unwrap(), TableKind::Roster);
+        let err = classify_file(&write("x.csv", b"name,price\nfoo,1\n")).unwrap_err().to_string();
+        assert!(err.contains("expected headers") && err.contains("name, price"), "{err}");
+        let err = classify_file(&write("x.pdf", b"%PDF-1.4\n\x00\x01")).unwrap_err().to_string();
+        assert!(err.contains("x.pdf:2: not a text CSV file"), "{err}");
+    }
+}

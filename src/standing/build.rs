@@ -1,0 +1,414 @@
+//! Building the fleet from a dataset: the driver directory, the counted blocks and every
+//! package's defects, grounds and flags (on both cores), and the outage windows.
+
+use super::grounds::{
+    self, CarrierBlock, Defects, Grounds, Outage, PackageFacts, block_grounds, package_defects, package_grounds,
+};
+use super::order::{Ordered, day_col, runs, sorted, str_col, time_col};
+use super::rules::{BlockStatus, block_status, package_on_time};
+use super::tally::Tally;
+use super::{BlockTable, CaseMarks, Driver, EventSide, Fleet, PackageTable};
+use crate::config::{Thresholds, Windows};
+use crate::import::codes::{Outcome, Reason};
+use crate::import::time::Day;
+use crate::import::{Dataset, texts_of};
+use polars::prelude::*;
+use std::collections::BTreeMap;
+
+/// The driver directory: names and stations from blocks (the last non-empty value in file
+/// order), then the roster's names, emails and deactivations. Drivers with deliveries only
+/// join it with their runs of packages.
+fn directory(data: &Dataset) -> PolarsResult<BTreeMap<String, Driver>> {
+    let mut directory: BTreeMap<String, Driver> = BTreeMap::new();
+    let blocks = &data.blocks;
+    for ((id, name), station) in
+        str_col(blocks, "driver_id")?.into_iter().zip(str_col(blocks, "driver_name")?).zip(str_col(blocks, "station")?)
+    {
+        let d = entry(&mut directory, id.unwrap_or(""));
+        if name.is_some() {
+            d.name = name.map(str::to_string);
+        }
+        if station.is_some() {
+            d.station = station.map(str::to_string);
+        }
+    }
+    let roster = &data.roster;
+    let deactivated: Vec<Option<bool>> = roster.column("deactivated")?.bool()?.iter().collect();
+    for ((((id, name), email), off), on) in str_col(roster, "driver_id")?
+        .into_iter()
+        .zip(str_col(roster, "driver_name")?)
+        .zip(str_col(roster, "email")?)
+        .zip(deactivated)
+        .zip(day_col(roster, "deactivated_on")?)
+    {
+        let d = entry(&mut directory, id.unwrap_or(""));
+        if name.is_some() {
+            d.name = name.map(str::to_string);
+        }
+        d.email = email.map(str::to_string);
+        d.deactivated = off.unwrap_or(false);
+        d.deactivated_on = on;
+    }
+    Ok(directory)
+}
+
+/// The directory's entry for a driver, added when missing.
+fn entry<'a>(directory: &'a mut BTreeMap<String, Driver>, id: &str) -> &'a mut Driver {
+    directory.entry(id.to_string()).or_insert_with(|| Driver { id: id.to_string(), ..Driver::default() })
+}
+
+/// The block that carried each package, and its station, by block_id among all blocks.
+fn carriers(blocks: &DataFrame) -> PolarsResult<PlHashMap<&str, Carrier<'_>>> {
+    let starts = time_col(blocks, "block_start")?;
+    let departed = time_col(blocks, "departed_at")?;
+    Ok(str_col(blocks, "block_id")?
+        .into_iter()
+        .zip(starts)
+        .zip(departed)
+        .zip(str_col(blocks, "station")?)
+        .filter_map(|(((id, start), departed_at), station)| {
+            Some((id?, (CarrierBlock { start: start?, departed_at }, station)))
+        })
+        .collect())
+}
+
+/// The newest event day over all blocks and packages.
+fn newest_day(data: &Dataset) -> PolarsResult<Option<Day>> {
+    let mut newest: Option<Day> = None;
+    for df in [&data.blocks, &data.deliveries] {
+        let max = df.column("day")?.date()?.physical().max();
+        newest = newest.max(max).or(max).or(newest);
+    }
+    Ok(newest)
+}
+
+/// The counted blocks (on-time cancels left out) in per-driver order, with their misses,
+/// grounds, and the on-time and open (disputable, not in a case) tallies.
+fn block_table(all: &DataFrame, w: &Windows, outages: &[Outage], cases: &CaseMarks) -> PolarsResult<BlockTable> {
+    let starts = time_col(all, "block_start")?;
+    let checked = time_col(all, "checked_in_at")?;
+    let cancelled = time_col(all, "cancelled_at")?;
+    let counted: BooleanChunked = starts
+        .iter()
+        .zip(checked.iter().zip(&cancelled))
+        .map(|(s, (c, x))| block_status(s.unwrap_or(0), *c, *x, w) != BlockStatus::NotCounted)
+        .collect();
+    let frame = sorted(&all.filter(&counted)?, ["driver_id", "block_start", "block_id"])?;
+    let starts = time_col(&frame, "block_start")?;
+    let checked = time_col(&frame, "checked_in_at")?;
+    let cancelled = time_col(&frame, "cancelled_at")?;
+    let stations = str_col(&frame, "station")?;
+    let n = frame.height();
+    let mut miss = Vec::with_capacity(n);
+    let mut ground = Vec::with_capacity(n);
+    for i in 0..n {
+        let start = starts[i].unwrap_or(0);
+        let m = match block_status(start, checked[i], cancelled[i], w) {
+            BlockStatus::Miss(m) => Some(m),
+            _ => None,
+        };
+        miss.push(m);
+        ground.push(if m.is_some() { block_grounds(start, stations[i], outages) } else { Grounds::default() });
+    }
+    let ids = str_col(&frame, "block_id")?;
+    let open = |i: usize| !ground[i].is_empty() && !cases.contains(EventSide::Block, ids[i].unwrap_or(""));
+    Ok(BlockTable {
+        day: day_col(&frame, "day")?.into_iter().map(|d| d.unwrap_or(0)).collect(),
+        on_time: Tally::new(miss.iter().map(Option::is_none), n),
+        disputable: Tally::new((0..n).map(open), n),
+        miss,
+        grounds: ground,
+        frame,
+    })
+}
+
+/// Every package in per-driver order, with its defects, grounds and flag tallies.
+fn package_table(
+    deliveries: &DataFrame,
+    carriers: &PlHashMap<&str, Carrier>,
+    outages: &[Outage],
+    w: &Windows,
+    cases: &CaseMarks,
+) -> PolarsResult<PackageTable> {
+    let frame = crate::timings::phase("sort deliveries", || {
+        Ordered::new(deliveries, ["driver_id", "deliver_by", "tracking_id"])
+    })?;
+    let PackageColumns { defects, grounds, flags } = package_columns(&frame, carriers, outages, w, cases)?;
+    let [attempted, delivered, on_time, dnr, unreturned, disputable] = flags.map(Tally::from_words);
+    Ok(PackageTable {
+        day: frame.column("day")?.date()?.physical().iter().map(|d| d.unwrap_or(0)).collect(),
+        attempted,
+        delivered,
+        on_time,
+        dnr,
+        unreturned,
+        disputable,
+        defects,
+        grounds,
+        frame,
+    })
+}
+
+/// Each driver's rows of the two tables, DNR claim days and sent cases.
+fn assign_rows(
+    directory: &mut BTreeMap<String, Driver>,
+    blocks: &BlockTable,
+    packages: &PackageTable,
+    cases: &CaseMarks,
+) -> PolarsResult<()> {
+    for (id, range) in runs(blocks.frame.column("driver_id")?)? {
+        if let Some(d) = directory.get_mut(id) {
+            d.blocks = range;
+        }
+    }
+    // DNR claims are rare: only the rows that have one are kept, to share out by driver.
+    let claims: Vec<(usize, Day)> = packages
+        .frame
+        .column("dnr_day")?
+        .date()?
+        .physical()
+        .iter()
+        .enumerate()
+        .filter_map(|(row, day)| Some((row, day?)))
+        .collect();
+    let package_drivers = packages.frame.column("driver_id")?;
+    for (id, range) in runs(&package_drivers)? {
+        let d = entry(directory, id);
+        let first = claims.partition_point(|(row, _)| *row < range.start);
+        let mut days: Vec<Day> =
+            claims[first..].iter().take_while(|(row, _)| *row < range.end).map(|(_, day)| *day).collect();
+        days.sort_unstable();
+        d.dnr_days = days;
+        d.packages = range;
+    }
+    for (id, sent) in &cases.sent {
+        if let Some(d) = directory.get_mut(id.as_str()) {
+            d.sent_cases = sent.clone();
+        }
+    }
+    Ok(())
+}
+
+impl Fleet {
+    pub fn build(data: &Dataset, thresholds: Thresholds) -> PolarsResult<Fleet> {
+        Fleet::build_with_cases(data, thresholds, CaseMarks::default())
+    }
+
+    /// [`Fleet::build`] for a workspace with recorded cases.
+    pub fn build_with_cases(data: &Dataset, thresholds: Thresholds, cases: CaseMarks) -> PolarsResult<Fleet> {
+        let w = thresholds.windows;
+        let outages = outages_of(&data.outages)?;
+        let mut directory = directory(data)?;
+        let carriers = carriers(&data.blocks)?;
+        let blocks = block_table(&data.blocks, &w, &outages, &cases)?;
+        let packages = package_table(&data.deliveries, &carriers, &outages, &w, &cases)?;
+        assign_rows(&mut directory, &blocks, &packages, &cases)?;
+        Ok(Fleet {
+            thresholds,
+            zone: data.zone,
+            drivers: directory.into_values().collect(),
+            outages,
+            newest_day: newest_day(data)?,
+            cases,
+            blocks,
+            packages,
+        })
+    }
+}
+
+/// What the standing keeps of every package row (its facts are not kept: millions of
+/// rows): defects, grounds, and the counted flags as one bit per row.
+struct PackageColumns {
+    defects: Vec<Defects>,
+    grounds: Vec<Grounds>,
+    /// One bit per row for: attempted, delivered, on time, DNR claim, not delivered and
+    /// not returned, and open (has grounds, not already in a case).
+    flags: [Vec<u64>; 6],
+}
+
+/// One part of [`PackageColumns`], filled by one core.
+struct PackagePart<'a> {
+    defects: &'a mut [Defects],
+    grounds: &'a mut [Grounds],
+    flags: Vec<&'a mut [u64]>,
+}
+
+/// Every package row's defects, grounds and flags, in order. Rows do not depend on each
+/// other: the frame is cut into one part per core, each a whole number of 64-row words.
+fn package_columns(
+    frame: &Ordered,
+    carriers: &PlHashMap<&str, Carrier>,
+    outages: &[Outage],
+    w: &Windows,
+    cases: &CaseMarks,
+) -> PolarsResult<PackageColumns> {
+    let n = frame.height();
+    let parts = crate::parallel::cores().min(n.div_ceil(100_000)).max(1);
+    let part_len = n.div_ceil(parts).div_ceil(64).max(1) * 64;
+    let mut out = PackageColumns {
+        defects: vec![Defects::default(); n],
+        grounds: vec![Grounds::default(); n],
+        flags: std::array::from_fn(|_| vec![0u64; n.div_ceil(64)]),
+    };
+    // A reordered frame is read a slice of rows at a time, so that only that slice is copied.
+    const SLICE: usize = 1 << 16;
+    let fill = |start: usize, part: PackagePart| -> PolarsResult<()> {
+        let PackagePart { defects: part_defects, grounds: part_grounds, mut flags } = part;
+        let end = (start + part_len).min(n);
+        let step = if frame.order.is_some() { SLICE } else { part_len };
+        for (first, (defects, grounds)) in
+            (start..end).step_by(step).zip(part_defects.chunks_mut(step).zip(part_grounds.chunks_mut(step)))
+        {
+            let rows = frame.rows_with(first..(first + step).min(end), &PACKAGE_COLUMNS)?;
+            let mut words: Vec<&mut [u64]> =
+                flags.iter_mut().map(|w| w.get_mut((first - start) / 64..).unwrap_or_default()).collect();
+            fill_rows(&rows, defects, grounds, &mut words, carriers, outages, w, cases)?;
+        }
+        Ok(())
+    };
+    // The outputs cut into the parts' shares, before the cores take them.
+    let mut shares: Vec<PackagePart> = out
+        .defects
+        .chunks_mut(part_len)
+        .zip(out.grounds.chunks_mut(part_len))
+        .map(|(defects, grounds)| PackagePart { defects, grounds, flags: Vec::with_capacity(6) })
+        .collect();
+    for words in out.flags.iter_mut() {
+        for (share, part_words) in shares.iter_mut().zip(words.chunks_mut(part_len / 64)) {
+            share.flags.push(part_words);
+        }
+    }
+    crate::parallel::map_on_threads(
+        shares.into_iter().enumerate().collect(),
+        |(i, share)| fill(i * part_len, share),
+        || Err(PolarsError::ComputeError("a worker thread failed".into())),
+    )
+    .into_iter()
+    .collect::<PolarsResult<()>>()?;
+    Ok(out)
+}
+
+/// The columns [`fill_rows`] reads.
+const PACKAGE_COLUMNS: [&str; 10] = [
+    "deliver_by",
+    "attempted_at",
+    "outcome",
+    "reason_code",
+    "dnr",
+    "contact_attempts",
+    "photo",
+    "block_id",
+    "returned_at",
+    "tracking_id",
+];
+
+/// The block that carried a package, and its station.
+type Carrier<'a> = (CarrierBlock, Option<&'a str>);
+
+/// [`package_columns`] for one run of rows: their defects and grounds, and their flags set
+/// in `flags` (whose first word starts at the first of these rows).
+#[allow(clippy::too_many_arguments)]
+fn fill_rows(
+    frame: &DataFrame,
+    defects_out: &mut [Defects],
+    grounds_out: &mut [Grounds],
+    flags: &mut [&mut [u64]],
+    carriers: &PlHashMap<&str, Carrier>,
+    outages: &[Outage],
+    w: &Windows,
+    cases: &CaseMarks,
+) -> PolarsResult<()> {
+    let facts = package_facts(frame)?;
+    let block_ids = texts_of(frame.column("block_id")?)?;
+    let returned = frame.column("returned_at")?.is_not_null();
+    // Tracking ids are only needed to leave out events already in a case.
+    let ids = frame.column("tracking_id")?.str()?;
+    // A block carries many packages in a row: its lookup is reused while it lasts.
+    let mut carried: Option<(&str, Option<Carrier>)> = None;
+    let rows = facts.zip(block_ids).zip(returned.iter()).zip(defects_out.iter_mut().zip(grounds_out.iter_mut()));
+    for (row, (((facts, block_id), returned), (defects_out, grounds_out))) in rows.enumerate() {
+        let carrier = match (block_id, carried) {
+            (None, _) => None,
+            (Some(b), Some((id, carrier))) if id == b => carrier,
+            (Some(b), _) => {
+                let carrier = carriers.get(b).copied();
+                carried = Some((b, carrier));
+                carrier
+            }
+        };
+        let defects = package_defects(&facts);
+        let grounds = package_grounds(&facts, defects, carrier.map(|c| c.0), carrier.and_then(|c| c.1), outages, w);
+        let open = !grounds.is_empty()
+            && (cases.packages_in_case.is_empty() || !cases.contains(EventSide::Package, ids.get(row).unwrap_or("")));
+        let delivered = facts.outcome == Outcome::Delivered;
+        let row_flags = [
+            facts.outcome.was_attempted(),
+            delivered,
+            facts.on_time,
+            facts.dnr,
+            !delivered && !returned.unwrap_or(false),
+            open,
+        ];
+        for (words, on) in flags.iter_mut().zip(row_flags) {
+            if on && let Some(word) = words.get_mut(row / 64) {
+                *word |= 1 << (row % 64);
+            }
+        }
+        *defects_out = defects;
+        *grounds_out = grounds;
+    }
+    Ok(())
+}
+
+pub(super) fn package_facts(frame: &DataFrame) -> PolarsResult<impl Iterator<Item = PackageFacts> + '_> {
+    // Zipped column iterators, not per-column vectors: millions of rows, one pass.
+    let deliver_by = frame.column("deliver_by")?.datetime()?.physical().iter();
+    let attempted_at = frame.column("attempted_at")?.datetime()?.physical().iter();
+    let outcome = frame.column("outcome")?.u32()?.iter();
+    let reason = frame.column("reason_code")?.u32()?.iter();
+    let dnr = frame.column("dnr")?.bool()?.iter();
+    let contacts = frame.column("contact_attempts")?.u32()?.iter();
+    let photo = frame.column("photo")?.str()?.iter();
+    Ok(deliver_by.zip(attempted_at).zip(outcome).zip(reason).zip(dnr).zip(contacts).zip(photo).map(
+        |((((((deliver_by, attempted_at), outcome), reason), dnr), contact_attempts), photo)| {
+            let outcome = outcome.and_then(Outcome::from_number).unwrap_or(Outcome::NotAttempted);
+            let deliver_by = deliver_by.unwrap_or(0);
+            PackageFacts {
+                outcome,
+                deliver_by,
+                attempted_at,
+                on_time: package_on_time(outcome, attempted_at, deliver_by),
+                dnr: dnr.unwrap_or(false),
+                reason: reason.and_then(Reason::from_number),
+                contact_attempts,
+                has_photo: photo.is_some_and(|p| grounds::photo_paths(p).next().is_some()),
+            }
+        },
+    ))
+}
+
+/// An outages frame's `station` cells; a frame stored before outages had stations has none.
+fn stations_of(frame: &DataFrame) -> PolarsResult<Vec<Option<&str>>> {
+    match frame.column("station") {
+        Ok(_) => str_col(frame, "station"),
+        Err(_) => Ok(vec![None; frame.height()]),
+    }
+}
+
+/// The outage windows of an outages frame.
+pub fn outages_of(frame: &DataFrame) -> PolarsResult<Vec<Outage>> {
+    Ok(time_col(frame, "start")?
+        .into_iter()
+        .zip(time_col(frame, "end")?)
+        .zip(str_col(frame, "description")?)
+        .zip(stations_of(frame)?)
+        .filter_map(|(((s, e), d), stations)| {
+            Some(Outage {
+                start: s?,
+                end: e?,
+                description: d.unwrap_or("").to_string(),
+                stations: stations.map(Outage::parse_stations).unwrap_or_default(),
+            })
+        })
+        .collect())
+}

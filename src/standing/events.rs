@@ -1,0 +1,190 @@
+//! The events counting against a driver in the current windows, with what letters and
+//! the driver view cite: the package's facts, the outage, the carrying block.
+
+use super::grounds::{self, CarrierBlock, Defects, Grounds, Outage, PackageFacts};
+use super::order::{str_col, time_col};
+use super::rules::Miss;
+use super::{EventRef, EventSide, Fleet};
+use crate::import::time::Day;
+use polars::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+/// What an event is: a missed block or a defective package.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    Block { miss: Miss, checked_in_at: Option<i64>, cancelled_at: Option<i64> },
+    Package { defects: Defects },
+}
+
+/// The package side of an event, with what the letters cite.
+#[derive(Debug, Clone)]
+pub struct PackageDetail {
+    pub facts: PackageFacts,
+    pub reason_text: Option<String>,
+    pub photos: Vec<String>,
+    pub notes: Option<String>,
+    pub returned_at: Option<i64>,
+    pub dnr_reported_at: Option<i64>,
+}
+
+/// One event counting against a driver's standing (SPEC §4.1).
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub driver_id: String,
+    /// `block_id` of a block miss, `tracking_id` of a package.
+    pub id: String,
+    pub day: Day,
+    /// Block: `block_start`; package: `attempted_at`, else `deliver_by`.
+    pub time: i64,
+    pub what: EventKind,
+    pub grounds: Grounds,
+    pub block_id: Option<String>,
+    /// A block's station; a package's is that of the block that carried it.
+    pub station: Option<String>,
+    pub package: Option<PackageDetail>,
+    /// The outage the event fell in, when OUTAGE applies.
+    pub outage: Option<Outage>,
+    /// The block that carried a package, when known.
+    pub carrier: Option<CarrierBlock>,
+    /// Already in a recorded case (disputed or being disputed).
+    pub in_case: bool,
+}
+
+impl Event {
+    /// Has a dispute ground and is not already in a case (SPEC §3.7 DISPUTABLE).
+    pub fn is_disputable(&self) -> bool {
+        !self.grounds.is_empty() && !self.in_case
+    }
+
+    pub fn side(&self) -> EventSide {
+        match self.what {
+            EventKind::Block { .. } => EventSide::Block,
+            EventKind::Package { .. } => EventSide::Package,
+        }
+    }
+
+    pub fn event_ref(&self) -> EventRef {
+        EventRef { side: self.side(), id: self.id.clone() }
+    }
+}
+
+impl Fleet {
+    /// The events counting against the driver on `as_of` (docs/rules.md §8.1): misses in
+    /// the reliability window, defective packages in the quality window, oldest first.
+    pub fn events(&self, driver: usize, as_of: Day) -> PolarsResult<Vec<Event>> {
+        let d = &self.drivers[driver];
+        let (b, p) = self.window_ends(d, as_of);
+        let mut events = Vec::new();
+        let bw = self.block_window(d, b);
+        if !bw.is_empty() {
+            let frame = self.blocks.frame.slice(bw.start as i64, bw.len());
+            let ids = str_col(&frame, "block_id")?;
+            let starts = time_col(&frame, "block_start")?;
+            let stations = str_col(&frame, "station")?;
+            let checked = time_col(&frame, "checked_in_at")?;
+            let cancelled = time_col(&frame, "cancelled_at")?;
+            for (i, row) in bw.clone().enumerate() {
+                let Some(miss) = self.blocks.miss[row] else { continue };
+                events.push(Event {
+                    driver_id: d.id.clone(),
+                    id: ids[i].unwrap_or("").to_string(),
+                    day: self.blocks.day[row],
+                    time: starts[i].unwrap_or(0),
+                    what: EventKind::Block { miss, checked_in_at: checked[i], cancelled_at: cancelled[i] },
+                    grounds: self.blocks.grounds[row],
+                    block_id: ids[i].map(str::to_string),
+                    station: stations[i].map(str::to_string),
+                    package: None,
+                    outage: None,
+                    carrier: None,
+                    in_case: self.cases.contains(EventSide::Block, ids[i].unwrap_or("")),
+                });
+            }
+        }
+        let pw = self.package_window(d, p);
+        if !pw.is_empty() {
+            let frame = self.packages.frame.rows(pw.clone())?;
+            let facts: Vec<PackageFacts> = super::build::package_facts(&frame)?.collect();
+            let ids = str_col(&frame, "tracking_id")?;
+            let blocks = str_col(&frame, "block_id")?;
+            let reasons = str_col(&frame, "reason")?;
+            let photos = str_col(&frame, "photo")?;
+            let notes = str_col(&frame, "notes")?;
+            let returned = time_col(&frame, "returned_at")?;
+            let reported = time_col(&frame, "dnr_reported_at")?;
+            for (i, row) in pw.clone().enumerate() {
+                let defects = self.packages.defects[row];
+                if defects.is_empty() {
+                    continue;
+                }
+                let f = facts[i];
+                events.push(Event {
+                    driver_id: d.id.clone(),
+                    id: ids[i].unwrap_or("").to_string(),
+                    day: self.packages.day[row],
+                    time: grounds::package_event_time(&f),
+                    what: EventKind::Package { defects },
+                    grounds: self.packages.grounds[row],
+                    block_id: blocks[i].map(str::to_string),
+                    station: None,
+                    package: Some(PackageDetail {
+                        facts: f,
+                        reason_text: reasons[i].map(str::to_string),
+                        photos: photos[i]
+                            .map(|p| grounds::photo_paths(p).map(str::to_string).collect())
+                            .unwrap_or_default(),
+                        notes: notes[i].map(str::to_string),
+                        returned_at: returned[i],
+                        dnr_reported_at: reported[i],
+                    }),
+                    outage: None,
+                    carrier: None,
+                    in_case: self.cases.contains(EventSide::Package, ids[i].unwrap_or("")),
+                });
+            }
+        }
+        // Details the letters cite: the outage and the carrying block.
+        let carriers =
+            self.carrier_blocks(events.iter().filter_map(|e| e.package.as_ref().and(e.block_id.as_deref())))?;
+        for e in &mut events {
+            if e.package.is_some()
+                && let Some((carrier, station)) = e.block_id.as_deref().and_then(|b| carriers.get(b))
+            {
+                e.carrier = Some(*carrier);
+                e.station = station.clone();
+            }
+            if e.grounds.contains(Grounds::OUTAGE) {
+                e.outage = grounds::outage_at(&self.outages, e.time, e.station.as_deref()).cloned();
+            }
+        }
+        events.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
+        Ok(events)
+    }
+
+    /// The blocks named, with their stations.
+    fn carrier_blocks<'a>(
+        &self,
+        ids: impl Iterator<Item = &'a str>,
+    ) -> PolarsResult<HashMap<String, (CarrierBlock, Option<String>)>> {
+        let wanted: HashSet<&str> = ids.collect();
+        let mut out = HashMap::new();
+        if wanted.is_empty() {
+            return Ok(out);
+        }
+        // Counted blocks are enough: a package rides in a block that was worked.
+        let frame = &self.blocks.frame;
+        for (((id, start), departed_at), station) in str_col(frame, "block_id")?
+            .into_iter()
+            .zip(time_col(frame, "block_start")?)
+            .zip(time_col(frame, "departed_at")?)
+            .zip(str_col(frame, "station")?)
+        {
+            if let (Some(id), Some(start)) = (id, start)
+                && wanted.contains(id)
+            {
+                out.insert(id.to_string(), (CarrierBlock { start, departed_at }, station.map(str::to_string)));
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,235 @@
+//! Rows in per-driver order (driver, time, id), found without sorting whole frames: most
+//! exports are already in that order, and a frame that is not is read through an order.
+
+use crate::import::texts_of;
+use crate::import::time::Day;
+use polars::prelude::*;
+use std::ops::Range;
+
+pub(super) fn str_col<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
+    Ok(texts_of(df.column(name)?)?.collect())
+}
+
+pub(super) fn time_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
+    Ok(df.column(name)?.datetime()?.physical().iter().collect())
+}
+
+pub(super) fn day_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<Day>>> {
+    Ok(df.column(name)?.date()?.physical().iter().collect())
+}
+
+/// The rows ordered by driver, then time, then id (`by`: those three columns), ties kept
+/// in file order, nulls first: what a stable sort on the three columns gives, found
+/// without one. Rows are bucketed by driver in one pass; each driver's rows, usually
+/// already in time order in an export, are then checked and sorted only when needed.
+pub(super) fn sorted(df: &DataFrame, by: [&str; 3]) -> PolarsResult<DataFrame> {
+    match order_of(df, by)? {
+        None => Ok(df.clone()),
+        Some(order) => df.take(&order),
+    }
+}
+
+/// The row order [`sorted`] gives, `None` when the rows are already in it.
+pub(super) fn order_of(df: &DataFrame, by: [&str; 3]) -> PolarsResult<Option<IdxCa>> {
+    let [driver_col, time_col_name, id_col] = by;
+    if in_order(df, by)? {
+        return Ok(None);
+    }
+    let drivers: Vec<Option<&str>> = str_col(df, driver_col)?;
+    let times = time_col(df, time_col_name)?;
+    let ids = str_col(df, id_col)?;
+    let mut group_of: PlHashMap<Option<&str>, u32> = PlHashMap::new();
+    // Exports list a driver's rows together or nearly so: the previous row's group is
+    // tried before the hash table.
+    let mut previous: Option<(Option<&str>, u32)> = None;
+    let groups: Vec<u32> = drivers
+        .iter()
+        .map(|d| match previous {
+            Some((id, group)) if id == *d => group,
+            _ => {
+                let next = group_of.len() as u32;
+                let group = *group_of.entry(*d).or_insert(next);
+                previous = Some((*d, group));
+                group
+            }
+        })
+        .collect();
+    // Each group's position in driver order, then a counting sort (stable) by it.
+    let mut keys: Vec<(Option<&str>, u32)> = group_of.into_iter().collect();
+    keys.sort_unstable();
+    let mut rank = vec![0usize; keys.len()];
+    for (position, (_, group)) in keys.iter().enumerate() {
+        rank[*group as usize] = position;
+    }
+    let mut starts = vec![0usize; keys.len() + 1];
+    for g in &groups {
+        starts[rank[*g as usize] + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut order: Vec<IdxSize> = vec![0; groups.len()];
+    for (row, g) in groups.iter().enumerate() {
+        let slot = &mut next[rank[*g as usize]];
+        order[*slot] = row as IdxSize;
+        *slot += 1;
+    }
+    let key = |row: &IdxSize| (times[*row as usize], ids[*row as usize]);
+    for range in starts.windows(2) {
+        let rows = &mut order[range[0]..range[1]];
+        if !rows.is_sorted_by_key(key) {
+            rows.sort_by_key(key);
+        }
+    }
+    Ok(Some(IdxCa::from_vec("order".into(), order)))
+}
+
+/// Rows in [`sorted`] order without a sorted copy of them all: the frame as imported and,
+/// unless it already is in that order (most exports are), the order to read it in. An
+/// export listed by day, or a workspace of weekly imports, is read through the order.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Ordered {
+    pub(super) frame: DataFrame,
+    pub(super) order: Option<IdxCa>,
+}
+
+impl Ordered {
+    pub(super) fn new(frame: &DataFrame, by: [&str; 3]) -> PolarsResult<Ordered> {
+        Ok(Ordered { frame: frame.clone(), order: order_of(frame, by)? })
+    }
+
+    pub(super) fn height(&self) -> usize {
+        self.frame.height()
+    }
+
+    /// The rows of `range` in order (copied only when the frame is reordered).
+    pub(super) fn rows(&self, range: Range<usize>) -> PolarsResult<DataFrame> {
+        Ordered::rows_of(&self.frame, &self.order, range)
+    }
+
+    /// [`Ordered::rows`] with only the columns named.
+    pub(super) fn rows_with(&self, range: Range<usize>, columns: &[&str]) -> PolarsResult<DataFrame> {
+        Ordered::rows_of(&self.frame.select(columns.iter().copied())?, &self.order, range)
+    }
+
+    fn rows_of(frame: &DataFrame, order: &Option<IdxCa>, range: Range<usize>) -> PolarsResult<DataFrame> {
+        match order {
+            None => Ok(frame.slice(range.start as i64, range.len())),
+            Some(order) => frame.take(&order.slice(range.start as i64, range.len())),
+        }
+    }
+
+    /// One column in order.
+    pub(super) fn column(&self, name: &str) -> PolarsResult<Column> {
+        let column = self.frame.column(name)?;
+        match &self.order {
+            None => Ok(column.clone()),
+            Some(order) => column.take(order),
+        }
+    }
+}
+
+/// Whether the rows are already in [`sorted`] order, told in one pass over the three
+/// columns: exports are often listed by driver and time, and such a frame is not copied
+/// (its columns stay in the chunks the import made; rows are only read in slices).
+pub(super) fn in_order(df: &DataFrame, by: [&str; 3]) -> PolarsResult<bool> {
+    crate::parallel::holds_in_parts(
+        df.height(),
+        |rows| rows_in_order(&df.slice(rows.start as i64, rows.len()), by),
+        || Err(PolarsError::ComputeError("a worker thread failed".into())),
+    )
+}
+
+/// [`in_order`] on one core.
+pub(super) fn rows_in_order(df: &DataFrame, [driver_col, time_col_name, id_col]: [&str; 3]) -> PolarsResult<bool> {
+    let drivers = texts_of(df.column(driver_col)?)?;
+    let times = df.column(time_col_name)?.datetime()?.physical().iter();
+    let ids = texts_of(df.column(id_col)?)?;
+    let mut rows = drivers.zip(times).zip(ids).map(|((driver, time), id)| (driver, time, id));
+    let Some(mut previous) = rows.next() else { return Ok(true) };
+    for row in rows {
+        // Nulls sort first; equal keys keep their order, so ties are in order too.
+        if row < previous {
+            return Ok(false);
+        }
+        previous = row;
+    }
+    Ok(true)
+}
+
+/// Ranges of equal values in a sorted column of ids (a missing value reads as "").
+pub(super) fn runs(ids: &Column) -> PolarsResult<Vec<(&str, Range<usize>)>> {
+    fn extend<'a>(out: &mut Vec<(&'a str, Range<usize>)>, id: &'a str, rows: Range<usize>) {
+        match out.last_mut() {
+            Some((last, range)) if *last == id => range.end = rows.end,
+            _ => out.push((id, rows)),
+        }
+    }
+    let mut out: Vec<(&str, Range<usize>)> = Vec::new();
+    if let DataType::Categorical(..) = ids.dtype() {
+        // Millions of rows, a few thousand drivers: codes are compared, and turned into
+        // text once per run.
+        let ids = ids.cat32()?;
+        let mapping = ids.get_mapping();
+        let mut last_code = None;
+        for (row, code) in ids.physical().iter().enumerate() {
+            if last_code == Some(code)
+                && let Some((_, range)) = out.last_mut()
+            {
+                range.end = row + 1;
+                continue;
+            }
+            last_code = Some(code);
+            extend(&mut out, code.and_then(|c| mapping.cat_to_str(c)).unwrap_or(""), row..row + 1);
+        }
+    } else {
+        for (row, id) in ids.str()?.iter().enumerate() {
+            extend(&mut out, id.unwrap_or(""), row..row + 1);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_of_ids_held_as_text_or_as_codes_are_the_same() {
+        let ids = [Some("D1"), Some("D1"), None, Some("D2"), Some("D2"), Some("D2"), Some("D10")];
+        let text = Column::new("driver_id".into(), ids);
+        let codes = text.cast(&crate::import::repeated_text_dtype()).unwrap();
+        let expected = vec![("D1", 0..2), ("", 2..3), ("D2", 3..6), ("D10", 6..7)];
+        assert_eq!(runs(&text).unwrap(), expected);
+        assert_eq!(runs(&codes).unwrap(), expected);
+    }
+
+    #[test]
+    fn per_driver_sort_equals_a_stable_sort_on_the_three_columns() {
+        let drivers = [Some("D2"), Some("D1"), None, Some("D2"), Some("D1"), Some("D10"), Some("D1"), Some("D2")];
+        let times = [Some(5i64), Some(3), Some(1), None, Some(3), Some(0), Some(2), Some(5)];
+        let ids = [Some("b"), Some("z"), Some("a"), Some("c"), Some("y"), None, Some("q"), Some("b")];
+        let at = Int64Chunked::from_iter_options("at".into(), times.into_iter())
+            .into_datetime(TimeUnit::Milliseconds, None)
+            .into_column();
+        let df = DataFrame::new_infer_height(vec![
+            Column::new("driver_id".into(), drivers),
+            at,
+            Column::new("id".into(), ids),
+            Column::new("row".into(), (0..8u32).collect::<Vec<_>>()),
+        ])
+        .unwrap();
+        let ours = sorted(&df, ["driver_id", "at", "id"]).unwrap();
+        let polars =
+            df.sort(["driver_id", "at", "id"], SortMultipleOptions::default().with_maintain_order(true)).unwrap();
+        assert_eq!(ours.column("row").unwrap(), polars.column("row").unwrap());
+        let rows: Vec<u32> = ours.column("row").unwrap().u32().unwrap().into_no_null_iter().collect();
+        assert_eq!(rows, [2, 6, 4, 1, 5, 3, 0, 7]);
+        // Already in order (rows 0 and 7 tie): told in one pass, and the same rows back.
+        assert!(!in_order(&df, ["driver_id", "at", "id"]).unwrap());
+        assert!(in_order(&ours, ["driver_id", "at", "id"]).unwrap());
+        let again = sorted(&ours, ["driver_id", "at", "id"]).unwrap();
+        assert_eq!(again.column("row").unwrap(), ours.column("row").unwrap());
+    }
+}
