@@ -23,7 +23,7 @@ fn minutes(ms: i64) -> i64 {
 /// with the package's reason.
 pub fn what_happened(e: &Event, zone: FleetZone) -> String {
     let what = defects_in_words(e, zone);
-    match e.package.as_ref().and_then(|p| p.reason_text.as_deref()) {
+    match e.package().and_then(|p| p.reason_text.as_deref()) {
         Some(reason) => format!("{what}; reason: {reason}"),
         None => what,
     }
@@ -46,9 +46,9 @@ pub fn defects_in_words(e: &Event, zone: FleetZone) -> String {
             },
             Miss::NoShow => "no-show: neither checked in nor cancelled".to_string(),
         },
-        EventKind::Package { defects } => {
+        EventKind::Package { defects, .. } => {
             let mut parts: Vec<String> = Vec::new();
-            let p = e.package.as_ref();
+            let p = e.package();
             for defect in defects.iter() {
                 parts.push(match defect {
                     Defects::NOT_DELIVERED => "attempted, not delivered".to_string(),
@@ -71,7 +71,7 @@ pub fn defects_in_words(e: &Event, zone: FleetZone) -> String {
 
 /// One ground in plain words, with the facts that support it.
 pub fn ground_words(ground: Grounds, e: &Event, zone: FleetZone) -> String {
-    let p = e.package.as_ref();
+    let p = e.package();
     match ground {
         Grounds::OUTAGE => match &e.outage {
             Some(o) => format!(
@@ -83,11 +83,11 @@ pub fn ground_words(ground: Grounds, e: &Event, zone: FleetZone) -> String {
             ),
             None => "platform outage at the time".to_string(),
         },
-        Grounds::STATION_DELAY => match e.carrier.and_then(|c| Some(c.departed_at? - c.start)) {
+        Grounds::STATION_DELAY => match e.carrier().and_then(|c| Some(c.departed_at? - c.start)) {
             Some(delay) => format!("left the station {} min after the block start", minutes(delay)),
             None => "the station released the route late".to_string(),
         },
-        Grounds::IMPOSSIBLE_DEADLINE => match (p, e.carrier) {
+        Grounds::IMPOSSIBLE_DEADLINE => match (p, e.carrier()) {
             (Some(p), Some(c)) if c.departed_at.is_some_and(|d| p.facts.deliver_by < d) => format!(
                 "deadline {} was before the block even left the station ({})",
                 hm(zone, p.facts.deliver_by),
@@ -240,14 +240,14 @@ pub fn tier_reasons(s: &Standing, t: &Thresholds) -> Vec<String> {
             percent(rate_needs(&t.reliability, up))
         ));
     }
-    if let (Some(tier), Some((attempted, success, on_time))) = (s.quality_tier, s.quality.rates())
+    if let (Some(tier), Some(rates)) = (s.quality_tier, s.quality.rates())
         && let Some(up) = next_up(tier)
     {
         let mut why = Vec::new();
         for (name, rate, thresholds) in [
-            ("attempted", attempted, &t.attempted),
-            ("delivered", success, &t.success),
-            ("on time", on_time, &t.on_time),
+            ("attempted", rates.attempted, &t.attempted),
+            ("delivered", rates.success, &t.success),
+            ("on time", rates.on_time, &t.on_time),
         ] {
             if rate_tier(rate, thresholds) == tier {
                 why.push(format!(

@@ -2,6 +2,7 @@
 //! shares.
 
 use super::codes::{Outcome, Reason};
+use super::columns as col;
 use super::table::{self, Table};
 use super::{Dataset, ImportError, TableKind};
 use polars::prelude::*;
@@ -77,14 +78,14 @@ pub fn texts_of(column: &Column) -> PolarsResult<Box<dyn Iterator<Item = Option<
 /// categorical).
 pub fn upgrade_stored(kind: TableKind, mut frame: DataFrame) -> PolarsResult<DataFrame> {
     // Line numbers were 64-bit.
-    if let Ok(line) = frame.column("line")
+    if let Ok(line) = frame.column(col::LINE.name())
         && line.dtype() == &DataType::UInt64
     {
         let line = line.cast(&DataType::UInt32)?;
         frame.with_column(line)?;
     }
     // Outages had no stations.
-    if kind == TableKind::Outages && frame.column("station").is_err() {
+    if kind == TableKind::Outages && frame.column(col::STATION.name()).is_err() {
         let none = Column::full_null("station".into(), frame.height(), &DataType::String);
         frame.with_column(none)?;
     }
@@ -92,7 +93,7 @@ pub fn upgrade_stored(kind: TableKind, mut frame: DataFrame) -> PolarsResult<Dat
         return Ok(frame);
     }
     // A delivery's driver and block ids and reason were text.
-    for name in ["driver_id", "block_id", "reason"] {
+    for name in [col::DRIVER_ID.name(), col::BLOCK_ID.name(), col::REASON.name()] {
         if let Ok(ids) = frame.column(name)
             && ids.dtype() == &DataType::String
         {
@@ -102,7 +103,9 @@ pub fn upgrade_stored(kind: TableKind, mut frame: DataFrame) -> PolarsResult<Dat
     }
     let outcome = |code: &str| Outcome::from_code(code).map(Outcome::number);
     let reason = |code: &str| Reason::from_code(code).map(Reason::number);
-    for (name, number) in [("outcome", &outcome as &dyn Fn(&str) -> Option<u32>), ("reason_code", &reason)] {
+    for (name, number) in
+        [(col::OUTCOME.name(), &outcome as &dyn Fn(&str) -> Option<u32>), (col::REASON_CODE.name(), &reason)]
+    {
         let Ok(column) = frame.column(name) else { continue };
         if column.dtype() != &DataType::String {
             continue;

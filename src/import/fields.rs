@@ -1,5 +1,6 @@
-//! The columns of each input file (SPEC §2.1–2.4) and how headers are matched to them.
+//! The columns of each input file (docs/rules.md §1.5–1.8) and how headers are matched to them.
 
+use super::columns as col;
 use super::{ImportError, excerpt};
 
 /// One field of an input file: its canonical name, whether it is required, and the
@@ -17,23 +18,23 @@ const fn field(name: &'static str, required: bool, aliases: &'static [&'static s
 const DRIVER_ID_ALIASES: &[&str] = &["transporter id", "da id", "delivery associate id", "driver"];
 
 pub const BLOCK_FIELDS: &[FieldSpec] = &[
-    field("driver_id", true, DRIVER_ID_ALIASES),
-    field("driver_name", false, &["name", "transporter name", "da name", "delivery associate"]),
-    field("block_id", true, &["block", "shift id"]),
-    field("station", false, &["station code", "delivery station", "service area"]),
-    field("block_start", true, &["start", "scheduled start", "start time", "block start time"]),
-    field("block_end", false, &["end", "scheduled end", "end time"]),
-    field("checked_in_at", false, &["check in", "checked in", "check-in time", "arrival time"]),
-    field("cancelled_at", false, &["canceled at", "forfeited at", "cancel time"]),
-    field("departed_at", false, &["left station at", "departed station", "dispatched at", "route start"]),
+    field(col::DRIVER_ID.name(), true, DRIVER_ID_ALIASES),
+    field(col::DRIVER_NAME.name(), false, &["name", "transporter name", "da name", "delivery associate"]),
+    field(col::BLOCK_ID.name(), true, &["block", "shift id"]),
+    field(col::STATION.name(), false, &["station code", "delivery station", "service area"]),
+    field(col::BLOCK_START.name(), true, &["start", "scheduled start", "start time", "block start time"]),
+    field(col::BLOCK_END.name(), false, &["end", "scheduled end", "end time"]),
+    field(col::CHECKED_IN_AT.name(), false, &["check in", "checked in", "check-in time", "arrival time"]),
+    field(col::CANCELLED_AT.name(), false, &["canceled at", "forfeited at", "cancel time"]),
+    field(col::DEPARTED_AT.name(), false, &["left station at", "departed station", "dispatched at", "route start"]),
 ];
 
 pub const DELIVERY_FIELDS: &[FieldSpec] = &[
-    field("tracking_id", true, &["tracking id", "scannable id", "package id", "tba"]),
-    field("driver_id", true, DRIVER_ID_ALIASES),
-    field("block_id", false, &[]),
+    field(col::TRACKING_ID.name(), true, &["tracking id", "scannable id", "package id", "tba"]),
+    field(col::DRIVER_ID.name(), true, DRIVER_ID_ALIASES),
+    field(col::BLOCK_ID.name(), false, &[]),
     field(
-        "deliver_by",
+        col::DELIVER_BY.name(),
         true,
         &[
             "deadline",
@@ -44,30 +45,30 @@ pub const DELIVERY_FIELDS: &[FieldSpec] = &[
             "planned delivery date",
         ],
     ),
-    field("attempted_at", false, &["delivered at", "attempt time", "scan time", "time of last scan"]),
-    field("outcome", true, &["status", "package status", "delivery status"]),
-    field("reason", false, &["reason code", "rts code", "da selected rts code", "undeliverable reason"]),
-    field("returned_at", false, &["returned to station at", "rts at"]),
-    field("dnr", false, &["delivered not received", "never received delivery", "dnr claim"]),
-    field("dnr_reported_at", false, &["dnr date", "claim date"]),
-    field("contact_attempts", false, &["contacts", "calls and texts"]),
-    field("photo", false, &["photo path", "pod photo", "evidence"]),
-    field("notes", false, &["additional information", "comment"]),
+    field(col::ATTEMPTED_AT.name(), false, &["delivered at", "attempt time", "scan time", "time of last scan"]),
+    field(col::OUTCOME.name(), true, &["status", "package status", "delivery status"]),
+    field(col::REASON.name(), false, &["reason code", "rts code", "da selected rts code", "undeliverable reason"]),
+    field(col::RETURNED_AT.name(), false, &["returned to station at", "rts at"]),
+    field(col::DNR.name(), false, &["delivered not received", "never received delivery", "dnr claim"]),
+    field(col::DNR_REPORTED_AT.name(), false, &["dnr date", "claim date"]),
+    field(col::CONTACT_ATTEMPTS.name(), false, &["contacts", "calls and texts"]),
+    field(col::PHOTO.name(), false, &["photo path", "pod photo", "evidence"]),
+    field(col::NOTES.name(), false, &["additional information", "comment"]),
 ];
 
 pub const ROSTER_FIELDS: &[FieldSpec] = &[
-    field("driver_id", true, DRIVER_ID_ALIASES),
-    field("driver_name", false, &["name", "transporter name", "da name", "delivery associate"]),
-    field("email", false, &["email address", "e mail"]),
+    field(col::DRIVER_ID.name(), true, DRIVER_ID_ALIASES),
+    field(col::DRIVER_NAME.name(), false, &["name", "transporter name", "da name", "delivery associate"]),
+    field(col::EMAIL.name(), false, &["email address", "e mail"]),
     field("status", false, &["driver status", "account status"]),
-    field("deactivated_on", false, &["deactivation date", "deactivated at", "deactivated"]),
+    field(col::DEACTIVATED_ON.name(), false, &["deactivation date", "deactivated at", "deactivated"]),
 ];
 
 pub const OUTAGE_FIELDS: &[FieldSpec] = &[
-    field("start", true, &["start time", "from", "outage start"]),
-    field("end", true, &["end time", "to", "outage end"]),
-    field("description", false, &["details", "notes", "comment"]),
-    field("station", false, &["stations", "station code", "delivery station", "service area"]),
+    field(col::START.name(), true, &["start time", "from", "outage start"]),
+    field(col::END.name(), true, &["end time", "to", "outage end"]),
+    field(col::DESCRIPTION.name(), false, &["details", "notes", "comment"]),
+    field(col::STATION.name(), false, &["stations", "station code", "delivery station", "service area"]),
 ];
 
 /// Lower case and trimmed, with `_`, `-`, `.` and runs of spaces read as one space.

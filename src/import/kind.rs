@@ -1,6 +1,7 @@
 //! The kinds of input, and telling them apart by their headers: the one place a kind
 //! picks its fields, its parser and its empty frame.
 
+use super::columns as col;
 use super::fields::{BLOCK_FIELDS, DELIVERY_FIELDS, FieldSpec, OUTAGE_FIELDS, ROSTER_FIELDS};
 use super::table::Table;
 use super::text::{self, CsvText};
@@ -59,9 +60,9 @@ impl TableKind {
     /// outages have none (a window is the same window when every field is equal).
     pub fn key_column(self) -> Option<&'static str> {
         match self {
-            TableKind::Blocks => Some("block_id"),
-            TableKind::Deliveries => Some("tracking_id"),
-            TableKind::Roster => Some("driver_id"),
+            TableKind::Blocks => Some(col::BLOCK_ID.name()),
+            TableKind::Deliveries => Some(col::TRACKING_ID.name()),
+            TableKind::Roster => Some(col::DRIVER_ID.name()),
             TableKind::Outages => None,
         }
     }

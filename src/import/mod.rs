@@ -6,6 +6,7 @@
 
 mod cells;
 pub mod codes;
+pub mod columns;
 mod dataset;
 mod error;
 pub mod fields;

@@ -4,6 +4,7 @@
 
 use super::cells::{Cells, DateAlone, FieldError};
 use super::codes::{Outcome, Reason, normalise_words, parse_yes_no};
+use super::columns as col;
 use super::time::day_from_date;
 use super::{Detail, ImportError, excerpt};
 use polars::prelude::*;
@@ -227,16 +228,16 @@ impl Table for Blocks {
     fn frame(self) -> Result<DataFrame, ImportError> {
         Ok(DataFrame::new_infer_height(vec![
             lines(self.line),
-            self.driver_id.column("driver_id"),
-            self.driver_name.column("driver_name"),
-            self.block_id.column("block_id"),
-            self.station.column("station"),
-            required_instants("block_start", self.block_start),
-            required_days("day", self.day),
-            instants("block_end", self.block_end),
-            instants("checked_in_at", self.checked_in_at),
-            instants("cancelled_at", self.cancelled_at),
-            instants("departed_at", self.departed_at),
+            self.driver_id.column(col::DRIVER_ID.name()),
+            self.driver_name.column(col::DRIVER_NAME.name()),
+            self.block_id.column(col::BLOCK_ID.name()),
+            self.station.column(col::STATION.name()),
+            required_instants(col::BLOCK_START.name(), self.block_start),
+            required_days(col::DAY.name(), self.day),
+            instants(col::BLOCK_END.name(), self.block_end),
+            instants(col::CHECKED_IN_AT.name(), self.checked_in_at),
+            instants(col::CANCELLED_AT.name(), self.cancelled_at),
+            instants(col::DEPARTED_AT.name(), self.departed_at),
         ])?)
     }
 }
@@ -385,28 +386,28 @@ impl Table for Deliveries {
         } else {
             (
                 lines(self.line),
-                self.reason.column("reason"),
-                instants("dnr_reported_at", self.dnr_reported_at),
-                self.notes.column("notes"),
+                self.reason.column(col::REASON.name()),
+                instants(col::DNR_REPORTED_AT.name(), self.dnr_reported_at),
+                self.notes.column(col::NOTES.name()),
             )
         };
         Ok(DataFrame::new_infer_height(vec![
             line,
-            self.tracking_id.column("tracking_id"),
-            self.driver_id.column("driver_id"),
-            self.block_id.column("block_id"),
-            required_instants("deliver_by", self.deliver_by),
-            required_days("day", self.day),
-            instants("attempted_at", self.attempted_at),
+            self.tracking_id.column(col::TRACKING_ID.name()),
+            self.driver_id.column(col::DRIVER_ID.name()),
+            self.block_id.column(col::BLOCK_ID.name()),
+            required_instants(col::DELIVER_BY.name(), self.deliver_by),
+            required_days(col::DAY.name(), self.day),
+            instants(col::ATTEMPTED_AT.name(), self.attempted_at),
             UInt32Chunked::from_vec("outcome".into(), self.outcome).into_column(),
             reason,
             UInt32Chunked::with_chunk("reason_code".into(), self.reason_code.freeze()).into_column(),
-            instants("returned_at", self.returned_at),
-            flags("dnr", &self.dnr),
+            instants(col::RETURNED_AT.name(), self.returned_at),
+            flags(col::DNR.name(), &self.dnr),
             dnr_reported_at,
-            days("dnr_day", self.dnr_day),
+            days(col::DNR_DAY.name(), self.dnr_day),
             UInt32Chunked::with_chunk("contact_attempts".into(), self.contact_attempts.freeze()).into_column(),
-            self.photo.column("photo"),
+            self.photo.column(col::PHOTO.name()),
             notes,
         ])?)
     }
@@ -451,11 +452,11 @@ impl Table for Roster {
 
     fn frame(self) -> Result<DataFrame, ImportError> {
         Ok(DataFrame::new_infer_height(vec![
-            self.driver_id.column("driver_id"),
-            self.driver_name.column("driver_name"),
-            self.email.column("email"),
-            flags("deactivated", &self.deactivated),
-            days("deactivated_on", self.deactivated_on),
+            self.driver_id.column(col::DRIVER_ID.name()),
+            self.driver_name.column(col::DRIVER_NAME.name()),
+            self.email.column(col::EMAIL.name()),
+            flags(col::DEACTIVATED.name(), &self.deactivated),
+            days(col::DEACTIVATED_ON.name(), self.deactivated_on),
         ])?)
     }
 }
@@ -495,10 +496,10 @@ impl Table for Outages {
 
     fn frame(self) -> Result<DataFrame, ImportError> {
         Ok(DataFrame::new_infer_height(vec![
-            required_instants("start", self.start),
-            required_instants("end", self.end),
-            self.description.column("description"),
-            self.station.column("station"),
+            required_instants(col::START.name(), self.start),
+            required_instants(col::END.name(), self.end),
+            self.description.column(col::DESCRIPTION.name()),
+            self.station.column(col::STATION.name()),
         ])?)
     }
 }

@@ -43,9 +43,9 @@ impl Panel {
         let rates = s.quality.rates();
         match self {
             Panel::Reliability => s.reliability.rate(),
-            Panel::Attempted => rates.map(|r| r.0),
-            Panel::Success => rates.map(|r| r.1),
-            Panel::OnTime => rates.map(|r| r.2),
+            Panel::Attempted => rates.map(|r| r.attempted),
+            Panel::Success => rates.map(|r| r.success),
+            Panel::OnTime => rates.map(|r| r.on_time),
             Panel::Dnr => (s.quality.packages > 0).then_some(f64::from(s.quality.dnr)),
         }
     }

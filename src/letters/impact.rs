@@ -47,9 +47,9 @@ fn metric_changes(
         return out;
     }
     let (a, b) = (now.quality.rates(), without.quality.rates());
-    rate("attempted", a.map(|r| r.0), b.map(|r| r.0), &|r| rate_tier(r, &t.attempted));
-    rate("delivered", a.map(|r| r.1), b.map(|r| r.1), &|r| rate_tier(r, &t.success));
-    rate("on time", a.map(|r| r.2), b.map(|r| r.2), &|r| rate_tier(r, &t.on_time));
+    rate("attempted", a.map(|r| r.attempted), b.map(|r| r.attempted), &|r| rate_tier(r, &t.attempted));
+    rate("delivered", a.map(|r| r.success), b.map(|r| r.success), &|r| rate_tier(r, &t.success));
+    rate("on time", a.map(|r| r.on_time), b.map(|r| r.on_time), &|r| rate_tier(r, &t.on_time));
     let (n, m) = (now.quality.dnr, without.quality.dnr);
     if n != m && (!only_tiers || dnr_tier(n, &t.dnr) != dnr_tier(m, &t.dnr)) {
         out.push(format!("DNR claims {n} → {m}"));

@@ -76,7 +76,7 @@ pub fn incidents(events: &[&Event], zone: FleetZone, w: &Windows) -> Vec<Inciden
                 None => Scope::Outage(0, 0, String::new()),
             },
             Grounds::STATION_DELAY | Grounds::IMPOSSIBLE_DEADLINE => {
-                Scope::Block(e.carrier.map_or(0, |c| c.start), e.block_id.clone().unwrap_or_default())
+                Scope::Block(e.carrier().map_or(0, |c| c.start), e.block_id().unwrap_or_default().to_string())
             }
             _ => Scope::All,
         };
@@ -150,7 +150,7 @@ fn defect_words(defects: Defects) -> &'static str {
 
 fn defects_of(e: &Event) -> Defects {
     match e.what {
-        EventKind::Package { defects } => defects,
+        EventKind::Package { defects, .. } => defects,
         EventKind::Block { .. } => Defects::default(),
     }
 }
@@ -216,8 +216,8 @@ fn outage_text(events: &[&Event], zone: FleetZone) -> String {
 /// How the line names the carrying block: by its id, unless that id is itself one of the
 /// letter's events (told in another line), so that every event id appears once.
 fn block_name(e: &Event, zone: FleetZone, included: &HashSet<&str>) -> String {
-    match (&e.block_id, e.carrier) {
-        (Some(id), _) if !included.contains(id.as_str()) => format!("block {}", one_line(id)),
+    match (e.block_id(), e.carrier()) {
+        (Some(id), _) if !included.contains(id) => format!("block {}", one_line(id)),
         (_, Some(c)) => format!("the {} block", hm(zone, c.start)),
         _ => "the block".to_string(),
     }
@@ -226,7 +226,7 @@ fn block_name(e: &Event, zone: FleetZone, included: &HashSet<&str>) -> String {
 fn station_delay_text(events: &[&Event], zone: FleetZone, included: &HashSet<&str>) -> String {
     let first = events[0];
     let packages = packages_by_defect(events).unwrap_or_default();
-    match first.carrier {
+    match first.carrier() {
         Some(c) => {
             let day = date(zone, c.start);
             let name = block_name(first, zone, included);
@@ -266,14 +266,11 @@ fn deadline_text(events: &[&Event], zone: FleetZone, included: &HashSet<&str>) -
     let pairs: Vec<(String, String)> = events
         .iter()
         .map(|e| {
-            (
-                one_line(&e.id),
-                e.package.as_ref().map_or(String::new(), |p| format!("due {}", hm(zone, p.facts.deliver_by))),
-            )
+            (one_line(&e.id), e.package().map_or(String::new(), |p| format!("due {}", hm(zone, p.facts.deliver_by))))
         })
         .collect();
     let list = ids_by_fact(&pairs, "; ");
-    match first.carrier {
+    match first.carrier() {
         Some(c) => {
             let name = block_name(first, zone, included);
             let departed = c.departed_at.map_or(String::new(), |d| format!(" and left the station at {}", hm(zone, d)));
@@ -289,8 +286,7 @@ fn deadline_text(events: &[&Event], zone: FleetZone, included: &HashSet<&str>) -
 
 fn dnr_text(events: &[&Event], zone: FleetZone) -> String {
     let delivered_at = |e: &Event| {
-        e.package
-            .as_ref()
+        e.package()
             .and_then(|p| p.facts.attempted_at)
             .map_or(String::new(), |t| format!("{} {}", date(zone, t), hm(zone, t)))
     };
@@ -318,13 +314,13 @@ fn dnr_text(events: &[&Event], zone: FleetZone) -> String {
 }
 
 fn reason_of(e: &Event) -> Option<&str> {
-    e.package.as_ref().and_then(|p| p.reason_text.as_deref()).filter(|r| !r.trim().is_empty())
+    e.package().and_then(|p| p.reason_text.as_deref()).filter(|r| !r.trim().is_empty())
 }
 
 /// The per-package fact of a documented access problem: the attempt before the
 /// deadline (a closed business), else the customer contacts.
 fn access_fact(e: &Event, zone: FleetZone) -> String {
-    let Some(p) = e.package.as_ref() else { return String::new() };
+    let Some(p) = e.package() else { return String::new() };
     if p.facts.reason == Some(Reason::BusinessClosed) {
         return p
             .facts
@@ -391,8 +387,8 @@ fn title(lead: Grounds, events: &[&Event], zone: FleetZone, w: &Windows) -> Stri
             } else {
                 "impossible deadlines".to_string()
             };
-            let block = first.block_id.as_deref().map(one_line).unwrap_or_default();
-            let day = first.carrier.map_or(String::new(), |c| date(zone, c.start));
+            let block = first.block_id().map(one_line).unwrap_or_default();
+            let day = first.carrier().map_or(String::new(), |c| date(zone, c.start));
             format!("Block {block} {day}: {what} ({count})")
         }
         Grounds::DELIVERED_AT_PIN | Grounds::PHOTO_PROOF => format!("DNR claims on delivered packages ({count})"),
@@ -404,7 +400,7 @@ fn title(lead: Grounds, events: &[&Event], zone: FleetZone, w: &Windows) -> Stri
 }
 
 fn incident_event(e: &Event, lead: Grounds, zone: FleetZone) -> IncidentEvent {
-    let p = e.package.as_ref();
+    let p = e.package();
     let fact = match lead {
         Grounds::OUTAGE | Grounds::STATION_DELAY => String::new(),
         Grounds::IMPOSSIBLE_DEADLINE => p.map_or(String::new(), |p| format!("due {}", hm(zone, p.facts.deliver_by))),

@@ -214,7 +214,7 @@ pub fn checklist(fleet: &Fleet, driver: usize, as_of: Day) -> Result<Vec<Inciden
 fn panels_of(e: &Event) -> Vec<Panel> {
     match e.what {
         EventKind::Block { .. } => vec![Panel::Reliability],
-        EventKind::Package { defects } => {
+        EventKind::Package { defects, .. } => {
             let mut panels = Vec::new();
             if defects.contains(Defects::NOT_ATTEMPTED) {
                 panels.extend([Panel::Attempted, Panel::Success, Panel::OnTime]);
@@ -362,7 +362,7 @@ pub fn draft(
 /// are reported in `problems`.
 fn photo_attachments(events: &[&Event], folder: &Path, problems: &mut Vec<String>) -> Vec<Attachment> {
     let mut out = Vec::new();
-    for listed in events.iter().filter_map(|e| e.package.as_ref()).flat_map(|p| &p.photos) {
+    for listed in events.iter().filter_map(|e| e.package()).flat_map(|p| &p.photos) {
         let read = evidence::resolve(folder, listed)
             .map_err(|e| e.to_string())
             .and_then(|path| std::fs::read(&path).map_err(|e| format!("{listed}: {e}")).map(|bytes| (path, bytes)));

@@ -4,12 +4,13 @@
 use super::grounds::{
     self, CarrierBlock, Defects, Grounds, Outage, PackageFacts, block_grounds, package_defects, package_grounds,
 };
-use super::order::{Ordered, day_col, runs, sorted, str_col, time_col};
+use super::order::{BLOCK_ORDER, Ordered, PACKAGE_ORDER, runs, sorted};
 use super::rules::{BlockStatus, block_status, package_on_time};
 use super::tally::Tally;
 use super::{BlockTable, CaseMarks, Driver, EventSide, Fleet, PackageTable};
 use crate::config::{Thresholds, Windows};
 use crate::import::codes::{Outcome, Reason};
+use crate::import::columns as col;
 use crate::import::time::Day;
 use crate::import::{Dataset, texts_of};
 use polars::prelude::*;
@@ -22,7 +23,7 @@ fn directory(data: &Dataset) -> PolarsResult<BTreeMap<String, Driver>> {
     let mut directory: BTreeMap<String, Driver> = BTreeMap::new();
     let blocks = &data.blocks;
     for ((id, name), station) in
-        str_col(blocks, "driver_id")?.into_iter().zip(str_col(blocks, "driver_name")?).zip(str_col(blocks, "station")?)
+        col::DRIVER_ID.read(blocks)?.into_iter().zip(col::DRIVER_NAME.read(blocks)?).zip(col::STATION.read(blocks)?)
     {
         let d = entry(&mut directory, id.unwrap_or(""));
         if name.is_some() {
@@ -33,13 +34,14 @@ fn directory(data: &Dataset) -> PolarsResult<BTreeMap<String, Driver>> {
         }
     }
     let roster = &data.roster;
-    let deactivated: Vec<Option<bool>> = roster.column("deactivated")?.bool()?.iter().collect();
-    for ((((id, name), email), off), on) in str_col(roster, "driver_id")?
+    let deactivated: Vec<Option<bool>> = roster.column(col::DEACTIVATED.name())?.bool()?.iter().collect();
+    for ((((id, name), email), off), on) in col::DRIVER_ID
+        .read(roster)?
         .into_iter()
-        .zip(str_col(roster, "driver_name")?)
-        .zip(str_col(roster, "email")?)
+        .zip(col::DRIVER_NAME.read(roster)?)
+        .zip(col::EMAIL.read(roster)?)
         .zip(deactivated)
-        .zip(day_col(roster, "deactivated_on")?)
+        .zip(col::DEACTIVATED_ON.read(roster)?)
     {
         let d = entry(&mut directory, id.unwrap_or(""));
         if name.is_some() {
@@ -59,13 +61,14 @@ fn entry<'a>(directory: &'a mut BTreeMap<String, Driver>, id: &str) -> &'a mut D
 
 /// The block that carried each package, and its station, by block_id among all blocks.
 fn carriers(blocks: &DataFrame) -> PolarsResult<PlHashMap<&str, Carrier<'_>>> {
-    let starts = time_col(blocks, "block_start")?;
-    let departed = time_col(blocks, "departed_at")?;
-    Ok(str_col(blocks, "block_id")?
+    let starts = col::BLOCK_START.read(blocks)?;
+    let departed = col::DEPARTED_AT.read(blocks)?;
+    Ok(col::BLOCK_ID
+        .read(blocks)?
         .into_iter()
         .zip(starts)
         .zip(departed)
-        .zip(str_col(blocks, "station")?)
+        .zip(col::STATION.read(blocks)?)
         .filter_map(|(((id, start), departed_at), station)| {
             Some((id?, (CarrierBlock { start: start?, departed_at }, station)))
         })
@@ -76,7 +79,7 @@ fn carriers(blocks: &DataFrame) -> PolarsResult<PlHashMap<&str, Carrier<'_>>> {
 fn newest_day(data: &Dataset) -> PolarsResult<Option<Day>> {
     let mut newest: Option<Day> = None;
     for df in [&data.blocks, &data.deliveries] {
-        let max = df.column("day")?.date()?.physical().max();
+        let max = df.column(col::DAY.name())?.date()?.physical().max();
         newest = newest.max(max).or(max).or(newest);
     }
     Ok(newest)
@@ -85,19 +88,19 @@ fn newest_day(data: &Dataset) -> PolarsResult<Option<Day>> {
 /// The counted blocks (on-time cancels left out) in per-driver order, with their misses,
 /// grounds, and the on-time and open (disputable, not in a case) tallies.
 fn block_table(all: &DataFrame, w: &Windows, outages: &[Outage], cases: &CaseMarks) -> PolarsResult<BlockTable> {
-    let starts = time_col(all, "block_start")?;
-    let checked = time_col(all, "checked_in_at")?;
-    let cancelled = time_col(all, "cancelled_at")?;
+    let starts = col::BLOCK_START.read(all)?;
+    let checked = col::CHECKED_IN_AT.read(all)?;
+    let cancelled = col::CANCELLED_AT.read(all)?;
     let counted: BooleanChunked = starts
         .iter()
         .zip(checked.iter().zip(&cancelled))
         .map(|(s, (c, x))| block_status(s.unwrap_or(0), *c, *x, w) != BlockStatus::NotCounted)
         .collect();
-    let frame = sorted(&all.filter(&counted)?, ["driver_id", "block_start", "block_id"])?;
-    let starts = time_col(&frame, "block_start")?;
-    let checked = time_col(&frame, "checked_in_at")?;
-    let cancelled = time_col(&frame, "cancelled_at")?;
-    let stations = str_col(&frame, "station")?;
+    let frame = sorted(&all.filter(&counted)?, BLOCK_ORDER)?;
+    let starts = col::BLOCK_START.read(&frame)?;
+    let checked = col::CHECKED_IN_AT.read(&frame)?;
+    let cancelled = col::CANCELLED_AT.read(&frame)?;
+    let stations = col::STATION.read(&frame)?;
     let n = frame.height();
     let mut miss = Vec::with_capacity(n);
     let mut ground = Vec::with_capacity(n);
@@ -110,10 +113,10 @@ fn block_table(all: &DataFrame, w: &Windows, outages: &[Outage], cases: &CaseMar
         miss.push(m);
         ground.push(if m.is_some() { block_grounds(start, stations[i], outages) } else { Grounds::default() });
     }
-    let ids = str_col(&frame, "block_id")?;
+    let ids = col::BLOCK_ID.read(&frame)?;
     let open = |i: usize| !ground[i].is_empty() && !cases.contains(EventSide::Block, ids[i].unwrap_or(""));
     Ok(BlockTable {
-        day: day_col(&frame, "day")?.into_iter().map(|d| d.unwrap_or(0)).collect(),
+        day: col::DAY.read(&frame)?.into_iter().map(|d| d.unwrap_or(0)).collect(),
         on_time: Tally::new(miss.iter().map(Option::is_none), n),
         disputable: Tally::new((0..n).map(open), n),
         miss,
@@ -130,13 +133,11 @@ fn package_table(
     w: &Windows,
     cases: &CaseMarks,
 ) -> PolarsResult<PackageTable> {
-    let frame = crate::timings::phase("sort deliveries", || {
-        Ordered::new(deliveries, ["driver_id", "deliver_by", "tracking_id"])
-    })?;
+    let frame = crate::timings::phase("sort deliveries", || Ordered::new(deliveries, PACKAGE_ORDER))?;
     let PackageColumns { defects, grounds, flags } = package_columns(&frame, carriers, outages, w, cases)?;
     let [attempted, delivered, on_time, dnr, unreturned, disputable] = flags.map(Tally::from_words);
     Ok(PackageTable {
-        day: frame.column("day")?.date()?.physical().iter().map(|d| d.unwrap_or(0)).collect(),
+        day: frame.column(col::DAY.name())?.date()?.physical().iter().map(|d| d.unwrap_or(0)).collect(),
         attempted,
         delivered,
         on_time,
@@ -156,7 +157,7 @@ fn assign_rows(
     packages: &PackageTable,
     cases: &CaseMarks,
 ) -> PolarsResult<()> {
-    for (id, range) in runs(blocks.frame.column("driver_id")?)? {
+    for (id, range) in runs(blocks.frame.column(col::DRIVER_ID.name())?)? {
         if let Some(d) = directory.get_mut(id) {
             d.blocks = range;
         }
@@ -164,14 +165,14 @@ fn assign_rows(
     // DNR claims are rare: only the rows that have one are kept, to share out by driver.
     let claims: Vec<(usize, Day)> = packages
         .frame
-        .column("dnr_day")?
+        .column(col::DNR_DAY.name())?
         .date()?
         .physical()
         .iter()
         .enumerate()
         .filter_map(|(row, day)| Some((row, day?)))
         .collect();
-    let package_drivers = packages.frame.column("driver_id")?;
+    let package_drivers = packages.frame.column(col::DRIVER_ID.name())?;
     for (id, range) in runs(&package_drivers)? {
         let d = entry(directory, id);
         let first = claims.partition_point(|(row, _)| *row < range.start);
@@ -319,10 +320,10 @@ fn fill_rows(
     cases: &CaseMarks,
 ) -> PolarsResult<()> {
     let facts = package_facts(frame)?;
-    let block_ids = texts_of(frame.column("block_id")?)?;
-    let returned = frame.column("returned_at")?.is_not_null();
+    let block_ids = texts_of(frame.column(col::BLOCK_ID.name())?)?;
+    let returned = frame.column(col::RETURNED_AT.name())?.is_not_null();
     // Tracking ids are only needed to leave out events already in a case.
-    let ids = frame.column("tracking_id")?.str()?;
+    let ids = frame.column(col::TRACKING_ID.name())?.str()?;
     // A block carries many packages in a row: its lookup is reused while it lasts.
     let mut carried: Option<(&str, Option<Carrier>)> = None;
     let rows = facts.zip(block_ids).zip(returned.iter()).zip(defects_out.iter_mut().zip(grounds_out.iter_mut()));
@@ -362,13 +363,13 @@ fn fill_rows(
 
 pub(super) fn package_facts(frame: &DataFrame) -> PolarsResult<impl Iterator<Item = PackageFacts> + '_> {
     // Zipped column iterators, not per-column vectors: millions of rows, one pass.
-    let deliver_by = frame.column("deliver_by")?.datetime()?.physical().iter();
-    let attempted_at = frame.column("attempted_at")?.datetime()?.physical().iter();
-    let outcome = frame.column("outcome")?.u32()?.iter();
-    let reason = frame.column("reason_code")?.u32()?.iter();
-    let dnr = frame.column("dnr")?.bool()?.iter();
-    let contacts = frame.column("contact_attempts")?.u32()?.iter();
-    let photo = frame.column("photo")?.str()?.iter();
+    let deliver_by = frame.column(col::DELIVER_BY.name())?.datetime()?.physical().iter();
+    let attempted_at = frame.column(col::ATTEMPTED_AT.name())?.datetime()?.physical().iter();
+    let outcome = frame.column(col::OUTCOME.name())?.u32()?.iter();
+    let reason = frame.column(col::REASON_CODE.name())?.u32()?.iter();
+    let dnr = frame.column(col::DNR.name())?.bool()?.iter();
+    let contacts = frame.column(col::CONTACT_ATTEMPTS.name())?.u32()?.iter();
+    let photo = frame.column(col::PHOTO.name())?.str()?.iter();
     Ok(deliver_by.zip(attempted_at).zip(outcome).zip(reason).zip(dnr).zip(contacts).zip(photo).map(
         |((((((deliver_by, attempted_at), outcome), reason), dnr), contact_attempts), photo)| {
             let outcome = outcome.and_then(Outcome::from_number).unwrap_or(Outcome::NotAttempted);
@@ -389,18 +390,19 @@ pub(super) fn package_facts(frame: &DataFrame) -> PolarsResult<impl Iterator<Ite
 
 /// An outages frame's `station` cells; a frame stored before outages had stations has none.
 fn stations_of(frame: &DataFrame) -> PolarsResult<Vec<Option<&str>>> {
-    match frame.column("station") {
-        Ok(_) => str_col(frame, "station"),
+    match frame.column(col::STATION.name()) {
+        Ok(_) => col::STATION.read(frame),
         Err(_) => Ok(vec![None; frame.height()]),
     }
 }
 
 /// The outage windows of an outages frame.
 pub fn outages_of(frame: &DataFrame) -> PolarsResult<Vec<Outage>> {
-    Ok(time_col(frame, "start")?
+    Ok(col::START
+        .read(frame)?
         .into_iter()
-        .zip(time_col(frame, "end")?)
-        .zip(str_col(frame, "description")?)
+        .zip(col::END.read(frame)?)
+        .zip(col::DESCRIPTION.read(frame)?)
         .zip(stations_of(frame)?)
         .filter_map(|(((s, e), d), stations)| {
             Some(Outage {

@@ -2,22 +2,22 @@
 //! the driver view cite: the package's facts, the outage, the carrying block.
 
 use super::grounds::{self, CarrierBlock, Defects, Grounds, Outage, PackageFacts};
-use super::order::{str_col, time_col};
 use super::rules::Miss;
 use super::{EventRef, EventSide, Fleet};
+use crate::import::columns as col;
 use crate::import::time::Day;
 use polars::prelude::*;
 use std::collections::{HashMap, HashSet};
 
-/// What an event is: a missed block or a defective package.
+/// What an event is: a missed block or a defective package, with what belongs to each.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
     Block { miss: Miss, checked_in_at: Option<i64>, cancelled_at: Option<i64> },
-    Package { defects: Defects },
+    Package { defects: Defects, detail: Box<PackageDetail> },
 }
 
 /// The package side of an event, with what the letters cite.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PackageDetail {
     pub facts: PackageFacts,
     pub reason_text: Option<String>,
@@ -25,9 +25,12 @@ pub struct PackageDetail {
     pub notes: Option<String>,
     pub returned_at: Option<i64>,
     pub dnr_reported_at: Option<i64>,
+    /// The block that carried the package, by id, and its start and departure when known.
+    pub block_id: Option<String>,
+    pub carrier: Option<CarrierBlock>,
 }
 
-/// One event counting against a driver's standing (SPEC §4.1).
+/// One event counting against a driver's standing (docs/rules.md §8.1).
 #[derive(Debug, Clone)]
 pub struct Event {
     pub driver_id: String,
@@ -38,20 +41,16 @@ pub struct Event {
     pub time: i64,
     pub what: EventKind,
     pub grounds: Grounds,
-    pub block_id: Option<String>,
     /// A block's station; a package's is that of the block that carried it.
     pub station: Option<String>,
-    pub package: Option<PackageDetail>,
     /// The outage the event fell in, when OUTAGE applies.
     pub outage: Option<Outage>,
-    /// The block that carried a package, when known.
-    pub carrier: Option<CarrierBlock>,
     /// Already in a recorded case (disputed or being disputed).
     pub in_case: bool,
 }
 
 impl Event {
-    /// Has a dispute ground and is not already in a case (SPEC §3.7 DISPUTABLE).
+    /// Has a dispute ground and is not already in a case (DISPUTABLE, docs/rules.md §5).
     pub fn is_disputable(&self) -> bool {
         !self.grounds.is_empty() && !self.in_case
     }
@@ -66,6 +65,27 @@ impl Event {
     pub fn event_ref(&self) -> EventRef {
         EventRef { side: self.side(), id: self.id.clone() }
     }
+
+    /// The package's details, for a package event.
+    pub fn package(&self) -> Option<&PackageDetail> {
+        match &self.what {
+            EventKind::Package { detail, .. } => Some(detail),
+            EventKind::Block { .. } => None,
+        }
+    }
+
+    /// The block: a missed block's own id, a package's carrying block.
+    pub fn block_id(&self) -> Option<&str> {
+        match &self.what {
+            EventKind::Block { .. } => Some(&self.id),
+            EventKind::Package { detail, .. } => detail.block_id.as_deref(),
+        }
+    }
+
+    /// The block that carried a package, when known.
+    pub fn carrier(&self) -> Option<CarrierBlock> {
+        self.package().and_then(|p| p.carrier)
+    }
 }
 
 impl Fleet {
@@ -78,11 +98,11 @@ impl Fleet {
         let bw = self.block_window(d, b);
         if !bw.is_empty() {
             let frame = self.blocks.frame.slice(bw.start as i64, bw.len());
-            let ids = str_col(&frame, "block_id")?;
-            let starts = time_col(&frame, "block_start")?;
-            let stations = str_col(&frame, "station")?;
-            let checked = time_col(&frame, "checked_in_at")?;
-            let cancelled = time_col(&frame, "cancelled_at")?;
+            let ids = col::BLOCK_ID.read(&frame)?;
+            let starts = col::BLOCK_START.read(&frame)?;
+            let stations = col::STATION.read(&frame)?;
+            let checked = col::CHECKED_IN_AT.read(&frame)?;
+            let cancelled = col::CANCELLED_AT.read(&frame)?;
             for (i, row) in bw.clone().enumerate() {
                 let Some(miss) = self.blocks.miss[row] else { continue };
                 events.push(Event {
@@ -92,11 +112,8 @@ impl Fleet {
                     time: starts[i].unwrap_or(0),
                     what: EventKind::Block { miss, checked_in_at: checked[i], cancelled_at: cancelled[i] },
                     grounds: self.blocks.grounds[row],
-                    block_id: ids[i].map(str::to_string),
                     station: stations[i].map(str::to_string),
-                    package: None,
                     outage: None,
-                    carrier: None,
                     in_case: self.cases.contains(EventSide::Block, ids[i].unwrap_or("")),
                 });
             }
@@ -105,13 +122,13 @@ impl Fleet {
         if !pw.is_empty() {
             let frame = self.packages.frame.rows(pw.clone())?;
             let facts: Vec<PackageFacts> = super::build::package_facts(&frame)?.collect();
-            let ids = str_col(&frame, "tracking_id")?;
-            let blocks = str_col(&frame, "block_id")?;
-            let reasons = str_col(&frame, "reason")?;
-            let photos = str_col(&frame, "photo")?;
-            let notes = str_col(&frame, "notes")?;
-            let returned = time_col(&frame, "returned_at")?;
-            let reported = time_col(&frame, "dnr_reported_at")?;
+            let ids = col::TRACKING_ID.read(&frame)?;
+            let blocks = col::BLOCK_ID.read(&frame)?;
+            let reasons = col::REASON.read(&frame)?;
+            let photos = col::PHOTO.read(&frame)?;
+            let notes = col::NOTES.read(&frame)?;
+            let returned = col::RETURNED_AT.read(&frame)?;
+            let reported = col::DNR_REPORTED_AT.read(&frame)?;
             for (i, row) in pw.clone().enumerate() {
                 let defects = self.packages.defects[row];
                 if defects.is_empty() {
@@ -123,34 +140,35 @@ impl Fleet {
                     id: ids[i].unwrap_or("").to_string(),
                     day: self.packages.day[row],
                     time: grounds::package_event_time(&f),
-                    what: EventKind::Package { defects },
+                    what: EventKind::Package {
+                        defects,
+                        detail: Box::new(PackageDetail {
+                            facts: f,
+                            reason_text: reasons[i].map(str::to_string),
+                            photos: photos[i]
+                                .map(|p| grounds::photo_paths(p).map(str::to_string).collect())
+                                .unwrap_or_default(),
+                            notes: notes[i].map(str::to_string),
+                            returned_at: returned[i],
+                            dnr_reported_at: reported[i],
+                            block_id: blocks[i].map(str::to_string),
+                            carrier: None,
+                        }),
+                    },
                     grounds: self.packages.grounds[row],
-                    block_id: blocks[i].map(str::to_string),
                     station: None,
-                    package: Some(PackageDetail {
-                        facts: f,
-                        reason_text: reasons[i].map(str::to_string),
-                        photos: photos[i]
-                            .map(|p| grounds::photo_paths(p).map(str::to_string).collect())
-                            .unwrap_or_default(),
-                        notes: notes[i].map(str::to_string),
-                        returned_at: returned[i],
-                        dnr_reported_at: reported[i],
-                    }),
                     outage: None,
-                    carrier: None,
                     in_case: self.cases.contains(EventSide::Package, ids[i].unwrap_or("")),
                 });
             }
         }
         // Details the letters cite: the outage and the carrying block.
-        let carriers =
-            self.carrier_blocks(events.iter().filter_map(|e| e.package.as_ref().and(e.block_id.as_deref())))?;
+        let carriers = self.carrier_blocks(events.iter().filter_map(|e| e.package()?.block_id.as_deref()))?;
         for e in &mut events {
-            if e.package.is_some()
-                && let Some((carrier, station)) = e.block_id.as_deref().and_then(|b| carriers.get(b))
+            if let EventKind::Package { detail, .. } = &mut e.what
+                && let Some((carrier, station)) = detail.block_id.as_deref().and_then(|b| carriers.get(b))
             {
-                e.carrier = Some(*carrier);
+                detail.carrier = Some(*carrier);
                 e.station = station.clone();
             }
             if e.grounds.contains(Grounds::OUTAGE) {
@@ -173,11 +191,12 @@ impl Fleet {
         }
         // Counted blocks are enough: a package rides in a block that was worked.
         let frame = &self.blocks.frame;
-        for (((id, start), departed_at), station) in str_col(frame, "block_id")?
+        for (((id, start), departed_at), station) in col::BLOCK_ID
+            .read(frame)?
             .into_iter()
-            .zip(time_col(frame, "block_start")?)
-            .zip(time_col(frame, "departed_at")?)
-            .zip(str_col(frame, "station")?)
+            .zip(col::BLOCK_START.read(frame)?)
+            .zip(col::DEPARTED_AT.read(frame)?)
+            .zip(col::STATION.read(frame)?)
         {
             if let (Some(id), Some(start)) = (id, start)
                 && wanted.contains(id)

@@ -118,7 +118,7 @@ pub fn outage_at<'a>(outages: &'a [Outage], t: i64, station: Option<&str>) -> Op
 }
 
 /// The facts of a package that its defects and grounds depend on.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PackageFacts {
     pub outcome: Outcome,
     pub deliver_by: i64,
@@ -131,7 +131,7 @@ pub struct PackageFacts {
 }
 
 /// The block that carried a package: its scheduled start and when it left the station.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CarrierBlock {
     pub start: i64,
     pub departed_at: Option<i64>,

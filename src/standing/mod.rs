@@ -584,10 +584,10 @@ mod tests {
         assert_eq!(b1.grounds, Grounds::OUTAGE);
         assert_eq!(b1.outage.as_ref().map(|o| o.description.as_str()), Some("Flex app sign-in outage"));
         assert_eq!(find("T1").grounds, Grounds::STATION_DELAY);
-        assert_eq!(find("T1").carrier.map(|c| c.departed_at.is_some()), Some(true));
+        assert_eq!(find("T1").carrier().map(|c| c.departed_at.is_some()), Some(true));
         assert_eq!(find("T2").grounds, Grounds::ACCESS_DOCUMENTED);
         assert_eq!(find("T3").grounds, Grounds::PHOTO_PROOF);
-        assert_eq!(find("T3").package.as_ref().unwrap().photos, ["photos/t3.jpg"]);
+        assert_eq!(find("T3").package().unwrap().photos, ["photos/t3.jpg"]);
         assert!(!find("T4").is_disputable());
         assert!(events.iter().all(|e| e.id != "T5"));
         assert_eq!(events.len(), 5);

@@ -1,28 +1,30 @@
 //! Rows in per-driver order (driver, time, id), found without sorting whole frames: most
 //! exports are already in that order, and a frame that is not is read through an order.
 
+use crate::import::columns::{self as col, InstantColumn, TextColumn};
 use crate::import::texts_of;
-use crate::import::time::Day;
 use polars::prelude::*;
 use std::ops::Range;
 
-pub(super) fn str_col<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
-    Ok(texts_of(df.column(name)?)?.collect())
+/// What rows are ordered by: driver, then time, then id.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct OrderKey {
+    pub(super) driver: TextColumn,
+    pub(super) time: InstantColumn,
+    pub(super) id: TextColumn,
 }
 
-pub(super) fn time_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
-    Ok(df.column(name)?.datetime()?.physical().iter().collect())
-}
-
-pub(super) fn day_col(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<Day>>> {
-    Ok(df.column(name)?.date()?.physical().iter().collect())
-}
+/// Blocks by driver, start, block id (docs/rules.md §2.2).
+pub(super) const BLOCK_ORDER: OrderKey = OrderKey { driver: col::DRIVER_ID, time: col::BLOCK_START, id: col::BLOCK_ID };
+/// Packages by driver, deadline, tracking id (docs/rules.md §2.3).
+pub(super) const PACKAGE_ORDER: OrderKey =
+    OrderKey { driver: col::DRIVER_ID, time: col::DELIVER_BY, id: col::TRACKING_ID };
 
 /// The rows ordered by driver, then time, then id (`by`: those three columns), ties kept
 /// in file order, nulls first: what a stable sort on the three columns gives, found
 /// without one. Rows are bucketed by driver in one pass; each driver's rows, usually
 /// already in time order in an export, are then checked and sorted only when needed.
-pub(super) fn sorted(df: &DataFrame, by: [&str; 3]) -> PolarsResult<DataFrame> {
+pub(super) fn sorted(df: &DataFrame, by: OrderKey) -> PolarsResult<DataFrame> {
     match order_of(df, by)? {
         None => Ok(df.clone()),
         Some(order) => df.take(&order),
@@ -30,14 +32,13 @@ pub(super) fn sorted(df: &DataFrame, by: [&str; 3]) -> PolarsResult<DataFrame> {
 }
 
 /// The row order [`sorted`] gives, `None` when the rows are already in it.
-pub(super) fn order_of(df: &DataFrame, by: [&str; 3]) -> PolarsResult<Option<IdxCa>> {
-    let [driver_col, time_col_name, id_col] = by;
+pub(super) fn order_of(df: &DataFrame, by: OrderKey) -> PolarsResult<Option<IdxCa>> {
     if in_order(df, by)? {
         return Ok(None);
     }
-    let drivers: Vec<Option<&str>> = str_col(df, driver_col)?;
-    let times = time_col(df, time_col_name)?;
-    let ids = str_col(df, id_col)?;
+    let drivers: Vec<Option<&str>> = by.driver.read(df)?;
+    let times = by.time.read(df)?;
+    let ids = by.id.read(df)?;
     let mut group_of: PlHashMap<Option<&str>, u32> = PlHashMap::new();
     // Exports list a driver's rows together or nearly so: the previous row's group is
     // tried before the hash table.
@@ -95,7 +96,7 @@ pub(super) struct Ordered {
 }
 
 impl Ordered {
-    pub(super) fn new(frame: &DataFrame, by: [&str; 3]) -> PolarsResult<Ordered> {
+    pub(super) fn new(frame: &DataFrame, by: OrderKey) -> PolarsResult<Ordered> {
         Ok(Ordered { frame: frame.clone(), order: order_of(frame, by)? })
     }
 
@@ -133,7 +134,7 @@ impl Ordered {
 /// Whether the rows are already in [`sorted`] order, told in one pass over the three
 /// columns: exports are often listed by driver and time, and such a frame is not copied
 /// (its columns stay in the chunks the import made; rows are only read in slices).
-pub(super) fn in_order(df: &DataFrame, by: [&str; 3]) -> PolarsResult<bool> {
+pub(super) fn in_order(df: &DataFrame, by: OrderKey) -> PolarsResult<bool> {
     crate::parallel::holds_in_parts(
         df.height(),
         |rows| rows_in_order(&df.slice(rows.start as i64, rows.len()), by),
@@ -142,10 +143,10 @@ pub(super) fn in_order(df: &DataFrame, by: [&str; 3]) -> PolarsResult<bool> {
 }
 
 /// [`in_order`] on one core.
-pub(super) fn rows_in_order(df: &DataFrame, [driver_col, time_col_name, id_col]: [&str; 3]) -> PolarsResult<bool> {
-    let drivers = texts_of(df.column(driver_col)?)?;
-    let times = df.column(time_col_name)?.datetime()?.physical().iter();
-    let ids = texts_of(df.column(id_col)?)?;
+pub(super) fn rows_in_order(df: &DataFrame, by: OrderKey) -> PolarsResult<bool> {
+    let drivers = texts_of(df.column(by.driver.name())?)?;
+    let times = df.column(by.time.name())?.datetime()?.physical().iter();
+    let ids = texts_of(df.column(by.id.name())?)?;
     let mut rows = drivers.zip(times).zip(ids).map(|((driver, time), id)| (driver, time, id));
     let Some(mut previous) = rows.next() else { return Ok(true) };
     for row in rows {
@@ -220,16 +221,17 @@ mod tests {
             Column::new("row".into(), (0..8u32).collect::<Vec<_>>()),
         ])
         .unwrap();
-        let ours = sorted(&df, ["driver_id", "at", "id"]).unwrap();
+        let key = OrderKey { driver: TextColumn("driver_id"), time: InstantColumn("at"), id: TextColumn("id") };
+        let ours = sorted(&df, key).unwrap();
         let polars =
             df.sort(["driver_id", "at", "id"], SortMultipleOptions::default().with_maintain_order(true)).unwrap();
         assert_eq!(ours.column("row").unwrap(), polars.column("row").unwrap());
         let rows: Vec<u32> = ours.column("row").unwrap().u32().unwrap().into_no_null_iter().collect();
         assert_eq!(rows, [2, 6, 4, 1, 5, 3, 0, 7]);
         // Already in order (rows 0 and 7 tie): told in one pass, and the same rows back.
-        assert!(!in_order(&df, ["driver_id", "at", "id"]).unwrap());
-        assert!(in_order(&ours, ["driver_id", "at", "id"]).unwrap());
-        let again = sorted(&ours, ["driver_id", "at", "id"]).unwrap();
+        assert!(!in_order(&df, key).unwrap());
+        assert!(in_order(&ours, key).unwrap());
+        let again = sorted(&ours, key).unwrap();
         assert_eq!(again.column("row").unwrap(), ours.column("row").unwrap());
     }
 }

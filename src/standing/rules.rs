@@ -127,14 +127,18 @@ impl PackageCounts {
         f64::from(n) / f64::from(self.packages)
     }
 
-    /// attempted, success and on-time rates; `None` without packages.
-    pub fn rates(&self) -> Option<(f64, f64, f64)> {
-        (self.packages > 0).then(|| (self.share(self.attempted), self.share(self.delivered), self.share(self.on_time)))
+    /// The attempted, success and on-time rates; `None` without packages.
+    pub fn rates(&self) -> Option<QualityRates> {
+        (self.packages > 0).then(|| QualityRates {
+            attempted: self.share(self.attempted),
+            success: self.share(self.delivered),
+            on_time: self.share(self.on_time),
+        })
     }
 
     /// The worst of the attempted, success, on-time and DNR tiers.
     pub fn tier(&self, t: &Thresholds) -> Option<Tier> {
-        let (attempted, success, on_time) = self.rates()?;
+        let QualityRates { attempted, success, on_time } = self.rates()?;
         Some(
             rate_tier(attempted, &t.attempted)
                 .min(rate_tier(success, &t.success))
@@ -142,6 +146,17 @@ impl PackageCounts {
                 .min(dnr_tier(self.dnr, &t.dnr)),
         )
     }
+}
+
+/// The rates of a quality window (docs/rules.md §2.3).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QualityRates {
+    /// Packages delivered or attempted ÷ packages.
+    pub attempted: f64,
+    /// Packages delivered ÷ packages.
+    pub success: f64,
+    /// Packages delivered or attempted by their deadline ÷ packages.
+    pub on_time: f64,
 }
 
 /// The worst of the components that have data; `None` (No standing) with neither.

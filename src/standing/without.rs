@@ -4,6 +4,7 @@
 //! sentence and chart (one driver, the events it disputes).
 
 use super::{EventRef, EventSide, Fleet, Standing};
+use crate::import::columns as col;
 use crate::import::time::Day;
 use crate::import::{Dataset, TableKind, texts_of};
 use polars::prelude::*;
@@ -23,12 +24,12 @@ pub fn without_events(data: &Dataset, drivers: Option<&HashSet<&str>>, events: &
     };
     let (blocks, packages) = (ids(EventSide::Block), ids(EventSide::Package));
     let of_drivers = |frame: &DataFrame| match drivers {
-        Some(drivers) => keep_rows(frame, "driver_id", |d| drivers.contains(d)),
+        Some(drivers) => keep_rows(frame, col::DRIVER_ID.name(), |d| drivers.contains(d)),
         None => Ok(frame.clone()),
     };
     Ok(Dataset {
-        blocks: keep_rows(&of_drivers(&data.blocks)?, "block_id", |id| !blocks.contains(id))?,
-        deliveries: keep_rows(&of_drivers(&data.deliveries)?, "tracking_id", |id| !packages.contains(id))?,
+        blocks: keep_rows(&of_drivers(&data.blocks)?, col::BLOCK_ID.name(), |id| !blocks.contains(id))?,
+        deliveries: keep_rows(&of_drivers(&data.deliveries)?, col::TRACKING_ID.name(), |id| !packages.contains(id))?,
         roster: of_drivers(&data.roster)?,
         outages: data.outages.clone(),
         zone: data.zone,

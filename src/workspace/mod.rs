@@ -11,6 +11,7 @@ mod schema;
 mod segments;
 mod store;
 
+use crate::import::columns as col;
 use crate::import::text::{CsvText, read_csv_text};
 use crate::import::time::FleetZone;
 use crate::import::{Dataset, Detail, ImportError, ImportOptions, ImportReport, Rejection, TableKind, load_table};
@@ -366,10 +367,10 @@ impl Workspace {
         let mut data = self.stored_dataset()?;
         let (blocks, packages) = self.overturned_events()?;
         if !blocks.is_empty() {
-            data.blocks = keep_rows(&data.blocks, "block_id", |id| !blocks.contains(id))?;
+            data.blocks = keep_rows(&data.blocks, col::BLOCK_ID.name(), |id| !blocks.contains(id))?;
         }
         if !packages.is_empty() {
-            data.deliveries = keep_rows(&data.deliveries, "tracking_id", |id| !packages.contains(id))?;
+            data.deliveries = keep_rows(&data.deliveries, col::TRACKING_ID.name(), |id| !packages.contains(id))?;
         }
         Ok(data)
     }

@@ -4,6 +4,7 @@
 use super::store::{self, Segment};
 use super::{DATA_DIR, DB_FILE, FileImport, MAX_SEGMENTS, WorkspaceError, db_error};
 use crate::import::TableKind;
+use crate::import::columns as col;
 use crate::import::time::{Day, date_from_day, day_from_date};
 use polars::prelude::*;
 use rusqlite::{Connection, params};
@@ -49,15 +50,15 @@ pub(super) fn keys(frame: &DataFrame, kind: TableKind) -> PolarsResult<StringChu
     let instants = |name: &str| -> PolarsResult<Vec<Option<i64>>> {
         Ok(frame.column(name)?.datetime()?.physical().iter().collect())
     };
-    let descriptions: Vec<Option<&str>> = frame.column("description")?.str()?.iter().collect();
+    let descriptions: Vec<Option<&str>> = frame.column(col::DESCRIPTION.name())?.str()?.iter().collect();
     // Stations joined the key later: a window without stations keeps the key it had.
-    let stations: Vec<Option<&str>> = match frame.column("station") {
+    let stations: Vec<Option<&str>> = match frame.column(col::STATION.name()) {
         Ok(c) => c.str()?.iter().collect(),
         Err(_) => vec![None; frame.height()],
     };
-    Ok(instants("start")?
+    Ok(instants(col::START.name())?
         .into_iter()
-        .zip(instants("end")?)
+        .zip(instants(col::END.name())?)
         .zip(descriptions)
         .zip(stations)
         .map(|(((s, e), d), station)| {

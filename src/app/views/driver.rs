@@ -61,9 +61,9 @@ impl Metric {
     fn value(self, s: &Standing) -> Option<f64> {
         match self {
             Metric::Reliability => s.reliability.rate(),
-            Metric::Attempted => s.quality.rates().map(|r| r.0),
-            Metric::Success => s.quality.rates().map(|r| r.1),
-            Metric::OnTime => s.quality.rates().map(|r| r.2),
+            Metric::Attempted => s.quality.rates().map(|r| r.attempted),
+            Metric::Success => s.quality.rates().map(|r| r.success),
+            Metric::OnTime => s.quality.rates().map(|r| r.on_time),
         }
     }
 
@@ -105,7 +105,7 @@ impl DriverView {
             .events
             .iter()
             .map(|e| {
-                let listed = e.package.as_ref().map(|p| p.photos.as_slice()).unwrap_or_default();
+                let listed = e.package().map(|p| p.photos.as_slice()).unwrap_or_default();
                 listed
                     .iter()
                     .map(|l| (l.clone(), evidence::resolve(evidence_dir, l).map_err(|e| e.to_string())))
@@ -372,7 +372,7 @@ fn markers(
         .zip(texts)
         .filter(|(e, _)| match &e.what {
             EventKind::Block { .. } => on_blocks,
-            EventKind::Package { defects } => !on_blocks && (!dnr || defects.contains(Defects::DNR)),
+            EventKind::Package { defects, .. } => !on_blocks && (!dnr || defects.contains(Defects::DNR)),
         })
         .map(|(e, [when, what, grounds])| {
             let grounds = if grounds.is_empty() { "no dispute ground".to_string() } else { grounds.clone() };

@@ -4,6 +4,7 @@
 use crate::app::commands::Command;
 use crate::app::theme::{metric_help, tier_text_color};
 use crate::config::RateThresholds;
+use crate::import::columns as col;
 use crate::import::time::{FleetZone, parse_written};
 use crate::letters::SenderField;
 use crate::settings::{OutageSetting, Settings};
@@ -107,7 +108,7 @@ impl SettingsView {
             rate_row(ui, "Attempted", "attempted", &mut t.attempted);
             rate_row(ui, "Success", "success", &mut t.success);
             rate_row(ui, "On time", "on_time", &mut t.on_time);
-            let label = ui.label("DNR claims (at most)").on_hover_text(metric_help("dnr"));
+            let label = ui.label("DNR claims (at most)").on_hover_text(metric_help(col::DNR.name()));
             ui.label_inputs_by(label.id, |ui| {
                 for value in [&mut t.dnr.fantastic, &mut t.dnr.great, &mut t.dnr.fair] {
                     ui.add(egui::DragValue::new(value).range(0..=50));
@@ -187,7 +188,7 @@ impl SettingsView {
             ui.label("");
             ui.end_row();
             for (i, o) in self.draft.outages.iter_mut().enumerate() {
-                for (value, what) in [(&mut o.start, "start"), (&mut o.end, "end")] {
+                for (value, what) in [(&mut o.start, col::START.name()), (&mut o.end, col::END.name())] {
                     let ok = parse_written(value, false).is_some();
                     let edit = ui.add(
                         egui::TextEdit::singleline(value)
@@ -207,14 +208,14 @@ impl SettingsView {
                 }
                 ui.add(
                     egui::TextEdit::singleline(&mut o.description)
-                        .id_salt(("outage", i, "description"))
+                        .id_salt(("outage", i, col::DESCRIPTION.name()))
                         .desired_width(360.0)
-                        .hint_text("description"),
+                        .hint_text(col::DESCRIPTION.name()),
                 )
                 .on_hover_text(format!("Outage {} description", i + 1));
                 ui.add(
                     egui::TextEdit::singleline(&mut o.station)
-                        .id_salt(("outage", i, "station"))
+                        .id_salt(("outage", i, col::STATION.name()))
                         .desired_width(110.0)
                         .hint_text("all stations"),
                 )
@@ -257,10 +258,11 @@ fn read_outages(path: &str) -> Result<Vec<OutageSetting>, String> {
     )
     .map_err(|e| e.to_string())?;
     let zone = FleetZone::default();
-    let starts = frame.column("start").and_then(|c| c.datetime().cloned()).map_err(|e| e.to_string())?;
-    let ends = frame.column("end").and_then(|c| c.datetime().cloned()).map_err(|e| e.to_string())?;
-    let descriptions = frame.column("description").and_then(|c| c.str().cloned()).map_err(|e| e.to_string())?;
-    let stations = frame.column("station").and_then(|c| c.str().cloned()).map_err(|e| e.to_string())?;
+    let starts = frame.column(col::START.name()).and_then(|c| c.datetime().cloned()).map_err(|e| e.to_string())?;
+    let ends = frame.column(col::END.name()).and_then(|c| c.datetime().cloned()).map_err(|e| e.to_string())?;
+    let descriptions =
+        frame.column(col::DESCRIPTION.name()).and_then(|c| c.str().cloned()).map_err(|e| e.to_string())?;
+    let stations = frame.column(col::STATION.name()).and_then(|c| c.str().cloned()).map_err(|e| e.to_string())?;
     let text = |ms: i64| zone.local(ms).format("%Y-%m-%d %H:%M:%S").to_string();
     Ok((0..frame.height())
         .filter_map(|i| {

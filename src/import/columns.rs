@@ -1,0 +1,109 @@
+//! The columns of the validated frames, each named once here with the type its cells are
+//! read as: the import writes them, the engine, the workspace and the app read them
+//! through these, never through a name typed again.
+
+use super::texts_of;
+use super::time::Day;
+use polars::prelude::*;
+
+/// A column of texts (held as strings or as categorical codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextColumn(pub &'static str);
+
+/// A column of instants (milliseconds since the epoch, UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InstantColumn(pub &'static str);
+
+/// A column of calendar days in the fleet's zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayColumn(pub &'static str);
+
+/// A column of small whole numbers (codes, counts, line numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberColumn(pub &'static str);
+
+/// A column of yes/no flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlagColumn(pub &'static str);
+
+impl TextColumn {
+    /// The texts of the column, `None` for a missing cell.
+    pub fn read<'a>(&self, frame: &'a DataFrame) -> PolarsResult<Vec<Option<&'a str>>> {
+        Ok(texts_of(frame.column(self.0)?)?.collect())
+    }
+}
+
+impl InstantColumn {
+    pub fn read(&self, frame: &DataFrame) -> PolarsResult<Vec<Option<i64>>> {
+        Ok(frame.column(self.0)?.datetime()?.physical().iter().collect())
+    }
+}
+
+impl DayColumn {
+    pub fn read(&self, frame: &DataFrame) -> PolarsResult<Vec<Option<Day>>> {
+        Ok(frame.column(self.0)?.date()?.physical().iter().collect())
+    }
+}
+
+impl FlagColumn {
+    pub fn read(&self, frame: &DataFrame) -> PolarsResult<Vec<Option<bool>>> {
+        Ok(frame.column(self.0)?.bool()?.iter().collect())
+    }
+}
+
+macro_rules! named {
+    ($($ty:ident),*) => {$(
+        impl $ty {
+            pub const fn name(&self) -> &'static str {
+                self.0
+            }
+        }
+    )*};
+}
+named!(TextColumn, InstantColumn, DayColumn, NumberColumn, FlagColumn);
+
+// Blocks, deliveries and the roster.
+pub const DRIVER_ID: TextColumn = TextColumn("driver_id");
+pub const DRIVER_NAME: TextColumn = TextColumn("driver_name");
+pub const BLOCK_ID: TextColumn = TextColumn("block_id");
+pub const STATION: TextColumn = TextColumn("station");
+/// The calendar day of a block's start or a package's deadline.
+pub const DAY: DayColumn = DayColumn("day");
+/// The physical line a row starts on in its file.
+pub const LINE: NumberColumn = NumberColumn("line");
+
+// Blocks.
+pub const BLOCK_START: InstantColumn = InstantColumn("block_start");
+pub const BLOCK_END: InstantColumn = InstantColumn("block_end");
+pub const CHECKED_IN_AT: InstantColumn = InstantColumn("checked_in_at");
+pub const CANCELLED_AT: InstantColumn = InstantColumn("cancelled_at");
+pub const DEPARTED_AT: InstantColumn = InstantColumn("departed_at");
+
+// Deliveries.
+pub const TRACKING_ID: TextColumn = TextColumn("tracking_id");
+pub const DELIVER_BY: InstantColumn = InstantColumn("deliver_by");
+pub const ATTEMPTED_AT: InstantColumn = InstantColumn("attempted_at");
+/// The outcome's code ([`super::codes::Outcome::number`]).
+pub const OUTCOME: NumberColumn = NumberColumn("outcome");
+/// The reason as written in the export.
+pub const REASON: TextColumn = TextColumn("reason");
+/// The reason's code ([`super::codes::Reason::number`]).
+pub const REASON_CODE: NumberColumn = NumberColumn("reason_code");
+pub const RETURNED_AT: InstantColumn = InstantColumn("returned_at");
+pub const DNR: FlagColumn = FlagColumn("dnr");
+pub const DNR_REPORTED_AT: InstantColumn = InstantColumn("dnr_reported_at");
+/// The day of a DNR claim: its report, else the package's day; missing without a claim.
+pub const DNR_DAY: DayColumn = DayColumn("dnr_day");
+pub const CONTACT_ATTEMPTS: NumberColumn = NumberColumn("contact_attempts");
+pub const PHOTO: TextColumn = TextColumn("photo");
+pub const NOTES: TextColumn = TextColumn("notes");
+
+// The roster.
+pub const EMAIL: TextColumn = TextColumn("email");
+pub const DEACTIVATED: FlagColumn = FlagColumn("deactivated");
+pub const DEACTIVATED_ON: DayColumn = DayColumn("deactivated_on");
+
+// Outages.
+pub const START: InstantColumn = InstantColumn("start");
+pub const END: InstantColumn = InstantColumn("end");
+pub const DESCRIPTION: TextColumn = TextColumn("description");
