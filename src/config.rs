@@ -1,4 +1,4 @@
-//! Tier thresholds and window settings (SPEC §3.4), read from TOML with built-in defaults.
+//! Tier thresholds and window settings (docs/rules.md §2.4), read from TOML with built-in defaults.
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -21,7 +21,7 @@ pub struct DnrThresholds {
     pub fair: u32,
 }
 
-/// Window sizes and the minute rules of SPEC §3.2 and §4.1.
+/// Window sizes and the minute rules of docs/rules.md §2.2 and §8.2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Windows {

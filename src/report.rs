@@ -1,4 +1,4 @@
-//! SPEC §5 output: the report/history rows as CSV, JSON or an aligned table.
+//! docs/rules.md §10 output: the report/history rows as CSV, JSON or an aligned table.
 
 use crate::import::time::{Day, date_from_day};
 use crate::standing::rules::tier_label;
@@ -45,7 +45,7 @@ fn count(n: Option<u32>) -> String {
 }
 
 impl Row<'_> {
-    /// The 18 cells of SPEC §5, as text, in column order.
+    /// The 18 cells of docs/rules.md §10, as text, in column order.
     pub fn cells(&self) -> [String; 18] {
         let s = &self.standing;
         let q = s.quality.rates();

@@ -1,4 +1,4 @@
-//! The app's settings (SPEC §6): thresholds, time zone, evidence folder, sender, outage
+//! The app's settings (docs/rules.md §11): thresholds, time zone, evidence folder, sender, outage
 //! windows and recent imports, kept as TOML in the platform config folder and written
 //! atomically.
 

@@ -1,4 +1,4 @@
-//! `standwatch disputes` and `standwatch reactivation` (SPEC §4): one draft per driver,
+//! `standwatch disputes` and `standwatch reactivation` (docs/rules.md §8–9): one draft per driver,
 //! parsed back with a standard email parser.
 
 use assert_cmd::Command;
@@ -29,7 +29,7 @@ fn report_alerts() -> Vec<(String, bool)> {
         .collect()
 }
 
-/// The letter rules (SPEC §4.2) for one body: none broken.
+/// The letter rules (docs/rules.md §9) for one body: none broken.
 fn assert_letter_rules(id: &str, body: &str, events: &[String]) {
     let problems = style_problems(body, events);
     assert!(problems.is_empty(), "{id}: {problems:?}\n{body}");

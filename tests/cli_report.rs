@@ -1,8 +1,8 @@
-//! CLI tests of `standwatch report` and `standwatch history` (SPEC §2, §3, §5) over small
+//! CLI tests of `standwatch report` and `standwatch history` (docs/rules.md §1, §2, §10) over small
 //! hand-made fixtures under `tests/fixtures/`, one per export dialect.
 //!
-//! Every expected number is derived by hand from the SPEC in the comment next to it.
-//! Conventions used throughout (SPEC §3):
+//! Every expected number is derived by hand from docs/rules.md in the comment next to it.
+//! Conventions used throughout (docs/rules.md §2):
 //! - lag 2: the standing on day D counts events whose day ≤ D − 2 (the "cut");
 //! - default `--as-of` = newest event day + 2;
 //! - thresholds: reliability 0.95/0.90/0.80; attempted 0.995/0.99/0.98; success 0.99/0.98/0.96;

@@ -1,4 +1,4 @@
-//! Property test: the standing engine against a tiny naive model written from SPEC §3
+//! Property test: the standing engine against a tiny naive model written from docs/rules.md §2
 //! (explicit lists, linear scans), over random drivers and events, for every day.
 
 use proptest::prelude::*;

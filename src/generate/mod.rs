@@ -1,10 +1,10 @@
 //! Deterministic synthetic fleet data for `standwatch generate`, the bundled sample data, the
-//! tests and the speed benchmark: the canonical CSVs of SPEC §2 plus a handful of photo files.
+//! tests and the speed benchmark: the canonical CSVs of docs/rules.md §1 plus a handful of photo files.
 //!
 //! Every driver draws from its own ChaCha8 stream (seed = `seed`, stream = driver index), so the
 //! bytes written depend only on the options, never on the platform. On top of the random bulk,
 //! the first ten drivers carry scripted edge cases on days counted back from the last day (see
-//! [`EDGES`]), so that every rule boundary and dispute ground of SPEC §3–§4 shows up, inside the
+//! [`EDGES`]), so that every rule boundary and dispute ground of docs/rules.md §2–§9 shows up, inside the
 //! current standing windows, in any fleet of at least 10 drivers and 14 days.
 
 mod edge_cases;
@@ -151,7 +151,7 @@ const LAST_NAMES: [&str; 32] = [
 ];
 
 /// Raw failed-attempt reasons as drivers pick them, with weights; the spread of wordings
-/// exercises the reason normalisation of SPEC §2.2.
+/// exercises the reason normalisation of docs/rules.md §1.6.
 const ATTEMPT_REASONS: [(&str, u32); 16] = [
     ("Customer unavailable", 20),
     ("Unable to access - gate locked", 10),

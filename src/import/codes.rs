@@ -1,4 +1,4 @@
-//! Outcome, reason and yes/no values of SPEC §2.2, normalised once at import.
+//! Outcome, reason and yes/no values of docs/rules.md §1.6, normalised once at import.
 
 use serde::Serialize;
 
@@ -101,7 +101,7 @@ pub enum Reason {
     Other,
 }
 
-/// SPEC §2.2 reason table, top row first: the first row with a phrase present wins.
+/// docs/rules.md §1.6 reason table, top row first: the first row with a phrase present wins.
 const REASON_PHRASES: &[(Reason, &[&str])] = &[
     (Reason::Unsafe, &["unsafe", "threat", "safety", "dog", "weapon"]),
     (Reason::AppIssue, &["app", "glitch", "scan failure", "device", "navigation"]),

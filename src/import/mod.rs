@@ -1,4 +1,4 @@
-//! SPEC §2: CSV exports turned, once and at the edge, into validated polars frames.
+//! docs/rules.md §1: CSV exports turned, once and at the edge, into validated polars frames.
 //!
 //! Every row is either accepted (typed, timestamps as UTC instants and days in the fleet's
 //! zone) or rejected with its file, physical line, column and reason; nothing is dropped
@@ -103,7 +103,7 @@ pub struct InputPaths {
 }
 
 /// Validated inputs. Instants are `Datetime(ms)` in UTC; `day` columns are calendar days in
-/// the fleet's zone. Column names are the SPEC's canonical field names.
+/// the fleet's zone. Column names are the canonical field names of docs/rules.md §1.
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub blocks: DataFrame,

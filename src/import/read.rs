@@ -79,7 +79,7 @@ pub(super) fn rows_kept(keys: &StringChunked) -> Option<BooleanChunked> {
         .then(|| keys.iter().enumerate().map(|(row, key)| key.is_none_or(|k| last.get(k) == Some(&row))).collect())
 }
 
-/// Runs `pass` until the day-first reading of every column is settled. SPEC §2.5: a
+/// Runs `pass` until the day-first reading of every column is settled. docs/rules.md §1.9: a
 /// column is day-first when it holds a value valid only day-first and none valid only
 /// month-first; such a column is read again.
 pub(super) fn day_first_passes<E>(

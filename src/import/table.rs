@@ -172,7 +172,7 @@ fn flags(name: &str, values: &[bool]) -> Column {
     BooleanChunked::from_slice(name.into(), values).into_column()
 }
 
-/// SPEC §2.1.
+/// docs/rules.md §1.5.
 #[derive(Default)]
 pub(super) struct Blocks {
     line: Vec<u32>,
@@ -242,7 +242,7 @@ impl Table for Blocks {
     }
 }
 
-/// SPEC §2.2.
+/// docs/rules.md §1.6.
 #[derive(Default)]
 pub(super) struct Deliveries {
     line: Vec<u32>,
@@ -413,7 +413,7 @@ impl Table for Deliveries {
     }
 }
 
-/// SPEC §2.3.
+/// docs/rules.md §1.7.
 #[derive(Default)]
 pub(super) struct Roster {
     driver_id: Strs,
@@ -461,7 +461,7 @@ impl Table for Roster {
     }
 }
 
-/// SPEC §2.4.
+/// docs/rules.md §1.8.
 #[derive(Default)]
 pub(super) struct Outages {
     start: Vec<i64>,

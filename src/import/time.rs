@@ -1,4 +1,4 @@
-//! Timestamp and date forms of SPEC §2.5, turned into instants (epoch milliseconds, UTC)
+//! Timestamp and date forms of docs/rules.md §1.9, turned into instants (epoch milliseconds, UTC)
 //! and calendar days in the fleet's time zone.
 
 // Cells come straight from untrusted files: no indexing that could panic.

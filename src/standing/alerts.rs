@@ -1,4 +1,4 @@
-//! SPEC §3.7 alert codes, as a small set.
+//! docs/rules.md §5 alert codes, as a small set.
 
 use serde::Serialize;
 

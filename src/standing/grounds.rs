@@ -1,4 +1,4 @@
-//! SPEC §4.1: the events that count against standing and the grounds to dispute them.
+//! docs/rules.md §8.1–8.2: the events that count against standing and the grounds to dispute them.
 
 use crate::config::Windows;
 use crate::import::codes::{Outcome, Reason};

@@ -1,4 +1,4 @@
-//! SPEC §3: standing on any day, what-if, daily history and alerts, computed over
+//! docs/rules.md §2: standing on any day, what-if, daily history and alerts, computed over
 //! contiguous per-driver arrays with prefix sums (no per-row DataFrame access, no
 //! day × event loops: each day of each driver costs O(log n)).
 
@@ -77,7 +77,7 @@ pub struct EventRef {
     pub id: String,
 }
 
-/// What recorded cases tell the standing (SPEC §3.7): an event already in a case is not
+/// What recorded cases tell the standing (docs/rules.md §5): an event already in a case is not
 /// DISPUTABLE, and a case sent more than 3 days before the day without an outcome raises
 /// FOLLOW_UP. Overturned events are not here: they are left out of the data itself.
 #[derive(Debug, Clone, Default)]
@@ -97,7 +97,7 @@ impl CaseMarks {
     }
 }
 
-/// Days a sent case may wait for an answer before FOLLOW_UP (SPEC §3.7).
+/// Days a sent case may wait for an answer before FOLLOW_UP (docs/rules.md §5).
 pub const FOLLOW_UP_AFTER_DAYS: Day = 3;
 
 /// FOLLOW_UP on `day`: a case sent more than 3 days before with no outcome by then.
@@ -182,7 +182,7 @@ pub struct Fleet {
 }
 
 impl Fleet {
-    /// SPEC §5: the newest event day plus the lag, so that the newest data counts.
+    /// docs/rules.md §10: the newest event day plus the lag, so that the newest data counts.
     pub fn default_as_of(&self) -> Option<Day> {
         self.newest_day.map(|d| d + self.thresholds.windows.lag_days as Day)
     }
@@ -243,7 +243,7 @@ impl Fleet {
         overall_tier(self.block_counts(d, b, 0, true).tier(t), self.package_counts(d, p, 0, true).tier(t))
     }
 
-    /// A driver's standing, what-if and alerts on day `as_of` (SPEC §3.1–3.7).
+    /// A driver's standing, what-if and alerts on day `as_of` (docs/rules.md §2–§5).
     pub fn standing(&self, driver: usize, as_of: Day) -> Standing {
         let d = &self.drivers[driver];
         let t = &self.thresholds;
@@ -255,7 +255,7 @@ impl Fleet {
         let quality_tier = quality.tier(t);
         let overall = overall_tier(reliability_tier, quality_tier);
 
-        // SPEC §3.5: each predicate below is monotone in k (see `first_k`).
+        // docs/rules.md §3: each predicate below is monotone in k (see `first_k`).
         let reliability_headroom = reliability_tier
             .filter(|&r| r != Tier::AtRisk)
             .and_then(|r| first_k(w.blocks, |k| self.block_counts(d, b, k, false).tier(t).is_some_and(|x| x < r)));
@@ -302,7 +302,7 @@ impl Fleet {
         }
     }
 
-    /// SPEC §3.5 in words: for each what-if number, the tier it leads to.
+    /// docs/rules.md §3 in words: for each what-if number, the tier it leads to.
     pub fn what_if(&self, driver: usize, s: &Standing) -> WhatIf {
         let d = &self.drivers[driver];
         let t = &self.thresholds;
@@ -349,7 +349,7 @@ impl Fleet {
         first.map(|f| f + self.thresholds.windows.lag_days as Day)
     }
 
-    /// SPEC §3.6: the driver's standing on every day from the first day with a standing
+    /// docs/rules.md §4: the driver's standing on every day from the first day with a standing
     /// (or `from`, if later) to `to`.
     pub fn history(&self, driver: usize, from: Option<Day>, to: Day) -> Vec<Standing> {
         let Some(first) = self.first_standing_day(driver) else { return Vec::new() };

@@ -1,4 +1,4 @@
-//! Each SPEC §3 rule in exactly one place: block status (grace and notice), package
+//! Each docs/rules.md §2 rule in exactly one place: block status (grace and notice), package
 //! flags, and tiers from rates and counts. Everything else calls these.
 
 use crate::config::{DnrThresholds, RateThresholds, Thresholds, Windows};
@@ -33,7 +33,7 @@ pub fn tier_label(tier: Option<Tier>) -> &'static str {
     tier.map_or("No standing", Tier::label)
 }
 
-/// Why a counted block is a miss (SPEC §3.2).
+/// Why a counted block is a miss (docs/rules.md §2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Miss {
@@ -50,7 +50,7 @@ pub enum BlockStatus {
     Miss(Miss),
 }
 
-/// SPEC §3.2: the status of a block, with inclusive boundaries (check-in at exactly
+/// docs/rules.md §2.2: the status of a block, with inclusive boundaries (check-in at exactly
 /// +grace is on time, a cancel at exactly −notice does not count).
 pub fn block_status(start: i64, checked_in_at: Option<i64>, cancelled_at: Option<i64>, w: &Windows) -> BlockStatus {
     match (cancelled_at, checked_in_at) {
@@ -62,7 +62,7 @@ pub fn block_status(start: i64, checked_in_at: Option<i64>, cancelled_at: Option
     }
 }
 
-/// SPEC §3.3: delivered or attempted, with an attempt time at or before the deadline.
+/// docs/rules.md §2.3: delivered or attempted, with an attempt time at or before the deadline.
 pub fn package_on_time(outcome: Outcome, attempted_at: Option<i64>, deliver_by: i64) -> bool {
     outcome.was_attempted() && attempted_at.is_some_and(|t| t <= deliver_by)
 }

@@ -1,4 +1,4 @@
-//! Dispute and reactivation cases (SPEC §1 follow-up, §3.7, §6): every saved letter opens a
+//! Dispute and reactivation cases (docs/rules.md §8.3, §5, §11): every saved letter opens a
 //! case; its status moves from draft to sent to an outcome; overturned events stop counting.
 
 use super::{Workspace, WorkspaceError, day_from_sql, day_to_sql};
@@ -83,7 +83,7 @@ pub struct Case {
 }
 
 impl Case {
-    /// Sent more than 3 days before `day` with no outcome yet (SPEC §3.7 FOLLOW_UP).
+    /// Sent more than 3 days before `day` with no outcome yet (docs/rules.md §5 FOLLOW_UP).
     pub fn needs_follow_up(&self, day: Day) -> bool {
         self.status == CaseStatus::Sent
             && self.sent_on.is_some_and(|s| crate::standing::needs_follow_up(&[(s, None)], day))

@@ -1,4 +1,4 @@
-//! Cases view (SPEC §6): every saved letter as a case, its status and dates, follow-ups
+//! Cases view (docs/rules.md §11): every saved letter as a case, its status and dates, follow-ups
 //! flagged; changing a status is a command the worker applies to the workspace.
 
 use crate::app::commands::Command;
