@@ -3,7 +3,7 @@
 
 use crate::import::text::decode_csv;
 use crate::import::time::{FleetZone, parse_date_arg, parse_written, slash_order};
-use crate::import::{Detail, ImportOptions, ImportReport, TableKind, load_table};
+use crate::import::{Detail, ImportOptions, ImportReport, TableKind, load_file, load_table};
 
 /// Zones with DST gaps and overlaps of one hour, 30 minutes (Lord Howe) and 45 minutes
 /// offsets (Chatham), beside UTC.
@@ -25,6 +25,29 @@ pub fn import_bytes(data: &[u8]) -> Option<usize> {
     assert_eq!(read, accounted, "every row read is accepted, duplicate or rejected");
     assert_eq!(report.rejections.len(), report.files.iter().map(|f| f.rejected).sum::<usize>());
     assert!(frame.height() <= read);
+    Some(frame.height())
+}
+
+/// The first byte picks the kind, the options and the workbook format (.xlsx, .ods,
+/// .xls); the rest is the file, written to a temporary file as a user's would be.
+/// Returns the number of rows accepted, or `None` when the workbook was refused.
+pub fn workbook_bytes(data: &[u8]) -> Option<usize> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let (&choice, file) = data.split_first()?;
+    let kind = TableKind::ALL[usize::from(choice) % TableKind::ALL.len()];
+    let extension = ["xlsx", "ods", "xls"][usize::from(choice >> 4) % 3];
+    let opts = ImportOptions { day_first: choice & 0x08 != 0, ..ImportOptions::default() };
+    let name = format!("standwatch-fuzz-{}-{}.{extension}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let path = std::env::temp_dir().join(name);
+    std::fs::write(&path, file).ok()?;
+    let mut report = ImportReport::default();
+    let loaded = load_file(&path, kind, &opts, &mut report);
+    let _ = std::fs::remove_file(&path);
+    let frame = loaded.ok()?;
+    let read: usize = report.files.iter().map(|f| f.read).sum();
+    let accounted: usize = report.files.iter().map(|f| f.accepted + f.duplicate + f.rejected).sum();
+    assert_eq!(read, accounted, "every row read is accepted, duplicate or rejected");
     Some(frame.height())
 }
 

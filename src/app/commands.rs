@@ -7,7 +7,7 @@ use super::views::DriverView;
 use super::windows::{BatchWindow, LetterEditor};
 use super::worker::{self, JobError, Request};
 use super::{StandwatchApp, retire, sample_inputs};
-use crate::import::{InputPaths, TableKind, classify_file};
+use crate::import::{InputPaths, TableKind, file_kinds};
 use crate::letters::LetterKind;
 use crate::load::{Change, Source};
 use crate::overview::driver_detail;
@@ -251,8 +251,9 @@ impl StandwatchApp {
         let mut sorted = Vec::new();
         let mut problems = Vec::new();
         for file in files {
-            match classify_file(&file) {
-                Ok(kind) => sorted.push((kind, file)),
+            match file_kinds(&file) {
+                // A workbook may hold several kinds: it stands for each of them.
+                Ok(kinds) => sorted.extend(kinds.into_iter().map(|kind| (kind, file.clone()))),
                 Err(e) => problems.push(e.to_string()),
             }
         }

@@ -27,6 +27,14 @@ pub enum ImportError {
     MissingColumn { path: String, field: &'static str, accepted: String, found: String },
     #[error("{path}: field '{field}' is given by two columns, {columns}; remove or rename one")]
     DuplicateColumn { path: String, field: &'static str, columns: String },
+    #[error("{path}: cannot read the workbook: {reason}")]
+    Workbook { path: String, reason: String },
+    #[error(
+        "{path}: the workbook is protected by a password; save a copy without the password and import that"
+    )]
+    ProtectedWorkbook { path: String },
+    #[error("{path}: no sheet of the workbook is a {kind} export (sheets: {sheets})")]
+    NoSheet { path: String, kind: &'static str, sheets: String },
     #[error("{0}")]
     Frame(#[from] PolarsError),
 }

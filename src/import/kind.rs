@@ -85,12 +85,35 @@ impl TableKind {
 /// What kind of input a file is, read from its header line; an error says what was
 /// expected instead.
 pub fn classify_file(path: &Path) -> Result<TableKind, InputError> {
+    if super::workbook::is_workbook(path) {
+        let sheets = super::workbook::read_sheets(path)?;
+        return super::workbook::kinds(&sheets).first().copied().ok_or_else(|| InputError::NotAnExport {
+            path: path.display().to_string(),
+            headers: super::workbook::describe(&sheets),
+        });
+    }
     let csv = read_head(path)?;
     let headers = header_row(&csv)?;
     detect_kind(&headers).ok_or_else(|| InputError::NotAnExport {
         path: path.display().to_string(),
         headers: fields::shown_headers(&headers),
     })
+}
+
+/// Every kind a file holds: one for a CSV file, one per kind of sheet for a workbook.
+pub fn file_kinds(path: &Path) -> Result<Vec<TableKind>, InputError> {
+    if super::workbook::is_workbook(path) {
+        let sheets = super::workbook::read_sheets(path)?;
+        let kinds = super::workbook::kinds(&sheets);
+        if kinds.is_empty() {
+            return Err(InputError::NotAnExport {
+                path: path.display().to_string(),
+                headers: super::workbook::describe(&sheets),
+            });
+        }
+        return Ok(kinds);
+    }
+    Ok(vec![classify_file(path)?])
 }
 
 /// Why a file given to be imported cannot be.
@@ -145,6 +168,17 @@ pub fn check_input(path: &Path, kind: TableKind) -> Result<(), InputError> {
     }
     if path.is_dir() {
         return Err(InputError::Folder(shown()));
+    }
+    if super::workbook::is_workbook(path) {
+        // One workbook may hold every kind: any sheet of the kind will do.
+        let sheets = super::workbook::read_sheets(path)?;
+        return match super::workbook::kinds(&sheets) {
+            kinds if kinds.contains(&kind) => Ok(()),
+            kinds => match kinds.first() {
+                Some(found) => Err(InputError::OtherKind { path: shown(), found: found.name(), expected: kind.name() }),
+                None => Err(InputError::NotAnExport { path: shown(), headers: super::workbook::describe(&sheets) }),
+            },
+        };
     }
     match classify_file(path)? {
         found if found == kind => Ok(()),

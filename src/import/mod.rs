@@ -15,11 +15,13 @@ mod read;
 mod table;
 pub mod text;
 pub mod time;
+mod workbook;
 
 pub use dataset::{Outage, folder_of, repeated_text_dtype, texts_of, upgrade_stored};
 pub use error::{ImportError, Rejection, excerpt};
 use kind::with_table;
-pub use kind::{InputError, TableKind, check_input, classify_file, detect_kind};
+pub use kind::{InputError, TableKind, check_input, classify_file, detect_kind, file_kinds};
+pub use workbook::is_workbook;
 use read::{NotStreamed, day_first_passes, finish, parse_pass, stream_pass};
 
 use polars::prelude::*;
@@ -144,6 +146,11 @@ fn load_file_as<T: Table>(
     opts: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<DataFrame, ImportError> {
+    if workbook::is_workbook(path) {
+        return crate::timings::phase(&format!("parse {} workbook", kind.name()), || {
+            workbook::load_as::<T>(path, kind, opts, report)
+        });
+    }
     text::check_size(path)?;
     let streamed = crate::timings::phase(&format!("parse {}", kind.name()), || {
         day_first_passes(kind.fields().len(), opts.day_first, |day_first| {

@@ -12,9 +12,9 @@ mod segments;
 mod store;
 
 use crate::import::columns as col;
-use crate::import::text::{CsvText, read_csv_text};
+use crate::import::text::CsvText;
 use crate::import::time::FleetZone;
-use crate::import::{Dataset, Detail, ImportError, ImportOptions, ImportReport, Rejection, TableKind, load_table};
+use crate::import::{Dataset, Detail, ImportError, ImportOptions, ImportReport, Rejection, TableKind, load_file, load_table};
 use crate::standing::without::keep_rows;
 use crate::standing::{EventRef, EventSide};
 use polars::prelude::*;
@@ -27,6 +27,13 @@ use std::path::{Path, PathBuf};
 pub const DB_FILE: &str = "standwatch.db";
 pub const DATA_DIR: &str = "data";
 pub const SETTINGS_FILE: &str = "settings.toml";
+
+
+/// A file to merge: already decoded, or read from its path.
+enum Input<'a> {
+    Text(&'a CsvText),
+    File(&'a Path),
+}
 
 /// Segments per kind before an import merges them into one, so that loading stays a
 /// handful of file reads.
@@ -282,11 +289,10 @@ impl Workspace {
         strict: bool,
         cancelled: &dyn Fn() -> bool,
     ) -> Result<ImportOutcome, WorkspaceError> {
-        let texts = files
-            .iter()
-            .map(|(kind, path)| Ok((*kind, read_csv_text(path)?)))
-            .collect::<Result<Vec<(TableKind, CsvText)>, ImportError>>()?;
-        self.import_texts(&texts, day_first, strict, cancelled)
+        // Read inside the transaction, one file at a time: CSV files in blocks, workbooks
+        // sheet by sheet, never all files decoded at once.
+        let inputs: Vec<(TableKind, Input)> = files.iter().map(|(kind, path)| (*kind, Input::File(path))).collect();
+        self.import_inputs(&inputs, day_first, strict, cancelled)
     }
 
     /// [`Workspace::import`] for decoded files. `strict`: any rejected row cancels the
@@ -294,6 +300,17 @@ impl Workspace {
     pub fn import_texts(
         &mut self,
         files: &[(TableKind, CsvText)],
+        day_first: bool,
+        strict: bool,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<ImportOutcome, WorkspaceError> {
+        let inputs: Vec<(TableKind, Input)> = files.iter().map(|(kind, csv)| (*kind, Input::Text(csv))).collect();
+        self.import_inputs(&inputs, day_first, strict, cancelled)
+    }
+
+    fn import_inputs(
+        &mut self,
+        files: &[(TableKind, Input)],
         day_first: bool,
         strict: bool,
         cancelled: &dyn Fn() -> bool,
@@ -311,12 +328,15 @@ impl Workspace {
         let mut written: Vec<PathBuf> = Vec::new();
         let mut superseded: Vec<PathBuf> = Vec::new();
         let result = (|| -> Result<(), WorkspaceError> {
-            for (kind, csv) in files {
+            for (kind, input) in files {
                 if cancelled() {
                     return Err(WorkspaceError::Cancelled);
                 }
                 let mut report = ImportReport::default();
-                let frame = load_table(csv, *kind, &opts, &mut report)?;
+                let frame = match input {
+                    Input::Text(csv) => load_table(csv, *kind, &opts, &mut report)?,
+                    Input::File(path) => load_file(path, *kind, &opts, &mut report)?,
+                };
                 if let (true, Some(first)) = (strict, report.rejections.first()) {
                     return Err(WorkspaceError::Invalid(format!(
                         "--strict: {} rejected row(s), first: {first}; nothing was imported",

@@ -53,13 +53,15 @@ impl OpenFilesWindow {
         }
         let mut open = self.open;
         egui::Window::new("Open exports").open(&mut open).resizable(false).collapsible(false).show(ctx, |ui| {
-            ui.label("Pick the CSV files (blocks and deliveries; roster and outages optional).");
+            ui.label("Pick the exports, CSV files or workbooks (blocks and deliveries; roster and outages optional).");
             ui.horizontal(|ui| {
                 let browsing = self.dialog.is_some();
                 if ui.add_enabled(!browsing, egui::Button::new("Browse…")).clicked() {
                     self.dialog = Some(on_dialog_thread(ctx, || {
                         rfd::FileDialog::new()
-                            .add_filter("CSV exports", &["csv", "txt", "tsv"])
+                            .add_filter("Exports (CSV, Excel, OpenDocument)", &[
+                                "csv", "txt", "tsv", "xlsx", "xlsm", "xlsb", "xls", "ods",
+                            ])
                             .set_title("Open exports")
                             .pick_files()
                     }));
