@@ -35,6 +35,7 @@ fn main() {
         deliveries: dir.join("deliveries.csv"),
         roster: Some(dir.join("roster.csv")),
         outages: None,
+        concessions: None,
     });
     let loading = Instant::now();
     while app.loaded().is_none_or(|l| l.fleet.drivers.len() != drivers) || app.is_busy() {

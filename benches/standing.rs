@@ -56,6 +56,8 @@ fn main() {
         deliveries: dir.join("deliveries.csv"),
         roster: Some(dir.join("roster.csv")),
         outages: Some(dir.join("outages.csv")),
+        // The DuckDB peer reads no concessions report: both count the deliveries' claims only.
+        concessions: None,
     };
     let runs = 3;
 

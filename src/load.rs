@@ -5,7 +5,9 @@
 use crate::config::Thresholds;
 use crate::import::time::FleetZone;
 use crate::import::time::UnknownZone;
-use crate::import::{Dataset, Detail, FileSummary, ImportError, ImportOptions, ImportReport, InputPaths, TableKind};
+use crate::import::{
+    Dataset, Detail, FileSummary, ImportError, ImportOptions, ImportReport, InputPaths, TableKind, UnmatchedConcession,
+};
 use crate::letters::LetterSettings;
 use crate::settings::{OutageError, Settings, SettingsError};
 use crate::standing::Fleet;
@@ -181,7 +183,17 @@ pub fn load(source: Source, settings: Settings, options: &Options, progress: &Pr
             let zone = settings_zone(&settings)?;
             let paths = source.paths().cloned().unwrap_or_default();
             let import = ImportOptions { zone, day_first: settings.day_first, detail: options.detail };
-            let (data, report) = crate::import::load_inputs(&paths, &import)?;
+            let (mut data, mut report) = crate::import::load_inputs(&paths, &import)?;
+            // docs/rules.md §1.12: an absent column that a dispute ground needs is said.
+            let missing: Vec<String> = report
+                .files
+                .iter()
+                .flat_map(|f| crate::import::shape::missing_ground_columns(f.kind, &f.path, &f.columns))
+                .collect();
+            report.notes.extend(missing);
+            let unmatched = data.apply_concessions()?;
+            let source_of = paths.concessions.as_ref().map_or_else(String::new, |p| p.display().to_string());
+            report.notes.extend(unmatched.iter().map(|u| unmatched_note(&source_of, u)));
             progress.check()?;
             (progress.report)(0.4);
             let fleet = build(&data, &settings, None)?;
@@ -219,6 +231,15 @@ fn build(
     Ok(Arc::new(fleet))
 }
 
+/// docs/rules.md §1.10: a concession whose package is not in the deliveries, named by its
+/// file (or the workspace) and line.
+fn unmatched_note(source: &str, u: &UnmatchedConcession) -> String {
+    format!(
+        "{source}:{}: the concession for package {} (driver {}) matches no delivery; it changes nothing",
+        u.line, u.tracking_id, u.driver_id
+    )
+}
+
 fn summary_of(f: &FileImport) -> FileSummary {
     FileSummary {
         path: f.path.clone(),
@@ -228,6 +249,7 @@ fn summary_of(f: &FileImport) -> FileSummary {
         duplicate: f.duplicate,
         rejected: f.rejected,
         merged: Some([f.new, f.updated, f.unchanged]),
+        columns: Vec::new(),
     }
 }
 
@@ -287,7 +309,8 @@ fn open_workspace(
         report.files = last.files.iter().map(summary_of).collect();
     }
     (progress.report)(0.2);
-    let dataset = crate::timings::phase("read the workspace", || ws.dataset())?;
+    let (dataset, unmatched) = crate::timings::phase("read the workspace", || ws.dataset_and_unmatched())?;
+    report.notes.extend(unmatched.iter().map(|u| unmatched_note("the workspace's concessions", u)));
     progress.check()?;
     (progress.report)(0.3);
     let marks = ws.case_marks()?;
@@ -373,6 +396,7 @@ mod tests {
             deliveries: dir.join("deliveries.csv"),
             roster: Some(dir.join("roster.csv")),
             outages: Some(dir.join("outages.csv")),
+            concessions: Some(dir.join("concessions.csv")),
         }
     }
 
@@ -385,6 +409,7 @@ mod tests {
         let mut list: Vec<(TableKind, PathBuf)> = kinds.into();
         list.extend(p.roster.map(|r| (TableKind::Roster, r)));
         list.extend(p.outages.map(|o| (TableKind::Outages, o)));
+        list.extend(p.concessions.map(|c| (TableKind::Concessions, c)));
         let options = Options { change: Some(Change::Import(list)), ..Options::default() };
         let ws =
             load(Source::Workspace(dir.path().join("ws")), Settings::default(), &options, &Progress::NONE).unwrap();
@@ -393,7 +418,7 @@ mod tests {
         for i in 0..files.fleet.drivers.len() {
             assert_eq!(ws.fleet.standing(i, day), files.fleet.standing(i, day));
         }
-        assert_eq!(ws.report.files.len(), 4);
+        assert_eq!(ws.report.files.len(), 5);
         assert!(ws.evidence_dir(None).ends_with("sample-data"));
         assert_eq!(ws.letters_dir(), dir.path().join("ws").join("letters"));
         assert!(files.letters_dir().ends_with("sample-data/letters"));

@@ -28,6 +28,7 @@ pub struct RecentImport {
     pub deliveries: PathBuf,
     pub roster: Option<PathBuf>,
     pub outages: Option<PathBuf>,
+    pub concessions: Option<PathBuf>,
 }
 
 impl RecentImport {
@@ -37,6 +38,7 @@ impl RecentImport {
             deliveries: self.deliveries.clone(),
             roster: self.roster.clone(),
             outages: self.outages.clone(),
+            concessions: self.concessions.clone(),
         }
     }
 
@@ -46,6 +48,7 @@ impl RecentImport {
             deliveries: p.deliveries.clone(),
             roster: p.roster.clone(),
             outages: p.outages.clone(),
+            concessions: p.concessions.clone(),
         }
     }
 }

@@ -213,6 +213,65 @@ fn dropped_exports_with_bad_rows_are_imported_and_reported() {
     h.get_by_label("Scheduled Start");
 }
 
+/// A workbook holding blocks and deliveries, dropped with Amazon's concessions report:
+/// each kind is told by its headers, and the concession's package becomes a DNR claim
+/// with the delivered-at-the-pin ground.
+#[test]
+fn a_dropped_workbook_and_concessions_report_are_read_by_their_headers() {
+    let mut h = app();
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("week 9.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let rows: [(&str, &[&[&str]]); 2] = [
+        (
+            "Blocks",
+            &[
+                &["driver_id", "block_id", "block_start", "checked_in_at"],
+                &["A1", "S1", "2026-03-02 07:00", "2026-03-02 06:55"],
+            ],
+        ),
+        (
+            "Packages",
+            &[
+                &["tracking_id", "driver_id", "block_id", "deliver_by", "attempted_at", "outcome"],
+                &["T1", "A1", "S1", "2026-03-02 12:00", "2026-03-02 10:15", "delivered"],
+                &["T2", "A1", "S1", "2026-03-02 12:00", "2026-03-02 10:20", "delivered"],
+            ],
+        ),
+    ];
+    for (name, lines) in rows {
+        let sheet = workbook.add_worksheet().set_name(name).unwrap();
+        for (r, line) in lines.iter().enumerate() {
+            for (c, cell) in line.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    workbook.save(&book).unwrap();
+    let concessions = dir.path().join("DNR concessions.csv");
+    std::fs::write(
+        &concessions,
+        "Delivery Associate,Tracking ID,Concession Date,Delivered over 50m from pin,No POD\nA1,T1,2026-03-03,N,N\nA1,T9,2026-03-03,N,N\n",
+    )
+    .unwrap();
+    drop_files(&mut h, &[book, concessions]);
+    settle(&mut h);
+    let l = h.state().loaded().unwrap();
+    let driver = l.fleet.driver_index("A1").unwrap();
+    let day = l.fleet.default_as_of().unwrap();
+    assert_eq!(l.fleet.standing(driver, day).quality.dnr, 1);
+    let events = l.fleet.events(driver, day).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].id, "T1");
+    assert_eq!(events[0].grounds, standwatch::standing::grounds::Grounds::DELIVERED_AT_PIN);
+    // The concession for a package not in the deliveries is listed.
+    assert!(
+        l.report.notes.iter().any(|n| n.contains("T9") && n.contains("matches no delivery")),
+        "{:?}",
+        l.report.notes
+    );
+}
+
 #[test]
 fn an_unrelated_file_is_explained_and_the_data_stays() {
     let mut h = app();

@@ -273,6 +273,8 @@ fn the_impact_sentence_agrees_with_a_report_without_those_rows() {
             common::sample("roster.csv"),
             "--outages".into(),
             common::sample("outages.csv"),
+            "--concessions".into(),
+            common::sample("concessions.csv"),
         ];
         let after = report_rows(&inputs, "2026-03-03");
         let (now, without) = (&before[id], &after[id]);
@@ -455,7 +457,7 @@ fn every_letter_of_a_generated_fleet_keeps_the_rules() {
     assert!(out.status.success());
     let letters = tempfile::tempdir().unwrap();
     let mut args = vec!["disputes".to_string()];
-    for k in ["blocks", "deliveries", "roster", "outages"] {
+    for k in ["blocks", "deliveries", "roster", "outages", "concessions"] {
         args.extend([format!("--{k}"), data.path().join(format!("{k}.csv")).display().to_string()]);
     }
     args.extend(["--out".into(), letters.path().display().to_string()]);

@@ -8,7 +8,7 @@ use assert_cmd::Command;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use std::path::Path;
 
-const KINDS: [&str; 4] = ["blocks", "deliveries", "roster", "outages"];
+const KINDS: [&str; 5] = ["blocks", "deliveries", "roster", "outages", "concessions"];
 
 /// Writes one CSV file as a sheet: date-times as spreadsheet date-times, whole numbers as
 /// numbers, the rest as text; `title` adds a line above the header row.
@@ -173,7 +173,8 @@ fn damaged_workbooks_never_panic() {
 fn hand_made_xlsx_and_ods_give_the_csv_report() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let canonical = |kind: &str| path_text(&fixtures.join(format!("canonical/{kind}.csv")));
-    let from_csv = standwatch(&report_args(&[("blocks", canonical("blocks")), ("deliveries", canonical("deliveries"))]));
+    let from_csv =
+        standwatch(&report_args(&[("blocks", canonical("blocks")), ("deliveries", canonical("deliveries"))]));
     assert!(from_csv.status.success());
     for book in ["canonical.xlsx", "canonical.ods"] {
         let book = path_text(&fixtures.join("workbooks").join(book));

@@ -16,7 +16,7 @@ fn inputs(dir: &Path, kinds: &[&str]) -> Vec<String> {
     kinds.iter().flat_map(|k| [format!("--{k}"), dir.join(format!("{k}.csv")).display().to_string()]).collect()
 }
 
-const ALL: [&str; 4] = ["blocks", "deliveries", "roster", "outages"];
+const ALL: [&str; 5] = ["blocks", "deliveries", "roster", "outages", "concessions"];
 
 fn stdout(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
@@ -61,6 +61,47 @@ fn importing_the_same_exports_twice_changes_nothing() {
 
 fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
+}
+
+/// docs/rules.md §1.12: an export that lost a column since the last import of its kind is
+/// named with what it costs, and new columns are named too.
+#[test]
+fn an_export_that_changed_shape_is_warned_about() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    write(tmp.path(), "b.csv", "driver_id,block_id,block_start,departed_at\nD1,B1,2026-03-02 07:00,2026-03-02 07:20\n");
+    write(
+        tmp.path(),
+        "d1.csv",
+        "tracking_id,driver_id,block_id,deliver_by,outcome,reason,contact_attempts,photo\nT1,D1,B1,2026-03-02 12:00,delivered,,,p.jpg\n",
+    );
+    write(
+        tmp.path(),
+        "d2.csv",
+        "tracking_id,driver_id,block_id,deliver_by,outcome,reason,contact_attempts,notes\nT2,D1,B1,2026-03-02 12:00,delivered,,,hi\n",
+    );
+    let run = |args: &[&str]| {
+        let out = bin().arg("--workspace").arg(&ws).arg("import").args(args).current_dir(tmp.path()).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let first = run(&["--blocks", "b.csv", "--deliveries", "d1.csv"]);
+    assert!(!first.contains("column"), "{first}");
+    let same = run(&["--deliveries", "d1.csv"]);
+    assert!(!same.contains("column"), "{same}");
+    let changed = run(&["--deliveries", "d2.csv"]);
+    assert!(
+        changed.contains(
+            "d2.csv: no 'photo' column this time (the last deliveries import had one): PHOTO_PROOF cannot be found"
+        ),
+        "{changed}"
+    );
+    assert!(changed.contains("d2.csv: new column(s) since the last deliveries import: 'notes'"), "{changed}");
+    // Without a workspace, a column a ground needs is said to be missing on every run.
+    let out =
+        bin().args(["report", "--blocks", "b.csv", "--deliveries", "d2.csv"]).current_dir(tmp.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("note: d2.csv: no 'photo' column: PHOTO_PROOF cannot be found"), "{stderr}");
 }
 
 #[test]

@@ -257,6 +257,15 @@ impl StandwatchApp {
                 Err(e) => problems.push(e.to_string()),
             }
         }
+        // Observed tiers are not data of the fleet: calibration reads them (for now on
+        // the command line).
+        if let Some((_, file)) = sorted.iter().find(|(kind, _)| *kind == TableKind::Observed) {
+            problems.push(format!(
+                "{}: observed tiers; fit the thresholds to them with `standwatch calibrate --observed FILE`",
+                file.display()
+            ));
+            sorted.retain(|(kind, _)| *kind != TableKind::Observed);
+        }
         if !problems.is_empty() {
             self.session.notice = Some(Notice::error(problems.join("\n")));
         }
@@ -280,6 +289,8 @@ impl StandwatchApp {
                 TableKind::Deliveries => paths.deliveries = file,
                 TableKind::Roster => paths.roster = Some(file),
                 TableKind::Outages => paths.outages = Some(file),
+                TableKind::Concessions => paths.concessions = Some(file),
+                TableKind::Observed => {}
             }
         }
         let missing: Vec<&str> = [("a blocks file", &paths.blocks), ("a deliveries file", &paths.deliveries)]

@@ -39,6 +39,7 @@ pub fn sample_inputs() -> InputPaths {
         deliveries: dir.join("deliveries.csv"),
         roster: Some(dir.join("roster.csv")),
         outages: Some(dir.join("outages.csv")),
+        concessions: Some(dir.join("concessions.csv")),
     }
 }
 

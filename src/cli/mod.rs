@@ -4,6 +4,7 @@
 //! `report` and `history` in [`report`], letters in [`letters`], the workspace's `import`
 //! and `cases` in [`workspace`].
 
+mod calibrate;
 mod letters;
 mod report;
 mod workspace;
@@ -105,6 +106,17 @@ pub enum Command {
         #[command(subcommand)]
         action: CasesCommand,
     },
+    /// Fit the tier thresholds to tiers seen in the Flex app or on scorecards; report the agreement.
+    Calibrate {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Observed tiers: driver_id, date, overall_tier [, reliability_tier, quality_tier].
+        #[arg(long, value_name = "FILE")]
+        observed: PathBuf,
+        /// Where to write the calibrated thresholds (TOML, for --thresholds).
+        #[arg(long, value_name = "FILE.toml")]
+        out: Option<PathBuf>,
+    },
     /// Write a deterministic synthetic fleet (blocks, deliveries, roster, outages, photos).
     Generate {
         #[arg(long)]
@@ -157,6 +169,9 @@ pub struct Inputs {
     pub roster: Option<PathBuf>,
     #[arg(long, value_name = "FILE")]
     pub outages: Option<PathBuf>,
+    /// Amazon's DNR concessions report: marks its packages as DNR claims, with its flags.
+    #[arg(long, value_name = "FILE")]
+    pub concessions: Option<PathBuf>,
     /// Tier thresholds and windows (TOML); defaults built in.
     #[arg(long, value_name = "FILE.toml")]
     pub thresholds: Option<PathBuf>,
@@ -256,6 +271,7 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
         Command::Import { inputs, files } => workspace::import(&inputs, workspace, files),
         Command::Cases { action } => workspace::cases(action, workspace),
         Command::Generate { drivers, days, seed, start, out } => run_generate(drivers, days, seed, start, &out),
+        Command::Calibrate { inputs, observed, out } => calibrate::run(&inputs, workspace, &observed, out),
     }
 }
 
@@ -311,6 +327,7 @@ fn load_inputs(inputs: &Inputs, workspace: Option<&Path>, detail: Detail) -> Res
             deliveries: deliveries.clone(),
             roster: inputs.roster.clone(),
             outages: inputs.outages.clone(),
+            concessions: inputs.concessions.clone(),
         };
         eprintln!("standwatch: reading {} and {}", paths.blocks.display(), paths.deliveries.display());
         let settings = Settings {
@@ -329,7 +346,12 @@ fn load_inputs(inputs: &Inputs, workspace: Option<&Path>, detail: Detail) -> Res
         }
         return Ok(loaded);
     };
-    if inputs.blocks.is_some() || inputs.deliveries.is_some() || inputs.roster.is_some() || inputs.outages.is_some() {
+    if inputs.blocks.is_some()
+        || inputs.deliveries.is_some()
+        || inputs.roster.is_some()
+        || inputs.outages.is_some()
+        || inputs.concessions.is_some()
+    {
         return Err(Failure::input(
             "--workspace holds the data: import files with `standwatch --workspace DIR import ...` first",
         ));

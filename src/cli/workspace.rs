@@ -2,7 +2,7 @@
 
 use super::{CasesCommand, Failure, Inputs, ReportFormat, emit, parse_day, zone_of};
 use crate::import::time::Day;
-use crate::import::{TableKind, classify_file};
+use crate::import::{TableKind, file_kinds};
 use crate::report;
 use crate::workspace::Workspace;
 use crate::workspace::cases::{Case, CaseStatus, CaseUpdate};
@@ -30,15 +30,21 @@ pub(super) fn import(inputs: &Inputs, workspace: Option<&Path>, files: Vec<PathB
         (TableKind::Deliveries, &inputs.deliveries),
         (TableKind::Roster, &inputs.roster),
         (TableKind::Outages, &inputs.outages),
+        (TableKind::Concessions, &inputs.concessions),
     ]
     .into_iter()
     .filter_map(|(kind, path)| Some((kind, path.clone()?)))
     .collect();
     for file in files {
-        list.push((classify_file(&file).map_err(Failure::input)?, file));
+        // A workbook may hold several kinds: it is read once for each.
+        for kind in file_kinds(&file).map_err(Failure::input)? {
+            list.push((kind, file.clone()));
+        }
     }
     if list.is_empty() {
-        return Err(Failure::input("nothing to import: give --blocks, --deliveries, --roster, --outages or files"));
+        return Err(Failure::input(
+            "nothing to import: give --blocks, --deliveries, --roster, --outages, --concessions or files",
+        ));
     }
     eprintln!("standwatch: importing {} file(s) into {}", list.len(), dir.display());
     let outcome = ws.import(&list, inputs.day_first, inputs.strict, &|| false)?;

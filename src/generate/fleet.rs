@@ -42,6 +42,13 @@ pub(super) enum Photo {
     PodAndGate,
 }
 
+/// What the concessions report says of a DNR claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Concession {
+    pub(super) over_50m_from_pin: bool,
+    pub(super) no_pod: bool,
+}
+
 /// One package row; times in seconds from the first day's midnight.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Package {
@@ -52,6 +59,9 @@ pub(super) struct Package {
     pub(super) reason: &'static str,
     pub(super) returned_at: Option<i64>,
     pub(super) dnr_reported_at: Option<i64>,
+    /// The DNR claim comes in Amazon's concessions report (concessions.csv) instead of
+    /// the deliveries' `dnr` columns, with these flags.
+    pub(super) concession: Option<Concession>,
     pub(super) contacts: Option<u8>,
     pub(super) photo: Photo,
     pub(super) notes: &'static str,
@@ -66,6 +76,7 @@ impl Package {
             reason: "",
             returned_at: None,
             dnr_reported_at: None,
+            concession: None,
             contacts: None,
             photo: Photo::Empty,
             notes: "",
@@ -168,6 +179,13 @@ pub(super) fn random_package(
             *photo_budget -= 1;
             p.photo = Photo::Pod;
         }
+        // Two claims in three come in the concessions report (chosen by position, so that
+        // the random streams stay as they were): with a photo at the pin, else without
+        // one and every second of those far from the pin.
+        if k % 3 != 0 {
+            let no_pod = p.photo == Photo::Empty;
+            p.concession = Some(Concession { over_50m_from_pin: no_pod && k % 2 == 0, no_pod });
+        }
     }
     p
 }
@@ -246,6 +264,7 @@ pub(super) struct Fleet<'a> {
     pub(super) blocks: Sink,
     pub(super) deliveries: Sink,
     pub(super) roster: Sink,
+    pub(super) concessions: Sink,
     pub(super) summary: GenerateSummary,
     pub(super) random_photos: usize,
     pub(super) packages: Vec<Package>,
@@ -370,6 +389,23 @@ impl Fleet<'_> {
                 self.photo = format!("photos/{pod};photos/{gate}");
             }
         }
+        // A claim of the concessions report is left out of the deliveries' dnr columns.
+        let in_deliveries = p.dnr_reported_at.filter(|_| p.concession.is_none());
+        if let (Some(at), Some(c)) = (p.dnr_reported_at, p.concession) {
+            let mut b_at = [0u8; 19];
+            let yes_no = |yes: bool| if yes { &b"Y"[..] } else { &b"N"[..] };
+            self.concessions.row([
+                driver.id.as_bytes(),
+                driver.name.as_bytes(),
+                self.tracking_id.as_bytes(),
+                self.clock.stamp(at, &mut b_at),
+                yes_no(c.over_50m_from_pin),
+                yes_no(c.no_pod),
+                &b"N"[..],
+                &b"N"[..],
+                driver.station.as_bytes(),
+            ])?;
+        }
         let mut bufs = [[0u8; 19]; 4];
         let [b_due, b_at, b_returned, b_dnr] = &mut bufs;
         let contacts = p.contacts.map(|c| [b'0' + c.min(9)]);
@@ -383,8 +419,8 @@ impl Fleet<'_> {
             p.outcome.as_bytes(),
             p.reason.as_bytes(),
             clock.stamp_opt(p.returned_at, b_returned),
-            if p.dnr_reported_at.is_some() { &b"Y"[..] } else { &b""[..] },
-            clock.stamp_opt(p.dnr_reported_at, b_dnr),
+            if in_deliveries.is_some() { &b"Y"[..] } else { &b""[..] },
+            clock.stamp_opt(in_deliveries, b_dnr),
             contacts.as_ref().map_or(&[][..], |c| &c[..]),
             self.photo.as_bytes(),
             p.notes.as_bytes(),

@@ -109,6 +109,18 @@ const DELIVERIES_HEADER: [&str; 13] = [
 ];
 const ROSTER_HEADER: [&str; 5] = ["driver_id", "driver_name", "email", "status", "deactivated_on"];
 const OUTAGES_HEADER: [&str; 4] = ["start", "end", "description", "station"];
+/// Amazon's DNR concessions report, with its own header names (docs/rules.md §1.10).
+const CONCESSIONS_HEADER: [&str; 9] = [
+    "Delivery Associate",
+    "Delivery Associate Name",
+    "Tracking ID",
+    "Concession Date",
+    "Delivered over 50m from pin",
+    "No POD",
+    "Scanned Not Delivered",
+    "Simultaneous deliveries",
+    "Service Area",
+];
 
 const FIRST_NAMES: [&str; 32] = [
     "Maria", "James", "Aisha", "Carlos", "Wei", "Olivia", "Dmitri", "Fatima", "Liam", "Priya", "Mateo", "Grace",
@@ -226,7 +238,8 @@ fn write_outages(path: PathBuf, clock: &Clock, days: u32) -> Result<(), Generate
 }
 
 /// Writes the synthetic fleet into `out` (created if needed): blocks.csv, deliveries.csv,
-/// roster.csv, outages.csv and `photos/*.jpg` for the photographed DNR claims and the gate.
+/// roster.csv, outages.csv, concessions.csv (most random DNR claims, as Amazon's concessions
+/// report gives them) and `photos/*.jpg` for the photographed DNR claims and the gate.
 pub fn generate(opts: &GenerateOptions, out: &Path) -> Result<GenerateSummary, GenerateError> {
     let photos_dir = out.join("photos");
     fs::create_dir_all(&photos_dir).map_err(|error| GenerateError::CreateDir { path: photos_dir.clone(), error })?;
@@ -236,6 +249,7 @@ pub fn generate(opts: &GenerateOptions, out: &Path) -> Result<GenerateSummary, G
         blocks: Sink::create(out.join("blocks.csv"), &BLOCKS_HEADER)?,
         deliveries: Sink::create(out.join("deliveries.csv"), &DELIVERIES_HEADER)?,
         roster: Sink::create(out.join("roster.csv"), &ROSTER_HEADER)?,
+        concessions: Sink::create(out.join("concessions.csv"), &CONCESSIONS_HEADER)?,
         clock,
         photos_dir,
         summary: GenerateSummary { drivers: opts.drivers, blocks: 0, packages: 0, photos: 0 },
@@ -253,6 +267,7 @@ pub fn generate(opts: &GenerateOptions, out: &Path) -> Result<GenerateSummary, G
     fleet.blocks.finish()?;
     fleet.deliveries.finish()?;
     fleet.roster.finish()?;
+    fleet.concessions.finish()?;
     Ok(summary)
 }
 

@@ -200,6 +200,94 @@ fn contains_words(words: &str, phrase: &str) -> bool {
     })
 }
 
+/// The flags of a DNR concession (docs/rules.md §1.10), with which of them the report
+/// said anything about: a flag whose column the report lacks is unknown, neither yes nor
+/// no. Stored as one number per row: the low byte says yes, the high byte says known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ConcessionFlags(pub u16);
+
+impl ConcessionFlags {
+    /// Delivered over 50 m from the pin.
+    pub const GEO_FAR: u16 = 1 << 0;
+    /// No photo on delivery.
+    pub const NO_POD: u16 = 1 << 1;
+    pub const SCANNED_NOT_DELIVERED: u16 = 1 << 2;
+    pub const SIMULTANEOUS: u16 = 1 << 3;
+    pub const INCORRECT_SCAN: u16 = 1 << 4;
+
+    /// Records what the report says of `flag`: yes, no, or (`None`) nothing.
+    pub fn record(&mut self, flag: u16, value: Option<bool>) {
+        if let Some(yes) = value {
+            self.0 |= flag << 8;
+            if yes {
+                self.0 |= flag;
+            }
+        }
+    }
+
+    /// The report says yes.
+    pub fn says(self, flag: u16) -> bool {
+        self.0 & flag != 0
+    }
+
+    /// The report says no (not merely nothing).
+    pub fn denies(self, flag: u16) -> bool {
+        self.0 & (flag << 8) != 0 && self.0 & flag == 0
+    }
+
+    /// Two concessions of one package: a flag is yes when either says so, known when
+    /// either knows it.
+    pub fn union(self, other: ConcessionFlags) -> ConcessionFlags {
+        ConcessionFlags(self.0 | other.0)
+    }
+
+    /// Delivered within 50 m of the pin with a photo on delivery, neither scanned but not
+    /// delivered nor one of simultaneous deliveries: the DELIVERED_AT_PIN ground.
+    pub fn at_pin_with_photo(self) -> bool {
+        self.denies(Self::GEO_FAR)
+            && self.denies(Self::NO_POD)
+            && !self.says(Self::SCANNED_NOT_DELIVERED)
+            && !self.says(Self::SIMULTANEOUS)
+    }
+
+    /// What the report says, in a few words each, for letters and screens.
+    pub fn described(self) -> Vec<&'static str> {
+        let mut words = Vec::new();
+        if self.denies(Self::GEO_FAR) {
+            words.push("delivered within 50 m of the pin");
+        } else if self.says(Self::GEO_FAR) {
+            words.push("delivered over 50 m from the pin");
+        }
+        if self.denies(Self::NO_POD) {
+            words.push("photo on delivery");
+        } else if self.says(Self::NO_POD) {
+            words.push("no photo on delivery");
+        }
+        if self.says(Self::SCANNED_NOT_DELIVERED) {
+            words.push("scanned but not delivered");
+        }
+        if self.says(Self::SIMULTANEOUS) {
+            words.push("one of simultaneous deliveries");
+        }
+        if self.says(Self::INCORRECT_SCAN) {
+            words.push("incorrect scan");
+        }
+        words
+    }
+}
+
+/// A tier word as people write it (any case): 3 Fantastic (also "Fantastic Plus"),
+/// 2 Great, 1 Fair, 0 At Risk (also "Poor"); the numbers rise with the tier.
+pub fn tier_number(text: &str) -> Option<u32> {
+    match normalise_words(text).as_str() {
+        "fantastic" | "fantastic plus" | "fantastic+" => Some(3),
+        "great" => Some(2),
+        "fair" => Some(1),
+        "at risk" | "atrisk" | "poor" => Some(0),
+        _ => None,
+    }
+}
+
 /// Y/N, yes/no, true/false, 1/0 (any case); empty is no. `None` for anything else.
 pub fn parse_yes_no(text: &str) -> Option<bool> {
     let text = text.trim();
@@ -234,6 +322,30 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn concession_flags_tell_yes_no_and_unknown() {
+        let mut f = ConcessionFlags::default();
+        f.record(ConcessionFlags::GEO_FAR, Some(false));
+        f.record(ConcessionFlags::NO_POD, Some(false));
+        f.record(ConcessionFlags::SIMULTANEOUS, None);
+        assert!(f.denies(ConcessionFlags::GEO_FAR) && !f.says(ConcessionFlags::GEO_FAR));
+        assert!(!f.denies(ConcessionFlags::SIMULTANEOUS) && !f.says(ConcessionFlags::SIMULTANEOUS));
+        assert!(f.at_pin_with_photo());
+        assert_eq!(f.described(), ["delivered within 50 m of the pin", "photo on delivery"]);
+        // Unknown distance: not at the pin; a simultaneous delivery: not at the pin either.
+        let mut unknown = ConcessionFlags::default();
+        unknown.record(ConcessionFlags::NO_POD, Some(false));
+        assert!(!unknown.at_pin_with_photo());
+        let mut simultaneous = f;
+        simultaneous.record(ConcessionFlags::SIMULTANEOUS, Some(true));
+        assert!(!simultaneous.at_pin_with_photo());
+        // Two concessions of one package: yes wins, known adds up.
+        let mut no_pod = ConcessionFlags::default();
+        no_pod.record(ConcessionFlags::NO_POD, Some(true));
+        assert!(unknown.union(no_pod).says(ConcessionFlags::NO_POD));
+        assert!(!f.union(no_pod).at_pin_with_photo());
+    }
 
     #[test]
     fn outcomes_in_any_spelling() {

@@ -107,3 +107,16 @@ pub const DEACTIVATED_ON: DayColumn = DayColumn("deactivated_on");
 pub const START: InstantColumn = InstantColumn("start");
 pub const END: InstantColumn = InstantColumn("end");
 pub const DESCRIPTION: TextColumn = TextColumn("description");
+
+// Concessions (Amazon's DNR concessions report).
+pub const CONCESSION_DATE: InstantColumn = InstantColumn("concession_date");
+/// The report's flags ([`super::codes::ConcessionFlags`]): on a concession row, and on a
+/// delivery once a concession marks it (missing on a package without one).
+pub const CONCESSION: NumberColumn = NumberColumn("concession");
+pub const DELIVERY_TYPE: TextColumn = TextColumn("delivery_type");
+
+// Observed tiers: numbers of [`super::codes::tier_number`].
+pub const DATE: DayColumn = DayColumn("date");
+pub const OVERALL_TIER: NumberColumn = NumberColumn("overall_tier");
+pub const RELIABILITY_TIER: NumberColumn = NumberColumn("reliability_tier");
+pub const QUALITY_TIER: NumberColumn = NumberColumn("quality_tier");

@@ -29,9 +29,7 @@ pub enum ImportError {
     DuplicateColumn { path: String, field: &'static str, columns: String },
     #[error("{path}: cannot read the workbook: {reason}")]
     Workbook { path: String, reason: String },
-    #[error(
-        "{path}: the workbook is protected by a password; save a copy without the password and import that"
-    )]
+    #[error("{path}: the workbook is protected by a password; save a copy without the password and import that")]
     ProtectedWorkbook { path: String },
     #[error("{path}: no sheet of the workbook is a {kind} export (sheets: {sheets})")]
     NoSheet { path: String, kind: &'static str, sheets: String },

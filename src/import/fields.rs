@@ -71,6 +71,31 @@ pub const OUTAGE_FIELDS: &[FieldSpec] = &[
     field(col::STATION.name(), false, &["stations", "station code", "delivery station", "service area"]),
 ];
 
+/// docs/rules.md §1.10: Amazon's DNR concessions report, with its own header names.
+pub const CONCESSION_FIELDS: &[FieldSpec] = &[
+    field(col::TRACKING_ID.name(), true, &["tracking id", "scannable id", "package id", "tba"]),
+    field(col::DRIVER_ID.name(), true, &["delivery associate", "transporter id", "da id", "delivery associate id"]),
+    field(col::DRIVER_NAME.name(), false, &["delivery associate name", "da name", "transporter name"]),
+    field(col::CONCESSION_DATE.name(), true, &["concession date", "concession time"]),
+    field("geo_far", false, &["delivered over 50m from pin", "delivered over 50 m from pin"]),
+    field("no_pod", false, &["no pod", "no photo on delivery"]),
+    field("scanned_not_delivered", false, &["scanned not delivered"]),
+    field("simultaneous", false, &["simultaneous deliveries"]),
+    field("incorrect_scan", false, &["incorrect scan attended"]),
+    field("incorrect_scan_unattended", false, &["incorrect scan unattended"]),
+    field(col::DELIVERY_TYPE.name(), false, &["delivery type"]),
+    field(col::STATION.name(), false, &["service area", "station code", "delivery station"]),
+];
+
+/// docs/rules.md §1.10: tiers a person saw (the Flex app, a weekly scorecard).
+pub const OBSERVED_FIELDS: &[FieldSpec] = &[
+    field(col::DRIVER_ID.name(), true, DRIVER_ID_ALIASES),
+    field(col::DATE.name(), true, &["day", "observed on", "as of", "week ending"]),
+    field(col::OVERALL_TIER.name(), true, &["overall standing", "standing", "overall", "tier"]),
+    field(col::RELIABILITY_TIER.name(), false, &["reliability", "reliability standing"]),
+    field(col::QUALITY_TIER.name(), false, &["delivery quality", "quality", "delivery quality tier"]),
+];
+
 /// Lower case and trimmed, with `_`, `-`, `.` and runs of spaces read as one space.
 pub fn normalise_header(header: &str) -> String {
     let mapped: String = header
@@ -89,6 +114,13 @@ pub struct ColumnMap {
     pub written: Vec<String>,
     /// Columns that also name a field but are not used for it (a note for the user).
     pub unused_matches: Vec<String>,
+}
+
+impl ColumnMap {
+    /// The fields of `specs` the file has a column for.
+    pub fn present(&self, specs: &[FieldSpec]) -> Vec<&'static str> {
+        specs.iter().zip(&self.index).filter(|(_, i)| i.is_some()).map(|(s, _)| s.name).collect()
+    }
 }
 
 pub fn map_columns(path: &str, headers: &[String], specs: &[FieldSpec]) -> Result<ColumnMap, ImportError> {

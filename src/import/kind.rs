@@ -2,7 +2,9 @@
 //! picks its fields, its parser and its empty frame.
 
 use super::columns as col;
-use super::fields::{BLOCK_FIELDS, DELIVERY_FIELDS, FieldSpec, OUTAGE_FIELDS, ROSTER_FIELDS};
+use super::fields::{
+    BLOCK_FIELDS, CONCESSION_FIELDS, DELIVERY_FIELDS, FieldSpec, OBSERVED_FIELDS, OUTAGE_FIELDS, ROSTER_FIELDS,
+};
 use super::table::Table;
 use super::text::{self, CsvText};
 use super::{ImportError, fields, header_row, table};
@@ -30,6 +32,14 @@ macro_rules! with_table {
                 type $T = table::Outages;
                 $body
             }
+            TableKind::Concessions => {
+                type $T = table::Concessions;
+                $body
+            }
+            TableKind::Observed => {
+                type $T = table::Observed;
+                $body
+            }
         }
     };
 }
@@ -41,18 +51,28 @@ pub enum TableKind {
     Deliveries,
     Roster,
     Outages,
+    /// Amazon's DNR concessions report.
+    Concessions,
+    /// Tiers a person saw: what `calibrate` fits the thresholds to (not stored in a
+    /// workspace, not one of [`TableKind::ALL`]).
+    Observed,
 }
 
 impl TableKind {
-    pub const ALL: [TableKind; 4] = [TableKind::Blocks, TableKind::Deliveries, TableKind::Roster, TableKind::Outages];
+    /// Every kind, in the order a workspace stores and reads them.
+    pub const ALL: [TableKind; 5] =
+        [TableKind::Blocks, TableKind::Deliveries, TableKind::Roster, TableKind::Outages, TableKind::Concessions];
 
-    /// The kind's name in files and messages: `blocks`, `deliveries`, `roster`, `outages`.
+    /// The kind's name in files and messages: `blocks`, `deliveries`, `roster`, `outages`,
+    /// `concessions`.
     pub fn name(self) -> &'static str {
         match self {
             TableKind::Blocks => "blocks",
             TableKind::Deliveries => "deliveries",
             TableKind::Roster => "roster",
             TableKind::Outages => "outages",
+            TableKind::Concessions => "concessions",
+            TableKind::Observed => "observed tiers",
         }
     }
 
@@ -64,6 +84,9 @@ impl TableKind {
             TableKind::Deliveries => Some(col::TRACKING_ID.name()),
             TableKind::Roster => Some(col::DRIVER_ID.name()),
             TableKind::Outages => None,
+            TableKind::Concessions => Some(col::TRACKING_ID.name()),
+            // Every observation counts, even two of one driver and day.
+            TableKind::Observed => None,
         }
     }
 
@@ -78,6 +101,8 @@ impl TableKind {
             TableKind::Deliveries => DELIVERY_FIELDS,
             TableKind::Roster => ROSTER_FIELDS,
             TableKind::Outages => OUTAGE_FIELDS,
+            TableKind::Concessions => CONCESSION_FIELDS,
+            TableKind::Observed => OBSERVED_FIELDS,
         }
     }
 }
@@ -122,8 +147,8 @@ pub enum InputError {
     #[error(transparent)]
     Read(#[from] ImportError),
     #[error(
-        "{path}: not a blocks, deliveries, roster or outages export (expected headers such as \
-         driver_id, block_id, block_start or tracking_id, deliver_by, outcome; found: {headers})"
+        "{path}: not a blocks, deliveries, roster, outages or concessions export (expected headers \
+         such as driver_id, block_id, block_start or tracking_id, deliver_by, outcome; found: {headers})"
     )]
     NotAnExport { path: String, headers: String },
     #[error("{0}: no such file")]
@@ -134,11 +159,19 @@ pub enum InputError {
     OtherKind { path: String, found: &'static str, expected: &'static str },
 }
 
-/// What kind of input a file is, from its headers (blocks and deliveries first).
+/// What kind of input a file is, from its headers (blocks and deliveries first; the
+/// roster, which needs only a driver id, last).
 pub fn detect_kind(headers: &[String]) -> Option<TableKind> {
-    [TableKind::Deliveries, TableKind::Blocks, TableKind::Outages, TableKind::Roster]
-        .into_iter()
-        .find(|k| fields::headers_fit(headers, k.fields()))
+    [
+        TableKind::Deliveries,
+        TableKind::Blocks,
+        TableKind::Outages,
+        TableKind::Concessions,
+        TableKind::Observed,
+        TableKind::Roster,
+    ]
+    .into_iter()
+    .find(|k| fields::headers_fit(headers, k.fields()))
 }
 
 /// The start of a file (its header and first rows), decoded: enough to tell its kind
@@ -197,6 +230,10 @@ mod tests {
         assert_eq!(detect_kind(&h("tracking_id,driver_id,deliver_by,status")), Some(TableKind::Deliveries));
         assert_eq!(detect_kind(&h("start,end,description")), Some(TableKind::Outages));
         assert_eq!(detect_kind(&h("driver_id,email,status")), Some(TableKind::Roster));
+        let amazon =
+            "Delivery Associate,Delivery Associate Name,Tracking ID,Concession Date,Delivered over 50m from pin,No POD";
+        assert_eq!(detect_kind(&h(amazon)), Some(TableKind::Concessions));
+        assert_eq!(detect_kind(&h("Transporter ID,Date,Overall Standing,Reliability")), Some(TableKind::Observed));
         assert_eq!(detect_kind(&h("foo,bar")), None);
     }
 

@@ -12,17 +12,18 @@ mod error;
 pub mod fields;
 mod kind;
 mod read;
+pub mod shape;
 mod table;
 pub mod text;
 pub mod time;
 mod workbook;
 
-pub use dataset::{Outage, folder_of, repeated_text_dtype, texts_of, upgrade_stored};
+pub use dataset::{Outage, UnmatchedConcession, folder_of, repeated_text_dtype, texts_of, upgrade_stored};
 pub use error::{ImportError, Rejection, excerpt};
 use kind::with_table;
 pub use kind::{InputError, TableKind, check_input, classify_file, detect_kind, file_kinds};
-pub use workbook::is_workbook;
 use read::{NotStreamed, day_first_passes, finish, parse_pass, stream_pass};
+pub use workbook::is_workbook;
 
 use polars::prelude::*;
 use std::fmt;
@@ -43,6 +44,9 @@ pub struct FileSummary {
     /// Merged into a workspace: the accepted rows that were new, updated and unchanged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub merged: Option<[usize; 3]>,
+    /// The fields the file had a column for (see [`shape`]); empty when not known.
+    #[serde(skip)]
+    pub columns: Vec<&'static str>,
 }
 
 impl fmt::Display for FileSummary {
@@ -95,13 +99,14 @@ pub enum Detail {
     Standing,
 }
 
-/// The files of one import; roster and outages are optional.
+/// The files of one import; roster, outages and concessions are optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InputPaths {
     pub blocks: PathBuf,
     pub deliveries: PathBuf,
     pub roster: Option<PathBuf>,
     pub outages: Option<PathBuf>,
+    pub concessions: Option<PathBuf>,
 }
 
 /// Validated inputs. Instants are `Datetime(ms)` in UTC; `day` columns are calendar days in
@@ -112,6 +117,8 @@ pub struct Dataset {
     pub deliveries: DataFrame,
     pub roster: DataFrame,
     pub outages: DataFrame,
+    /// The concession rows as imported; [`Dataset::apply_concessions`] marks their packages.
+    pub concessions: DataFrame,
     pub zone: FleetZone,
 }
 
@@ -125,7 +132,8 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
     };
     let roster = optional(&paths.roster, TableKind::Roster)?;
     let outages = optional(&paths.outages, TableKind::Outages)?;
-    Ok((Dataset { blocks, deliveries, roster, outages, zone: opts.zone }, report))
+    let concessions = optional(&paths.concessions, TableKind::Concessions)?;
+    Ok((Dataset { blocks, deliveries, roster, outages, concessions, zone: opts.zone }, report))
 }
 
 /// Reads and parses one file of the given kind, adding its counts and rejections to
@@ -186,7 +194,8 @@ pub fn load_texts(
         Some(t) => load_table(&t, TableKind::Outages, opts, &mut report)?,
         None => TableKind::Outages.empty_frame()?,
     };
-    Ok((Dataset { blocks, deliveries, roster, outages, zone: opts.zone }, report))
+    let concessions = TableKind::Concessions.empty_frame()?;
+    Ok((Dataset { blocks, deliveries, roster, outages, concessions, zone: opts.zone }, report))
 }
 
 /// Parses one decoded file of the given kind into its frame, adding its counts and

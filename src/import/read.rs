@@ -14,6 +14,8 @@ pub(super) struct Parsed {
     pub(super) frame: DataFrame,
     pub(super) rejections: Vec<Rejection>,
     pub(super) notes: Vec<String>,
+    /// The fields the file has a column for.
+    pub(super) columns: Vec<&'static str>,
 }
 
 pub(super) fn finish(
@@ -38,6 +40,7 @@ pub(super) fn finish(
         duplicate,
         rejected: parsed.rejections.len(),
         merged: None,
+        columns: parsed.columns,
     });
     report.rejections.extend(parsed.rejections);
     report.notes.extend(parsed.notes);
@@ -117,7 +120,7 @@ pub(super) fn parse_pass<T: Table>(
     let map = map_columns(&csv.path, &headers, specs)?;
     let records = Records { path: &csv.path, delimiter: csv.delimiter, headers: &headers, map: &map, opts, day_first };
     let (pieces, _) = records.read::<T>(csv.text.get(body_start..).unwrap_or_default(), body_line)?;
-    merge::<T>(pieces, map.unused_matches.clone(), specs.len())
+    merge::<T>(pieces, map.unused_matches.clone(), map.present(specs), specs.len())
 }
 
 /// Why a file was not read in blocks.
@@ -160,7 +163,7 @@ pub(super) fn stream_pass<T: Table>(
             text::Block::Unsuitable => return Err(NotStreamed::Unsuitable),
         }
     }
-    Ok(merge::<T>(pieces, map.unused_matches.clone(), specs.len())?)
+    Ok(merge::<T>(pieces, map.unused_matches.clone(), map.present(specs), specs.len())?)
 }
 
 /// What reading records of a file needs besides their bytes.
@@ -261,7 +264,7 @@ impl Records<'_> {
             }
         })?;
         // Each piece's columns become one chunk of the frame, built on the piece's core.
-        Ok((Parsed { frame: table.frame()?, rejections, notes: Vec::new() }, orders))
+        Ok((Parsed { frame: table.frame()?, rejections, notes: Vec::new(), columns: Vec::new() }, orders))
     }
 }
 
@@ -270,9 +273,10 @@ impl Records<'_> {
 pub(super) fn merge<T: Table>(
     pieces: Vec<(Parsed, SlashCounts)>,
     notes: Vec<String>,
+    columns: Vec<&'static str>,
     fields: usize,
 ) -> Result<(Parsed, SlashCounts), ImportError> {
-    let mut merged = Parsed { frame: T::default().frame()?, rejections: Vec::new(), notes };
+    let mut merged = Parsed { frame: T::default().frame()?, rejections: Vec::new(), notes, columns };
     let mut orders = vec![(0usize, 0usize); fields];
     for (parsed, counts) in pieces {
         merged.frame.vstack_mut_owned(parsed.frame)?;

@@ -3,7 +3,7 @@
 //! nothing (all its fields are read first).
 
 use super::cells::{Cells, DateAlone, FieldError};
-use super::codes::{Outcome, Reason, normalise_words, parse_yes_no};
+use super::codes::{ConcessionFlags, Outcome, Reason, normalise_words, parse_yes_no, tier_number};
 use super::columns as col;
 use super::time::day_from_date;
 use super::{Detail, ImportError, excerpt};
@@ -500,6 +500,133 @@ impl Table for Outages {
             required_instants(col::END.name(), self.end),
             self.description.column(col::DESCRIPTION.name()),
             self.station.column(col::STATION.name()),
+        ])?)
+    }
+}
+
+/// docs/rules.md §1.10: one row per concession.
+#[derive(Default)]
+pub(super) struct Concessions {
+    line: Vec<u32>,
+    tracking_id: Strs,
+    driver_id: Strs,
+    driver_name: Strs,
+    concession_date: Vec<i64>,
+    /// [`ConcessionFlags`], widened to the 32-bit numbers the frames hold.
+    flags: Vec<u32>,
+    delivery_type: Strs,
+    station: Strs,
+}
+
+impl Table for Concessions {
+    fn reserve(&mut self, rows: usize) {
+        self.line.reserve(rows);
+        self.concession_date.reserve(rows);
+        self.flags.reserve(rows);
+    }
+
+    fn read(&mut self, c: &mut Cells) -> Result<(), FieldError> {
+        let tracking_id = c.required(0)?;
+        let driver_id = c.required(1)?;
+        let concession_date = c.required_instant(3, DateAlone::StartOfDay)?;
+        let mut flags = ConcessionFlags::default();
+        let both_incorrect_scans = [(8, ConcessionFlags::INCORRECT_SCAN), (9, ConcessionFlags::INCORRECT_SCAN)];
+        let named = [
+            (4, ConcessionFlags::GEO_FAR),
+            (5, ConcessionFlags::NO_POD),
+            (6, ConcessionFlags::SCANNED_NOT_DELIVERED),
+            (7, ConcessionFlags::SIMULTANEOUS),
+        ];
+        for (field, flag) in named.into_iter().chain(both_incorrect_scans) {
+            // A column the report has says yes or no (blank is no); one it lacks says nothing.
+            if c.map.index[field].is_none() {
+                continue;
+            }
+            let text = c.text(field).unwrap_or("");
+            let yes = parse_yes_no(text)
+                .ok_or_else(|| FieldError { field, reason: format!("'{}' is not yes or no", excerpt(text)) })?;
+            flags.record(flag, Some(yes));
+        }
+        self.line.push(u32::try_from(c.line).unwrap_or(u32::MAX));
+        self.tracking_id.push(Some(tracking_id));
+        self.driver_id.push(Some(driver_id));
+        self.driver_name.push(c.text(2));
+        self.concession_date.push(concession_date);
+        self.flags.push(u32::from(flags.0));
+        self.delivery_type.push(c.text(10));
+        self.station.push(c.text(11));
+        Ok(())
+    }
+
+    fn frame(self) -> Result<DataFrame, ImportError> {
+        Ok(DataFrame::new_infer_height(vec![
+            lines(self.line),
+            self.tracking_id.column(col::TRACKING_ID.name()),
+            self.driver_id.column(col::DRIVER_ID.name()),
+            self.driver_name.column(col::DRIVER_NAME.name()),
+            required_instants(col::CONCESSION_DATE.name(), self.concession_date),
+            UInt32Chunked::from_vec(col::CONCESSION.name().into(), self.flags).into_column(),
+            self.delivery_type.column(col::DELIVERY_TYPE.name()),
+            self.station.column(col::STATION.name()),
+        ])?)
+    }
+}
+
+/// docs/rules.md §1.10: tiers a person saw, one row per driver and day.
+#[derive(Default)]
+pub(super) struct Observed {
+    line: Vec<u32>,
+    driver_id: Strs,
+    day: Vec<i32>,
+    overall: Vec<u32>,
+    reliability: Maybe<u32>,
+    quality: Maybe<u32>,
+}
+
+impl Table for Observed {
+    fn reserve(&mut self, rows: usize) {
+        self.line.reserve(rows);
+        self.day.reserve(rows);
+        self.overall.reserve(rows);
+    }
+
+    fn read(&mut self, c: &mut Cells) -> Result<(), FieldError> {
+        let tier = |c: &Cells, field: usize| -> Result<Option<u32>, FieldError> {
+            let Some(text) = c.text(field) else { return Ok(None) };
+            // A component without data ("No standing" in Standwatch's own reports) says nothing.
+            if field != 2 && normalise_words(text) == "no standing" {
+                return Ok(None);
+            }
+            tier_number(text).map(Some).ok_or_else(|| FieldError {
+                field,
+                reason: format!("'{}' is not a tier (Fantastic, Great, Fair or At Risk)", excerpt(text)),
+            })
+        };
+        let driver_id = c.required(0)?;
+        c.required(1)?;
+        let day = c.date(1)?.map(day_from_date).unwrap_or_default();
+        let overall = tier(c, 2)?.ok_or_else(|| FieldError { field: 2, reason: "required value is empty".into() })?;
+        let reliability = tier(c, 3)?;
+        let quality = tier(c, 4)?;
+        self.line.push(u32::try_from(c.line).unwrap_or(u32::MAX));
+        self.driver_id.push(Some(driver_id));
+        self.day.push(day);
+        self.overall.push(overall);
+        self.reliability.push(reliability);
+        self.quality.push(quality);
+        Ok(())
+    }
+
+    fn frame(self) -> Result<DataFrame, ImportError> {
+        let numbers =
+            |name: &str, values: Maybe<u32>| UInt32Chunked::with_chunk(name.into(), values.freeze()).into_column();
+        Ok(DataFrame::new_infer_height(vec![
+            lines(self.line),
+            self.driver_id.column(col::DRIVER_ID.name()),
+            required_days(col::DATE.name(), self.day),
+            UInt32Chunked::from_vec(col::OVERALL_TIER.name().into(), self.overall).into_column(),
+            numbers(col::RELIABILITY_TIER.name(), self.reliability),
+            numbers(col::QUALITY_TIER.name(), self.quality),
         ])?)
     }
 }

@@ -129,7 +129,6 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -178,13 +177,17 @@ pub(super) fn load_as<T: Table>(
         });
     }
     let mut notes = Vec::new();
+    // A field counts as present when any sheet of the kind has it.
+    let mut columns: Vec<&'static str> = Vec::new();
     for sheet in &fitting {
-        notes.extend(map_columns(&sheet.label, &sheet.headers, specs)?.unused_matches);
+        let map = map_columns(&sheet.label, &sheet.headers, specs)?;
+        columns.extend(map.present(specs).into_iter().filter(|c| !columns.contains(c)).collect::<Vec<_>>());
+        notes.extend(map.unused_matches);
     }
     let parsed = day_first_passes(specs.len(), opts.day_first, |day_first| {
         let pieces =
             fitting.iter().map(|s| parse_sheet::<T>(s, specs, opts, day_first)).collect::<Result<Vec<_>, _>>()?;
-        merge::<T>(pieces, notes.clone(), specs.len())
+        merge::<T>(pieces, notes.clone(), columns.clone(), specs.len())
     })?;
     let names: Vec<&str> = fitting.iter().map(|s| s.name.as_str()).collect();
     finish(parsed, kind, &format!("{} [{}]", path.display(), names.join(", ")), report)
@@ -204,7 +207,8 @@ fn parse_sheet<T: Table>(
     let mut rejections = Vec::new();
     for (line, row) in &sheet.rows {
         let record: Vec<&str> = row.iter().map(String::as_str).collect();
-        let mut cells = Cells { record: &record, line: *line, map: &map, zone: opts.zone, day_first, orders: &mut orders };
+        let mut cells =
+            Cells { record: &record, line: *line, map: &map, zone: opts.zone, day_first, orders: &mut orders };
         if let Err(e) = table.read(&mut cells) {
             rejections.push(Rejection {
                 file: sheet.label.clone(),
@@ -214,7 +218,7 @@ fn parse_sheet<T: Table>(
             });
         }
     }
-    Ok((Parsed { frame: table.frame()?, rejections, notes: Vec::new() }, orders))
+    Ok((Parsed { frame: table.frame()?, rejections, notes: Vec::new(), columns: Vec::new() }, orders))
 }
 
 #[cfg(test)]

@@ -69,7 +69,9 @@ pub fn incidents(events: &[&Event], zone: FleetZone, w: &Windows) -> Vec<Inciden
     let mut groups: BTreeMap<Key, Vec<&Event>> = BTreeMap::new();
     for e in events {
         let Some(lead) = e.grounds.lead() else { continue };
-        let position = Grounds::LETTER_ORDER.iter().position(|g| *g == lead).unwrap_or(0);
+        // The DNR claims with either ground are one line (docs/rules.md §8.2).
+        let filed_as = if lead == Grounds::PHOTO_PROOF { Grounds::DELIVERED_AT_PIN } else { lead };
+        let position = Grounds::LETTER_ORDER.iter().position(|g| *g == filed_as).unwrap_or(0);
         let scope = match lead {
             Grounds::OUTAGE => match &e.outage {
                 Some(o) => Scope::Outage(o.start, o.end, o.description.clone()),
@@ -86,7 +88,11 @@ pub fn incidents(events: &[&Event], zone: FleetZone, w: &Windows) -> Vec<Inciden
         .into_iter()
         .map(|(Key::Filed(position, _), mut events)| {
             events.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
-            let lead = Grounds::LETTER_ORDER[position];
+            let mut lead = Grounds::LETTER_ORDER[position];
+            // A line of DNR claims none of which is at the pin is filed as photo proof.
+            if lead == Grounds::DELIVERED_AT_PIN && events.iter().all(|e| e.grounds.lead() != Some(lead)) {
+                lead = Grounds::PHOTO_PROOF;
+            }
             let text = capitalise(&match lead {
                 Grounds::OUTAGE => outage_text(&events, zone),
                 Grounds::STATION_DELAY => station_delay_text(&events, zone, &included),
@@ -98,7 +104,14 @@ pub fn incidents(events: &[&Event], zone: FleetZone, w: &Windows) -> Vec<Inciden
                 ground: lead.code(),
                 title: title(lead, &events, zone, w),
                 text,
-                events: events.iter().map(|e| incident_event(e, lead, zone)).collect(),
+                events: events
+                    .iter()
+                    .map(|e| {
+                        let own =
+                            if lead == Grounds::DELIVERED_AT_PIN { e.grounds.lead().unwrap_or(lead) } else { lead };
+                        incident_event(e, own, zone)
+                    })
+                    .collect(),
             }
         })
         .collect()
@@ -292,7 +305,8 @@ fn dnr_text(events: &[&Event], zone: FleetZone) -> String {
     };
     let mut parts = Vec::new();
     for (ground, how) in [
-        (Grounds::DELIVERED_AT_PIN, "within 50 m of the pin, with a photo on delivery"),
+        // The concessions report's own flags: the agent can check them in that report.
+        (Grounds::DELIVERED_AT_PIN, "within 50 m of the pin, with a photo on delivery (per your concessions report)"),
         (Grounds::PHOTO_PROOF, "with a photo on delivery"),
     ] {
         let pairs: Vec<(String, String)> = events
@@ -408,7 +422,9 @@ fn incident_event(e: &Event, lead: Grounds, zone: FleetZone) -> IncidentEvent {
             let reason = reason_of(e).map(one_line).unwrap_or_default();
             [reason, access_fact(e, zone)].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")
         }
-        Grounds::DELIVERED_AT_PIN => "delivered within 50 m of the pin, photo on delivery".to_string(),
+        Grounds::DELIVERED_AT_PIN => {
+            "delivered within 50 m of the pin, photo on delivery (concessions report)".to_string()
+        }
         Grounds::PHOTO_PROOF => "delivered, photo on delivery".to_string(),
         _ => reason_of(e).map(one_line).unwrap_or_default(),
     };

@@ -9,6 +9,7 @@ use super::rules::{BlockStatus, block_status, package_on_time};
 use super::tally::Tally;
 use super::{BlockTable, CaseMarks, Driver, EventSide, Fleet, PackageTable};
 use crate::config::{Thresholds, Windows};
+use crate::import::codes::ConcessionFlags;
 use crate::import::codes::{Outcome, Reason};
 use crate::import::columns as col;
 use crate::import::time::Day;
@@ -251,6 +252,11 @@ fn package_columns(
         grounds: vec![Grounds::default(); n],
         flags: std::array::from_fn(|_| vec![0u64; n.div_ceil(64)]),
     };
+    // The concession column only when a concessions report marked packages.
+    let columns: Vec<&str> = PACKAGE_COLUMNS
+        .into_iter()
+        .filter(|name| *name != col::CONCESSION.name() || frame.frame.column(name).is_ok())
+        .collect();
     // A reordered frame is read a slice of rows at a time, so that only that slice is copied.
     const SLICE: usize = 1 << 16;
     let fill = |start: usize, part: PackagePart| -> PolarsResult<()> {
@@ -260,7 +266,7 @@ fn package_columns(
         for (first, (defects, grounds)) in
             (start..end).step_by(step).zip(part_defects.chunks_mut(step).zip(part_grounds.chunks_mut(step)))
         {
-            let rows = frame.rows_with(first..(first + step).min(end), &PACKAGE_COLUMNS)?;
+            let rows = frame.rows_with(first..(first + step).min(end), &columns)?;
             let mut words: Vec<&mut [u64]> =
                 flags.iter_mut().map(|w| w.get_mut((first - start) / 64..).unwrap_or_default()).collect();
             fill_rows(&rows, defects, grounds, &mut words, carriers, outages, w, cases)?;
@@ -290,7 +296,8 @@ fn package_columns(
 }
 
 /// The columns [`fill_rows`] reads.
-const PACKAGE_COLUMNS: [&str; 10] = [
+const PACKAGE_COLUMNS: [&str; 11] = [
+    "concession",
     "deliver_by",
     "attempted_at",
     "outcome",
@@ -370,8 +377,14 @@ pub(super) fn package_facts(frame: &DataFrame) -> PolarsResult<impl Iterator<Ite
     let dnr = frame.column(col::DNR.name())?.bool()?.iter();
     let contacts = frame.column(col::CONTACT_ATTEMPTS.name())?.u32()?.iter();
     let photo = frame.column(col::PHOTO.name())?.str()?.iter();
-    Ok(deliver_by.zip(attempted_at).zip(outcome).zip(reason).zip(dnr).zip(contacts).zip(photo).map(
-        |((((((deliver_by, attempted_at), outcome), reason), dnr), contact_attempts), photo)| {
+    // Only packages a concession marked have flags (docs/rules.md §1.10); without a
+    // concessions report the column is absent.
+    let concession: Box<dyn Iterator<Item = Option<u32>>> = match frame.column(col::CONCESSION.name()) {
+        Ok(c) => Box::new(c.u32()?.iter()),
+        Err(_) => Box::new(std::iter::repeat(None)),
+    };
+    Ok(deliver_by.zip(attempted_at).zip(outcome).zip(reason).zip(dnr).zip(contacts).zip(photo).zip(concession).map(
+        |(((((((deliver_by, attempted_at), outcome), reason), dnr), contact_attempts), photo), concession)| {
             let outcome = outcome.and_then(Outcome::from_number).unwrap_or(Outcome::NotAttempted);
             let deliver_by = deliver_by.unwrap_or(0);
             PackageFacts {
@@ -383,6 +396,7 @@ pub(super) fn package_facts(frame: &DataFrame) -> PolarsResult<impl Iterator<Ite
                 reason: reason.and_then(Reason::from_number),
                 contact_attempts,
                 has_photo: photo.is_some_and(|p| grounds::photo_paths(p).next().is_some()),
+                concession: concession.and_then(|c| u16::try_from(c).ok()).map(ConcessionFlags),
             }
         },
     ))

@@ -1,7 +1,7 @@
 //! docs/rules.md §8.1–8.2: the events that count against standing and the grounds to dispute them.
 
 use crate::config::Windows;
-use crate::import::codes::{Outcome, Reason};
+use crate::import::codes::{ConcessionFlags, Outcome, Reason};
 use crate::import::time::MS_PER_MINUTE;
 use serde::Serialize;
 
@@ -128,6 +128,8 @@ pub struct PackageFacts {
     pub reason: Option<Reason>,
     pub contact_attempts: Option<u32>,
     pub has_photo: bool,
+    /// What Amazon's concessions report says of the package's DNR claim, when it has one.
+    pub concession: Option<ConcessionFlags>,
 }
 
 /// The block that carried a package: its scheduled start and when it left the station.
@@ -191,7 +193,10 @@ pub fn package_grounds(
         g.set(Grounds::APP_FAILURE, p.reason == Some(Reason::AppIssue));
         g.set(Grounds::ID_CHECK, p.reason == Some(Reason::AgeVerification));
     }
-    g.set(Grounds::PHOTO_PROOF, p.dnr && p.outcome == Outcome::Delivered && p.has_photo);
+    // The concessions report overrides the export: "No POD" means no photo to show.
+    let no_pod = p.concession.is_some_and(|c| c.says(ConcessionFlags::NO_POD));
+    g.set(Grounds::PHOTO_PROOF, p.dnr && p.outcome == Outcome::Delivered && p.has_photo && !no_pod);
+    g.set(Grounds::DELIVERED_AT_PIN, p.dnr && p.concession.is_some_and(ConcessionFlags::at_pin_with_photo));
     g
 }
 
@@ -224,6 +229,7 @@ mod tests {
             reason: None,
             contact_attempts: None,
             has_photo: false,
+            concession: None,
         }
     }
 
@@ -343,6 +349,39 @@ mod tests {
         p.has_photo = false;
         assert!(grounds(&p, None, &[]).is_empty());
         assert_eq!(photo_paths(" a.jpg; b.jpg | |c.png ").collect::<Vec<_>>(), ["a.jpg", "b.jpg", "c.png"]);
+    }
+
+    #[test]
+    fn a_concession_withholds_photo_proof_on_no_pod_and_gives_delivered_at_pin() {
+        let flags = |geo_far: Option<bool>, no_pod: Option<bool>, simultaneous: Option<bool>| {
+            let mut f = ConcessionFlags::default();
+            f.record(ConcessionFlags::GEO_FAR, geo_far);
+            f.record(ConcessionFlags::NO_POD, no_pod);
+            f.record(ConcessionFlags::SIMULTANEOUS, simultaneous);
+            Some(f)
+        };
+        let mut p = facts(Outcome::Delivered, Some(T));
+        p.dnr = true;
+        p.has_photo = true;
+        p.concession = flags(Some(false), Some(false), Some(false));
+        let mut both = Grounds::PHOTO_PROOF;
+        both.insert(Grounds::DELIVERED_AT_PIN);
+        assert_eq!(grounds(&p, None, &[]), both);
+        assert_eq!(grounds(&p, None, &[]).lead(), Some(Grounds::DELIVERED_AT_PIN));
+        // "No POD": the export's photo is not claimed, and the pin alone is not enough.
+        p.concession = flags(Some(false), Some(true), None);
+        assert!(grounds(&p, None, &[]).is_empty());
+        // Far from the pin, or a distance the report does not give: photo proof only.
+        p.concession = flags(Some(true), Some(false), None);
+        assert_eq!(grounds(&p, None, &[]), Grounds::PHOTO_PROOF);
+        p.concession = flags(None, Some(false), None);
+        assert_eq!(grounds(&p, None, &[]), Grounds::PHOTO_PROOF);
+        // At the pin with a photo, though the export lists none.
+        p.has_photo = false;
+        p.concession = flags(Some(false), Some(false), None);
+        assert_eq!(grounds(&p, None, &[]), Grounds::DELIVERED_AT_PIN);
+        p.concession = flags(Some(false), Some(false), Some(true));
+        assert!(grounds(&p, None, &[]).is_empty());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod alerts;
 mod build;
+pub mod calibrate;
 mod events;
 pub mod grounds;
 mod order;

@@ -18,6 +18,11 @@ pub enum Tier {
 impl Tier {
     pub const ALL_BEST_FIRST: [Tier; 4] = [Tier::Fantastic, Tier::Great, Tier::Fair, Tier::AtRisk];
 
+    /// The tier of a number of [`crate::import::codes::tier_number`] (0 At Risk … 3 Fantastic).
+    pub fn from_number(n: u32) -> Option<Tier> {
+        [Tier::AtRisk, Tier::Fair, Tier::Great, Tier::Fantastic].get(n as usize).copied()
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Tier::Fantastic => "Fantastic",

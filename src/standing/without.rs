@@ -32,6 +32,7 @@ pub fn without_events(data: &Dataset, drivers: Option<&HashSet<&str>>, events: &
         deliveries: keep_rows(&of_drivers(&data.deliveries)?, col::TRACKING_ID.name(), |id| !packages.contains(id))?,
         roster: of_drivers(&data.roster)?,
         outages: data.outages.clone(),
+        concessions: data.concessions.clone(),
         zone: data.zone,
     })
 }
@@ -50,6 +51,7 @@ impl Fleet {
             deliveries,
             roster: empty(TableKind::Roster)?,
             outages: empty(TableKind::Outages)?,
+            concessions: empty(TableKind::Concessions)?,
             zone: self.zone,
         })
     }

@@ -14,7 +14,10 @@ mod store;
 use crate::import::columns as col;
 use crate::import::text::CsvText;
 use crate::import::time::FleetZone;
-use crate::import::{Dataset, Detail, ImportError, ImportOptions, ImportReport, Rejection, TableKind, load_file, load_table};
+use crate::import::{
+    Dataset, Detail, ImportError, ImportOptions, ImportReport, Rejection, TableKind, UnmatchedConcession, load_file,
+    load_table,
+};
 use crate::standing::without::keep_rows;
 use crate::standing::{EventRef, EventSide};
 use polars::prelude::*;
@@ -27,7 +30,6 @@ use std::path::{Path, PathBuf};
 pub const DB_FILE: &str = "standwatch.db";
 pub const DATA_DIR: &str = "data";
 pub const SETTINGS_FILE: &str = "settings.toml";
-
 
 /// A file to merge: already decoded, or read from its path.
 enum Input<'a> {
@@ -332,6 +334,12 @@ impl Workspace {
                 if cancelled() {
                     return Err(WorkspaceError::Cancelled);
                 }
+                if *kind == TableKind::Observed {
+                    return Err(WorkspaceError::Invalid(
+                        "observed tiers are not kept in a workspace: give them to `standwatch calibrate --observed FILE`"
+                            .into(),
+                    ));
+                }
                 let mut report = ImportReport::default();
                 let frame = match input {
                     Input::Text(csv) => load_table(csv, *kind, &opts, &mut report)?,
@@ -344,6 +352,7 @@ impl Workspace {
                     )));
                 }
                 let summary = &report.files[0];
+                outcome.notes.extend(shape_notes(&tx, *kind, &summary.path, &summary.columns).map_err(&err)?);
                 let mut file = FileImport {
                     path: summary.path.clone(),
                     kind: *kind,
@@ -384,7 +393,15 @@ impl Workspace {
     /// The current rows, with the events of overturned cases left out (they stop counting
     /// everywhere: report, history, charts, letters).
     pub fn dataset(&self) -> Result<Dataset, WorkspaceError> {
+        Ok(self.dataset_and_unmatched()?.0)
+    }
+
+    /// [`Workspace::dataset`], and the concessions that match no delivery (docs/rules.md
+    /// §1.10). Concessions are applied before overturned events leave, so that a
+    /// concession of an overturned package is not taken for an unmatched one.
+    pub fn dataset_and_unmatched(&self) -> Result<(Dataset, Vec<UnmatchedConcession>), WorkspaceError> {
         let mut data = self.stored_dataset()?;
+        let unmatched = data.apply_concessions()?;
         let (blocks, packages) = self.overturned_events()?;
         if !blocks.is_empty() {
             data.blocks = keep_rows(&data.blocks, col::BLOCK_ID.name(), |id| !blocks.contains(id))?;
@@ -392,7 +409,7 @@ impl Workspace {
         if !packages.is_empty() {
             data.deliveries = keep_rows(&data.deliveries, col::TRACKING_ID.name(), |id| !packages.contains(id))?;
         }
-        Ok(data)
+        Ok((data, unmatched))
     }
 
     /// Every current row as stored, overturned events included.
@@ -420,7 +437,14 @@ impl Workspace {
         }
         let mut frames = frames.into_iter();
         let mut next = || frames.next().ok_or_else(|| WorkspaceError::Invalid("missing table".into()));
-        Ok(Dataset { blocks: next()?, deliveries: next()?, roster: next()?, outages: next()?, zone: self.zone })
+        Ok(Dataset {
+            blocks: next()?,
+            deliveries: next()?,
+            roster: next()?,
+            outages: next()?,
+            concessions: next()?,
+            zone: self.zone,
+        })
     }
 
     /// The deliveries file of the newest import that had one: its folder is where photos
@@ -485,6 +509,33 @@ pub fn pending_success_dataset(data: &Dataset, pending: &[(String, EventRef)]) -
     let drivers: HashSet<&str> = pending.iter().map(|(d, _)| d.as_str()).collect();
     let events: Vec<&EventRef> = pending.iter().map(|(_, e)| e).collect();
     crate::standing::without::without_events(data, Some(&drivers), &events)
+}
+
+/// docs/rules.md §1.12: how a file's columns differ from the last import of its kind (or,
+/// on the first, which columns a dispute ground needs it lacks); remembers its columns.
+fn shape_notes(
+    tx: &rusqlite::Transaction,
+    kind: TableKind,
+    path: &str,
+    columns: &[&'static str],
+) -> rusqlite::Result<Vec<String>> {
+    if columns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let last: Option<String> =
+        tx.query_row("SELECT columns FROM last_columns WHERE kind = ?1", [kind.name()], |r| r.get(0)).optional()?;
+    let notes = match last {
+        Some(last) => {
+            let last: Vec<String> = last.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect();
+            crate::import::shape::changes(kind, path, &last, columns)
+        }
+        None => crate::import::shape::missing_ground_columns(kind, path, columns),
+    };
+    tx.execute(
+        "INSERT OR REPLACE INTO last_columns (kind, columns) VALUES (?1, ?2)",
+        [kind.name(), &columns.join(",")],
+    )?;
+    Ok(notes)
 }
 
 fn is_empty_dir(dir: &Path) -> bool {

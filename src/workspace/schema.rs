@@ -57,6 +57,9 @@ const MIGRATIONS: &[&str] = &[
     // Deliveries' driver and block ids and reasons are stored as categorical columns from here on:
     // a version that reads them as text must say the workspace is newer, not damaged.
     r"INSERT OR REPLACE INTO meta (key, value) VALUES ('delivery_ids', 'categorical');",
+    // The fields the last import of each kind had a column for (docs/rules.md §1.12),
+    // joined by commas, to say when an export changes shape.
+    r"CREATE TABLE last_columns (kind TEXT PRIMARY KEY, columns TEXT NOT NULL);",
 ];
 
 pub(super) fn migrate(db: &mut Connection, dir: &Path, path: &Path) -> Result<(), WorkspaceError> {

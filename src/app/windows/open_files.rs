@@ -10,19 +10,20 @@ use eframe::egui;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-const FIELDS: [(&str, TableKind); 4] = [
+const FIELDS: [(&str, TableKind); 5] = [
     ("Blocks", TableKind::Blocks),
     ("Deliveries", TableKind::Deliveries),
     ("Roster (optional)", TableKind::Roster),
     ("Outages (optional)", TableKind::Outages),
+    ("DNR concessions (optional)", TableKind::Concessions),
 ];
 
 #[derive(Default)]
 pub struct OpenFilesWindow {
     pub open: bool,
-    paths: [String; 4],
+    paths: [String; 5],
     /// Why each typed path cannot be imported, shown beside its field.
-    errors: [Option<String>; 4],
+    errors: [Option<String>; 5],
     dialog: Option<mpsc::Receiver<Option<Vec<PathBuf>>>>,
 }
 
@@ -35,6 +36,7 @@ impl OpenFilesWindow {
             text(Some(&paths.deliveries)),
             text(paths.roster.as_deref()),
             text(paths.outages.as_deref()),
+            text(paths.concessions.as_deref()),
         ];
         self.errors = Default::default();
         self.open = true;
@@ -53,7 +55,7 @@ impl OpenFilesWindow {
         }
         let mut open = self.open;
         egui::Window::new("Open exports").open(&mut open).resizable(false).collapsible(false).show(ctx, |ui| {
-            ui.label("Pick the exports, CSV files or workbooks (blocks and deliveries; roster and outages optional).");
+            ui.label("Pick the exports, CSV files or workbooks (blocks and deliveries; roster, outages and Amazon's DNR concessions report optional).");
             ui.horizontal(|ui| {
                 let browsing = self.dialog.is_some();
                 if ui.add_enabled(!browsing, egui::Button::new("Browse…")).clicked() {
@@ -114,7 +116,7 @@ impl OpenFilesWindow {
 
     /// The import to run, once every typed path is an export of its field's kind; else
     /// the problems go beside their fields and nothing is imported.
-    fn checked(&mut self, typed: &[String; 4], in_workspace: bool) -> Option<Command> {
+    fn checked(&mut self, typed: &[String; 5], in_workspace: bool) -> Option<Command> {
         self.errors = std::array::from_fn(|i| {
             let problem = || check_input(Path::new(&typed[i]), FIELDS[i].1).err().map(|e| e.to_string());
             (!typed[i].is_empty()).then(problem).flatten()
@@ -124,13 +126,14 @@ impl OpenFilesWindow {
         }
         let given = |i: usize| (!typed[i].is_empty()).then(|| PathBuf::from(&typed[i]));
         if in_workspace {
-            return Some(Command::AddFiles((0..4).filter_map(given).collect()));
+            return Some(Command::AddFiles((0..FIELDS.len()).filter_map(given).collect()));
         }
         Some(Command::Load(Source::Files(InputPaths {
             blocks: given(0)?,
             deliveries: given(1)?,
             roster: given(2),
             outages: given(3),
+            concessions: given(4),
         })))
     }
 }
