@@ -61,7 +61,14 @@ pub fn defects_in_words(e: &Event, zone: FleetZone) -> String {
                         ),
                         None => "late".to_string(),
                     },
-                    _ => "customer DNR claim".to_string(),
+                    // What Amazon's concessions report says of the claim, when it came in one.
+                    _ => match p.and_then(|p| p.facts.concession) {
+                        Some(c) if !c.described().is_empty() => {
+                            format!("customer DNR claim (concessions report: {})", c.described().join(", "))
+                        }
+                        Some(_) => "customer DNR claim (concessions report)".to_string(),
+                        None => "customer DNR claim".to_string(),
+                    },
                 });
             }
             parts.join("; ")
@@ -120,6 +127,9 @@ pub fn ground_words(ground: Grounds, e: &Event, zone: FleetZone) -> String {
             format!("the app failed ({})", p.and_then(|p| p.reason_text.as_deref()).unwrap_or("app issue"))
         }
         Grounds::ID_CHECK => "followed the ID-check policy: the recipient could not be verified".to_string(),
+        Grounds::DELIVERED_AT_PIN => {
+            "concessions report: delivered within 50 m of the pin, photo on delivery".to_string()
+        }
         Grounds::PHOTO_PROOF => match p {
             Some(p) if p.facts.outcome == Outcome::Delivered => {
                 format!("delivered with photo proof ({})", plural(p.photos.len() as u32, "photo", "photos"))

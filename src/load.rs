@@ -231,6 +231,19 @@ fn build(
     Ok(Arc::new(fleet))
 }
 
+/// Reads a file of observed tiers (docs/rules.md §1.10) in the fleet's zone: its rows, and
+/// the report of its import (rejected rows).
+pub fn read_observed(
+    path: &Path,
+    zone: FleetZone,
+    day_first: bool,
+) -> Result<(Vec<crate::standing::calibrate::ObservedRow>, ImportReport), LoadError> {
+    let options = ImportOptions { zone, day_first, detail: Detail::Full };
+    let mut report = ImportReport::default();
+    let frame = crate::import::load_file(path, TableKind::Observed, &options, &mut report)?;
+    Ok((crate::standing::calibrate::observed_rows(&frame)?, report))
+}
+
 /// docs/rules.md §1.10: a concession whose package is not in the deliveries, named by its
 /// file (or the workspace) and line.
 fn unmatched_note(source: &str, u: &UnmatchedConcession) -> String {

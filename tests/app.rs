@@ -726,3 +726,73 @@ fn settings_fields_keep_every_keystroke_and_check_the_sender_as_typed() {
     let apply = h.get_by_role_and_label(egui::Role::Button, "Apply and recompute");
     assert!(apply.accesskit_node().is_disabled(), "not applied with a bad sender");
 }
+
+/// Observed tiers dropped on the app: shown in the driver view beside the computed tier;
+/// Settings › Calibrate fits the thresholds in a window that applies them only on request.
+#[test]
+fn observed_tiers_are_shown_and_calibration_applies_only_when_accepted() {
+    let mut h = app();
+    let (fleet, dataset) = {
+        let l = h.state().loaded().unwrap();
+        (l.fleet.clone(), l.dataset.clone())
+    };
+    // Tiers "seen" under thresholds the app does not know, on the last four weeks.
+    let mut secret = standwatch::config::Thresholds::default();
+    secret.reliability.fantastic = 0.97;
+    secret.on_time.great = 0.97;
+    secret.dnr.great = 2;
+    let seen = standwatch::standing::Fleet::build(&dataset, secret).unwrap();
+    let last = fleet.default_as_of().unwrap();
+    let mut csv = String::from("Transporter ID,Date,Overall Standing\n");
+    for i in 0..seen.drivers.len() {
+        for back in (0..28).step_by(3) {
+            let day = last - back;
+            if let Some(tier) = seen.standing(i, day).overall {
+                let date = standwatch::report::day_text(day);
+                csv.push_str(&format!("{},{date},{}\n", seen.drivers[i].id, tier.label()));
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scorecards.csv");
+    std::fs::write(&path, csv).unwrap();
+    drop_files(&mut h, &[path]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while h.state().observed().is_none() {
+        assert!(Instant::now() < deadline, "the observed tiers were not read");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(2);
+    assert_eq!(h.state().loaded().unwrap().fleet.drivers.len(), 40, "the data on screen stays");
+    h.get_by_label_contains("Observed tiers: ");
+
+    // The driver view shows the latest tier seen beside the computed one.
+    h.get_by_label("D00002").click();
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    h.get_by_label_contains(&format!("Seen on {}", standwatch::report::day_text(last)));
+
+    open_tab(&mut h, "Settings");
+    h.get_by_role_and_label(egui::Role::Button, "Calibrate from observed tiers…").click();
+    h.run_steps(1);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while h.state().calibration().is_none() {
+        assert!(Instant::now() < deadline, "the calibration did not finish");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(2);
+    let c = h.state().calibration().unwrap().clone();
+    assert!(c.agree_after > c.agree_before, "{} → {}", c.agree_before, c.agree_after);
+    h.get_by_label_contains("Agreement on the overall tier");
+    // Nothing changes until the user accepts.
+    assert_eq!(h.state().loaded().unwrap().fleet.thresholds, standwatch::config::Thresholds::default());
+    h.get_by_role_and_label(egui::Role::Button, "Apply these thresholds").click();
+    h.run_steps(1);
+    settle(&mut h);
+    assert_eq!(h.state().loaded().unwrap().fleet.thresholds, c.after);
+    assert!(h.state().calibration().is_none(), "the window closed");
+    h.get_by_label("No changes to apply");
+}

@@ -88,6 +88,27 @@ fn sample_workspace(dir: &Path) {
     ws.add_case(&case).expect("case");
 }
 
+/// Overall tiers of the data on screen under other thresholds, every third day of the
+/// last four weeks, as a scorecard file.
+fn write_observed(h: &Harness<'_, StandwatchApp>, path: &Path) {
+    let l = h.state().loaded().expect("loaded");
+    let mut secret = standwatch::config::Thresholds::default();
+    secret.reliability.fantastic = 0.97;
+    secret.on_time.great = 0.97;
+    secret.dnr.great = 2;
+    let seen = standwatch::standing::Fleet::build(&l.dataset, secret).expect("fleet");
+    let last = l.fleet.default_as_of().expect("day");
+    let mut csv = String::from("Transporter ID,Date,Overall Standing\n");
+    for (i, d) in seen.drivers.iter().enumerate() {
+        for back in (0..28).step_by(3) {
+            if let Some(tier) = seen.standing(i, last - back).overall {
+                csv.push_str(&format!("{},{},{}\n", d.id, standwatch::report::day_text(last - back), tier.label()));
+            }
+        }
+    }
+    std::fs::write(path, csv).expect("observed");
+}
+
 #[test]
 fn readme_screenshots() {
     if std::env::var_os("STANDWATCH_SCREENSHOTS").is_none() {
@@ -129,6 +150,17 @@ fn readme_screenshots() {
     save(&mut h, "alerts-light");
     tab(&mut h, "Settings");
     save(&mut h, "settings-light");
+    // Tiers seen on scorecards made with other thresholds, then Calibrate.
+    let observed = dir.path().join("scorecards.csv");
+    write_observed(&h, &observed);
+    h.state_mut().send(standwatch::app::Command::AddFiles(vec![observed]));
+    wait(&mut h, |h| h.state().observed().is_some());
+    h.get_by_role_and_label(egui::Role::Button, "Calibrate from observed tiers…").click();
+    h.run_steps(1);
+    wait(&mut h, |h| h.state().calibration().is_some());
+    save(&mut h, "calibrate-light");
+    h.get_by_role_and_label(egui::Role::Button, "Keep the current thresholds").click();
+    h.run_steps(2);
     tab(&mut h, "Fleet");
     open_driver(&mut h, "D00010");
     save(&mut h, "driver-light");

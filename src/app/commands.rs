@@ -2,9 +2,10 @@
 //! (so no screen changes the state while another is drawn), and the results of the
 //! background work they start.
 
+use super::state::Observed;
 use super::state::{Notice, Tab};
 use super::views::DriverView;
-use super::windows::{BatchWindow, LetterEditor};
+use super::windows::{BatchWindow, CalibrateWindow, LetterEditor};
 use super::worker::{self, JobError, Request};
 use super::{StandwatchApp, retire, sample_inputs};
 use crate::import::{InputPaths, TableKind, file_kinds};
@@ -45,6 +46,10 @@ pub enum Command {
     },
     /// Fill the open-files window with these paths and open it.
     CompleteFiles(InputPaths),
+    /// Fit the thresholds to the observed tiers opened (docs/rules.md §7), in a window.
+    Calibrate,
+    /// Use these thresholds (accepted from calibration): saved, and the fleet recomputed.
+    ApplyThresholds(Box<crate::config::Thresholds>),
 }
 
 impl StandwatchApp {
@@ -174,6 +179,13 @@ impl StandwatchApp {
                 }
             }
             Command::ApplySettings(new) => self.apply_settings(*new),
+            Command::Calibrate => self.calibrate(),
+            Command::ApplyThresholds(thresholds) => {
+                let settings = Settings { thresholds: *thresholds, ..self.session.settings.clone() };
+                self.views.settings.draft.thresholds = *thresholds;
+                self.apply_settings(settings);
+                self.session.notice = Some(Notice::info("Calibrated thresholds saved; recomputing"));
+            }
             Command::DraftBatch(drivers) => {
                 if let Some(l) = &self.session.loaded {
                     let (settings, folder) = (l.letter_settings(None), l.letters_dir());
@@ -232,6 +244,70 @@ impl StandwatchApp {
         }
     }
 
+    /// Reads an observed-tiers file on a worker thread, in the zone and date order of the
+    /// data on screen.
+    fn read_observed(&mut self, path: PathBuf) {
+        let zone = self.session.loaded.as_ref().map(|l| l.fleet.zone).unwrap_or_default();
+        let day_first = self.session.settings.day_first;
+        let ctx = self.ctx.clone();
+        let job = worker::spawn(
+            "Reading observed tiers",
+            move |_, _| {
+                let (rows, report) =
+                    crate::load::read_observed(&path, zone, day_first).map_err(|e| JobError::Failed(e.to_string()))?;
+                Ok(Observed::new(path, rows, report.rejections.len()))
+            },
+            move |within| ctx.request_repaint_after(within),
+        );
+        self.session.observed_job = Some(job);
+    }
+
+    /// Takes the observed tiers once read.
+    pub(super) fn poll_observed(&mut self) {
+        let Some(result) = self.session.observed_job.as_ref().and_then(|j| j.poll()) else { return };
+        self.session.observed_job = None;
+        match result {
+            Ok(observed) => {
+                let rejected = match observed.rejected {
+                    0 => String::new(),
+                    n => format!(" ({n} rows could not be read)"),
+                };
+                self.session.notice = Some(Notice::info(format!(
+                    "Observed tiers: {} driver-days from {}{rejected}. Settings › Calibrate fits the thresholds to them.",
+                    observed.rows.len(),
+                    super::state::file_name(&observed.path)
+                )));
+                self.session.observed = Some(std::sync::Arc::new(observed));
+            }
+            Err(JobError::Cancelled) => {}
+            Err(e) => self.session.notice = Some(Notice::error(e.to_string())),
+        }
+    }
+
+    /// Starts fitting the thresholds to the observed tiers, in the Calibrate window.
+    fn calibrate(&mut self) {
+        let (Some(l), Some(observed)) = (&self.session.loaded, &self.session.observed) else { return };
+        let (observations, unknown) = crate::standing::calibrate::observations_of(&l.fleet, &observed.rows);
+        if observations.is_empty() {
+            self.session.notice =
+                Some(Notice::error("No observed tier is of a driver in the data on screen: nothing to calibrate"));
+            return;
+        }
+        let fleet = l.fleet.clone();
+        let thresholds = self.session.settings.thresholds;
+        let ctx = self.ctx.clone();
+        let job = worker::spawn(
+            "Calibrating",
+            move |_, _| Ok(crate::standing::calibrate::calibrate(&fleet, &observations, &thresholds)),
+            move |within| ctx.request_repaint_after(within),
+        );
+        let mut file = super::state::file_name(&observed.path);
+        if !unknown.is_empty() {
+            file.push_str(&format!(" ({} drivers not in the data left out)", unknown.len()));
+        }
+        self.windows.calibrate = Some(CalibrateWindow::new(file, job));
+    }
+
     fn apply_settings(&mut self, new: Settings) {
         let old = std::mem::replace(&mut self.session.settings, new);
         self.session.save_settings();
@@ -257,14 +333,14 @@ impl StandwatchApp {
                 Err(e) => problems.push(e.to_string()),
             }
         }
-        // Observed tiers are not data of the fleet: calibration reads them (for now on
-        // the command line).
+        // Observed tiers are not data of the fleet: they are read on their own, shown
+        // beside the computed tiers and used for calibration.
         if let Some((_, file)) = sorted.iter().find(|(kind, _)| *kind == TableKind::Observed) {
-            problems.push(format!(
-                "{}: observed tiers; fit the thresholds to them with `standwatch calibrate --observed FILE`",
-                file.display()
-            ));
+            self.read_observed(file.clone());
             sorted.retain(|(kind, _)| *kind != TableKind::Observed);
+            if sorted.is_empty() {
+                return;
+            }
         }
         if !problems.is_empty() {
             self.session.notice = Some(Notice::error(problems.join("\n")));

@@ -22,7 +22,7 @@ use eframe::egui::{self, RichText};
 use state::{OnScreen, Session, file_name};
 use std::path::{Path, PathBuf};
 use views::{AlertsView, CasesView, DriverView, FleetView, SettingsView};
-use windows::{BatchWindow, ImportReportWindow, LetterEditor, OpenFilesWindow, WorkspaceWindow};
+use windows::{BatchWindow, CalibrateWindow, ImportReportWindow, LetterEditor, OpenFilesWindow, WorkspaceWindow};
 use worker::Request;
 
 /// Where the bundled sample data lives: beside the crate when run with cargo, else
@@ -60,6 +60,7 @@ struct Windows {
     import_report: ImportReportWindow,
     letter: Option<LetterEditor>,
     batch: Option<BatchWindow>,
+    calibrate: Option<CalibrateWindow>,
 }
 
 pub struct StandwatchApp {
@@ -172,6 +173,7 @@ impl StandwatchApp {
     /// Draws one frame and applies the commands it produced.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.poll_job();
+        self.poll_observed();
         let ctx = ui.ctx().clone();
         let title = match self.session.loaded.as_ref().and_then(|l| l.workspace.as_ref()) {
             Some(w) => format!("Standwatch — {}", w.name),
@@ -224,7 +226,7 @@ impl StandwatchApp {
             Tab::Fleet => self.views.fleet.ui(ui, &l.fleet, &l.overview, commands),
             Tab::Alerts => self.views.alerts.ui(ui, &l.fleet, &l.overview, commands),
             Tab::Driver => match &mut self.views.driver {
-                Some(view) => view.ui(ui, &l.fleet, commands),
+                Some(view) => view.ui(ui, &l.fleet, self.session.observed.as_deref(), commands),
                 None => {
                     ui.label("Open a driver from the fleet or alerts view.");
                 }
@@ -242,7 +244,15 @@ impl StandwatchApp {
                     Source::Files(p) => p.outages.as_deref().map_or("the outages file".to_string(), file_name),
                     Source::Workspace(_) => "the workspace's imports".to_string(),
                 };
-                self.views.settings.ui(ui, &self.session.settings, (&imported, &origin), l.fleet.zone, commands)
+                let observed = self.session.observed.as_deref();
+                self.views.settings.ui(
+                    ui,
+                    &self.session.settings,
+                    (&imported, &origin),
+                    l.fleet.zone,
+                    observed,
+                    commands,
+                )
             }
         }
     }
@@ -268,6 +278,21 @@ impl StandwatchApp {
                 windows.batch = None;
             }
         }
+        if let Some(calibrate) = &mut windows.calibrate
+            && !calibrate.show(ctx, &mut self.commands)
+        {
+            windows.calibrate = None;
+        }
+    }
+
+    /// The calibration shown, once computed (tests).
+    pub fn calibration(&self) -> Option<&crate::standing::calibrate::Calibration> {
+        self.windows.calibrate.as_ref().and_then(CalibrateWindow::result)
+    }
+
+    /// The observed tiers opened, if any (tests).
+    pub fn observed(&self) -> Option<&state::Observed> {
+        self.session.observed.as_deref()
     }
 }
 

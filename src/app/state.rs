@@ -3,9 +3,12 @@
 
 use super::worker::Job;
 use crate::import::InputPaths;
+use crate::import::time::Day;
 use crate::load::Loaded;
 use crate::overview::Overview;
 use crate::settings::Settings;
+use crate::standing::calibrate::{ObservedRow, ObservedTiers};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -42,6 +45,35 @@ impl Notice {
     }
 }
 
+/// Tiers a person saw, from an observed-tiers file the user opened (docs/rules.md §1.10):
+/// shown beside the computed ones and what calibration fits the thresholds to. Kept by
+/// driver id, so that they survive reloading the data.
+pub struct Observed {
+    pub path: PathBuf,
+    pub rows: Vec<ObservedRow>,
+    /// Rows of the file that could not be read.
+    pub rejected: usize,
+    by_driver: HashMap<String, Vec<(Day, ObservedTiers)>>,
+}
+
+impl Observed {
+    pub fn new(path: PathBuf, rows: Vec<ObservedRow>, rejected: usize) -> Observed {
+        let mut by_driver: HashMap<String, Vec<(Day, ObservedTiers)>> = HashMap::new();
+        for r in &rows {
+            by_driver.entry(r.driver_id.clone()).or_default().push((r.day, r.seen));
+        }
+        for days in by_driver.values_mut() {
+            days.sort_by_key(|(day, _)| *day);
+        }
+        Observed { path, rows, rejected, by_driver }
+    }
+
+    /// The driver's latest observation on or before `day`.
+    pub fn latest(&self, driver_id: &str, day: Day) -> Option<(Day, ObservedTiers)> {
+        self.by_driver.get(driver_id)?.iter().rev().find(|(d, _)| *d <= day).copied()
+    }
+}
+
 /// The views of the main area.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Tab {
@@ -65,6 +97,10 @@ pub struct Session {
     /// import into it.
     pub offer_import: Option<InputPaths>,
     pub notice: Option<Notice>,
+    /// Observed tiers the user opened.
+    pub observed: Option<Arc<Observed>>,
+    /// Reading an observed-tiers file.
+    pub observed_job: Option<Job<Observed, String>>,
 }
 
 impl Session {
@@ -85,6 +121,8 @@ impl Session {
             opening_workspace: None,
             offer_import: None,
             notice,
+            observed: None,
+            observed_job: None,
         }
     }
 

@@ -3,7 +3,8 @@
 
 use super::{Failure, Inputs, emit, load_inputs};
 use crate::fsutil::write_atomic;
-use crate::import::{Detail, ImportOptions, ImportReport, TableKind, check_input, load_file};
+use crate::import::{Detail, TableKind, check_input};
+use crate::load::read_observed;
 use crate::standing::calibrate::{calibrate, observations_of};
 use std::path::{Path, PathBuf};
 
@@ -15,13 +16,11 @@ pub(super) fn run(
 ) -> Result<(), Failure> {
     check_input(observed, TableKind::Observed).map_err(Failure::input)?;
     let loaded = load_inputs(inputs, workspace, Detail::Standing)?;
-    let options = ImportOptions { zone: loaded.dataset.zone, day_first: inputs.day_first, detail: Detail::Full };
-    let mut report = ImportReport::default();
-    let frame = load_file(observed, TableKind::Observed, &options, &mut report).map_err(Failure::input)?;
+    let (rows, report) = read_observed(observed, loaded.dataset.zone, inputs.day_first)?;
     for r in &report.rejections {
         eprintln!("rejected: {r}");
     }
-    let (observations, unknown) = observations_of(&loaded.fleet, &frame).map_err(|e| Failure::other(e.to_string()))?;
+    let (observations, unknown) = observations_of(&loaded.fleet, &rows);
     if !unknown.is_empty() {
         eprintln!(
             "note: {}: {} driver(s) not in the data left out: {}",

@@ -247,15 +247,17 @@ fn fit(metrics: &[Metrics], seen: &[ObservedTiers], base: &Thresholds) -> Calibr
     }
 }
 
-/// The observations of an observed-tiers frame (docs/rules.md §1.10) whose driver is in the
-/// fleet, and the ids of those that are not.
-pub fn observations_of(
-    fleet: &Fleet,
-    frame: &polars::prelude::DataFrame,
-) -> polars::prelude::PolarsResult<(Vec<Observation>, Vec<String>)> {
+/// One row of an observed-tiers file (docs/rules.md §1.10), by driver id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservedRow {
+    pub driver_id: String,
+    pub day: Day,
+    pub seen: ObservedTiers,
+}
+
+/// The rows of an observed-tiers frame.
+pub fn observed_rows(frame: &polars::prelude::DataFrame) -> polars::prelude::PolarsResult<Vec<ObservedRow>> {
     use crate::import::columns as col;
-    let index: std::collections::HashMap<&str, usize> =
-        fleet.drivers.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
     let drivers = col::DRIVER_ID.read(frame)?;
     let days = col::DATE.read(frame)?;
     let number = |name: &str| -> polars::prelude::PolarsResult<Vec<Option<u32>>> {
@@ -264,28 +266,33 @@ pub fn observations_of(
     let overall = number(col::OVERALL_TIER.name())?;
     let reliability = number(col::RELIABILITY_TIER.name())?;
     let quality = number(col::QUALITY_TIER.name())?;
-    let mut found = Vec::new();
-    let mut unknown: Vec<String> = Vec::new();
-    for row in 0..frame.height() {
-        let (Some(id), Some(day), Some(seen)) = (drivers[row], days[row], overall[row].and_then(Tier::from_number))
-        else {
-            continue;
-        };
-        match index.get(id) {
-            Some(&driver) => found.push(Observation {
-                driver,
-                day,
+    Ok((0..frame.height())
+        .filter_map(|row| {
+            Some(ObservedRow {
+                driver_id: drivers[row]?.to_string(),
+                day: days[row]?,
                 seen: ObservedTiers {
-                    overall: seen,
+                    overall: overall[row].and_then(Tier::from_number)?,
                     reliability: reliability[row].and_then(Tier::from_number),
                     quality: quality[row].and_then(Tier::from_number),
                 },
-            }),
-            None if !unknown.iter().any(|u| u == id) => unknown.push(id.to_string()),
+            })
+        })
+        .collect())
+}
+
+/// The observations whose driver is in the fleet, and the ids of those that are not.
+pub fn observations_of(fleet: &Fleet, rows: &[ObservedRow]) -> (Vec<Observation>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
+    for row in rows {
+        match fleet.driver_index(&row.driver_id) {
+            Some(driver) => found.push(Observation { driver, day: row.day, seen: row.seen }),
+            None if !unknown.contains(&row.driver_id) => unknown.push(row.driver_id.clone()),
             None => {}
         }
     }
-    Ok((found, unknown))
+    (found, unknown)
 }
 
 impl Calibration {

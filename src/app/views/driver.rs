@@ -6,7 +6,7 @@ use crate::app::theme::{metric_help, tier_chip, tier_color, tier_text_color};
 use crate::config::{RateThresholds, Thresholds};
 use crate::evidence;
 use crate::explain::{grounds_words, what_happened, what_if_sentences};
-use crate::import::time::FleetZone;
+use crate::import::time::{Day, FleetZone};
 use crate::letters::LetterKind;
 use crate::overview::DriverDetail;
 use crate::report::day_text;
@@ -115,7 +115,14 @@ impl DriverView {
         DriverView { detail, if_pending, photos, texts, scroll_to_top }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, fleet: &Fleet, commands: &mut Vec<Command>) {
+    /// `observed`: tiers a person saw, shown beside the computed ones.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        fleet: &Fleet,
+        observed: Option<&crate::app::state::Observed>,
+        commands: &mut Vec<Command>,
+    ) {
         let d = &fleet.drivers[self.detail.driver];
         let Some(now) = self.detail.history.last().cloned() else {
             ui.heading(format!("{} {}", d.id, d.name.as_deref().unwrap_or("")));
@@ -128,6 +135,10 @@ impl DriverView {
         }
         scroll.show(ui, |ui| {
             header(ui, d, &now, &fleet.thresholds);
+            if let Some((day, seen)) = observed.and_then(|o| o.latest(&d.id, now.as_of)) {
+                let computed = self.detail.history.iter().find(|s| s.as_of == day).and_then(|s| s.overall);
+                seen_line(ui, day, seen.overall, computed);
+            }
             ui.add_space(6.0);
             self.what_if(ui, &now);
             self.letter_buttons(ui, d, commands);
@@ -295,6 +306,20 @@ impl DriverView {
 }
 
 /// Who the driver is, the tiers and rates, and the rule that sets each tier.
+/// The latest tier a person saw, beside the tier computed for that day.
+fn seen_line(ui: &mut egui::Ui, day: Day, seen: Tier, computed: Option<Tier>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("Seen on {}", day_text(day)))
+            .on_hover_text("From the observed tiers you opened (the Flex app, a scorecard)");
+        tier_chip(ui, Some(seen));
+        ui.label("· computed for that day");
+        tier_chip(ui, computed);
+        if computed != Some(seen) {
+            ui.label(RichText::new("differs: Settings › Calibrate can fit the thresholds").weak());
+        }
+    });
+}
+
 fn header(ui: &mut egui::Ui, d: &Driver, now: &Standing, thresholds: &Thresholds) {
     ui.horizontal_wrapped(|ui| {
         ui.heading(d.name.as_deref().unwrap_or(&d.id));

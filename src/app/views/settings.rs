@@ -17,6 +17,31 @@ pub struct SettingsView {
     outages_csv: String,
 }
 
+/// Calibration from observed tiers (docs/rules.md §7): what is open, and the button.
+fn calibration(ui: &mut egui::Ui, observed: Option<&crate::app::state::Observed>, commands: &mut Vec<Command>) {
+    ui.horizontal_wrapped(|ui| {
+        let button = ui
+            .add_enabled(observed.is_some(), egui::Button::new("Calibrate from observed tiers…"))
+            .on_disabled_hover_text(
+                "Open or drop a file of tiers you have seen first: driver_id, date, overall_tier \
+                 (and reliability_tier, quality_tier if you have them)",
+            );
+        if button.clicked() {
+            commands.push(Command::Calibrate);
+        }
+        match observed {
+            Some(o) => ui.label(format!(
+                "{} observed driver-days from {}",
+                o.rows.len(),
+                crate::app::state::file_name(&o.path)
+            )),
+            None => ui.label(
+                RichText::new("Fits the thresholds to tiers you have seen in the Flex app or on scorecards.").weak(),
+            ),
+        };
+    });
+}
+
 impl SettingsView {
     pub fn new(settings: &Settings) -> SettingsView {
         SettingsView { draft: settings.clone(), outages_csv: String::new() }
@@ -48,6 +73,7 @@ impl SettingsView {
         current: &Settings,
         imported: (&[Outage], &str),
         zone: FleetZone,
+        observed: Option<&crate::app::state::Observed>,
         commands: &mut Vec<Command>,
     ) {
         let problems = self.problems();
@@ -80,6 +106,8 @@ impl SettingsView {
         egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
             ui.add_space(6.0);
             self.thresholds(ui);
+            ui.add_space(6.0);
+            calibration(ui, observed, commands);
             ui.add_space(10.0);
             self.general(ui);
             ui.add_space(10.0);

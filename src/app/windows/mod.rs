@@ -3,12 +3,14 @@
 //! dialogs they open.
 
 mod batch;
+mod calibrate;
 mod import_report;
 mod letter_editor;
 mod open_files;
 mod workspace;
 
 pub use batch::BatchWindow;
+pub use calibrate::CalibrateWindow;
 pub use import_report::ImportReportWindow;
 pub use letter_editor::LetterEditor;
 pub use open_files::OpenFilesWindow;
