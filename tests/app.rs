@@ -766,6 +766,9 @@ fn observed_tiers_are_shown_and_calibration_applies_only_when_accepted() {
     h.run_steps(2);
     assert_eq!(h.state().loaded().unwrap().fleet.drivers.len(), 40, "the data on screen stays");
     h.get_by_label_contains("Observed tiers: ");
+    // The fleet view marks the tier seen on the as-of day beside the computed one.
+    let marks = h.query_all_by_label_contains("seen ").count();
+    assert!(marks >= 10, "the rows on screen show the tier seen on the as-of day ({marks})");
 
     // The driver view shows the latest tier seen beside the computed one.
     h.get_by_label("D00002").click();

@@ -162,6 +162,8 @@ fn readme_screenshots() {
     h.get_by_role_and_label(egui::Role::Button, "Keep the current thresholds").click();
     h.run_steps(2);
     tab(&mut h, "Fleet");
+    save(&mut h, "fleet-observed-light");
+    tab(&mut h, "Fleet");
     open_driver(&mut h, "D00010");
     save(&mut h, "driver-light");
 }

@@ -223,7 +223,7 @@ impl StandwatchApp {
         };
         let commands = &mut self.commands;
         match self.tab {
-            Tab::Fleet => self.views.fleet.ui(ui, &l.fleet, &l.overview, commands),
+            Tab::Fleet => self.views.fleet.ui(ui, &l.fleet, &l.overview, self.session.observed.as_deref(), commands),
             Tab::Alerts => self.views.alerts.ui(ui, &l.fleet, &l.overview, commands),
             Tab::Driver => match &mut self.views.driver {
                 Some(view) => view.ui(ui, &l.fleet, self.session.observed.as_deref(), commands),

@@ -32,7 +32,8 @@ pub(super) fn run(
     if observations.is_empty() {
         return Err(Failure::input(format!("{}: no observation of a driver in the data", observed.display())));
     }
-    let result = calibrate(&loaded.fleet, &observations, &loaded.settings.thresholds);
+    let result =
+        crate::timings::phase("calibrate", || calibrate(&loaded.fleet, &observations, &loaded.settings.thresholds));
     if let Some(path) = &out {
         write_atomic(path, result.after.to_toml().as_bytes())
             .map_err(|e| Failure::other(format!("{}: cannot write: {e}", path.display())))?;

@@ -76,6 +76,10 @@ pub struct FleetView {
     scroll_to_cursor: bool,
     /// The vertical scroll offset both parts of the table share.
     table_offset: f32,
+    /// The overall tier a person saw on the as-of day, per row of the overview (empty
+    /// without observed tiers), and what it was computed for.
+    seen: Vec<Option<Tier>>,
+    seen_key: Option<(usize, usize)>,
 }
 
 /// Driver and Name stay in place when the other columns scroll sideways.
@@ -144,8 +148,17 @@ impl FleetView {
         self.cache_key = Some(key);
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, fleet: &Fleet, overview: &Arc<Overview>, commands: &mut Vec<Command>) {
+    /// `observed`: tiers a person saw; the one of the as-of day shows beside the computed tier.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        fleet: &Fleet,
+        overview: &Arc<Overview>,
+        observed: Option<&crate::app::state::Observed>,
+        commands: &mut Vec<Command>,
+    ) {
         self.refresh(fleet, overview);
+        self.refresh_seen(fleet, overview, observed);
         self.summary(ui, overview);
         ui.add_space(4.0);
         self.filters(ui, overview, commands);
@@ -157,6 +170,30 @@ impl FleetView {
         self.keyboard(ui, commands);
         // The table is wider than a 1280-pixel window: it scrolls sideways as a whole.
         self.table(ui, overview, commands);
+    }
+
+    fn refresh_seen(
+        &mut self,
+        fleet: &Fleet,
+        overview: &Arc<Overview>,
+        observed: Option<&crate::app::state::Observed>,
+    ) {
+        let key = (Arc::as_ptr(overview) as usize, observed.map_or(0, |o| std::ptr::from_ref(o) as usize));
+        if self.seen_key == Some(key) {
+            return;
+        }
+        self.seen_key = Some(key);
+        self.seen = match observed {
+            Some(o) => overview
+                .drivers
+                .iter()
+                .map(|row| {
+                    let id = &fleet.drivers[row.driver].id;
+                    o.latest(id, overview.as_of).filter(|(day, _)| *day == overview.as_of).map(|(_, t)| t.overall)
+                })
+                .collect(),
+            None => Vec::new(),
+        };
     }
 
     fn summary(&mut self, ui: &mut egui::Ui, overview: &Overview) {
@@ -371,7 +408,8 @@ impl FleetView {
         let row_height = 22.0;
         let frozen = columns.start == 0;
         let mut builder = TableBuilder::new(ui)
-            .id_salt(("fleet-table", columns.start))
+            // A table of its own with observed tiers, whose Overall column is wider.
+            .id_salt(("fleet-table", columns.start, self.seen.is_empty()))
             .striped(true)
             .sense(egui::Sense::click())
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
@@ -387,7 +425,8 @@ impl FleetView {
                 0 => Column::exact(74.0),
                 1 => Column::exact(FROZEN_WIDTH - 74.0 - 12.0).clip(true),
                 2 => Column::initial(56.0),
-                3 => Column::initial(86.0),
+                3 if self.seen.is_empty() => Column::initial(86.0),
+                3 => Column::initial(176.0),
                 4 => Column::initial(90.0),
                 _ if i == COLUMNS.len() - 1 => Column::remainder().at_least(160.0).clip(true),
                 _ => Column::auto().at_least(54.0),
@@ -426,8 +465,9 @@ impl FleetView {
                     let text = &self.texts[self.visible[position]];
                     let selected = self.selected.contains(&self.visible[position]);
                     row.set_selected(selected);
+                    let seen = self.seen.get(self.visible[position]).copied().flatten();
                     for i in columns.clone() {
-                        row.col(|ui| cell(ui, i, &text.cells[i], summary, selected));
+                        row.col(|ui| cell(ui, i, &text.cells[i], summary, seen, selected));
                     }
                     let response = row.response();
                     if response.clicked() || response.double_clicked() {
@@ -442,7 +482,8 @@ impl FleetView {
 
 /// One cell of a driver's row: tiers in their colours (the theme's strong text on a
 /// selected row, where the tier colours would not read), the trend as a sparkline.
-fn cell(ui: &mut egui::Ui, column: usize, text: &str, summary: &DriverSummary, selected: bool) {
+/// `seen`: the overall tier a person saw that day, shown after the computed one.
+fn cell(ui: &mut egui::Ui, column: usize, text: &str, summary: &DriverSummary, seen: Option<Tier>, selected: bool) {
     let s = &summary.standing;
     let tier_text = |ui: &egui::Ui, tier| {
         if selected { ui.visuals().strong_text_color() } else { tier_text_color(tier, ui.visuals()) }
@@ -450,6 +491,16 @@ fn cell(ui: &mut egui::Ui, column: usize, text: &str, summary: &DriverSummary, s
     match column {
         3 => {
             tier_chip(ui, s.overall);
+            if let Some(seen) = seen {
+                let help = if Some(seen) == s.overall {
+                    "The tier seen this day (observed tiers): the same as computed"
+                } else {
+                    "The tier seen this day (observed tiers) differs: Settings › Calibrate can fit the thresholds"
+                };
+                let mark = RichText::new(format!("seen {}", seen.label())).small();
+                ui.label(if Some(seen) == s.overall { mark.weak() } else { mark.color(tier_text(ui, Some(seen))) })
+                    .on_hover_text(help);
+            }
         }
         4 => {
             sparkline(ui, &summary.sparkline);
