@@ -16,6 +16,9 @@ pub struct DriverSummary {
     pub standing: Standing,
     /// The overall tier on each of the last `SPARKLINE_DAYS` days, oldest first.
     pub sparkline: Vec<Option<Tier>>,
+    /// The next projected change of the overall tier (docs/rules.md §6), within the
+    /// forecast's days.
+    pub next_change: Option<crate::standing::forecast::TierChange>,
 }
 
 /// Drivers per tier on one day; index 0..4 = At Risk, Fair, Great, Fantastic; 4 = No standing.
@@ -58,7 +61,8 @@ pub fn build_overview(fleet: &Fleet, as_of: Day, cancel: &AtomicBool, progress: 
         }
         let sparkline =
             (0..SPARKLINE_DAYS).map(|k| fleet.overall_on(i, as_of - (SPARKLINE_DAYS - 1 - k) as Day)).collect();
-        drivers.push(DriverSummary { driver: i, standing: fleet.standing(i, as_of), sparkline });
+        let next_change = fleet.next_overall_change(i, as_of, crate::standing::forecast::DEFAULT_DAYS);
+        drivers.push(DriverSummary { driver: i, standing: fleet.standing(i, as_of), sparkline, next_change });
     }
     let mut stations: Vec<String> = fleet.drivers.iter().filter_map(|d| d.station.clone()).collect();
     stations.sort_unstable();
@@ -75,12 +79,32 @@ pub struct DriverDetail {
     pub events: Vec<Event>,
     /// What-if on the last day of the history.
     pub what_if: WhatIf,
+    /// The next days if the driver keeps their pace with clean work (docs/rules.md §6).
+    pub forecast: Option<crate::standing::forecast::Forecast>,
+    /// The forecast's days as standings, for the charts.
+    pub projected: Vec<Standing>,
 }
 
 pub fn driver_detail(fleet: &Fleet, driver: usize, as_of: Day) -> polars::prelude::PolarsResult<DriverDetail> {
     let history = fleet.history(driver, None, as_of);
     let what_if = history.last().map(|s| fleet.what_if(driver, s)).unwrap_or_default();
-    Ok(DriverDetail { driver, history, events: fleet.events(driver, as_of)?, what_if })
+    let forecast = match history.last() {
+        Some(_) => Some(fleet.forecast(driver, as_of, crate::standing::forecast::DEFAULT_DAYS)?),
+        None => None,
+    };
+    let projected = forecast
+        .iter()
+        .flat_map(|f| &f.days)
+        .map(|p| Standing {
+            reliability: p.reliability,
+            quality: p.quality,
+            reliability_tier: p.reliability_tier,
+            quality_tier: p.quality_tier,
+            overall: p.overall,
+            ..Standing::empty(p.day)
+        })
+        .collect();
+    Ok(DriverDetail { driver, history, events: fleet.events(driver, as_of)?, what_if, forecast, projected })
 }
 
 /// What the fleet table shows: tier slots (see [`tier_slot`]; empty: all), a station, an
@@ -113,6 +137,8 @@ pub enum SortColumn {
     QualityHeadroom,
     BlocksToNextTier,
     PackagesToNextTier,
+    /// The day of the next projected change of the overall tier.
+    ChangesOn,
     Alerts,
 }
 
@@ -150,6 +176,7 @@ fn sort_key<'a>(fleet: &'a Fleet, row: &'a DriverSummary, column: SortColumn) ->
         SortColumn::QualityHeadroom => count(s.quality_headroom),
         SortColumn::BlocksToNextTier => count(s.blocks_to_next_tier),
         SortColumn::PackagesToNextTier => count(s.packages_to_next_tier),
+        SortColumn::ChangesOn => row.next_change.map_or(SortKey::Missing, |c| SortKey::Number(f64::from(c.day))),
         // Most severe alert first, then fewer alerts.
         SortColumn::Alerts => s.alerts.iter().next().map_or(SortKey::Missing, |a| SortKey::Number(a as usize as f64)),
     }

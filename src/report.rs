@@ -1,6 +1,7 @@
 //! docs/rules.md §10 output: the report/history rows as CSV, JSON or an aligned table.
 
 use crate::import::time::{Day, date_from_day};
+use crate::standing::forecast::{Forecast, ProjectedDay};
 use crate::standing::rules::tier_label;
 use crate::standing::{Driver, Fleet, Standing};
 use std::io::{self, Write};
@@ -178,6 +179,84 @@ pub fn write_history_csv(
         out.write_all(&part?)?;
     }
     out.flush()
+}
+
+/// The columns of `forecast --format csv` (docs/rules.md §10).
+pub const FORECAST_COLUMNS: [&str; 11] = [
+    "driver_id",
+    "day",
+    "reliability_rate",
+    "reliability_tier",
+    "attempted_rate",
+    "success_rate",
+    "on_time_rate",
+    "dnr_count",
+    "quality_tier",
+    "overall_tier",
+    "leaving",
+];
+
+fn forecast_cells(driver: &Driver, p: &ProjectedDay) -> [String; 11] {
+    let q = p.quality.rates();
+    [
+        driver.id.clone(),
+        day_text(p.day),
+        rate(p.reliability.rate()),
+        tier_label(p.reliability_tier).to_string(),
+        rate(q.map(|r| r.attempted)),
+        rate(q.map(|r| r.success)),
+        rate(q.map(|r| r.on_time)),
+        count((p.quality.packages > 0).then_some(p.quality.dnr)),
+        tier_label(p.quality_tier).to_string(),
+        tier_label(p.overall).to_string(),
+        p.leaving.join(";"),
+    ]
+}
+
+/// A driver's forecast, one row per projected day.
+pub fn write_forecast_csv(driver: &Driver, forecast: &Forecast, out: impl Write) -> io::Result<()> {
+    let mut w = SafeCsv::new(out);
+    w.row(FORECAST_COLUMNS)?;
+    for day in &forecast.days {
+        w.row(forecast_cells(driver, day))?;
+    }
+    w.finish()
+}
+
+/// The same as JSON: the projected days (the CSV's columns, `leaving` as a list), the
+/// pace, the defects that leave and the first change of each tier.
+pub fn write_forecast_json(driver: &Driver, forecast: &Forecast, mut out: impl Write) -> io::Result<()> {
+    let days: Vec<serde_json::Value> = forecast
+        .days
+        .iter()
+        .map(|p| {
+            let cells = forecast_cells(driver, p);
+            let mut object = serde_json::Map::new();
+            for (name, cell) in FORECAST_COLUMNS.iter().zip(cells).take(10) {
+                object.insert(name.to_string(), serde_json::Value::String(cell));
+            }
+            object.insert("leaving".into(), serde_json::json!(p.leaving));
+            serde_json::Value::Object(object)
+        })
+        .collect();
+    let value = serde_json::json!({
+        "driver_id": driver.id,
+        "as_of": day_text(forecast.as_of),
+        "blocks_per_28_days": forecast.blocks_per_28_days,
+        "packages_per_28_days": forecast.packages_per_28_days,
+        "leaving": forecast.leaving.iter().map(|l| serde_json::json!({
+            "id": l.id, "what": l.what, "day": day_text(l.day),
+        })).collect::<Vec<_>>(),
+        "changes": forecast.changes.iter().map(|c| serde_json::json!({
+            "component": c.component.name(),
+            "day": day_text(c.day),
+            "from": tier_label(c.from),
+            "to": tier_label(c.to),
+        })).collect::<Vec<_>>(),
+        "days": days,
+    });
+    serde_json::to_writer_pretty(&mut out, &value).map_err(io::Error::other)?;
+    writeln!(out)
 }
 
 pub fn write_json(rows: &[Row], mut out: impl Write) -> io::Result<()> {

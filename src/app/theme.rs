@@ -94,6 +94,12 @@ pub fn sparkline(ui: &mut egui::Ui, days: &[Option<Tier>]) -> egui::Response {
 }
 
 /// Text explaining each metric's rule, for tooltips on column and chart names.
+/// The text with its first letter in upper case.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 pub fn metric_help(metric: &str) -> &'static str {
     match metric {
         "reliability" => {
@@ -110,6 +116,10 @@ pub fn metric_help(metric: &str) -> &'static str {
         "headroom" => "How many more misses (late blocks, or packages not attempted) lower the tier.",
         "to_next" => "How many more on-time blocks, or clean packages, raise the tier.",
         "lag" => "Standing on a day counts events at least 2 days old.",
+        "forecast" => {
+            "The next day the overall tier changes if the driver keeps their pace of the last 28 days \
+             with clean work only: old defects leave the windows (▲ up, ▼ down; within 60 days)."
+        }
         _ => "",
     }
 }

@@ -106,6 +106,23 @@ pub enum Command {
         #[command(subcommand)]
         action: CasesCommand,
     },
+    /// A driver's projected standing if they keep their pace with clean work: when each
+    /// counted defect leaves its window and each tier changes.
+    Forecast {
+        #[command(flatten)]
+        inputs: Inputs,
+        #[arg(long, value_name = "ID")]
+        driver: String,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Days to project (default 60).
+        #[arg(long, value_name = "N", default_value_t = crate::standing::forecast::DEFAULT_DAYS)]
+        days: u32,
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Csv)]
+        format: HistoryFormat,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Fit the tier thresholds to tiers seen in the Flex app or on scorecards; report the agreement.
     Calibrate {
         #[command(flatten)]
@@ -272,6 +289,9 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
         Command::Cases { action } => workspace::cases(action, workspace),
         Command::Generate { drivers, days, seed, start, out } => run_generate(drivers, days, seed, start, &out),
         Command::Calibrate { inputs, observed, out } => calibrate::run(&inputs, workspace, &observed, out),
+        Command::Forecast { inputs, driver, as_of, days, format, out } => {
+            report::forecast(&inputs, workspace, &driver, as_of, days, format, out)
+        }
     }
 }
 

@@ -26,6 +26,33 @@ pub(super) fn report(
     emit(out, &buf)
 }
 
+/// `forecast` (docs/rules.md §6): one driver's projected days.
+pub(super) fn forecast(
+    inputs: &Inputs,
+    workspace: Option<&Path>,
+    driver: &str,
+    as_of: Option<String>,
+    days: u32,
+    format: HistoryFormat,
+    out: Option<PathBuf>,
+) -> Result<(), Failure> {
+    if days == 0 || days > 3650 {
+        return Err(Failure::input("--days must be between 1 and 3650"));
+    }
+    let fleet = load_inputs(inputs, workspace, Detail::Standing)?.fleet;
+    let index = fleet.driver_index(driver).ok_or_else(|| Failure::input(format!("unknown driver '{driver}'")))?;
+    let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
+    let projected = fleet.forecast(index, day, days).map_err(|e| Failure::other(e.to_string()))?;
+    let mut buf = Vec::new();
+    let d = &fleet.drivers[index];
+    match format {
+        HistoryFormat::Csv => report::write_forecast_csv(d, &projected, &mut buf),
+        HistoryFormat::Json => report::write_forecast_json(d, &projected, &mut buf),
+    }
+    .map_err(|e| Failure::other(e.to_string()))?;
+    emit(out, &buf)
+}
+
 /// `[from, to]`: the first and last days (default: each driver's first day with a
 /// standing, and the newest event day plus the lag).
 pub(super) fn history(

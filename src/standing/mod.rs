@@ -6,6 +6,7 @@ pub mod alerts;
 mod build;
 pub mod calibrate;
 mod events;
+pub mod forecast;
 pub mod grounds;
 mod order;
 pub mod rules;

@@ -2,7 +2,7 @@
 //! what-if in words, and the events in the current windows with their grounds and photos.
 
 use crate::app::commands::Command;
-use crate::app::theme::{metric_help, tier_chip, tier_color, tier_text_color};
+use crate::app::theme::{capitalised, metric_help, tier_chip, tier_color, tier_text_color};
 use crate::config::{RateThresholds, Thresholds};
 use crate::evidence;
 use crate::explain::{grounds_words, what_happened, what_if_sentences};
@@ -15,7 +15,7 @@ use crate::standing::rules::{Tier, tier_label};
 use crate::standing::{Driver, EventKind, Fleet, Standing};
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
-use egui_plot::{Axis, HoverPosition, Line, MarkerShape, Plot, PlotPoints, Points, Span};
+use egui_plot::{Axis, HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotPoints, Points, Span};
 use std::path::{Path, PathBuf};
 
 pub struct DriverView {
@@ -141,6 +141,7 @@ impl DriverView {
             }
             ui.add_space(6.0);
             self.what_if(ui, &now);
+            self.next_days(ui);
             self.letter_buttons(ui, d, commands);
             ui.add_space(6.0);
             self.charts(ui, fleet);
@@ -194,6 +195,47 @@ impl DriverView {
                 commands.push(Command::DraftLetter(LetterKind::Reactivation));
             }
         });
+    }
+
+    /// "Next 60 days": when each tier changes and each counted defect leaves, if the driver
+    /// keeps their pace with clean work only (docs/rules.md §6).
+    fn next_days(&self, ui: &mut egui::Ui) {
+        let Some(f) = &self.detail.forecast else { return };
+        egui::CollapsingHeader::new(RichText::new(format!("Next {} days", f.days.len())).strong())
+            .id_salt("next-days")
+            .default_open(true)
+            .show(ui, |ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "If the driver keeps the pace of the last 28 days ({} blocks, {} packages) with clean work \
+                         only. The dashed lines on the charts are this projection.",
+                        f.blocks_per_28_days, f.packages_per_28_days
+                    ))
+                    .weak(),
+                );
+                if f.changes.is_empty() {
+                    ui.label("No tier changes within these days.");
+                }
+                for c in &f.changes {
+                    ui.horizontal(|ui| {
+                        ui.label(format!("{} on {}:", capitalised(c.component.name()), day_text(c.day)));
+                        tier_chip(ui, c.from);
+                        ui.label(if c.rises() { "→ up to" } else { "→ down to" });
+                        tier_chip(ui, c.to);
+                    });
+                }
+                if f.leaving.is_empty() {
+                    ui.label("No counted defect leaves its window within these days.");
+                } else {
+                    let shown = 8;
+                    for l in f.leaving.iter().take(shown) {
+                        ui.label(format!("{} {} leaves on {}", capitalised(l.what), l.id, day_text(l.day)));
+                    }
+                    if f.leaving.len() > shown {
+                        ui.label(RichText::new(format!("and {} more", f.leaving.len() - shown)).weak());
+                    }
+                }
+            });
     }
 
     /// The rate charts two by two, then the DNR chart, each with its bands named.
@@ -505,6 +547,17 @@ fn rate_chart(
                 ],
             );
             plot.line(Line::new(metric.title(), PlotPoints::from(values)).color(line_color).width(2.0));
+            // The forecast after today, dashed.
+            let projected: Vec<[f64; 2]> =
+                detail.projected.iter().filter_map(|s| Some([f64::from(s.as_of), metric.value(s)?])).collect();
+            if !projected.is_empty() {
+                plot.line(
+                    Line::new("projected", PlotPoints::from(projected))
+                        .color(line_color.gamma_multiply(0.7))
+                        .width(1.5)
+                        .style(LineStyle::dashed_dense()),
+                );
+            }
             if !marks.is_empty() {
                 let points: Vec<[f64; 2]> = marks.iter().map(|m| [m.0, m.1]).collect();
                 plot.points(
@@ -558,6 +611,20 @@ fn dnr_chart(ui: &mut egui::Ui, detail: &DriverDetail, texts: &[[String; 3]], th
                 ],
             );
             plot.line(Line::new("DNR claims", PlotPoints::from(values)).color(line_color).width(2.0));
+            let projected: Vec<[f64; 2]> = detail
+                .projected
+                .iter()
+                .filter(|s| s.quality.packages > 0)
+                .map(|s| [f64::from(s.as_of), f64::from(s.quality.dnr)])
+                .collect();
+            if !projected.is_empty() {
+                plot.line(
+                    Line::new("projected", PlotPoints::from(projected))
+                        .color(line_color.gamma_multiply(0.7))
+                        .width(1.5)
+                        .style(LineStyle::dashed_dense()),
+                );
+            }
             if !marks.is_empty() {
                 let points: Vec<[f64; 2]> = marks.iter().map(|m| [m.0, m.1]).collect();
                 plot.points(

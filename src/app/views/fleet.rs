@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// Table columns, in order: (title, tooltip key, what a click sorts by).
-const COLUMNS: [(&str, &str, SortColumn); 19] = [
+const COLUMNS: [(&str, &str, SortColumn); 20] = [
     ("Driver", "", SortColumn::Driver),
     ("Name", "", SortColumn::Name),
     ("Station", "", SortColumn::Station),
@@ -36,6 +36,7 @@ const COLUMNS: [(&str, &str, SortColumn); 19] = [
     ("Qual. headroom", "headroom", SortColumn::QualityHeadroom),
     ("Blocks to next", "to_next", SortColumn::BlocksToNextTier),
     ("Pkgs to next", "to_next", SortColumn::PackagesToNextTier),
+    ("Changes on", "forecast", SortColumn::ChangesOn),
     ("Alerts", "", SortColumn::Alerts),
 ];
 
@@ -127,6 +128,9 @@ impl FleetView {
                     num(s.quality_headroom),
                     num(s.blocks_to_next_tier),
                     num(s.packages_to_next_tier),
+                    row.next_change.map_or_else(String::new, |c| {
+                        format!("{} {} {}", day_text(c.day), if c.rises() { "▲" } else { "▼" }, tier_label(c.to))
+                    }),
                     s.alerts.iter().map(Alert::words).collect::<Vec<_>>().join(", "),
                 ];
                 RowText { cells }
@@ -510,6 +514,10 @@ fn cell(ui: &mut egui::Ui, column: usize, text: &str, summary: &DriverSummary, s
         }
         8 => {
             ui.label(RichText::new(text).color(tier_text(ui, s.quality_tier)));
+        }
+        18 => {
+            let to = summary.next_change.and_then(|c| c.to);
+            ui.label(RichText::new(text).color(tier_text(ui, to)));
         }
         _ => {
             ui.label(text);

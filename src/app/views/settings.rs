@@ -2,7 +2,7 @@
 //! support address and outage windows. Edits go to a draft; Apply recomputes and saves.
 
 use crate::app::commands::Command;
-use crate::app::theme::{metric_help, tier_text_color};
+use crate::app::theme::{capitalised, metric_help, tier_text_color};
 use crate::config::RateThresholds;
 use crate::import::columns as col;
 use crate::import::time::{FleetZone, parse_written};
@@ -349,9 +349,4 @@ fn checked_row(ui: &mut egui::Ui, name: &str, value: &mut String, hint: &str, pr
         }
     });
     ui.end_row();
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
