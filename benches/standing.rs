@@ -83,6 +83,21 @@ fn main() {
         write_csv(&rows, &mut out).expect("csv");
         out.len()
     });
+    // The fleet forecast (issue 17: under 0.5 s for 2,000 drivers): every driver's next
+    // change of the overall tier (the fleet table's column), and every driver's whole forecast.
+    let fleet = load(&paths);
+    let day = fleet.default_as_of().expect("data");
+    let next_changes =
+        best_of(runs, || (0..fleet.drivers.len()).filter_map(|i| fleet.next_overall_change(i, day, 60)).count());
+    let forecasts = best_of(runs, || {
+        (0..fleet.drivers.len()).map(|i| fleet.forecast(i, day, 60).expect("forecast").leaving.len()).sum::<usize>()
+    });
+    println!(
+        "fleet forecast, {} drivers x 60 days: next changes {:>6.3} s; whole forecasts {:>6.3} s (target < 0.5 s)",
+        fleet.drivers.len(),
+        next_changes.as_secs_f64(),
+        forecasts.as_secs_f64()
+    );
     // Where the report's time goes.
     let import = best_of(1, || load_inputs(&paths, &ImportOptions::default()).expect("import"));
     let (data, _) = load_inputs(&paths, &ImportOptions::default()).expect("import");

@@ -78,6 +78,8 @@ pub struct WorkspaceState {
     pub if_pending_succeed: Arc<Fleet>,
     /// Where photos are looked for by default: the folder of the newest deliveries import.
     pub evidence_dir: PathBuf,
+    /// What became of the events disputed under each ground.
+    pub ground_stats: Vec<crate::workspace::cases::GroundStats>,
 }
 
 /// A loaded fleet and what it was computed from.
@@ -352,6 +354,7 @@ fn open_workspace(
         imports,
         if_pending_succeed,
         evidence_dir,
+        ground_stats: ws.ground_stats()?,
     };
     Ok(Loaded {
         source: Source::Workspace(dir),

@@ -181,6 +181,91 @@ pub fn write_history_csv(
     out.flush()
 }
 
+/// The most data rows a worksheet holds (Excel's limit, less the header).
+pub const XLSX_MAX_ROWS: usize = 1_048_575;
+
+/// The report's rows as a workbook (docs/rules.md §10): one sheet `Standing`, the report's
+/// columns in order; rates as numbers shown as percentages, counts as numbers, the day as
+/// a date; every text cell a text cell (a name that looks like a formula stays text);
+/// the header frozen and filtered.
+pub fn write_xlsx(rows: &[Row], out: &mut Vec<u8>) -> io::Result<()> {
+    let cells: Vec<[String; 18]> = rows.iter().map(Row::cells).collect();
+    write_xlsx_cells(&cells, out)
+}
+
+/// [`write_xlsx`] from the rows' cells ([`Row::cells`]).
+pub fn write_xlsx_cells(rows: &[[String; 18]], out: &mut Vec<u8>) -> io::Result<()> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    if rows.len() > XLSX_MAX_ROWS {
+        return Err(io::Error::other(format!(
+            "{} rows do not fit in a spreadsheet (at most {XLSX_MAX_ROWS}): choose a driver or fewer days",
+            rows.len()
+        )));
+    }
+    let failed = |e: rust_xlsxwriter::XlsxError| io::Error::other(e.to_string());
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Standing").map_err(failed)?;
+    let header = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0.0%");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (c, name) in COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *name, &header).map_err(failed)?;
+    }
+    const RATES: [usize; 4] = [5, 8, 9, 10];
+    const COUNTS: [usize; 7] = [6, 11, 12, 13, 14, 15, 16];
+    for (r, row) in rows.iter().enumerate() {
+        let at = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let col = c as u16;
+            if cell.is_empty() {
+                continue;
+            }
+            let number = cell.parse::<f64>().ok().filter(|_| RATES.contains(&c) || COUNTS.contains(&c));
+            match (c, number) {
+                (2, _) => {
+                    let day = ExcelDateTime::parse_from_str(cell).map_err(failed)?;
+                    sheet.write_datetime_with_format(at, col, &day, &date).map_err(failed)?;
+                }
+                (_, Some(n)) if RATES.contains(&c) => {
+                    sheet.write_number_with_format(at, col, n, &percent).map_err(failed)?;
+                }
+                (_, Some(n)) => {
+                    sheet.write_number(at, col, n).map_err(failed)?;
+                }
+                _ => {
+                    sheet.write_string(at, col, cell).map_err(failed)?;
+                }
+            };
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(failed)?;
+    sheet.autofilter(0, 0, rows.len() as u32, (COLUMNS.len() - 1) as u16).map_err(failed)?;
+    for (c, width) in [(0u16, 10.0), (1, 22.0), (2, 11.0), (17, 40.0)] {
+        sheet.set_column_width(c, width).map_err(failed)?;
+    }
+    out.extend(workbook.save_to_buffer().map_err(failed)?);
+    Ok(())
+}
+
+/// Writes report rows ([`Row::cells`], in the order given) to `path`: a workbook when it
+/// ends in `.xlsx`, else CSV with a UTF-8 byte-order mark (so that Excel reads "José" right).
+pub fn export_table(path: &std::path::Path, rows: &[[String; 18]]) -> io::Result<()> {
+    let mut bytes = Vec::new();
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+        write_xlsx_cells(rows, &mut bytes)?;
+    } else {
+        bytes.extend_from_slice("\u{feff}".as_bytes());
+        let mut w = SafeCsv::new(&mut bytes);
+        w.row(COLUMNS)?;
+        for row in rows {
+            w.row(row)?;
+        }
+        w.finish()?;
+    }
+    crate::fsutil::write_atomic(path, &bytes)
+}
+
 /// The columns of `forecast --format csv` (docs/rules.md §10).
 pub const FORECAST_COLUMNS: [&str; 11] = [
     "driver_id",
@@ -341,6 +426,28 @@ pub fn write_aligned(header: &[&str], table: &[Vec<String>], mut out: impl Write
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_exported_csv_has_a_byte_order_mark_and_a_workbook_is_a_zip() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut row: [String; 18] = Default::default();
+        row[0] = "D1".into();
+        row[1] = "José Núñez".into();
+        row[2] = "2026-03-03".into();
+        row[5] = "0.950000".into();
+        let csv = dir.path().join("fleet.csv");
+        export_table(&csv, std::slice::from_ref(&row)).unwrap();
+        let bytes = std::fs::read(&csv).unwrap();
+        assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert!(
+            text.starts_with("driver_id,driver_name,as_of,") && text.contains("D1,José Núñez,2026-03-03"),
+            "{text}"
+        );
+        let xlsx = dir.path().join("fleet.xlsx");
+        export_table(&xlsx, &[row]).unwrap();
+        assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK\x03\x04"));
+    }
 
     #[test]
     fn formulas_are_neutralised_but_numbers_kept() {

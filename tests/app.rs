@@ -443,6 +443,7 @@ fn sample_workspace(dir: &Path) -> Vec<String> {
         file: None,
         created_on: fleet.default_as_of().unwrap(),
         events: events.clone(),
+        grounds: Vec::new(),
     };
     ws.add_case(&case).unwrap();
     events.into_iter().map(|e| e.id).collect()
@@ -798,4 +799,95 @@ fn observed_tiers_are_shown_and_calibration_applies_only_when_accepted() {
     assert_eq!(h.state().loaded().unwrap().fleet.thresholds, c.after);
     assert!(h.state().calibration().is_none(), "the window closed");
     h.get_by_label("No changes to apply");
+}
+
+/// docs/rules.md §8.3: a ground with at least 10 decided events overturned less than 20 %
+/// of the time starts unticked in a new letter ("rarely overturned"); the user can tick it
+/// back. Its past rate is shown beside the incident.
+#[test]
+fn a_ground_rarely_overturned_starts_unticked_and_can_be_ticked_back() {
+    use standwatch::standing::{EventRef, EventSide};
+    use standwatch::workspace::Workspace;
+    use standwatch::workspace::cases::{CaseStatus, CaseUpdate, NewCase};
+    let dir = tempfile::tempdir().unwrap();
+    let ws_dir = dir.path().join("North station");
+    sample_workspace(&ws_dir);
+    {
+        // Twelve events disputed on ACCESS_DOCUMENTED before: one overturned, eleven denied.
+        let mut ws = Workspace::open(&ws_dir).unwrap();
+        let day = ws.zone().today();
+        let events: Vec<EventRef> =
+            (0..12).map(|i| EventRef { side: EventSide::Package, id: format!("OLD{i:02}") }).collect();
+        let case = NewCase {
+            driver_id: "D00040".into(),
+            kind: standwatch::letters::LetterKind::Dispute,
+            file: None,
+            created_on: day,
+            events,
+            grounds: vec!["ACCESS_DOCUMENTED"; 12],
+        };
+        let id = ws.add_case(&case).unwrap();
+        let update = CaseUpdate {
+            status: CaseStatus::PartlyOverturned,
+            overturned: Some(vec!["OLD00".into()]),
+            on: day,
+            note: None,
+        };
+        ws.set_case(id, &update).unwrap();
+        let stats = ws.ground_stats().unwrap();
+        let access = stats.iter().find(|s| s.ground == "ACCESS_DOCUMENTED").unwrap();
+        assert_eq!((access.disputed, access.overturned, access.denied, access.pending), (12, 1, 11, 0));
+        assert!(access.rarely_overturned());
+    }
+    let mut h = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| StandwatchApp::new(&cc.egui_ctx, None));
+    h.state_mut().open_workspace(ws_dir.clone());
+    settle(&mut h);
+    wait_for(&mut h, "the workspace", |h| h.state().loaded().is_some_and(|l| l.workspace.is_some()));
+    let d7 = h.state().loaded().unwrap().fleet.driver_index("D00007").unwrap();
+    h.state_mut().send(standwatch::app::Command::OpenDriver(d7));
+    h.run_steps(3);
+    h.state_mut().send(standwatch::app::Command::DraftLetter(standwatch::letters::LetterKind::Dispute));
+    h.run_steps(1);
+    wait_for(&mut h, "the letter", |h| h.state().letter_text().is_some());
+    let text = h.state().letter_text().unwrap().to_string();
+    assert!(!text.contains("Access problems documented"), "left out: {text}");
+    assert!(text.contains("DNR claims"), "other grounds stay: {text}");
+    h.get_by_label_contains("1 of 12 overturned (8%): rarely overturned");
+    // Ticked back, the incident comes back into the letter.
+    h.get_by_label_contains("Access problems documented (").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the new draft", |h| h.state().letter_text().is_some_and(|t| t.contains("Access problems")));
+}
+
+/// Ctrl+C in the fleet table copies the selected rows as shown, tab-separated under the
+/// column titles, to paste into a spreadsheet.
+#[test]
+fn copying_selected_rows_gives_tab_separated_text() {
+    let mut h = app();
+    h.get_by_label("D00001").click();
+    h.run_steps(1);
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowDown);
+    h.run_steps(1);
+    h.get_by_label("40 shown · 2 selected");
+    h.input_mut().events.push(egui::Event::Copy);
+    h.run_steps(1);
+    let copied: Vec<String> = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copied.len(), 1, "{copied:?}");
+    let lines: Vec<&str> = copied[0].lines().collect();
+    assert_eq!(lines.len(), 3, "{}", copied[0]);
+    assert!(lines[0].starts_with("Driver\tName\tStation\tOverall\tReliability\t"), "{}", lines[0]);
+    let first: Vec<&str> = lines[1].split('\t').collect();
+    assert_eq!(first.len(), lines[0].split('\t').count());
+    assert!(lines[1].starts_with("D0000") && lines[2].starts_with("D0000"), "{}", copied[0]);
 }

@@ -84,6 +84,7 @@ fn sample_workspace(dir: &Path) {
         file: None,
         created_on: day,
         events: events.map(|e| e.event_ref()).collect(),
+        grounds: Vec::new(),
     };
     ws.add_case(&case).expect("case");
 }

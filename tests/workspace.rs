@@ -388,3 +388,48 @@ fn workspace_commands_explain_their_misuse() {
     let out = stdout(bin().arg("--workspace").arg(&ws).arg("import").arg(&bad));
     assert!(out.contains("(blocks): 2 read: 1 new, 0 updated, 0 unchanged, 0 duplicate, 1 rejected"), "{out}");
 }
+
+/// `cases stats`: per ground, the events of sent and decided cases, overturned, denied and
+/// pending, as the cases recorded them (drafts left out).
+#[test]
+fn case_stats_count_the_events_of_the_cases_by_ground() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    import(&ws, &inputs(&sample(""), &ALL));
+    let letters = tmp.path().join("letters");
+    let out = bin().arg("--workspace").arg(&ws).arg("disputes").arg("--out").arg(&letters).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cases = cases_csv(&ws);
+    let count = |row: &Vec<String>| row[8].split(';').filter(|s| !s.is_empty()).count() as u32;
+    // Case 1 overturned, case 2 denied, case 3 sent; the rest stay drafts.
+    for (id, status) in [("1", "overturned"), ("2", "denied"), ("3", "sent")] {
+        assert!(set_case(&ws, &[id, "--status", status]).status.success());
+    }
+    let by_id = |id: &str| cases.iter().find(|c| c[0] == id).unwrap();
+    let (overturned, denied, pending) = (count(by_id("1")), count(by_id("2")), count(by_id("3")));
+    let text = stdout(bin().arg("--workspace").arg(&ws).args(["cases", "stats", "--format", "csv"]));
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["ground", "disputed", "overturned", "denied", "pending", "overturn_rate"]
+    );
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+    assert!(rows.len() >= 2, "{text}");
+    let sum = |c: usize| rows.iter().map(|r| r[c].parse::<u32>().unwrap()).sum::<u32>();
+    assert_eq!(
+        (sum(1), sum(2), sum(3), sum(4)),
+        (overturned + denied + pending, overturned, denied, pending),
+        "{text}"
+    );
+    for r in &rows {
+        assert_ne!(r[0], "(not recorded)", "letters record each event's ground");
+        let (o, d): (f64, f64) = (r[2].parse().unwrap(), r[3].parse().unwrap());
+        if o + d > 0.0 {
+            assert!((r[5].parse::<f64>().unwrap() - o / (o + d)).abs() < 1e-6, "{r:?}");
+        } else {
+            assert_eq!(r[5], "");
+        }
+    }
+    let table = stdout(bin().arg("--workspace").arg(&ws).args(["cases", "stats"]));
+    assert!(table.contains("overturn_rate"), "{table}");
+}

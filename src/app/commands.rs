@@ -197,8 +197,15 @@ impl StandwatchApp {
                 if let (Some(l), Some(view)) = (&self.session.loaded, &self.views.driver) {
                     let (settings, folder) = (l.letter_settings(None), l.letters_dir());
                     let (driver, as_of) = (view.detail.driver, l.overview.as_of);
-                    self.windows.letter =
-                        Some(LetterEditor::new(&self.ctx, l.fleet.clone(), driver, as_of, kind, settings, folder));
+                    let stats = l.workspace.as_ref().map(|w| w.ground_stats.clone()).unwrap_or_default();
+                    self.windows.letter = Some(LetterEditor::new(
+                        &self.ctx,
+                        l.fleet.clone(),
+                        (driver, as_of, kind),
+                        settings,
+                        folder,
+                        stats,
+                    ));
                 }
             }
             Command::AddFiles(files) => self.add_files(files),

@@ -114,6 +114,7 @@ pub(super) fn reactivation(
             file: Some(absolute_text(out)),
             created_on: fleet.zone.today(),
             events: letter.event_refs.clone(),
+            grounds: letter.event_grounds(),
         })?;
         eprintln!("standwatch: recorded case {id} in {}", ws.dir().display());
     }

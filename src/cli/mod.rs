@@ -118,8 +118,8 @@ pub enum Command {
         /// Days to project (default 60).
         #[arg(long, value_name = "N", default_value_t = crate::standing::forecast::DEFAULT_DAYS)]
         days: u32,
-        #[arg(long, value_enum, default_value_t = HistoryFormat::Csv)]
-        format: HistoryFormat,
+        #[arg(long, value_enum, default_value_t = ForecastFormat::Csv)]
+        format: ForecastFormat,
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -154,8 +154,15 @@ pub enum Command {
 pub enum CasesCommand {
     /// Every case, newest first.
     List {
-        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-        format: ReportFormat,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Per ground: events disputed, overturned, denied, pending, and the overturn rate.
+    Stats {
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -226,10 +233,28 @@ pub enum ReportFormat {
     Table,
     Csv,
     Json,
+    /// A spreadsheet (needs --out FILE.xlsx).
+    Xlsx,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HistoryFormat {
+    Csv,
+    Json,
+    /// A spreadsheet (needs --out FILE.xlsx).
+    Xlsx,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForecastFormat {
+    Csv,
+    Json,
+}
+
+/// Formats of lists for people and programs (cases).
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
     Csv,
     Json,
 }

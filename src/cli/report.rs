@@ -1,6 +1,6 @@
 //! `report` and `history`: every driver's standing on a day, or on every day.
 
-use super::{Failure, HistoryFormat, Inputs, ReportFormat, emit, load_inputs, parse_day, pick_day};
+use super::{Failure, ForecastFormat, HistoryFormat, Inputs, ReportFormat, emit, load_inputs, parse_day, pick_day};
 use crate::import::Detail;
 use crate::report::{self, Row};
 use std::path::{Path, PathBuf};
@@ -12,6 +12,9 @@ pub(super) fn report(
     format: ReportFormat,
     out: Option<PathBuf>,
 ) -> Result<(), Failure> {
+    if format == ReportFormat::Xlsx {
+        needs_xlsx_out(&out)?;
+    }
     let fleet = load_inputs(inputs, workspace, Detail::Standing)?.fleet;
     let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
     let rows: Vec<Row> =
@@ -21,6 +24,7 @@ pub(super) fn report(
         ReportFormat::Csv => report::write_csv(&rows, &mut buf),
         ReportFormat::Json => report::write_json(&rows, &mut buf),
         ReportFormat::Table => report::write_table(&rows, &mut buf),
+        ReportFormat::Xlsx => report::write_xlsx(&rows, &mut buf),
     }
     .map_err(|e| Failure::other(e.to_string()))?;
     emit(out, &buf)
@@ -33,7 +37,7 @@ pub(super) fn forecast(
     driver: &str,
     as_of: Option<String>,
     days: u32,
-    format: HistoryFormat,
+    format: ForecastFormat,
     out: Option<PathBuf>,
 ) -> Result<(), Failure> {
     if days == 0 || days > 3650 {
@@ -46,8 +50,8 @@ pub(super) fn forecast(
     let mut buf = Vec::new();
     let d = &fleet.drivers[index];
     match format {
-        HistoryFormat::Csv => report::write_forecast_csv(d, &projected, &mut buf),
-        HistoryFormat::Json => report::write_forecast_json(d, &projected, &mut buf),
+        ForecastFormat::Csv => report::write_forecast_csv(d, &projected, &mut buf),
+        ForecastFormat::Json => report::write_forecast_json(d, &projected, &mut buf),
     }
     .map_err(|e| Failure::other(e.to_string()))?;
     emit(out, &buf)
@@ -63,6 +67,9 @@ pub(super) fn history(
     format: HistoryFormat,
     out: Option<PathBuf>,
 ) -> Result<(), Failure> {
+    if format == HistoryFormat::Xlsx {
+        needs_xlsx_out(&out)?;
+    }
     let fleet = load_inputs(inputs, workspace, Detail::Standing)?.fleet;
     let to = pick_day(&fleet, to.as_deref(), inputs.day_first)?;
     let from = from.as_deref().map(|f| parse_day(f, inputs.day_first)).transpose()?;
@@ -83,7 +90,24 @@ pub(super) fn history(
                 .collect();
             report::write_json(&rows, &mut buf)
         }
+        HistoryFormat::Xlsx => {
+            let rows: Vec<Row> = drivers
+                .iter()
+                .flat_map(|&i| fleet.history(i, from, to).into_iter().map(move |s| (i, s)))
+                .map(|(i, standing)| Row { driver: &fleet.drivers[i], standing })
+                .collect();
+            report::write_xlsx(&rows, &mut buf)
+        }
     }
     .map_err(|e| Failure::other(e.to_string()))?;
     emit(out, &buf)
+}
+
+/// A spreadsheet is written to a file, never to the terminal.
+fn needs_xlsx_out(out: &Option<PathBuf>) -> Result<(), Failure> {
+    match out {
+        Some(path) if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) => Ok(()),
+        Some(path) => Err(Failure::input(format!("--format xlsx: {} should end in .xlsx", path.display()))),
+        None => Err(Failure::input("--format xlsx writes a spreadsheet: give --out FILE.xlsx")),
+    }
 }

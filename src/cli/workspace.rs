@@ -1,6 +1,6 @@
 //! The workspace's `import` and `cases`.
 
-use super::{CasesCommand, Failure, Inputs, ReportFormat, emit, parse_day, zone_of};
+use super::{CasesCommand, Failure, Inputs, ListFormat, emit, parse_day, zone_of};
 use crate::import::time::Day;
 use crate::import::{TableKind, file_kinds};
 use crate::report;
@@ -67,6 +67,13 @@ pub(super) fn cases(action: CasesCommand, workspace: Option<&Path>) -> Result<()
             write_cases(&cases, ws.zone().today(), format, &mut buf).map_err(|e| Failure::other(e.to_string()))?;
             emit(out, &buf)
         }
+        CasesCommand::Stats { format, out } => {
+            let stats = ws.ground_stats()?;
+            let mut buf = Vec::new();
+            write_rows(&STATS_COLUMNS, &stats_rows(&stats), format, &mut buf)
+                .map_err(|e| Failure::other(e.to_string()))?;
+            emit(out, &buf)
+        }
         CasesCommand::Set { id, status, events, date, note } => {
             let status = CaseStatus::parse(&status).ok_or_else(|| {
                 Failure::input(format!(
@@ -80,11 +87,31 @@ pub(super) fn cases(action: CasesCommand, workspace: Option<&Path>) -> Result<()
             };
             let case = ws.set_case(id, &CaseUpdate { status, overturned: events, on, note })?;
             let mut buf = Vec::new();
-            write_cases(&[case], ws.zone().today(), ReportFormat::Table, &mut buf)
+            write_cases(&[case], ws.zone().today(), ListFormat::Table, &mut buf)
                 .map_err(|e| Failure::other(e.to_string()))?;
             emit(None, &buf)
         }
     }
+}
+
+/// `cases stats` columns.
+pub const STATS_COLUMNS: [&str; 6] = ["ground", "disputed", "overturned", "denied", "pending", "overturn_rate"];
+
+/// One row per ground; the rate as a fraction with 6 decimals (empty before any decision).
+pub fn stats_rows(stats: &[crate::workspace::cases::GroundStats]) -> Vec<Vec<String>> {
+    stats
+        .iter()
+        .map(|s| {
+            vec![
+                if s.ground.is_empty() { "(not recorded)".to_string() } else { s.ground.clone() },
+                s.disputed.to_string(),
+                s.overturned.to_string(),
+                s.denied.to_string(),
+                s.pending.to_string(),
+                s.overturn_rate().map_or_else(String::new, |r| format!("{r:.6}")),
+            ]
+        })
+        .collect()
 }
 
 /// `cases list` columns.
@@ -103,7 +130,7 @@ pub const CASE_COLUMNS: [&str; 12] = [
     "note",
 ];
 
-fn write_cases(cases: &[Case], today: Day, format: ReportFormat, out: &mut Vec<u8>) -> std::io::Result<()> {
+fn write_cases(cases: &[Case], today: Day, format: ListFormat, out: &mut Vec<u8>) -> std::io::Result<()> {
     let day = |d: Option<Day>| d.map(report::day_text).unwrap_or_default();
     let rows: Vec<Vec<String>> = cases
         .iter()
@@ -127,24 +154,29 @@ fn write_cases(cases: &[Case], today: Day, format: ReportFormat, out: &mut Vec<u
             ]
         })
         .collect();
+    write_rows(&CASE_COLUMNS, &rows, format, out)
+}
+
+/// Rows under `columns` as CSV, JSON objects or an aligned table.
+fn write_rows(columns: &[&str], rows: &[Vec<String>], format: ListFormat, out: &mut Vec<u8>) -> std::io::Result<()> {
     match format {
-        ReportFormat::Csv => {
+        ListFormat::Csv => {
             let mut csv = report::SafeCsv::new(&mut *out);
-            csv.row(CASE_COLUMNS)?;
-            for r in &rows {
+            csv.row(columns)?;
+            for r in rows {
                 csv.row(r)?;
             }
             csv.finish()
         }
-        ReportFormat::Json => {
+        ListFormat::Json => {
             let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
                 .iter()
-                .map(|r| CASE_COLUMNS.iter().map(|c| c.to_string()).zip(r.iter().map(|v| v.clone().into())).collect())
+                .map(|r| columns.iter().map(|c| c.to_string()).zip(r.iter().map(|v| v.clone().into())).collect())
                 .collect();
             serde_json::to_writer_pretty(&mut *out, &objects).map_err(std::io::Error::other)?;
             out.push(b'\n');
             Ok(())
         }
-        ReportFormat::Table => report::write_aligned(&CASE_COLUMNS, &rows, out),
+        ListFormat::Table => report::write_aligned(columns, rows, out),
     }
 }

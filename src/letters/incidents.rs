@@ -30,6 +30,9 @@ pub struct IncidentEvent {
     /// What else sets it apart within its incident: a reason and contacts, a deadline, the
     /// proof; empty where `what` says it all.
     pub fact: String,
+    /// The ground the event is filed under (its incident's, but for the DNR line, which
+    /// holds DELIVERED_AT_PIN and PHOTO_PROOF claims).
+    pub ground: &'static str,
 }
 
 /// Events that share a cause: one line of a letter.
@@ -435,6 +438,7 @@ fn incident_event(e: &Event, lead: Grounds, zone: FleetZone) -> IncidentEvent {
         time: hm(zone, e.time),
         what: defects_in_words(e, zone),
         fact,
+        ground: lead.code(),
     }
 }
 

@@ -191,6 +191,22 @@ pub struct Letter {
 }
 
 impl Letter {
+    /// The ground each of `event_refs` is filed under (its incident's), "" when none.
+    pub fn event_grounds(&self) -> Vec<&'static str> {
+        self.event_refs
+            .iter()
+            .map(|e| {
+                self.incidents
+                    .iter()
+                    .flat_map(|i| &i.events)
+                    .find(|ev| ev.id == e.id && ev.side == e.side)
+                    .map_or("", |ev| ev.ground)
+            })
+            .collect()
+    }
+}
+
+impl Letter {
     /// `<driver_id>-dispute-<as_of>.eml` (or `-reactivation-`), safe as a file name.
     pub fn file_name(&self) -> String {
         let id: String = self
@@ -415,8 +431,9 @@ pub struct Batch {
     pub index: Vec<[String; 7]>,
     /// Problems met, each prefixed with its driver id.
     pub problems: Vec<String>,
-    /// The letters written, in the order of `index`: (driver id, file in `out`, events).
-    pub written: Vec<(String, String, Vec<EventRef>)>,
+    /// The letters written, in the order of `index`: (driver id, file in `out`, events,
+    /// the ground each event is filed under).
+    pub written: Vec<(String, String, Vec<EventRef>, Vec<&'static str>)>,
     /// Stopped by `cancelled` before the end.
     pub cancelled: bool,
 }
@@ -440,7 +457,7 @@ pub fn draft_batch(
     std::fs::create_dir_all(out).map_err(write_error(out))?;
     let threads = crate::parallel::cores().min(drivers.len().max(1));
     let done = std::sync::atomic::AtomicUsize::new(0);
-    type Drafted = Vec<(usize, [String; 7], Vec<String>, Vec<EventRef>)>;
+    type Drafted = Vec<(usize, [String; 7], Vec<String>, Vec<EventRef>, Vec<&'static str>)>;
     let results: Vec<Result<Drafted, LetterError>> = crate::parallel::map_on_threads(
         (0..threads).collect(),
         |t| -> Result<Drafted, LetterError> {
@@ -459,6 +476,7 @@ pub fn draft_batch(
                 let path = out.join(&file);
                 crate::fsutil::write_atomic(&path, &eml).map_err(write_error(&path))?;
                 let problems = letter.problems.iter().map(|p| format!("{}: {p}", letter.driver_id)).collect();
+                let grounds = letter.event_grounds();
                 let row = [
                     letter.driver_id,
                     letter.driver_name,
@@ -468,7 +486,7 @@ pub fn draft_batch(
                     letter.impact.tier_now.to_string(),
                     letter.impact.tier_without.to_string(),
                 ];
-                rows.push((position, row, problems, letter.event_refs));
+                rows.push((position, row, problems, letter.event_refs, grounds));
             }
             Ok(rows)
         },
@@ -478,10 +496,10 @@ pub fn draft_batch(
     for r in results {
         drafted.extend(r?);
     }
-    drafted.sort_by_key(|(position, _, _, _)| *position);
+    drafted.sort_by_key(|(position, _, _, _, _)| *position);
     let mut batch = Batch { cancelled: cancelled(), ..Batch::default() };
-    for (_, row, problems, refs) in drafted {
-        batch.written.push((row[0].clone(), row[2].clone(), refs));
+    for (_, row, problems, refs, grounds) in drafted {
+        batch.written.push((row[0].clone(), row[2].clone(), refs, grounds));
         batch.index.push(row);
         batch.problems.extend(problems);
     }

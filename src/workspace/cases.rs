@@ -98,6 +98,9 @@ pub struct NewCase {
     pub file: Option<String>,
     pub created_on: Day,
     pub events: Vec<EventRef>,
+    /// The ground each event is filed under in the letter (parallel to `events`; empty
+    /// when not known), for the overturn rate per ground.
+    pub grounds: Vec<&'static str>,
 }
 
 impl NewCase {
@@ -106,12 +109,13 @@ impl NewCase {
         batch
             .written
             .iter()
-            .map(|(driver, file, events)| NewCase {
+            .map(|(driver, file, events, grounds)| NewCase {
                 driver_id: driver.clone(),
                 kind: LetterKind::Dispute,
                 file: Some(absolute_text(&folder.join(file))),
                 created_on,
                 events: events.clone(),
+                grounds: grounds.clone(),
             })
             .collect()
     }
@@ -315,16 +319,86 @@ impl Workspace {
     }
 }
 
+/// What became of the disputed events filed under one ground (docs/rules.md §8.3).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GroundStats {
+    /// The ground's code; empty for events recorded before grounds were kept.
+    pub ground: String,
+    /// Events in sent or decided cases (drafts and withdrawn cases left out).
+    pub disputed: u32,
+    pub overturned: u32,
+    pub denied: u32,
+    /// In cases sent and not answered yet.
+    pub pending: u32,
+}
+
+impl GroundStats {
+    /// Overturned ÷ decided, once any is decided.
+    pub fn overturn_rate(&self) -> Option<f64> {
+        let decided = self.overturned + self.denied;
+        (decided > 0).then(|| f64::from(self.overturned) / f64::from(decided))
+    }
+
+    /// Rarely overturned: at least 10 decided events and under 20 % overturned. A letter
+    /// starts with such a ground's events unticked.
+    pub fn rarely_overturned(&self) -> bool {
+        self.overturned + self.denied >= 10 && self.overturn_rate().is_some_and(|r| r < 0.2)
+    }
+}
+
+impl Workspace {
+    /// Per ground, what became of the events disputed under it, by ground code.
+    pub fn ground_stats(&self) -> Result<Vec<GroundStats>, WorkspaceError> {
+        let err = self.db_err();
+        let mut stmt = self
+            .db
+            .prepare(
+                "SELECT e.ground, c.status, e.overturned FROM case_events e JOIN cases c ON c.id = e.case_id \
+                 WHERE c.status NOT IN ('draft', 'withdrawn')",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?)))
+            .map_err(&err)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(&err)?;
+        let mut stats: std::collections::BTreeMap<String, GroundStats> = std::collections::BTreeMap::new();
+        for (ground, status, overturned) in rows {
+            let s = stats.entry(ground.clone()).or_insert(GroundStats {
+                ground,
+                disputed: 0,
+                overturned: 0,
+                denied: 0,
+                pending: 0,
+            });
+            s.disputed += 1;
+            match (CaseStatus::parse(&status), overturned) {
+                (_, true) => s.overturned += 1,
+                (Some(CaseStatus::Sent), false) => s.pending += 1,
+                _ => s.denied += 1,
+            }
+        }
+        // In the letters' order of grounds, events of unknown ground last.
+        let order = |code: &str| {
+            crate::standing::grounds::Grounds::LETTER_ORDER.iter().position(|g| g.code() == code).unwrap_or(usize::MAX)
+        };
+        let mut out: Vec<GroundStats> = stats.into_values().collect();
+        out.sort_by_key(|s| order(&s.ground));
+        Ok(out)
+    }
+}
+
 fn insert_case(tx: &rusqlite::Transaction, case: &NewCase) -> rusqlite::Result<i64> {
     tx.execute(
         "INSERT INTO cases (driver_id, kind, file, created_on, status) VALUES (?1, ?2, ?3, ?4, 'draft')",
         params![case.driver_id, case.kind.name(), case.file, day_to_sql(case.created_on)],
     )?;
     let id = tx.last_insert_rowid();
-    for e in &case.events {
+    for (i, e) in case.events.iter().enumerate() {
+        let ground = case.grounds.get(i).copied().unwrap_or("");
         tx.execute(
-            "INSERT OR IGNORE INTO case_events (case_id, side, event_id) VALUES (?1, ?2, ?3)",
-            params![id, e.side.as_str(), e.id],
+            "INSERT OR IGNORE INTO case_events (case_id, side, event_id, ground) VALUES (?1, ?2, ?3, ?4)",
+            params![id, e.side.as_str(), e.id, ground],
         )?;
     }
     tx.execute(

@@ -60,6 +60,9 @@ const MIGRATIONS: &[&str] = &[
     // The fields the last import of each kind had a column for (docs/rules.md §1.12),
     // joined by commas, to say when an export changes shape.
     r"CREATE TABLE last_columns (kind TEXT PRIMARY KEY, columns TEXT NOT NULL);",
+    // The ground each disputed event was filed under (its letter's incident), for the
+    // overturn rate per ground; empty for events recorded before.
+    r"ALTER TABLE case_events ADD COLUMN ground TEXT NOT NULL DEFAULT '';",
 ];
 
 pub(super) fn migrate(db: &mut Connection, dir: &Path, path: &Path) -> Result<(), WorkspaceError> {

@@ -83,6 +83,7 @@ impl CasesView {
         if state.cases.is_empty() {
             ui.label("No cases yet: saving a dispute or reactivation letter opens one.");
         }
+        what_wins(ui, &state.ground_stats);
         let selected_case = self.selected.and_then(|id| state.cases.iter().find(|c| c.id == id)).cloned();
         if let Some(case) = &selected_case {
             ui.group(|ui| self.detail(ui, case, fleet, commands));
@@ -280,4 +281,40 @@ fn import_history(ui: &mut egui::Ui, state: &WorkspaceState) {
             }
         });
     });
+}
+
+/// Per ground: events disputed, overturned, denied, pending and the overturn rate (the
+/// same as `cases stats`).
+fn what_wins(ui: &mut egui::Ui, stats: &[crate::workspace::cases::GroundStats]) {
+    if stats.is_empty() {
+        return;
+    }
+    egui::CollapsingHeader::new(RichText::new("What wins: overturn rate per ground").strong())
+        .id_salt("what-wins")
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::Grid::new("ground-stats").striped(true).num_columns(6).show(ui, |ui| {
+                for title in ["Ground", "Disputed", "Overturned", "Denied", "Pending", "Overturn rate"] {
+                    ui.strong(title);
+                }
+                ui.end_row();
+                for s in stats {
+                    let name = crate::standing::grounds::Grounds::LETTER_ORDER
+                        .iter()
+                        .find(|g| g.code() == s.ground)
+                        .map_or("(not recorded)", |g| g.name());
+                    ui.label(name).on_hover_text(&s.ground);
+                    for n in [s.disputed, s.overturned, s.denied, s.pending] {
+                        ui.label(n.to_string());
+                    }
+                    let rate = s.overturn_rate().map_or_else(|| "—".to_string(), |r| format!("{:.0}%", r * 100.0));
+                    if s.rarely_overturned() {
+                        ui.colored_label(ui.visuals().warn_fg_color, format!("{rate} (rarely overturned)"));
+                    } else {
+                        ui.label(rate);
+                    }
+                    ui.end_row();
+                }
+            });
+        });
 }

@@ -81,6 +81,10 @@ pub struct FleetView {
     /// without observed tiers), and what it was computed for.
     seen: Vec<Option<Tier>>,
     seen_key: Option<(usize, usize)>,
+    /// The Export… save dialog, then the file written (or why not).
+    export: Option<std::sync::mpsc::Receiver<Option<Result<std::path::PathBuf, String>>>>,
+    /// What the last export did, shown beside the button.
+    pub export_result: Option<Result<std::path::PathBuf, String>>,
 }
 
 /// Driver and Name stay in place when the other columns scroll sideways.
@@ -165,7 +169,7 @@ impl FleetView {
         self.refresh_seen(fleet, overview, observed);
         self.summary(ui, overview);
         ui.add_space(4.0);
-        self.filters(ui, overview, commands);
+        self.filters(ui, fleet, overview, commands);
         ui.add_space(4.0);
         if self.show_trend {
             trend_chart(ui, overview);
@@ -229,7 +233,7 @@ impl FleetView {
         });
     }
 
-    fn filters(&mut self, ui: &mut egui::Ui, overview: &Overview, commands: &mut Vec<Command>) {
+    fn filters(&mut self, ui: &mut egui::Ui, fleet: &Fleet, overview: &Overview, commands: &mut Vec<Command>) {
         ui.horizontal_wrapped(|ui| {
             let label = ui.label("Search");
             let search = ui.add(
@@ -281,7 +285,70 @@ impl FleetView {
             if !self.selected.is_empty() && ui.button("Select none").clicked() {
                 self.selected.clear();
             }
+            self.export_ui(ui, fleet, overview);
         });
+    }
+
+    /// Export…: the table as shown (filtered and sorted), with the report's columns, to a
+    /// workbook or a CSV file; the dialog and the writing run on their own thread.
+    fn export_ui(&mut self, ui: &mut egui::Ui, fleet: &Fleet, overview: &Overview) {
+        if let Some(rx) = &self.export
+            && let Ok(done) = rx.try_recv()
+        {
+            self.export = None;
+            self.export_result = done;
+        }
+        let clicked = ui
+            .add_enabled(self.export.is_none() && !self.visible.is_empty(), egui::Button::new("Export…"))
+            .on_hover_text("The drivers shown, in this order, to a spreadsheet (.xlsx) or a CSV file");
+        if clicked.clicked() {
+            let rows: Vec<[String; 18]> = self
+                .visible
+                .iter()
+                .map(|&p| {
+                    let s = &overview.drivers[p];
+                    crate::report::Row { driver: &fleet.drivers[s.driver], standing: s.standing.clone() }.cells()
+                })
+                .collect();
+            let name = format!("standing-{}.xlsx", day_text(overview.as_of));
+            self.export = Some(crate::app::windows::on_dialog_thread(ui.ctx(), move || {
+                let path = rfd::FileDialog::new()
+                    .add_filter("Excel workbook", &["xlsx"])
+                    .add_filter("CSV", &["csv"])
+                    .set_file_name(name)
+                    .set_title("Export the fleet table")
+                    .save_file()?;
+                Some(
+                    crate::report::export_table(&path, &rows)
+                        .map(|()| path.clone())
+                        .map_err(|e| format!("{}: {e}", path.display())),
+                )
+            }));
+        }
+        match &self.export_result {
+            Some(Ok(path)) => {
+                ui.label(RichText::new(format!("Exported to {}", crate::app::state::file_name(path))).weak());
+            }
+            Some(Err(e)) => {
+                ui.colored_label(ui.visuals().error_fg_color, format!("Not exported: {e}"));
+            }
+            None => {}
+        }
+    }
+
+    /// The selected rows as shown, tab-separated under the column titles (pastes into a
+    /// spreadsheet); the trend, a picture, is left out.
+    pub fn selected_as_tsv(&self) -> String {
+        let columns: Vec<usize> = (0..COLUMNS.len()).filter(|&c| c != 4).collect();
+        let clean = |t: &str| t.replace(['\t', '\n', '\r'], " ");
+        let mut out = columns.iter().map(|&c| COLUMNS[c].0).collect::<Vec<_>>().join("\t");
+        out.push('\n');
+        for &p in self.visible.iter().filter(|p| self.selected.contains(p)) {
+            let cells = &self.texts[p].cells;
+            out.push_str(&columns.iter().map(|&c| clean(&cells[c])).collect::<Vec<_>>().join("\t"));
+            out.push('\n');
+        }
+        out
     }
 
     fn keyboard(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -289,6 +356,10 @@ impl FleetView {
         // row or button may hold the focus: the keys still belong to the table).
         if ui.ctx().text_edit_focused() || self.visible.is_empty() {
             return;
+        }
+        // Ctrl+C: the selected rows, to paste into a spreadsheet.
+        if !self.selected.is_empty() && ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy))) {
+            ui.ctx().copy_text(self.selected_as_tsv());
         }
         let (down, up, enter, shift, page_down, page_up) = ui.input(|i| {
             (

@@ -12,7 +12,7 @@ use crate::import::time::Day;
 use crate::letters::incidents::{MAX_INCIDENT_WORDS, MAX_OTHER_WORDS, style_problems, words_outside_incidents};
 use crate::letters::{self, Incident, Letter, LetterError, LetterKind, LetterSettings};
 use crate::standing::Fleet;
-use crate::workspace::cases::{NewCase, absolute_text};
+use crate::workspace::cases::{GroundStats, NewCase, absolute_text};
 use eframe::egui::{self, RichText};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -35,6 +35,8 @@ pub struct LetterEditor {
     settings: LetterSettings,
     /// Every disputable event of the driver, as incidents: what can be ticked.
     checklist: Vec<Incident>,
+    /// What became of past disputes, per ground (a workspace's cases; empty otherwise).
+    ground_stats: Vec<GroundStats>,
     unticked: BTreeSet<String>,
     letter: Option<Letter>,
     /// The subject and text as last drafted (the base edits are merged against).
@@ -54,19 +56,25 @@ pub struct LetterEditor {
 }
 
 impl LetterEditor {
+    /// `ground_stats`: past disputes per ground; a ground rarely overturned
+    /// ([`GroundStats::rarely_overturned`]) starts unticked.
     pub fn new(
         ctx: &egui::Context,
         fleet: Arc<Fleet>,
-        driver: usize,
-        as_of: Day,
-        kind: LetterKind,
+        (driver, as_of, kind): (usize, Day, LetterKind),
         settings: LetterSettings,
         letters_dir: PathBuf,
+        ground_stats: Vec<GroundStats>,
     ) -> LetterEditor {
         let (checklist, notice) = match letters::checklist(&fleet, driver, as_of) {
             Ok(list) => (list, None),
             Err(e) => (Vec::new(), Some(Notice::error(e.to_string()))),
         };
+        let rarely: BTreeSet<String> = checklist
+            .iter()
+            .filter(|i| ground_stats.iter().any(|s| s.ground == i.ground && s.rarely_overturned()))
+            .flat_map(|i| i.events.iter().map(|e| e.id.clone()))
+            .collect();
         let mut editor = LetterEditor {
             fleet,
             driver,
@@ -74,7 +82,8 @@ impl LetterEditor {
             kind,
             settings,
             checklist,
-            unticked: BTreeSet::new(),
+            ground_stats,
+            unticked: rarely,
             letter: None,
             drafted: (String::new(), String::new()),
             subject: String::new(),
@@ -176,6 +185,7 @@ impl LetterEditor {
                     file: Some(absolute_text(&path)),
                     created_on: self.fleet.zone.today(),
                     events: letter.event_refs.clone(),
+                    grounds: letter.event_grounds(),
                 });
                 Notice::info(format!("Saved {}", path.display()))
             }
@@ -275,7 +285,7 @@ impl LetterEditor {
         let mut redraft = false;
         ui.label(RichText::new("Incidents in the letter").strong())
             .on_hover_text("Untick an event, or a whole incident, to leave it out (the letter is drafted again)");
-        redraft |= checklist_ui(ui, &self.checklist, &mut self.unticked);
+        redraft |= checklist_ui(ui, &self.checklist, &self.ground_stats, &mut self.unticked);
         ui.label(RichText::new("Attachments").strong());
         for a in &letter.attachments {
             ui.label(format!("{} ({:.1} KB)", a.file_name, a.bytes.len() as f64 / 1024.0));
@@ -349,9 +359,33 @@ impl LetterEditor {
 
 /// The incidents with their events, each incident's box ticking or unticking all its
 /// events; true when a tick changed.
-fn checklist_ui(ui: &mut egui::Ui, incidents: &[Incident], unticked: &mut BTreeSet<String>) -> bool {
+fn checklist_ui(
+    ui: &mut egui::Ui,
+    incidents: &[Incident],
+    ground_stats: &[GroundStats],
+    unticked: &mut BTreeSet<String>,
+) -> bool {
     let mut changed = false;
     for (i, incident) in incidents.iter().enumerate() {
+        // The ground's past overturn rate, from the workspace's cases.
+        if let Some(s) = ground_stats.iter().find(|s| s.ground == incident.ground)
+            && let Some(rate) = s.overturn_rate()
+        {
+            let decided = s.overturned + s.denied;
+            let text = format!(
+                "Past disputes on this ground: {} of {decided} overturned ({:.0}%)",
+                s.overturned,
+                rate * 100.0
+            );
+            if s.rarely_overturned() {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!("{text}: rarely overturned, left out unless you tick it"),
+                );
+            } else {
+                ui.label(RichText::new(text).weak());
+            }
+        }
         let out = incident.events.iter().filter(|e| unticked.contains(&e.id)).count();
         let mut all = out == 0;
         let partly = out > 0 && out < incident.events.len();

@@ -21,7 +21,7 @@ use std::sync::mpsc;
 
 /// Runs a native dialog (which blocks) on its own thread; its answer comes through the
 /// receiver, `None` when it was cancelled or cannot be shown.
-fn on_dialog_thread<T: Send + 'static>(
+pub(crate) fn on_dialog_thread<T: Send + 'static>(
     ctx: &egui::Context,
     dialog: impl FnOnce() -> Option<T> + Send + 'static,
 ) -> mpsc::Receiver<Option<T>> {
