@@ -22,6 +22,7 @@ pub mod load;
 pub mod overview;
 pub mod parallel;
 pub mod report;
+pub mod sample;
 pub mod settings;
 pub mod standing;
 pub mod timings;

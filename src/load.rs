@@ -138,6 +138,8 @@ pub enum LoadError {
     Frame(#[from] PolarsError),
     #[error("building the standing if pending disputes succeed failed")]
     Thread,
+    #[error("cannot write the sample data into {dir}: {source}")]
+    Sample { dir: String, source: std::io::Error },
 }
 
 impl LoadError {
@@ -151,7 +153,7 @@ impl LoadError {
             | LoadError::SettingsFile(_)
             | LoadError::OtherZone { .. }
             | LoadError::NoData => true,
-            LoadError::Cancelled | LoadError::Frame(_) | LoadError::Thread => false,
+            LoadError::Cancelled | LoadError::Frame(_) | LoadError::Thread | LoadError::Sample { .. } => false,
         }
     }
 }
@@ -184,6 +186,12 @@ pub fn load(source: Source, settings: Settings, options: &Options, progress: &Pr
             }
             let zone = settings_zone(&settings)?;
             let paths = source.paths().cloned().unwrap_or_default();
+            // The sample data comes out of the binary the first time it is opened.
+            if let Source::Sample(p) = &source {
+                let dir = crate::import::folder_of(&p.blocks);
+                crate::sample::ensure(&dir)
+                    .map_err(|source| LoadError::Sample { dir: dir.display().to_string(), source })?;
+            }
             let import = ImportOptions { zone, day_first: settings.day_first, detail: options.detail };
             let (mut data, mut report) = crate::import::load_inputs(&paths, &import)?;
             // docs/rules.md §1.12: an absent column that a dispute ground needs is said.

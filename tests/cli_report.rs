@@ -1279,3 +1279,28 @@ fn binary_file_is_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("binary_blocks.csv"));
 }
+
+/// `sample --out DIR` writes the sample data inside the binary: the same files as
+/// `sample-data/`, and the same report from them.
+#[test]
+fn the_sample_command_writes_the_bundled_sample_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sample");
+    let written = Command::cargo_bin("standwatch").unwrap().args(["sample", "--out"]).arg(&out).output().unwrap();
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    for name in ["blocks.csv", "deliveries.csv", "roster.csv", "outages.csv", "concessions.csv", "README.md"] {
+        assert_eq!(std::fs::read(out.join(name)).unwrap(), std::fs::read(bundled.join(name)).unwrap(), "{name}");
+    }
+    assert!(out.join("photos/TBA0000017958.jpg").is_file());
+    let report = |folder: &Path| {
+        let args: Vec<String> = ["blocks", "deliveries", "roster", "outages", "concessions"]
+            .iter()
+            .flat_map(|k| [format!("--{k}"), folder.join(format!("{k}.csv")).display().to_string()])
+            .collect();
+        let out = Command::cargo_bin("standwatch").unwrap().arg("report").args(&args).output().unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    assert_eq!(report(&out), report(&bundled));
+}

@@ -25,11 +25,10 @@ use views::{AlertsView, CasesView, DriverView, FleetView, SettingsView};
 use windows::{BatchWindow, CalibrateWindow, ImportReportWindow, LetterEditor, OpenFilesWindow, WorkspaceWindow};
 use worker::Request;
 
-/// Where the bundled sample data lives: beside the crate when run with cargo, else
-/// `sample-data/` in the working folder.
+/// Where the app reads the sample data: beside the crate when run with cargo, else the
+/// copy of the one inside the binary in the platform data folder ([`crate::sample`]).
 pub fn sample_data_dir() -> PathBuf {
-    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    if bundled.is_dir() { bundled } else { PathBuf::from("sample-data") }
+    crate::sample::dir()
 }
 
 pub fn sample_inputs() -> InputPaths {

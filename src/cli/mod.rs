@@ -123,6 +123,11 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Write the sample data bundled in the program (40 drivers, 8 weeks) into a folder.
+    Sample {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Fit the tier thresholds to tiers seen in the Flex app or on scorecards; report the agreement.
     Calibrate {
         #[command(flatten)]
@@ -314,6 +319,12 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
         Command::Cases { action } => workspace::cases(action, workspace),
         Command::Generate { drivers, days, seed, start, out } => run_generate(drivers, days, seed, start, &out),
         Command::Calibrate { inputs, observed, out } => calibrate::run(&inputs, workspace, &observed, out),
+        Command::Sample { out } => {
+            let files = crate::sample::write_to(&out)
+                .map_err(|e| Failure::other(format!("{}: cannot write the sample data: {e}", out.display())))?;
+            eprintln!("{}: {files} files of sample data (see README.md there)", out.display());
+            Ok(())
+        }
         Command::Forecast { inputs, driver, as_of, days, format, out } => {
             report::forecast(&inputs, workspace, &driver, as_of, days, format, out)
         }
