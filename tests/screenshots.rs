@@ -117,6 +117,12 @@ fn readme_screenshots() {
     }
     let mut h = app(true);
     save(&mut h, "fleet-dark");
+    // The next change of each driver's tier, sorted, the table scrolled to it.
+    h.get_by_role_and_label(egui::Role::Button, "Changes on").scroll_to_me();
+    h.run_steps(3);
+    h.get_by_role_and_label(egui::Role::Button, "Changes on").click();
+    h.run_steps(3);
+    save(&mut h, "fleet-changes-dark");
     open_driver(&mut h, "D00007");
     save(&mut h, "driver-dark");
     h.get_by_label_contains("Events in the current windows").scroll_to_me();

@@ -66,7 +66,7 @@ pub(super) fn disputes(
     let drivers: Vec<usize> = (0..fleet.drivers.len()).collect();
     let total = drivers.len();
     let progress = |done: usize| {
-        if done % 100 == 0 || done == total {
+        if done.is_multiple_of(100) || done == total {
             eprintln!("standwatch: drafting letters {done}/{total}");
         }
     };

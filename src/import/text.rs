@@ -251,7 +251,7 @@ pub struct OpenQuote {
 /// opens a field only at its start, `""` inside is an escaped quote).
 pub fn unterminated_quote(bytes: &[u8], delimiter: u8) -> Option<OpenQuote> {
     // Balanced quoting has an even count: only an odd count needs the byte-by-byte walk.
-    if memchr::memchr_iter(b'"', bytes).count() % 2 == 0 {
+    if memchr::memchr_iter(b'"', bytes).count().is_multiple_of(2) {
         return None;
     }
     let (mut quoted, mut at_field_start) = (false, true);
