@@ -891,3 +891,14 @@ fn copying_selected_rows_gives_tab_separated_text() {
     assert_eq!(first.len(), lines[0].split('\t').count());
     assert!(lines[1].starts_with("D0000") && lines[2].starts_with("D0000"), "{}", copied[0]);
 }
+
+/// About: the version and the folders the program uses.
+#[test]
+fn about_shows_the_version_and_the_folders() {
+    let mut h = app();
+    h.get_by_role_and_label(egui::Role::Button, "About").click();
+    h.run_steps(2);
+    h.get_by_label(&format!("Standwatch {}", env!("CARGO_PKG_VERSION")));
+    h.get_by_label("Sample data");
+    h.get_by_label(&standwatch::sample::dir().display().to_string());
+}

@@ -56,6 +56,9 @@ impl StandwatchApp {
                 }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("About").clicked() {
+                    self.windows.about.open = true;
+                }
                 let dark = self.session.settings.dark_mode;
                 if ui.button(if dark { "Light theme" } else { "Dark theme" }).clicked() {
                     self.session.settings.dark_mode = !dark;

@@ -22,7 +22,9 @@ use eframe::egui::{self, RichText};
 use state::{OnScreen, Session, file_name};
 use std::path::{Path, PathBuf};
 use views::{AlertsView, CasesView, DriverView, FleetView, SettingsView};
-use windows::{BatchWindow, CalibrateWindow, ImportReportWindow, LetterEditor, OpenFilesWindow, WorkspaceWindow};
+use windows::{
+    AboutWindow, BatchWindow, CalibrateWindow, ImportReportWindow, LetterEditor, OpenFilesWindow, WorkspaceWindow,
+};
 use worker::Request;
 
 /// Where the app reads the sample data: beside the crate when run with cargo, else the
@@ -60,6 +62,7 @@ struct Windows {
     letter: Option<LetterEditor>,
     batch: Option<BatchWindow>,
     calibrate: Option<CalibrateWindow>,
+    about: AboutWindow,
 }
 
 pub struct StandwatchApp {
@@ -277,6 +280,7 @@ impl StandwatchApp {
                 windows.batch = None;
             }
         }
+        windows.about.show(ctx, self.session.settings_path.as_deref());
         if let Some(calibrate) = &mut windows.calibrate
             && !calibrate.show(ctx, &mut self.commands)
         {

@@ -2,6 +2,7 @@
 //! workspace, the import report, the letter editor and batch drafting; and the native
 //! dialogs they open.
 
+mod about;
 mod batch;
 mod calibrate;
 mod import_report;
@@ -9,6 +10,7 @@ mod letter_editor;
 mod open_files;
 mod workspace;
 
+pub use about::AboutWindow;
 pub use batch::BatchWindow;
 pub use calibrate::CalibrateWindow;
 pub use import_report::ImportReportWindow;
