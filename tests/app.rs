@@ -3,6 +3,8 @@
 
 #![cfg(feature = "gui")]
 
+mod common;
+
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
@@ -609,15 +611,9 @@ fn typed_letter_text_survives_a_new_draft_and_closing_asks_first() {
     assert!(h.query_by_label("Letter text").is_none(), "closed");
 }
 
-#[test]
-fn copy_text_puts_the_letter_on_the_clipboard() {
-    let mut h = app();
-    open_letter(&mut h, "D00003");
-    let text = letter_text(&h);
-    h.get_by_role_and_label(egui::Role::Button, "Copy text").click();
-    h.run_steps(1);
-    let copied: Vec<String> = h
-        .output()
+/// The texts the last frame put on the clipboard.
+fn copied_texts(h: &Harness<'_, StandwatchApp>) -> Vec<String> {
+    h.output()
         .platform_output
         .commands
         .iter()
@@ -625,7 +621,17 @@ fn copy_text_puts_the_letter_on_the_clipboard() {
             egui::OutputCommand::CopyText(t) => Some(t.clone()),
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn copy_text_puts_the_letter_on_the_clipboard() {
+    let mut h = app();
+    open_letter(&mut h, "D00003");
+    let text = letter_text(&h);
+    h.get_by_role_and_label(egui::Role::Button, "Copy text").click();
+    h.run_steps(1);
+    let copied = copied_texts(&h);
     assert_eq!(copied, [text]);
 }
 
@@ -737,23 +743,8 @@ fn observed_tiers_are_shown_and_calibration_applies_only_when_accepted() {
         let l = h.state().loaded().unwrap();
         (l.fleet.clone(), l.dataset.clone())
     };
-    // Tiers "seen" under thresholds the app does not know, on the last four weeks.
-    let mut secret = standwatch::config::Thresholds::default();
-    secret.reliability.fantastic = 0.97;
-    secret.on_time.great = 0.97;
-    secret.dnr.great = 2;
-    let seen = standwatch::standing::Fleet::build(&dataset, secret).unwrap();
     let last = fleet.default_as_of().unwrap();
-    let mut csv = String::from("Transporter ID,Date,Overall Standing\n");
-    for i in 0..seen.drivers.len() {
-        for back in (0..28).step_by(3) {
-            let day = last - back;
-            if let Some(tier) = seen.standing(i, day).overall {
-                let date = standwatch::report::day_text(day);
-                csv.push_str(&format!("{},{date},{}\n", seen.drivers[i].id, tier.label()));
-            }
-        }
-    }
+    let csv = common::scorecards(&dataset, last);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("scorecards.csv");
     std::fs::write(&path, csv).unwrap();
@@ -873,16 +864,7 @@ fn copying_selected_rows_gives_tab_separated_text() {
     h.get_by_label("40 shown · 2 selected");
     h.input_mut().events.push(egui::Event::Copy);
     h.run_steps(1);
-    let copied: Vec<String> = h
-        .output()
-        .platform_output
-        .commands
-        .iter()
-        .filter_map(|c| match c {
-            egui::OutputCommand::CopyText(t) => Some(t.clone()),
-            _ => None,
-        })
-        .collect();
+    let copied = copied_texts(&h);
     assert_eq!(copied.len(), 1, "{copied:?}");
     let lines: Vec<&str> = copied[0].lines().collect();
     assert_eq!(lines.len(), 3, "{}", copied[0]);

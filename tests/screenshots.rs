@@ -7,6 +7,8 @@
 
 #![cfg(feature = "gui")]
 
+mod common;
+
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -89,25 +91,11 @@ fn sample_workspace(dir: &Path) {
     ws.add_case(&case).expect("case");
 }
 
-/// Overall tiers of the data on screen under other thresholds, every third day of the
-/// last four weeks, as a scorecard file.
+/// The data on screen's tiers under other thresholds, as a scorecard file.
 fn write_observed(h: &Harness<'_, StandwatchApp>, path: &Path) {
     let l = h.state().loaded().expect("loaded");
-    let mut secret = standwatch::config::Thresholds::default();
-    secret.reliability.fantastic = 0.97;
-    secret.on_time.great = 0.97;
-    secret.dnr.great = 2;
-    let seen = standwatch::standing::Fleet::build(&l.dataset, secret).expect("fleet");
     let last = l.fleet.default_as_of().expect("day");
-    let mut csv = String::from("Transporter ID,Date,Overall Standing\n");
-    for (i, d) in seen.drivers.iter().enumerate() {
-        for back in (0..28).step_by(3) {
-            if let Some(tier) = seen.standing(i, last - back).overall {
-                csv.push_str(&format!("{},{},{}\n", d.id, standwatch::report::day_text(last - back), tier.label()));
-            }
-        }
-    }
-    std::fs::write(path, csv).expect("observed");
+    std::fs::write(path, common::scorecards(&l.dataset, last)).expect("observed");
 }
 
 #[test]

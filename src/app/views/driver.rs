@@ -546,28 +546,40 @@ fn rate_chart(
                     (Tier::AtRisk, lowest.min(t.fair), t.fair),
                 ],
             );
-            plot.line(Line::new(metric.title(), PlotPoints::from(values)).color(line_color).width(2.0));
-            // The forecast after today, dashed.
             let projected: Vec<[f64; 2]> =
                 detail.projected.iter().filter_map(|s| Some([f64::from(s.as_of), metric.value(s)?])).collect();
-            if !projected.is_empty() {
-                plot.line(
-                    Line::new("projected", PlotPoints::from(projected))
-                        .color(line_color.gamma_multiply(0.7))
-                        .width(1.5)
-                        .style(LineStyle::dashed_dense()),
-                );
-            }
-            if !marks.is_empty() {
-                let points: Vec<[f64; 2]> = marks.iter().map(|m| [m.0, m.1]).collect();
-                plot.points(
-                    Points::new("events", PlotPoints::from(points))
-                        .shape(MarkerShape::Diamond)
-                        .radius(4.0)
-                        .color(tier_color(Some(Tier::AtRisk))),
-                );
-            }
+            series(plot, metric.title(), values, projected, &marks, line_color);
         });
+}
+
+/// A chart's series: the history as a line, the forecast after it dashed, and a marker on
+/// the day each event started counting.
+fn series(
+    plot: &mut egui_plot::PlotUi,
+    title: &str,
+    history: Vec<[f64; 2]>,
+    projected: Vec<[f64; 2]>,
+    marks: &[(f64, f64, String)],
+    color: egui::Color32,
+) {
+    plot.line(Line::new(title, PlotPoints::from(history)).color(color).width(2.0));
+    if !projected.is_empty() {
+        plot.line(
+            Line::new("projected", PlotPoints::from(projected))
+                .color(color.gamma_multiply(0.7))
+                .width(1.5)
+                .style(LineStyle::dashed_dense()),
+        );
+    }
+    if !marks.is_empty() {
+        let points: Vec<[f64; 2]> = marks.iter().map(|m| [m.0, m.1]).collect();
+        plot.points(
+            Points::new("events", PlotPoints::from(points))
+                .shape(MarkerShape::Diamond)
+                .radius(4.0)
+                .color(tier_color(Some(Tier::AtRisk))),
+        );
+    }
 }
 
 /// DNR claims in the window over time, with the DNR tier bands and whole-number marks.
@@ -610,29 +622,12 @@ fn dnr_chart(ui: &mut egui::Ui, detail: &DriverDetail, texts: &[[String; 3]], th
                     (Tier::AtRisk, edge(t.fair), most),
                 ],
             );
-            plot.line(Line::new("DNR claims", PlotPoints::from(values)).color(line_color).width(2.0));
             let projected: Vec<[f64; 2]> = detail
                 .projected
                 .iter()
                 .filter(|s| s.quality.packages > 0)
                 .map(|s| [f64::from(s.as_of), f64::from(s.quality.dnr)])
                 .collect();
-            if !projected.is_empty() {
-                plot.line(
-                    Line::new("projected", PlotPoints::from(projected))
-                        .color(line_color.gamma_multiply(0.7))
-                        .width(1.5)
-                        .style(LineStyle::dashed_dense()),
-                );
-            }
-            if !marks.is_empty() {
-                let points: Vec<[f64; 2]> = marks.iter().map(|m| [m.0, m.1]).collect();
-                plot.points(
-                    Points::new("events", PlotPoints::from(points))
-                        .shape(MarkerShape::Diamond)
-                        .radius(4.0)
-                        .color(tier_color(Some(Tier::AtRisk))),
-                );
-            }
+            series(plot, "DNR claims", values, projected, &marks, line_color);
         });
 }
