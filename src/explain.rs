@@ -3,8 +3,10 @@
 use crate::config::{DnrThresholds, RateThresholds, Thresholds};
 use crate::import::codes::Outcome;
 use crate::import::time::{FleetZone, MS_PER_MINUTE};
+use crate::report::day_text;
+use crate::standing::forecast::{Leaving, TierChange};
 use crate::standing::grounds::{Defects, Grounds};
-use crate::standing::rules::{Miss, Tier, dnr_tier, rate_tier};
+use crate::standing::rules::{Miss, Tier, dnr_tier, rate_tier, tier_label};
 use crate::standing::{Event, EventKind, Standing, WhatIf};
 
 fn plural(n: u32, one: &str, many: &str) -> String {
@@ -149,6 +151,29 @@ pub fn grounds_words(e: &Event, zone: FleetZone) -> String {
 fn change_sentence(component: &str, tier: Tier, falls: bool, k: u32, one: &str, many: &str) -> String {
     let verb = if falls { "falls" } else { "rises" };
     format!("{component} {verb} to {} after {}", tier.label(), plural(k, one, many))
+}
+
+/// The text with its first letter in upper case.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// A projected tier change in words: "Overall up from Fair to Great on 2026-03-19".
+pub fn tier_change_words(c: &TierChange) -> String {
+    format!(
+        "{} {} from {} to {} on {}",
+        capitalised(c.component.name()),
+        if c.rises() { "up" } else { "down" },
+        tier_label(c.from),
+        tier_label(c.to),
+        day_text(c.day)
+    )
+}
+
+/// A counted defect leaving its window: "Late block B17 leaves on 2026-03-19".
+pub fn leaving_words(l: &Leaving) -> String {
+    format!("{} {} leaves on {}", capitalised(l.what), l.id, day_text(l.day))
 }
 
 /// One miss from dropping (NEAR_DROP): the components that would fall, lowest tier first.

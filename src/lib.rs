@@ -11,6 +11,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod documents;
 pub mod evidence;
 pub mod explain;
 pub mod fsutil;
@@ -19,6 +20,7 @@ pub mod generate;
 pub mod import;
 pub mod letters;
 pub mod load;
+pub mod logging;
 pub mod overview;
 pub mod parallel;
 pub mod report;

@@ -38,6 +38,15 @@ impl Source {
 
     /// What to open at start: the last workspace, else the last files (while they are
     /// still there), else the sample data.
+    /// For the log: the kind of source and its file names (never their contents).
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Sample(_) => "the sample data".to_string(),
+            Source::Files(p) => format!("files {} and {}", p.blocks.display(), p.deliveries.display()),
+            Source::Workspace(dir) => format!("workspace {}", dir.display()),
+        }
+    }
+
     pub fn last_opened(settings: &Settings, sample: InputPaths) -> Source {
         let workspace = settings.workspace.clone().filter(|w| w.join(crate::workspace::DB_FILE).is_file());
         match (workspace, settings.recent.first()) {
@@ -177,6 +186,27 @@ impl Progress<'_> {
 /// empty folder) and makes the change, then builds the fleet.
 pub fn load(source: Source, settings: Settings, options: &Options, progress: &Progress) -> Result<Loaded, LoadError> {
     (progress.report)(0.05);
+    let started = std::time::Instant::now();
+    let loaded = load_source(source, settings, options, progress);
+    match &loaded {
+        Ok(l) => tracing::info!(
+            drivers = l.fleet.drivers.len(),
+            rejected = l.report.rejections.len(),
+            seconds = started.elapsed().as_secs_f32(),
+            "loaded {}",
+            l.source.describe()
+        ),
+        Err(e) => tracing::warn!("load failed: {e}"),
+    }
+    loaded
+}
+
+fn load_source(
+    source: Source,
+    settings: Settings,
+    options: &Options,
+    progress: &Progress,
+) -> Result<Loaded, LoadError> {
     match source {
         Source::Workspace(dir) => open_workspace(dir, settings, options, progress),
         source => {

@@ -24,13 +24,17 @@ fn main() -> ExitCode {
     give_freed_memory_back_at_once();
     let cli = Cli::parse();
     match cli.command {
-        Some(command) => match run(command, cli.workspace.as_deref()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(failure) => {
-                eprintln!("standwatch: {}", failure.message);
-                ExitCode::from(failure.code)
+        Some(command) => {
+            standwatch::logging::init_cli(cli.verbose);
+            match run(command, cli.workspace.as_deref()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(failure) => {
+                    tracing::debug!(code = failure.code, "failed: {}", failure.message);
+                    eprintln!("standwatch: {}", failure.message);
+                    ExitCode::from(failure.code)
+                }
             }
-        },
+        }
         #[cfg(feature = "gui")]
         None => match standwatch::app::run_app(cli.workspace) {
             Ok(()) => ExitCode::SUCCESS,

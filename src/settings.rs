@@ -83,6 +83,8 @@ pub struct Settings {
     /// The workspace open when the app was last closed.
     pub workspace: Option<PathBuf>,
     pub dark_mode: bool,
+    /// The paper coaching sheets are laid out for.
+    pub paper: crate::documents::pdf::Paper,
 }
 
 impl Default for Settings {
@@ -103,6 +105,7 @@ impl Default for Settings {
             recent_workspaces: Vec::new(),
             workspace: None,
             dark_mode: true,
+            paper: crate::documents::pdf::Paper::A4,
         }
     }
 }

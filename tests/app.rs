@@ -421,6 +421,68 @@ fn batch_drafting_for_the_selected_drivers() {
     }
 }
 
+/// Sets the "Folder" field of the window on screen to `dir`.
+fn set_folder(h: &mut Harness<'_, StandwatchApp>, dir: &Path) {
+    h.get_by_label("Folder").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Folder").type_text(&dir.display().to_string());
+    h.run_steps(2);
+    assert_eq!(h.get_by_label("Folder").value().as_deref(), Some(dir.display().to_string().as_str()));
+}
+
+fn pdf_page_size(file: &Path) -> String {
+    let info = std::process::Command::new("pdfinfo").arg(file).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout).into_owned();
+    info.lines().find(|l| l.starts_with("Page size:")).unwrap_or_default().to_string()
+}
+
+#[test]
+fn coaching_sheets_for_the_selected_drivers_and_the_driver_on_screen() {
+    let mut h = app();
+    h.get_by_label("D00001").click();
+    h.run_steps(1);
+    h.get_by_label("D00003").click_modifiers(egui::Modifiers::SHIFT);
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Coaching sheets for selected").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the sheets window", |h| h.query_by_label("Folder").is_some());
+    let dir = tempfile::tempdir().unwrap();
+    set_folder(&mut h, dir.path());
+    h.get_by_label("US Letter").click();
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::Role::Button, "Write sheets").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the sheets", |h| h.query_by_label_contains("files written").is_some());
+    h.get_by_label("4 files written");
+    for name in ["D00001.pdf", "D00002.pdf", "D00003.pdf", "fleet.pdf"] {
+        let file = dir.path().join(name);
+        assert!(file.is_file(), "{name}");
+        assert!(pdf_page_size(&file).contains("612 x 792"), "{name}: {}", pdf_page_size(&file));
+    }
+    h.get_by_role_and_label(egui::Role::Button, "Open fleet.pdf");
+
+    // The driver on screen: their sheet alone, on the settings' paper (A4).
+    h.get_by_label("Close window").click();
+    h.run_steps(2);
+    h.get_by_label("D00007").click();
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_role_and_label(egui::Role::Button, "Coaching sheet…").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the sheets window", |h| h.query_by_label("Folder").is_some());
+    let one = tempfile::tempdir().unwrap();
+    set_folder(&mut h, one.path());
+    h.get_by_role_and_label(egui::Role::Button, "Write sheets").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the sheet", |h| h.query_by_label_contains("written").is_some());
+    h.get_by_label("1 file written");
+    let files: Vec<_> = std::fs::read_dir(one.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(files, ["D00007.pdf"]);
+    assert!(pdf_page_size(&one.path().join("D00007.pdf")).contains("595.28 x 841.89"));
+}
+
 /// A workspace with the sample data and one draft case for D00001's disputable events.
 fn sample_workspace(dir: &Path) -> Vec<String> {
     use standwatch::import::TableKind;

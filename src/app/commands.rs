@@ -5,7 +5,7 @@
 use super::state::Observed;
 use super::state::{Notice, Tab};
 use super::views::DriverView;
-use super::windows::{BatchWindow, CalibrateWindow, LetterEditor};
+use super::windows::{BatchWindow, CalibrateWindow, LetterEditor, SheetsWindow};
 use super::worker::{self, JobError, Request};
 use super::{StandwatchApp, retire, sample_inputs};
 use crate::import::{InputPaths, TableKind, file_kinds};
@@ -28,6 +28,8 @@ pub enum Command {
     DraftLetter(LetterKind),
     /// Opens batch drafting for these drivers.
     DraftBatch(Vec<usize>),
+    /// Opens the coaching sheets window for these drivers.
+    CoachingSheets(Vec<usize>),
     /// Files picked or dropped: sorted by their headers into an import.
     AddFiles(Vec<PathBuf>),
     ShowTab(Tab),
@@ -191,6 +193,15 @@ impl StandwatchApp {
                     let (settings, folder) = (l.letter_settings(None), l.letters_dir());
                     self.windows.batch =
                         Some(BatchWindow::new(l.fleet.clone(), drivers, l.overview.as_of, settings, folder));
+                }
+            }
+            Command::CoachingSheets(drivers) => {
+                if let Some(l) = &self.session.loaded {
+                    let letters = l.letters_dir();
+                    let folder = letters.parent().map_or_else(|| letters.clone(), |p| p.join("coaching-sheets"));
+                    let paper = self.session.settings.paper;
+                    self.windows.sheets =
+                        Some(SheetsWindow::new(l.fleet.clone(), drivers, l.overview.as_of, paper, folder));
                 }
             }
             Command::DraftLetter(kind) => {

@@ -23,7 +23,8 @@ use state::{OnScreen, Session, file_name};
 use std::path::{Path, PathBuf};
 use views::{AlertsView, CasesView, DriverView, FleetView, SettingsView};
 use windows::{
-    AboutWindow, BatchWindow, CalibrateWindow, ImportReportWindow, LetterEditor, OpenFilesWindow, WorkspaceWindow,
+    AboutWindow, BatchWindow, CalibrateWindow, ImportReportWindow, LetterEditor, OpenFilesWindow, SheetsWindow,
+    WorkspaceWindow,
 };
 use worker::Request;
 
@@ -61,6 +62,7 @@ struct Windows {
     import_report: ImportReportWindow,
     letter: Option<LetterEditor>,
     batch: Option<BatchWindow>,
+    sheets: Option<SheetsWindow>,
     calibrate: Option<CalibrateWindow>,
     about: AboutWindow,
 }
@@ -280,6 +282,12 @@ impl StandwatchApp {
                 windows.batch = None;
             }
         }
+        if let Some(sheets) = &mut windows.sheets {
+            sheets.show(ctx);
+            if !sheets.open {
+                windows.sheets = None;
+            }
+        }
         windows.about.show(ctx, self.session.settings_path.as_deref());
         if let Some(calibrate) = &mut windows.calibrate
             && !calibrate.show(ctx, &mut self.commands)
@@ -321,22 +329,57 @@ fn retire(old: Option<OnScreen>) {
 /// software OpenGL draws a frame of the fleet view with a third of the CPU its software
 /// Vulkan (under wgpu) takes, and that CPU is what an import in progress waits for
 /// (`benches/app.sh`). With a GPU either is fast.
-fn renderer() -> eframe::Renderer {
+fn preferred_renderer() -> eframe::Renderer {
     match std::env::var("STANDWATCH_RENDERER").as_deref() {
         Ok("wgpu") => eframe::Renderer::Wgpu,
         _ => eframe::Renderer::Glow,
     }
 }
 
-/// Opens the window; without a display, says how to use the command line instead.
-pub fn run_app(workspace: Option<PathBuf>) -> Result<(), String> {
+/// What the renderer runs on, for the log: the OpenGL version and driver, or the wgpu
+/// adapter.
+fn renderer_details(cc: &eframe::CreationContext) -> String {
+    use eframe::glow::HasContext as _;
+    if let Some(gl) = &cc.gl {
+        // SAFETY: plain queries on the context eframe just made current on this thread.
+        let (version, renderer) = unsafe {
+            (gl.get_parameter_string(eframe::glow::VERSION), gl.get_parameter_string(eframe::glow::RENDERER))
+        };
+        return format!("glow (OpenGL {version}, {renderer})");
+    }
+    match &cc.wgpu_render_state {
+        Some(state) => {
+            let info = state.adapter.get_info();
+            format!("wgpu ({:?}, {}, {})", info.backend, info.name, info.driver)
+        }
+        None => "unknown".to_string(),
+    }
+}
+
+/// A failure of the graphics stack, after which the other renderer may still start (not
+/// a missing display, which stops both).
+fn renderer_failed(e: &eframe::Error) -> bool {
+    matches!(
+        e,
+        eframe::Error::Glutin(_)
+            | eframe::Error::NoGlutinConfigs(..)
+            | eframe::Error::OpenGL(_)
+            | eframe::Error::Wgpu(_)
+    )
+}
+
+fn open_window(renderer: eframe::Renderer, workspace: Option<PathBuf>) -> Result<(), eframe::Error> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([900.0, 600.0])
             .with_title("Standwatch")
+            .with_icon(std::sync::Arc::new(icon()))
+            .with_app_id("standwatch")
             .with_drag_and_drop(true),
-        renderer: renderer(),
+        renderer,
+        // Size and position come back from the last session (eframe's storage).
+        persist_window: true,
         ..Default::default()
     };
     let settings_path = Settings::default_path();
@@ -344,14 +387,47 @@ pub fn run_app(workspace: Option<PathBuf>) -> Result<(), String> {
         "Standwatch",
         options,
         Box::new(move |cc| {
+            tracing::info!("renderer: {}", renderer_details(cc));
             // A workspace given on the command line is opened at once, in place of the last data.
             Ok(Box::new(StandwatchApp::starting_with(&cc.egui_ctx, settings_path, workspace)))
         }),
     )
-    .map_err(|e| {
-        format!(
-            "cannot open a window ({e}). Without a display, use the command line: \
-             `standwatch report --blocks FILE --deliveries FILE` (see `standwatch --help`)"
-        )
+}
+
+/// The window icon: the PNG of assets/icons, drawn into the binary.
+fn icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/standwatch-256.png")).unwrap_or_default()
+}
+
+/// Opens the window, with OpenGL, else wgpu (the reason logged); without a display or
+/// either renderer, says what is missing and how to use the command line instead.
+pub fn run_app(workspace: Option<PathBuf>) -> Result<(), String> {
+    match crate::logging::init_app() {
+        Ok(dir) => tracing::info!("logs in {}", dir.display()),
+        Err(e) => eprintln!("standwatch: no log file: {e}"),
+    }
+    let preferred = preferred_renderer();
+    let mut outcome = open_window(preferred, workspace.clone());
+    if let Err(e) = &outcome
+        && preferred == eframe::Renderer::Glow
+        && renderer_failed(e)
+    {
+        tracing::warn!("OpenGL did not start ({e}); trying wgpu (Vulkan)");
+        outcome = open_window(eframe::Renderer::Wgpu, workspace);
+    }
+    outcome.map_err(|e| {
+        tracing::error!("no window: {e}");
+        if renderer_failed(&e) {
+            format!(
+                "cannot draw the window: neither OpenGL nor Vulkan started ({e}). Install the graphics \
+                 drivers (on Debian or Ubuntu: `sudo apt install libgl1-mesa-dri libegl1 mesa-vulkan-drivers`), \
+                 or use the command line: `standwatch report --blocks FILE --deliveries FILE` (see `standwatch --help`)"
+            )
+        } else {
+            format!(
+                "cannot open a window ({e}). Without a display, use the command line: \
+                 `standwatch report --blocks FILE --deliveries FILE` (see `standwatch --help`)"
+            )
+        }
     })
 }

@@ -40,8 +40,11 @@ impl Notice {
         Notice { text: text.into(), is_error: false }
     }
 
+    /// An error shown in the status bar, and logged (a desktop launch has no terminal).
     pub fn error(text: impl Into<String>) -> Notice {
-        Notice { text: text.into(), is_error: true }
+        let text = text.into();
+        tracing::error!("{text}");
+        Notice { text, is_error: true }
     }
 }
 

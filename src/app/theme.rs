@@ -93,13 +93,9 @@ pub fn sparkline(ui: &mut egui::Ui, days: &[Option<Tier>]) -> egui::Response {
     response
 }
 
-/// Text explaining each metric's rule, for tooltips on column and chart names.
-/// The text with its first letter in upper case.
-pub fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
+pub use crate::explain::capitalised;
 
+/// Text explaining each metric's rule, for tooltips on column and chart names.
 pub fn metric_help(metric: &str) -> &'static str {
     match metric {
         "reliability" => {

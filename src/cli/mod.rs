@@ -28,6 +28,9 @@ pub struct Cli {
     /// (created by the first `import`).
     #[arg(long, global = true, value_name = "DIR")]
     pub workspace: Option<PathBuf>,
+    /// Log what the program does on stderr (-v); -vv adds details and the libraries' notes.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -122,6 +125,25 @@ pub enum Command {
         format: ForecastFormat,
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+    },
+    /// Coaching sheets (PDF): one page for a driver (--driver ID --out FILE.pdf), or one per
+    /// driver and fleet.pdf, the fleet's summary (--all --out DIR).
+    #[command(group = clap::ArgGroup::new("who").required(true).args(["driver", "all"]))]
+    Sheet {
+        #[command(flatten)]
+        inputs: Inputs,
+        #[arg(long, value_name = "ID")]
+        driver: Option<String>,
+        /// Every driver, and fleet.pdf.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+        paper: PaperArg,
+        /// FILE.pdf with --driver, a folder with --all.
+        #[arg(long, value_name = "FILE|DIR")]
+        out: PathBuf,
     },
     /// Write the sample data bundled in the program (40 drivers, 8 weeks) into a folder.
     Sample {
@@ -256,6 +278,13 @@ pub enum ForecastFormat {
     Json,
 }
 
+/// Paper sizes of the coaching sheets.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaperArg {
+    A4,
+    Letter,
+}
+
 /// Formats of lists for people and programs (cases).
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListFormat {
@@ -327,6 +356,13 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
         }
         Command::Forecast { inputs, driver, as_of, days, format, out } => {
             report::forecast(&inputs, workspace, &driver, as_of, days, format, out)
+        }
+        Command::Sheet { inputs, driver, all: _, as_of, paper, out } => {
+            let paper = match paper {
+                PaperArg::A4 => crate::documents::pdf::Paper::A4,
+                PaperArg::Letter => crate::documents::pdf::Paper::Letter,
+            };
+            report::sheet(&inputs, workspace, driver.as_deref(), as_of, paper, &out)
         }
     }
 }

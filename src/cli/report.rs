@@ -1,6 +1,9 @@
-//! `report` and `history`: every driver's standing on a day, or on every day.
+//! `report` and `history`: every driver's standing on a day, or on every day; `forecast`
+//! and the coaching sheets built on them.
 
 use super::{Failure, ForecastFormat, HistoryFormat, Inputs, ReportFormat, emit, load_inputs, parse_day, pick_day};
+use crate::documents::pdf::Paper;
+use crate::documents::sheet::{self, SheetError};
 use crate::import::Detail;
 use crate::report::{self, Row};
 use std::path::{Path, PathBuf};
@@ -55,6 +58,47 @@ pub(super) fn forecast(
     }
     .map_err(|e| Failure::other(e.to_string()))?;
     emit(out, &buf)
+}
+
+/// `driver`: one sheet into the file `out`; `None`: every driver's and fleet.pdf into the
+/// folder `out`.
+pub(super) fn sheet(
+    inputs: &Inputs,
+    workspace: Option<&Path>,
+    driver: Option<&str>,
+    as_of: Option<String>,
+    paper: Paper,
+    out: &Path,
+) -> Result<(), Failure> {
+    if driver.is_some() && out.extension().is_none_or(|e| !e.eq_ignore_ascii_case("pdf")) {
+        return Err(Failure::input(format!("{}: --driver writes one PDF: give --out FILE.pdf", out.display())));
+    }
+    if driver.is_none() && out.is_file() {
+        return Err(Failure::input(format!("{}: --all writes a folder of PDFs: give --out DIR", out.display())));
+    }
+    let fleet = load_inputs(inputs, workspace, Detail::Full)?.fleet;
+    let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
+    let sheet_failure = |e: SheetError| match e {
+        SheetError::Write { .. } => Failure::other(format!("cannot write: {e}")),
+        _ => Failure::other(e.to_string()),
+    };
+    if let Some(id) = driver {
+        let index = fleet.driver_index(id).ok_or_else(|| Failure::input(format!("unknown driver '{id}'")))?;
+        let bytes = sheet::driver_sheet(&fleet, index, day, paper).map_err(sheet_failure)?;
+        return emit(Some(out.to_path_buf()), &bytes);
+    }
+    let all: Vec<usize> = (0..fleet.drivers.len()).collect();
+    let step = (all.len() / 10).max(1);
+    let progress = |done: usize, total: usize| {
+        if done.is_multiple_of(step) || done == total {
+            eprintln!("sheets: {done}/{total}");
+        }
+    };
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let request = sheet::SheetsRequest { drivers: &all, as_of: day, paper, dir: out, summary: true };
+    let written = sheet::write_sheets(&fleet, &request, &cancel, &progress).map_err(sheet_failure)?;
+    eprintln!("{}: {} coaching sheets and fleet.pdf", out.display(), written.len() - 1);
+    Ok(())
 }
 
 /// `[from, to]`: the first and last days (default: each driver's first day with a

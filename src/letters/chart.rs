@@ -29,7 +29,18 @@ pub enum Panel {
 impl Panel {
     pub const ALL: [Panel; 5] = [Panel::Reliability, Panel::Attempted, Panel::Success, Panel::OnTime, Panel::Dnr];
 
-    fn title(self) -> &'static str {
+    /// The metric in a word or two (the coaching sheets' small charts).
+    pub fn name(self) -> &'static str {
+        match self {
+            Panel::Reliability => "Reliability (last 20 blocks)",
+            Panel::Attempted => "Attempted",
+            Panel::Success => "Success (delivered)",
+            Panel::OnTime => "On time",
+            Panel::Dnr => "DNR claims (last 500 packages)",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
         match self {
             Panel::Reliability => "Reliability: on-time blocks, last 20",
             Panel::Attempted => "Attempted: packages delivered or attempted",
@@ -39,7 +50,8 @@ impl Panel {
         }
     }
 
-    fn value(self, s: &Standing) -> Option<f64> {
+    /// The panel's metric on a day (a rate, or the DNR count); `None` without data.
+    pub fn value(self, s: &Standing) -> Option<f64> {
         let rates = s.quality.rates();
         match self {
             Panel::Reliability => s.reliability.rate(),
@@ -50,7 +62,7 @@ impl Panel {
         }
     }
 
-    fn rate_thresholds(self, t: &Thresholds) -> Option<RateThresholds> {
+    pub fn rate_thresholds(self, t: &Thresholds) -> Option<RateThresholds> {
         match self {
             Panel::Reliability => Some(t.reliability),
             Panel::Attempted => Some(t.attempted),
@@ -134,12 +146,16 @@ pub fn chart_png(data: &ChartData) -> Result<Vec<u8>, ChartError> {
 }
 
 /// A tier band of a panel: its colour, low and high values, and name.
-type Band = (RGBColor, f64, f64, &'static str);
+pub type Band = (RGBColor, f64, f64, &'static str);
+
+/// The colour of each tier, best first (also the coaching sheets' charts).
+pub const TIER_COLORS: [(RGBColor, &str); 4] =
+    [(FANTASTIC, "Fantastic"), (GREAT, "Great"), (FAIR, "Fair"), (AT_RISK, "At Risk")];
 
 /// The value range of a panel and its tier bands, best first: rates from below the At
 /// Risk line (or the lowest value) to 100 %, DNR claims from 0 to above the most shown.
-fn panel_bands(panel: Panel, data: &ChartData, values: impl Iterator<Item = f64>) -> (f64, f64, Vec<Band>) {
-    match panel.rate_thresholds(data.thresholds) {
+pub fn panel_bands(panel: Panel, thresholds: &Thresholds, values: impl Iterator<Item = f64>) -> (f64, f64, Vec<Band>) {
+    match panel.rate_thresholds(thresholds) {
         Some(t) => {
             let lowest = values.fold(t.fair - (1.0 - t.fair), f64::min);
             let low = (lowest - 0.005).max(0.0);
@@ -152,7 +168,7 @@ fn panel_bands(panel: Panel, data: &ChartData, values: impl Iterator<Item = f64>
             (low, 1.0, bands)
         }
         None => {
-            let t = data.thresholds.dnr;
+            let t = thresholds.dnr;
             let most = values.fold(f64::from(t.fair) + 2.0, f64::max);
             let edge = |n: u32| f64::from(n) + 0.5;
             let bands = vec![
@@ -181,7 +197,7 @@ where
         history.iter().filter_map(|s| Some((s.as_of, panel.value(s)?))).collect()
     };
     let (now, without) = (values(data.now), values(data.without));
-    let (low, high, bands) = panel_bands(panel, data, now.iter().chain(&without).map(|p| p.1));
+    let (low, high, bands) = panel_bands(panel, data.thresholds, now.iter().chain(&without).map(|p| p.1));
     let is_rate = panel != Panel::Dnr;
     // Narrow ranges (success 96–100 %) get a decimal, so that the labels differ.
     let decimals = if is_rate && high - low < 0.1 { 1 } else { 0 };
@@ -274,7 +290,7 @@ where
     }
     let y = 40;
     let mut x = 70;
-    for (color, label) in [(FANTASTIC, "Fantastic"), (GREAT, "Great"), (FAIR, "Fair"), (AT_RISK, "At Risk")] {
+    for (color, label) in TIER_COLORS {
         area.draw(&Rectangle::new([(x, y - 6), (x + 18, y + 6)], color.mix(0.3).filled())).map_err(draw_error)?;
         area.draw_text(label, &text, (x + 24, y)).map_err(draw_error)?;
         x += 100;

@@ -187,6 +187,10 @@ impl DriverView {
             if dispute.on_disabled_hover_text(why_not).clicked() {
                 commands.push(Command::DraftLetter(LetterKind::Dispute));
             }
+            if ui.button("Coaching sheet…").on_hover_text("This page as a one-page PDF for the weekly talk").clicked()
+            {
+                commands.push(Command::CoachingSheets(vec![self.detail.driver]));
+            }
             let appeal = ui.add_enabled(d.deactivated, egui::Button::new("Draft reactivation"));
             let appeal = appeal
                 .on_hover_text("Appeal the deactivation, with the driver's record")
@@ -229,7 +233,7 @@ impl DriverView {
                 } else {
                     let shown = 8;
                     for l in f.leaving.iter().take(shown) {
-                        ui.label(format!("{} {} leaves on {}", capitalised(l.what), l.id, day_text(l.day)));
+                        ui.label(crate::explain::leaving_words(l));
                     }
                     if f.leaving.len() > shown {
                         ui.label(RichText::new(format!("and {} more", f.leaving.len() - shown)).weak());

@@ -282,6 +282,11 @@ impl FleetView {
                 let drivers = self.selected.iter().map(|&p| overview.drivers[p].driver).collect();
                 commands.push(Command::DraftBatch(drivers));
             }
+            let sheets = ui.add_enabled(!self.selected.is_empty(), egui::Button::new("Coaching sheets for selected"));
+            if sheets.on_hover_text("A one-page PDF per driver and the fleet's summary").clicked() {
+                let drivers = self.selected.iter().map(|&p| overview.drivers[p].driver).collect();
+                commands.push(Command::CoachingSheets(drivers));
+            }
             if !self.selected.is_empty() && ui.button("Select none").clicked() {
                 self.selected.clear();
             }

@@ -186,6 +186,13 @@ impl SettingsView {
             checked_row(ui, "Organisation", &mut draft.organisation, "e.g. Acme Delivery LLC", organisation);
             let support = error(SenderField::SupportAddress);
             checked_row(ui, "Support address (To)", &mut draft.support_address, "may be empty", support);
+            ui.label("Coaching sheet paper");
+            ui.horizontal(|ui| {
+                for paper in crate::documents::pdf::Paper::ALL {
+                    ui.radio_value(&mut draft.paper, paper, paper.label());
+                }
+            });
+            ui.end_row();
         });
     }
 

@@ -19,10 +19,11 @@ impl AboutWindow {
             ui.label(env!("CARGO_PKG_DESCRIPTION"));
             ui.label(RichText::new(format!("License: {}", env!("CARGO_PKG_LICENSE"))).weak());
             ui.add_space(6.0);
-            let folders: [(&str, Option<PathBuf>); 3] = [
+            let folders: [(&str, Option<PathBuf>); 4] = [
                 ("Settings", settings_path.and_then(|p| p.parent()).map(PathBuf::from)),
                 ("Default workspace", crate::workspace::Workspace::default_dir()),
                 ("Sample data", Some(crate::sample::dir())),
+                ("Logs", crate::logging::log_dir()),
             ];
             egui::Grid::new("about-folders").num_columns(3).show(ui, |ui| {
                 for (what, folder) in folders {

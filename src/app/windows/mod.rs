@@ -1,5 +1,5 @@
 //! The app's windows, each a struct with a `show` that sends commands: open files, the
-//! workspace, the import report, the letter editor and batch drafting; and the native
+//! workspace, the import report, the letter editor, batch drafting and coaching sheets; and the native
 //! dialogs they open.
 
 mod about;
@@ -8,6 +8,7 @@ mod calibrate;
 mod import_report;
 mod letter_editor;
 mod open_files;
+mod sheets;
 mod workspace;
 
 pub use about::AboutWindow;
@@ -16,6 +17,7 @@ pub use calibrate::CalibrateWindow;
 pub use import_report::ImportReportWindow;
 pub use letter_editor::LetterEditor;
 pub use open_files::OpenFilesWindow;
+pub use sheets::SheetsWindow;
 pub use workspace::WorkspaceWindow;
 
 use eframe::egui;

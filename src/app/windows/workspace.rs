@@ -27,6 +27,7 @@ impl WorkspaceWindow {
 
     /// The workspace in `dir` could not be opened: say why and offer another.
     pub fn failed(&mut self, dir: PathBuf, error: String) {
+        tracing::error!("workspace {}: {error}", dir.display());
         self.open = true;
         self.path = dir.display().to_string();
         self.error = Some(error);

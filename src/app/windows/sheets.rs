@@ -1,0 +1,137 @@
+//! Coaching sheets (PDF) for the driver on screen or the drivers selected in the fleet
+//! view: a folder and the paper, progress with Cancel, then the files with Open buttons.
+
+use crate::app::worker::{Job, JobError, spawn};
+use crate::documents::pdf::Paper;
+use crate::documents::sheet::{self, SheetError};
+use crate::import::time::Day;
+use crate::standing::Fleet;
+use eframe::egui::{self, RichText};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub struct SheetsWindow {
+    fleet: Arc<Fleet>,
+    drivers: Vec<usize>,
+    as_of: Day,
+    pub paper: Paper,
+    folder: String,
+    job: Option<Job<Vec<PathBuf>, SheetError>>,
+    result: Option<Result<Vec<PathBuf>, String>>,
+    pub open: bool,
+}
+
+impl SheetsWindow {
+    pub fn new(fleet: Arc<Fleet>, drivers: Vec<usize>, as_of: Day, paper: Paper, folder: PathBuf) -> SheetsWindow {
+        let folder = folder.display().to_string();
+        SheetsWindow { fleet, drivers, as_of, paper, folder, job: None, result: None, open: true }
+    }
+
+    fn start(&mut self, ctx: &egui::Context) {
+        let (fleet, drivers, as_of, paper) = (self.fleet.clone(), self.drivers.clone(), self.as_of, self.paper);
+        let folder = PathBuf::from(self.folder.trim());
+        let repaint = ctx.clone();
+        self.result = None;
+        tracing::info!(drivers = drivers.len(), folder = %folder.display(), "writing coaching sheets");
+        self.job = Some(spawn(
+            "Writing coaching sheets",
+            move |cancel, progress| {
+                let report = |done: usize, total: usize| progress(done as f32 / total.max(1) as f32);
+                // One driver: their sheet alone; several: theirs and the fleet's summary.
+                let summary = drivers.len() > 1;
+                let request = sheet::SheetsRequest { drivers: &drivers, as_of, paper, dir: &folder, summary };
+                sheet::write_sheets(&fleet, &request, cancel, &report).map_err(|e| match e {
+                    SheetError::Cancelled => JobError::Cancelled,
+                    e => JobError::Failed(e),
+                })
+            },
+            move |within| repaint.request_repaint_after(within),
+        ));
+    }
+
+    pub fn show(&mut self, ctx: &egui::Context) {
+        if let Some(result) = self.job.as_ref().and_then(Job::poll) {
+            self.job = None;
+            if let Err(e) = &result {
+                tracing::error!("coaching sheets not written: {e}");
+            }
+            self.result = Some(result.map_err(|e| e.to_string()));
+        }
+        let mut open = self.open;
+        egui::Window::new("Coaching sheets").open(&mut open).default_size([560.0, 360.0]).show(ctx, |ui| {
+            ui.label(match self.drivers.as_slice() {
+                [one] => format!("A one-page coaching sheet (PDF) for {}.", self.fleet.drivers[*one].id),
+                many => format!(
+                    "A one-page coaching sheet (PDF) for each of the {} selected drivers, and fleet.pdf: tier \
+                     counts, who is At Risk, who changes tier in the next {} days.",
+                    many.len(),
+                    sheet::SOON_DAYS
+                ),
+            });
+            egui::Grid::new("sheets-form").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+                let label = ui.label("Folder");
+                ui.add(egui::TextEdit::singleline(&mut self.folder).desired_width(400.0)).labelled_by(label.id);
+                ui.end_row();
+                ui.label("Paper");
+                ui.horizontal(|ui| {
+                    for paper in Paper::ALL {
+                        ui.radio_value(&mut self.paper, paper, paper.label());
+                    }
+                });
+                ui.end_row();
+            });
+            match &self.job {
+                Some(job) => {
+                    let mut cancel = false;
+                    ui.horizontal(|ui| {
+                        ui.add(egui::ProgressBar::new(job.progress()).show_percentage().desired_width(300.0));
+                        cancel = ui.button("Cancel").clicked();
+                    });
+                    if cancel {
+                        job.cancel();
+                        self.job = None;
+                        self.result = Some(Err("Cancelled; the sheets already written stay in the folder".into()));
+                    }
+                }
+                None => {
+                    if ui.add_enabled(!self.folder.trim().is_empty(), egui::Button::new("Write sheets")).clicked() {
+                        self.start(ui.ctx());
+                    }
+                }
+            }
+            let mut to_open = None;
+            match &self.result {
+                Some(Ok(files)) => {
+                    let written = match files.len() {
+                        1 => "1 file written".to_string(),
+                        n => format!("{n} files written"),
+                    };
+                    ui.label(RichText::new(written).strong());
+                    ui.horizontal(|ui| {
+                        if ui.button("Open folder").clicked() {
+                            to_open = Some(PathBuf::from(self.folder.trim()));
+                        }
+                        let summary = files.iter().find(|f| f.ends_with("fleet.pdf"));
+                        let first = if files.len() == 1 { files.first() } else { summary };
+                        if let Some(file) = first
+                            && ui.button(format!("Open {}", crate::app::state::file_name(file))).clicked()
+                        {
+                            to_open = Some(file.clone());
+                        }
+                    });
+                }
+                Some(Err(e)) => {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                }
+                None => {}
+            }
+            if let Some(path) = to_open
+                && let Err(e) = open::that_detached(&path)
+            {
+                tracing::error!("cannot open {}: {e}", path.display());
+                self.result = Some(Err(format!("{}: {e}", path.display())));
+            }
+        });
+        self.open = open;
+    }
+}

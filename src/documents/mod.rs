@@ -1,0 +1,4 @@
+//! Documents to hand out: the coaching sheets (PDF).
+
+pub mod pdf;
+pub mod sheet;
