@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use tracing::level_filters::LevelFilter;
 use tracing_subscriber::Layer as _;
 use tracing_subscriber::filter::Targets;
-use tracing_subscriber::fmt::writer::MakeWriterExt;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
@@ -33,8 +32,8 @@ fn targets(ours: LevelFilter) -> Targets {
         .with_target("eframe", LevelFilter::INFO)
 }
 
-/// The app's logger: the daily file, and stderr for warnings. Returns the folder, or why
-/// there is none (the app runs on without a file).
+/// The app's logger: the daily file (a failure to start is also printed by `main`, once).
+/// Returns the folder, or why there is none (the app runs on without a file).
 pub fn init_app() -> Result<PathBuf, String> {
     let dir = log_dir().ok_or("no home folder to keep logs in")?;
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -45,8 +44,7 @@ pub fn init_app() -> Result<PathBuf, String> {
         .max_log_files(KEEP_FILES)
         .build(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?;
-    let writer = file.and(std::io::stderr.with_max_level(tracing::Level::WARN));
-    let layer = tracing_subscriber::fmt::layer().with_writer(writer).with_ansi(false).with_thread_names(true);
+    let layer = tracing_subscriber::fmt::layer().with_writer(file).with_ansi(false).with_thread_names(true);
     tracing_subscriber::registry()
         .with(layer.with_filter(targets(LevelFilter::INFO)))
         .try_init()

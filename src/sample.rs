@@ -54,9 +54,13 @@ pub fn write_to(dir: &Path) -> std::io::Result<usize> {
 /// Where the app reads the sample data: `sample-data/` beside the crate when run with
 /// cargo, else a copy in the platform data folder (see [`ensure`]).
 pub fn dir() -> PathBuf {
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    if beside.join("deliveries.csv").is_file() {
-        return beside;
+    // Run from its clone (`cargo run`), the program uses the sample-data folder there.
+    #[cfg(not(feature = "packaged"))]
+    {
+        let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+        if beside.join("deliveries.csv").is_file() {
+            return beside;
+        }
     }
     directories::ProjectDirs::from("", "", "standwatch")
         .map(|d| d.data_dir().join(format!("sample-data-{}", env!("CARGO_PKG_VERSION"))))

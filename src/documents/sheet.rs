@@ -166,7 +166,7 @@ fn driver_page(fleet: &Fleet, detail: &DriverDetail, as_of: Day, paper: Paper) -
             s.quality_tier,
             match s.quality.rates() {
                 Some(r) => format!(
-                    "attempted {} · delivered {} · on time {} · {} DNR {} in the last {} packages",
+                    "attempted {} · delivered {} · on time {} · {} DNR {} in {} packages",
                     percent(Some(r.attempted)),
                     percent(Some(r.success)),
                     percent(Some(r.on_time)),
