@@ -16,7 +16,7 @@ const KEEP_FILES: usize = 14;
 /// The folder of the app's log files: `$XDG_STATE_HOME/standwatch/logs` on Linux
 /// (`~/.local/state`), the local data folder elsewhere; `STANDWATCH_LOG_DIR` overrides it.
 pub fn log_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("STANDWATCH_LOG_DIR") {
+    if let Some(dir) = std::env::var_os("STANDWATCH_LOG_DIR").filter(|d| !d.is_empty()) {
         return Some(dir.into());
     }
     let dirs = directories::ProjectDirs::from("", "", "standwatch")?;
