@@ -71,6 +71,16 @@ impl Pen {
         self.right() - MARGIN
     }
 
+    /// The top of a page: what it is (small) over its title (large), the title cut to
+    /// leave `room_right` points free at the right.
+    fn heading(&mut self, kind: &str, title: &str, room_right: f32) {
+        self.y += 9.0;
+        self.page.text(MARGIN, self.y, TextStyle::new(Font::Regular, 9.0, MUTED), Align::Left, kind);
+        self.y += 22.0;
+        let title = pdf::fit(Font::Bold, 20.0, title, self.width() - room_right);
+        self.page.text(MARGIN, self.y, TextStyle::new(Font::Bold, 20.0, INK), Align::Left, &title);
+    }
+
     fn section(&mut self, title: &str) {
         self.y += 16.0;
         self.page.text(MARGIN, self.y, TextStyle::new(Font::Bold, 11.0, INK), Align::Left, title);
@@ -120,13 +130,8 @@ fn driver_page(fleet: &Fleet, detail: &DriverDetail, as_of: Day, paper: Paper) -
     let mut pen = Pen::new(paper);
 
     // Who, and the overall tier at the right.
-    pen.y += 9.0;
-    let title = format!("Coaching sheet · as of {}", day_text(as_of));
-    pen.page.text(MARGIN, pen.y, TextStyle::new(Font::Regular, 9.0, MUTED), Align::Left, &title);
-    pen.y += 22.0;
-    let name = d.name.as_deref().unwrap_or("(no name)");
-    let name = pdf::fit(Font::Bold, 20.0, name, pen.width() - 170.0);
-    pen.page.text(MARGIN, pen.y, TextStyle::new(Font::Bold, 20.0, INK), Align::Left, &name);
+    let kind = format!("Coaching sheet · as of {}", day_text(as_of));
+    pen.heading(&kind, d.name.as_deref().unwrap_or("(no name)"), 170.0);
     let overall_label = format!("Overall: {}", tier_label(s.overall));
     let chip_width = pdf::text_width(Font::Bold, 12.0, &overall_label) + 16.0;
     let chip_x = pen.right() - chip_width;
@@ -266,11 +271,12 @@ fn leaving_columns(pen: &mut Pen, lines: Vec<String>) {
     for (i, text) in lines.iter().take(shown).enumerate() {
         let (column, row) = (i / rows, i % rows);
         let y = top + 12.5 * (row + 1) as f32;
-        let fitted = pdf::fit(Font::Regular, 9.0, text, column_width - 10.0);
+        // 8.5 pt: the longest ("Package not attempted TBA… leaves on 2026-03-14") fits a column.
+        let fitted = pdf::fit(Font::Regular, 8.5, text, column_width - 10.0);
         pen.page.text(
             MARGIN + column as f32 * column_width,
             y,
-            TextStyle::new(Font::Regular, 9.0, INK),
+            TextStyle::new(Font::Regular, 8.5, INK),
             Align::Left,
             &fitted,
         );
@@ -428,22 +434,8 @@ fn events(pen: &mut Pen, fleet: &Fleet, detail: &DriverDetail) {
 pub fn fleet_summary(fleet: &Fleet, as_of: Day, paper: Paper) -> Vec<u8> {
     let mut pen = Pen::new(paper);
     let standings: Vec<Standing> = (0..fleet.drivers.len()).map(|i| fleet.standing(i, as_of)).collect();
-    pen.y += 9.0;
-    pen.page.text(
-        MARGIN,
-        pen.y,
-        TextStyle::new(Font::Regular, 9.0, MUTED),
-        Align::Left,
-        &format!("Fleet summary · as of {}", day_text(as_of)),
-    );
-    pen.y += 22.0;
-    pen.page.text(
-        MARGIN,
-        pen.y,
-        TextStyle::new(Font::Bold, 20.0, INK),
-        Align::Left,
-        &format!("{} drivers", fleet.drivers.len()),
-    );
+    let kind = format!("Fleet summary · as of {}", day_text(as_of));
+    pen.heading(&kind, &format!("{} drivers", fleet.drivers.len()), 0.0);
     pen.y += 8.0;
 
     pen.section("Overall standing");

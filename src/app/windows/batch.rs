@@ -79,24 +79,13 @@ impl BatchWindow {
             ));
             let label = ui.label("Folder");
             ui.add(egui::TextEdit::singleline(&mut self.folder).desired_width(f32::INFINITY)).labelled_by(label.id);
-            match &self.job {
-                Some(job) => {
-                    let mut cancel = false;
-                    ui.horizontal(|ui| {
-                        ui.add(egui::ProgressBar::new(job.progress()).show_percentage().desired_width(300.0));
-                        cancel = ui.button("Cancel").clicked();
-                    });
-                    if cancel {
-                        job.cancel();
-                        self.job = None;
-                        self.result = Some(Err("Cancelled; the letters already written stay in the folder".into()));
-                    }
+            let can_start = !self.folder.trim().is_empty();
+            match super::job_row(ui, &mut self.job, "Draft letters", can_start) {
+                super::JobRow::Start => self.start(ui.ctx()),
+                super::JobRow::Cancelled => {
+                    self.result = Some(Err("Cancelled; the letters already written stay in the folder".into()))
                 }
-                None => {
-                    if ui.add_enabled(!self.folder.trim().is_empty(), egui::Button::new("Draft letters")).clicked() {
-                        self.start(ui.ctx());
-                    }
-                }
+                super::JobRow::Idle => {}
             }
             match &self.result {
                 Some(Ok(batch)) => {

@@ -20,8 +20,43 @@ pub use open_files::OpenFilesWindow;
 pub use sheets::SheetsWindow;
 pub use workspace::WorkspaceWindow;
 
+use crate::app::worker::Job;
 use eframe::egui;
 use std::sync::mpsc;
+
+/// What the user did with a window's job row.
+pub(crate) enum JobRow {
+    Idle,
+    Start,
+    Cancelled,
+}
+
+/// A window's background job: its progress bar with Cancel while it runs (a cancelled job
+/// is dropped), else the button that starts it.
+pub(crate) fn job_row<T, E: std::fmt::Display>(
+    ui: &mut egui::Ui,
+    job: &mut Option<Job<T, E>>,
+    start: &str,
+    can_start: bool,
+) -> JobRow {
+    match job {
+        Some(running) => {
+            let mut cancel = false;
+            ui.horizontal(|ui| {
+                ui.add(egui::ProgressBar::new(running.progress()).show_percentage().desired_width(300.0));
+                cancel = ui.button("Cancel").clicked();
+            });
+            if cancel {
+                running.cancel();
+                *job = None;
+                return JobRow::Cancelled;
+            }
+            JobRow::Idle
+        }
+        None if ui.add_enabled(can_start, egui::Button::new(start)).clicked() => JobRow::Start,
+        None => JobRow::Idle,
+    }
+}
 
 /// Runs a native dialog (which blocks) on its own thread; its answer comes through the
 /// receiver, `None` when it was cancelled or cannot be shown.

@@ -80,24 +80,13 @@ impl SheetsWindow {
                 });
                 ui.end_row();
             });
-            match &self.job {
-                Some(job) => {
-                    let mut cancel = false;
-                    ui.horizontal(|ui| {
-                        ui.add(egui::ProgressBar::new(job.progress()).show_percentage().desired_width(300.0));
-                        cancel = ui.button("Cancel").clicked();
-                    });
-                    if cancel {
-                        job.cancel();
-                        self.job = None;
-                        self.result = Some(Err("Cancelled; the sheets already written stay in the folder".into()));
-                    }
+            let can_start = !self.folder.trim().is_empty();
+            match super::job_row(ui, &mut self.job, "Write sheets", can_start) {
+                super::JobRow::Start => self.start(ui.ctx()),
+                super::JobRow::Cancelled => {
+                    self.result = Some(Err("Cancelled; the sheets already written stay in the folder".into()))
                 }
-                None => {
-                    if ui.add_enabled(!self.folder.trim().is_empty(), egui::Button::new("Write sheets")).clicked() {
-                        self.start(ui.ctx());
-                    }
-                }
+                super::JobRow::Idle => {}
             }
             let mut to_open = None;
             match &self.result {
