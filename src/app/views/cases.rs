@@ -198,6 +198,7 @@ impl CasesView {
                 if open.on_hover_text(file).on_disabled_hover_text("The letter file is no longer there").clicked()
                     && let Err(e) = open::that_detached(file)
                 {
+                    tracing::error!("cannot open {file}: {e}");
                     self.problem = Some(format!("cannot open {file}: {e}"));
                 }
             }
@@ -215,7 +216,10 @@ impl CasesView {
                         self.problem = None;
                         commands.push(Command::Workspace(Change::SetCase(case.id, update)));
                     }
-                    Err(e) => self.problem = Some(e),
+                    Err(e) => {
+                        tracing::warn!("case {} status not applied: {e}", case.id);
+                        self.problem = Some(e);
+                    }
                 }
             }
         });

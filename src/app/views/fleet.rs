@@ -301,6 +301,9 @@ impl FleetView {
             && let Ok(done) = rx.try_recv()
         {
             self.export = None;
+            if let Some(Err(e)) = &done {
+                tracing::error!("fleet table not exported: {e}");
+            }
             self.export_result = done;
         }
         let clicked = ui

@@ -274,7 +274,10 @@ impl SettingsView {
             if ui.button("Import").clicked() {
                 match read_outages(&self.outages_csv) {
                     Ok(list) => self.draft.outages.extend(list),
-                    Err(e) => self.outages_csv = e,
+                    Err(e) => {
+                        tracing::error!("outages not imported: {e}");
+                        self.outages_csv = e;
+                    }
                 }
             }
         });

@@ -38,6 +38,7 @@ impl AboutWindow {
                             if button.clicked()
                                 && let Err(e) = open::that_detached(&folder)
                             {
+                                tracing::error!("cannot open {}: {e}", folder.display());
                                 self.problem = Some(format!("{}: {e}", folder.display()));
                             }
                         }

@@ -69,6 +69,9 @@ impl BatchWindow {
                 let cases = NewCase::for_batch(batch, &folder, self.fleet.zone.today());
                 commands.push(Command::LettersSaved { cases, folder });
             }
+            if let Err(e) = &result {
+                tracing::error!("dispute letters not written: {e}");
+            }
             self.result = Some(result.map_err(|e| e.to_string()));
         }
         let mut open = self.open;

@@ -29,6 +29,9 @@ impl CalibrateWindow {
     pub fn show(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) -> bool {
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
             self.job = None;
+            if let Err(e) = &result {
+                tracing::error!("calibration failed: {e}");
+            }
             self.result = Some(result.map_err(|e| e.to_string()));
         }
         let mut open = true;
