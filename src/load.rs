@@ -478,6 +478,83 @@ mod tests {
         assert!(files.letters_dir().ends_with("sample-data/letters"));
     }
 
+    /// The deliveries of a generated fleet rewritten: its records in another order, with
+    /// the first `repeated` records appended again (a later duplicate, another outcome).
+    fn rewritten(from: &Path, to: &Path, shuffle: bool, repeated: usize) {
+        let mut reader = csv::Reader::from_path(from).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let mut records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        if shuffle {
+            // A fixed permutation: every 7th record first, then the rest, reversed.
+            let (mut a, b): (Vec<_>, Vec<_>) = records.into_iter().enumerate().partition(|(i, _)| i % 7 == 0);
+            a.extend(b.into_iter().rev());
+            records = a.into_iter().map(|(_, r)| r).collect();
+        }
+        let outcome = headers.iter().position(|h| h == "outcome").unwrap();
+        let again: Vec<csv::StringRecord> = records[..repeated]
+            .iter()
+            .map(|r| r.iter().enumerate().map(|(i, c)| if i == outcome { "not attempted" } else { c }).collect())
+            .collect();
+        let mut writer = csv::Writer::from_path(to).unwrap();
+        writer.write_record(&headers).unwrap();
+        for r in records.iter().chain(&again) {
+            writer.write_record(r).unwrap();
+        }
+        writer.flush().unwrap();
+    }
+
+    #[test]
+    fn the_tallies_import_gives_the_standing_and_history_of_the_full_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let generated = dir.path().join("generated");
+        crate::generate::generate(
+            &crate::generate::GenerateOptions { drivers: 40, days: 45, seed: 3, start },
+            &generated,
+        )
+        .unwrap();
+        let files = |deliveries: PathBuf, concessions: bool| InputPaths {
+            blocks: generated.join("blocks.csv"),
+            deliveries,
+            roster: Some(generated.join("roster.csv")),
+            outages: Some(generated.join("outages.csv")),
+            concessions: concessions.then(|| sample().concessions.unwrap()),
+        };
+        let shuffled = dir.path().join("shuffled.csv");
+        rewritten(&generated.join("deliveries.csv"), &shuffled, true, 0);
+        let repeated = dir.path().join("repeated.csv");
+        rewritten(&generated.join("deliveries.csv"), &repeated, false, 30);
+        // (input, whether tracking ids can go)
+        let cases = [
+            (files(generated.join("deliveries.csv"), false), true),
+            (files(shuffled, false), false),
+            (files(repeated, false), false),
+            (files(generated.join("deliveries.csv"), true), false),
+            (sample(), false),
+        ];
+        for (paths, ids_dropped) in cases {
+            let with = |detail| {
+                let options = Options { detail, ..Options::default() };
+                load(Source::Files(paths.clone()), Settings::default(), &options, &Progress::NONE).unwrap()
+            };
+            let (full, tallies) = (with(Detail::Full), with(Detail::Tallies));
+            let ids = tallies.dataset.deliveries.column("tracking_id").unwrap();
+            assert_eq!(ids.null_count() == ids.len(), ids_dropped, "{paths:?}");
+            assert_eq!(format!("{:?}", tallies.report), format!("{:?}", full.report), "{paths:?}");
+            let day = full.fleet.default_as_of().unwrap();
+            assert_eq!(tallies.fleet.default_as_of(), Some(day));
+            assert_eq!(tallies.fleet.drivers.len(), full.fleet.drivers.len());
+            for i in 0..full.fleet.drivers.len() {
+                assert_eq!(tallies.fleet.standing(i, day), full.fleet.standing(i, day), "{paths:?} driver {i}");
+                assert_eq!(tallies.fleet.history(i, None, day), full.fleet.history(i, None, day), "{paths:?}");
+            }
+            // Photos count as grounds from their flags alone.
+            let grounds = full.fleet.package_grounds();
+            assert_eq!(tallies.fleet.package_grounds(), grounds, "{paths:?}");
+            assert!(grounds.iter().any(|g| g.contains(crate::standing::grounds::Grounds::PHOTO_PROOF)), "{paths:?}");
+        }
+    }
+
     #[test]
     fn cancelling_and_a_workspace_in_another_zone_are_errors_of_their_own() {
         let never = Progress { report: &|_| {}, cancelled: &|| true };

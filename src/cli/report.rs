@@ -18,7 +18,7 @@ pub(super) fn report(
     if format == ReportFormat::Xlsx {
         needs_xlsx_out(&out)?;
     }
-    let fleet = load_inputs(inputs, workspace, Detail::Standing)?.fleet;
+    let fleet = load_inputs(inputs, workspace, Detail::Tallies)?.fleet;
     let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
     let rows: Vec<Row> =
         (0..fleet.drivers.len()).map(|i| Row { driver: &fleet.drivers[i], standing: fleet.standing(i, day) }).collect();
@@ -114,7 +114,7 @@ pub(super) fn history(
     if format == HistoryFormat::Xlsx {
         needs_xlsx_out(&out)?;
     }
-    let fleet = load_inputs(inputs, workspace, Detail::Standing)?.fleet;
+    let fleet = load_inputs(inputs, workspace, Detail::Tallies)?.fleet;
     let to = pick_day(&fleet, to.as_deref(), inputs.day_first)?;
     let from = from.as_deref().map(|f| parse_day(f, inputs.day_first)).transpose()?;
     let drivers: Vec<usize> = match &driver {

@@ -276,6 +276,11 @@ impl ConcessionFlags {
     }
 }
 
+/// The photo paths a `photo` cell lists, separated by `;` or `|`.
+pub fn photo_paths(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split([';', '|']).map(str::trim).filter(|p| !p.is_empty())
+}
+
 /// A tier word as people write it (any case): 3 Fantastic (also "Fantastic Plus"),
 /// 2 Great, 1 Fair, 0 At Risk (also "Poor"); the numbers rise with the tier.
 pub fn tier_number(text: &str) -> Option<u32> {

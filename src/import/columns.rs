@@ -96,6 +96,9 @@ pub const DNR_REPORTED_AT: InstantColumn = InstantColumn("dnr_reported_at");
 pub const DNR_DAY: DayColumn = DayColumn("dnr_day");
 pub const CONTACT_ATTEMPTS: NumberColumn = NumberColumn("contact_attempts");
 pub const PHOTO: TextColumn = TextColumn("photo");
+/// Whether `photo` lists a photo ([`super::codes::photo_paths`]): only in an import of
+/// [`super::Detail::Tallies`], which keeps this instead of the paths.
+pub const HAS_PHOTO: FlagColumn = FlagColumn("has_photo");
 pub const NOTES: TextColumn = TextColumn("notes");
 
 // The roster.

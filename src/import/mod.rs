@@ -97,6 +97,11 @@ pub enum Detail {
     /// DNR report times and line numbers are still read and checked (a bad one rejects its
     /// row as before) but not kept, and come out missing. A sixth less memory.
     Standing,
+    /// What `report` and `history` count, the least memory: [`Detail::Standing`], with
+    /// whether a package has a photo (`has_photo`) instead of the paths, and, when the
+    /// export lists tracking ids in strictly increasing order, no tracking ids: such an
+    /// export has no duplicates, and its order breaks ties as the ids would.
+    Tallies,
 }
 
 /// The files of one import; roster, outages and concessions are optional.
@@ -123,6 +128,11 @@ pub struct Dataset {
 }
 
 pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset, ImportReport), ImportError> {
+    // Concessions find their packages by tracking id: those are kept.
+    let opts = &match opts.detail {
+        Detail::Tallies if paths.concessions.is_some() => ImportOptions { detail: Detail::Standing, ..*opts },
+        _ => *opts,
+    };
     let mut report = ImportReport::default();
     let blocks = load_file(&paths.blocks, TableKind::Blocks, opts, &mut report)?;
     let deliveries = load_file(&paths.deliveries, TableKind::Deliveries, opts, &mut report)?;
@@ -160,9 +170,12 @@ fn load_file_as<T: Table>(
         });
     }
     text::check_size(path)?;
+    // Only tracking ids can go: block ids also name the blocks packages were carried on.
+    let drop_keys =
+        (opts.detail == Detail::Tallies && kind == TableKind::Deliveries).then_some(columns::TRACKING_ID.name());
     let streamed = crate::timings::phase(&format!("parse {}", kind.name()), || {
         day_first_passes(kind.fields().len(), opts.day_first, |day_first| {
-            stream_pass::<T>(path, kind.fields(), opts, day_first, text::BLOCK_BYTES)
+            stream_pass::<T>(path, kind.fields(), opts, day_first, text::BLOCK_BYTES, drop_keys)
         })
     });
     match streamed {
@@ -172,6 +185,9 @@ fn load_file_as<T: Table>(
         }
         Err(NotStreamed::Failed(e)) => Err(e),
         Err(NotStreamed::Unsuitable) => load_table(&read_csv_text(path)?, kind, opts, report),
+        Err(NotStreamed::KeysOutOfOrder) => {
+            load_file_as::<T>(path, kind, &ImportOptions { detail: Detail::Standing, ..*opts }, report)
+        }
     }
 }
 

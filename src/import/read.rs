@@ -6,7 +6,7 @@ use super::cells::Cells;
 use super::fields::{ColumnMap, FieldSpec, map_columns};
 use super::table::Table;
 use super::text::{self, CsvText};
-use super::{FileSummary, ImportError, ImportOptions, ImportReport, Rejection, TableKind, excerpt};
+use super::{Detail, FileSummary, ImportError, ImportOptions, ImportReport, Rejection, TableKind, excerpt};
 use polars::prelude::*;
 use std::path::Path;
 
@@ -59,6 +59,10 @@ pub(super) fn later_rows_win(frame: DataFrame, key_column: Option<&str>) -> Resu
 
 /// Which rows a later row with the same key does not replace; `None` when all are kept.
 pub(super) fn rows_kept(keys: &StringChunked) -> Option<BooleanChunked> {
+    // Keys dropped as they were read in order ([`IncreasingKeys`]): none repeats.
+    if keys.null_count() == keys.len() {
+        return None;
+    }
     let increasing = |rows: std::ops::Range<usize>| {
         let mut previous: Option<&str> = None;
         Ok::<bool, ()>(keys.slice(rows.start as i64, rows.len()).iter().all(|key| match key {
@@ -120,13 +124,16 @@ pub(super) fn parse_pass<T: Table>(
     let map = map_columns(&csv.path, &headers, specs)?;
     let records = Records { path: &csv.path, delimiter: csv.delimiter, headers: &headers, map: &map, opts, day_first };
     let (pieces, _) = records.read::<T>(csv.text.get(body_start..).unwrap_or_default(), body_line)?;
-    merge::<T>(pieces, map.unused_matches.clone(), map.present(specs), specs.len())
+    merge::<T>(pieces, opts.detail, map.unused_matches.clone(), map.present(specs), specs.len())
 }
 
 /// Why a file was not read in blocks.
 pub(super) enum NotStreamed {
     /// Not plain UTF-8 text that splits safely: decoded whole instead.
     Unsuitable,
+    /// Keys dropped as they were read in order ([`Detail::Tallies`]) turned out not to be:
+    /// read again keeping them.
+    KeysOutOfOrder,
     Failed(ImportError),
 }
 
@@ -136,13 +143,63 @@ impl From<ImportError> for NotStreamed {
     }
 }
 
-/// One pass over a file read in blocks of whole records.
+/// The key column of a file read in blocks, dropped block by block while its keys are
+/// strictly increasing ([`Detail::Tallies`]): such a file has no duplicate keys, and its
+/// order breaks ties as the keys would.
+struct IncreasingKeys {
+    column: Option<&'static str>,
+    /// The last key of the blocks read so far.
+    last: Option<String>,
+    dropped: bool,
+}
+
+impl IncreasingKeys {
+    fn new(column: Option<&'static str>) -> IncreasingKeys {
+        IncreasingKeys { column, last: None, dropped: false }
+    }
+
+    /// Drops the keys of a block's pieces (in file order) if they continue the increasing
+    /// run; from the first that does not, keys are kept, and if some were already dropped
+    /// the file must be read again.
+    fn drop_while_increasing(&mut self, pieces: &mut [(Parsed, SlashCounts)]) -> Result<(), NotStreamed> {
+        let Some(column) = self.column else { return Ok(()) };
+        let failed = |e: PolarsError| NotStreamed::Failed(e.into());
+        let mut last = self.last.take();
+        for (parsed, _) in pieces.iter() {
+            let keys = parsed.frame.column(column).and_then(|c| c.str()).map_err(failed)?;
+            let mut previous = last.as_deref();
+            let increasing = keys.iter().all(|key| match key {
+                Some(k) if previous.is_none_or(|p| p < k) => {
+                    previous = Some(k);
+                    true
+                }
+                _ => false,
+            });
+            if !increasing {
+                self.column = None;
+                return if self.dropped { Err(NotStreamed::KeysOutOfOrder) } else { Ok(()) };
+            }
+            last = previous.map(str::to_string);
+        }
+        for (parsed, _) in pieces.iter_mut() {
+            let height = parsed.frame.height();
+            parsed.frame.with_column(StringChunked::full_null(column.into(), height).into_column()).map_err(failed)?;
+        }
+        self.last = last;
+        self.dropped = true;
+        Ok(())
+    }
+}
+
+/// One pass over a file read in blocks of whole records; `drop_keys`: the key column, to
+/// drop while its keys increase ([`IncreasingKeys`]).
 pub(super) fn stream_pass<T: Table>(
     path: &Path,
     specs: &[FieldSpec],
     opts: &ImportOptions,
     day_first: &[bool],
     block_bytes: usize,
+    drop_keys: Option<&'static str>,
 ) -> Result<(Parsed, SlashCounts), NotStreamed> {
     let Some((mut blocks, headers, mut line)) = text::BlockReader::open(path, block_bytes)? else {
         return Err(NotStreamed::Unsuitable);
@@ -151,11 +208,13 @@ pub(super) fn stream_pass<T: Table>(
     let map = map_columns(&shown, &headers, specs)?;
     let records = Records { path: &shown, delimiter: blocks.delimiter, headers: &headers, map: &map, opts, day_first };
     let mut pieces = Vec::new();
+    let mut keys = IncreasingKeys::new(drop_keys);
     loop {
         let first_line = line;
         match blocks.next_block(|text| records.read::<T>(text, first_line))? {
             text::Block::Records(read) => {
-                let (read, newlines) = read?;
+                let (mut read, newlines) = read?;
+                keys.drop_while_increasing(&mut read)?;
                 pieces.extend(read);
                 line += newlines;
             }
@@ -163,7 +222,7 @@ pub(super) fn stream_pass<T: Table>(
             text::Block::Unsuitable => return Err(NotStreamed::Unsuitable),
         }
     }
-    Ok(merge::<T>(pieces, map.unused_matches.clone(), map.present(specs), specs.len())?)
+    Ok(merge::<T>(pieces, opts.detail, map.unused_matches.clone(), map.present(specs), specs.len())?)
 }
 
 /// What reading records of a file needs besides their bytes.
@@ -272,11 +331,14 @@ impl Records<'_> {
 /// not copied) with their rejections and slash-date counts.
 pub(super) fn merge<T: Table>(
     pieces: Vec<(Parsed, SlashCounts)>,
+    detail: Detail,
     notes: Vec<String>,
     columns: Vec<&'static str>,
     fields: usize,
 ) -> Result<(Parsed, SlashCounts), ImportError> {
-    let mut merged = Parsed { frame: T::default().frame()?, rejections: Vec::new(), notes, columns };
+    let mut empty = T::default();
+    empty.keep(detail);
+    let mut merged = Parsed { frame: empty.frame()?, rejections: Vec::new(), notes, columns };
     let mut orders = vec![(0usize, 0usize); fields];
     for (parsed, counts) in pieces {
         merged.frame.vstack_mut_owned(parsed.frame)?;
@@ -329,7 +391,7 @@ mod tests {
             day_first_passes(specs.len(), false, |d| parse_pass::<table::Deliveries>(&csv, specs, &opts, d)).unwrap();
         for block in [4096, 16_384, 65_536, 1 << 20] {
             let Ok(blocks) = day_first_passes(specs.len(), false, |d| {
-                stream_pass::<table::Deliveries>(&path, specs, &opts, d, block)
+                stream_pass::<table::Deliveries>(&path, specs, &opts, d, block, None)
             }) else {
                 panic!("block size {block}: not read in blocks");
             };
@@ -368,7 +430,7 @@ mod tests {
             let opts = ImportOptions::default();
             let specs = TableKind::Deliveries.fields();
             let streamed = day_first_passes(specs.len(), false, |d| {
-                stream_pass::<table::Deliveries>(&path, specs, &opts, d, 4096 * block)
+                stream_pass::<table::Deliveries>(&path, specs, &opts, d, 4096 * block, None)
             });
             let whole = text::decode_csv(path.display().to_string(), text.into_bytes()).and_then(|csv| {
                 day_first_passes(specs.len(), false, |d| parse_pass::<table::Deliveries>(&csv, specs, &opts, d))
@@ -383,8 +445,41 @@ mod tests {
                 (Err(NotStreamed::Failed(a)), Err(b)) => proptest::prop_assert_eq!(a.to_string(), b.to_string()),
                 (Ok(_), Err(e)) => proptest::prop_assert!(false, "whole read failed: {}", e),
                 (Err(NotStreamed::Failed(e)), Ok(_)) => proptest::prop_assert!(false, "block read failed: {}", e),
+                (Err(NotStreamed::KeysOutOfOrder), _) => proptest::prop_assert!(false, "no keys were to be dropped"),
             }
         }
+    }
+
+    #[test]
+    fn tracking_ids_go_only_while_they_increase() {
+        let dir = tempfile::tempdir().unwrap();
+        let specs = TableKind::Deliveries.fields();
+        let opts = ImportOptions { detail: Detail::Tallies, ..ImportOptions::default() };
+        let row = |i: usize| format!("T{i:06},D{},B{},2026-01-05 10:00:00,,delivered,,,,,,p.jpg\n", i % 3, i / 10);
+        let header = "tracking_id,driver_id,block_id,deliver_by,attempted_at,outcome,reason,returned_at,dnr,\
+                      dnr_reported_at,contact_attempts,photo\n";
+        let read = |order: &[usize]| {
+            let text: String = std::iter::once(header.to_string()).chain(order.iter().map(|&i| row(i))).collect();
+            let path = dir.path().join("d.csv");
+            std::fs::write(&path, text).unwrap();
+            stream_pass::<table::Deliveries>(&path, specs, &opts, &vec![false; specs.len()], 4096, Some("tracking_id"))
+        };
+        let ids_kept = |parsed: &Parsed| parsed.frame.column("tracking_id").unwrap().null_count() == 0;
+        // In order throughout: dropped, and the photos kept as flags.
+        let increasing: Vec<usize> = (0..3000).collect();
+        let Ok((parsed, _)) = read(&increasing) else { panic!("not read") };
+        assert_eq!(parsed.frame.column("tracking_id").unwrap().null_count(), 3000);
+        assert_eq!(parsed.frame.column("has_photo").unwrap().bool().unwrap().num_trues(), 3000);
+        assert_eq!(parsed.frame.column("photo").unwrap().null_count(), 3000);
+        // Out of order in the first block: kept from the start.
+        let mut early = increasing.clone();
+        early.swap(3, 4);
+        let Ok((parsed, _)) = read(&early) else { panic!("not read") };
+        assert!(ids_kept(&parsed));
+        // A repeat far into the file, after blocks were dropped: the file is read again.
+        let mut late = increasing.clone();
+        late.push(5);
+        assert!(matches!(read(&late), Err(NotStreamed::KeysOutOfOrder)));
     }
 
     #[test]
@@ -398,8 +493,9 @@ mod tests {
         let path = dir.path().join("d.csv");
         std::fs::write(&path, &text).unwrap();
         let specs = TableKind::Deliveries.fields();
-        let streamed =
-            day_first_passes(specs.len(), false, |d| stream_pass::<table::Deliveries>(&path, specs, &opts, d, 4096));
+        let streamed = day_first_passes(specs.len(), false, |d| {
+            stream_pass::<table::Deliveries>(&path, specs, &opts, d, 4096, None)
+        });
         assert!(matches!(streamed, Err(NotStreamed::Unsuitable)));
         let mut report = ImportReport::default();
         let frame = load_file(&path, TableKind::Deliveries, &opts, &mut report).unwrap();

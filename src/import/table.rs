@@ -3,7 +3,7 @@
 //! nothing (all its fields are read first).
 
 use super::cells::{Cells, DateAlone, FieldError};
-use super::codes::{ConcessionFlags, Outcome, Reason, normalise_words, parse_yes_no, tier_number};
+use super::codes::{ConcessionFlags, Outcome, Reason, normalise_words, parse_yes_no, photo_paths, tier_number};
 use super::columns as col;
 use super::time::day_from_date;
 use super::{Detail, ImportError, excerpt};
@@ -263,9 +263,13 @@ pub(super) struct Deliveries {
     dnr_day: Maybe<i32>,
     contact_attempts: Maybe<u32>,
     photo: SparseStrs,
+    /// [`Detail::Tallies`]: whether each row has a photo, instead of `photo`.
+    has_photo: Vec<bool>,
     notes: SparseStrs,
-    /// [`Detail::Standing`]: line, reason, DNR report time and notes are not kept.
+    /// [`Detail::Standing`] and [`Detail::Tallies`]: line, reason, DNR report time and notes
+    /// are not kept.
     standing_only: bool,
+    tallies_only: bool,
     /// Reasons already classified: exports repeat a handful of phrasings.
     classified: PlHashMap<Box<str>, Option<Reason>>,
 }
@@ -288,7 +292,8 @@ impl Deliveries {
 
 impl Table for Deliveries {
     fn keep(&mut self, detail: Detail) {
-        self.standing_only = detail == Detail::Standing;
+        self.standing_only = detail != Detail::Full;
+        self.tallies_only = detail == Detail::Tallies;
     }
 
     fn reserve(&mut self, rows: usize) {
@@ -309,6 +314,9 @@ impl Table for Deliveries {
         self.dnr.reserve(rows);
         self.dnr_day.reserve(rows);
         self.contact_attempts.reserve(rows);
+        if self.tallies_only {
+            self.has_photo.reserve(rows);
+        }
     }
 
     fn read(&mut self, c: &mut Cells) -> Result<(), FieldError> {
@@ -364,7 +372,11 @@ impl Table for Deliveries {
         self.dnr.push(dnr);
         self.dnr_day.push(dnr.then(|| dnr_reported_at.map_or(day, |t| c.zone.day_of(t))));
         self.contact_attempts.push(contact_attempts);
-        self.photo.push(c.text(11));
+        if self.tallies_only {
+            self.has_photo.push(c.text(11).is_some_and(|p| photo_paths(p).next().is_some()));
+        } else {
+            self.photo.push(c.text(11));
+        }
         Ok(())
     }
 
@@ -391,7 +403,15 @@ impl Table for Deliveries {
                 self.notes.column(col::NOTES.name()),
             )
         };
-        Ok(DataFrame::new_infer_height(vec![
+        let (photo, has_photo) = if self.tallies_only {
+            (
+                StringChunked::full_null("photo".into(), rows).into_column(),
+                Some(flags(col::HAS_PHOTO.name(), &self.has_photo)),
+            )
+        } else {
+            (self.photo.column(col::PHOTO.name()), None)
+        };
+        let mut columns = vec![
             line,
             self.tracking_id.column(col::TRACKING_ID.name()),
             self.driver_id.column(col::DRIVER_ID.name()),
@@ -407,9 +427,11 @@ impl Table for Deliveries {
             dnr_reported_at,
             days(col::DNR_DAY.name(), self.dnr_day),
             UInt32Chunked::with_chunk("contact_attempts".into(), self.contact_attempts.freeze()).into_column(),
-            self.photo.column(col::PHOTO.name()),
+            photo,
             notes,
-        ])?)
+        ];
+        columns.extend(has_photo);
+        Ok(DataFrame::new_infer_height(columns)?)
     }
 }
 

@@ -187,7 +187,7 @@ pub(super) fn load_as<T: Table>(
     let parsed = day_first_passes(specs.len(), opts.day_first, |day_first| {
         let pieces =
             fitting.iter().map(|s| parse_sheet::<T>(s, specs, opts, day_first)).collect::<Result<Vec<_>, _>>()?;
-        merge::<T>(pieces, notes.clone(), columns.clone(), specs.len())
+        merge::<T>(pieces, opts.detail, notes.clone(), columns.clone(), specs.len())
     })?;
     let names: Vec<&str> = fitting.iter().map(|s| s.name.as_str()).collect();
     finish(parsed, kind, &format!("{} [{}]", path.display(), names.join(", ")), report)

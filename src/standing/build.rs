@@ -252,10 +252,12 @@ fn package_columns(
         grounds: vec![Grounds::default(); n],
         flags: std::array::from_fn(|_| vec![0u64; n.div_ceil(64)]),
     };
-    // The concession column only when a concessions report marked packages.
+    // The concession column only when a concessions report marked packages; photos as flags
+    // only from an import of `Detail::Tallies`.
+    let optional = [col::CONCESSION.name(), col::HAS_PHOTO.name()];
     let columns: Vec<&str> = PACKAGE_COLUMNS
         .into_iter()
-        .filter(|name| *name != col::CONCESSION.name() || frame.frame.column(name).is_ok())
+        .filter(|name| !optional.contains(name) || frame.frame.column(name).is_ok())
         .collect();
     // A reordered frame is read a slice of rows at a time, so that only that slice is copied.
     const SLICE: usize = 1 << 16;
@@ -296,8 +298,9 @@ fn package_columns(
 }
 
 /// The columns [`fill_rows`] reads.
-const PACKAGE_COLUMNS: [&str; 11] = [
+const PACKAGE_COLUMNS: [&str; 12] = [
     "concession",
+    "has_photo",
     "deliver_by",
     "attempted_at",
     "outcome",
@@ -376,15 +379,25 @@ pub(super) fn package_facts(frame: &DataFrame) -> PolarsResult<impl Iterator<Ite
     let reason = frame.column(col::REASON_CODE.name())?.u32()?.iter();
     let dnr = frame.column(col::DNR.name())?.bool()?.iter();
     let contacts = frame.column(col::CONTACT_ATTEMPTS.name())?.u32()?.iter();
-    let photo = frame.column(col::PHOTO.name())?.str()?.iter();
+    // An import of `Detail::Tallies` keeps only whether there is a photo.
+    let has_photo: Box<dyn Iterator<Item = bool>> = match frame.column(col::HAS_PHOTO.name()) {
+        Ok(c) => Box::new(c.bool()?.iter().map(|p| p.unwrap_or(false))),
+        Err(_) => Box::new(
+            frame
+                .column(col::PHOTO.name())?
+                .str()?
+                .iter()
+                .map(|p| p.is_some_and(|p| grounds::photo_paths(p).next().is_some())),
+        ),
+    };
     // Only packages a concession marked have flags (docs/rules.md §1.10); without a
     // concessions report the column is absent.
     let concession: Box<dyn Iterator<Item = Option<u32>>> = match frame.column(col::CONCESSION.name()) {
         Ok(c) => Box::new(c.u32()?.iter()),
         Err(_) => Box::new(std::iter::repeat(None)),
     };
-    Ok(deliver_by.zip(attempted_at).zip(outcome).zip(reason).zip(dnr).zip(contacts).zip(photo).zip(concession).map(
-        |(((((((deliver_by, attempted_at), outcome), reason), dnr), contact_attempts), photo), concession)| {
+    Ok(deliver_by.zip(attempted_at).zip(outcome).zip(reason).zip(dnr).zip(contacts).zip(has_photo).zip(concession).map(
+        |(((((((deliver_by, attempted_at), outcome), reason), dnr), contact_attempts), has_photo), concession)| {
             let outcome = outcome.and_then(Outcome::from_number).unwrap_or(Outcome::NotAttempted);
             let deliver_by = deliver_by.unwrap_or(0);
             PackageFacts {
@@ -395,7 +408,7 @@ pub(super) fn package_facts(frame: &DataFrame) -> PolarsResult<impl Iterator<Ite
                 dnr: dnr.unwrap_or(false),
                 reason: reason.and_then(Reason::from_number),
                 contact_attempts,
-                has_photo: photo.is_some_and(|p| grounds::photo_paths(p).next().is_some()),
+                has_photo,
                 concession: concession.and_then(|c| u16::try_from(c).ok()).map(ConcessionFlags),
             }
         },

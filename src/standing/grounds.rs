@@ -207,10 +207,7 @@ pub fn block_grounds(start: i64, station: Option<&str>, outages: &[Outage]) -> G
     g
 }
 
-/// The photo paths a `photo` cell lists, separated by `;` or `|`.
-pub fn photo_paths(cell: &str) -> impl Iterator<Item = &str> {
-    cell.split([';', '|']).map(str::trim).filter(|p| !p.is_empty())
-}
+pub use crate::import::codes::photo_paths;
 
 #[cfg(test)]
 mod tests {

@@ -184,6 +184,12 @@ pub struct Fleet {
 }
 
 impl Fleet {
+    /// Every package's grounds, in the engine's order.
+    #[cfg(test)]
+    pub(crate) fn package_grounds(&self) -> &[Grounds] {
+        &self.packages.grounds
+    }
+
     /// docs/rules.md §10: the newest event day plus the lag, so that the newest data counts.
     pub fn default_as_of(&self) -> Option<Day> {
         self.newest_day.map(|d| d + self.thresholds.windows.lag_days as Day)
