@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Fleet-scale benchmark (issue 6): standwatch against polars' bare CSV read and the DuckDB
-# peer (../shared/bench/duckdb_peer.py), on the same generated files, run alternately.
+# Fleet-scale benchmark (issues 6 and 19): standwatch against polars' bare CSV read and the
+# DuckDB peer (../shared/bench/duckdb_peer.py), on the same files, run alternately; on the
+# data of both generators: `standwatch generate` and the peer's own `gen`.
 #
-#   bash benches/fleet.sh                 # 2,000 drivers x 120 days, 3 rounds
-#   ROUNDS=5 bash benches/fleet.sh 1000 60
+#   bash benches/fleet.sh                 # 2,000 drivers x 120 days, both generators, 5 rounds
+#   ROUNDS=3 bash benches/fleet.sh 1000 60
+#   GENERATORS=peer bash benches/fleet.sh # one generator only (standwatch or peer)
 #   SCALING=1 bash benches/fleet.sh       # also report time for 250..2,000 drivers
 #
-# Prints the median time and peak memory of each step, the ratios the issue sets targets
-# for, and whether standwatch and the peer agree on every shared column.
+# Prints per generator the median time and peak memory of each step, the ratios the issues
+# set targets for, and whether standwatch and the peer agree on every shared column.
 set -euo pipefail
 DRIVERS=${1:-2000}
 DAYS=${2:-120}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
+GENERATORS=${GENERATORS:-standwatch peer}
 root=$(cd "$(dirname "$0")/.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/standwatch-target}
 PEER=${PEER:-$root/../shared/bench/duckdb_peer.py}
@@ -21,15 +24,28 @@ bin=$CARGO_TARGET_DIR/release/standwatch
 read=$CARGO_TARGET_DIR/release/examples/polars_read
 python3 -c "import duckdb" 2>/dev/null || pip install --quiet duckdb
 
-data_for() { echo "$CARGO_TARGET_DIR/bench-data-${1}x${2}"; }
+# bench-data-* from `standwatch generate`, peer-data-* from the peer's generator.
+data_for() { echo "$CARGO_TARGET_DIR/$1-data-${2}x${3}"; }
 ensure_data() {
     local dir
-    dir=$(data_for "$1" "$2")
-    [ -f "$dir/deliveries.csv" ] || "$bin" generate --drivers "$1" --days "$2" --out "$dir" >/dev/null
+    dir=$(data_for "$1" "$2" "$3")
+    if [ ! -f "$dir/deliveries.csv" ]; then
+        case $1 in
+        bench) "$bin" generate --drivers "$2" --days "$3" --out "$dir" >/dev/null ;;
+        peer) python3 "$PEER" gen --drivers "$2" --days "$3" --out "$dir" >/dev/null ;;
+        esac
+    fi
     echo "$dir"
 }
 
-data=$(ensure_data "$DRIVERS" "$DAYS")
+for generator in $GENERATORS; do
+case $generator in
+standwatch) prefix=bench ;;
+peer) prefix=peer ;;
+*) echo "unknown generator $generator (standwatch or peer)" >&2; exit 2 ;;
+esac
+echo "== data from the $generator generator" >&2
+data=$(ensure_data "$prefix" "$DRIVERS" "$DAYS")
 blocks=$data/blocks.csv
 deliveries=$data/deliveries.csv
 work=$(mktemp -d)
@@ -71,7 +87,7 @@ done
 
 if [ -n "${SCALING:-}" ]; then
     for n in 250 500 1000 2000; do
-        dir=$(ensure_data "$n" "$DAYS")
+        dir=$(ensure_data "$prefix" "$n" "$DAYS")
         for round in $(seq "$ROUNDS"); do
             measure "scaling_$n" "$bin" report --blocks "$dir/blocks.csv" --deliveries "$dir/deliveries.csv" --format csv
         done
@@ -79,11 +95,11 @@ if [ -n "${SCALING:-}" ]; then
 fi
 
 csv_bytes=$(($(stat -c %s "$blocks") + $(stat -c %s "$deliveries")))
-python3 - "$work" "$csv_bytes" "$DRIVERS" "$DAYS" <<'PY'
+python3 - "$work" "$csv_bytes" "$DRIVERS" "$DAYS" "$generator" <<'PY'
 import csv, statistics, sys
 from collections import defaultdict
 
-work, csv_bytes, drivers, days = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+work, csv_bytes, drivers, days, generator = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 runs = defaultdict(list)
 for line in open(f"{work}/results"):
     step, seconds, rss_kb = line.split()
@@ -116,17 +132,17 @@ def compare(ours_path, peer_path, keys):
     only_peer = len(peer.keys() - ours.keys())
     return len(both), len(shared), bad, only_peer, len(ours.keys() - peer.keys())
 
-print(f"\nData: {drivers} drivers x {days} days, {csv_bytes / 1e6:.0f} MB of CSV; median of "
-      f"{len(runs['report'])} rounds")
+print(f"\nData of the {generator} generator: {drivers} drivers x {days} days, {csv_bytes / 1e6:.0f} MB of CSV; "
+      f"median of {len(runs['report'])} rounds")
 print(f"{'step':<14} {'median s':>9} {'peak RSS MB':>12}")
 for s in ["polars_read", "report", "history", "peer_report", "peer_history"]:
     print(f"{s:<14} {med[s]:>9.2f} {rss[s] / 1e6:>12.0f}")
 print()
 targets = [
-    ("report / polars read", med["report"] / med["polars_read"], "<= 1.5"),
+    ("report / polars read", med["report"] / med["polars_read"], "<= 1.3"),
     ("peer report / report", med["peer_report"] / med["report"], ">= 2"),
     ("peer history / history", med["peer_history"] / med["history"], ">= 3"),
-    ("report peak RSS / CSV bytes", rss["report"] / csv_bytes, "<= 1.5"),
+    ("report peak RSS / CSV bytes", rss["report"] / csv_bytes, "<= 1.3"),
 ]
 for name, value, target in targets:
     print(f"{name:<28} {value:>6.2f}   target {target}")
@@ -141,3 +157,5 @@ if scaling:
     for n, t in scaling:
         print(f"  {n:>5} drivers  {t:6.2f} s  {1000 * t / n:6.2f} ms per driver")
 PY
+rm -rf "$work"
+done
