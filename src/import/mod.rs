@@ -128,9 +128,12 @@ pub struct Dataset {
 }
 
 pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset, ImportReport), ImportError> {
-    // Concessions find their packages by tracking id: those are kept.
+    // Concessions find their packages by tracking id and compare their dates with the DNR
+    // report times: with concessions, every column is kept.
     let opts = &match opts.detail {
-        Detail::Tallies if paths.concessions.is_some() => ImportOptions { detail: Detail::Standing, ..*opts },
+        Detail::Standing | Detail::Tallies if paths.concessions.is_some() => {
+            ImportOptions { detail: Detail::Full, ..*opts }
+        }
         _ => *opts,
     };
     let mut report = ImportReport::default();

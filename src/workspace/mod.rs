@@ -37,6 +37,10 @@ enum Input<'a> {
     File(&'a Path),
 }
 
+/// Delivery columns only letters and the event list quote (as [`Detail::Standing`] leaves out
+/// of a file, but for the DNR report times, which concessions are compared with).
+const LETTERS_ONLY: [&str; 3] = ["line", "reason", "notes"];
+
 /// Segments per kind before an import merges them into one, so that loading stays a
 /// handful of file reads.
 const MAX_SEGMENTS: usize = 12;
@@ -393,14 +397,16 @@ impl Workspace {
     /// The current rows, with the events of overturned cases left out (they stop counting
     /// everywhere: report, history, charts, letters).
     pub fn dataset(&self) -> Result<Dataset, WorkspaceError> {
-        Ok(self.dataset_and_unmatched()?.0)
+        Ok(self.dataset_and_unmatched(Detail::Full)?.0)
     }
 
     /// [`Workspace::dataset`], and the concessions that match no delivery (docs/rules.md
     /// §1.10). Concessions are applied before overturned events leave, so that a
     /// concession of an overturned package is not taken for an unmatched one.
-    pub fn dataset_and_unmatched(&self) -> Result<(Dataset, Vec<UnmatchedConcession>), WorkspaceError> {
-        let mut data = self.stored_dataset()?;
+    /// With [`Detail::Standing`] or [`Detail::Tallies`], the deliveries' line numbers, reason
+    /// texts and notes are not read and come out missing, as from a file.
+    pub fn dataset_and_unmatched(&self, detail: Detail) -> Result<(Dataset, Vec<UnmatchedConcession>), WorkspaceError> {
+        let mut data = self.stored_dataset(detail)?;
         let unmatched = data.apply_concessions()?;
         let (blocks, packages) = self.overturned_events()?;
         if !blocks.is_empty() {
@@ -413,12 +419,12 @@ impl Workspace {
     }
 
     /// Every current row as stored, overturned events included.
-    fn stored_dataset(&self) -> Result<Dataset, WorkspaceError> {
+    fn stored_dataset(&self, detail: Detail) -> Result<Dataset, WorkspaceError> {
         // A concurrent import may merge segments between listing and reading them: then
         // the listing is read again.
         let mut attempt = 0;
         loop {
-            match self.read_all() {
+            match self.read_all(detail) {
                 Err(WorkspaceError::Io { source, .. })
                     if source.kind() == std::io::ErrorKind::NotFound && attempt < 2 =>
                 {
@@ -429,11 +435,15 @@ impl Workspace {
         }
     }
 
-    fn read_all(&self) -> Result<Dataset, WorkspaceError> {
+    fn read_all(&self, detail: Detail) -> Result<Dataset, WorkspaceError> {
         let mut frames = Vec::new();
         for kind in TableKind::ALL {
             let segments = segments(&self.db, kind).map_err(self.db_err())?;
-            frames.push(live_rows(&self.dir, kind, &segments)?);
+            let left_out: &[&str] = match (kind, detail) {
+                (TableKind::Deliveries, Detail::Standing | Detail::Tallies) => &LETTERS_ONLY,
+                _ => &[],
+            };
+            frames.push(live_rows(&self.dir, kind, &segments, left_out)?);
         }
         let mut frames = frames.into_iter();
         let mut next = || frames.next().ok_or_else(|| WorkspaceError::Invalid("missing table".into()));

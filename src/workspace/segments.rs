@@ -29,11 +29,34 @@ pub(super) fn segment_path(dir: &Path, segment: &Segment) -> PathBuf {
     dir.join(DATA_DIR).join(&segment.file)
 }
 
-/// The current rows of a kind: every segment's rows minus those replaced later.
-pub(super) fn live_rows(dir: &Path, kind: TableKind, segments: &[Segment]) -> Result<DataFrame, WorkspaceError> {
-    let mut out = kind.empty_frame()?;
+/// The current rows of a kind: every segment's rows minus those replaced later. Columns
+/// `left_out` are not read and come out missing.
+pub(super) fn live_rows(
+    dir: &Path,
+    kind: TableKind,
+    segments: &[Segment],
+    left_out: &[&str],
+) -> Result<DataFrame, WorkspaceError> {
+    let shape = kind.empty_frame()?;
+    let mut out = shape.clone();
+    let read: Vec<&str> =
+        shape.get_column_names().into_iter().map(|n| n.as_str()).filter(|n| !left_out.contains(n)).collect();
     for seg in segments {
-        let frame = store::read_segment(&segment_path(dir, seg), seg, kind, None)?;
+        let columns = (!left_out.is_empty()).then_some(read.as_slice());
+        let mut frame = store::read_segment(&segment_path(dir, seg), seg, kind, columns)?;
+        if !left_out.is_empty() {
+            // Missing, in the columns' own types and places.
+            let height = frame.height();
+            let columns = shape
+                .columns()
+                .iter()
+                .map(|c| match frame.column(c.name()) {
+                    Ok(kept) => kept.clone(),
+                    Err(_) => Column::full_null(c.name().clone(), height, c.dtype()),
+                })
+                .collect();
+            frame = DataFrame::new(height, columns)?;
+        }
         let frame = if seg.deleted.is_empty() { frame } else { frame.filter(&seg.live_mask())? };
         // Chained as chunks, not copied into one: the engine reads columns in order or in
         // slices, which chunks serve as well.
@@ -94,6 +117,10 @@ fn match_keys(
     stored: &[Segment],
     frame: &DataFrame,
 ) -> Result<(Vec<u32>, Vec<Pairs>), WorkspaceError> {
+    // Nothing stored yet (a first import): every row is new, and no keys are hashed.
+    if stored.is_empty() {
+        return Ok(((0..frame.height() as u32).collect(), Vec::new()));
+    }
     let key_column = kind.key_column();
     let stored_keys: Vec<StringChunked> = stored
         .iter()
@@ -209,7 +236,8 @@ pub(super) fn merge(
         return Ok(());
     }
     to_write.sort_unstable();
-    let mut rows = frame.take(&idx(&to_write))?;
+    // A first import writes every row: the frame as it is, not a copy.
+    let mut rows = if to_write.len() == frame.height() { frame } else { frame.take(&idx(&to_write))? };
     let name = new_segment_name(kind);
     let path = dir.join(DATA_DIR).join(&name);
     let bytes = store::write_segment(&path, &mut rows)?;
@@ -245,7 +273,7 @@ pub(super) fn compact(
     if stored.len() <= MAX_SEGMENTS {
         return Ok(());
     }
-    let mut rows = live_rows(dir, kind, &stored)?;
+    let mut rows = live_rows(dir, kind, &stored, &[])?;
     let name = new_segment_name(kind);
     let path = dir.join(DATA_DIR).join(&name);
     let bytes = store::write_segment(&path, &mut rows)?;

@@ -6,7 +6,7 @@
 use super::WorkspaceError;
 use crate::import::TableKind;
 use polars::prelude::*;
-use std::io::{Cursor, Write};
+use std::io::Cursor;
 use std::path::Path;
 
 /// A segment as the database lists it.
@@ -46,27 +46,40 @@ pub(super) fn decode_rows(blob: &[u8]) -> Vec<u32> {
 pub(super) fn write_segment(path: &Path, frame: &mut DataFrame) -> Result<u64, WorkspaceError> {
     let io = |source| WorkspaceError::Io { path: path.display().to_string(), source };
     let tmp = path.with_extension("parquet.tmp");
-    let mut bytes = Vec::new();
-    ParquetWriter::new(&mut bytes)
-        .with_compression(ParquetCompression::Lz4Raw)
-        .finish(frame)
-        .map_err(|e| WorkspaceError::Io { path: path.display().to_string(), source: std::io::Error::other(e) })?;
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(&bytes)?;
+        // A write that fails (a full disk) keeps its kind, which the message names.
+        let failed = |e: PolarsError| match e {
+            PolarsError::IO { error, .. } => std::io::Error::new(error.kind(), error.to_string()),
+            e => std::io::Error::other(e),
+        };
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        let schema = frame.schema().clone();
+        let mut writer = ParquetWriter::new(&mut file)
+            .with_compression(ParquetCompression::Lz4Raw)
+            .batched(&schema)
+            .map_err(failed)?;
+        // Each chunk (a piece of the import read, 100,000 rows or more of a big file) is
+        // encoded and written as a row group of its own: nothing is copied, where
+        // `ParquetWriter::finish` would first gather the chunks into new row groups.
+        for chunk in frame.split_chunks() {
+            writer.write_batch(&chunk).map_err(failed)?;
+        }
+        writer.finish().map_err(failed)?;
+        drop(writer);
+        let file = file.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
+        let bytes = file.metadata()?.len();
         std::fs::rename(&tmp, path)?;
         if let Some(dir) = path.parent() {
             // Makes the rename itself durable before the database names the file.
             std::fs::File::open(dir)?.sync_all()?;
         }
-        Ok(())
+        Ok(bytes)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.map_err(io)?;
-    Ok(bytes.len() as u64)
+    result.map_err(io)
 }
 
 /// Reads a segment (all columns, or only `columns`), checking its size against the
