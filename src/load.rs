@@ -558,32 +558,40 @@ mod tests {
 
     #[test]
     fn a_workspace_read_for_tallies_leaves_out_what_only_letters_quote_and_gives_the_same_standing() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = sample();
-        let mut list: Vec<(TableKind, PathBuf)> =
-            vec![(TableKind::Blocks, p.blocks), (TableKind::Deliveries, p.deliveries)];
-        list.extend(p.roster.map(|r| (TableKind::Roster, r)));
-        list.extend(p.concessions.map(|c| (TableKind::Concessions, c)));
-        let ws = dir.path().join("ws");
-        let options = Options { change: Some(Change::Import(list)), ..Options::default() };
-        load(Source::Workspace(ws.clone()), Settings::default(), &options, &Progress::NONE).unwrap();
-        let with = |detail| {
-            let options = Options { detail, ..Options::default() };
-            load(Source::Workspace(ws.clone()), Settings::default(), &options, &Progress::NONE).unwrap()
-        };
-        let (full, tallies) = (with(Detail::Full), with(Detail::Tallies));
-        let (a, b) = (&full.dataset.deliveries, &tallies.dataset.deliveries);
-        assert_eq!(a.schema(), b.schema());
-        for name in ["line", "reason", "notes"] {
-            assert_eq!(b.column(name).unwrap().null_count(), b.height(), "{name}");
-            assert!(a.column(name).unwrap().null_count() < a.height(), "{name}");
+        for concessions in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let p = sample();
+            let mut list: Vec<(TableKind, PathBuf)> =
+                vec![(TableKind::Blocks, p.blocks), (TableKind::Deliveries, p.deliveries)];
+            list.extend(p.roster.map(|r| (TableKind::Roster, r)));
+            list.extend(p.concessions.filter(|_| concessions).map(|c| (TableKind::Concessions, c)));
+            let ws = dir.path().join("ws");
+            let options = Options { change: Some(Change::Import(list)), ..Options::default() };
+            load(Source::Workspace(ws.clone()), Settings::default(), &options, &Progress::NONE).unwrap();
+            let with = |detail| {
+                let options = Options { detail, ..Options::default() };
+                load(Source::Workspace(ws.clone()), Settings::default(), &options, &Progress::NONE).unwrap()
+            };
+            let (full, tallies) = (with(Detail::Full), with(Detail::Tallies));
+            let (a, b) = (&full.dataset.deliveries, &tallies.dataset.deliveries);
+            assert_eq!(a.schema(), b.schema());
+            // DNR report times count against concessions only.
+            let left_out: &[&str] = if concessions {
+                &["line", "reason", "notes"]
+            } else {
+                &["line", "reason", "notes", "dnr_reported_at"]
+            };
+            for name in left_out {
+                assert_eq!(b.column(name).unwrap().null_count(), b.height(), "{name}");
+                assert!(a.column(name).unwrap().null_count() < a.height(), "{name}");
+            }
+            assert!(b.drop_many(left_out.iter().copied()).equals_missing(&a.drop_many(left_out.iter().copied())));
+            let day = full.fleet.default_as_of().unwrap();
+            for i in 0..full.fleet.drivers.len() {
+                assert_eq!(tallies.fleet.history(i, None, day), full.fleet.history(i, None, day));
+            }
+            assert_eq!(tallies.fleet.package_grounds(), full.fleet.package_grounds());
         }
-        assert!(b.drop_many(["line", "reason", "notes"]).equals_missing(&a.drop_many(["line", "reason", "notes"])));
-        let day = full.fleet.default_as_of().unwrap();
-        for i in 0..full.fleet.drivers.len() {
-            assert_eq!(tallies.fleet.history(i, None, day), full.fleet.history(i, None, day));
-        }
-        assert_eq!(tallies.fleet.package_grounds(), full.fleet.package_grounds());
     }
 
     #[test]

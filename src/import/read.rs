@@ -164,22 +164,36 @@ impl IncreasingKeys {
     fn drop_while_increasing(&mut self, pieces: &mut [(Parsed, SlashCounts)]) -> Result<(), NotStreamed> {
         let Some(column) = self.column else { return Ok(()) };
         let failed = |e: PolarsError| NotStreamed::Failed(e.into());
+        // Each piece's first and last key if its keys increase, on the pieces' cores.
+        let frames: Vec<&DataFrame> = pieces.iter().map(|(parsed, _)| &parsed.frame).collect();
+        let ranges = crate::parallel::map_on_threads(
+            frames,
+            |frame| -> PolarsResult<Option<Option<(String, String)>>> {
+                let keys = frame.column(column)?.str()?;
+                let mut previous: Option<&str> = None;
+                let increasing = keys.iter().all(|key| match key {
+                    Some(k) if previous.is_none_or(|p| p < k) => {
+                        previous = Some(k);
+                        true
+                    }
+                    _ => false,
+                });
+                let first = keys.iter().next().flatten();
+                Ok(increasing.then(|| first.zip(previous).map(|(a, b)| (a.to_string(), b.to_string()))))
+            },
+            || Err(PolarsError::ComputeError("a worker thread failed".into())),
+        );
         let mut last = self.last.take();
-        for (parsed, _) in pieces.iter() {
-            let keys = parsed.frame.column(column).and_then(|c| c.str()).map_err(failed)?;
-            let mut previous = last.as_deref();
-            let increasing = keys.iter().all(|key| match key {
-                Some(k) if previous.is_none_or(|p| p < k) => {
-                    previous = Some(k);
-                    true
+        for range in ranges {
+            match range.map_err(failed)? {
+                // An empty piece (all its rows rejected).
+                Some(None) => {}
+                Some(Some((first, piece_last))) if last.as_ref().is_none_or(|l| *l < first) => last = Some(piece_last),
+                _ => {
+                    self.column = None;
+                    return if self.dropped { Err(NotStreamed::KeysOutOfOrder) } else { Ok(()) };
                 }
-                _ => false,
-            });
-            if !increasing {
-                self.column = None;
-                return if self.dropped { Err(NotStreamed::KeysOutOfOrder) } else { Ok(()) };
             }
-            last = previous.map(str::to_string);
         }
         for (parsed, _) in pieces.iter_mut() {
             let height = parsed.frame.height();

@@ -37,9 +37,10 @@ enum Input<'a> {
     File(&'a Path),
 }
 
-/// Delivery columns only letters and the event list quote (as [`Detail::Standing`] leaves out
-/// of a file, but for the DNR report times, which concessions are compared with).
-const LETTERS_ONLY: [&str; 3] = ["line", "reason", "notes"];
+/// Delivery columns only letters and the event list quote, as [`Detail::Standing`] leaves
+/// them out of a file; the last, DNR report times, also counts when there are concessions
+/// (their dates are compared with it).
+const LETTERS_ONLY: [&str; 4] = ["line", "reason", "notes", "dnr_reported_at"];
 
 /// Segments per kind before an import merges them into one, so that loading stays a
 /// handful of file reads.
@@ -404,7 +405,8 @@ impl Workspace {
     /// §1.10). Concessions are applied before overturned events leave, so that a
     /// concession of an overturned package is not taken for an unmatched one.
     /// With [`Detail::Standing`] or [`Detail::Tallies`], the deliveries' line numbers, reason
-    /// texts and notes are not read and come out missing, as from a file.
+    /// texts, notes and (without concessions) DNR report times are not read and come out
+    /// missing, as from a file.
     pub fn dataset_and_unmatched(&self, detail: Detail) -> Result<(Dataset, Vec<UnmatchedConcession>), WorkspaceError> {
         let mut data = self.stored_dataset(detail)?;
         let unmatched = data.apply_concessions()?;
@@ -437,9 +439,12 @@ impl Workspace {
 
     fn read_all(&self, detail: Detail) -> Result<Dataset, WorkspaceError> {
         let mut frames = Vec::new();
+        // DNR report times count only against concessions.
+        let concessions = !segments(&self.db, TableKind::Concessions).map_err(self.db_err())?.is_empty();
         for kind in TableKind::ALL {
             let segments = segments(&self.db, kind).map_err(self.db_err())?;
             let left_out: &[&str] = match (kind, detail) {
+                (TableKind::Deliveries, Detail::Standing | Detail::Tallies) if concessions => &LETTERS_ONLY[..3],
                 (TableKind::Deliveries, Detail::Standing | Detail::Tallies) => &LETTERS_ONLY,
                 _ => &[],
             };
