@@ -57,6 +57,21 @@ pub(super) fn later_rows_win(frame: DataFrame, key_column: Option<&str>) -> Resu
     Ok((frame.filter(&kept)?, duplicate))
 }
 
+/// `Some(last key)` (`Some(None)` without keys) when every key is present and greater than
+/// the one before: keys in strictly increasing order, which cannot repeat.
+fn last_if_increasing(keys: &StringChunked) -> Option<Option<&str>> {
+    let mut previous: Option<&str> = None;
+    keys.iter()
+        .all(|key| match key {
+            Some(k) if previous.is_none_or(|p| p < k) => {
+                previous = Some(k);
+                true
+            }
+            _ => false,
+        })
+        .then_some(previous)
+}
+
 /// Which rows a later row with the same key does not replace; `None` when all are kept.
 pub(super) fn rows_kept(keys: &StringChunked) -> Option<BooleanChunked> {
     // Keys dropped as they were read in order ([`IncreasingKeys`]): none repeats.
@@ -64,14 +79,7 @@ pub(super) fn rows_kept(keys: &StringChunked) -> Option<BooleanChunked> {
         return None;
     }
     let increasing = |rows: std::ops::Range<usize>| {
-        let mut previous: Option<&str> = None;
-        Ok::<bool, ()>(keys.slice(rows.start as i64, rows.len()).iter().all(|key| match key {
-            Some(k) if previous.is_none_or(|p| p < k) => {
-                previous = Some(k);
-                true
-            }
-            _ => false,
-        }))
+        Ok::<bool, ()>(last_if_increasing(&keys.slice(rows.start as i64, rows.len())).is_some())
     };
     if crate::parallel::holds_in_parts(keys.len(), increasing, || Ok(false)) == Ok(true) {
         return None;
@@ -170,16 +178,8 @@ impl IncreasingKeys {
             frames,
             |frame| -> PolarsResult<Option<Option<(String, String)>>> {
                 let keys = frame.column(column)?.str()?;
-                let mut previous: Option<&str> = None;
-                let increasing = keys.iter().all(|key| match key {
-                    Some(k) if previous.is_none_or(|p| p < k) => {
-                        previous = Some(k);
-                        true
-                    }
-                    _ => false,
-                });
                 let first = keys.iter().next().flatten();
-                Ok(increasing.then(|| first.zip(previous).map(|(a, b)| (a.to_string(), b.to_string()))))
+                Ok(last_if_increasing(keys).map(|last| first.zip(last).map(|(a, b)| (a.to_string(), b.to_string()))))
             },
             || Err(PolarsError::ComputeError("a worker thread failed".into())),
         );
