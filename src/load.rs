@@ -13,7 +13,7 @@ use crate::settings::{OutageError, Settings, SettingsError};
 use crate::standing::Fleet;
 use crate::workspace::cases::{Case, CaseUpdate, NewCase};
 use crate::workspace::{FileImport, ImportRecord, Workspace, WorkspaceError, pending_success_dataset};
-use polars::prelude::PolarsError;
+use polars_core::prelude::PolarsError;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -85,7 +85,7 @@ pub struct DriverDetail {
     pub projected: Vec<Standing>,
 }
 
-pub fn driver_detail(fleet: &Fleet, driver: usize, as_of: Day) -> polars::prelude::PolarsResult<DriverDetail> {
+pub fn driver_detail(fleet: &Fleet, driver: usize, as_of: Day) -> polars_core::prelude::PolarsResult<DriverDetail> {
     let history = fleet.history(driver, None, as_of);
     let what_if = history.last().map(|s| fleet.what_if(driver, s)).unwrap_or_default();
     let forecast = match history.last() {

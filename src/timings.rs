@@ -48,7 +48,7 @@ pub fn mark(label: &str) {
 }
 
 /// The memory each column of a frame holds (only when enabled), largest first.
-pub fn column_sizes(label: &str, frame: &polars::prelude::DataFrame) {
+pub fn column_sizes(label: &str, frame: &polars_core::prelude::DataFrame) {
     if !enabled() {
         return;
     }

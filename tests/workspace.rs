@@ -433,3 +433,45 @@ fn case_stats_count_the_events_of_the_cases_by_ground() {
     let table = stdout(bin().arg("--workspace").arg(&ws).args(["cases", "stats"]));
     assert!(table.contains("overturn_rate"), "{table}");
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// A workspace that version 0.1.0 wrote (its segments by polars' own Parquet writer, two
+/// imports of deliveries, the second replacing 28 rows of the first) reports, histories
+/// and drafts letters as 0.1.0 did; a later import writes segments of this version beside
+/// its own, and both read together.
+#[test]
+fn a_workspace_of_version_0_1_reads_as_it_did() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workspace_0_1");
+    let expected = |name: &str| std::fs::read_to_string(fixture.join(name)).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    std::fs::copy(fixture.join("standwatch.db"), ws.join("standwatch.db")).unwrap();
+    copy_dir(&fixture.join("data"), &ws.join("data"));
+
+    assert_eq!(ws_report(&ws), expected("report.csv"));
+    let history = stdout(bin().arg("--workspace").arg(&ws).args(["history", "--format", "csv"]));
+    assert_eq!(history, expected("history.csv"));
+    // Outages again (unchanged, compared with the old segment), then the sample's whole
+    // roster (37 new drivers) in a segment of this version.
+    let summary = import(&ws, &["--outages".into(), sample("outages.csv").display().to_string()]);
+    assert!(summary.contains("3 unchanged"), "{summary}");
+    let summary = import(&ws, &["--roster".into(), sample("roster.csv").display().to_string()]);
+    assert!(summary.contains("37 new, 0 updated, 3 unchanged"), "{summary}");
+    assert_eq!(ws_report(&ws), expected("report-with-roster.csv"));
+    // Letters read every column: notes, reasons, DNR report times, concessions.
+    let letters = tmp.path().join("letters");
+    stdout(bin().arg("--workspace").arg(&ws).arg("disputes").arg("--out").arg(&letters));
+    assert_eq!(std::fs::read_to_string(letters.join("index.csv")).unwrap(), expected("disputes-index.csv"));
+}

@@ -331,7 +331,15 @@ fn retire(old: Option<OnScreen>) {
 /// (`benches/app.sh`). With a GPU either is fast.
 fn preferred_renderer() -> eframe::Renderer {
     match std::env::var("STANDWATCH_RENDERER").as_deref() {
+        #[cfg(feature = "wgpu")]
         Ok("wgpu") => eframe::Renderer::Wgpu,
+        #[cfg(not(feature = "wgpu"))]
+        Ok("wgpu") => {
+            tracing::warn!(
+                "STANDWATCH_RENDERER=wgpu, but this build has no wgpu (feature `wgpu`): drawing with OpenGL"
+            );
+            eframe::Renderer::Glow
+        }
         _ => eframe::Renderer::Glow,
     }
 }
@@ -347,25 +355,22 @@ fn renderer_details(cc: &eframe::CreationContext) -> String {
         };
         return format!("glow (OpenGL {version}, {renderer})");
     }
-    match &cc.wgpu_render_state {
-        Some(state) => {
-            let info = state.adapter.get_info();
-            format!("wgpu ({:?}, {}, {})", info.backend, info.name, info.driver)
-        }
-        None => "unknown".to_string(),
+    #[cfg(feature = "wgpu")]
+    if let Some(state) = &cc.wgpu_render_state {
+        let info = state.adapter.get_info();
+        return format!("wgpu ({:?}, {}, {})", info.backend, info.name, info.driver);
     }
+    "unknown".to_string()
 }
 
 /// A failure of the graphics stack, after which the other renderer may still start (not
 /// a missing display, which stops both).
 fn renderer_failed(e: &eframe::Error) -> bool {
-    matches!(
-        e,
-        eframe::Error::Glutin(_)
-            | eframe::Error::NoGlutinConfigs(..)
-            | eframe::Error::OpenGL(_)
-            | eframe::Error::Wgpu(_)
-    )
+    #[cfg(feature = "wgpu")]
+    if matches!(e, eframe::Error::Wgpu(_)) {
+        return true;
+    }
+    matches!(e, eframe::Error::Glutin(_) | eframe::Error::NoGlutinConfigs(..) | eframe::Error::OpenGL(_))
 }
 
 fn open_window(renderer: eframe::Renderer, workspace: Option<PathBuf>) -> Result<(), eframe::Error> {
@@ -399,29 +404,36 @@ fn icon() -> egui::IconData {
     eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/standwatch-256.png")).unwrap_or_default()
 }
 
-/// Opens the window, with OpenGL, else wgpu (the reason logged); without a display or
-/// either renderer, says what is missing and how to use the command line instead.
+/// Opens the window, with OpenGL, else (in a build with the `wgpu` feature, as the package)
+/// wgpu, the reason logged; without a display or a renderer, says what is missing and how
+/// to use the command line instead.
 pub fn run_app(workspace: Option<PathBuf>) -> Result<(), String> {
     match crate::logging::init_app() {
         Ok(dir) => tracing::info!("logs in {}", dir.display()),
         Err(e) => eprintln!("standwatch: no log file: {e}"),
     }
     let preferred = preferred_renderer();
-    let mut outcome = open_window(preferred, workspace.clone());
-    if let Err(e) = &outcome
-        && preferred == eframe::Renderer::Glow
-        && renderer_failed(e)
-    {
-        tracing::warn!("OpenGL did not start ({e}); trying wgpu (Vulkan)");
-        outcome = open_window(eframe::Renderer::Wgpu, workspace);
-    }
+    let outcome = match open_window(preferred, workspace.clone()) {
+        #[cfg(feature = "wgpu")]
+        Err(e) if preferred == eframe::Renderer::Glow && renderer_failed(&e) => {
+            tracing::warn!("OpenGL did not start ({e}); trying wgpu (Vulkan)");
+            open_window(eframe::Renderer::Wgpu, workspace)
+        }
+        outcome => outcome,
+    };
     outcome.map_err(|e| {
         tracing::error!("no window: {e}");
         if renderer_failed(&e) {
             format!(
-                "cannot draw the window: neither OpenGL nor Vulkan started ({e}). Install the graphics \
-                 drivers (on Debian or Ubuntu: `sudo apt install libgl1-mesa-dri libegl1 mesa-vulkan-drivers`), \
-                 or use the command line: `standwatch report --blocks FILE --deliveries FILE` (see `standwatch --help`)"
+                "cannot draw the window: {} ({e}). Install the graphics drivers (on Debian or Ubuntu: \
+                 `sudo apt install libgl1-mesa-dri libegl1 mesa-vulkan-drivers`), or use the command line: \
+                 `standwatch report --blocks FILE --deliveries FILE` (see `standwatch --help`)",
+                if cfg!(feature = "wgpu") {
+                    "neither OpenGL nor Vulkan started"
+                } else {
+                    "OpenGL did not start, and this build has no Vulkan fallback (the package has; or build \
+                     with `--features wgpu`)"
+                }
             )
         } else {
             format!(

@@ -31,7 +31,7 @@ pub enum SheetError {
     #[error("{path}: {source}")]
     Write { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
-    Engine(#[from] polars::prelude::PolarsError),
+    Engine(#[from] polars_core::prelude::PolarsError),
     #[error("cancelled")]
     Cancelled,
 }

@@ -4,7 +4,7 @@
 
 use super::texts_of;
 use super::time::Day;
-use polars::prelude::*;
+use polars_core::prelude::*;
 
 /// A column of texts (held as strings or as categorical codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use super::codes::{ConcessionFlags, Outcome, Reason};
 use super::columns as col;
 use super::table::{self, Table};
 use super::{Dataset, ImportError, TableKind};
-use polars::prelude::*;
+use polars_core::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// A window of time when the platform was down, at some stations or everywhere.

@@ -1,6 +1,6 @@
 //! The errors of an import and the rejected rows it reports.
 
-use polars::prelude::PolarsError;
+use polars_core::prelude::PolarsError;
 use std::fmt;
 
 #[derive(Debug, thiserror::Error)]

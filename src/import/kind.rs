@@ -8,7 +8,7 @@ use super::fields::{
 use super::table::Table;
 use super::text::{self, CsvText};
 use super::{ImportError, fields, header_row, table};
-use polars::prelude::*;
+use polars_core::prelude::*;
 use std::path::Path;
 
 /// Evaluates `$body` with `$T` the parser ([`Table`]) of the kind: the one place a kind

@@ -25,7 +25,7 @@ pub use kind::{InputError, TableKind, check_input, classify_file, detect_kind, f
 use read::{NotStreamed, day_first_passes, finish, parse_pass, stream_pass};
 pub use workbook::is_workbook;
 
-use polars::prelude::*;
+use polars_core::prelude::*;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use table::Table;

@@ -7,7 +7,7 @@ use super::fields::{ColumnMap, FieldSpec, map_columns};
 use super::table::Table;
 use super::text::{self, CsvText};
 use super::{Detail, FileSummary, ImportError, ImportOptions, ImportReport, Rejection, TableKind, excerpt};
-use polars::prelude::*;
+use polars_core::prelude::*;
 use std::path::Path;
 
 pub(super) struct Parsed {

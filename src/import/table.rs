@@ -7,8 +7,8 @@ use super::codes::{ConcessionFlags, Outcome, Reason, normalise_words, parse_yes_
 use super::columns as col;
 use super::time::day_from_date;
 use super::{Detail, ImportError, excerpt};
-use polars::prelude::*;
 use polars_arrow::array::{MutablePlString, MutablePrimitiveArray};
+use polars_core::prelude::*;
 
 /// The rows of one input kind, as columns.
 pub(super) trait Table: Default + Send {

@@ -9,7 +9,7 @@ use super::table::Table;
 use super::{ImportError, ImportOptions, ImportReport, Rejection, TableKind, detect_kind};
 use calamine::{Data, Reader, SheetType};
 use chrono::Timelike;
-use polars::prelude::DataFrame;
+use polars_core::prelude::DataFrame;
 use std::path::Path;
 
 const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xlsb", "xls", "ods"];

@@ -22,7 +22,7 @@ use crate::report::{SafeCsv, day_text};
 use crate::standing::grounds::Defects;
 use crate::standing::{Event, EventKind, EventRef, Fleet};
 use chart::{ChartData, Marker, Panel};
-use polars::prelude::PolarsError;
+use polars_core::prelude::PolarsError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 

@@ -14,7 +14,7 @@ use crate::import::codes::{Outcome, Reason};
 use crate::import::columns as col;
 use crate::import::time::Day;
 use crate::import::{Dataset, texts_of};
-use polars::prelude::*;
+use polars_core::prelude::*;
 use std::collections::BTreeMap;
 
 /// The driver directory: names and stations from blocks (the last non-empty value in file

@@ -256,11 +256,11 @@ pub struct ObservedRow {
 }
 
 /// The rows of an observed-tiers frame.
-pub fn observed_rows(frame: &polars::prelude::DataFrame) -> polars::prelude::PolarsResult<Vec<ObservedRow>> {
+pub fn observed_rows(frame: &polars_core::prelude::DataFrame) -> polars_core::prelude::PolarsResult<Vec<ObservedRow>> {
     use crate::import::columns as col;
     let drivers = col::DRIVER_ID.read(frame)?;
     let days = col::DATE.read(frame)?;
-    let number = |name: &str| -> polars::prelude::PolarsResult<Vec<Option<u32>>> {
+    let number = |name: &str| -> polars_core::prelude::PolarsResult<Vec<Option<u32>>> {
         Ok(frame.column(name)?.u32()?.iter().collect())
     };
     let overall = number(col::OVERALL_TIER.name())?;

@@ -6,7 +6,7 @@ use super::rules::Miss;
 use super::{EventRef, EventSide, Fleet};
 use crate::import::columns as col;
 use crate::import::time::Day;
-use polars::prelude::*;
+use polars_core::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 /// What an event is: a missed block or a defective package, with what belongs to each.

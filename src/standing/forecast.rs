@@ -10,7 +10,7 @@ use super::rules::{BlockCounts, Miss, PackageCounts, Tier, overall_tier};
 use super::{EventSide, Fleet};
 use crate::import::columns as col;
 use crate::import::time::Day;
-use polars::prelude::PolarsResult;
+use polars_core::prelude::PolarsResult;
 
 /// Projected days unless asked otherwise.
 pub const DEFAULT_DAYS: u32 = 60;

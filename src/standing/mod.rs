@@ -21,7 +21,7 @@ use crate::import::time::{Day, FleetZone};
 use alerts::{Alert, Alerts};
 use grounds::{Defects, Grounds, Outage};
 use order::Ordered;
-use polars::prelude::*;
+use polars_core::prelude::*;
 use rules::{BlockCounts, Miss, PackageCounts, Tier, overall_tier};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;

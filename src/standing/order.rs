@@ -3,7 +3,7 @@
 
 use crate::import::columns::{self as col, InstantColumn, TextColumn};
 use crate::import::texts_of;
-use polars::prelude::*;
+use polars_core::prelude::*;
 use std::ops::Range;
 
 /// What rows are ordered by: driver, then time, then id.

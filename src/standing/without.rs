@@ -7,7 +7,7 @@ use super::{EventRef, EventSide, Fleet, Standing};
 use crate::import::columns as col;
 use crate::import::time::Day;
 use crate::import::{Dataset, TableKind, texts_of};
-use polars::prelude::*;
+use polars_core::prelude::*;
 use std::collections::HashSet;
 
 /// The rows whose `column` value passes `keep` (rows without a value are kept).

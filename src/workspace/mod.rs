@@ -20,7 +20,7 @@ use crate::import::{
 };
 use crate::standing::without::keep_rows;
 use crate::standing::{EventRef, EventSide};
-use polars::prelude::*;
+use polars_core::prelude::*;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use schema::migrate;
 use segments::{compact, day_from_sql, day_to_sql, live_rows, log_import, merge, remove_orphans, segments};

@@ -6,7 +6,7 @@ use super::{DATA_DIR, DB_FILE, FileImport, MAX_SEGMENTS, WorkspaceError, db_erro
 use crate::import::TableKind;
 use crate::import::columns as col;
 use crate::import::time::{Day, date_from_day, day_from_date};
-use polars::prelude::*;
+use polars_core::prelude::*;
 use rusqlite::{Connection, params};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -2,10 +2,20 @@
 //! only the rows that import added or changed. When a later segment replaces a row, the
 //! database records the earlier row as deleted, so loading is reading and filtering, with
 //! no key hashing.
+//!
+//! A segment is Parquet compressed with LZ4, written and read with polars-parquet directly
+//! (polars-io would build every other codec too). Earlier versions wrote the same format
+//! through polars-io; their workspaces read as they did (`tests/fixtures/workspace_0_1`).
 
 use super::WorkspaceError;
 use crate::import::TableKind;
-use polars::prelude::*;
+use polars_buffer::Buffer;
+use polars_core::prelude::*;
+use polars_parquet::read::{self as parquet_read, BasicDecompressor, PageReader};
+use polars_parquet::write::{
+    self as parquet_write, CompressionOptions, Encoding, FileWriter, StatisticsOptions, Version, WriteOptions,
+};
+use rayon::prelude::*;
 use std::io::Cursor;
 use std::path::Path;
 
@@ -53,18 +63,31 @@ pub(super) fn write_segment(path: &Path, frame: &mut DataFrame) -> Result<u64, W
             e => std::io::Error::other(e),
         };
         let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        let schema = frame.schema().clone();
-        let mut writer = ParquetWriter::new(&mut file)
-            .with_compression(ParquetCompression::Lz4Raw)
-            .batched(&schema)
-            .map_err(failed)?;
+        let schema = frame.schema().to_arrow(CompatLevel::newest());
+        let fields = parquet_write::to_parquet_schema(&schema).map_err(failed)?.fields().to_vec();
+        let encodings: Buffer<Vec<Encoding>> =
+            schema.iter_values().map(|field| parquet_write::get_dtype_encoding(&field.dtype)).collect();
+        // Statistics serve predicate push-down, which reading a segment never does.
+        let options = WriteOptions {
+            statistics: StatisticsOptions::empty(),
+            compression: CompressionOptions::Lz4Raw,
+            version: Version::V1,
+            data_page_size: None,
+        };
+        let mut writer = FileWriter::try_new(&mut file, schema, options).map_err(failed)?;
         // Each chunk (a piece of the import read, 100,000 rows or more of a big file) is
-        // encoded and written as a row group of its own: nothing is copied, where
-        // `ParquetWriter::finish` would first gather the chunks into new row groups.
-        for chunk in frame.split_chunks() {
-            writer.write_batch(&chunk).map_err(failed)?;
+        // encoded, compressed and written as a row group of its own, column by column:
+        // nothing is gathered or copied first.
+        frame.align_chunks_par();
+        for batch in frame.iter_chunks(CompatLevel::newest(), false) {
+            let rows = batch.len() as u64;
+            if rows == 0 {
+                continue;
+            }
+            let group = parquet_write::row_group_iter(batch, encodings.clone(), fields.clone(), options);
+            writer.write(rows, group).map_err(failed)?;
         }
-        writer.finish().map_err(failed)?;
+        writer.end(None).map_err(failed)?;
         drop(writer);
         let file = file.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
@@ -96,10 +119,8 @@ pub(super) fn read_segment(
     if bytes.len() as u64 != segment.bytes {
         return Err(damaged(format!("{} bytes, the workspace recorded {}", bytes.len(), segment.bytes)));
     }
-    let reader =
-        ParquetReader::new(Cursor::new(bytes)).with_columns(columns.map(|c| c.iter().map(|s| s.to_string()).collect()));
     // A damaged file must give an error, whatever the decoder does with it.
-    let frame = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.finish()))
+    let frame = std::panic::catch_unwind(|| decode(Buffer::from(bytes), columns))
         .map_err(|_| damaged("the file cannot be decoded".to_string()))?
         .map_err(|e| damaged(e.to_string()))?;
     let frame = crate::import::upgrade_stored(kind, frame).map_err(|e| damaged(e.to_string()))?;
@@ -117,6 +138,44 @@ pub(super) fn read_segment(
         return Err(damaged(format!("{} columns, expected {}", frame.width(), expected.width())));
     }
     Ok(frame)
+}
+
+/// Decodes a Parquet file's columns (all, or `wanted` in that order, leaving out those it
+/// lacks), one chunk per row group, the columns on both cores.
+fn decode(file: Buffer<u8>, wanted: Option<&[&str]>) -> PolarsResult<DataFrame> {
+    let metadata = parquet_read::read_metadata(&mut Cursor::new(file.clone()))?;
+    // The schema the writer stored (polars' own types, categoricals included).
+    let schema = parquet_read::infer_schema(&metadata)?;
+    let fields: Vec<&ArrowField> = match wanted {
+        Some(names) => names.iter().filter_map(|name| schema.get(name)).collect(),
+        None => schema.iter_values().collect(),
+    };
+    let column = |field: &ArrowField| -> PolarsResult<Column> {
+        let mut chunks = Vec::with_capacity(metadata.row_groups.len());
+        for group in &metadata.row_groups {
+            let parts = group
+                .columns_under_root_iter(&field.name)
+                .ok_or_else(|| polars_err!(ComputeError: "a row group lacks column '{}'", field.name))?;
+            let (pages, types): (Vec<_>, Vec<_>) = parts
+                .map(|part| {
+                    let range = part.byte_range();
+                    let bytes = file.clone().sliced(range.start as usize..range.end as usize);
+                    let pages = PageReader::new(Cursor::new(bytes), part, vec![], usize::MAX);
+                    (BasicDecompressor::new(pages, vec![]), &part.descriptor().descriptor.primitive_type)
+                })
+                .unzip();
+            let (arrays, _) = parquet_read::column_iter_to_arrays(pages, types, field.clone(), None)?;
+            chunks.extend(arrays);
+        }
+        if chunks.is_empty() {
+            // No row groups: an empty segment.
+            return Ok(Column::full_null(field.name.clone(), 0, &DataType::from_arrow_field(field)));
+        }
+        Ok(Series::try_from((field, chunks))?.into_column())
+    };
+    let columns = polars_core::runtime::RAYON
+        .install(|| fields.par_iter().map(|field| column(field)).collect::<PolarsResult<Vec<_>>>())?;
+    DataFrame::new(metadata.num_rows, columns)
 }
 
 #[cfg(test)]
