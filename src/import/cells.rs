@@ -28,6 +28,9 @@ impl<'a> Cells<'a> {
     pub(super) fn text(&self, field: usize) -> Option<&'a str> {
         let i = self.map.index[field]?;
         let cell = self.record.get(i)?;
+        if cell.is_empty() {
+            return None;
+        }
         // Most cells have nothing to trim: a visible ASCII character at both ends says so
         // without the Unicode whitespace scan.
         let cell = match (cell.as_bytes().first(), cell.as_bytes().last()) {
