@@ -12,6 +12,7 @@ mod error;
 pub mod fields;
 mod kind;
 mod read;
+mod scan;
 pub mod shape;
 mod table;
 pub mod text;

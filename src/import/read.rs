@@ -4,8 +4,9 @@
 
 use super::cells::Cells;
 use super::fields::{ColumnMap, FieldSpec, map_columns};
+use super::scan::{Survey, survey};
 use super::table::Table;
-use super::text::{self, CsvText};
+use super::text::{self, CsvText, RecordText};
 use super::{Detail, FileSummary, ImportError, ImportOptions, ImportReport, Rejection, TableKind, excerpt};
 use polars_core::prelude::*;
 use std::path::Path;
@@ -131,7 +132,8 @@ pub(super) fn parse_pass<T: Table>(
     let (headers, body_start, body_line) = text::split_header(csv)?;
     let map = map_columns(&csv.path, &headers, specs)?;
     let records = Records { path: &csv.path, delimiter: csv.delimiter, headers: &headers, map: &map, opts, day_first };
-    let (pieces, _) = records.read::<T>(csv.text.get(body_start..).unwrap_or_default(), body_line)?;
+    let (pieces, _) =
+        records.read::<T>(RecordText::Whole(csv.text.get(body_start..).unwrap_or_default()), body_line)?;
     merge::<T>(pieces, opts.detail, map.unused_matches.clone(), map.present(specs), specs.len())
 }
 
@@ -225,7 +227,7 @@ pub(super) fn stream_pass<T: Table>(
     let mut keys = IncreasingKeys::new(drop_keys);
     loop {
         let first_line = line;
-        match blocks.next_block(|text| records.read::<T>(text, first_line))? {
+        match blocks.next_block(crate::parallel::cores(), |text| records.read::<T>(text, first_line))? {
             text::Block::Records(read) => {
                 let (mut read, newlines) = read?;
                 keys.drop_while_increasing(&mut read)?;
@@ -253,37 +255,41 @@ impl Records<'_> {
     /// Reads a run of whole records starting on line `first_line`: big runs in pieces on
     /// all cores, each piece starting at a record boundary.
     /// Also returns how many lines the run has.
-    fn read<T: Table>(&self, body: &str, first_line: u64) -> Result<(Vec<(Parsed, SlashCounts)>, u64), ImportError> {
-        let parts = crate::parallel::cores();
-        let mut bounds = vec![0];
-        bounds.extend(text::record_cuts(body.as_bytes(), parts, self.delimiter));
-        bounds.push(body.len());
-        // Cuts fall just after a newline: always on a character boundary.
-        let pieces: Vec<&str> = bounds.windows(2).map(|w| body.get(w[0]..w[1]).unwrap_or_default()).collect();
+    fn read<T: Table>(
+        &self,
+        text: RecordText,
+        first_line: u64,
+    ) -> Result<(Vec<(Parsed, SlashCounts)>, u64), ImportError> {
         let failed = || ImportError::Malformed {
             path: self.path.to_string(),
             line: 0,
             reason: "a reader thread failed".to_string(),
         };
-        // Each piece's lines, counted on all cores: where the next piece starts, and room for
-        // its rows (records with a quoted newline are rarer still).
-        let lines = crate::parallel::map_on_threads(
-            pieces.clone(),
-            |piece| Some(memchr::memchr_iter(b'\n', piece.as_bytes()).count() as u64),
-            || None,
-        )
-        .into_iter()
-        .collect::<Option<Vec<u64>>>()
-        .ok_or_else(failed)?;
+        let pieces = match text {
+            RecordText::Surveyed(pieces) => pieces,
+            RecordText::Whole(body) => {
+                let mut bounds = vec![0];
+                bounds.extend(text::record_cuts(body.as_bytes(), crate::parallel::cores(), self.delimiter));
+                bounds.push(body.len());
+                // Cuts fall just after a newline: always on a character boundary.
+                let pieces: Vec<&str> = bounds.windows(2).map(|w| body.get(w[0]..w[1]).unwrap_or_default()).collect();
+                // Each piece's lines (where the next piece starts, and room for its rows) and
+                // the checks it needs, on all cores.
+                crate::parallel::map_on_threads(pieces, |piece| Some((piece, survey(piece.as_bytes()))), || None)
+                    .into_iter()
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(failed)?
+            }
+        };
         let mut start = first_line;
         let mut jobs = Vec::with_capacity(pieces.len());
-        for (piece, lines) in pieces.into_iter().zip(&lines) {
-            jobs.push((piece, start, *lines));
-            start += lines;
+        for (piece, survey) in pieces {
+            jobs.push((piece, start, survey));
+            start += survey.newlines;
         }
         let read = crate::parallel::map_on_threads(
             jobs,
-            |(piece, line, lines)| self.read_piece::<T>(piece, line, lines as usize + 1),
+            |(piece, line, survey)| self.read_piece::<T>(piece, line, &survey),
             || Err(failed()),
         )
         .into_iter()
@@ -295,7 +301,7 @@ impl Records<'_> {
         &self,
         piece: &str,
         first_line: u64,
-        rows_at_most: usize,
+        survey: &Survey,
     ) -> Result<(Parsed, SlashCounts), ImportError> {
         let mut orders = vec![(0usize, 0usize); self.day_first.len()];
         let mut table = T::default();
@@ -303,7 +309,8 @@ impl Records<'_> {
         let mut rejections = Vec::new();
         // A quote left open at the end (a truncated export) would swallow the rest of the
         // file into one cell: that row is rejected and the rows before it are read.
-        let piece = match text::unterminated_quote(piece.as_bytes(), self.delimiter) {
+        let open_quote = if survey.quotes { text::unterminated_quote(piece.as_bytes(), self.delimiter) } else { None };
+        let piece = match open_quote {
             Some(open) => {
                 rejections.push(Rejection {
                     file: self.path.to_string(),
@@ -323,9 +330,10 @@ impl Records<'_> {
             None => piece,
         };
         // Room for as many rows as the piece has lines: the columns keep the room they are given.
-        table.reserve(rows_at_most);
+        table.reserve(survey.newlines as usize + 1);
         let (map, zone, day_first) = (self.map, self.opts.zone, self.day_first);
-        text::for_each_record_in(self.path, piece, self.delimiter, first_line, |line, record| {
+        let crs = survey.carriage_returns;
+        text::for_each_record_in(self.path, piece, self.delimiter, first_line, crs, |line, record| {
             let mut cells = Cells { record, line, map, zone, day_first, orders: &mut orders };
             if let Err(e) = table.read(&mut cells) {
                 rejections.push(Rejection {
@@ -494,6 +502,55 @@ mod tests {
         let mut late = increasing.clone();
         late.push(5);
         assert!(matches!(read(&late), Err(NotStreamed::KeysOutOfOrder)));
+    }
+
+    /// Blocks without quotes are cut at newlines into pieces and surveyed before they
+    /// are parsed: CRLF and LF lines, blank lines, lone carriage returns, rejected rows, and
+    /// a last block with quotes read as the careful way does.
+    #[test]
+    fn quote_free_blocks_read_in_pieces_give_what_reading_whole_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = ImportOptions::default();
+        let specs = TableKind::Deliveries.fields();
+        let mut text = String::from("tracking_id,driver_id,block_id,deliver_by,attempted_at,outcome,reason,notes\n");
+        let rows = 160_000;
+        for i in 0..rows {
+            let when = if i % 1001 == 0 {
+                "31/31/2026 10:00".to_string()
+            } else {
+                format!("2026-01-{:02} 10:00:00", i % 28 + 1)
+            };
+            let note = match i {
+                _ if i == rows - 10 => "\"a, \"\"quoted\"\"\nnote\"",
+                _ if i % 3001 == 0 => "lone\rreturn",
+                _ => "",
+            };
+            let end = if i < rows / 2 { "\r\n" } else { "\n" };
+            text.push_str(&format!("T{i:07},D{:03},B{},{when},,delivered,,{note}{end}", i % 13, i / 20));
+            if i % 777 == 0 {
+                text.push_str(end);
+            }
+        }
+        let path = dir.path().join("d.csv");
+        let read_in_blocks = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            day_first_passes(specs.len(), false, |d| {
+                stream_pass::<table::Deliveries>(&path, specs, &opts, d, 4 << 20, None)
+            })
+        };
+        assert!(text.len() > 8 << 20, "several blocks, each cut in pieces");
+        let Ok(streamed) = read_in_blocks(&text) else { panic!("not read in blocks") };
+        let csv = text::decode_csv(path.display().to_string(), text.as_bytes().to_vec()).unwrap();
+        let whole =
+            day_first_passes(specs.len(), false, |d| parse_pass::<table::Deliveries>(&csv, specs, &opts, d)).unwrap();
+        assert!(streamed.frame.equals_missing(&whole.frame));
+        let lines = |p: &Parsed| p.rejections.iter().map(|r| (r.line, r.reason.clone())).collect::<Vec<_>>();
+        assert_eq!(lines(&streamed), lines(&whole));
+        assert!(whole.rejections.len() > 100 && whole.frame.height() > rows - 1000);
+        // A NUL byte in a block without quotes: the file is left to the whole read.
+        let at = text.len() / 2;
+        let with_nul = format!("{}\0{}", &text[..at], &text[at..]);
+        assert!(matches!(read_in_blocks(&with_nul), Err(NotStreamed::Unsuitable)));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Bytes to text and records: encoding detection, delimiter sniffing, physical line numbers.
 
 use super::ImportError;
+use super::scan::Survey;
 use std::path::Path;
 
 /// A decoded CSV file, ready to be split into records.
@@ -130,9 +131,10 @@ pub fn for_each_record_in(
     text: &str,
     delimiter: u8,
     first_line: u64,
+    may_have_carriage_returns: bool,
     mut each: impl FnMut(u64, &[&str]),
 ) -> Result<(), ImportError> {
-    if has_lone_carriage_return(text.as_bytes()) {
+    if may_have_carriage_returns && has_lone_carriage_return(text.as_bytes()) {
         return for_each_record_by_csv(path, text.as_bytes(), delimiter, first_line, each);
     }
     let malformed =
@@ -146,7 +148,7 @@ pub fn for_each_record_in(
         let bytes = rest.as_bytes();
         fields.clear();
         let (mut start, mut end, mut quoted) = (0, bytes.len(), false);
-        for at in Specials::new(bytes, delimiter) {
+        for at in super::scan::Specials::new(bytes, delimiter) {
             match bytes.get(at) {
                 Some(b'\n') => {
                     end = at;
@@ -186,65 +188,6 @@ pub fn for_each_record_in(
         rest = rest.get(end + 1..).unwrap_or("");
     }
     Ok(())
-}
-
-/// Positions of the delimiter, quote and newline bytes, in order, found eight bytes at a
-/// time: cells are a few bytes long, and a vector search (memchr3) restarted for each one
-/// costs more than it saves.
-struct Specials<'a> {
-    bytes: &'a [u8],
-    /// Where the word whose matches are in `found` starts.
-    word_start: usize,
-    /// The matches left in that word: the top bit of each matching byte.
-    found: u64,
-    delimiter: u64,
-}
-
-impl<'a> Specials<'a> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-
-    fn new(bytes: &'a [u8], delimiter: u8) -> Specials<'a> {
-        let mut specials = Specials { bytes, word_start: 0, found: 0, delimiter: Self::ONES * u64::from(delimiter) };
-        specials.found = specials.matches_at(0);
-        specials
-    }
-
-    /// The top bit of each byte of `word` equal to `pattern`'s (exact: no carries between bytes).
-    fn equal_bytes(word: u64, pattern: u64) -> u64 {
-        let zero_where_equal = word ^ pattern;
-        !(((zero_where_equal & Self::LOW7) + Self::LOW7) | zero_where_equal | Self::LOW7)
-    }
-
-    fn matches_at(&self, start: usize) -> u64 {
-        let mut word = [0u8; 8];
-        let end = (start + 8).min(self.bytes.len());
-        // Past the end, zero bytes: never a delimiter, quote or newline.
-        if let (Some(dst), Some(src)) = (word.get_mut(..end.saturating_sub(start)), self.bytes.get(start..end)) {
-            dst.copy_from_slice(src);
-        }
-        let word = u64::from_le_bytes(word);
-        Self::equal_bytes(word, self.delimiter)
-            | Self::equal_bytes(word, Self::ONES * u64::from(b'"'))
-            | Self::equal_bytes(word, Self::ONES * u64::from(b'\n'))
-    }
-}
-
-impl Iterator for Specials<'_> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        while self.found == 0 {
-            self.word_start += 8;
-            if self.word_start >= self.bytes.len() {
-                return None;
-            }
-            self.found = self.matches_at(self.word_start);
-        }
-        let byte = self.found.trailing_zeros() as usize / 8;
-        self.found &= self.found - 1;
-        Some(self.word_start + byte)
-    }
 }
 
 /// A `\r` not followed by `\n`: a line end to the csv crate, not to a line split.
@@ -371,14 +314,30 @@ pub fn split_header_of(path: &str, text: &str, delimiter: u8) -> Result<(Vec<Str
 /// newline outside quotes), for parsing in parallel; none when the quotes do not allow it
 /// (see [`cuts_after`]), and the file is read in one piece.
 pub fn record_cuts(body: &[u8], parts: usize, delimiter: u8) -> Vec<usize> {
-    const MIN_PIECE: usize = 1 << 20;
-    if parts < 2 || body.len() < 2 * MIN_PIECE {
-        return Vec::new();
-    }
-    let targets: Vec<usize> = (1..parts).map(|k| body.len() * k / parts).collect();
+    let targets = piece_targets(body.len(), parts);
     let mut cuts = cuts_after(body, &targets, delimiter).unwrap_or_default();
     cuts.retain(|&c| c < body.len());
     cuts
+}
+
+/// [`record_cuts`] for text without quotes: just after the next newline.
+pub fn newline_cuts(body: &[u8], parts: usize) -> Vec<usize> {
+    let mut cuts: Vec<usize> = piece_targets(body.len(), parts)
+        .into_iter()
+        .filter_map(|target| Some(target + memchr::memchr(b'\n', body.get(target..)?)? + 1))
+        .filter(|&cut| cut < body.len())
+        .collect();
+    cuts.dedup();
+    cuts
+}
+
+/// Where `parts` pieces of `len` bytes would start (none for a short text).
+fn piece_targets(len: usize, parts: usize) -> Vec<usize> {
+    const MIN_PIECE: usize = 1 << 20;
+    if parts < 2 || len < 2 * MIN_PIECE {
+        return Vec::new();
+    }
+    (1..parts).map(|k| len * k / parts).collect()
 }
 
 /// For each target offset (ascending), the record boundary after it: just past the next
@@ -502,25 +461,42 @@ impl BlockReader {
     }
 
     /// Hands the next run of whole records (the rest of the file at its end) to `each`,
-    /// which runs on another thread while the next block is read.
-    pub fn next_block<R: Send>(&mut self, each: impl FnOnce(&str) -> R + Send) -> Result<Block<R>, ImportError> {
+    /// which runs on another thread while the next block is read. Records without quotes
+    /// (most exports) come cut into `parts` pieces, checked and surveyed on all cores.
+    pub fn next_block<R: Send>(
+        &mut self,
+        parts: usize,
+        each: impl FnOnce(RecordText) -> R + Send,
+    ) -> Result<Block<R>, ImportError> {
         if self.start >= self.buf.len() && self.at_end {
             return Ok(Block::End);
         }
         let data = &self.buf[self.start..];
-        let end = if self.at_end {
-            data.len()
+        let tail_start = data.len().saturating_sub(self.block_bytes / 32);
+        // The end if there are no quotes: after the first newline of the block's tail.
+        let end = match memchr::memchr(b'\n', &data[tail_start..]) {
+            _ if self.at_end => data.len(),
+            Some(newline) => tail_start + newline + 1,
+            None => return Ok(Block::Unsuitable),
+        };
+        let Some(pieces) = surveyed_pieces(&data[..end], parts) else { return Ok(Block::Unsuitable) };
+        let (records, text) = if pieces.iter().all(|(_, survey)| !survey.quotes) {
+            (&data[..end], RecordText::Surveyed(pieces))
         } else {
-            match cuts_after(data, &[data.len().saturating_sub(self.block_bytes / 32)], self.delimiter).as_deref() {
+            // A newline may be inside quotes: the end is found tracking them.
+            let end = match cuts_after(data, &[tail_start], self.delimiter).as_deref() {
+                _ if self.at_end => data.len(),
                 Some([end, ..]) => *end,
                 _ => return Ok(Block::Unsuitable),
+            };
+            let records = &data[..end];
+            let Ok(text) = std::str::from_utf8(records) else { return Ok(Block::Unsuitable) };
+            if memchr::memchr(0, records).is_some() {
+                return Ok(Block::Unsuitable);
             }
+            (records, RecordText::Whole(text))
         };
-        let (records, rest) = data.split_at(end);
-        let Ok(text) = std::str::from_utf8(records) else { return Ok(Block::Unsuitable) };
-        if memchr::memchr(0, records).is_some() {
-            return Ok(Block::Unsuitable);
-        }
+        let rest = &data[records.len()..];
         // The next block starts with the bytes after these records.
         let mut next = std::mem::take(&mut self.spare);
         next.clear();
@@ -555,6 +531,31 @@ fn fill_block(
     Ok(got < want)
 }
 
+/// Whole records handed out to be read.
+pub enum RecordText<'a> {
+    /// To be cut into pieces tracking quotes, and surveyed.
+    Whole(&'a str),
+    /// Cut at newlines into pieces without quotes, each with its survey.
+    Surveyed(Vec<(&'a str, Survey)>),
+}
+
+/// `records` cut at newlines into about `parts` pieces, each checked as UTF-8 and surveyed
+/// on its own core; `None` when a piece is not UTF-8 or holds a NUL byte (the file is then
+/// decoded whole). Cuts are right only if no piece has quotes.
+fn surveyed_pieces(records: &[u8], parts: usize) -> Option<Vec<(&str, Survey)>> {
+    let mut bounds = vec![0];
+    bounds.extend(newline_cuts(records, parts));
+    bounds.push(records.len());
+    // Cuts fall just after a newline: always on a character boundary.
+    let pieces: Vec<&[u8]> = bounds.windows(2).filter_map(|w| records.get(w[0]..w[1])).collect();
+    let surveyed = crate::parallel::map_on_threads(
+        pieces,
+        |piece| Some((std::str::from_utf8(piece).ok()?, super::scan::survey(piece))).filter(|(_, s)| !s.nul),
+        || None,
+    );
+    surveyed.into_iter().collect()
+}
+
 /// What [`BlockReader::next_block`] found.
 pub enum Block<R> {
     /// What the records handed out gave.
@@ -569,35 +570,19 @@ pub enum Block<R> {
 mod tests {
     use super::*;
 
+    /// Whether a text has carriage returns, as its survey says.
+    fn crs(text: &str) -> bool {
+        super::super::scan::survey(text.as_bytes()).carriage_returns
+    }
+
     fn records(bytes: &[u8]) -> Vec<(u64, Vec<String>)> {
         let csv = decode_csv("t.csv".into(), bytes.to_vec()).unwrap();
         let mut out = Vec::new();
-        for_each_record_in("t", &csv.text, csv.delimiter, 1, |line, r| {
+        for_each_record_in("t", &csv.text, csv.delimiter, 1, crs(&csv.text), |line, r| {
             out.push((line, r.iter().map(|c| c.to_string()).collect()))
         })
         .unwrap();
         out
-    }
-
-    #[test]
-    fn special_bytes_are_found_as_memchr_finds_them() {
-        // Bytes one above a special one (`-` after `,`, `#` after a quote, ...) are where a
-        // word-at-a-time comparison with carries would see matches that are not there.
-        let texts: [&[u8]; 7] = [
-            b"a,-b\"#c\n\x0bd;:e\t\x08f|}g,-,-,-,-,-\"#\"#",
-            b"",
-            b"a",
-            b"a,b\n",
-            b"TBA1,D1,,2026-01-05 10:00:00,\"x, \"\"y\"\"\",\n\n,,,,,,,,\xc3\xa9,\xff\x80\x7f\x00",
-            b"0123456789abcdef,0123456,\n\"",
-            b";;;;;;;;;;;;;;;;;\t\t\n\n\n\"",
-        ];
-        for text in texts {
-            for delimiter in [b',', b';', b'\t', b'|'] {
-                let expected: Vec<usize> = memchr::memchr3_iter(delimiter, b'"', b'\n', text).collect();
-                assert_eq!(Specials::new(text, delimiter).collect::<Vec<_>>(), expected, "{text:?} {delimiter}");
-            }
-        }
     }
 
     #[test]
@@ -636,7 +621,7 @@ mod tests {
         bounds.push(bytes.len());
         for w in bounds.windows(2) {
             let piece = std::str::from_utf8(&bytes[w[0]..w[1]]).unwrap();
-            for_each_record_in("t", piece, b',', 1, |_, _| pieces += 1).unwrap();
+            for_each_record_in("t", piece, b',', 1, crs(piece), |_, _| pieces += 1).unwrap();
         }
         assert_eq!(pieces, whole);
         // A stray quote inside an unquoted field: no cuts, one piece.
@@ -652,7 +637,10 @@ mod tests {
         assert_eq!(headers, ["a", "b\nc"]);
         assert_eq!(line, 3);
         let mut seen = Vec::new();
-        for_each_record_in("t", &csv.text[body..], b',', line, |l, r| seen.push((l, r[0].to_string()))).unwrap();
+        for_each_record_in("t", &csv.text[body..], b',', line, crs(&csv.text[body..]), |l, r| {
+            seen.push((l, r[0].to_string()))
+        })
+        .unwrap();
         assert_eq!(seen, [(4, "1".to_string())]);
     }
 
