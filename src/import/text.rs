@@ -141,14 +141,15 @@ pub fn for_each_record_in(
         |line, err: csv::Error| ImportError::Malformed { path: path.to_string(), line, reason: err.to_string() };
     let mut fields: Vec<&str> = Vec::new();
     let mut line = first_line;
-    let mut rest = text;
-    while !rest.is_empty() {
-        // One pass over the line finds its delimiters, its end, and any quote. Delimiter,
-        // quote and newline are ASCII: every cut is on a character boundary.
-        let bytes = rest.as_bytes();
+    let bytes = text.as_bytes();
+    // One pass over the text finds every delimiter, line end and quote. Delimiter, quote
+    // and newline are ASCII: every cut is on a character boundary.
+    let mut specials = super::scan::Specials::new(bytes, delimiter);
+    let mut record_start = 0;
+    while record_start < bytes.len() {
         fields.clear();
-        let (mut start, mut end, mut quoted) = (0, bytes.len(), false);
-        for at in super::scan::Specials::new(bytes, delimiter) {
+        let (mut start, mut end, mut quoted) = (record_start, bytes.len(), false);
+        for at in specials.by_ref() {
             match bytes.get(at) {
                 Some(b'\n') => {
                     end = at;
@@ -159,13 +160,14 @@ pub fn for_each_record_in(
                     break;
                 }
                 _ => {
-                    fields.push(rest.get(start..at).unwrap_or_default());
+                    fields.push(text.get(start..at).unwrap_or_default());
                     start = at + 1;
                 }
             }
         }
         if quoted {
-            let mut reader = csv_reader(bytes, delimiter);
+            let rest = text.get(record_start..).unwrap_or_default();
+            let mut reader = csv_reader(rest.as_bytes(), delimiter);
             let mut record = csv::StringRecord::new();
             reader.read_record(&mut record).map_err(|e| malformed(line, e))?;
             let consumed = (reader.position().byte() as usize).clamp(1, rest.len());
@@ -174,18 +176,18 @@ pub fn for_each_record_in(
                 let cells: Vec<&str> = record.iter().collect();
                 each(line, &cells);
             }
-            let (record_text, remaining) = rest.split_at(consumed);
-            line += memchr::memchr_iter(b'\n', record_text.as_bytes()).count() as u64;
-            rest = remaining;
+            line += memchr::memchr_iter(b'\n', &rest.as_bytes()[..consumed]).count() as u64;
+            record_start += consumed;
+            specials.skip_to(record_start);
             continue;
         }
-        let last = rest.get(start..end).unwrap_or_default();
+        let last = text.get(start..end).unwrap_or_default();
         fields.push(last.strip_suffix('\r').unwrap_or(last));
         if !fields.iter().all(|cell| cell.trim().is_empty()) {
             each(line, &fields);
         }
         line += 1;
-        rest = rest.get(end + 1..).unwrap_or("");
+        record_start = end + 1;
     }
     Ok(())
 }

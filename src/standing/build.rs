@@ -13,7 +13,10 @@ use crate::import::codes::ConcessionFlags;
 use crate::import::codes::{Outcome, Reason};
 use crate::import::columns as col;
 use crate::import::time::Day;
-use crate::import::{Dataset, texts_of};
+use crate::import::Dataset;
+use polars_arrow::array::{Array, Utf8ViewArray};
+use polars_arrow::bitmap::Bitmap;
+use polars_arrow::types::NativeType;
 use polars_core::prelude::*;
 use std::collections::BTreeMap;
 
@@ -259,16 +262,17 @@ fn package_columns(
         .into_iter()
         .filter(|name| !optional.contains(name) || frame.frame.column(name).is_ok())
         .collect();
-    // A reordered frame is read a slice of rows at a time, so that only that slice is copied.
+    // A slice of rows at a time, each column in one chunk (only a reordered frame, or a
+    // slice across two pieces of the import, is copied): its columns are then read by row.
     const SLICE: usize = 1 << 16;
     let fill = |start: usize, part: PackagePart| -> PolarsResult<()> {
         let PackagePart { defects: part_defects, grounds: part_grounds, mut flags } = part;
         let end = (start + part_len).min(n);
-        let step = if frame.order.is_some() { SLICE } else { part_len };
         for (first, (defects, grounds)) in
-            (start..end).step_by(step).zip(part_defects.chunks_mut(step).zip(part_grounds.chunks_mut(step)))
+            (start..end).step_by(SLICE).zip(part_defects.chunks_mut(SLICE).zip(part_grounds.chunks_mut(SLICE)))
         {
-            let rows = frame.rows_with(first..(first + step).min(end), &columns)?;
+            let mut rows = frame.rows_with(first..(first + SLICE).min(end), &columns)?;
+            rows.rechunk_mut();
             let mut words: Vec<&mut [u64]> =
                 flags.iter_mut().map(|w| w.get_mut((first - start) / 64..).unwrap_or_default()).collect();
             fill_rows(&rows, defects, grounds, &mut words, carriers, outages, w, cases)?;
@@ -316,8 +320,9 @@ const PACKAGE_COLUMNS: [&str; 12] = [
 /// The block that carried a package, and its station.
 type Carrier<'a> = (CarrierBlock, Option<&'a str>);
 
-/// [`package_columns`] for one run of rows: their defects and grounds, and their flags set
-/// in `flags` (whose first word starts at the first of these rows).
+/// [`package_columns`] for one run of rows (each column in one chunk): their defects and
+/// grounds, and their flags set in `flags` (whose first word starts at the first of these
+/// rows).
 #[allow(clippy::too_many_arguments)]
 fn fill_rows(
     frame: &DataFrame,
@@ -329,21 +334,21 @@ fn fill_rows(
     w: &Windows,
     cases: &CaseMarks,
 ) -> PolarsResult<()> {
-    let facts = package_facts(frame)?;
-    let block_ids = texts_of(frame.column(col::BLOCK_ID.name())?)?;
-    let returned = frame.column(col::RETURNED_AT.name())?.is_not_null();
+    let facts = FactColumns::new(frame)?;
+    let block_ids = BlockIds::new(frame.column(col::BLOCK_ID.name())?)?;
+    let returned = Numbers::of(frame.column(col::RETURNED_AT.name())?.datetime()?.physical())?;
     // Tracking ids are only needed to leave out events already in a case.
     let ids = frame.column(col::TRACKING_ID.name())?.str()?;
     // A block carries many packages in a row: its lookup is reused while it lasts.
-    let mut carried: Option<(&str, Option<Carrier>)> = None;
-    let rows = facts.zip(block_ids).zip(returned.iter()).zip(defects_out.iter_mut().zip(grounds_out.iter_mut()));
-    for (row, (((facts, block_id), returned), (defects_out, grounds_out))) in rows.enumerate() {
-        let carrier = match (block_id, carried) {
+    let mut carried: Option<(BlockKey, Option<Carrier>)> = None;
+    for (row, (defects_out, grounds_out)) in defects_out.iter_mut().zip(grounds_out.iter_mut()).enumerate() {
+        let facts = facts.facts(row);
+        let carrier = match (block_ids.key(row), carried) {
             (None, _) => None,
-            (Some(b), Some((id, carrier))) if id == b => carrier,
-            (Some(b), _) => {
-                let carrier = carriers.get(b).copied();
-                carried = Some((b, carrier));
+            (Some(key), Some((previous, carrier))) if previous == key => carrier,
+            (Some(key), _) => {
+                let carrier = block_ids.text(key).and_then(|id| carriers.get(id).copied());
+                carried = Some((key, carrier));
                 carrier
             }
         };
@@ -357,7 +362,7 @@ fn fill_rows(
             delivered,
             facts.on_time,
             facts.dnr,
-            !delivered && !returned.unwrap_or(false),
+            !delivered && returned.get(row).is_none(),
             open,
         ];
         for (words, on) in flags.iter_mut().zip(row_flags) {
@@ -371,48 +376,179 @@ fn fill_rows(
     Ok(())
 }
 
-pub(super) fn package_facts(frame: &DataFrame) -> PolarsResult<impl Iterator<Item = PackageFacts> + '_> {
-    // Zipped column iterators, not per-column vectors: millions of rows, one pass.
-    let deliver_by = frame.column(col::DELIVER_BY.name())?.datetime()?.physical().iter();
-    let attempted_at = frame.column(col::ATTEMPTED_AT.name())?.datetime()?.physical().iter();
-    let outcome = frame.column(col::OUTCOME.name())?.u32()?.iter();
-    let reason = frame.column(col::REASON_CODE.name())?.u32()?.iter();
-    let dnr = frame.column(col::DNR.name())?.bool()?.iter();
-    let contacts = frame.column(col::CONTACT_ATTEMPTS.name())?.u32()?.iter();
-    // An import of `Detail::Tallies` keeps only whether there is a photo.
-    let has_photo: Box<dyn Iterator<Item = bool>> = match frame.column(col::HAS_PHOTO.name()) {
-        Ok(c) => Box::new(c.bool()?.iter().map(|p| p.unwrap_or(false))),
-        Err(_) => Box::new(
-            frame
-                .column(col::PHOTO.name())?
-                .str()?
-                .iter()
-                .map(|p| p.is_some_and(|p| grounds::photo_paths(p).next().is_some())),
-        ),
-    };
-    // Only packages a concession marked have flags (docs/rules.md §1.10); without a
-    // concessions report the column is absent.
-    let concession: Box<dyn Iterator<Item = Option<u32>>> = match frame.column(col::CONCESSION.name()) {
-        Ok(c) => Box::new(c.u32()?.iter()),
-        Err(_) => Box::new(std::iter::repeat(None)),
-    };
-    Ok(deliver_by.zip(attempted_at).zip(outcome).zip(reason).zip(dnr).zip(contacts).zip(has_photo).zip(concession).map(
-        |(((((((deliver_by, attempted_at), outcome), reason), dnr), contact_attempts), has_photo), concession)| {
-            let outcome = outcome.and_then(Outcome::from_number).unwrap_or(Outcome::NotAttempted);
-            let deliver_by = deliver_by.unwrap_or(0);
-            PackageFacts {
-                outcome,
-                deliver_by,
-                attempted_at,
-                on_time: package_on_time(outcome, attempted_at, deliver_by),
-                dnr: dnr.unwrap_or(false),
-                reason: reason.and_then(Reason::from_number),
-                contact_attempts,
-                has_photo,
-                concession: concession.and_then(|c| u16::try_from(c).ok()).map(ConcessionFlags),
+/// Every package's facts, in the frame's order.
+pub(super) fn package_facts(frame: &DataFrame) -> PolarsResult<Vec<PackageFacts>> {
+    let mut frame = frame.clone();
+    frame.rechunk_mut();
+    let columns = FactColumns::new(&frame)?;
+    Ok((0..frame.height()).map(|row| columns.facts(row)).collect())
+}
+
+/// The one array of a column held in one chunk (`None` for a column without chunks).
+fn one_array<T: PolarsDataType>(ca: &ChunkedArray<T>) -> PolarsResult<Option<&T::Array>> {
+    let mut arrays = ca.downcast_iter();
+    match (arrays.next(), arrays.next()) {
+        (array, None) => Ok(array),
+        _ => Err(PolarsError::ComputeError(format!("column {} is in more than one chunk", ca.name()).into())),
+    }
+}
+
+/// A numeric column in one chunk, read by row: millions of rows are read this way, and
+/// zipped chunked iterators cost several times more.
+struct Numbers<'a, T> {
+    values: &'a [T],
+    validity: Option<&'a Bitmap>,
+}
+
+impl<'a, T: NativeType> Numbers<'a, T> {
+    fn of<P: PolarsNumericType<Native = T>>(ca: &'a ChunkedArray<P>) -> PolarsResult<Numbers<'a, T>> {
+        Ok(match one_array(ca)? {
+            Some(array) => Numbers { values: array.values().as_slice(), validity: array.validity() },
+            None => Numbers { values: &[], validity: None },
+        })
+    }
+
+    fn get(&self, row: usize) -> Option<T> {
+        let value = *self.values.get(row)?;
+        self.validity.is_none_or(|valid| valid.get(row).unwrap_or(false)).then_some(value)
+    }
+}
+
+/// A boolean column in one chunk, read by row (a missing value reads as false).
+struct Flags<'a> {
+    values: Option<&'a Bitmap>,
+    validity: Option<&'a Bitmap>,
+}
+
+impl<'a> Flags<'a> {
+    fn of(ca: &'a BooleanChunked) -> PolarsResult<Flags<'a>> {
+        let array = one_array(ca)?;
+        Ok(Flags { values: array.map(|a| a.values()), validity: array.and_then(|a| a.validity()) })
+    }
+
+    fn get(&self, row: usize) -> bool {
+        self.values.is_some_and(|v| v.get(row).unwrap_or(false))
+            && self.validity.is_none_or(|valid| valid.get(row).unwrap_or(false))
+    }
+}
+
+/// Whether a package has a photo: kept as a flag by an import of `Detail::Tallies`, as the
+/// photo cell's paths otherwise.
+enum Photos<'a> {
+    Flags(Flags<'a>),
+    Paths(Option<&'a Utf8ViewArray>),
+}
+
+impl Photos<'_> {
+    fn has_photo(&self, row: usize) -> bool {
+        match self {
+            Photos::Flags(flags) => flags.get(row),
+            Photos::Paths(paths) => paths.is_some_and(|paths| {
+                row < paths.len() && paths.is_valid(row) && grounds::photo_paths(paths.value(row)).next().is_some()
+            }),
+        }
+    }
+}
+
+/// The columns a package's facts come from, in one chunk each, read by row.
+struct FactColumns<'a> {
+    deliver_by: Numbers<'a, i64>,
+    attempted_at: Numbers<'a, i64>,
+    outcome: Numbers<'a, u32>,
+    reason: Numbers<'a, u32>,
+    dnr: Flags<'a>,
+    contacts: Numbers<'a, u32>,
+    photos: Photos<'a>,
+    /// Only packages a concession marked have flags (docs/rules.md §1.10); without a
+    /// concessions report the column is absent.
+    concession: Option<Numbers<'a, u32>>,
+}
+
+impl<'a> FactColumns<'a> {
+    fn new(frame: &'a DataFrame) -> PolarsResult<FactColumns<'a>> {
+        let numbers = |name: &str| -> PolarsResult<Numbers<'a, u32>> { Numbers::of(frame.column(name)?.u32()?) };
+        let instants =
+            |name: &str| -> PolarsResult<Numbers<'a, i64>> { Numbers::of(frame.column(name)?.datetime()?.physical()) };
+        let photos = match frame.column(col::HAS_PHOTO.name()) {
+            Ok(flags) => Photos::Flags(Flags::of(flags.bool()?)?),
+            Err(_) => Photos::Paths(one_array(frame.column(col::PHOTO.name())?.str()?)?),
+        };
+        Ok(FactColumns {
+            deliver_by: instants(col::DELIVER_BY.name())?,
+            attempted_at: instants(col::ATTEMPTED_AT.name())?,
+            outcome: numbers(col::OUTCOME.name())?,
+            reason: numbers(col::REASON_CODE.name())?,
+            dnr: Flags::of(frame.column(col::DNR.name())?.bool()?)?,
+            contacts: numbers(col::CONTACT_ATTEMPTS.name())?,
+            photos,
+            concession: frame.column(col::CONCESSION.name()).ok().map(|c| Numbers::of(c.u32()?)).transpose()?,
+        })
+    }
+
+    fn facts(&self, row: usize) -> PackageFacts {
+        let outcome = self.outcome.get(row).and_then(Outcome::from_number).unwrap_or(Outcome::NotAttempted);
+        let deliver_by = self.deliver_by.get(row).unwrap_or(0);
+        let attempted_at = self.attempted_at.get(row);
+        PackageFacts {
+            outcome,
+            deliver_by,
+            attempted_at,
+            on_time: package_on_time(outcome, attempted_at, deliver_by),
+            dnr: self.dnr.get(row),
+            reason: self.reason.get(row).and_then(Reason::from_number),
+            contact_attempts: self.contacts.get(row),
+            has_photo: self.photos.has_photo(row),
+            concession: self
+                .concession
+                .as_ref()
+                .and_then(|c| c.get(row))
+                .and_then(|c| u16::try_from(c).ok())
+                .map(ConcessionFlags),
+        }
+    }
+}
+
+/// A row's block, compared from row to row without its text: categorical codes, or the
+/// text itself for a frame that holds block ids as text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BlockKey {
+    Code(u32),
+    Row(usize),
+}
+
+/// The block ids of a frame in one chunk, held as categorical codes or as text.
+enum BlockIds<'a> {
+    Codes(Numbers<'a, u32>, &'a CategoricalMapping),
+    Texts(Option<&'a Utf8ViewArray>),
+}
+
+impl<'a> BlockIds<'a> {
+    fn new(column: &'a Column) -> PolarsResult<BlockIds<'a>> {
+        Ok(match column.dtype() {
+            DataType::Categorical(..) => {
+                let ids = column.cat32()?;
+                BlockIds::Codes(Numbers::of(ids.physical())?, ids.get_mapping())
             }
-        },
-    ))
+            _ => BlockIds::Texts(one_array(column.str()?)?),
+        })
+    }
+
+    fn key(&self, row: usize) -> Option<BlockKey> {
+        match self {
+            BlockIds::Codes(codes, _) => codes.get(row).map(BlockKey::Code),
+            BlockIds::Texts(texts) => {
+                texts.is_some_and(|t| row < t.len() && t.is_valid(row)).then_some(BlockKey::Row(row))
+            }
+        }
+    }
+
+    fn text(&self, key: BlockKey) -> Option<&'a str> {
+        match (self, key) {
+            (BlockIds::Codes(_, mapping), BlockKey::Code(code)) => mapping.cat_to_str(code),
+            (BlockIds::Texts(Some(texts)), BlockKey::Row(row)) => Some(texts.value(row)),
+            _ => None,
+        }
+    }
 }
 
 /// An outages frame's `station` cells; a frame stored before outages had stations has none.

@@ -151,12 +151,24 @@ pub(super) fn rows_in_order(df: &DataFrame, by: OrderKey) -> PolarsResult<bool> 
     let Some(mut previous) = rows.next() else { return Ok(true) };
     for row in rows {
         // Nulls sort first; equal keys keep their order, so ties are in order too.
-        if row < previous {
+        let order = compare_texts(row.0, previous.0)
+            .then(row.1.cmp(&previous.1))
+            .then_with(|| compare_texts(row.2, previous.2));
+        if order.is_lt() {
             return Ok(false);
         }
         previous = row;
     }
     Ok(true)
+}
+
+/// Two texts in order, nulls first. A driver's rows share the text of one category: the
+/// same text is found equal without comparing its bytes.
+fn compare_texts(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) if std::ptr::eq(a, b) => std::cmp::Ordering::Equal,
+        _ => a.cmp(&b),
+    }
 }
 
 /// Ranges of equal values in a sorted column of ids (a missing value reads as "").
@@ -233,5 +245,19 @@ mod tests {
         assert!(in_order(&ours, key).unwrap());
         let again = sorted(&ours, key).unwrap();
         assert_eq!(again.column("row").unwrap(), ours.column("row").unwrap());
+        // Drivers held as categorical codes (one shared text per driver) are told in or
+        // out of order as the same drivers held as text.
+        let as_codes = |df: &DataFrame| {
+            let mut df = df.clone();
+            let codes = df.column("driver_id").unwrap().cast(&crate::import::repeated_text_dtype()).unwrap();
+            df.with_column(codes).unwrap();
+            df
+        };
+        assert!(!in_order(&as_codes(&df), key).unwrap());
+        assert!(in_order(&as_codes(&ours), key).unwrap());
+        let swapped = ours.take(&IdxCa::from_vec("order".into(), vec![0, 2, 1, 3, 4, 5, 6, 7])).unwrap();
+        assert!(!in_order(&as_codes(&swapped), key).unwrap(), "D1's times 2 and 3 swapped");
+        let tie_swapped = ours.take(&IdxCa::from_vec("order".into(), vec![0, 1, 3, 2, 4, 5, 6, 7])).unwrap();
+        assert!(!in_order(&as_codes(&tie_swapped), key).unwrap(), "D1's ids y and z at time 3 swapped");
     }
 }
