@@ -504,9 +504,9 @@ mod tests {
         assert!(matches!(read(&late), Err(NotStreamed::KeysOutOfOrder)));
     }
 
-    /// Blocks without quotes are cut at newlines into pieces and surveyed before they
-    /// are parsed: CRLF and LF lines, blank lines, lone carriage returns, rejected rows, and
-    /// a last block with quotes read as the careful way does.
+    /// Blocks are cut at newlines into pieces and surveyed before they are parsed: CRLF
+    /// and LF lines, blank lines, lone carriage returns, rejected rows, and quoted cells,
+    /// some with newlines (cuts are then checked against the quotes).
     #[test]
     fn quote_free_blocks_read_in_pieces_give_what_reading_whole_gives() {
         let dir = tempfile::tempdir().unwrap();
@@ -521,8 +521,9 @@ mod tests {
                 format!("2026-01-{:02} 10:00:00", i % 28 + 1)
             };
             let note = match i {
-                _ if i == rows - 10 => "\"a, \"\"quoted\"\"\nnote\"",
+                _ if i == rows - 10 || i % 7001 == 0 => "\"a, \"\"quoted\"\"\nnote\"",
                 _ if i % 3001 == 0 => "lone\rreturn",
+                _ if i % 5003 == 0 => "\"left at the door, \"\"side\"\"\"",
                 _ => "",
             };
             let end = if i < rows / 2 { "\r\n" } else { "\n" };

@@ -482,7 +482,9 @@ impl BlockReader {
             None => return Ok(Block::Unsuitable),
         };
         let Some(pieces) = surveyed_pieces(&data[..end], parts) else { return Ok(Block::Unsuitable) };
-        let (records, text) = if pieces.iter().all(|(_, survey)| !survey.quotes) {
+        let (records, text) = if pieces.iter().all(|(_, survey)| !survey.quotes)
+            || self.newline_cuts_hold(data, end, tail_start, parts)
+        {
             (&data[..end], RecordText::Surveyed(pieces))
         } else {
             // A newline may be inside quotes: the end is found tracking them.
@@ -516,6 +518,25 @@ impl BlockReader {
         self.spare = std::mem::replace(&mut self.buf, next);
         self.start = 0;
         Ok(Block::Records(out))
+    }
+}
+
+impl BlockReader {
+    /// Whether the cuts [`BlockReader::next_block`] made at newlines (the pieces of
+    /// `data[..end]`, and `end` itself unless the file ends there) are all outside quotes:
+    /// quoted cells without a newline at a cut (most quoted exports) leave them right.
+    fn newline_cuts_hold(&self, data: &[u8], end: usize, tail_start: usize, parts: usize) -> bool {
+        let mut targets = piece_targets(end, parts);
+        if !self.at_end {
+            targets.push(tail_start);
+        }
+        targets.sort_unstable();
+        let mut at_newlines: Vec<usize> = targets
+            .iter()
+            .filter_map(|&target| Some(target + memchr::memchr(b'\n', data.get(target..)?)? + 1))
+            .collect();
+        at_newlines.dedup();
+        cuts_after(data, &targets, self.delimiter).is_some_and(|cuts| cuts == at_newlines)
     }
 }
 
