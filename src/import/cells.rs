@@ -68,7 +68,8 @@ impl<'a> Cells<'a> {
 
     /// An instant; a date alone is refused unless `date_alone` says which moment it means.
     pub(super) fn instant(&mut self, field: usize, date_alone: DateAlone) -> Result<Option<i64>, FieldError> {
-        if let Some((day, ms_of_day)) = self.text(field).and_then(time::plain_iso) {
+        let Some(text) = self.text(field) else { return Ok(None) };
+        if let Some((day, ms_of_day)) = time::plain_iso(text) {
             return Ok(Some(self.zone.instant_of_local(day, ms_of_day)));
         }
         let Some(w) = self.written(field)? else { return Ok(None) };
@@ -79,7 +80,6 @@ impl<'a> Cells<'a> {
     }
 
     pub(super) fn required_instant(&mut self, field: usize, date_alone: DateAlone) -> Result<i64, FieldError> {
-        self.required(field)?;
         self.instant(field, date_alone)?
             .ok_or_else(|| FieldError { field, reason: "required value is empty".to_string() })
     }

@@ -183,7 +183,10 @@ pub fn for_each_record_in(
         }
         let last = text.get(start..end).unwrap_or_default();
         fields.push(last.strip_suffix('\r').unwrap_or(last));
-        if !fields.iter().all(|cell| cell.trim().is_empty()) {
+        // A row's first cell is nearly always filled: a visible first byte says the row is
+        // not blank without the Unicode whitespace scan.
+        let blank = |cell: &&str| !cell.as_bytes().first().is_some_and(u8::is_ascii_graphic) && cell.trim().is_empty();
+        if !fields.iter().all(blank) {
             each(line, &fields);
         }
         line += 1;
