@@ -132,8 +132,9 @@ pub(super) fn parse_pass<T: Table>(
     let (headers, body_start, body_line) = text::split_header(csv)?;
     let map = map_columns(&csv.path, &headers, specs)?;
     let records = Records { path: &csv.path, delimiter: csv.delimiter, headers: &headers, map: &map, opts, day_first };
-    let (pieces, _) =
-        records.read::<T>(RecordText::Whole(csv.text.get(body_start..).unwrap_or_default()), body_line)?;
+    let body = RecordText::Whole(csv.text.get(body_start..).unwrap_or_default());
+    // Decoded text is UTF-8 throughout: every piece reads.
+    let (pieces, _) = records.read::<T>(body, body_line)?.unwrap_or_default();
     merge::<T>(pieces, opts.detail, map.unused_matches.clone(), map.present(specs), specs.len())
 }
 
@@ -229,7 +230,7 @@ pub(super) fn stream_pass<T: Table>(
         let first_line = line;
         match blocks.next_block(crate::parallel::cores(), |text| records.read::<T>(text, first_line))? {
             text::Block::Records(read) => {
-                let (mut read, newlines) = read?;
+                let Some((mut read, newlines)) = read? else { return Err(NotStreamed::Unsuitable) };
                 keys.drop_while_increasing(&mut read)?;
                 pieces.extend(read);
                 line += newlines;
@@ -240,6 +241,10 @@ pub(super) fn stream_pass<T: Table>(
     }
     Ok(merge::<T>(pieces, opts.detail, map.unused_matches.clone(), map.present(specs), specs.len())?)
 }
+
+/// The pieces of a run of records, each read into a frame with its slash-date counts, and
+/// the run's line count.
+type PiecesRead = (Vec<(Parsed, SlashCounts)>, u64);
 
 /// What reading records of a file needs besides their bytes.
 pub(super) struct Records<'a> {
@@ -254,28 +259,24 @@ pub(super) struct Records<'a> {
 impl Records<'_> {
     /// Reads a run of whole records starting on line `first_line`: big runs in pieces on
     /// all cores, each piece starting at a record boundary.
-    /// Also returns how many lines the run has.
-    fn read<T: Table>(
-        &self,
-        text: RecordText,
-        first_line: u64,
-    ) -> Result<(Vec<(Parsed, SlashCounts)>, u64), ImportError> {
+    /// Also returns how many lines the run has; `None` when a piece is not UTF-8 (the
+    /// file is then decoded whole).
+    fn read<T: Table>(&self, text: RecordText, first_line: u64) -> Result<Option<PiecesRead>, ImportError> {
         let failed = || ImportError::Malformed {
             path: self.path.to_string(),
             line: 0,
             reason: "a reader thread failed".to_string(),
         };
-        let pieces = match text {
+        let pieces: Vec<(&[u8], Survey)> = match text {
             RecordText::Surveyed(pieces) => pieces,
             RecordText::Whole(body) => {
                 let mut bounds = vec![0];
                 bounds.extend(text::record_cuts(body.as_bytes(), crate::parallel::cores(), self.delimiter));
                 bounds.push(body.len());
-                // Cuts fall just after a newline: always on a character boundary.
-                let pieces: Vec<&str> = bounds.windows(2).map(|w| body.get(w[0]..w[1]).unwrap_or_default()).collect();
+                let pieces: Vec<&[u8]> = bounds.windows(2).filter_map(|w| body.as_bytes().get(w[0]..w[1])).collect();
                 // Each piece's lines (where the next piece starts, and room for its rows) and
                 // the checks it needs, on all cores.
-                crate::parallel::map_on_threads(pieces, |piece| Some((piece, survey(piece.as_bytes()))), || None)
+                crate::parallel::map_on_threads(pieces, |piece| Some((piece, survey(piece))), || None)
                     .into_iter()
                     .collect::<Option<Vec<_>>>()
                     .ok_or_else(failed)?
@@ -287,14 +288,18 @@ impl Records<'_> {
             jobs.push((piece, start, survey));
             start += survey.newlines;
         }
+        // Cuts fall just after a newline: a piece of UTF-8 text is UTF-8 on its own.
         let read = crate::parallel::map_on_threads(
             jobs,
-            |(piece, line, survey)| self.read_piece::<T>(piece, line, &survey),
+            |(piece, line, survey)| match std::str::from_utf8(piece) {
+                Ok(piece) => self.read_piece::<T>(piece, line, &survey).map(Some),
+                Err(_) => Ok(None),
+            },
             || Err(failed()),
         )
         .into_iter()
-        .collect::<Result<_, _>>()?;
-        Ok((read, start - first_line))
+        .collect::<Result<Option<Vec<_>>, _>>()?;
+        Ok(read.map(|read| (read, start - first_line)))
     }
 
     fn read_piece<T: Table>(
@@ -533,14 +538,14 @@ mod tests {
             }
         }
         let path = dir.path().join("d.csv");
-        let read_in_blocks = |text: &str| {
+        let read_in_blocks = |text: &[u8]| {
             std::fs::write(&path, text).unwrap();
             day_first_passes(specs.len(), false, |d| {
                 stream_pass::<table::Deliveries>(&path, specs, &opts, d, 4 << 20, None)
             })
         };
         assert!(text.len() > 8 << 20, "several blocks, each cut in pieces");
-        let Ok(streamed) = read_in_blocks(&text) else { panic!("not read in blocks") };
+        let Ok(streamed) = read_in_blocks(text.as_bytes()) else { panic!("not read in blocks") };
         let csv = text::decode_csv(path.display().to_string(), text.as_bytes().to_vec()).unwrap();
         let whole =
             day_first_passes(specs.len(), false, |d| parse_pass::<table::Deliveries>(&csv, specs, &opts, d)).unwrap();
@@ -548,10 +553,14 @@ mod tests {
         let lines = |p: &Parsed| p.rejections.iter().map(|r| (r.line, r.reason.clone())).collect::<Vec<_>>();
         assert_eq!(lines(&streamed), lines(&whole));
         assert!(whole.rejections.len() > 100 && whole.frame.height() > rows - 1000);
-        // A NUL byte in a block without quotes: the file is left to the whole read.
+        // A NUL byte in a later block: the file is left to the whole read.
         let at = text.len() / 2;
         let with_nul = format!("{}\0{}", &text[..at], &text[at..]);
-        assert!(matches!(read_in_blocks(&with_nul), Err(NotStreamed::Unsuitable)));
+        assert!(matches!(read_in_blocks(with_nul.as_bytes()), Err(NotStreamed::Unsuitable)));
+        // So does a byte that is not UTF-8 (a Windows-1252 é) in a later block.
+        let mut latin1 = text.clone().into_bytes();
+        latin1.insert(at, 0xE9);
+        assert!(matches!(read_in_blocks(&latin1), Err(NotStreamed::Unsuitable)));
     }
 
     #[test]

@@ -407,6 +407,8 @@ pub struct BlockReader {
     /// 1/32 (a longer record: the file is decoded whole).
     block_bytes: usize,
     pub delimiter: u8,
+    /// The plan for the records of `buf`, made while the block before was parsed.
+    planned: Option<Plan>,
 }
 
 /// Bytes read at a time: big enough for a few pieces per core, small beside a big export.
@@ -430,6 +432,7 @@ impl BlockReader {
             at_end: false,
             block_bytes,
             delimiter: b',',
+            planned: None,
         };
         reader.fill()?;
         let bytes = &reader.buf;
@@ -466,8 +469,9 @@ impl BlockReader {
     }
 
     /// Hands the next run of whole records (the rest of the file at its end) to `each`,
-    /// which runs on another thread while the next block is read. Records without quotes
-    /// (most exports) come cut into `parts` pieces, checked and surveyed on all cores.
+    /// which runs on another thread while the next block is read and planned. Records
+    /// whose newlines are all outside quotes (most exports) come cut into `parts` pieces,
+    /// each with its survey.
     pub fn next_block<R: Send>(
         &mut self,
         parts: usize,
@@ -477,31 +481,32 @@ impl BlockReader {
             return Ok(Block::End);
         }
         let data = &self.buf[self.start..];
-        let tail_start = data.len().saturating_sub(self.block_bytes / 32);
-        // The end if there are no quotes: after the first newline of the block's tail.
-        let end = match memchr::memchr(b'\n', &data[tail_start..]) {
-            _ if self.at_end => data.len(),
-            Some(newline) => tail_start + newline + 1,
-            None => return Ok(Block::Unsuitable),
+        let delimiter = self.delimiter;
+        let planned = match self.planned.take() {
+            Some(planned) => planned,
+            None => plan(data, self.at_end, self.block_bytes, parts, delimiter),
         };
-        let Some(pieces) = surveyed_pieces(&data[..end], parts) else { return Ok(Block::Unsuitable) };
-        let (records, text) = if pieces.iter().all(|(_, survey)| !survey.quotes)
-            || self.newline_cuts_hold(data, end, tail_start, parts)
-        {
-            (&data[..end], RecordText::Surveyed(pieces))
-        } else {
-            // A newline may be inside quotes: the end is found tracking them.
-            let end = match cuts_after(data, &[tail_start], self.delimiter).as_deref() {
-                _ if self.at_end => data.len(),
-                Some([end, ..]) => *end,
-                _ => return Ok(Block::Unsuitable),
-            };
-            let records = &data[..end];
-            let Ok(text) = std::str::from_utf8(records) else { return Ok(Block::Unsuitable) };
-            if memchr::memchr(0, records).is_some() {
-                return Ok(Block::Unsuitable);
+        let (records, text) = match planned {
+            Plan::Unsuitable => return Ok(Block::Unsuitable),
+            Plan::Pieces { end, pieces } => {
+                let pieces = pieces.into_iter().map(|(range, survey)| (data.get(range).unwrap_or_default(), survey));
+                (data.get(..end).unwrap_or_default(), RecordText::Surveyed(pieces.collect()))
             }
-            (records, RecordText::Whole(text))
+            Plan::Careful => {
+                // A newline at a cut may be inside quotes: the end is found tracking them.
+                let tail_start = data.len().saturating_sub(self.block_bytes / 32);
+                let end = match cuts_after(data, &[tail_start], delimiter).as_deref() {
+                    _ if self.at_end => data.len(),
+                    Some([end, ..]) => *end,
+                    _ => return Ok(Block::Unsuitable),
+                };
+                let records = &data[..end];
+                let Ok(text) = std::str::from_utf8(records) else { return Ok(Block::Unsuitable) };
+                if memchr::memchr(0, records).is_some() {
+                    return Ok(Block::Unsuitable);
+                }
+                (records, RecordText::Whole(text))
+            }
         };
         let rest = &data[records.len()..];
         // The next block starts with the bytes after these records.
@@ -509,10 +514,16 @@ impl BlockReader {
         next.clear();
         next.extend_from_slice(rest);
         let (file, path, block_bytes, at_end) = (&mut self.file, &self.path, self.block_bytes, self.at_end);
-        let (out, filled) = std::thread::scope(|scope| {
+        let (out, filled, planned) = std::thread::scope(|scope| {
             let worker = std::thread::Builder::new().name("standwatch-block".into()).spawn_scoped(scope, || each(text));
             let filled = if at_end { Ok(true) } else { fill_block(file, path, &mut next, block_bytes) };
-            (worker.map(|w| w.join()), filled)
+            // The next block is planned while this one is parsed, so that the cores do not
+            // wait for it between blocks.
+            let planned = match filled {
+                Ok(next_at_end) if !next.is_empty() => Some(plan(&next, next_at_end, block_bytes, parts, delimiter)),
+                _ => None,
+            };
+            (worker.map(|w| w.join()), filled, planned)
         });
         let failed =
             || ImportError::Malformed { path: self.path.clone(), line: 0, reason: "a reader thread failed".into() };
@@ -520,27 +531,64 @@ impl BlockReader {
         self.at_end = filled?;
         self.spare = std::mem::replace(&mut self.buf, next);
         self.start = 0;
+        self.planned = planned;
         Ok(Block::Records(out))
     }
 }
 
-impl BlockReader {
-    /// Whether the cuts [`BlockReader::next_block`] made at newlines (the pieces of
-    /// `data[..end]`, and `end` itself unless the file ends there) are all outside quotes:
-    /// quoted cells without a newline at a cut (most quoted exports) leave them right.
-    fn newline_cuts_hold(&self, data: &[u8], end: usize, tail_start: usize, parts: usize) -> bool {
-        let mut targets = piece_targets(end, parts);
-        if !self.at_end {
-            targets.push(tail_start);
-        }
-        targets.sort_unstable();
-        let mut at_newlines: Vec<usize> = targets
-            .iter()
-            .filter_map(|&target| Some(target + memchr::memchr(b'\n', data.get(target..)?)? + 1))
-            .collect();
-        at_newlines.dedup();
-        cuts_after(data, &targets, self.delimiter).is_some_and(|cuts| cuts == at_newlines)
+/// How a block's records are to be read, found before they are handed out.
+enum Plan {
+    /// Cut at newlines outside quotes: where the records end, and each piece's bytes and
+    /// survey (each piece is checked as UTF-8 as it is parsed).
+    Pieces { end: usize, pieces: Vec<(std::ops::Range<usize>, Survey)> },
+    /// A newline at a cut may be inside quotes: the records are cut tracking them.
+    Careful,
+    /// Not readable in blocks: a NUL byte, or no record end in the block's tail.
+    Unsuitable,
+}
+
+/// The plan for the records at the start of `data` (the rest of the file if `at_end`):
+/// they end after the first newline of the block's last 1/32 and are cut into about
+/// `parts` pieces at newlines, each surveyed; quotes, if any, must allow those cuts.
+fn plan(data: &[u8], at_end: bool, block_bytes: usize, parts: usize, delimiter: u8) -> Plan {
+    let tail_start = data.len().saturating_sub(block_bytes / 32);
+    let end = match memchr::memchr(b'\n', data.get(tail_start..).unwrap_or_default()) {
+        _ if at_end => data.len(),
+        Some(newline) => tail_start + newline + 1,
+        None => return Plan::Unsuitable,
+    };
+    let records = data.get(..end).unwrap_or_default();
+    let mut bounds = vec![0];
+    bounds.extend(newline_cuts(records, parts));
+    bounds.push(end);
+    let pieces: Vec<_> = bounds
+        .windows(2)
+        .map(|w| (w[0]..w[1], super::scan::survey(records.get(w[0]..w[1]).unwrap_or_default())))
+        .collect();
+    if pieces.iter().any(|(_, survey)| survey.nul) {
+        return Plan::Unsuitable;
     }
+    if pieces.iter().any(|(_, survey)| survey.quotes)
+        && !newline_cuts_hold(data, end, tail_start, at_end, parts, delimiter)
+    {
+        return Plan::Careful;
+    }
+    Plan::Pieces { end, pieces }
+}
+
+/// Whether the cuts [`plan`] made at newlines (the pieces of `data[..end]`, and `end`
+/// itself unless the file ends there) are all outside quotes: quoted cells without a
+/// newline at a cut (most quoted exports) leave them right.
+fn newline_cuts_hold(data: &[u8], end: usize, tail_start: usize, at_end: bool, parts: usize, delimiter: u8) -> bool {
+    let mut targets = piece_targets(end, parts);
+    if !at_end {
+        targets.push(tail_start);
+    }
+    targets.sort_unstable();
+    let mut at_newlines: Vec<usize> =
+        targets.iter().filter_map(|&target| Some(target + memchr::memchr(b'\n', data.get(target..)?)? + 1)).collect();
+    at_newlines.dedup();
+    cuts_after(data, &targets, delimiter).is_some_and(|cuts| cuts == at_newlines)
 }
 
 /// Appends to `buf` until it holds `block_bytes` or the file ends; true at the end.
@@ -561,25 +609,9 @@ fn fill_block(
 pub enum RecordText<'a> {
     /// To be cut into pieces tracking quotes, and surveyed.
     Whole(&'a str),
-    /// Cut at newlines into pieces without quotes, each with its survey.
-    Surveyed(Vec<(&'a str, Survey)>),
-}
-
-/// `records` cut at newlines into about `parts` pieces, each checked as UTF-8 and surveyed
-/// on its own core; `None` when a piece is not UTF-8 or holds a NUL byte (the file is then
-/// decoded whole). Cuts are right only if no piece has quotes.
-fn surveyed_pieces(records: &[u8], parts: usize) -> Option<Vec<(&str, Survey)>> {
-    let mut bounds = vec![0];
-    bounds.extend(newline_cuts(records, parts));
-    bounds.push(records.len());
-    // Cuts fall just after a newline: always on a character boundary.
-    let pieces: Vec<&[u8]> = bounds.windows(2).filter_map(|w| records.get(w[0]..w[1])).collect();
-    let surveyed = crate::parallel::map_on_threads(
-        pieces,
-        |piece| Some((std::str::from_utf8(piece).ok()?, super::scan::survey(piece))).filter(|(_, s)| !s.nul),
-        || None,
-    );
-    surveyed.into_iter().collect()
+    /// Cut at newlines outside quotes into pieces, each with its survey; each is to be
+    /// checked as UTF-8 (the file is otherwise decoded whole).
+    Surveyed(Vec<(&'a [u8], Survey)>),
 }
 
 /// What [`BlockReader::next_block`] found.
