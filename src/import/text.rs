@@ -403,9 +403,12 @@ pub struct BlockReader {
     /// Where the records not yet handed out start in `buf`.
     start: usize,
     at_end: bool,
-    /// Bytes read at a time; the end of a block's records is looked for in its last
-    /// 1/32 (a longer record: the file is decoded whole).
+    /// Bytes read at a time at most; the end of a block's records is looked for in its
+    /// last 1/32 (a longer record: the file is decoded whole).
     block_bytes: usize,
+    /// The size of `buf`'s block: the first blocks are smaller, so that parsing starts
+    /// soon, and each is twice the one before up to `block_bytes`.
+    this_block: usize,
     pub delimiter: u8,
     /// The plan for the records of `buf`, made while the block before was parsed.
     planned: Option<Plan>,
@@ -431,6 +434,7 @@ impl BlockReader {
             start: 0,
             at_end: false,
             block_bytes,
+            this_block: first_block_bytes(block_bytes),
             delimiter: b',',
             planned: None,
         };
@@ -464,7 +468,7 @@ impl BlockReader {
 
     /// Reads until the block is full or the file ends.
     fn fill(&mut self) -> Result<(), ImportError> {
-        self.at_end = fill_block(&mut self.file, &self.path, &mut self.buf, self.block_bytes)?;
+        self.at_end = fill_block(&mut self.file, &self.path, &mut self.buf, self.this_block)?;
         Ok(())
     }
 
@@ -484,7 +488,7 @@ impl BlockReader {
         let delimiter = self.delimiter;
         let planned = match self.planned.take() {
             Some(planned) => planned,
-            None => plan(data, self.at_end, self.block_bytes, parts, delimiter),
+            None => plan(data, self.at_end, self.this_block / 32, parts, delimiter),
         };
         let (records, text) = match planned {
             Plan::Unsuitable => return Ok(Block::Unsuitable),
@@ -494,7 +498,7 @@ impl BlockReader {
             }
             Plan::Careful => {
                 // A newline at a cut may be inside quotes: the end is found tracking them.
-                let tail_start = data.len().saturating_sub(self.block_bytes / 32);
+                let tail_start = data.len().saturating_sub(self.this_block / 32);
                 let end = match cuts_after(data, &[tail_start], delimiter).as_deref() {
                     _ if self.at_end => data.len(),
                     Some([end, ..]) => *end,
@@ -513,14 +517,17 @@ impl BlockReader {
         let mut next = std::mem::take(&mut self.spare);
         next.clear();
         next.extend_from_slice(rest);
-        let (file, path, block_bytes, at_end) = (&mut self.file, &self.path, self.block_bytes, self.at_end);
+        let next_block = (2 * self.this_block).min(self.block_bytes);
+        let (file, path, at_end) = (&mut self.file, &self.path, self.at_end);
         let (out, filled, planned) = std::thread::scope(|scope| {
             let worker = std::thread::Builder::new().name("standwatch-block".into()).spawn_scoped(scope, || each(text));
-            let filled = if at_end { Ok(true) } else { fill_block(file, path, &mut next, block_bytes) };
+            let filled = if at_end { Ok(true) } else { fill_block(file, path, &mut next, next_block) };
             // The next block is planned while this one is parsed, so that the cores do not
             // wait for it between blocks.
             let planned = match filled {
-                Ok(next_at_end) if !next.is_empty() => Some(plan(&next, next_at_end, block_bytes, parts, delimiter)),
+                Ok(next_at_end) if !next.is_empty() => {
+                    Some(plan(&next, next_at_end, next_block / 32, parts, delimiter))
+                }
                 _ => None,
             };
             (worker.map(|w| w.join()), filled, planned)
@@ -532,6 +539,7 @@ impl BlockReader {
         self.spare = std::mem::replace(&mut self.buf, next);
         self.start = 0;
         self.planned = planned;
+        self.this_block = next_block;
         Ok(Block::Records(out))
     }
 }
@@ -548,10 +556,10 @@ enum Plan {
 }
 
 /// The plan for the records at the start of `data` (the rest of the file if `at_end`):
-/// they end after the first newline of the block's last 1/32 and are cut into about
+/// they end after the first newline of the block's last `tail_bytes` and are cut into about
 /// `parts` pieces at newlines, each surveyed; quotes, if any, must allow those cuts.
-fn plan(data: &[u8], at_end: bool, block_bytes: usize, parts: usize, delimiter: u8) -> Plan {
-    let tail_start = data.len().saturating_sub(block_bytes / 32);
+fn plan(data: &[u8], at_end: bool, tail_bytes: usize, parts: usize, delimiter: u8) -> Plan {
+    let tail_start = data.len().saturating_sub(tail_bytes);
     let end = match memchr::memchr(b'\n', data.get(tail_start..).unwrap_or_default()) {
         _ if at_end => data.len(),
         Some(newline) => tail_start + newline + 1,
@@ -589,6 +597,11 @@ fn newline_cuts_hold(data: &[u8], end: usize, tail_start: usize, at_end: bool, p
         targets.iter().filter_map(|&target| Some(target + memchr::memchr(b'\n', data.get(target..)?)? + 1)).collect();
     at_newlines.dedup();
     cuts_after(data, &targets, delimiter).is_some_and(|cuts| cuts == at_newlines)
+}
+
+/// The first block of a reader of `block_bytes`: an eighth of it, but not under 1 MB.
+fn first_block_bytes(block_bytes: usize) -> usize {
+    (block_bytes / 8).max(block_bytes.min(1 << 20))
 }
 
 /// Appends to `buf` until it holds `block_bytes` or the file ends; true at the end.

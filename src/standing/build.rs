@@ -67,16 +67,14 @@ fn entry<'a>(directory: &'a mut BTreeMap<String, Driver>, id: &str) -> &'a mut D
 fn carriers(blocks: &DataFrame) -> PolarsResult<PlHashMap<&str, Carrier<'_>>> {
     let starts = col::BLOCK_START.read(blocks)?;
     let departed = col::DEPARTED_AT.read(blocks)?;
-    Ok(col::BLOCK_ID
-        .read(blocks)?
-        .into_iter()
-        .zip(starts)
-        .zip(departed)
-        .zip(col::STATION.read(blocks)?)
-        .filter_map(|(((id, start), departed_at), station)| {
-            Some((id?, (CarrierBlock { start: start?, departed_at }, station)))
-        })
-        .collect())
+    // Room for every block at once: grown by doubling, the table is rebuilt a dozen times.
+    let mut carriers = PlHashMap::with_capacity(blocks.height());
+    carriers.extend(
+        col::BLOCK_ID.read(blocks)?.into_iter().zip(starts).zip(departed).zip(col::STATION.read(blocks)?).filter_map(
+            |(((id, start), departed_at), station)| Some((id?, (CarrierBlock { start: start?, departed_at }, station))),
+        ),
+    );
+    Ok(carriers)
 }
 
 /// The newest event day over all blocks and packages.
@@ -140,18 +138,11 @@ fn package_table(
     let frame = crate::timings::phase("sort deliveries", || Ordered::new(deliveries, PACKAGE_ORDER))?;
     let PackageColumns { defects, grounds, flags } = package_columns(&frame, carriers, outages, w, cases)?;
     let [attempted, delivered, on_time, dnr, unreturned, disputable] = flags.map(Tally::from_words);
-    Ok(PackageTable {
-        day: frame.column(col::DAY.name())?.date()?.physical().iter().map(|d| d.unwrap_or(0)).collect(),
-        attempted,
-        delivered,
-        on_time,
-        dnr,
-        unreturned,
-        disputable,
-        defects,
-        grounds,
-        frame,
-    })
+    let mut day = Vec::with_capacity(frame.height());
+    for chunk in frame.column(col::DAY.name())?.date()?.physical().downcast_iter() {
+        day.extend(chunk.iter().map(|d| d.copied().unwrap_or(0)));
+    }
+    Ok(PackageTable { day, attempted, delivered, on_time, dnr, unreturned, disputable, defects, grounds, frame })
 }
 
 /// Each driver's rows of the two tables, DNR claim days and sent cases.
@@ -172,7 +163,8 @@ fn assign_rows(
         .column(col::DNR_DAY.name())?
         .date()?
         .physical()
-        .iter()
+        .downcast_iter()
+        .flat_map(|chunk| chunk.iter().map(|day| day.copied()))
         .enumerate()
         .filter_map(|(row, day)| Some((row, day?)))
         .collect();

@@ -186,7 +186,9 @@ pub(super) fn runs(ids: &Column) -> PolarsResult<Vec<(&str, Range<usize>)>> {
         let ids = ids.cat32()?;
         let mapping = ids.get_mapping();
         let mut last_code = None;
-        for (row, code) in ids.physical().iter().enumerate() {
+        // Chunk by chunk: one iterator over millions of rows of many chunks costs more.
+        let codes = ids.physical().downcast_iter().flat_map(|chunk| chunk.iter().map(|code| code.copied()));
+        for (row, code) in codes.enumerate() {
             if last_code == Some(code)
                 && let Some((_, range)) = out.last_mut()
             {
