@@ -7,27 +7,13 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `mi_option_purge_delay` in mimalloc's `mimalloc.h` (v3), which libmimalloc-sys does not
-/// name.
-const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Memory settings for an import's pattern of large columns (docs/performance.md §3.5); a
-/// `MIMALLOC_*` variable set in the environment still wins, for benchmarks.
-/// - mimalloc gives freed memory back at once, not after a second: an import frees its
-///   read buffers just as its columns peak, so that memory would count twice.
-/// - No transparent huge pages: mimalloc asks for them, and each column a thread starts
-///   would then touch a fresh 2 MB page that the kernel zeroes whole. With 4 KB pages
-///   `report` peaks 10% lower and spends less time zeroing memory (benches/fleet.sh).
-///   mimalloc's own option only counts when set before its first allocation, so the
-///   process's flag is set here instead; it covers memory already mapped too.
-fn tune_memory() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // SAFETY: sets an integer option, which mimalloc allows at any time.
-        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) };
-    }
-    no_huge_pages();
-}
-
+/// No transparent huge pages (docs/performance.md §3.5): mimalloc asks for them, and each
+/// column a thread starts would then touch a fresh 2 MB page that the kernel zeroes whole.
+/// With 4 KB pages `report` peaks 10% lower and spends less time zeroing memory
+/// (benches/fleet.sh). mimalloc's own option only counts when set before its first
+/// allocation, so the process's flag is set here instead; it covers memory already mapped
+/// too. `MIMALLOC_ALLOW_THP` in the environment leaves mimalloc's default, for benchmarks.
+/// mimalloc keeps its default purge delay: freed memory is kept a second for reuse.
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
@@ -38,7 +24,7 @@ fn no_huge_pages() {
 
 fn main() -> ExitCode {
     standwatch::timings::start_clock();
-    tune_memory();
+    no_huge_pages();
     let cli = Cli::parse();
     match cli.command {
         Some(command) => {
@@ -71,16 +57,6 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_option_set_is_the_purge_delay() {
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-            return;
-        }
-        // Its documented default (1000 ms) is the only option with that value.
-        // SAFETY: reads an integer option.
-        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }, 1000);
-    }
 
     #[cfg(target_os = "linux")]
     #[test]
