@@ -9,7 +9,9 @@ use super::table::Table;
 use super::text::{self, CsvText, RecordText};
 use super::{Detail, FileSummary, ImportError, ImportOptions, ImportReport, Rejection, TableKind, excerpt};
 use polars_core::prelude::*;
+use std::collections::VecDeque;
 use std::path::Path;
+use std::sync::{Arc, Mutex, mpsc};
 
 pub(super) struct Parsed {
     pub(super) frame: DataFrame,
@@ -226,20 +228,147 @@ pub(super) fn stream_pass<T: Table>(
     let records = Records { path: &shown, delimiter: blocks.delimiter, headers: &headers, map: &map, opts, day_first };
     let mut pieces = Vec::new();
     let mut keys = IncreasingKeys::new(drop_keys);
-    loop {
-        let first_line = line;
-        match blocks.next_block(crate::parallel::cores(), |text| records.read::<T>(text, first_line))? {
-            text::Block::Records(read) => {
-                let Some((mut read, newlines)) = read? else { return Err(NotStreamed::Unsuitable) };
-                keys.drop_while_increasing(&mut read)?;
-                pieces.extend(read);
-                line += newlines;
+    let cores = crate::parallel::cores();
+    let failed = || ImportError::Malformed { path: shown.clone(), line: 0, reason: "a reader thread failed".into() };
+    // One reader thread per core takes the parts of blocks as they come: a core that ends
+    // its part of a block goes on with the next block instead of waiting for the slowest
+    // part. At most two blocks are being read while the next is read from the file.
+    let (part_tx, part_rx) = mpsc::channel::<PartJob>();
+    let (done_tx, done_rx) = mpsc::channel::<PartDone>();
+    let part_rx = Mutex::new(part_rx);
+    std::thread::scope(|scope| -> Result<(), NotStreamed> {
+        // Dropped on any return, so that the reader threads stop before the scope waits.
+        let part_tx = part_tx;
+        for _ in 0..cores {
+            let (part_rx, done_tx, records) = (&part_rx, done_tx.clone(), &records);
+            let reader = move || {
+                // The lock is held only while waiting for a job: the guard goes with `rx`.
+                while let Some(job) = part_rx.lock().ok().and_then(|rx| rx.recv().ok()) {
+                    let (block, index) = (job.block_number, job.index);
+                    // A panic is this part's failure, not a reader that never answers.
+                    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job.read::<T>(records)))
+                        .unwrap_or_else(|_| Err(failed()));
+                    if done_tx.send(PartDone { block_number: block, index, read }).is_err() {
+                        break;
+                    }
+                }
+            };
+            std::thread::Builder::new()
+                .name("standwatch-block".into())
+                .spawn_scoped(scope, reader)
+                .map_err(|_| failed())?;
+        }
+        drop(done_tx);
+        let mut reading = ReadingBlocks::default();
+        loop {
+            // Room for the next block: at most one other being read.
+            while reading.blocks.len() >= 2 {
+                reading.finish_oldest(&done_rx, &mut blocks, &mut keys, &mut pieces, &failed)?;
             }
-            text::Block::End => break,
-            text::Block::Unsuitable => return Err(NotStreamed::Unsuitable),
+            let block = match blocks.next_block(cores)? {
+                text::Block::Records(block) => Arc::new(block),
+                text::Block::End => break,
+                text::Block::Unsuitable => return Err(NotStreamed::Unsuitable),
+            };
+            let part_lines = block.part_lines(line);
+            line += block.lines;
+            let block_number = reading.start(Arc::clone(&block), part_lines.len());
+            for (index, first_line) in part_lines.into_iter().enumerate() {
+                let job = PartJob { block: Arc::clone(&block), block_number, index, first_line };
+                part_tx.send(job).map_err(|_| failed())?;
+            }
+        }
+        drop(part_tx);
+        while !reading.blocks.is_empty() {
+            reading.finish_oldest(&done_rx, &mut blocks, &mut keys, &mut pieces, &failed)?;
+        }
+        Ok(())
+    })?;
+    Ok(merge::<T>(pieces, opts.detail, map.unused_matches.clone(), map.present(specs), specs.len())?)
+}
+
+/// One part of a block for a reader thread.
+struct PartJob {
+    block: Arc<text::RecordBlock>,
+    block_number: usize,
+    index: usize,
+    first_line: u64,
+}
+
+impl PartJob {
+    fn read<T: Table>(self, records: &Records) -> Result<Option<PiecesRead>, ImportError> {
+        match self.block.part(self.index) {
+            Some(text) => records.read::<T>(text, self.first_line),
+            None => Ok(None),
         }
     }
-    Ok(merge::<T>(pieces, opts.detail, map.unused_matches.clone(), map.present(specs), specs.len())?)
+}
+
+/// A part read by a reader thread.
+struct PartDone {
+    block_number: usize,
+    index: usize,
+    read: Result<Option<PiecesRead>, ImportError>,
+}
+
+/// The blocks handed to the reader threads and not yet finished, oldest first, with the
+/// parts read so far.
+#[derive(Default)]
+struct ReadingBlocks {
+    blocks: VecDeque<(Arc<text::RecordBlock>, Vec<Option<PartDone>>)>,
+    /// The number of the oldest block in `blocks`.
+    oldest: usize,
+    /// Parts of later blocks that came before the oldest block's.
+    early: Vec<PartDone>,
+}
+
+impl ReadingBlocks {
+    /// Adds a block read in `parts` parts; returns its number.
+    fn start(&mut self, block: Arc<text::RecordBlock>, parts: usize) -> usize {
+        self.blocks.push_back((block, (0..parts).map(|_| None).collect()));
+        self.oldest + self.blocks.len() - 1
+    }
+
+    /// Waits for the oldest block's parts; then its keys are checked, its frames kept in
+    /// file order and its buffer given back.
+    fn finish_oldest(
+        &mut self,
+        done: &mpsc::Receiver<PartDone>,
+        reader: &mut text::BlockReader,
+        keys: &mut IncreasingKeys,
+        pieces: &mut Vec<(Parsed, SlashCounts)>,
+        failed: &impl Fn() -> ImportError,
+    ) -> Result<(), NotStreamed> {
+        let oldest = self.oldest;
+        loop {
+            let Some((_, parts)) = self.blocks.front_mut() else { return Ok(()) };
+            for part in std::mem::take(&mut self.early) {
+                match parts.get_mut(part.index) {
+                    Some(slot) if part.block_number == oldest => *slot = Some(part),
+                    _ => self.early.push(part),
+                }
+            }
+            if parts.iter().all(Option::is_some) {
+                break;
+            }
+            let part = done.recv().map_err(|_| failed())?;
+            self.early.push(part);
+        }
+        let Some((block, parts)) = self.blocks.pop_front() else { return Ok(()) };
+        self.oldest += 1;
+        let mut read = Vec::new();
+        for part in parts.into_iter().flatten() {
+            let Some((part, _)) = part.read? else { return Err(NotStreamed::Unsuitable) };
+            read.extend(part);
+        }
+        keys.drop_while_increasing(&mut read)?;
+        pieces.extend(read);
+        // The reader threads have dropped their handles to the block with their parts.
+        if let Ok(block) = Arc::try_unwrap(block) {
+            reader.recycle(block.into_bytes());
+        }
+        Ok(())
+    }
 }
 
 /// The pieces of a run of records, each read into a frame with its slash-date counts, and

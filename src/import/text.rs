@@ -397,9 +397,13 @@ pub fn cuts_after(body: &[u8], targets: &[usize], delimiter: u8) -> Option<Vec<u
 pub struct BlockReader {
     file: std::fs::File,
     path: String,
+    /// The block being read: the bytes after the records handed out last, then the rest
+    /// of the block once it is read.
     buf: Vec<u8>,
-    /// The other block's buffer: one is read while the other's records are parsed.
-    spare: Vec<u8>,
+    /// Whether `buf` still has the rest of its block to read.
+    unread: bool,
+    /// Buffers of blocks whose records were read, for the blocks to come.
+    free: Vec<Vec<u8>>,
     /// Where the records not yet handed out start in `buf`.
     start: usize,
     at_end: bool,
@@ -410,8 +414,6 @@ pub struct BlockReader {
     /// soon, and each is twice the one before up to `block_bytes`.
     this_block: usize,
     pub delimiter: u8,
-    /// The plan for the records of `buf`, made while the block before was parsed.
-    planned: Option<Plan>,
 }
 
 /// Bytes read at a time: big enough for a few pieces per core, small beside a big export.
@@ -430,13 +432,13 @@ impl BlockReader {
             file,
             path: shown,
             buf: Vec::with_capacity(room),
-            spare: Vec::with_capacity(room),
+            unread: false,
+            free: Vec::new(),
             start: 0,
             at_end: false,
             block_bytes,
             this_block: first_block_bytes(block_bytes),
             delimiter: b',',
-            planned: None,
         };
         reader.fill()?;
         let bytes = &reader.buf;
@@ -472,75 +474,122 @@ impl BlockReader {
         Ok(())
     }
 
-    /// Hands the next run of whole records (the rest of the file at its end) to `each`,
-    /// which runs on another thread while the next block is read and planned. Records
-    /// whose newlines are all outside quotes (most exports) come cut into `parts` pieces,
-    /// each with its survey.
-    pub fn next_block<R: Send>(
-        &mut self,
-        parts: usize,
-        each: impl FnOnce(RecordText) -> R + Send,
-    ) -> Result<Block<R>, ImportError> {
+    /// The next run of whole records (the rest of the file at its end), read and planned
+    /// here while the runs handed out before are parsed: records whose newlines are all
+    /// outside quotes (most exports) come cut into `parts` pieces, each with its survey.
+    pub fn next_block(&mut self, parts: usize) -> Result<Block<RecordBlock>, ImportError> {
+        if self.unread {
+            self.at_end = fill_block(&mut self.file, &self.path, &mut self.buf, self.this_block)?;
+            self.unread = false;
+        }
         if self.start >= self.buf.len() && self.at_end {
             return Ok(Block::End);
         }
-        let data = &self.buf[self.start..];
-        let delimiter = self.delimiter;
-        let planned = match self.planned.take() {
-            Some(planned) => planned,
-            None => plan(data, self.at_end, self.this_block / 32, parts, delimiter),
-        };
-        let (records, text) = match planned {
+        let data = self.buf.get(self.start..).unwrap_or_default();
+        let (end, plan, lines) = match plan(data, self.at_end, self.this_block / 32, parts, self.delimiter) {
             Plan::Unsuitable => return Ok(Block::Unsuitable),
             Plan::Pieces { end, pieces } => {
-                let pieces = pieces.into_iter().map(|(range, survey)| (data.get(range).unwrap_or_default(), survey));
-                (data.get(..end).unwrap_or_default(), RecordText::Surveyed(pieces.collect()))
+                let lines = pieces.iter().map(|(_, survey)| survey.newlines).sum();
+                let shift = |range: std::ops::Range<usize>| self.start + range.start..self.start + range.end;
+                (
+                    end,
+                    BlockPlan::Pieces(pieces.into_iter().map(|(range, survey)| (shift(range), survey)).collect()),
+                    lines,
+                )
             }
             Plan::Careful => {
                 // A newline at a cut may be inside quotes: the end is found tracking them.
                 let tail_start = data.len().saturating_sub(self.this_block / 32);
-                let end = match cuts_after(data, &[tail_start], delimiter).as_deref() {
+                let end = match cuts_after(data, &[tail_start], self.delimiter).as_deref() {
                     _ if self.at_end => data.len(),
                     Some([end, ..]) => *end,
                     _ => return Ok(Block::Unsuitable),
                 };
-                let records = &data[..end];
-                let Ok(text) = std::str::from_utf8(records) else { return Ok(Block::Unsuitable) };
-                if memchr::memchr(0, records).is_some() {
+                let records = data.get(..end).unwrap_or_default();
+                if std::str::from_utf8(records).is_err() || memchr::memchr(0, records).is_some() {
                     return Ok(Block::Unsuitable);
                 }
-                (records, RecordText::Whole(text))
+                (end, BlockPlan::Whole, memchr::memchr_iter(b'\n', records).count() as u64)
             }
         };
-        let rest = &data[records.len()..];
-        // The next block starts with the bytes after these records.
-        let mut next = std::mem::take(&mut self.spare);
+        // The bytes after these records start the next block, read at the next call.
+        let mut next = self.free.pop().unwrap_or_else(|| Vec::with_capacity(self.buf.capacity()));
         next.clear();
-        next.extend_from_slice(rest);
-        let next_block = (2 * self.this_block).min(self.block_bytes);
-        let (file, path, at_end) = (&mut self.file, &self.path, self.at_end);
-        let (out, filled, planned) = std::thread::scope(|scope| {
-            let worker = std::thread::Builder::new().name("standwatch-block".into()).spawn_scoped(scope, || each(text));
-            let filled = if at_end { Ok(true) } else { fill_block(file, path, &mut next, next_block) };
-            // The next block is planned while this one is parsed, so that the cores do not
-            // wait for it between blocks.
-            let planned = match filled {
-                Ok(next_at_end) if !next.is_empty() => {
-                    Some(plan(&next, next_at_end, next_block / 32, parts, delimiter))
-                }
-                _ => None,
-            };
-            (worker.map(|w| w.join()), filled, planned)
-        });
-        let failed =
-            || ImportError::Malformed { path: self.path.clone(), line: 0, reason: "a reader thread failed".into() };
-        let out = out.map_err(|_| failed())?.map_err(|_| failed())?;
-        self.at_end = filled?;
-        self.spare = std::mem::replace(&mut self.buf, next);
+        next.extend_from_slice(data.get(end..).unwrap_or_default());
+        let records = self.start..self.start + end;
+        let bytes = std::mem::replace(&mut self.buf, next);
         self.start = 0;
-        self.planned = planned;
-        self.this_block = next_block;
-        Ok(Block::Records(out))
+        self.unread = !self.at_end;
+        self.this_block = (2 * self.this_block).min(self.block_bytes);
+        Ok(Block::Records(RecordBlock { bytes, records, plan, lines }))
+    }
+
+    /// Takes back the buffer of a block whose records were read, for a block to come.
+    pub fn recycle(&mut self, bytes: Vec<u8>) {
+        self.free.push(bytes);
+    }
+}
+
+/// A run of whole records handed out by [`BlockReader::next_block`], owning its bytes so
+/// that it can be parsed while the next runs are read.
+pub struct RecordBlock {
+    bytes: Vec<u8>,
+    records: std::ops::Range<usize>,
+    plan: BlockPlan,
+    /// How many lines the records span.
+    pub lines: u64,
+}
+
+enum BlockPlan {
+    /// Pieces cut at newlines outside quotes (byte ranges in the block), with their surveys.
+    Pieces(Vec<(std::ops::Range<usize>, Survey)>),
+    /// Cut into pieces tracking quotes, when read.
+    Whole,
+}
+
+impl RecordBlock {
+    /// The records to read; `None` if they are not UTF-8 (checked when a block to be read
+    /// whole is planned, so not expected).
+    pub fn text(&self) -> Option<RecordText<'_>> {
+        Some(match &self.plan {
+            BlockPlan::Pieces(pieces) => RecordText::Surveyed(
+                pieces
+                    .iter()
+                    .map(|(range, survey)| (self.bytes.get(range.clone()).unwrap_or_default(), *survey))
+                    .collect(),
+            ),
+            BlockPlan::Whole => RecordText::Whole(std::str::from_utf8(self.bytes.get(self.records.clone())?).ok()?),
+        })
+    }
+
+    /// The first line of each part the block is read in (its pieces, or the whole block
+    /// when it is read whole), from the block's first line.
+    pub fn part_lines(&self, first_line: u64) -> Vec<u64> {
+        match &self.plan {
+            BlockPlan::Pieces(pieces) => pieces
+                .iter()
+                .scan(first_line, |line, (_, survey)| {
+                    let first = *line;
+                    *line += survey.newlines;
+                    Some(first)
+                })
+                .collect(),
+            BlockPlan::Whole => vec![first_line],
+        }
+    }
+
+    /// Part `index` of the records (see [`RecordBlock::part_lines`]); `None` if the
+    /// records are not UTF-8.
+    pub fn part(&self, index: usize) -> Option<RecordText<'_>> {
+        match self.text()? {
+            RecordText::Surveyed(pieces) => Some(RecordText::Surveyed(vec![*pieces.get(index)?])),
+            whole => Some(whole),
+        }
+    }
+
+    /// The block's buffer, for [`BlockReader::recycle`].
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
     }
 }
 
@@ -629,7 +678,7 @@ pub enum RecordText<'a> {
 
 /// What [`BlockReader::next_block`] found.
 pub enum Block<R> {
-    /// What the records handed out gave.
+    /// Records to read.
     Records(R),
     End,
     /// Not readable in blocks (not UTF-8, a NUL byte, quotes that leave no safe end, a
