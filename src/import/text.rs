@@ -497,20 +497,7 @@ impl BlockReader {
                     lines,
                 )
             }
-            Plan::Careful => {
-                // A newline at a cut may be inside quotes: the end is found tracking them.
-                let tail_start = data.len().saturating_sub(self.this_block / 32);
-                let end = match cuts_after(data, &[tail_start], self.delimiter).as_deref() {
-                    _ if self.at_end => data.len(),
-                    Some([end, ..]) => *end,
-                    _ => return Ok(Block::Unsuitable),
-                };
-                let records = data.get(..end).unwrap_or_default();
-                if std::str::from_utf8(records).is_err() || memchr::memchr(0, records).is_some() {
-                    return Ok(Block::Unsuitable);
-                }
-                (end, BlockPlan::Whole, memchr::memchr_iter(b'\n', records).count() as u64)
-            }
+            Plan::Whole { end, lines } => (end, BlockPlan::Whole, lines),
         };
         // The bytes after these records start the next block, read at the next call.
         let mut next = self.free.pop().unwrap_or_else(|| Vec::with_capacity(self.buf.capacity()));
@@ -598,9 +585,12 @@ enum Plan {
     /// Cut at newlines outside quotes: where the records end, and each piece's bytes and
     /// survey (each piece is checked as UTF-8 as it is parsed).
     Pieces { end: usize, pieces: Vec<(std::ops::Range<usize>, Survey)> },
-    /// A newline at a cut may be inside quotes: the records are cut tracking them.
-    Careful,
-    /// Not readable in blocks: a NUL byte, or no record end in the block's tail.
+    /// A newline at a cut may be inside quotes: the records end where a reading that
+    /// tracks them says (checked here as UTF-8 without NUL bytes), and are cut into pieces
+    /// the same way when read.
+    Whole { end: usize, lines: u64 },
+    /// Not readable in blocks: a NUL byte, bytes that are not UTF-8 (found here when the
+    /// block is read whole), or no record end in the block's tail.
     Unsuitable,
 }
 
@@ -628,9 +618,23 @@ fn plan(data: &[u8], at_end: bool, tail_bytes: usize, parts: usize, delimiter: u
     if pieces.iter().any(|(_, survey)| survey.quotes)
         && !newline_cuts_hold(data, end, tail_start, at_end, parts, delimiter)
     {
-        return Plan::Careful;
+        return plan_whole(data, at_end, tail_start, delimiter);
     }
     Plan::Pieces { end, pieces }
+}
+
+/// [`plan`] when quotes may hold a newline at a cut: the end is found tracking them.
+fn plan_whole(data: &[u8], at_end: bool, tail_start: usize, delimiter: u8) -> Plan {
+    let end = match cuts_after(data, &[tail_start], delimiter).as_deref() {
+        _ if at_end => data.len(),
+        Some([end, ..]) => *end,
+        _ => return Plan::Unsuitable,
+    };
+    let records = data.get(..end).unwrap_or_default();
+    if std::str::from_utf8(records).is_err() || memchr::memchr(0, records).is_some() {
+        return Plan::Unsuitable;
+    }
+    Plan::Whole { end, lines: memchr::memchr_iter(b'\n', records).count() as u64 }
 }
 
 /// Whether the cuts [`plan`] made at newlines (the pieces of `data[..end]`, and `end`

@@ -139,9 +139,7 @@ fn package_table(
     let PackageColumns { defects, grounds, flags } = package_columns(&frame, carriers, outages, w, cases)?;
     let [attempted, delivered, on_time, dnr, unreturned, disputable] = flags.map(Tally::from_words);
     let mut day = Vec::with_capacity(frame.height());
-    for chunk in frame.column(col::DAY.name())?.date()?.physical().downcast_iter() {
-        day.extend(chunk.iter().map(|d| d.copied().unwrap_or(0)));
-    }
+    day.extend(values_by_chunk(frame.column(col::DAY.name())?.date()?.physical()).map(|d| d.unwrap_or(0)));
     Ok(PackageTable { day, attempted, delivered, on_time, dnr, unreturned, disputable, defects, grounds, frame })
 }
 
@@ -158,13 +156,7 @@ fn assign_rows(
         }
     }
     // DNR claims are rare: only the rows that have one are kept, to share out by driver.
-    let claims: Vec<(usize, Day)> = packages
-        .frame
-        .column(col::DNR_DAY.name())?
-        .date()?
-        .physical()
-        .downcast_iter()
-        .flat_map(|chunk| chunk.iter().map(|day| day.copied()))
+    let claims: Vec<(usize, Day)> = values_by_chunk(packages.frame.column(col::DNR_DAY.name())?.date()?.physical())
         .enumerate()
         .filter_map(|(row, day)| Some((row, day?)))
         .collect();
@@ -376,6 +368,14 @@ pub(super) fn package_facts(frame: &DataFrame) -> PolarsResult<Vec<PackageFacts>
     Ok((0..frame.height()).map(|row| columns.facts(row)).collect())
 }
 
+/// The values of a numeric column, chunk by chunk: one iterator over millions of rows of
+/// many chunks costs several times more.
+pub(super) fn values_by_chunk<T: PolarsNumericType>(
+    ca: &ChunkedArray<T>,
+) -> impl Iterator<Item = Option<T::Native>> + '_ {
+    ca.downcast_iter().flat_map(|chunk| chunk.iter().map(|value| value.copied()))
+}
+
 /// The one array of a column held in one chunk (`None` for a column without chunks).
 fn one_array<T: PolarsDataType>(ca: &ChunkedArray<T>) -> PolarsResult<Option<&T::Array>> {
     let mut arrays = ca.downcast_iter();
@@ -500,12 +500,12 @@ impl<'a> FactColumns<'a> {
     }
 }
 
-/// A row's block, compared from row to row without its text: categorical codes, or the
-/// text itself for a frame that holds block ids as text.
+/// A row's block, compared from row to row: its categorical code (no text needed), or
+/// the text itself for a frame that holds block ids as text.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum BlockKey {
+enum BlockKey<'a> {
     Code(u32),
-    Row(usize),
+    Text(&'a str),
 }
 
 /// The block ids of a frame in one chunk, held as categorical codes or as text.
@@ -525,19 +525,20 @@ impl<'a> BlockIds<'a> {
         })
     }
 
-    fn key(&self, row: usize) -> Option<BlockKey> {
+    fn key(&self, row: usize) -> Option<BlockKey<'a>> {
         match self {
             BlockIds::Codes(codes, _) => codes.get(row).map(BlockKey::Code),
             BlockIds::Texts(texts) => {
-                texts.is_some_and(|t| row < t.len() && t.is_valid(row)).then_some(BlockKey::Row(row))
+                let texts = texts.filter(|t| row < t.len() && t.is_valid(row))?;
+                Some(BlockKey::Text(texts.value(row)))
             }
         }
     }
 
-    fn text(&self, key: BlockKey) -> Option<&'a str> {
+    fn text(&self, key: BlockKey<'a>) -> Option<&'a str> {
         match (self, key) {
             (BlockIds::Codes(_, mapping), BlockKey::Code(code)) => mapping.cat_to_str(code),
-            (BlockIds::Texts(Some(texts)), BlockKey::Row(row)) => Some(texts.value(row)),
+            (_, BlockKey::Text(text)) => Some(text),
             _ => None,
         }
     }

@@ -186,9 +186,7 @@ pub(super) fn runs(ids: &Column) -> PolarsResult<Vec<(&str, Range<usize>)>> {
         let ids = ids.cat32()?;
         let mapping = ids.get_mapping();
         let mut last_code = None;
-        // Chunk by chunk: one iterator over millions of rows of many chunks costs more.
-        let codes = ids.physical().downcast_iter().flat_map(|chunk| chunk.iter().map(|code| code.copied()));
-        for (row, code) in codes.enumerate() {
+        for (row, code) in super::build::values_by_chunk(ids.physical()).enumerate() {
             if last_code == Some(code)
                 && let Some((_, range)) = out.last_mut()
             {
