@@ -36,6 +36,7 @@ fn main() {
         roster: Some(dir.join("roster.csv")),
         outages: None,
         concessions: None,
+        exceptions: Vec::new(),
     });
     let loading = Instant::now();
     while app.loaded().is_none_or(|l| l.fleet.drivers.len() != drivers) || app.is_busy() {

@@ -58,6 +58,7 @@ fn main() {
         outages: Some(dir.join("outages.csv")),
         // The DuckDB peer reads no concessions report: both count the deliveries' claims only.
         concessions: None,
+        exceptions: Vec::new(),
     };
     let runs = 3;
 

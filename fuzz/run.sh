@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the CSV import and the timestamp parser, one target after the other, each until
-# it has run RUNS inputs (default 10 million) or SECONDS_PER_TARGET have passed (default
+# Fuzzes the CSV import, the timestamp parser and the exceptions reports, one target after
+# the other, each until it has run RUNS inputs (default 10 million) or SECONDS_PER_TARGET have passed (default
 # 1800). Needs the nightly toolchain (`rustup toolchain install nightly`); installs
 # cargo-fuzz when missing. A crash stops the run and leaves the input in
 # fuzz/artifacts/<target>/: copy it into fuzz/regressions/<target>/ so that
@@ -20,7 +20,7 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 # (several times faster per input).
 cargo +nightly fuzz build --sanitizer none --debug-assertions
 
-for target in import_csv timestamp; do
+for target in import_csv timestamp import_exceptions; do
     mkdir -p "corpus/$target"
     echo "== $target: up to $RUNS runs or $SECONDS_PER_TARGET s"
     # New inputs go to corpus/<target>; the regression inputs seed it.

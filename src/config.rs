@@ -32,6 +32,11 @@ pub struct Windows {
     pub cancel_notice_minutes: i64,
     pub station_delay_minutes: i64,
     pub min_first_stop_minutes: i64,
+    /// ADDRESS_CLUSTER (docs/rules.md §8.1): at least this many claims and access problems
+    /// at one building, of at least two drivers ...
+    pub cluster_events: u32,
+    /// ... within this many days of the event.
+    pub cluster_days: u32,
 }
 
 impl Default for Windows {
@@ -44,6 +49,8 @@ impl Default for Windows {
             cancel_notice_minutes: 45,
             station_delay_minutes: 30,
             min_first_stop_minutes: 30,
+            cluster_events: 3,
+            cluster_days: 30,
         }
     }
 }

@@ -132,6 +132,22 @@ pub fn ground_words(ground: Grounds, e: &Event, zone: FleetZone) -> String {
         Grounds::DELIVERED_AT_PIN => {
             "concessions report: delivered within 50 m of the pin, photo on delivery".to_string()
         }
+        Grounds::STATION_MISSING => "never handed to the driver: the exceptions report says pickup failed".to_string(),
+        Grounds::ORDER_CANCELLED => match p.and_then(|p| p.reason_text.as_deref()) {
+            Some(reason) => format!("the order was cancelled ({reason}): nothing to deliver"),
+            None => "the order was cancelled: nothing to deliver".to_string(),
+        },
+        Grounds::ADDRESS_CLUSTER => match p.and_then(|p| p.cluster.as_ref()) {
+            Some(c) => format!(
+                "{} of {} at {} {} ({}): the address, not the driver",
+                plural(c.events as u32, "claim or access problem", "claims and access problems"),
+                plural(c.drivers as u32, "driver", "drivers"),
+                c.label,
+                days_words(c.first_day, c.last_day),
+                plural(c.claims as u32, "DNR claim", "DNR claims"),
+            ),
+            None => "claims and access problems of several drivers at this address".to_string(),
+        },
         Grounds::PHOTO_PROOF => match p {
             Some(p) if p.facts.outcome == Outcome::Delivered => {
                 format!("delivered with photo proof ({})", plural(p.photos.len() as u32, "photo", "photos"))
@@ -139,6 +155,15 @@ pub fn ground_words(ground: Grounds, e: &Event, zone: FleetZone) -> String {
             _ => "photo proof of delivery".to_string(),
         },
         _ => String::new(),
+    }
+}
+
+/// "on 2026-03-02", or "between 2026-03-02 and 2026-03-20".
+pub fn days_words(first: crate::import::time::Day, last: crate::import::time::Day) -> String {
+    if first == last {
+        format!("on {}", day_text(first))
+    } else {
+        format!("between {} and {}", day_text(first), day_text(last))
     }
 }
 
@@ -178,41 +203,46 @@ pub fn leaving_words(l: &Leaving) -> String {
 
 /// One miss from dropping (NEAR_DROP): the components that would fall, lowest tier first.
 pub fn near_drop_sentences(w: &WhatIf) -> Vec<String> {
-    let mut drops: Vec<(Tier, String)> = Vec::new();
-    if let Some((1, tier)) = w.reliability_drop {
-        drops.push((tier, change_sentence("Reliability", tier, true, 1, "more late block", "more late blocks")));
-    }
-    if let Some((1, tier)) = w.quality_drop {
-        drops.push((
-            tier,
-            change_sentence("Delivery quality", tier, true, 1, "more missed package", "more missed packages"),
-        ));
-    }
-    drops.sort_by_key(|(tier, _)| *tier);
-    drops.into_iter().map(|(_, s)| s).collect()
+    drops(w).into_iter().filter(|(k, _, _)| *k == 1).map(|(_, _, s)| s).collect()
 }
 
-/// The what-if numbers as sentences that name the component and the direction: the
-/// drops first, lowest resulting tier first, then the rises.
-pub fn what_if_sentences(w: &WhatIf, reliability: Option<Tier>, quality: Option<Tier>) -> Vec<String> {
-    let mut drops: Vec<(Tier, String)> = Vec::new();
-    let mut rest = Vec::new();
-    match (w.reliability_drop, reliability) {
-        (Some((k, t)), _) => {
-            drops.push((t, change_sentence("Reliability", t, true, k, "more late block", "more late blocks")))
+/// Each way the standing can fall, as (k, the tier reached, the sentence), the nearest
+/// first (then the lowest tier reached). Two kinds of miss that drop one component to one
+/// tier after as many are one sentence ("… after 1 more missed package or DNR claim").
+fn drops(w: &WhatIf) -> Vec<(u32, Tier, String)> {
+    let kinds = [
+        (w.reliability_drop, "Reliability", "late block", "late blocks"),
+        (w.quality_drop, "Delivery quality", "missed package", "missed packages"),
+        (w.dnr_drop, "Delivery quality", "DNR claim", "DNR claims"),
+    ];
+    let mut drops: Vec<(u32, Tier, &str, Vec<&str>)> = Vec::new();
+    for (drop, component, one, many) in kinds {
+        let Some((k, tier)) = drop else { continue };
+        let what = if k == 1 { one } else { many };
+        match drops.iter_mut().find(|d| (d.0, d.1, d.2) == (k, tier, component)) {
+            Some(same) => same.3.push(what),
+            None => drops.push((k, tier, component, vec![what])),
         }
-        (None, Some(Tier::AtRisk)) => rest.push("Reliability is At Risk: no lower tier".to_string()),
-        _ => {}
     }
-    match (w.quality_drop, quality) {
-        (Some((k, t)), _) => drops
-            .push((t, change_sentence("Delivery quality", t, true, k, "more missed package", "more missed packages"))),
-        (None, Some(Tier::AtRisk)) => rest.push("Delivery quality is At Risk: no lower tier".to_string()),
-        _ => {}
+    drops.sort_by_key(|(k, tier, _, _)| (*k, *tier));
+    drops
+        .into_iter()
+        .map(|(k, tier, component, what)| {
+            (k, tier, format!("{component} falls to {} after {k} more {}", tier.label(), what.join(" or ")))
+        })
+        .collect()
+}
+
+/// The what-if numbers as sentences that name the component, the kind of miss and the
+/// direction: the drops first, nearest first, then the rises.
+pub fn what_if_sentences(w: &WhatIf, reliability: Option<Tier>, quality: Option<Tier>) -> Vec<String> {
+    let mut out: Vec<String> = drops(w).into_iter().map(|(_, _, s)| s).collect();
+    if w.reliability_drop.is_none() && reliability == Some(Tier::AtRisk) {
+        out.push("Reliability is At Risk: no lower tier".to_string());
     }
-    drops.sort_by_key(|(tier, _)| *tier);
-    let mut out: Vec<String> = drops.into_iter().map(|(_, s)| s).collect();
-    out.extend(rest);
+    if w.quality_drop.is_none() && w.dnr_drop.is_none() && quality == Some(Tier::AtRisk) {
+        out.push("Delivery quality is At Risk: no lower tier".to_string());
+    }
     match (w.reliability_rise, reliability) {
         (Some((k, t)), _) => out.push(change_sentence("Reliability", t, false, k, "on-time block", "on-time blocks")),
         (None, Some(Tier::Fantastic)) => out.push("Reliability is already Fantastic".to_string()),
@@ -317,21 +347,33 @@ mod tests {
             reliability_rise: Some((6, Tier::Great)),
             quality_drop: Some((1, Tier::Great)),
             quality_rise: None,
+            dnr_drop: Some((3, Tier::Great)),
         };
         assert_eq!(
             what_if_sentences(&w, Some(Tier::Great), Some(Tier::Fantastic)),
             [
-                "Reliability falls to Fair after 2 more late blocks",
                 "Delivery quality falls to Great after 1 more missed package",
+                "Reliability falls to Fair after 2 more late blocks",
+                "Delivery quality falls to Great after 3 more DNR claims",
                 "Reliability rises to Great after 6 on-time blocks",
                 "Delivery quality is already Fantastic"
             ]
         );
-        let near = WhatIf { reliability_drop: Some((1, Tier::Great)), quality_drop: Some((1, Tier::AtRisk)), ..w };
+        let same = WhatIf { quality_drop: Some((1, Tier::Great)), dnr_drop: Some((1, Tier::Great)), ..w };
+        assert_eq!(
+            near_drop_sentences(&same),
+            ["Delivery quality falls to Great after 1 more missed package or DNR claim"]
+        );
+        let near = WhatIf {
+            reliability_drop: Some((1, Tier::Great)),
+            quality_drop: Some((11, Tier::AtRisk)),
+            dnr_drop: Some((1, Tier::AtRisk)),
+            ..w
+        };
         assert_eq!(
             near_drop_sentences(&near),
             [
-                "Delivery quality falls to At Risk after 1 more missed package",
+                "Delivery quality falls to At Risk after 1 more DNR claim",
                 "Reliability falls to Great after 1 more late block"
             ]
         );

@@ -63,6 +63,43 @@ pub fn workbook_bytes(data: &[u8]) -> Option<usize> {
     Some(frame.height())
 }
 
+/// A small fleet's deliveries that exceptions reports update, add to and leave out of.
+const FUZZ_DELIVERIES: &str = "tracking_id,driver_id,block_id,deliver_by,attempted_at,outcome,reason,dnr\n\
+    T1,D1,B1,2026-03-02 20:00,2026-03-02 09:00,delivered,,Y\n\
+    T2,D1,B1,2026-03-02 20:00,2026-03-02 09:10,attempted,Nobody home,\n\
+    T3,D2,B2,2026-03-02 20:00,,not_attempted,,\n";
+
+/// Any bytes as an exceptions report (the first byte picks the options), applied to a small
+/// fleet's deliveries: an import result or an error, never a panic, and every row of the
+/// report accounted for (a package updated, added or left out). Returns the packages after.
+pub fn exceptions_bytes(data: &[u8]) -> Option<usize> {
+    let (&choice, file) = data.split_first()?;
+    let zone = FleetZone::parse(ZONES[usize::from(choice >> 4) % ZONES.len()]).ok()?;
+    let opts = ImportOptions { zone, day_first: choice & 0x08 != 0, detail: Detail::Full };
+    let mut report = ImportReport::default();
+    let deliveries = decode_csv("deliveries.csv".to_string(), FUZZ_DELIVERIES.as_bytes().to_vec()).ok()?;
+    let deliveries = load_table(&deliveries, TableKind::Deliveries, &opts, &mut report).ok()?;
+    let csv = decode_csv("fuzz.csv".to_string(), file.to_vec()).ok()?;
+    let exceptions = load_table(&csv, TableKind::Exceptions, &opts, &mut report).ok()?;
+    let rows = exceptions.height();
+    let before = deliveries.height();
+    let empty = |kind: TableKind| kind.empty_frame().ok();
+    let mut data = crate::import::Dataset {
+        blocks: empty(TableKind::Blocks)?,
+        deliveries,
+        roster: empty(TableKind::Roster)?,
+        outages: empty(TableKind::Outages)?,
+        concessions: empty(TableKind::Concessions)?,
+        exceptions,
+        zone,
+    };
+    let applied = data.apply_reports().ok()?.exceptions;
+    let e = &applied;
+    assert_eq!(e.updated + e.added.len() + e.not_counted.len(), rows, "every row updates, adds or leaves out");
+    assert!(data.deliveries.height() <= before + e.added.len());
+    Some(data.deliveries.height())
+}
+
 /// Any text as a timestamp cell: parsed or refused; a parsed value converts to an
 /// instant and back to a day in every zone. Returns whether it parsed.
 pub fn timestamp_bytes(data: &[u8]) -> bool {

@@ -6,7 +6,8 @@ use crate::config::Thresholds;
 use crate::import::time::FleetZone;
 use crate::import::time::UnknownZone;
 use crate::import::{
-    Dataset, Detail, FileSummary, ImportError, ImportOptions, ImportReport, InputPaths, TableKind, UnmatchedConcession,
+    Dataset, Detail, ExceptionRow, FileSummary, ImportError, ImportOptions, ImportReport, InputPaths, ReportsApplied,
+    TableKind,
 };
 use crate::letters::LetterSettings;
 use crate::settings::{OutageError, Settings, SettingsError};
@@ -231,9 +232,13 @@ fn load_source(
                 .flat_map(|f| crate::import::shape::missing_ground_columns(f.kind, &f.path, &f.columns))
                 .collect();
             report.notes.extend(missing);
-            let unmatched = data.apply_concessions()?;
-            let source_of = paths.concessions.as_ref().map_or_else(String::new, |p| p.display().to_string());
-            report.notes.extend(unmatched.iter().map(|u| unmatched_note(&source_of, u)));
+            let applied = data.apply_reports()?;
+            let concessions_file = paths.concessions.as_ref().map_or_else(String::new, |p| p.display().to_string());
+            let exceptions_file = match paths.exceptions.as_slice() {
+                [one] => one.display().to_string(),
+                _ => "the exceptions reports".to_string(),
+            };
+            report.notes.extend(applied_notes(&applied, &exceptions_file, &concessions_file));
             progress.check()?;
             (progress.report)(0.4);
             let fleet = build(&data, &settings, None)?;
@@ -281,16 +286,54 @@ pub fn read_observed(
     let options = ImportOptions { zone, day_first, detail: Detail::Full };
     let mut report = ImportReport::default();
     let frame = crate::import::load_file(path, TableKind::Observed, &options, &mut report)?;
+    // docs/rules.md §1.10: the 2025 scorecard's tiers are a scale of their own.
+    let other_scale = frame
+        .column(crate::import::columns::OVERALL_TIER.name())?
+        .u32()?
+        .iter()
+        .filter(|t| t.is_some_and(|t| t >= crate::import::codes::SCALE_2025))
+        .count();
+    if other_scale > 0 {
+        report.notes.push(format!(
+            "{}: {other_scale} observation(s) on the 2025 scorecard's scale (Platinum, Gold, Silver, Bronze) \
+             left out: the Flex standing's tiers are Fantastic, Great, Fair and At Risk",
+            path.display()
+        ));
+    }
     Ok((crate::standing::calibrate::observed_rows(&frame)?, report))
 }
 
-/// docs/rules.md §1.10: a concession whose package is not in the deliveries, named by its
-/// file (or the workspace) and line.
-fn unmatched_note(source: &str, u: &UnmatchedConcession) -> String {
-    format!(
-        "{source}:{}: the concession for package {} (driver {}) matches no delivery; it changes nothing",
-        u.line, u.tracking_id, u.driver_id
-    )
+/// The most rows of an exceptions report named one by one in the notes (added packages,
+/// packages not counted); the rest are counted.
+const ROWS_NAMED: usize = 20;
+
+/// docs/rules.md §1.10, §1.14: what Amazon's reports did to the deliveries, for the import
+/// report: the exceptions that updated, added and left out packages (each added or left
+/// out package named by its file and line, the first [`ROWS_NAMED`] of each), and every
+/// concession whose package is not in the deliveries.
+fn applied_notes(applied: &ReportsApplied, exceptions: &str, concessions: &str) -> Vec<String> {
+    let mut notes = Vec::new();
+    let e = &applied.exceptions;
+    if e.updated > 0 {
+        notes.push(format!("{exceptions}: {} package(s) of the deliveries updated", e.updated));
+    }
+    let mut named = |rows: &[ExceptionRow], what: &str| {
+        for r in rows.iter().take(ROWS_NAMED) {
+            notes.push(format!("{exceptions}:{}: package {} (driver {}) {what}", r.line, r.tracking_id, r.driver_id));
+        }
+        if rows.len() > ROWS_NAMED {
+            notes.push(format!("{exceptions}: and {} more package(s) {what}", rows.len() - ROWS_NAMED));
+        }
+    };
+    named(&e.added, "is not in the deliveries: added");
+    named(&e.not_counted, "does not count (Impact DCR no, or exempted): left out of the standing");
+    notes.extend(applied.unmatched_concessions.iter().map(|u| {
+        format!(
+            "{concessions}:{}: the concession for package {} (driver {}) matches no delivery; it changes nothing",
+            u.line, u.tracking_id, u.driver_id
+        )
+    }));
+    notes
 }
 
 fn summary_of(f: &FileImport) -> FileSummary {
@@ -362,9 +405,8 @@ fn open_workspace(
         report.files = last.files.iter().map(summary_of).collect();
     }
     (progress.report)(0.2);
-    let (dataset, unmatched) =
-        crate::timings::phase("read the workspace", || ws.dataset_and_unmatched(options.detail))?;
-    report.notes.extend(unmatched.iter().map(|u| unmatched_note("the workspace's concessions", u)));
+    let (dataset, applied) = crate::timings::phase("read the workspace", || ws.dataset_and_applied(options.detail))?;
+    report.notes.extend(applied_notes(&applied, "the workspace's exceptions", "the workspace's concessions"));
     progress.check()?;
     (progress.report)(0.3);
     let marks = ws.case_marks()?;
@@ -452,6 +494,7 @@ mod tests {
             roster: Some(dir.join("roster.csv")),
             outages: Some(dir.join("outages.csv")),
             concessions: Some(dir.join("concessions.csv")),
+            exceptions: vec![dir.join("exceptions.csv")],
         }
     }
 
@@ -459,13 +502,7 @@ mod tests {
     fn files_and_the_same_files_in_a_workspace_load_the_same_standing() {
         let files = load(Source::Files(sample()), Settings::default(), &Options::default(), &Progress::NONE).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let p = sample();
-        let kinds = [(TableKind::Blocks, p.blocks), (TableKind::Deliveries, p.deliveries)];
-        let mut list: Vec<(TableKind, PathBuf)> = kinds.into();
-        list.extend(p.roster.map(|r| (TableKind::Roster, r)));
-        list.extend(p.outages.map(|o| (TableKind::Outages, o)));
-        list.extend(p.concessions.map(|c| (TableKind::Concessions, c)));
-        let options = Options { change: Some(Change::Import(list)), ..Options::default() };
+        let options = Options { change: Some(Change::Import(sample().files())), ..Options::default() };
         let ws =
             load(Source::Workspace(dir.path().join("ws")), Settings::default(), &options, &Progress::NONE).unwrap();
         let day = files.fleet.default_as_of().unwrap();
@@ -473,7 +510,7 @@ mod tests {
         for i in 0..files.fleet.drivers.len() {
             assert_eq!(ws.fleet.standing(i, day), files.fleet.standing(i, day));
         }
-        assert_eq!(ws.report.files.len(), 5);
+        assert_eq!(ws.report.files.len(), 6);
         assert!(ws.evidence_dir(None).ends_with("sample-data"));
         assert_eq!(ws.letters_dir(), dir.path().join("ws").join("letters"));
         assert!(files.letters_dir().ends_with("sample-data/letters"));
@@ -520,6 +557,7 @@ mod tests {
             roster: Some(generated.join("roster.csv")),
             outages: Some(generated.join("outages.csv")),
             concessions: concessions.then(|| sample().concessions.unwrap()),
+            exceptions: Vec::new(),
         };
         let shuffled = dir.path().join("shuffled.csv");
         rewritten(&generated.join("deliveries.csv"), &shuffled, true, 0);

@@ -137,6 +137,7 @@ pub enum SortColumn {
     QualityHeadroom,
     BlocksToNextTier,
     PackagesToNextTier,
+    DnrHeadroom,
     /// The day of the next projected change of the overall tier.
     ChangesOn,
     Alerts,
@@ -174,6 +175,7 @@ fn sort_key<'a>(fleet: &'a Fleet, row: &'a DriverSummary, column: SortColumn) ->
         SortColumn::Packages => SortKey::Number(f64::from(s.quality.packages)),
         SortColumn::ReliabilityHeadroom => count(s.reliability_headroom),
         SortColumn::QualityHeadroom => count(s.quality_headroom),
+        SortColumn::DnrHeadroom => count(s.dnr_headroom),
         SortColumn::BlocksToNextTier => count(s.blocks_to_next_tier),
         SortColumn::PackagesToNextTier => count(s.packages_to_next_tier),
         SortColumn::ChangesOn => row.next_change.map_or(SortKey::Missing, |c| SortKey::Number(f64::from(c.day))),

@@ -6,7 +6,7 @@ use crate::standing::rules::tier_label;
 use crate::standing::{Driver, Fleet, Standing};
 use std::io::{self, Write};
 
-pub const COLUMNS: [&str; 18] = [
+pub const COLUMNS: [&str; 19] = [
     "driver_id",
     "driver_name",
     "as_of",
@@ -25,7 +25,11 @@ pub const COLUMNS: [&str; 18] = [
     "blocks_to_next_tier",
     "packages_to_next_tier",
     "alerts",
+    "dnr_headroom",
 ];
+
+/// A report row's cells, one per column of [`COLUMNS`].
+pub type Cells = [String; COLUMNS.len()];
 
 /// One output row: a driver's standing on one day.
 pub struct Row<'a> {
@@ -46,8 +50,8 @@ fn count(n: Option<u32>) -> String {
 }
 
 impl Row<'_> {
-    /// The 18 cells of docs/rules.md §10, as text, in column order.
-    pub fn cells(&self) -> [String; 18] {
+    /// The cells of docs/rules.md §10, as text, in column order.
+    pub fn cells(&self) -> Cells {
         let s = &self.standing;
         let q = s.quality.rates();
         [
@@ -69,6 +73,7 @@ impl Row<'_> {
             count(s.blocks_to_next_tier),
             count(s.packages_to_next_tier),
             s.alerts.sorted_codes().join(";"),
+            count(s.dnr_headroom),
         ]
     }
 
@@ -94,6 +99,7 @@ impl Row<'_> {
             "blocks_to_next_tier": s.blocks_to_next_tier,
             "packages_to_next_tier": s.packages_to_next_tier,
             "alerts": s.alerts.sorted_codes(),
+            "dnr_headroom": s.dnr_headroom,
         })
     }
 }
@@ -189,12 +195,12 @@ pub const XLSX_MAX_ROWS: usize = 1_048_575;
 /// a date; every text cell a text cell (a name that looks like a formula stays text);
 /// the header frozen and filtered.
 pub fn write_xlsx(rows: &[Row], out: &mut Vec<u8>) -> io::Result<()> {
-    let cells: Vec<[String; 18]> = rows.iter().map(Row::cells).collect();
+    let cells: Vec<Cells> = rows.iter().map(Row::cells).collect();
     write_xlsx_cells(&cells, out)
 }
 
 /// [`write_xlsx`] from the rows' cells ([`Row::cells`]).
-pub fn write_xlsx_cells(rows: &[[String; 18]], out: &mut Vec<u8>) -> io::Result<()> {
+pub fn write_xlsx_cells(rows: &[Cells], out: &mut Vec<u8>) -> io::Result<()> {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     if rows.len() > XLSX_MAX_ROWS {
         return Err(io::Error::other(format!(
@@ -213,7 +219,7 @@ pub fn write_xlsx_cells(rows: &[[String; 18]], out: &mut Vec<u8>) -> io::Result<
         sheet.write_string_with_format(0, c as u16, *name, &header).map_err(failed)?;
     }
     const RATES: [usize; 4] = [5, 8, 9, 10];
-    const COUNTS: [usize; 7] = [6, 11, 12, 13, 14, 15, 16];
+    const COUNTS: [usize; 8] = [6, 11, 12, 13, 14, 15, 16, 18];
     for (r, row) in rows.iter().enumerate() {
         let at = r as u32 + 1;
         for (c, cell) in row.iter().enumerate() {
@@ -250,7 +256,7 @@ pub fn write_xlsx_cells(rows: &[[String; 18]], out: &mut Vec<u8>) -> io::Result<
 
 /// Writes report rows ([`Row::cells`], in the order given) to `path`: a workbook when it
 /// ends in `.xlsx`, else CSV with a UTF-8 byte-order mark (so that Excel reads "José" right).
-pub fn export_table(path: &std::path::Path, rows: &[[String; 18]]) -> io::Result<()> {
+pub fn export_table(path: &std::path::Path, rows: &[Cells]) -> io::Result<()> {
     let mut bytes = Vec::new();
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
         write_xlsx_cells(rows, &mut bytes)?;
@@ -373,13 +379,10 @@ pub fn write_table(rows: &[Row], out: impl Write) -> io::Result<()> {
         .map(|row| {
             let s = &row.standing;
             let q = s.quality.rates();
-            let pair = |a: Option<u32>, b: Option<u32>, ua: &str, ub: &str| match (a, b) {
-                (None, None) => "—".to_string(),
-                (a, b) => [a.map(|n| format!("{n} {ua}")), b.map(|n| format!("{n} {ub}"))]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", "),
+            let counts = |parts: &[(Option<u32>, &str)]| {
+                let said: Vec<String> =
+                    parts.iter().filter_map(|(n, unit)| Some(format!("{} {unit}", (*n)?))).collect();
+                if said.is_empty() { "—".to_string() } else { said.join(", ") }
             };
             vec![
                 row.driver.id.clone(),
@@ -392,8 +395,8 @@ pub fn write_table(rows: &[Row], out: impl Write) -> io::Result<()> {
                 pct(q.map(|r| r.success)),
                 pct(q.map(|r| r.on_time)),
                 if s.quality.packages > 0 { s.quality.dnr.to_string() } else { "—".to_string() },
-                pair(s.reliability_headroom, s.quality_headroom, "blk", "pkg"),
-                pair(s.blocks_to_next_tier, s.packages_to_next_tier, "blk", "pkg"),
+                counts(&[(s.reliability_headroom, "blk"), (s.quality_headroom, "pkg"), (s.dnr_headroom, "DNR")]),
+                counts(&[(s.blocks_to_next_tier, "blk"), (s.packages_to_next_tier, "pkg")]),
                 s.alerts.sorted_codes().join(" "),
             ]
         })
@@ -430,7 +433,7 @@ mod tests {
     #[test]
     fn an_exported_csv_has_a_byte_order_mark_and_a_workbook_is_a_zip() {
         let dir = tempfile::tempdir().unwrap();
-        let mut row: [String; 18] = Default::default();
+        let mut row: Cells = Default::default();
         row[0] = "D1".into();
         row[1] = "José Núñez".into();
         row[2] = "2026-03-03".into();

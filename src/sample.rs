@@ -17,6 +17,7 @@ pub const FILES: &[(&str, &[u8])] = &[
     bundled!("roster.csv"),
     bundled!("outages.csv"),
     bundled!("concessions.csv"),
+    bundled!("exceptions.csv"),
     bundled!("README.md"),
     bundled!("photos/TBA0000007092.jpg"),
     bundled!("photos/TBA0000007699.jpg"),

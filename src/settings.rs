@@ -29,6 +29,8 @@ pub struct RecentImport {
     pub roster: Option<PathBuf>,
     pub outages: Option<PathBuf>,
     pub concessions: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<PathBuf>,
 }
 
 impl RecentImport {
@@ -39,6 +41,7 @@ impl RecentImport {
             roster: self.roster.clone(),
             outages: self.outages.clone(),
             concessions: self.concessions.clone(),
+            exceptions: self.exceptions.clone(),
         }
     }
 
@@ -49,6 +52,7 @@ impl RecentImport {
             roster: p.roster.clone(),
             outages: p.outages.clone(),
             concessions: p.concessions.clone(),
+            exceptions: p.exceptions.clone(),
         }
     }
 }

@@ -275,6 +275,70 @@ fn a_dropped_workbook_and_concessions_report_are_read_by_their_headers() {
 }
 
 #[test]
+fn addresses_list_the_buildings_with_clustered_claims_and_open_their_drivers() {
+    let mut h = app();
+    // The alerts say so and lead there.
+    open_tab(&mut h, "Alerts");
+    h.get_by_label_contains("DNR claims and access problems of several drivers");
+    h.get_by_role_and_label(egui::Role::Button, "Show addresses").click();
+    h.run_steps(2);
+    assert_eq!(h.state().tab(), Tab::Addresses);
+    let first = h.state().loaded().unwrap().fleet.clusters()[0].clone();
+    assert!(first.drivers().len() >= 2 && first.events.len() >= 3, "{first:?}");
+    h.get_by_label("Click a building to list its events.");
+    h.get_by_label(&first.label).click();
+    h.run_steps(2);
+    h.get_by_label(&format!("{}: {} events of {} drivers", first.label, first.events.len(), first.drivers().len()));
+    let event = &first.events[0];
+    h.get_by_label(&event.tracking_id);
+    let fleet = &h.state().loaded().unwrap().fleet;
+    let driver = fleet.driver_index(&event.driver_id).unwrap();
+    let name = format!("{} {}", event.driver_id, fleet.drivers[driver].name.clone().unwrap());
+    h.get_all_by_label(&name).next().unwrap().click();
+    h.run_steps(3);
+    assert_eq!(h.state().tab(), Tab::Driver);
+    // Its events table names the ground.
+    h.get_all_by_label_contains("Address cluster").next().unwrap();
+}
+
+#[test]
+fn a_dropped_exceptions_report_joins_the_files_on_screen() {
+    let mut h = app();
+    // The sample's files opened as a user's own (a report dropped on the sample itself asks
+    // for blocks and deliveries, as any lone report does).
+    h.state_mut().open(standwatch::app::sample_inputs());
+    settle(&mut h);
+    let before = h.state().loaded().unwrap().fleet.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let rts = dir.path().join("RTS report.csv");
+    std::fs::write(
+        &rts,
+        "Delivery Associate,Tracking ID,Transporter ID,Impact DCR,DA Selected RTS Code,Additional Information,\
+         Exemption Reason,Planned Delivery Date,Service Area\n\
+         Maria Garcia,TBX0000000001,D00001,Yes,TR CANCELLED,,,2026-02-27,DXT4\n\
+         ,TBX0000000002,unassigned,Yes,NONE,,,2026-02-27,DXT4\n",
+    )
+    .unwrap();
+    drop_files(&mut h, std::slice::from_ref(&rts));
+    settle(&mut h);
+    let l = h.state().loaded().unwrap();
+    let paths = l.source.paths().unwrap();
+    assert!(paths.exceptions.contains(&rts), "{paths:?}");
+    assert!(paths.exceptions.len() >= 2, "the sample's own report stays: {paths:?}");
+    assert_eq!(l.report.rejections.len(), 1, "{:?}", l.report.rejections);
+    assert!(l.report.rejections[0].reason.contains("'unassigned' names no driver"));
+    let d1 = l.fleet.driver_index("D00001").unwrap();
+    let day = l.fleet.default_as_of().unwrap();
+    let events = l.fleet.events(d1, day).unwrap();
+    let added = events.iter().find(|e| e.id == "TBX0000000001").expect("the added package");
+    assert_eq!(added.grounds, standwatch::standing::grounds::Grounds::ORDER_CANCELLED);
+    assert_eq!(before.standing(d1, day).quality.packages, 500);
+    // The import report (open: a row was rejected) lists it with its counts.
+    h.run_steps(2);
+    h.get_all_by_label_contains("RTS report.csv: 2 rows read, 1 accepted, 0 duplicate, 1 rejected").next().unwrap();
+}
+
+#[test]
 fn an_unrelated_file_is_explained_and_the_data_stays() {
     let mut h = app();
     let dir = tempfile::tempdir().unwrap();
@@ -293,6 +357,10 @@ fn snapshots_of_each_view() {
     h.snapshot("fleet_view");
     open_tab(&mut h, "Alerts");
     h.snapshot("alerts_view");
+    open_tab(&mut h, "Addresses");
+    h.get_by_label(&h.state().loaded().unwrap().fleet.clusters()[0].label.clone()).click();
+    h.run_steps(2);
+    h.snapshot("addresses_view");
     open_tab(&mut h, "Fleet");
     h.key_press(egui::Key::ArrowDown);
     h.run_steps(1);
@@ -612,6 +680,22 @@ fn a_new_folder_becomes_a_workspace_and_takes_the_files_on_screen() {
         !h.state().is_busy() && h.state().loaded().is_some_and(|l| l.fleet.drivers.len() == 40)
     });
     assert!(h.query_by_label_contains("Import the files that were on screen").is_none());
+    // Every file that was on screen went in, the concessions and exceptions reports too:
+    // the standing is the files' own.
+    let l = h.state().loaded().unwrap();
+    let kinds: Vec<&str> = l.report.files.iter().map(|f| f.kind.name()).collect();
+    assert_eq!(kinds, ["blocks", "deliveries", "roster", "outages", "concessions", "exceptions"]);
+    let files = standwatch::load::load(
+        standwatch::load::Source::Files(standwatch::app::sample_inputs()),
+        standwatch::settings::Settings::default(),
+        &standwatch::load::Options::default(),
+        &standwatch::load::Progress::NONE,
+    )
+    .unwrap();
+    let day = files.fleet.default_as_of().unwrap();
+    let d7 = files.fleet.driver_index("D00007").unwrap();
+    assert_eq!(l.fleet.standing(d7, day), files.fleet.standing(d7, day));
+    assert_eq!(l.fleet.standing(d7, day).quality.dnr, 3, "the concessions' claims count");
     open_tab(&mut h, "Cases");
     h.get_by_label("Cases in Fleet North");
 }

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 const HEADER: &str = "driver_id,driver_name,as_of,overall_tier,reliability_tier,reliability_rate,\
 reliability_blocks,quality_tier,attempted_rate,success_rate,on_time_rate,dnr_count,quality_packages,\
-reliability_headroom,quality_headroom,blocks_to_next_tier,packages_to_next_tier,alerts";
+reliability_headroom,quality_headroom,blocks_to_next_tier,packages_to_next_tier,alerts,dnr_headroom";
 
 const RATE_COLUMNS: [&str; 4] = ["reliability_rate", "attempted_rate", "success_rate", "on_time_rate"];
 
@@ -977,7 +977,8 @@ fn headroom_and_recovery_with_default_windows() {
         ],
     );
     // Y5: 200 packages all on time → Fantastic. +1 not_attempted: 200/201 = 0.995025 ≥ 0.995,
-    // still Fantastic; +2: 200/202 = 0.990099 < 0.995 → Great → quality_headroom 2.
+    // still Fantastic; +2: 200/202 = 0.990099 < 0.995 → Great → quality_headroom 2. No claim,
+    // and Fantastic allows none: one claim makes it Great → dnr_headroom 1 → NEAR_DROP.
     check(
         &t,
         "Y5",
@@ -990,7 +991,8 @@ fn headroom_and_recovery_with_default_windows() {
             ("quality_packages", "200"),
             ("quality_headroom", "2"),
             ("packages_to_next_tier", ""),
-            ("alerts", ""),
+            ("dnr_headroom", "1"),
+            ("alerts", "NEAR_DROP"),
         ],
     );
     // Z6: 99/100 on all three rates → attempted 0.99 Great (success 0.99 and on_time 0.99 are
@@ -1010,6 +1012,8 @@ fn headroom_and_recovery_with_default_windows() {
             ("quality_packages", "100"),
             ("quality_headroom", "1"),
             ("packages_to_next_tier", "100"),
+            // Great allows 1 claim: the first keeps it Great, the second makes it Fair.
+            ("dnr_headroom", "2"),
             ("alerts", "NEAR_DROP"),
         ],
     );

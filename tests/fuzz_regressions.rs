@@ -48,3 +48,20 @@ fn timestamp_regressions_never_panic() {
         }
     }
 }
+
+#[test]
+fn exceptions_regressions_never_panic() {
+    for (name, data) in inputs("import_exceptions") {
+        let packages = standwatch::fuzzing::exceptions_bytes(&data);
+        match name.as_str() {
+            // None of its 13 packages is among the 3 of the fleet: all added; the 5 rows that
+            // name no driver or no outcome are rejected.
+            "first_generation.bin" => assert_eq!(packages, Some(3 + 13)),
+            // T1 counts after all (the later row wins), T3 is left out.
+            "same_package_twice_left_out_then_counted.bin" => assert_eq!(packages, Some(2)),
+            "unassigned_only.bin" => assert_eq!(packages, Some(3)),
+            "exempted_unknown_package.bin" => assert_eq!(packages, Some(3)),
+            _ => {}
+        }
+    }
+}

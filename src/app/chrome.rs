@@ -6,7 +6,6 @@ use super::StandwatchApp;
 use super::commands::Command;
 use super::state::{Notice, OnScreen, Tab, file_name};
 use super::{sample_inputs, theme};
-use crate::import::TableKind;
 use crate::import::time::{date_from_day, day_from_date};
 use crate::load::{Change, Source};
 use crate::report::day_text;
@@ -75,6 +74,7 @@ impl StandwatchApp {
         for (tab, name) in [
             (Tab::Fleet, "Fleet"),
             (Tab::Alerts, "Alerts"),
+            (Tab::Addresses, "Addresses"),
             (Tab::Driver, "Driver"),
             (Tab::Cases, "Cases"),
             (Tab::Settings, "Settings"),
@@ -178,17 +178,17 @@ impl StandwatchApp {
             (self.session.offer_import.clone(), self.session.workspace_dir().map(Path::to_path_buf))
         {
             ui.horizontal_wrapped(|ui| {
-                let files = format!("{} and {}", file_name(&paths.blocks), file_name(&paths.deliveries));
+                let names: Vec<String> = paths.files().iter().map(|(_, p)| file_name(p)).collect();
+                let files = match names.as_slice() {
+                    [] => String::new(),
+                    [one] => one.clone(),
+                    [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+                };
                 ui.label(RichText::new(format!("New workspace {}.", file_name(&dir))).strong());
                 ui.label(format!("Import the files that were on screen ({files}) into it?"));
                 if ui.button("Import them").clicked() {
-                    let mut list = vec![
-                        (TableKind::Blocks, paths.blocks.clone()),
-                        (TableKind::Deliveries, paths.deliveries.clone()),
-                    ];
-                    list.extend(paths.roster.clone().map(|p| (TableKind::Roster, p)));
-                    list.extend(paths.outages.clone().map(|p| (TableKind::Outages, p)));
-                    self.commands.push(Command::Workspace(Change::Import(list)));
+                    // Every file on screen, whatever its kind.
+                    self.commands.push(Command::Workspace(Change::Import(paths.files())));
                     self.session.offer_import = None;
                 }
                 if ui.button("Not now").clicked() {

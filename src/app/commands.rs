@@ -378,14 +378,7 @@ impl StandwatchApp {
             _ => InputPaths::default(),
         };
         for (kind, file) in sorted {
-            match kind {
-                TableKind::Blocks => paths.blocks = file,
-                TableKind::Deliveries => paths.deliveries = file,
-                TableKind::Roster => paths.roster = Some(file),
-                TableKind::Outages => paths.outages = Some(file),
-                TableKind::Concessions => paths.concessions = Some(file),
-                TableKind::Observed => {}
-            }
+            paths.set(kind, file);
         }
         let missing: Vec<&str> = [("a blocks file", &paths.blocks), ("a deliveries file", &paths.deliveries)]
             .into_iter()

@@ -21,7 +21,7 @@ use crate::settings::Settings;
 use eframe::egui::{self, RichText};
 use state::{OnScreen, Session, file_name};
 use std::path::{Path, PathBuf};
-use views::{AlertsView, CasesView, DriverView, FleetView, SettingsView};
+use views::{AddressesView, AlertsView, CasesView, DriverView, FleetView, SettingsView};
 use windows::{
     AboutWindow, BatchWindow, CalibrateWindow, ImportReportWindow, LetterEditor, OpenFilesWindow, SheetsWindow,
     WorkspaceWindow,
@@ -42,6 +42,7 @@ pub fn sample_inputs() -> InputPaths {
         roster: Some(dir.join("roster.csv")),
         outages: Some(dir.join("outages.csv")),
         concessions: Some(dir.join("concessions.csv")),
+        exceptions: vec![dir.join("exceptions.csv")],
     }
 }
 
@@ -49,6 +50,7 @@ pub fn sample_inputs() -> InputPaths {
 struct Views {
     fleet: FleetView,
     alerts: AlertsView,
+    addresses: AddressesView,
     driver: Option<DriverView>,
     cases: CasesView,
     settings: SettingsView,
@@ -108,6 +110,7 @@ impl StandwatchApp {
         let views = Views {
             fleet: FleetView::new(),
             alerts: AlertsView::default(),
+            addresses: AddressesView::default(),
             driver: None,
             cases: CasesView::default(),
             settings: SettingsView::new(&session.settings),
@@ -229,6 +232,7 @@ impl StandwatchApp {
         match self.tab {
             Tab::Fleet => self.views.fleet.ui(ui, &l.fleet, &l.overview, self.session.observed.as_deref(), commands),
             Tab::Alerts => self.views.alerts.ui(ui, &l.fleet, &l.overview, commands),
+            Tab::Addresses => self.views.addresses.ui(ui, &l.fleet, commands),
             Tab::Driver => match &mut self.views.driver {
                 Some(view) => view.ui(ui, &l.fleet, self.session.observed.as_deref(), commands),
                 None => {

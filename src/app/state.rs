@@ -82,6 +82,7 @@ impl Observed {
 pub enum Tab {
     Fleet,
     Alerts,
+    Addresses,
     Driver,
     Cases,
     Settings,

@@ -109,7 +109,7 @@ pub fn metric_help(metric: &str) -> &'static str {
         "dnr" => "Customer 'delivered, not received' claims among the last 500 packages.",
         "quality" => "The worst of the attempted, success, on-time and DNR tiers.",
         "overall" => "The worst of reliability and delivery quality.",
-        "headroom" => "How many more misses (late blocks, or packages not attempted) lower the tier.",
+        "headroom" => "How many more misses (late blocks, packages not attempted, or DNR claims) lower the tier.",
         "to_next" => "How many more on-time blocks, or clean packages, raise the tier.",
         "lag" => "Standing on a day counts events at least 2 days old.",
         "forecast" => {

@@ -17,6 +17,9 @@ pub(super) fn run(
     check_input(observed, TableKind::Observed).map_err(Failure::input)?;
     let loaded = load_inputs(inputs, workspace, Detail::Standing)?;
     let (rows, report) = read_observed(observed, loaded.dataset.zone, inputs.day_first)?;
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
     for r in &report.rejections {
         eprintln!("rejected: {r}");
     }

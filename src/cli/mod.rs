@@ -223,6 +223,10 @@ pub struct Inputs {
     /// Amazon's DNR concessions report: marks its packages as DNR claims, with its flags.
     #[arg(long, value_name = "FILE")]
     pub concessions: Option<PathBuf>,
+    /// Amazon's package exceptions or RTS report (repeatable): updates its packages, adds the
+    /// ones the deliveries lack, leaves out the ones Amazon exempted.
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Vec<PathBuf>,
     /// Tier thresholds and windows (TOML); defaults built in.
     #[arg(long, value_name = "FILE.toml")]
     pub thresholds: Option<PathBuf>,
@@ -235,6 +239,20 @@ pub struct Inputs {
     /// Fail on any rejected row.
     #[arg(long)]
     pub strict: bool,
+}
+
+impl Inputs {
+    /// The files given (blocks and deliveries empty when not given).
+    pub fn paths(&self) -> InputPaths {
+        InputPaths {
+            blocks: self.blocks.clone().unwrap_or_default(),
+            deliveries: self.deliveries.clone().unwrap_or_default(),
+            roster: self.roster.clone(),
+            outages: self.outages.clone(),
+            concessions: self.concessions.clone(),
+            exceptions: self.exceptions.clone(),
+        }
+    }
 }
 
 /// LETTER (docs/rules.md §10): who sends the letters and to whom; a workspace's settings supply the
@@ -414,13 +432,7 @@ fn load_inputs(inputs: &Inputs, workspace: Option<&Path>, detail: Detail) -> Res
         let (Some(blocks), Some(deliveries)) = (&inputs.blocks, &inputs.deliveries) else {
             return Err(Failure::input("give --blocks FILE and --deliveries FILE, or --workspace DIR"));
         };
-        let paths = InputPaths {
-            blocks: blocks.clone(),
-            deliveries: deliveries.clone(),
-            roster: inputs.roster.clone(),
-            outages: inputs.outages.clone(),
-            concessions: inputs.concessions.clone(),
-        };
+        let paths = InputPaths { blocks: blocks.clone(), deliveries: deliveries.clone(), ..inputs.paths() };
         eprintln!("standwatch: reading {} and {}", paths.blocks.display(), paths.deliveries.display());
         let settings = Settings {
             timezone: zone.unwrap_or_default().name().to_string(),
@@ -443,6 +455,7 @@ fn load_inputs(inputs: &Inputs, workspace: Option<&Path>, detail: Detail) -> Res
         || inputs.roster.is_some()
         || inputs.outages.is_some()
         || inputs.concessions.is_some()
+        || !inputs.exceptions.is_empty()
     {
         return Err(Failure::input(
             "--workspace holds the data: import files with `standwatch --workspace DIR import ...` first",

@@ -25,16 +25,7 @@ pub(super) fn import(inputs: &Inputs, workspace: Option<&Path>, files: Vec<PathB
             ws.zone().name()
         )));
     }
-    let mut list: Vec<(TableKind, PathBuf)> = [
-        (TableKind::Blocks, &inputs.blocks),
-        (TableKind::Deliveries, &inputs.deliveries),
-        (TableKind::Roster, &inputs.roster),
-        (TableKind::Outages, &inputs.outages),
-        (TableKind::Concessions, &inputs.concessions),
-    ]
-    .into_iter()
-    .filter_map(|(kind, path)| Some((kind, path.clone()?)))
-    .collect();
+    let mut list: Vec<(TableKind, PathBuf)> = inputs.paths().files();
     for file in files {
         // A workbook may hold several kinds: it is read once for each.
         for kind in file_kinds(&file).map_err(Failure::input)? {
@@ -43,7 +34,7 @@ pub(super) fn import(inputs: &Inputs, workspace: Option<&Path>, files: Vec<PathB
     }
     if list.is_empty() {
         return Err(Failure::input(
-            "nothing to import: give --blocks, --deliveries, --roster, --outages, --concessions or files",
+            "nothing to import: give --blocks, --deliveries, --roster, --outages, --concessions, --exceptions or files",
         ));
     }
     eprintln!("standwatch: importing {} file(s) into {}", list.len(), dir.display());

@@ -264,7 +264,7 @@ pub(super) struct Fleet<'a> {
     pub(super) blocks: Sink,
     pub(super) deliveries: Sink,
     pub(super) roster: Sink,
-    pub(super) concessions: Sink,
+    pub(super) reports: super::reports::Reports,
     pub(super) summary: GenerateSummary,
     pub(super) random_photos: usize,
     pub(super) packages: Vec<Package>,
@@ -365,13 +365,22 @@ impl Fleet<'_> {
         }
         // Taken out for the loop, which needs `self` mutably, and put back to reuse its allocation.
         let packages = std::mem::take(&mut self.packages);
-        let written =
-            packages.iter().zip(0..).try_for_each(|(p, k)| self.package(driver, index * MAX_PACKAGES + k + 1, p));
+        let written = packages
+            .iter()
+            .zip(0..)
+            .try_for_each(|(p, k)| self.package(driver, index, index * MAX_PACKAGES + k + 1, p));
         self.packages = packages;
-        written
+        written?;
+        self.reports.pickup_failed(&self.clock, driver, index, start)
     }
 
-    pub(super) fn package(&mut self, driver: &Driver, tracking_number: u64, p: &Package) -> Result<(), GenerateError> {
+    pub(super) fn package(
+        &mut self,
+        driver: &Driver,
+        block_index: u64,
+        tracking_number: u64,
+        p: &Package,
+    ) -> Result<(), GenerateError> {
         put_id(&mut self.tracking_id, "TBA", tracking_number, 10);
         self.photo.clear();
         match p.photo {
@@ -391,21 +400,7 @@ impl Fleet<'_> {
         }
         // A claim of the concessions report is left out of the deliveries' dnr columns.
         let in_deliveries = p.dnr_reported_at.filter(|_| p.concession.is_none());
-        if let (Some(at), Some(c)) = (p.dnr_reported_at, p.concession) {
-            let mut b_at = [0u8; 19];
-            let yes_no = |yes: bool| if yes { &b"Y"[..] } else { &b"N"[..] };
-            self.concessions.row([
-                driver.id.as_bytes(),
-                driver.name.as_bytes(),
-                self.tracking_id.as_bytes(),
-                self.clock.stamp(at, &mut b_at),
-                yes_no(c.over_50m_from_pin),
-                yes_no(c.no_pod),
-                &b"N"[..],
-                &b"N"[..],
-                driver.station.as_bytes(),
-            ])?;
-        }
+        self.reports.package(&self.clock, driver, block_index, tracking_number, &self.tracking_id, p)?;
         let mut bufs = [[0u8; 19]; 4];
         let [b_due, b_at, b_returned, b_dnr] = &mut bufs;
         let contacts = p.contacts.map(|c| [b'0' + c.min(9)]);

@@ -9,6 +9,7 @@
 
 mod edge_cases;
 mod fleet;
+mod reports;
 mod write;
 
 use std::fs;
@@ -109,19 +110,6 @@ const DELIVERIES_HEADER: [&str; 13] = [
 ];
 const ROSTER_HEADER: [&str; 5] = ["driver_id", "driver_name", "email", "status", "deactivated_on"];
 const OUTAGES_HEADER: [&str; 4] = ["start", "end", "description", "station"];
-/// Amazon's DNR concessions report, with its own header names (docs/rules.md §1.10).
-const CONCESSIONS_HEADER: [&str; 9] = [
-    "Delivery Associate",
-    "Delivery Associate Name",
-    "Tracking ID",
-    "Concession Date",
-    "Delivered over 50m from pin",
-    "No POD",
-    "Scanned Not Delivered",
-    "Simultaneous deliveries",
-    "Service Area",
-];
-
 const FIRST_NAMES: [&str; 32] = [
     "Maria", "James", "Aisha", "Carlos", "Wei", "Olivia", "Dmitri", "Fatima", "Liam", "Priya", "Mateo", "Grace",
     "Kwame", "Sofia", "Ethan", "Mei", "Omar", "Chloe", "Diego", "Hannah", "Tariq", "Ava", "Ivan", "Lucia", "Noah",
@@ -239,7 +227,9 @@ fn write_outages(path: PathBuf, clock: &Clock, days: u32) -> Result<(), Generate
 
 /// Writes the synthetic fleet into `out` (created if needed): blocks.csv, deliveries.csv,
 /// roster.csv, outages.csv, concessions.csv (most random DNR claims, as Amazon's concessions
-/// report gives them) and `photos/*.jpg` for the photographed DNR claims and the gate.
+/// report gives them), exceptions.csv (the failed attempts and the packages never handed
+/// over, as Amazon's package exceptions report gives them, with addresses) and
+/// `photos/*.jpg` for the photographed DNR claims and the gate.
 pub fn generate(opts: &GenerateOptions, out: &Path) -> Result<GenerateSummary, GenerateError> {
     let photos_dir = out.join("photos");
     fs::create_dir_all(&photos_dir).map_err(|error| GenerateError::CreateDir { path: photos_dir.clone(), error })?;
@@ -249,7 +239,11 @@ pub fn generate(opts: &GenerateOptions, out: &Path) -> Result<GenerateSummary, G
         blocks: Sink::create(out.join("blocks.csv"), &BLOCKS_HEADER)?,
         deliveries: Sink::create(out.join("deliveries.csv"), &DELIVERIES_HEADER)?,
         roster: Sink::create(out.join("roster.csv"), &ROSTER_HEADER)?,
-        concessions: Sink::create(out.join("concessions.csv"), &CONCESSIONS_HEADER)?,
+        reports: reports::Reports::new(
+            Sink::create(out.join("concessions.csv"), &reports::CONCESSIONS_HEADER)?,
+            Sink::create(out.join("exceptions.csv"), &reports::EXCEPTIONS_HEADER)?,
+            opts.drivers,
+        ),
         clock,
         photos_dir,
         summary: GenerateSummary { drivers: opts.drivers, blocks: 0, packages: 0, photos: 0 },
@@ -267,7 +261,7 @@ pub fn generate(opts: &GenerateOptions, out: &Path) -> Result<GenerateSummary, G
     fleet.blocks.finish()?;
     fleet.deliveries.finish()?;
     fleet.roster.finish()?;
-    fleet.concessions.finish()?;
+    fleet.reports.finish()?;
     Ok(summary)
 }
 

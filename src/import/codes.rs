@@ -41,7 +41,7 @@ impl Outcome {
             "attempted" | "undeliverable" | "reattemptable" | "returned" | "returned to station" | "rts" => {
                 Some(Outcome::Attempted)
             }
-            "not attempted" | "no attempt" | "missing" => Some(Outcome::NotAttempted),
+            "not attempted" | "no attempt" | "missing" | "pickup failed" => Some(Outcome::NotAttempted),
             _ => None,
         }
     }
@@ -83,6 +83,40 @@ impl Outcome {
     }
 }
 
+/// A `Package Status` of Amazon's exceptions report (docs/rules.md §1.14): its outcome, and
+/// whether the package went back to the station or was never handed to the driver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PackageStatus {
+    pub outcome: Outcome,
+    /// `Returned to station`: the last scan is its return.
+    pub returned: bool,
+    /// `Pickup failed`: the driver never had the package (STATION_MISSING).
+    pub pickup_failed: bool,
+}
+
+impl PackageStatus {
+    /// The status as Amazon writes it; empty is attempted, not delivered. `None` for a
+    /// status that is none of the outcomes.
+    pub fn parse(text: &str) -> Option<PackageStatus> {
+        let words = normalise_words(text);
+        let returned = matches!(words.as_str(), "returned to station" | "returned" | "rts");
+        let pickup_failed = words == "pickup failed";
+        let outcome = if words.is_empty() { Outcome::Attempted } else { Outcome::parse(text)? };
+        Some(PackageStatus { outcome, returned, pickup_failed })
+    }
+}
+
+/// Whether a delivery export's outcome is `Pickup failed`: not attempted, the driver never
+/// had the package.
+pub fn is_pickup_failed(outcome_text: &str) -> bool {
+    outcome_text.len() >= 13 && normalise_words(outcome_text) == "pickup failed"
+}
+
+/// A cell of Amazon's reports that means "nothing": `NONE`, `-`, `N/A` (any case).
+pub fn says_nothing(text: &str) -> bool {
+    matches!(normalise_words(text).as_str(), "" | "none" | "n a" | "na")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
@@ -99,6 +133,10 @@ pub enum Reason {
     OutOfDriveTime,
     Weather,
     Other,
+    /// The package was missing (`OBJECT MISSING`).
+    Missing,
+    /// The order was cancelled (`TR CANCELLED`): nothing to deliver.
+    Cancelled,
 }
 
 /// docs/rules.md §1.6 reason table, top row first: the first row with a phrase present wins.
@@ -122,6 +160,8 @@ const REASON_PHRASES: &[(Reason, &[&str])] = &[
     (Reason::NoSafeLocation, &["no safe location", "no secure location"]),
     (Reason::CustomerUnavailable, &["customer unavailable", "no one home", "nobody home"]),
     (Reason::AddressNotFound, &["address not found", "bad address", "wrong address"]),
+    (Reason::Missing, &["object missing", "missing"]),
+    (Reason::Cancelled, &["tr cancelled", "order cancelled", "cancelled", "canceled"]),
     (Reason::Damaged, &["damaged"]),
     (Reason::Refused, &["refused", "customer refused"]),
     (Reason::OutOfDriveTime, &["out of drive time", "out of driving time", "ran out of time"]),
@@ -157,6 +197,8 @@ impl Reason {
             Reason::OutOfDriveTime => "out_of_drive_time",
             Reason::Weather => "weather",
             Reason::Other => "other",
+            Reason::Missing => "missing",
+            Reason::Cancelled => "cancelled",
         }
     }
 
@@ -165,7 +207,7 @@ impl Reason {
     }
 
     /// Every reason, in the order of their numbers.
-    const ALL: [Reason; 13] = [
+    const ALL: [Reason; 15] = [
         Reason::Unsafe,
         Reason::AppIssue,
         Reason::AgeVerification,
@@ -179,6 +221,8 @@ impl Reason {
         Reason::OutOfDriveTime,
         Reason::Weather,
         Reason::Other,
+        Reason::Missing,
+        Reason::Cancelled,
     ];
 
     /// The number that stands for the reason in a frame (stored in workspaces: never
@@ -281,28 +325,53 @@ pub fn photo_paths(cell: &str) -> impl Iterator<Item = &str> {
     cell.split([';', '|']).map(str::trim).filter(|p| !p.is_empty())
 }
 
-/// A tier word as people write it (any case): 3 Fantastic (also "Fantastic Plus"),
-/// 2 Great, 1 Fair, 0 At Risk (also "Poor"); the numbers rise with the tier.
+/// A tier word as people write it (any case): 3 Fantastic (also Amazon's "Fantastic
+/// Plus"), 2 Great, 1 Fair, 0 At Risk (also Amazon's "Poor"); the numbers rise with the
+/// tier. The 2025 scorecard's own scale is kept apart: [`SCALE_2025`] + 3 Platinum, + 2
+/// Gold, + 1 Silver, + 0 Bronze (see [`tier_word`]).
 pub fn tier_number(text: &str) -> Option<u32> {
     match normalise_words(text).as_str() {
         "fantastic" | "fantastic plus" | "fantastic+" => Some(3),
         "great" => Some(2),
         "fair" => Some(1),
         "at risk" | "atrisk" | "poor" => Some(0),
+        "platinum" => Some(SCALE_2025 + 3),
+        "gold" => Some(SCALE_2025 + 2),
+        "silver" => Some(SCALE_2025 + 1),
+        "bronze" => Some(SCALE_2025),
         _ => None,
     }
 }
 
-/// Y/N, yes/no, true/false, 1/0 (any case); empty is no. `None` for anything else.
+/// Where the tier numbers of the 2025 scale (Platinum … Bronze) start.
+pub const SCALE_2025: u32 = 10;
+
+/// The word of a tier number of [`tier_number`].
+pub fn tier_word(number: u32) -> Option<&'static str> {
+    Some(match number {
+        3 => "Fantastic",
+        2 => "Great",
+        1 => "Fair",
+        0 => "At Risk",
+        n if n == SCALE_2025 + 3 => "Platinum",
+        n if n == SCALE_2025 + 2 => "Gold",
+        n if n == SCALE_2025 + 1 => "Silver",
+        n if n == SCALE_2025 => "Bronze",
+        _ => return None,
+    })
+}
+
+/// Y/N, yes/no, true/false, 1/0, oui/non, vrai/faux (any case); empty is no. `None` for anything else.
 pub fn parse_yes_no(text: &str) -> Option<bool> {
     let text = text.trim();
     if text.len() > 5 {
         return None;
     }
     let is = |word: &str| text.eq_ignore_ascii_case(word);
-    if ["", "n", "no", "false", "0"].into_iter().any(is) {
+    // French exports write oui/non and vrai/faux.
+    if ["", "n", "no", "false", "0", "non", "faux"].into_iter().any(is) {
         Some(false)
-    } else if ["y", "yes", "true", "1"].into_iter().any(is) {
+    } else if ["y", "yes", "true", "1", "oui", "vrai"].into_iter().any(is) {
         Some(true)
     } else {
         None
@@ -323,7 +392,8 @@ mod tests {
         }
         // Stored in workspaces: these must not change.
         assert_eq!((Outcome::NotAttempted.number(), Reason::NoAccess.number(), Reason::Other.number()), (2, 4, 12));
-        assert_eq!((Outcome::from_number(3), Reason::from_number(13)), (None, None));
+        assert_eq!((Reason::Missing.number(), Reason::Cancelled.number()), (13, 14));
+        assert_eq!((Outcome::from_number(3), Reason::from_number(15)), (None, None));
     }
 
     use super::*;
@@ -386,6 +456,48 @@ mod tests {
         for r in REASON_PHRASES.iter().map(|(r, _)| *r).chain([Reason::Other]) {
             assert_eq!(Reason::from_code(r.as_str()), Some(r));
         }
+    }
+
+    #[test]
+    fn amazon_package_statuses_and_reason_codes() {
+        let status = |t: &str| PackageStatus::parse(t).map(|s| (s.outcome, s.returned, s.pickup_failed));
+        assert_eq!(status("Reattemptable"), Some((Outcome::Attempted, false, false)));
+        assert_eq!(status("Undeliverable"), Some((Outcome::Attempted, false, false)));
+        assert_eq!(status("Returned to station"), Some((Outcome::Attempted, true, false)));
+        assert_eq!(status("RETURNED_TO_STATION"), Some((Outcome::Attempted, true, false)));
+        assert_eq!(status("Missing"), Some((Outcome::NotAttempted, false, false)));
+        assert_eq!(status("Pickup failed"), Some((Outcome::NotAttempted, false, true)));
+        assert_eq!(status("Delivered"), Some((Outcome::Delivered, false, false)));
+        assert_eq!(status(""), Some((Outcome::Attempted, false, false)));
+        assert_eq!(status("  "), Some((Outcome::Attempted, false, false)));
+        assert_eq!(status("Lost in transit"), None);
+        assert!(is_pickup_failed("PICKUP_FAILED") && !is_pickup_failed("not attempted"));
+        for nothing in ["NONE", "-", "N/A", "n/a", " ", ""] {
+            assert!(says_nothing(nothing), "{nothing}");
+        }
+        assert!(!says_nothing("NO ITEMS DELIVERED"));
+        let code = |t: &str| Reason::classify(t);
+        assert_eq!(code("TR CANCELLED"), Some(Reason::Cancelled));
+        assert_eq!(code("UNSAFE DUE TO DOG"), Some(Reason::Unsafe));
+        assert_eq!(code("OTP NOT AVAILABLE"), Some(Reason::AgeVerification));
+        assert_eq!(code("OBJECT MISSING"), Some(Reason::Missing));
+        assert_eq!(code("BAD WEATHER"), Some(Reason::Weather));
+        assert_eq!(code("LATE DELIVERY"), Some(Reason::Other));
+        assert_eq!(code("NO ITEMS DELIVERED"), Some(Reason::Other));
+        assert_eq!(code("UNABLE_TO_ACCESS"), Some(Reason::NoAccess));
+        assert_eq!(code("Order canceled by customer"), Some(Reason::Cancelled));
+    }
+
+    #[test]
+    fn tier_words_of_both_scales() {
+        for (word, number) in [("Fantastic Plus", 3), ("fantastic", 3), ("Great", 2), ("FAIR", 1), ("Poor", 0)] {
+            assert_eq!(tier_number(word), Some(number), "{word}");
+        }
+        for (word, number) in [("Platinum", 13), ("Gold", 12), ("Silver", 11), ("Bronze", 10)] {
+            assert_eq!(tier_number(word), Some(number), "{word}");
+            assert_eq!(tier_word(number), Some(word));
+        }
+        assert_eq!(tier_number("Excellent"), None);
     }
 
     #[test]

@@ -100,6 +100,10 @@ pub const PHOTO: TextColumn = TextColumn("photo");
 /// [`super::Detail::Tallies`], which keeps this instead of the paths.
 pub const HAS_PHOTO: FlagColumn = FlagColumn("has_photo");
 pub const NOTES: TextColumn = TextColumn("notes");
+/// The delivery address as written (docs/rules.md §1.13); also on exceptions rows.
+pub const ADDRESS: TextColumn = TextColumn("address");
+/// `Pickup failed`: the package was never handed to the driver (STATION_MISSING).
+pub const PICKUP_FAILED: FlagColumn = FlagColumn("pickup_failed");
 
 // The roster.
 pub const EMAIL: TextColumn = TextColumn("email");
@@ -117,6 +121,23 @@ pub const CONCESSION_DATE: InstantColumn = InstantColumn("concession_date");
 /// delivery once a concession marks it (missing on a package without one).
 pub const CONCESSION: NumberColumn = NumberColumn("concession");
 pub const DELIVERY_TYPE: TextColumn = TextColumn("delivery_type");
+/// When the conceded package was delivered (the newer report's `Delivery Date`).
+pub const DELIVERED_AT: InstantColumn = InstantColumn("delivered_at");
+/// Whether the concession counts against DSB (kept as the report says it).
+pub const IMPACTS_DSB: FlagColumn = FlagColumn("impacts_dsb");
+
+// Exceptions (Amazon's package exceptions and RTS reports, docs/rules.md §1.14); also
+// tracking_id, driver_id, driver_name, station, address, outcome, reason, reason_code,
+// deliver_by, pickup_failed and notes as above.
+pub const ROUTE: TextColumn = TextColumn("route");
+/// `Time of last scan`.
+pub const SCANNED_AT: InstantColumn = InstantColumn("scanned_at");
+/// `Returned to station`: the last scan is the package's return.
+pub const RETURNED: FlagColumn = FlagColumn("returned");
+/// False when the row does not count (`Impact DCR` no, or an exemption).
+pub const COUNTS: FlagColumn = FlagColumn("counts");
+/// Amazon's `Exemption Reason`, as written.
+pub const EXEMPTION: TextColumn = TextColumn("exemption");
 
 // Observed tiers: numbers of [`super::codes::tier_number`].
 pub const DATE: DayColumn = DayColumn("date");

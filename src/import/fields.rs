@@ -54,7 +54,10 @@ pub const DELIVERY_FIELDS: &[FieldSpec] = &[
     field(col::CONTACT_ATTEMPTS.name(), false, &["contacts", "calls and texts"]),
     field(col::PHOTO.name(), false, &["photo path", "pod photo", "evidence"]),
     field(col::NOTES.name(), false, &["additional information", "comment"]),
+    field(col::ADDRESS.name(), false, ADDRESS_ALIASES),
 ];
+
+const ADDRESS_ALIASES: &[&str] = &["delivery address", "customer address"];
 
 pub const ROSTER_FIELDS: &[FieldSpec] = &[
     field(col::DRIVER_ID.name(), true, DRIVER_ID_ALIASES),
@@ -71,27 +74,76 @@ pub const OUTAGE_FIELDS: &[FieldSpec] = &[
     field(col::STATION.name(), false, &["stations", "station code", "delivery station", "service area"]),
 ];
 
-/// docs/rules.md §1.10: Amazon's DNR concessions report, with its own header names.
+/// docs/rules.md §1.10: Amazon's DNR concessions report, with its own header names: both
+/// generations of its English headers, and its French ones.
 pub const CONCESSION_FIELDS: &[FieldSpec] = &[
-    field(col::TRACKING_ID.name(), true, &["tracking id", "scannable id", "package id", "tba"]),
-    field(col::DRIVER_ID.name(), true, &["delivery associate", "transporter id", "da id", "delivery associate id"]),
-    field(col::DRIVER_NAME.name(), false, &["delivery associate name", "da name", "transporter name"]),
-    field(col::CONCESSION_DATE.name(), true, &["concession date", "concession time"]),
-    field("geo_far", false, &["delivered over 50m from pin", "delivered over 50 m from pin"]),
-    field("no_pod", false, &["no pod", "no photo on delivery"]),
-    field("scanned_not_delivered", false, &["scanned not delivered"]),
+    field(
+        col::TRACKING_ID.name(),
+        true,
+        &["tracking id", "scannable id", "package id", "tba", "numéro de suivi", "numero de suivi"],
+    ),
+    // The older report gives the id as "Delivery Associate"; the newer gives it as
+    // "Transporter ID" and the name as "Delivery Associate" (a column serves one field).
+    field(
+        col::DRIVER_ID.name(),
+        true,
+        &["transporter id", "delivery associate", "da id", "delivery associate id", "livreur", "id du livreur"],
+    ),
+    field(
+        col::DRIVER_NAME.name(),
+        false,
+        &["delivery associate name", "da name", "transporter name", "nom du livreur", "delivery associate"],
+    ),
+    field(col::CONCESSION_DATE.name(), true, &["concession date", "concession time", "date de concession"]),
+    field(
+        "geo_far",
+        false,
+        &["delivered over 50m from pin", "delivered over 50 m from pin", "delivered > 50 m", "delivered > 50m"],
+    ),
+    field("no_pod", false, &["no pod", "no photo on delivery", "no pod on delivery"]),
+    field("scanned_not_delivered", false, &["scanned not delivered", "scanned not delivered not returned"]),
     field("simultaneous", false, &["simultaneous deliveries"]),
-    field("incorrect_scan", false, &["incorrect scan attended"]),
-    field("incorrect_scan_unattended", false, &["incorrect scan unattended"]),
-    field(col::DELIVERY_TYPE.name(), false, &["delivery type"]),
-    field(col::STATION.name(), false, &["service area", "station code", "delivery station"]),
+    field("incorrect_scan", false, &["incorrect scan attended", "incorrect scan usage attended delivery"]),
+    field(
+        "incorrect_scan_unattended",
+        false,
+        &["incorrect scan unattended", "incorrect scan usage unattended delivery"],
+    ),
+    field(col::DELIVERY_TYPE.name(), false, &["delivery type", "type de livraison"]),
+    field(col::STATION.name(), false, &["service area", "station code", "delivery station", "zone de service"]),
+    field(col::DELIVERED_AT.name(), false, &["delivery date", "delivered on", "date de livraison"]),
+    field(col::IMPACTS_DSB.name(), false, &["impacts dsb"]),
 ];
+
+/// docs/rules.md §1.14: Amazon's package exceptions and return-to-station reports, both
+/// header generations.
+pub const EXCEPTION_FIELDS: &[FieldSpec] = &[
+    field(col::TRACKING_ID.name(), true, &["scannable id", "tracking id", "package id"]),
+    // Not "delivery associate": the RTS report gives the name under that header.
+    field(col::DRIVER_ID.name(), true, &["transporter id", "da id", "delivery associate id"]),
+    field(col::DRIVER_NAME.name(), false, &["transporter name", "delivery associate", "delivery associate name"]),
+    field(col::ROUTE.name(), false, &["route code"]),
+    field(col::STATION.name(), false, &["service area", "station code", "delivery station"]),
+    field(col::ADDRESS.name(), false, ADDRESS_ALIASES),
+    field(col::OUTCOME.name(), false, &["package status", "status"]),
+    field(col::REASON.name(), false, &["reason code", "da selected rts code", "rts code"]),
+    field(col::SCANNED_AT.name(), false, &["time of last scan", "last scan"]),
+    field(col::DELIVER_BY.name(), false, &["planned delivery date"]),
+    field(col::COUNTS.name(), false, &["impact dcr"]),
+    field(col::EXEMPTION.name(), false, &["exemption reason", "exempted"]),
+    field(col::NOTES.name(), false, &["additional information"]),
+];
+
+/// Headers only Amazon's exceptions reports have: a file with one of them is an
+/// exceptions report even where its other headers would also fit deliveries.
+pub const EXCEPTION_MARKERS: &[&str] =
+    &["route code", "company short code", "impact dcr", "exemption reason", "da selected rts code"];
 
 /// docs/rules.md §1.10: tiers a person saw (the Flex app, a weekly scorecard).
 pub const OBSERVED_FIELDS: &[FieldSpec] = &[
     field(col::DRIVER_ID.name(), true, DRIVER_ID_ALIASES),
     field(col::DATE.name(), true, &["day", "observed on", "as of", "week ending"]),
-    field(col::OVERALL_TIER.name(), true, &["overall standing", "standing", "overall", "tier"]),
+    field(col::OVERALL_TIER.name(), true, &["overall standing", "standing", "overall", "tier", "overall tier"]),
     field(col::RELIABILITY_TIER.name(), false, &["reliability", "reliability standing"]),
     field(col::QUALITY_TIER.name(), false, &["delivery quality", "quality", "delivery quality tier"]),
 ];
@@ -128,7 +180,8 @@ pub fn map_columns(path: &str, headers: &[String], specs: &[FieldSpec]) -> Resul
     let shown = |i: usize| format!("'{}' (column {})", excerpt(headers[i].trim()), i + 1);
     let mut index = Vec::with_capacity(specs.len());
     let mut written = Vec::with_capacity(specs.len());
-    let mut unused_matches = Vec::new();
+    // Other columns that name a field, noted once every field has its column.
+    let mut also: Vec<(usize, &'static str, usize)> = Vec::new();
     for spec in specs {
         // Every column that names this field, best name first: the canonical name, then
         // the aliases in order.
@@ -139,7 +192,9 @@ pub fn map_columns(path: &str, headers: &[String], specs: &[FieldSpec]) -> Resul
             if wanted_names.contains(&wanted) {
                 continue;
             }
-            let same: Vec<usize> = (0..headers.len()).filter(|&i| normalised[i] == wanted).collect();
+            // A column an earlier field took serves that field only.
+            let same: Vec<usize> =
+                (0..headers.len()).filter(|&i| normalised[i] == wanted && !index.contains(&Some(i))).collect();
             if let [first, second, ..] = same[..] {
                 return Err(ImportError::DuplicateColumn {
                     path: path.to_string(),
@@ -160,18 +215,18 @@ pub fn map_columns(path: &str, headers: &[String], specs: &[FieldSpec]) -> Resul
             });
         }
         if let Some(&used) = matches.first() {
-            for &other in &matches[1..] {
-                unused_matches.push(format!(
-                    "{path}: {} also names field '{}'; {} is used",
-                    shown(other),
-                    spec.name,
-                    shown(used)
-                ));
-            }
+            also.extend(matches[1..].iter().map(|&other| (other, spec.name, used)));
         }
         written.push(found.map_or_else(|| spec.name.to_string(), |i| excerpt(headers[i].trim())));
         index.push(found);
     }
+    let unused_matches = also
+        .into_iter()
+        .filter(|(other, _, _)| !index.contains(&Some(*other)))
+        .map(|(other, field, used)| {
+            format!("{path}: {} also names field '{field}'; {} is used", shown(other), shown(used))
+        })
+        .collect();
     Ok(ColumnMap { index, written, unused_matches })
 }
 
@@ -183,6 +238,31 @@ pub fn shown_headers(headers: &[String]) -> String {
         shown.push(format!("and {} more", headers.len() - MAX_SHOWN));
     }
     shown.join(", ")
+}
+
+/// The required fields of `specs` that no header names, each with its accepted names, for
+/// a message ("'date' (accepted names: date, day, …)").
+pub fn missing_required(headers: &[String], specs: &[FieldSpec]) -> Vec<String> {
+    let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
+    specs
+        .iter()
+        .filter(|spec| spec.required)
+        .filter(|spec| {
+            !std::iter::once(spec.name).chain(spec.aliases.iter().copied()).any(|name| {
+                let wanted = normalise_header(name);
+                normalised.contains(&wanted)
+            })
+        })
+        .map(|spec| {
+            let accepted: Vec<&str> = std::iter::once(spec.name).chain(spec.aliases.iter().copied()).collect();
+            format!("'{}' (accepted names: {})", spec.name, accepted.join(", "))
+        })
+        .collect()
+}
+
+/// Whether a header row has one of `markers` (normalised header names).
+pub fn has_marker(headers: &[String], markers: &[&str]) -> bool {
+    headers.iter().any(|h| markers.contains(&normalise_header(h).as_str()))
 }
 
 /// True when the headers hold every required field of `specs`: used to tell files apart.
@@ -246,7 +326,8 @@ mod tests {
 
     #[test]
     fn no_header_can_name_two_fields_of_one_kind() {
-        for specs in [BLOCK_FIELDS, DELIVERY_FIELDS, ROSTER_FIELDS, OUTAGE_FIELDS] {
+        // (Concessions name their driver's id or name "Delivery Associate": tested below.)
+        for specs in [BLOCK_FIELDS, DELIVERY_FIELDS, ROSTER_FIELDS, OUTAGE_FIELDS, EXCEPTION_FIELDS, OBSERVED_FIELDS] {
             let mut names: Vec<String> = specs
                 .iter()
                 .flat_map(|f| {
@@ -262,6 +343,38 @@ mod tests {
             names.dedup();
             assert_eq!(names.len(), all);
         }
+    }
+
+    #[test]
+    fn both_concessions_generations_and_the_french_one_find_their_driver() {
+        let map = |headers: &[&str]| map_columns("c.csv", &owned(headers), CONCESSION_FIELDS).unwrap();
+        let older = map(&["Delivery Associate", "Delivery Associate Name", "Tracking ID", "Concession Date"]);
+        assert_eq!((older.index[1], older.index[2]), (Some(0), Some(1)));
+        assert!(older.unused_matches.is_empty(), "{:?}", older.unused_matches);
+        let newer =
+            map(&["Tracking ID", "Transporter ID", "Delivery Associate", "Concession Date", "Delivered > 50 m"]);
+        assert_eq!(
+            (newer.index[0], newer.index[1], newer.index[2], newer.index[4]),
+            (Some(0), Some(1), Some(2), Some(4))
+        );
+        assert!(newer.unused_matches.is_empty(), "{:?}", newer.unused_matches);
+        let french = map(&["Numéro de suivi", "Livreur", "Nom du livreur", "Date de concession", "Zone de service"]);
+        assert_eq!(french.index[..4], [Some(0), Some(1), Some(2), Some(3)]);
+        assert_eq!(french.index[11], Some(4));
+        // Only the id: the column is the id, and no name.
+        let alone = map(&["Delivery Associate", "Tracking ID", "Concession Date"]);
+        assert_eq!((alone.index[1], alone.index[2]), (Some(0), None));
+    }
+
+    #[test]
+    fn missing_required_fields_are_named_with_their_accepted_names() {
+        let missing = missing_required(&owned(&["driver_id", "email"]), OBSERVED_FIELDS);
+        assert_eq!(missing.len(), 2);
+        assert!(missing[0].starts_with("'date' (accepted names: date, day, observed on"), "{missing:?}");
+        assert!(
+            missing[1].starts_with("'overall_tier' (accepted names: overall_tier, overall standing"),
+            "{missing:?}"
+        );
     }
 
     #[test]

@@ -3,11 +3,12 @@
 
 use super::columns as col;
 use super::fields::{
-    BLOCK_FIELDS, CONCESSION_FIELDS, DELIVERY_FIELDS, FieldSpec, OBSERVED_FIELDS, OUTAGE_FIELDS, ROSTER_FIELDS,
+    BLOCK_FIELDS, CONCESSION_FIELDS, DELIVERY_FIELDS, EXCEPTION_FIELDS, EXCEPTION_MARKERS, FieldSpec, OBSERVED_FIELDS,
+    OUTAGE_FIELDS, ROSTER_FIELDS,
 };
 use super::table::Table;
 use super::text::{self, CsvText};
-use super::{ImportError, fields, header_row, table};
+use super::{ImportError, fields, header_row, reports, table};
 use polars_core::prelude::*;
 use std::path::Path;
 
@@ -33,11 +34,15 @@ macro_rules! with_table {
                 $body
             }
             TableKind::Concessions => {
-                type $T = table::Concessions;
+                type $T = reports::Concessions;
+                $body
+            }
+            TableKind::Exceptions => {
+                type $T = reports::Exceptions;
                 $body
             }
             TableKind::Observed => {
-                type $T = table::Observed;
+                type $T = reports::Observed;
                 $body
             }
         }
@@ -53,6 +58,8 @@ pub enum TableKind {
     Outages,
     /// Amazon's DNR concessions report.
     Concessions,
+    /// Amazon's package exceptions and return-to-station reports.
+    Exceptions,
     /// Tiers a person saw: what `calibrate` fits the thresholds to (not stored in a
     /// workspace, not one of [`TableKind::ALL`]).
     Observed,
@@ -60,11 +67,17 @@ pub enum TableKind {
 
 impl TableKind {
     /// Every kind, in the order a workspace stores and reads them.
-    pub const ALL: [TableKind; 5] =
-        [TableKind::Blocks, TableKind::Deliveries, TableKind::Roster, TableKind::Outages, TableKind::Concessions];
+    pub const ALL: [TableKind; 6] = [
+        TableKind::Blocks,
+        TableKind::Deliveries,
+        TableKind::Roster,
+        TableKind::Outages,
+        TableKind::Concessions,
+        TableKind::Exceptions,
+    ];
 
     /// The kind's name in files and messages: `blocks`, `deliveries`, `roster`, `outages`,
-    /// `concessions`.
+    /// `concessions`, `exceptions`.
     pub fn name(self) -> &'static str {
         match self {
             TableKind::Blocks => "blocks",
@@ -72,6 +85,7 @@ impl TableKind {
             TableKind::Roster => "roster",
             TableKind::Outages => "outages",
             TableKind::Concessions => "concessions",
+            TableKind::Exceptions => "exceptions",
             TableKind::Observed => "observed tiers",
         }
     }
@@ -84,7 +98,7 @@ impl TableKind {
             TableKind::Deliveries => Some(col::TRACKING_ID.name()),
             TableKind::Roster => Some(col::DRIVER_ID.name()),
             TableKind::Outages => None,
-            TableKind::Concessions => Some(col::TRACKING_ID.name()),
+            TableKind::Concessions | TableKind::Exceptions => Some(col::TRACKING_ID.name()),
             // Every observation counts, even two of one driver and day.
             TableKind::Observed => None,
         }
@@ -102,6 +116,7 @@ impl TableKind {
             TableKind::Roster => ROSTER_FIELDS,
             TableKind::Outages => OUTAGE_FIELDS,
             TableKind::Concessions => CONCESSION_FIELDS,
+            TableKind::Exceptions => EXCEPTION_FIELDS,
             TableKind::Observed => OBSERVED_FIELDS,
         }
     }
@@ -147,26 +162,43 @@ pub enum InputError {
     #[error(transparent)]
     Read(#[from] ImportError),
     #[error(
-        "{path}: not a blocks, deliveries, roster, outages or concessions export (expected headers \
-         such as driver_id, block_id, block_start or tracking_id, deliver_by, outcome; found: {headers})"
+        "{path}: not a blocks, deliveries, roster, outages, concessions, exceptions or observed tiers export \
+         (expected headers such as driver_id, block_id, block_start or tracking_id, deliver_by, outcome; found: \
+         {headers})"
     )]
     NotAnExport { path: String, headers: String },
     #[error("{0}: no such file")]
     Missing(String),
     #[error("{0}: a folder, not a file")]
     Folder(String),
-    #[error("{path}: a {found} export, not {expected}")]
-    OtherKind { path: String, found: &'static str, expected: &'static str },
+    #[error("{path}: a {found} export, not {expected}: missing {missing}")]
+    OtherKind { path: String, found: &'static str, expected: &'static str, missing: String },
 }
 
-/// What kind of input a file is, from its headers (blocks and deliveries first; the
-/// roster, which needs only a driver id, last).
+impl InputError {
+    /// A file of kind `found` given as `expected`: the message names what `expected` needs
+    /// that the headers lack.
+    fn other_kind(path: String, found: TableKind, expected: TableKind, headers: &[String]) -> InputError {
+        let missing = fields::missing_required(headers, expected.fields());
+        let missing = if missing.is_empty() { "nothing required".to_string() } else { missing.join(" and ") };
+        InputError::OtherKind { path, found: found.name(), expected: expected.name(), missing }
+    }
+}
+
+/// What kind of input a file is, from its headers: the exceptions reports by a header only
+/// they have, then blocks and deliveries, then the other kinds (an exceptions report
+/// without a telling header after concessions, the roster, which needs only a driver id,
+/// last).
 pub fn detect_kind(headers: &[String]) -> Option<TableKind> {
+    if fields::has_marker(headers, EXCEPTION_MARKERS) && fields::headers_fit(headers, EXCEPTION_FIELDS) {
+        return Some(TableKind::Exceptions);
+    }
     [
         TableKind::Deliveries,
         TableKind::Blocks,
         TableKind::Outages,
         TableKind::Concessions,
+        TableKind::Exceptions,
         TableKind::Observed,
         TableKind::Roster,
     ]
@@ -205,17 +237,26 @@ pub fn check_input(path: &Path, kind: TableKind) -> Result<(), InputError> {
     if super::workbook::is_workbook(path) {
         // One workbook may hold every kind: any sheet of the kind will do.
         let sheets = super::workbook::read_sheets(path)?;
-        return match super::workbook::kinds(&sheets) {
-            kinds if kinds.contains(&kind) => Ok(()),
-            kinds => match kinds.first() {
-                Some(found) => Err(InputError::OtherKind { path: shown(), found: found.name(), expected: kind.name() }),
-                None => Err(InputError::NotAnExport { path: shown(), headers: super::workbook::describe(&sheets) }),
-            },
+        let kinds = super::workbook::kinds(&sheets);
+        return match (kinds.contains(&kind), kinds.first()) {
+            (true, _) => Ok(()),
+            (false, Some(found)) => {
+                let headers = super::workbook::headers_of(&sheets, *found);
+                Err(InputError::other_kind(shown(), *found, kind, &headers))
+            }
+            (false, None) => {
+                Err(InputError::NotAnExport { path: shown(), headers: super::workbook::describe(&sheets) })
+            }
         };
     }
-    match classify_file(path)? {
-        found if found == kind => Ok(()),
-        found => Err(InputError::OtherKind { path: shown(), found: found.name(), expected: kind.name() }),
+    let csv = read_head(path)?;
+    let headers = header_row(&csv)?;
+    match detect_kind(&headers) {
+        Some(found) if found == kind => Ok(()),
+        // A file that fits the kind asked for is read as that kind, whatever else it fits.
+        Some(_) if fields::headers_fit(&headers, kind.fields()) => Ok(()),
+        Some(found) => Err(InputError::other_kind(shown(), found, kind, &headers)),
+        None => Err(InputError::NotAnExport { path: shown(), headers: fields::shown_headers(&headers) }),
     }
 }
 

@@ -4,6 +4,8 @@
 //! zone) or rejected with its file, physical line, column and reason; nothing is dropped
 //! silently. Duplicate keys keep the later accepted row.
 
+pub mod address;
+mod apply;
 mod cells;
 pub mod codes;
 pub mod columns;
@@ -12,6 +14,7 @@ mod error;
 pub mod fields;
 mod kind;
 mod read;
+mod reports;
 mod scan;
 pub mod shape;
 mod table;
@@ -19,7 +22,8 @@ pub mod text;
 pub mod time;
 mod workbook;
 
-pub use dataset::{Outage, UnmatchedConcession, folder_of, repeated_text_dtype, texts_of, upgrade_stored};
+pub use apply::{ExceptionRow, ExceptionsApplied, ReportsApplied, UnmatchedConcession};
+pub use dataset::{Outage, folder_of, repeated_text_dtype, texts_of, upgrade_stored};
 pub use error::{ImportError, Rejection, excerpt};
 use kind::with_table;
 pub use kind::{InputError, TableKind, check_input, classify_file, detect_kind, file_kinds};
@@ -105,7 +109,7 @@ pub enum Detail {
     Tallies,
 }
 
-/// The files of one import; roster, outages and concessions are optional.
+/// The files of one import; roster, outages, concessions and exceptions are optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InputPaths {
     pub blocks: PathBuf,
@@ -113,6 +117,44 @@ pub struct InputPaths {
     pub roster: Option<PathBuf>,
     pub outages: Option<PathBuf>,
     pub concessions: Option<PathBuf>,
+    /// Amazon's package exceptions and RTS reports: several may be given.
+    pub exceptions: Vec<PathBuf>,
+}
+
+impl InputPaths {
+    /// Every file with its kind, in the order they are imported (a workspace import of
+    /// the files takes this list).
+    pub fn files(&self) -> Vec<(TableKind, PathBuf)> {
+        let mut files = Vec::new();
+        for (kind, path) in [(TableKind::Blocks, &self.blocks), (TableKind::Deliveries, &self.deliveries)] {
+            if !path.as_os_str().is_empty() {
+                files.push((kind, path.clone()));
+            }
+        }
+        files.extend(self.roster.clone().map(|p| (TableKind::Roster, p)));
+        files.extend(self.outages.clone().map(|p| (TableKind::Outages, p)));
+        files.extend(self.concessions.clone().map(|p| (TableKind::Concessions, p)));
+        files.extend(self.exceptions.iter().map(|p| (TableKind::Exceptions, p.clone())));
+        files
+    }
+
+    /// Puts a file of its kind in: in place of the file of that kind, or (exceptions)
+    /// beside the others. Observed tiers are not fleet data and are not kept here.
+    pub fn set(&mut self, kind: TableKind, path: PathBuf) {
+        match kind {
+            TableKind::Blocks => self.blocks = path,
+            TableKind::Deliveries => self.deliveries = path,
+            TableKind::Roster => self.roster = Some(path),
+            TableKind::Outages => self.outages = Some(path),
+            TableKind::Concessions => self.concessions = Some(path),
+            TableKind::Exceptions => {
+                if !self.exceptions.contains(&path) {
+                    self.exceptions.push(path);
+                }
+            }
+            TableKind::Observed => {}
+        }
+    }
 }
 
 /// Validated inputs. Instants are `Datetime(ms)` in UTC; `day` columns are calendar days in
@@ -125,14 +167,17 @@ pub struct Dataset {
     pub outages: DataFrame,
     /// The concession rows as imported; [`Dataset::apply_concessions`] marks their packages.
     pub concessions: DataFrame,
+    /// The exceptions rows as imported; [`Dataset::apply_exceptions`] updates or adds their
+    /// packages.
+    pub exceptions: DataFrame,
     pub zone: FleetZone,
 }
 
 pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset, ImportReport), ImportError> {
-    // Concessions find their packages by tracking id and compare their dates with the DNR
-    // report times: with concessions, every column is kept.
+    // Concessions and exceptions find their packages by tracking id, concessions compare
+    // their dates with the DNR report times: with either, every column is kept.
     let opts = &match opts.detail {
-        Detail::Standing | Detail::Tallies if paths.concessions.is_some() => {
+        Detail::Standing | Detail::Tallies if paths.concessions.is_some() || !paths.exceptions.is_empty() => {
             ImportOptions { detail: Detail::Full, ..*opts }
         }
         _ => *opts,
@@ -147,7 +192,13 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
     let roster = optional(&paths.roster, TableKind::Roster)?;
     let outages = optional(&paths.outages, TableKind::Outages)?;
     let concessions = optional(&paths.concessions, TableKind::Concessions)?;
-    Ok((Dataset { blocks, deliveries, roster, outages, concessions, zone: opts.zone }, report))
+    let mut exceptions = TableKind::Exceptions.empty_frame()?;
+    for path in &paths.exceptions {
+        exceptions.vstack_mut_owned(load_file(path, TableKind::Exceptions, opts, &mut report)?)?;
+    }
+    // A package in two reports: the later report's row wins.
+    let (exceptions, _) = read::later_rows_win(exceptions, TableKind::Exceptions.key_column())?;
+    Ok((Dataset { blocks, deliveries, roster, outages, concessions, exceptions, zone: opts.zone }, report))
 }
 
 /// Reads and parses one file of the given kind, adding its counts and rejections to
@@ -215,7 +266,8 @@ pub fn load_texts(
         None => TableKind::Outages.empty_frame()?,
     };
     let concessions = TableKind::Concessions.empty_frame()?;
-    Ok((Dataset { blocks, deliveries, roster, outages, concessions, zone: opts.zone }, report))
+    let exceptions = TableKind::Exceptions.empty_frame()?;
+    Ok((Dataset { blocks, deliveries, roster, outages, concessions, exceptions, zone: opts.zone }, report))
 }
 
 /// Parses one decoded file of the given kind into its frame, adding its counts and

@@ -3,7 +3,7 @@
 //! nothing (all its fields are read first).
 
 use super::cells::{Cells, DateAlone, FieldError};
-use super::codes::{ConcessionFlags, Outcome, Reason, normalise_words, parse_yes_no, photo_paths, tier_number};
+use super::codes::{Outcome, Reason, is_pickup_failed, normalise_words, parse_yes_no, photo_paths};
 use super::columns as col;
 use super::time::day_from_date;
 use super::{Detail, ImportError, excerpt};
@@ -28,15 +28,15 @@ pub(super) trait Table: Default + Send {
 pub(super) struct Strs(MutablePlString);
 
 impl Strs {
-    fn reserve(&mut self, rows: usize) {
+    pub(super) fn reserve(&mut self, rows: usize) {
         self.0.reserve(rows);
     }
 
-    fn push(&mut self, value: Option<&str>) {
+    pub(super) fn push(&mut self, value: Option<&str>) {
         self.0.push(value);
     }
 
-    fn column(self, name: &str) -> Column {
+    pub(super) fn column(self, name: &str) -> Column {
         StringChunked::with_chunk(name.into(), self.0.freeze()).into_column()
     }
 }
@@ -52,7 +52,7 @@ pub(super) struct SparseStrs {
 }
 
 impl SparseStrs {
-    fn push(&mut self, value: Option<&str>) {
+    pub(super) fn push(&mut self, value: Option<&str>) {
         if let Some(v) = value {
             self.values.push_value(v);
             self.at.push(self.rows);
@@ -60,7 +60,7 @@ impl SparseStrs {
         self.rows += 1;
     }
 
-    fn column(self, name: &str) -> Column {
+    pub(super) fn column(self, name: &str) -> Column {
         if self.at.is_empty() {
             return StringChunked::full_null(name.into(), self.rows).into_column();
         }
@@ -145,30 +145,30 @@ impl RepeatedTexts {
 }
 
 /// Optional values of one column: the values and, once one is missing, a validity mask.
-type Maybe<T> = MutablePrimitiveArray<T>;
+pub(super) type Maybe<T> = MutablePrimitiveArray<T>;
 
-fn instants(name: &str, values: Maybe<i64>) -> Column {
+pub(super) fn instants(name: &str, values: Maybe<i64>) -> Column {
     Int64Chunked::with_chunk(name.into(), values.freeze()).into_datetime(TimeUnit::Milliseconds, None).into_column()
 }
 
-fn required_instants(name: &str, values: Vec<i64>) -> Column {
+pub(super) fn required_instants(name: &str, values: Vec<i64>) -> Column {
     Int64Chunked::from_vec(name.into(), values).into_datetime(TimeUnit::Milliseconds, None).into_column()
 }
 
-fn days(name: &str, values: Maybe<i32>) -> Column {
+pub(super) fn days(name: &str, values: Maybe<i32>) -> Column {
     Int32Chunked::with_chunk(name.into(), values.freeze()).into_date().into_column()
 }
 
-fn required_days(name: &str, values: Vec<i32>) -> Column {
+pub(super) fn required_days(name: &str, values: Vec<i32>) -> Column {
     Int32Chunked::from_vec(name.into(), values).into_date().into_column()
 }
 
 /// Physical line numbers: a file is at most 1 GiB, so they fit 32 bits.
-fn lines(values: Vec<u32>) -> Column {
+pub(super) fn lines(values: Vec<u32>) -> Column {
     UInt32Chunked::from_vec("line".into(), values).into_column()
 }
 
-fn flags(name: &str, values: &[bool]) -> Column {
+pub(super) fn flags(name: &str, values: &[bool]) -> Column {
     BooleanChunked::from_slice(name.into(), values).into_column()
 }
 
@@ -266,6 +266,10 @@ pub(super) struct Deliveries {
     /// [`Detail::Tallies`]: whether each row has a photo, instead of `photo`.
     has_photo: Vec<bool>,
     notes: SparseStrs,
+    /// Addresses are rare in delivery exports (docs/rules.md §1.13), kept at every detail:
+    /// address clusters are a dispute ground.
+    address: SparseStrs,
+    pickup_failed: Vec<bool>,
     /// [`Detail::Standing`] and [`Detail::Tallies`]: line, reason, DNR report time and notes
     /// are not kept.
     standing_only: bool,
@@ -314,6 +318,7 @@ impl Table for Deliveries {
         self.dnr.reserve(rows);
         self.dnr_day.reserve(rows);
         self.contact_attempts.reserve(rows);
+        self.pickup_failed.reserve(rows);
         if self.tallies_only {
             self.has_photo.reserve(rows);
         }
@@ -372,6 +377,8 @@ impl Table for Deliveries {
         self.dnr.push(dnr);
         self.dnr_day.push(dnr.then(|| dnr_reported_at.map_or(day, |t| c.zone.day_of(t))));
         self.contact_attempts.push(contact_attempts);
+        self.pickup_failed.push(outcome == Outcome::NotAttempted && is_pickup_failed(outcome_text));
+        self.address.push(c.text(13));
         if self.tallies_only {
             self.has_photo.push(c.text(11).is_some_and(|p| photo_paths(p).next().is_some()));
         } else {
@@ -429,6 +436,8 @@ impl Table for Deliveries {
             UInt32Chunked::with_chunk("contact_attempts".into(), self.contact_attempts.freeze()).into_column(),
             photo,
             notes,
+            self.address.column(col::ADDRESS.name()),
+            flags(col::PICKUP_FAILED.name(), &self.pickup_failed),
         ];
         columns.extend(has_photo);
         Ok(DataFrame::new_infer_height(columns)?)
@@ -522,133 +531,6 @@ impl Table for Outages {
             required_instants(col::END.name(), self.end),
             self.description.column(col::DESCRIPTION.name()),
             self.station.column(col::STATION.name()),
-        ])?)
-    }
-}
-
-/// docs/rules.md §1.10: one row per concession.
-#[derive(Default)]
-pub(super) struct Concessions {
-    line: Vec<u32>,
-    tracking_id: Strs,
-    driver_id: Strs,
-    driver_name: Strs,
-    concession_date: Vec<i64>,
-    /// [`ConcessionFlags`], widened to the 32-bit numbers the frames hold.
-    flags: Vec<u32>,
-    delivery_type: Strs,
-    station: Strs,
-}
-
-impl Table for Concessions {
-    fn reserve(&mut self, rows: usize) {
-        self.line.reserve(rows);
-        self.concession_date.reserve(rows);
-        self.flags.reserve(rows);
-    }
-
-    fn read(&mut self, c: &mut Cells) -> Result<(), FieldError> {
-        let tracking_id = c.required(0)?;
-        let driver_id = c.required(1)?;
-        let concession_date = c.required_instant(3, DateAlone::StartOfDay)?;
-        let mut flags = ConcessionFlags::default();
-        let both_incorrect_scans = [(8, ConcessionFlags::INCORRECT_SCAN), (9, ConcessionFlags::INCORRECT_SCAN)];
-        let named = [
-            (4, ConcessionFlags::GEO_FAR),
-            (5, ConcessionFlags::NO_POD),
-            (6, ConcessionFlags::SCANNED_NOT_DELIVERED),
-            (7, ConcessionFlags::SIMULTANEOUS),
-        ];
-        for (field, flag) in named.into_iter().chain(both_incorrect_scans) {
-            // A column the report has says yes or no (blank is no); one it lacks says nothing.
-            if c.map.index[field].is_none() {
-                continue;
-            }
-            let text = c.text(field).unwrap_or("");
-            let yes = parse_yes_no(text)
-                .ok_or_else(|| FieldError { field, reason: format!("'{}' is not yes or no", excerpt(text)) })?;
-            flags.record(flag, Some(yes));
-        }
-        self.line.push(u32::try_from(c.line).unwrap_or(u32::MAX));
-        self.tracking_id.push(Some(tracking_id));
-        self.driver_id.push(Some(driver_id));
-        self.driver_name.push(c.text(2));
-        self.concession_date.push(concession_date);
-        self.flags.push(u32::from(flags.0));
-        self.delivery_type.push(c.text(10));
-        self.station.push(c.text(11));
-        Ok(())
-    }
-
-    fn frame(self) -> Result<DataFrame, ImportError> {
-        Ok(DataFrame::new_infer_height(vec![
-            lines(self.line),
-            self.tracking_id.column(col::TRACKING_ID.name()),
-            self.driver_id.column(col::DRIVER_ID.name()),
-            self.driver_name.column(col::DRIVER_NAME.name()),
-            required_instants(col::CONCESSION_DATE.name(), self.concession_date),
-            UInt32Chunked::from_vec(col::CONCESSION.name().into(), self.flags).into_column(),
-            self.delivery_type.column(col::DELIVERY_TYPE.name()),
-            self.station.column(col::STATION.name()),
-        ])?)
-    }
-}
-
-/// docs/rules.md §1.10: tiers a person saw, one row per driver and day.
-#[derive(Default)]
-pub(super) struct Observed {
-    line: Vec<u32>,
-    driver_id: Strs,
-    day: Vec<i32>,
-    overall: Vec<u32>,
-    reliability: Maybe<u32>,
-    quality: Maybe<u32>,
-}
-
-impl Table for Observed {
-    fn reserve(&mut self, rows: usize) {
-        self.line.reserve(rows);
-        self.day.reserve(rows);
-        self.overall.reserve(rows);
-    }
-
-    fn read(&mut self, c: &mut Cells) -> Result<(), FieldError> {
-        let tier = |c: &Cells, field: usize| -> Result<Option<u32>, FieldError> {
-            let Some(text) = c.text(field) else { return Ok(None) };
-            // A component without data ("No standing" in Standwatch's own reports) says nothing.
-            if field != 2 && normalise_words(text) == "no standing" {
-                return Ok(None);
-            }
-            tier_number(text).map(Some).ok_or_else(|| FieldError {
-                field,
-                reason: format!("'{}' is not a tier (Fantastic, Great, Fair or At Risk)", excerpt(text)),
-            })
-        };
-        let driver_id = c.required(0)?;
-        c.required(1)?;
-        let day = c.date(1)?.map(day_from_date).unwrap_or_default();
-        let overall = tier(c, 2)?.ok_or_else(|| FieldError { field: 2, reason: "required value is empty".into() })?;
-        let reliability = tier(c, 3)?;
-        let quality = tier(c, 4)?;
-        self.line.push(u32::try_from(c.line).unwrap_or(u32::MAX));
-        self.driver_id.push(Some(driver_id));
-        self.day.push(day);
-        self.overall.push(overall);
-        self.reliability.push(reliability);
-        self.quality.push(quality);
-        Ok(())
-    }
-
-    fn frame(self) -> Result<DataFrame, ImportError> {
-        let numbers =
-            |name: &str, values: Maybe<u32>| UInt32Chunked::with_chunk(name.into(), values.freeze()).into_column();
-        Ok(DataFrame::new_infer_height(vec![
-            lines(self.line),
-            self.driver_id.column(col::DRIVER_ID.name()),
-            required_days(col::DATE.name(), self.day),
-            UInt32Chunked::from_vec(col::OVERALL_TIER.name().into(), self.overall).into_column(),
-            numbers(col::RELIABILITY_TIER.name(), self.reliability),
-            numbers(col::QUALITY_TIER.name(), self.quality),
         ])?)
     }
 }

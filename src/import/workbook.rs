@@ -7,7 +7,7 @@ use super::fields::{FieldSpec, headers_fit, map_columns, shown_headers};
 use super::read::{Parsed, SlashCounts, day_first_passes, finish, merge};
 use super::table::Table;
 use super::{ImportError, ImportOptions, ImportReport, Rejection, TableKind, detect_kind};
-use calamine::{Data, Reader, SheetType};
+use calamine::{Data, Reader, SheetType, Sheets, Xlsx};
 use chrono::Timelike;
 use polars_core::prelude::DataFrame;
 use std::path::Path;
@@ -49,6 +49,7 @@ pub(super) fn read_sheets(path: &Path) -> Result<Vec<SheetText>, ImportError> {
     super::text::check_size(path)?;
     let shown = path.display().to_string();
     let failed = |reason: String| ImportError::Workbook { path: shown.clone(), reason: one_line(&reason) };
+    check_parts(path)?;
     let mut workbook = match calamine::open_workbook_auto(path) {
         Ok(w) => w,
         // An Office file protected by a password is an OLE container whatever its name says.
@@ -66,7 +67,21 @@ pub(super) fn read_sheets(path: &Path) -> Result<Vec<SheetText>, ImportError> {
             read.push(SheetText { label, name, chart, headers: Vec::new(), rows: Vec::new() });
             continue;
         }
-        let range = workbook.worksheet_range(&name).map_err(|e| failed(format!("sheet {name}: {e}")))?;
+        let range = match &mut workbook {
+            // Read cell by cell, to stop at the format's row limit instead of holding a
+            // hostile sheet whole.
+            Sheets::Xlsx(xlsx) => xlsx_range(xlsx, &name).map_err(|e| match e {
+                SheetProblem::Read(reason) => failed(format!("sheet {name}: {reason}")),
+                SheetProblem::TooManyRows => ImportError::Workbook {
+                    path: shown.clone(),
+                    reason: format!(
+                        "sheet {name} has rows past row {MAX_SHEET_ROWS}, the most a spreadsheet sheet can hold; \
+                         it was not saved by a spreadsheet program: export the data as CSV instead"
+                    ),
+                },
+            })?,
+            other => other.worksheet_range(&name).map_err(|e| failed(format!("sheet {name}: {e}")))?,
+        };
         let first_row = range.start().map_or(0, |(row, _)| u64::from(row));
         let mut rows = range
             .rows()
@@ -94,6 +109,69 @@ pub(super) fn read_sheets(path: &Path) -> Result<Vec<SheetText>, ImportError> {
         read.push(SheetText { label, name, chart, headers, rows });
     }
     Ok(read)
+}
+
+/// The most rows a sheet of Excel or OpenDocument can hold.
+const MAX_SHEET_ROWS: u32 = 1_048_576;
+/// The most a part of a workbook (a sheet's XML, the shared strings) may unpack to: a sheet
+/// of [`MAX_SHEET_ROWS`] rows of an export is well under it, a compressed bomb is not.
+const MAX_PART_BYTES: u64 = 1 << 30;
+
+enum SheetProblem {
+    Read(String),
+    TooManyRows,
+}
+
+/// An .xlsx sheet read cell by cell, refused as soon as a cell lies past the format's row
+/// limit (a sheet that says it has millions of rows is not a spreadsheet's).
+fn xlsx_range<R: std::io::Read + std::io::Seek>(
+    workbook: &mut Xlsx<R>,
+    name: &str,
+) -> Result<calamine::Range<Data>, SheetProblem> {
+    let mut reader = workbook.worksheet_cells_reader(name).map_err(|e| SheetProblem::Read(e.to_string()))?;
+    let mut cells = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| SheetProblem::Read(e.to_string()))? {
+        let (row, column) = cell.get_position();
+        if row >= MAX_SHEET_ROWS {
+            return Err(SheetProblem::TooManyRows);
+        }
+        let value: Data = cell.get_value().clone().into();
+        if value != Data::Empty {
+            cells.push(calamine::Cell::new((row, column), value));
+        }
+    }
+    Ok(calamine::Range::from_sparse(cells))
+}
+
+/// A zipped workbook (.xlsx, .ods) whose parts say they unpack past [`MAX_PART_BYTES`] is
+/// refused before anything is unpacked.
+fn check_parts(path: &Path) -> Result<(), ImportError> {
+    if magic(path).is_none_or(|m| m != ZIP_MAGIC) {
+        return Ok(());
+    }
+    let shown = path.display().to_string();
+    // A zip that cannot be listed is left to the workbook reader, whose message says why.
+    let Ok(mut archive) =
+        std::fs::File::open(path).map_err(|_| ()).and_then(|f| zip::ZipArchive::new(f).map_err(|_| ()))
+    else {
+        return Ok(());
+    };
+    for i in 0..archive.len() {
+        let Ok(part) = archive.by_index_raw(i) else { continue };
+        if part.size() > MAX_PART_BYTES {
+            return Err(ImportError::Workbook {
+                path: shown,
+                reason: format!(
+                    "its part {} unpacks to {:.1} GB, more than the {} GB a workbook part may take; this is not \
+                     an export a spreadsheet program saved: export the data as CSV instead",
+                    super::excerpt(&part.name().unwrap_or_default()),
+                    part.size() as f64 / 1e9,
+                    MAX_PART_BYTES >> 30
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn is_xls(path: &Path) -> bool {
@@ -144,6 +222,11 @@ pub(super) fn kinds(sheets: &[SheetText]) -> Vec<TableKind> {
     kinds
 }
 
+/// The headers of the first sheet of `kind`.
+pub(super) fn headers_of(sheets: &[SheetText], kind: TableKind) -> Vec<String> {
+    sheets.iter().find(|s| detect_kind(&s.headers) == Some(kind)).map(|s| s.headers.clone()).unwrap_or_default()
+}
+
 /// What each sheet holds, for a message that no sheet is of the kind wanted.
 pub(super) fn describe(sheets: &[SheetText]) -> String {
     if sheets.is_empty() {
@@ -168,7 +251,12 @@ pub(super) fn load_as<T: Table>(
 ) -> Result<DataFrame, ImportError> {
     let sheets = read_sheets(path)?;
     let specs = kind.fields();
-    let fitting: Vec<&SheetText> = sheets.iter().filter(|s| !s.chart && headers_fit(&s.headers, specs)).collect();
+    // The sheets told to be of the kind; else any sheet whose headers fit it.
+    let mut fitting: Vec<&SheetText> =
+        sheets.iter().filter(|s| !s.chart && detect_kind(&s.headers) == Some(kind)).collect();
+    if fitting.is_empty() {
+        fitting = sheets.iter().filter(|s| !s.chart && headers_fit(&s.headers, specs)).collect();
+    }
     if fitting.is_empty() {
         return Err(ImportError::NoSheet {
             path: path.display().to_string(),

@@ -34,7 +34,13 @@ pub fn to_eml(letter: &Letter, date_unix: i64) -> std::io::Result<Vec<u8>> {
         message = message.to(to);
     }
     for a in &letter.attachments {
-        message = message.attachment(a.content_type, a.file_name.as_str(), a.bytes.as_slice());
+        // Text attachments (the evidence CSV) are UTF-8, said so: names with accents open
+        // right in a mail program and in Excel.
+        let mut content_type = mail_builder::headers::content_type::ContentType::new(a.content_type);
+        if content_type.is_text() {
+            content_type = content_type.attribute("charset", "utf-8");
+        }
+        message = message.attachment(content_type, a.file_name.as_str(), a.bytes.as_slice());
     }
     message.write_to_vec()
 }

@@ -61,6 +61,8 @@ enum Scope {
     Outage(i64, i64, String),
     /// The block that carried the packages: start, id.
     Block(i64, String),
+    /// The building of an address cluster.
+    Building(String),
     /// The whole ground.
     All,
 }
@@ -83,6 +85,9 @@ pub fn incidents(events: &[&Event], zone: FleetZone, w: &Windows) -> Vec<Inciden
             Grounds::STATION_DELAY | Grounds::IMPOSSIBLE_DEADLINE => {
                 Scope::Block(e.carrier().map_or(0, |c| c.start), e.block_id().unwrap_or_default().to_string())
             }
+            Grounds::ADDRESS_CLUSTER => Scope::Building(
+                e.package().and_then(|p| p.cluster.as_ref()).map_or_else(String::new, |c| c.label.clone()),
+            ),
             _ => Scope::All,
         };
         groups.entry(Key::Filed(position, scope)).or_default().push(e);
@@ -101,6 +106,7 @@ pub fn incidents(events: &[&Event], zone: FleetZone, w: &Windows) -> Vec<Inciden
                 Grounds::STATION_DELAY => station_delay_text(&events, zone, &included),
                 Grounds::IMPOSSIBLE_DEADLINE => deadline_text(&events, zone, &included),
                 Grounds::DELIVERED_AT_PIN | Grounds::PHOTO_PROOF => dnr_text(&events, zone),
+                Grounds::ADDRESS_CLUSTER => cluster_text(&events),
                 _ => reason_text(lead, &events, zone),
             });
             Incident {
@@ -330,6 +336,22 @@ fn dnr_text(events: &[&Event], zone: FleetZone) -> String {
     }
 }
 
+/// One building's clustered events: the address once, the claims and access problems
+/// there and the drivers concerned, then the packages.
+fn cluster_text(events: &[&Event]) -> String {
+    let packages = packages_by_defect(events).unwrap_or_default();
+    match events.first().and_then(|e| e.package()).and_then(|p| p.cluster.as_ref()) {
+        Some(c) => format!(
+            "{} had {} from {} {}, so the address, not the driver, is the problem; {packages}.",
+            one_line(&c.label),
+            plural(c.events, "claim or access problem", "claims and access problems"),
+            plural(c.drivers, "driver", "drivers"),
+            crate::explain::days_words(c.first_day, c.last_day)
+        ),
+        None => format!("Claims and access problems of several drivers gather at this address; {packages}."),
+    }
+}
+
 fn reason_of(e: &Event) -> Option<&str> {
     e.package().and_then(|p| p.reason_text.as_deref()).filter(|r| !r.trim().is_empty())
 }
@@ -355,6 +377,10 @@ fn reason_text(lead: Grounds, events: &[&Event], zone: FleetZone) -> String {
         Grounds::APP_FAILURE => "The Flex app failed during these attempts",
         Grounds::SAFETY => "It was unsafe to deliver",
         Grounds::ID_CHECK => "The recipient's ID could not be verified, so the ID policy was followed",
+        Grounds::STATION_MISSING => {
+            "The station never handed these packages to the driver (pickup failed in your exceptions report)"
+        }
+        Grounds::ORDER_CANCELLED => "These orders were cancelled, so there was nothing to deliver",
         _ => "Access problems documented at the address",
     };
     // One mention per reason text; within it, packages grouped by their fact.
@@ -376,6 +402,8 @@ fn reason_text(lead: Grounds, events: &[&Event], zone: FleetZone) -> String {
                 (Some(r), true) => format!("{}, {}", quote(r), pairs[0].1),
                 (Some(r), false) => quote(r),
                 (None, true) => pairs[0].1.clone(),
+                // The opening says why a package never picked up counts for nothing.
+                (None, false) if lead == Grounds::STATION_MISSING => String::new(),
                 (None, false) => "no reason given".to_string(),
             };
             let ids = if shared {
@@ -383,7 +411,7 @@ fn reason_text(lead: Grounds, events: &[&Event], zone: FleetZone) -> String {
             } else {
                 ids_by_fact(pairs, ", ")
             };
-            format!("{label}: {ids}")
+            if label.is_empty() { ids } else { format!("{label}: {ids}") }
         })
         .collect();
     format!("{opening}: {}.", parts.join("; "))
@@ -412,6 +440,12 @@ fn title(lead: Grounds, events: &[&Event], zone: FleetZone, w: &Windows) -> Stri
         Grounds::APP_FAILURE => format!("App failures ({count})"),
         Grounds::SAFETY => format!("Unsafe to deliver ({count})"),
         Grounds::ID_CHECK => format!("ID checks ({count})"),
+        Grounds::STATION_MISSING => format!("Never handed to the driver ({count})"),
+        Grounds::ORDER_CANCELLED => format!("Orders cancelled ({count})"),
+        Grounds::ADDRESS_CLUSTER => match first.package().and_then(|p| p.cluster.as_ref()) {
+            Some(c) => format!("Address cluster at {} ({count})", one_line(&c.label)),
+            None => format!("Address cluster ({count})"),
+        },
         _ => format!("Access problems documented ({count})"),
     }
 }
@@ -429,6 +463,7 @@ fn incident_event(e: &Event, lead: Grounds, zone: FleetZone) -> IncidentEvent {
             "delivered within 50 m of the pin, photo on delivery (concessions report)".to_string()
         }
         Grounds::PHOTO_PROOF => "delivered, photo on delivery".to_string(),
+        Grounds::ADDRESS_CLUSTER => p.and_then(|p| p.address.as_deref()).map(one_line).unwrap_or_default(),
         _ => reason_of(e).map(one_line).unwrap_or_default(),
     };
     IncidentEvent {

@@ -399,11 +399,12 @@ fn photo_attachments(events: &[&Event], folder: &Path, problems: &mut Vec<String
     out
 }
 
-/// The events with all their grounds, as CSV (cells neutralised against formulas).
+/// The events with all their grounds, as CSV (cells neutralised against formulas), with a
+/// UTF-8 byte-order mark so that Excel reads "José Núñez" and "06:00–12:00" right.
 pub fn evidence_csv(events: &[&Event], zone: FleetZone) -> Vec<u8> {
-    let mut buf = Vec::new();
+    let mut buf = "\u{feff}".as_bytes().to_vec();
     let mut w = SafeCsv::new(&mut buf);
-    let _ = w.row(["date", "id", "kind", "what_happened", "grounds", "ground_details"]);
+    let _ = w.row(["date", "id", "kind", "what_happened", "grounds", "ground_details", "address"]);
     for e in events {
         let kind = if matches!(e.what, EventKind::Block { .. }) { "block" } else { "package" };
         let _ = w.row([
@@ -413,6 +414,7 @@ pub fn evidence_csv(events: &[&Event], zone: FleetZone) -> Vec<u8> {
             what_happened(e, zone),
             e.grounds.codes().join(";"),
             grounds_words(e, zone),
+            e.package().and_then(|p| p.address.clone()).unwrap_or_default(),
         ]);
     }
     let _ = w.finish();

@@ -1,8 +1,10 @@
 //! Building the fleet from a dataset: the driver directory, the counted blocks and every
 //! package's defects, grounds and flags (on both cores), and the outage windows.
 
+use super::clusters::{Candidate, clusters};
 use super::grounds::{
-    self, CarrierBlock, Defects, Grounds, Outage, PackageFacts, block_grounds, package_defects, package_grounds,
+    self, CarrierBlock, Defects, Grounds, Outage, PackageFacts, block_grounds, cluster_candidate, package_defects,
+    package_grounds,
 };
 use super::order::{BLOCK_ORDER, Ordered, PACKAGE_ORDER, runs, sorted};
 use super::rules::{BlockStatus, block_status, package_on_time};
@@ -56,6 +58,36 @@ fn directory(data: &Dataset) -> PolarsResult<BTreeMap<String, Driver>> {
         d.deactivated_on = on;
     }
     Ok(directory)
+}
+
+/// docs/rules.md §1.14: a driver without a name in the roster or blocks takes the last
+/// one Amazon's exceptions (else concessions) reports give, and likewise the station.
+fn names_from_reports(directory: &mut BTreeMap<String, Driver>, data: &Dataset) -> PolarsResult<()> {
+    for report in [&data.exceptions, &data.concessions] {
+        if report.height() == 0 {
+            continue;
+        }
+        let mut named: PlHashMap<&str, (Option<&str>, Option<&str>)> = PlHashMap::new();
+        for ((id, name), station) in
+            col::DRIVER_ID.read(report)?.into_iter().zip(col::DRIVER_NAME.read(report)?).zip(col::STATION.read(report)?)
+        {
+            let Some(id) = id else { continue };
+            let entry = named.entry(id).or_default();
+            entry.0 = name.or(entry.0);
+            entry.1 = station.or(entry.1);
+        }
+        for (id, (name, station)) in named {
+            if let Some(d) = directory.get_mut(id) {
+                if d.name.is_none() {
+                    d.name = name.map(str::to_string);
+                }
+                if d.station.is_none() {
+                    d.station = station.map(str::to_string);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The directory's entry for a driver, added when missing.
@@ -136,12 +168,36 @@ fn package_table(
     cases: &CaseMarks,
 ) -> PolarsResult<PackageTable> {
     let frame = crate::timings::phase("sort deliveries", || Ordered::new(deliveries, PACKAGE_ORDER))?;
-    let PackageColumns { defects, grounds, flags } = package_columns(&frame, carriers, outages, w, cases)?;
+    let PackageColumns { defects, mut grounds, mut flags, candidates } =
+        package_columns(&frame, carriers, outages, w, cases)?;
+    // ADDRESS_CLUSTER looks across drivers: found once all packages are read.
+    let (clusters, clustered) = clusters(candidates, w);
+    for (row, in_case) in clustered {
+        grounds[row].insert(Grounds::ADDRESS_CLUSTER);
+        if !in_case && let Some(word) = flags[OPEN].get_mut(row / 64) {
+            *word |= 1 << (row % 64);
+        }
+    }
     let [attempted, delivered, on_time, dnr, unreturned, disputable] = flags.map(Tally::from_words);
     let mut day = Vec::with_capacity(frame.height());
     day.extend(values_by_chunk(frame.column(col::DAY.name())?.date()?.physical()).map(|d| d.unwrap_or(0)));
-    Ok(PackageTable { day, attempted, delivered, on_time, dnr, unreturned, disputable, defects, grounds, frame })
+    Ok(PackageTable {
+        day,
+        attempted,
+        delivered,
+        on_time,
+        dnr,
+        unreturned,
+        disputable,
+        defects,
+        grounds,
+        frame,
+        clusters,
+    })
 }
+
+/// The index of the open flag (has grounds, not in a case) in [`PackageColumns::flags`].
+const OPEN: usize = 5;
 
 /// Each driver's rows of the two tables, DNR claim days and sent cases.
 fn assign_rows(
@@ -192,6 +248,7 @@ impl Fleet {
         let blocks = block_table(&data.blocks, &w, &outages, &cases)?;
         let packages = package_table(&data.deliveries, &carriers, &outages, &w, &cases)?;
         assign_rows(&mut directory, &blocks, &packages, &cases)?;
+        names_from_reports(&mut directory, data)?;
         Ok(Fleet {
             thresholds,
             zone: data.zone,
@@ -213,6 +270,8 @@ struct PackageColumns {
     /// One bit per row for: attempted, delivered, on time, DNR claim, not delivered and
     /// not returned, and open (has grounds, not already in a case).
     flags: [Vec<u64>; 6],
+    /// The packages with an address whose event may be part of an address cluster.
+    candidates: Vec<Candidate>,
 }
 
 /// One part of [`PackageColumns`], filled by one core.
@@ -238,20 +297,27 @@ fn package_columns(
         defects: vec![Defects::default(); n],
         grounds: vec![Grounds::default(); n],
         flags: std::array::from_fn(|_| vec![0u64; n.div_ceil(64)]),
+        candidates: Vec::new(),
     };
     // The concession column only when a concessions report marked packages; photos as flags
-    // only from an import of `Detail::Tallies`.
-    let optional = [col::CONCESSION.name(), col::HAS_PHOTO.name()];
+    // only from an import of `Detail::Tallies`; the pickup only from this version's imports.
+    let optional = [col::CONCESSION.name(), col::HAS_PHOTO.name(), col::PICKUP_FAILED.name()];
+    // Addresses (and the drivers and days of the packages that have one) only when some
+    // package has one.
+    let addressed = frame.frame.column(col::ADDRESS.name()).is_ok_and(|a| a.null_count() < a.len());
+    let address_columns = [col::ADDRESS.name(), col::DRIVER_ID.name(), col::DAY.name()];
     let columns: Vec<&str> = PACKAGE_COLUMNS
         .into_iter()
         .filter(|name| !optional.contains(name) || frame.frame.column(name).is_ok())
+        .chain(address_columns.into_iter().filter(|_| addressed))
         .collect();
     // A slice of rows at a time, each column in one chunk (only a reordered frame, or a
     // slice across two pieces of the import, is copied): its columns are then read by row.
     const SLICE: usize = 1 << 16;
-    let fill = |start: usize, part: PackagePart| -> PolarsResult<()> {
+    let fill = |start: usize, part: PackagePart| -> PolarsResult<Vec<Candidate>> {
         let PackagePart { defects: part_defects, grounds: part_grounds, mut flags } = part;
         let end = (start + part_len).min(n);
+        let mut candidates = Vec::new();
         for (first, (defects, grounds)) in
             (start..end).step_by(SLICE).zip(part_defects.chunks_mut(SLICE).zip(part_grounds.chunks_mut(SLICE)))
         {
@@ -259,9 +325,10 @@ fn package_columns(
             rows.rechunk_mut();
             let mut words: Vec<&mut [u64]> =
                 flags.iter_mut().map(|w| w.get_mut((first - start) / 64..).unwrap_or_default()).collect();
-            fill_rows(&rows, defects, grounds, &mut words, carriers, outages, w, cases)?;
+            let slice = RowSlice { first, defects, grounds, flags: &mut words };
+            candidates.extend(fill_rows(&rows, slice, carriers, outages, w, cases)?);
         }
-        Ok(())
+        Ok(candidates)
     };
     // The outputs cut into the parts' shares, before the cores take them.
     let mut shares: Vec<PackagePart> = out
@@ -275,20 +342,23 @@ fn package_columns(
             share.flags.push(part_words);
         }
     }
-    crate::parallel::map_on_threads(
+    let found = crate::parallel::map_on_threads(
         shares.into_iter().enumerate().collect(),
         |(i, share)| fill(i * part_len, share),
         || Err(PolarsError::ComputeError("a worker thread failed".into())),
-    )
-    .into_iter()
-    .collect::<PolarsResult<()>>()?;
+    );
+    for part in found {
+        out.candidates.extend(part?);
+    }
     Ok(out)
 }
 
-/// The columns [`fill_rows`] reads.
-const PACKAGE_COLUMNS: [&str; 12] = [
+/// The columns [`fill_rows`] reads (and, when some package has an address, the address,
+/// driver and day).
+const PACKAGE_COLUMNS: [&str; 13] = [
     "concession",
     "has_photo",
+    "pickup_failed",
     "deliver_by",
     "attempted_at",
     "outcome",
@@ -304,21 +374,29 @@ const PACKAGE_COLUMNS: [&str; 12] = [
 /// The block that carried a package, and its station.
 type Carrier<'a> = (CarrierBlock, Option<&'a str>);
 
-/// [`package_columns`] for one run of rows (each column in one chunk): their defects and
-/// grounds, and their flags set in `flags` (whose first word starts at the first of these
-/// rows).
-#[allow(clippy::too_many_arguments)]
+/// Where [`fill_rows`] writes one run of rows: their defects, grounds and flags (whose
+/// first word starts at the first of these rows, `first` in the package order).
+struct RowSlice<'a, 'b> {
+    first: usize,
+    defects: &'a mut [Defects],
+    grounds: &'a mut [Grounds],
+    flags: &'a mut [&'b mut [u64]],
+}
+
+/// [`package_columns`] for one run of rows (each column in one chunk): their defects,
+/// grounds and flags; returns the rows that are address cluster candidates.
 fn fill_rows(
     frame: &DataFrame,
-    defects_out: &mut [Defects],
-    grounds_out: &mut [Grounds],
-    flags: &mut [&mut [u64]],
+    out: RowSlice,
     carriers: &PlHashMap<&str, Carrier>,
     outages: &[Outage],
     w: &Windows,
     cases: &CaseMarks,
-) -> PolarsResult<()> {
+) -> PolarsResult<Vec<Candidate>> {
+    let RowSlice { first, defects: defects_out, grounds: grounds_out, flags } = out;
     let facts = FactColumns::new(frame)?;
+    let addresses = Addresses::new(frame)?;
+    let mut candidates = Vec::new();
     let block_ids = BlockIds::new(frame.column(col::BLOCK_ID.name())?)?;
     let returned = Numbers::of(frame.column(col::RETURNED_AT.name())?.datetime()?.physical())?;
     // Tracking ids are only needed to leave out events already in a case.
@@ -346,7 +424,8 @@ fn fill_rows(
             delivered,
             facts.on_time,
             facts.dnr,
-            !delivered && returned.get(row).is_none(),
+            // A package never handed to the driver is not the driver's to return.
+            !delivered && returned.get(row).is_none() && !facts.pickup_failed,
             open,
         ];
         for (words, on) in flags.iter_mut().zip(row_flags) {
@@ -354,10 +433,72 @@ fn fill_rows(
                 *word |= 1 << (row % 64);
             }
         }
+        if let Some(addresses) = &addresses
+            && let Some(address) = addresses.address(row)
+            && cluster_candidate(&facts, defects)
+        {
+            let tracking_id = ids.get(row).unwrap_or("");
+            candidates.push(Candidate {
+                row: first + row,
+                tracking_id: tracking_id.to_string(),
+                driver_id: addresses.driver(row).unwrap_or("").to_string(),
+                day: addresses.day(row),
+                dnr: facts.dnr,
+                address: address.to_string(),
+                in_case: cases.contains(EventSide::Package, tracking_id),
+            });
+        }
         *defects_out = defects;
         *grounds_out = grounds;
     }
-    Ok(())
+    Ok(candidates)
+}
+
+/// The address, driver and day columns of a run of rows (each in one chunk), when some
+/// package has an address; drivers are looked up only for the rows that need them.
+struct Addresses<'a> {
+    address: &'a StringChunked,
+    drivers: DriverIds<'a>,
+    day: Numbers<'a, i32>,
+}
+
+/// Driver ids held as categorical codes or as text.
+enum DriverIds<'a> {
+    Codes(Numbers<'a, u32>, &'a CategoricalMapping),
+    Texts(&'a StringChunked),
+}
+
+impl<'a> Addresses<'a> {
+    fn new(frame: &'a DataFrame) -> PolarsResult<Option<Addresses<'a>>> {
+        let (Ok(address), Ok(day), Ok(driver)) =
+            (frame.column(col::ADDRESS.name()), frame.column(col::DAY.name()), frame.column(col::DRIVER_ID.name()))
+        else {
+            return Ok(None);
+        };
+        let drivers = match driver.dtype() {
+            DataType::Categorical(..) => {
+                let ids = driver.cat32()?;
+                DriverIds::Codes(Numbers::of(ids.physical())?, ids.get_mapping())
+            }
+            _ => DriverIds::Texts(driver.str()?),
+        };
+        Ok(Some(Addresses { address: address.str()?, drivers, day: Numbers::of(day.date()?.physical())? }))
+    }
+
+    fn address(&self, row: usize) -> Option<&'a str> {
+        self.address.get(row).filter(|a| !a.trim().is_empty())
+    }
+
+    fn driver(&self, row: usize) -> Option<&'a str> {
+        match &self.drivers {
+            DriverIds::Codes(codes, mapping) => codes.get(row).and_then(|c| mapping.cat_to_str(c)),
+            DriverIds::Texts(texts) => texts.get(row),
+        }
+    }
+
+    fn day(&self, row: usize) -> i32 {
+        self.day.get(row).unwrap_or(0)
+    }
 }
 
 /// Every package's facts, in the frame's order.
@@ -454,6 +595,8 @@ struct FactColumns<'a> {
     /// Only packages a concession marked have flags (docs/rules.md §1.10); without a
     /// concessions report the column is absent.
     concession: Option<Numbers<'a, u32>>,
+    /// Absent from frames stored before pickups were read.
+    pickup_failed: Option<Flags<'a>>,
 }
 
 impl<'a> FactColumns<'a> {
@@ -474,6 +617,7 @@ impl<'a> FactColumns<'a> {
             contacts: numbers(col::CONTACT_ATTEMPTS.name())?,
             photos,
             concession: frame.column(col::CONCESSION.name()).ok().map(|c| Numbers::of(c.u32()?)).transpose()?,
+            pickup_failed: frame.column(col::PICKUP_FAILED.name()).ok().map(|c| Flags::of(c.bool()?)).transpose()?,
         })
     }
 
@@ -496,6 +640,7 @@ impl<'a> FactColumns<'a> {
                 .and_then(|c| c.get(row))
                 .and_then(|c| u16::try_from(c).ok())
                 .map(ConcessionFlags),
+            pickup_failed: self.pickup_failed.as_ref().is_some_and(|f| f.get(row)),
         }
     }
 }

@@ -28,6 +28,23 @@ pub struct PackageDetail {
     /// The block that carried the package, by id, and its start and departure when known.
     pub block_id: Option<String>,
     pub carrier: Option<CarrierBlock>,
+    /// The delivery address as written, when the exports give one.
+    pub address: Option<String>,
+    /// The address cluster the event is in (ADDRESS_CLUSTER).
+    pub cluster: Option<ClusterSummary>,
+}
+
+/// An address cluster as a letter names it: the building once, its events and drivers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterSummary {
+    pub label: String,
+    /// Claims and access problems in the cluster.
+    pub events: usize,
+    pub claims: usize,
+    pub drivers: usize,
+    /// The days of its first and last events.
+    pub first_day: Day,
+    pub last_day: Day,
 }
 
 /// One event counting against a driver's standing (docs/rules.md §8.1).
@@ -129,6 +146,10 @@ impl Fleet {
             let notes = col::NOTES.read(&frame)?;
             let returned = col::RETURNED_AT.read(&frame)?;
             let reported = col::DNR_REPORTED_AT.read(&frame)?;
+            let addresses = match frame.column(col::ADDRESS.name()) {
+                Ok(_) => col::ADDRESS.read(&frame)?,
+                Err(_) => vec![None; frame.height()],
+            };
             for (i, row) in pw.clone().enumerate() {
                 let defects = self.packages.defects[row];
                 if defects.is_empty() {
@@ -153,6 +174,19 @@ impl Fleet {
                             dnr_reported_at: reported[i],
                             block_id: blocks[i].map(str::to_string),
                             carrier: None,
+                            address: addresses[i].map(str::to_string),
+                            cluster: self.packages.grounds[row]
+                                .contains(Grounds::ADDRESS_CLUSTER)
+                                .then(|| self.cluster_of(ids[i].unwrap_or("")))
+                                .flatten()
+                                .map(|c| ClusterSummary {
+                                    label: c.label.clone(),
+                                    events: c.events.len(),
+                                    claims: c.claims(),
+                                    drivers: c.drivers().len(),
+                                    first_day: c.days().map_or(0, |d| d.0),
+                                    last_day: c.days().map_or(0, |d| d.1),
+                                }),
                         }),
                     },
                     grounds: self.packages.grounds[row],

@@ -125,7 +125,7 @@ impl Fleet {
             .map(|t| {
                 (
                     self.block_counts(d, b, future_items(t, nb), true),
-                    self.package_counts(d, p, future_items(t, np), true),
+                    self.package_counts(d, p, future_items(t, np), super::Appended::Perfect),
                 )
             })
             .collect();

@@ -58,18 +58,24 @@ flag_set!(Grounds: u16 {
     ID_CHECK = 6 => "ID_CHECK",
     PHOTO_PROOF = 7 => "PHOTO_PROOF",
     DELIVERED_AT_PIN = 8 => "DELIVERED_AT_PIN",
+    STATION_MISSING = 9 => "STATION_MISSING",
+    ORDER_CANCELLED = 10 => "ORDER_CANCELLED",
+    ADDRESS_CLUSTER = 11 => "ADDRESS_CLUSTER",
 });
 
 impl Grounds {
     /// The order in which a letter files an event with several grounds: under the first
     /// of these it has (the evidence CSV keeps them all).
-    pub const LETTER_ORDER: [Grounds; 9] = [
+    pub const LETTER_ORDER: [Grounds; 12] = [
         Grounds::OUTAGE,
         Grounds::STATION_DELAY,
         Grounds::IMPOSSIBLE_DEADLINE,
+        Grounds::STATION_MISSING,
+        Grounds::ORDER_CANCELLED,
         Grounds::APP_FAILURE,
         Grounds::SAFETY,
         Grounds::ID_CHECK,
+        Grounds::ADDRESS_CLUSTER,
         Grounds::ACCESS_DOCUMENTED,
         Grounds::DELIVERED_AT_PIN,
         Grounds::PHOTO_PROOF,
@@ -87,6 +93,9 @@ impl Grounds {
             Grounds::ID_CHECK => "ID check",
             Grounds::PHOTO_PROOF => "Photo proof",
             Grounds::DELIVERED_AT_PIN => "Delivered at the pin",
+            Grounds::STATION_MISSING => "Never picked up",
+            Grounds::ORDER_CANCELLED => "Order cancelled",
+            Grounds::ADDRESS_CLUSTER => "Address cluster",
             _ => "",
         }
     }
@@ -130,6 +139,8 @@ pub struct PackageFacts {
     pub has_photo: bool,
     /// What Amazon's concessions report says of the package's DNR claim, when it has one.
     pub concession: Option<ConcessionFlags>,
+    /// `Pickup failed`: never handed to the driver.
+    pub pickup_failed: bool,
 }
 
 /// The block that carried a package: its scheduled start and when it left the station.
@@ -149,12 +160,25 @@ pub fn package_defects(p: &PackageFacts) -> Defects {
     d
 }
 
+/// Whether a package event counts towards an address cluster (docs/rules.md §8.1): a DNR
+/// claim, or a defect other than a claim with a reason the address can cause.
+pub fn cluster_candidate(p: &PackageFacts, defects: Defects) -> bool {
+    let defect_besides_dnr = !Defects(defects.0 & !Defects::DNR.0).is_empty();
+    p.dnr
+        || (defect_besides_dnr
+            && matches!(
+                p.reason,
+                Some(Reason::NoAccess | Reason::NoSafeLocation | Reason::CustomerUnavailable | Reason::BusinessClosed)
+            ))
+}
+
 /// The moment a package event happened: its attempt, else its deadline.
 pub fn package_event_time(p: &PackageFacts) -> i64 {
     p.attempted_at.unwrap_or(p.deliver_by)
 }
 
-/// The grounds of a package with the given defects (empty defects: no event, no grounds).
+/// The grounds of a package with the given defects (empty defects: no event, no grounds),
+/// but ADDRESS_CLUSTER, which the fleet's clusters give ([`super::clusters`]).
 /// `station`: the carrying block's, which station-scoped outages are matched against.
 pub fn package_grounds(
     p: &PackageFacts,
@@ -192,7 +216,9 @@ pub fn package_grounds(
         g.set(Grounds::SAFETY, p.reason == Some(Reason::Unsafe));
         g.set(Grounds::APP_FAILURE, p.reason == Some(Reason::AppIssue));
         g.set(Grounds::ID_CHECK, p.reason == Some(Reason::AgeVerification));
+        g.set(Grounds::ORDER_CANCELLED, p.reason == Some(Reason::Cancelled));
     }
+    g.set(Grounds::STATION_MISSING, p.pickup_failed && defects.contains(Defects::NOT_ATTEMPTED));
     // The concessions report overrides the export: "No POD" means no photo to show.
     let no_pod = p.concession.is_some_and(|c| c.says(ConcessionFlags::NO_POD));
     g.set(Grounds::PHOTO_PROOF, p.dnr && p.outcome == Outcome::Delivered && p.has_photo && !no_pod);
@@ -227,6 +253,7 @@ mod tests {
             contact_attempts: None,
             has_photo: false,
             concession: None,
+            pickup_failed: false,
         }
     }
 
@@ -335,6 +362,41 @@ mod tests {
         dnr.dnr = true;
         dnr.reason = Some(Reason::Unsafe);
         assert!(grounds(&dnr, None, &[]).is_empty());
+    }
+
+    #[test]
+    fn never_picked_up_and_cancelled_orders() {
+        let mut p = facts(Outcome::NotAttempted, None);
+        p.pickup_failed = true;
+        assert_eq!(grounds(&p, None, &[]), Grounds::STATION_MISSING);
+        // A package that was attempted after all is not "never picked up".
+        let mut attempted = facts(Outcome::Attempted, Some(T));
+        attempted.pickup_failed = true;
+        assert!(grounds(&attempted, None, &[]).is_empty());
+        let mut cancelled = facts(Outcome::Attempted, Some(T));
+        cancelled.reason = Some(Reason::Cancelled);
+        assert_eq!(grounds(&cancelled, None, &[]), Grounds::ORDER_CANCELLED);
+        // A cancelled order's reason on a DNR claim alone is no ground.
+        let mut dnr = facts(Outcome::Delivered, Some(T));
+        dnr.dnr = true;
+        dnr.reason = Some(Reason::Cancelled);
+        assert!(grounds(&dnr, None, &[]).is_empty());
+    }
+
+    #[test]
+    fn cluster_candidates_are_claims_and_access_problems() {
+        let with = |outcome, reason: Option<Reason>, dnr: bool| {
+            let mut p = facts(outcome, Some(T));
+            p.reason = reason;
+            p.dnr = dnr;
+            cluster_candidate(&p, package_defects(&p))
+        };
+        assert!(with(Outcome::Delivered, None, true));
+        for r in [Reason::NoAccess, Reason::NoSafeLocation, Reason::CustomerUnavailable, Reason::BusinessClosed] {
+            assert!(with(Outcome::Attempted, Some(r), false), "{r:?}");
+        }
+        assert!(!with(Outcome::Attempted, Some(Reason::Damaged), false));
+        assert!(!with(Outcome::Delivered, Some(Reason::NoAccess), false), "no defect");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod alerts;
 mod build;
 pub mod calibrate;
+pub mod clusters;
 mod events;
 pub mod forecast;
 pub mod grounds;
@@ -14,7 +15,7 @@ mod tally;
 pub mod without;
 
 pub use build::outages_of;
-pub use events::{Event, EventKind, PackageDetail};
+pub use events::{ClusterSummary, Event, EventKind, PackageDetail};
 
 use crate::config::Thresholds;
 use crate::import::time::{Day, FleetZone};
@@ -121,6 +122,8 @@ pub struct Standing {
     pub blocks_to_next_tier: Option<u32>,
     pub packages_to_next_tier: Option<u32>,
     pub alerts: Alerts,
+    /// k more packages delivered on time with a DNR claim lower the quality tier.
+    pub dnr_headroom: Option<u32>,
 }
 
 impl Standing {
@@ -138,6 +141,7 @@ impl Standing {
             blocks_to_next_tier: None,
             packages_to_next_tier: None,
             alerts: Alerts::default(),
+            dnr_headroom: None,
         }
     }
 }
@@ -166,6 +170,18 @@ struct PackageTable {
     dnr: Tally,
     unreturned: Tally,
     disputable: Tally,
+    /// The buildings where claims and access problems of several drivers gather.
+    clusters: Vec<clusters::AddressCluster>,
+}
+
+/// Packages appended in a what-if (docs/rules.md §3): all alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Appended {
+    /// Delivered on time, no claim.
+    Perfect,
+    NotAttempted,
+    /// Delivered on time, with a DNR claim.
+    Claimed,
 }
 
 /// Everything needed to answer "what is this driver's standing on day D", built once
@@ -188,6 +204,17 @@ impl Fleet {
     #[cfg(test)]
     pub(crate) fn package_grounds(&self) -> &[Grounds] {
         &self.packages.grounds
+    }
+
+    /// docs/rules.md §8.1: the buildings where claims and access problems of several drivers
+    /// gather, most events first.
+    pub fn clusters(&self) -> &[clusters::AddressCluster] {
+        &self.packages.clusters
+    }
+
+    /// The cluster a package's event is in, if any.
+    pub fn cluster_of(&self, tracking_id: &str) -> Option<&clusters::AddressCluster> {
+        self.packages.clusters.iter().find(|c| c.events.iter().any(|e| e.tracking_id == tracking_id))
     }
 
     /// docs/rules.md §10: the newest event day plus the lag, so that the newest data counts.
@@ -225,21 +252,21 @@ impl Fleet {
         BlockCounts { blocks: keep as u32 + added, on_time: on_time_kept + if on_time { added } else { 0 } }
     }
 
-    /// The same for the quality window: appended packages are all perfect (delivered on
-    /// time, no claim) or all not attempted.
-    fn package_counts(&self, d: &Driver, end: usize, added: u32, perfect: bool) -> PackageCounts {
+    /// The same for the quality window, with `added` packages all alike appended.
+    fn package_counts(&self, d: &Driver, end: usize, added: u32, appended: Appended) -> PackageCounts {
         let size = self.thresholds.windows.packages;
         let added = added.min(size);
         let keep = ((end - d.packages.start) as u32).min(size - added) as usize;
         let t = &self.packages;
         let sum = |tally: &Tally| tally.span(&(end - keep..end));
-        let good = if perfect { added } else { 0 };
+        let delivered = if appended == Appended::NotAttempted { 0 } else { added };
+        let claims = if appended == Appended::Claimed { added } else { 0 };
         PackageCounts {
             packages: keep as u32 + added,
-            attempted: sum(&t.attempted) + good,
-            delivered: sum(&t.delivered) + good,
-            on_time: sum(&t.on_time) + good,
-            dnr: sum(&t.dnr),
+            attempted: sum(&t.attempted) + delivered,
+            delivered: sum(&t.delivered) + delivered,
+            on_time: sum(&t.on_time) + delivered,
+            dnr: sum(&t.dnr) + claims,
         }
     }
 
@@ -248,7 +275,7 @@ impl Fleet {
         let d = &self.drivers[driver];
         let (b, p) = self.window_ends(d, as_of);
         let t = &self.thresholds;
-        overall_tier(self.block_counts(d, b, 0, true).tier(t), self.package_counts(d, p, 0, true).tier(t))
+        overall_tier(self.block_counts(d, b, 0, true).tier(t), self.package_counts(d, p, 0, Appended::Perfect).tier(t))
     }
 
     /// A driver's standing, what-if and alerts on day `as_of` (docs/rules.md §2–§5).
@@ -258,7 +285,7 @@ impl Fleet {
         let w = &t.windows;
         let (b, p) = self.window_ends(d, as_of);
         let reliability = self.block_counts(d, b, 0, true);
-        let quality = self.package_counts(d, p, 0, true);
+        let quality = self.package_counts(d, p, 0, Appended::Perfect);
         let reliability_tier = reliability.tier(t);
         let quality_tier = quality.tier(t);
         let overall = overall_tier(reliability_tier, quality_tier);
@@ -270,12 +297,18 @@ impl Fleet {
         let blocks_to_next_tier = reliability_tier
             .filter(|&r| r != Tier::Fantastic)
             .and_then(|r| first_k(w.blocks, |k| self.block_counts(d, b, k, true).tier(t).is_some_and(|x| x > r)));
-        let quality_headroom = quality_tier
-            .filter(|&q| q != Tier::AtRisk)
-            .and_then(|q| first_k(w.packages, |k| self.package_counts(d, p, k, false).tier(t).is_some_and(|x| x < q)));
-        let packages_to_next_tier = quality_tier
-            .filter(|&q| q != Tier::Fantastic)
-            .and_then(|q| first_k(w.packages, |k| self.package_counts(d, p, k, true).tier(t).is_some_and(|x| x > q)));
+        let quality_drop = |appended| {
+            quality_tier.filter(|&q| q != Tier::AtRisk).and_then(|q| {
+                first_k(w.packages, |k| self.package_counts(d, p, k, appended).tier(t).is_some_and(|x| x < q))
+            })
+        };
+        let quality_headroom = quality_drop(Appended::NotAttempted);
+        // Claims on otherwise perfect packages: the rates can only rise, the claims only
+        // grow (one old package leaves per claim added), so the predicate is monotone too.
+        let dnr_headroom = quality_drop(Appended::Claimed);
+        let packages_to_next_tier = quality_tier.filter(|&q| q != Tier::Fantastic).and_then(|q| {
+            first_k(w.packages, |k| self.package_counts(d, p, k, Appended::Perfect).tier(t).is_some_and(|x| x > q))
+        });
 
         let bw = self.block_window(d, b);
         let pw = self.package_window(d, p);
@@ -284,7 +317,10 @@ impl Fleet {
         alerts.set(Alert::AtRisk, overall == Some(Tier::AtRisk));
         let week_ago = self.overall_on(driver, as_of - 7);
         alerts.set(Alert::TierDrop, matches!((overall, week_ago), (Some(now), Some(then)) if now < then));
-        alerts.set(Alert::NearDrop, reliability_headroom == Some(1) || quality_headroom == Some(1));
+        alerts.set(
+            Alert::NearDrop,
+            reliability_headroom == Some(1) || quality_headroom == Some(1) || dnr_headroom == Some(1),
+        );
         alerts.set(Alert::Unreturned, span(&self.packages.unreturned, &pw) > 0);
         let first_recent = d.dnr_days.partition_point(|&x| x < as_of - 6);
         alerts.set(Alert::NewDnr, d.dnr_days.get(first_recent).is_some_and(|&x| x <= as_of));
@@ -307,6 +343,7 @@ impl Fleet {
             blocks_to_next_tier,
             packages_to_next_tier,
             alerts,
+            dnr_headroom,
         }
     }
 
@@ -317,12 +354,13 @@ impl Fleet {
         let (b, p) = self.window_ends(d, s.as_of);
         let blocks = |k: Option<u32>, on_time| k.and_then(|k| Some((k, self.block_counts(d, b, k, on_time).tier(t)?)));
         let packages =
-            |k: Option<u32>, perfect| k.and_then(|k| Some((k, self.package_counts(d, p, k, perfect).tier(t)?)));
+            |k: Option<u32>, appended| k.and_then(|k| Some((k, self.package_counts(d, p, k, appended).tier(t)?)));
         WhatIf {
             reliability_drop: blocks(s.reliability_headroom, false),
             reliability_rise: blocks(s.blocks_to_next_tier, true),
-            quality_drop: packages(s.quality_headroom, false),
-            quality_rise: packages(s.packages_to_next_tier, true),
+            quality_drop: packages(s.quality_headroom, Appended::NotAttempted),
+            quality_rise: packages(s.packages_to_next_tier, Appended::Perfect),
+            dnr_drop: packages(s.dnr_headroom, Appended::Claimed),
         }
     }
 
@@ -392,6 +430,8 @@ pub struct WhatIf {
     pub quality_drop: Option<(u32, Tier)>,
     /// k more clean packages raise it to this.
     pub quality_rise: Option<(u32, Tier)>,
+    /// k more DNR claims (on packages delivered on time) lower the quality tier to this.
+    pub dnr_drop: Option<(u32, Tier)>,
 }
 
 /// The smallest k in 1..=max with `pred(k)`, for a predicate that is false then true as k
@@ -615,6 +655,42 @@ mod tests {
         let w = f.what_if(d, &s);
         assert_eq!(w.reliability_drop, Some((1, Tier::Great)));
         assert_eq!(w.reliability_rise, None);
+    }
+
+    /// Five packages of D1, delivered on time, the ones listed (1 = oldest) with a claim.
+    fn claims_at(claimed: &[usize]) -> String {
+        let mut csv = String::from("tracking_id,driver_id,deliver_by,attempted_at,outcome,dnr\n");
+        for i in 1..=5 {
+            let dnr = if claimed.contains(&i) { "Y" } else { "" };
+            csv += &format!("T{i},D1,2026-03-0{i} 12:00,2026-03-0{i} 10:00,delivered,{dnr}\n");
+        }
+        csv
+    }
+
+    #[test]
+    fn dnr_headroom_at_each_limit_and_with_the_oldest_package_leaving() {
+        let blocks = "driver_id,block_id,block_start\nDX,B1,2026-03-01 07:00\n";
+        let mut t = Thresholds::default();
+        t.windows.packages = 5;
+        // Rates that one missed package does not lower: NEAR_DROP comes from the claims alone.
+        let lenient = crate::config::RateThresholds { fantastic: 0.5, great: 0.5, fair: 0.5 };
+        (t.attempted, t.success, t.on_time) = (lenient, lenient, lenient);
+        let at = |claimed: &[usize]| {
+            let f = fleet_with(blocks, &claims_at(claimed), None, None, t);
+            let d = f.driver_index("D1").unwrap();
+            let s = f.standing(d, day(2026, 3, 20));
+            let what_if = f.what_if(d, &s);
+            (s.quality_tier, s.dnr_headroom, s.alerts.has(Alert::NearDrop), what_if.dnr_drop)
+        };
+        // At each limit one claim drops the tier, whatever the rates.
+        assert_eq!(at(&[]), (Some(Tier::Fantastic), Some(1), true, Some((1, Tier::Great))));
+        assert_eq!(at(&[5]), (Some(Tier::Great), Some(1), true, Some((1, Tier::Fair))));
+        assert_eq!(at(&[4, 5]), (Some(Tier::Fair), Some(1), true, Some((1, Tier::AtRisk))));
+        // The oldest package's claim leaves as the new one enters: two more claims drop it.
+        assert_eq!(at(&[1]), (Some(Tier::Great), Some(2), false, Some((2, Tier::Fair))));
+        assert_eq!(at(&[1, 2]), (Some(Tier::Fair), Some(3), false, Some((3, Tier::AtRisk))));
+        // At Risk: nothing lower.
+        assert_eq!(at(&[3, 4, 5]), (Some(Tier::AtRisk), None, false, None));
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub fn without_events(data: &Dataset, drivers: Option<&HashSet<&str>>, events: &
         roster: of_drivers(&data.roster)?,
         outages: data.outages.clone(),
         concessions: data.concessions.clone(),
+        exceptions: data.exceptions.clone(),
         zone: data.zone,
     })
 }
@@ -52,6 +53,7 @@ impl Fleet {
             roster: empty(TableKind::Roster)?,
             outages: empty(TableKind::Outages)?,
             concessions: empty(TableKind::Concessions)?,
+            exceptions: empty(TableKind::Exceptions)?,
             zone: self.zone,
         })
     }

@@ -15,7 +15,7 @@ use crate::import::columns as col;
 use crate::import::text::CsvText;
 use crate::import::time::FleetZone;
 use crate::import::{
-    Dataset, Detail, ImportError, ImportOptions, ImportReport, Rejection, TableKind, UnmatchedConcession, load_file,
+    Dataset, Detail, ImportError, ImportOptions, ImportReport, Rejection, ReportsApplied, TableKind, load_file,
     load_table,
 };
 use crate::standing::without::keep_rows;
@@ -398,18 +398,19 @@ impl Workspace {
     /// The current rows, with the events of overturned cases left out (they stop counting
     /// everywhere: report, history, charts, letters).
     pub fn dataset(&self) -> Result<Dataset, WorkspaceError> {
-        Ok(self.dataset_and_unmatched(Detail::Full)?.0)
+        Ok(self.dataset_and_applied(Detail::Full)?.0)
     }
 
-    /// [`Workspace::dataset`], and the concessions that match no delivery (docs/rules.md
-    /// §1.10). Concessions are applied before overturned events leave, so that a
+    /// [`Workspace::dataset`], and what Amazon's reports did to the deliveries (docs/rules.md
+    /// §1.10, §1.14): the exceptions' updates and added packages, the concessions that
+    /// match no delivery. They are applied before overturned events leave, so that a
     /// concession of an overturned package is not taken for an unmatched one.
     /// With [`Detail::Standing`] or [`Detail::Tallies`], the deliveries' line numbers, reason
     /// texts, notes and (without concessions) DNR report times are not read and come out
     /// missing, as from a file.
-    pub fn dataset_and_unmatched(&self, detail: Detail) -> Result<(Dataset, Vec<UnmatchedConcession>), WorkspaceError> {
+    pub fn dataset_and_applied(&self, detail: Detail) -> Result<(Dataset, ReportsApplied), WorkspaceError> {
         let mut data = self.stored_dataset(detail)?;
-        let unmatched = data.apply_concessions()?;
+        let applied = data.apply_reports()?;
         let (blocks, packages) = self.overturned_events()?;
         if !blocks.is_empty() {
             data.blocks = keep_rows(&data.blocks, col::BLOCK_ID.name(), |id| !blocks.contains(id))?;
@@ -417,7 +418,7 @@ impl Workspace {
         if !packages.is_empty() {
             data.deliveries = keep_rows(&data.deliveries, col::TRACKING_ID.name(), |id| !packages.contains(id))?;
         }
-        Ok((data, unmatched))
+        Ok((data, applied))
     }
 
     /// Every current row as stored, overturned events included.
@@ -444,6 +445,7 @@ impl Workspace {
         for kind in TableKind::ALL {
             let segments = segments(&self.db, kind).map_err(self.db_err())?;
             let left_out: &[&str] = match (kind, detail) {
+                (TableKind::Exceptions, _) => &[],
                 (TableKind::Deliveries, Detail::Standing | Detail::Tallies) if concessions => &LETTERS_ONLY[..3],
                 (TableKind::Deliveries, Detail::Standing | Detail::Tallies) => &LETTERS_ONLY,
                 _ => &[],
@@ -458,6 +460,7 @@ impl Workspace {
             roster: next()?,
             outages: next()?,
             concessions: next()?,
+            exceptions: next()?,
             zone: self.zone,
         })
     }

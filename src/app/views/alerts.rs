@@ -107,6 +107,23 @@ impl AlertsView {
             });
             ui.add_space(4.0);
         }
+        let clusters = fleet.clusters();
+        if !clusters.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new("Address clusters").strong()).on_hover_text("ADDRESS_CLUSTER");
+                let n = clusters.len();
+                let events: usize = clusters.iter().map(|c| c.events.len()).sum();
+                ui.label(format!(
+                    "{n} building{} with {events} DNR claims and access problems of several drivers: the address, \
+                     not the driver, is the problem.",
+                    if n == 1 { "" } else { "s" }
+                ));
+                if ui.button("Show addresses").clicked() {
+                    commands.push(Command::ShowTab(crate::app::state::Tab::Addresses));
+                }
+            });
+            ui.add_space(4.0);
+        }
         if self.lines.is_empty() {
             ui.label(RichText::new("No other alerts.").size(16.0));
             return;

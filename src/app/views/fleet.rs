@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// Table columns, in order: (title, tooltip key, what a click sorts by).
-const COLUMNS: [(&str, &str, SortColumn); 20] = [
+const COLUMNS: [(&str, &str, SortColumn); 21] = [
     ("Driver", "", SortColumn::Driver),
     ("Name", "", SortColumn::Name),
     ("Station", "", SortColumn::Station),
@@ -34,6 +34,7 @@ const COLUMNS: [(&str, &str, SortColumn); 20] = [
     ("Packages", "quality", SortColumn::Packages),
     ("Rel. headroom", "headroom", SortColumn::ReliabilityHeadroom),
     ("Qual. headroom", "headroom", SortColumn::QualityHeadroom),
+    ("DNR headroom", "headroom", SortColumn::DnrHeadroom),
     ("Blocks to next", "to_next", SortColumn::BlocksToNextTier),
     ("Pkgs to next", "to_next", SortColumn::PackagesToNextTier),
     ("Changes on", "forecast", SortColumn::ChangesOn),
@@ -130,6 +131,7 @@ impl FleetView {
                     s.quality.packages.to_string(),
                     num(s.reliability_headroom),
                     num(s.quality_headroom),
+                    num(s.dnr_headroom),
                     num(s.blocks_to_next_tier),
                     num(s.packages_to_next_tier),
                     row.next_change.map_or_else(String::new, |c| {
@@ -310,7 +312,7 @@ impl FleetView {
             .add_enabled(self.export.is_none() && !self.visible.is_empty(), egui::Button::new("Export…"))
             .on_hover_text("The drivers shown, in this order, to a spreadsheet (.xlsx) or a CSV file");
         if clicked.clicked() {
-            let rows: Vec<[String; 18]> = self
+            let rows: Vec<crate::report::Cells> = self
                 .visible
                 .iter()
                 .map(|&p| {

@@ -155,6 +155,8 @@ impl SettingsView {
             minutes_row(ui, "Cancel notice (minutes before the start)", &mut w.cancel_notice_minutes);
             minutes_row(ui, "Station delay (minutes after the start)", &mut w.station_delay_minutes);
             minutes_row(ui, "Shortest first stop (minutes after the start)", &mut w.min_first_stop_minutes);
+            number_row(ui, "Address cluster: claims and access problems at least", &mut w.cluster_events, 2..=100);
+            number_row(ui, "Address cluster: within days of each other", &mut w.cluster_days, 1..=365);
         });
     }
 

@@ -10,20 +10,25 @@ use eframe::egui;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-const FIELDS: [(&str, TableKind); 5] = [
+const FIELDS: [(&str, TableKind); 6] = [
     ("Blocks", TableKind::Blocks),
     ("Deliveries", TableKind::Deliveries),
     ("Roster (optional)", TableKind::Roster),
     ("Outages (optional)", TableKind::Outages),
     ("DNR concessions (optional)", TableKind::Concessions),
+    ("Exceptions / RTS (optional)", TableKind::Exceptions),
 ];
+
+/// The field that takes several files, separated by this.
+const EXCEPTIONS: usize = 5;
+const SEPARATOR: char = ';';
 
 #[derive(Default)]
 pub struct OpenFilesWindow {
     pub open: bool,
-    paths: [String; 5],
+    paths: [String; 6],
     /// Why each typed path cannot be imported, shown beside its field.
-    errors: [Option<String>; 5],
+    errors: [Option<String>; 6],
     dialog: Option<mpsc::Receiver<Option<Vec<PathBuf>>>>,
 }
 
@@ -37,6 +42,7 @@ impl OpenFilesWindow {
             text(paths.roster.as_deref()),
             text(paths.outages.as_deref()),
             text(paths.concessions.as_deref()),
+            paths.exceptions.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("; "),
         ];
         self.errors = Default::default();
         self.open = true;
@@ -55,15 +61,19 @@ impl OpenFilesWindow {
         }
         let mut open = self.open;
         egui::Window::new("Open exports").open(&mut open).resizable(false).collapsible(false).show(ctx, |ui| {
-            ui.label("Pick the exports, CSV files or workbooks (blocks and deliveries; roster, outages and Amazon's DNR concessions report optional).");
+            ui.label(
+                "Pick the exports, CSV files or workbooks (blocks and deliveries; roster, outages, Amazon's DNR \
+                 concessions and package exceptions / RTS reports optional; several exceptions reports joined by ;).",
+            );
             ui.horizontal(|ui| {
                 let browsing = self.dialog.is_some();
                 if ui.add_enabled(!browsing, egui::Button::new("Browse…")).clicked() {
                     self.dialog = Some(on_dialog_thread(ctx, || {
                         rfd::FileDialog::new()
-                            .add_filter("Exports (CSV, Excel, OpenDocument)", &[
-                                "csv", "txt", "tsv", "xlsx", "xlsm", "xlsb", "xls", "ods",
-                            ])
+                            .add_filter(
+                                "Exports (CSV, Excel, OpenDocument)",
+                                &["csv", "txt", "tsv", "xlsx", "xlsm", "xlsb", "xls", "ods"],
+                            )
                             .set_title("Open exports")
                             .pick_files()
                     }));
@@ -116,24 +126,32 @@ impl OpenFilesWindow {
 
     /// The import to run, once every typed path is an export of its field's kind; else
     /// the problems go beside their fields and nothing is imported.
-    fn checked(&mut self, typed: &[String; 5], in_workspace: bool) -> Option<Command> {
+    fn checked(&mut self, typed: &[String; 6], in_workspace: bool) -> Option<Command> {
+        let files = |i: usize| -> Vec<PathBuf> {
+            let parts: Vec<&str> =
+                if i == EXCEPTIONS { typed[i].split(SEPARATOR).collect() } else { vec![typed[i].as_str()] };
+            parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).map(PathBuf::from).collect()
+        };
         self.errors = std::array::from_fn(|i| {
-            let problem = || check_input(Path::new(&typed[i]), FIELDS[i].1).err().map(|e| e.to_string());
-            (!typed[i].is_empty()).then(problem).flatten()
+            let problems: Vec<String> =
+                files(i).iter().filter_map(|p| check_input(p, FIELDS[i].1).err().map(|e| e.to_string())).collect();
+            (!problems.is_empty()).then(|| problems.join("\n"))
         });
         if self.errors.iter().any(Option::is_some) {
             return None;
         }
-        let given = |i: usize| (!typed[i].is_empty()).then(|| PathBuf::from(&typed[i]));
         if in_workspace {
-            return Some(Command::AddFiles((0..FIELDS.len()).filter_map(given).collect()));
+            return Some(Command::AddFiles((0..FIELDS.len()).flat_map(files).collect()));
         }
-        Some(Command::Load(Source::Files(InputPaths {
-            blocks: given(0)?,
-            deliveries: given(1)?,
-            roster: given(2),
-            outages: given(3),
-            concessions: given(4),
-        })))
+        let mut paths = InputPaths::default();
+        for (i, (_, kind)) in FIELDS.iter().enumerate() {
+            for file in files(i) {
+                paths.set(*kind, file);
+            }
+        }
+        if paths.blocks.as_os_str().is_empty() || paths.deliveries.as_os_str().is_empty() {
+            return None;
+        }
+        Some(Command::Load(Source::Files(paths)))
     }
 }

@@ -1,0 +1,598 @@
+//! docs/rules.md §1.10 and §1.14: Amazon's reports applied to the deliveries. Exceptions
+//! rows update their packages or add them; concessions mark their packages as DNR claims;
+//! rows Amazon says do not count leave their packages out.
+
+use super::codes::{ConcessionFlags, Outcome};
+use super::columns as col;
+use super::time::MS_PER_DAY;
+use super::{Dataset, repeated_text_dtype, texts_of};
+use polars_arrow::array::{Array, Utf8ViewArray};
+use polars_core::prelude::*;
+
+/// A concession whose package is not among the deliveries: listed, and it changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnmatchedConcession {
+    /// The row's physical line in its file.
+    pub line: u32,
+    pub tracking_id: String,
+    pub driver_id: String,
+}
+
+/// An exceptions row named for the import report: its line, package and driver.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ExceptionRow {
+    pub line: u32,
+    pub tracking_id: String,
+    pub driver_id: String,
+}
+
+/// What the exceptions did to the deliveries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ExceptionsApplied {
+    /// Packages of the deliveries an exceptions row updated.
+    pub updated: usize,
+    /// Rows whose package the deliveries did not have: added as packages of their driver.
+    pub added: Vec<ExceptionRow>,
+    /// Rows that do not count (`Impact DCR` no, or an exemption): their packages are left
+    /// out of the standing.
+    pub not_counted: Vec<ExceptionRow>,
+}
+
+/// What applying Amazon's reports to the deliveries did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReportsApplied {
+    pub exceptions: ExceptionsApplied,
+    pub unmatched_concessions: Vec<UnmatchedConcession>,
+}
+
+/// The exceptions rows, read once into plain vectors (a report has thousands of rows, not
+/// millions).
+struct ExceptionRows<'a> {
+    line: Vec<Option<u32>>,
+    tracking_id: Vec<Option<&'a str>>,
+    driver_id: Vec<Option<&'a str>>,
+    address: Vec<Option<&'a str>>,
+    outcome: Vec<Option<u32>>,
+    returned: Vec<Option<bool>>,
+    pickup_failed: Vec<Option<bool>>,
+    reason: Vec<Option<&'a str>>,
+    reason_code: Vec<Option<u32>>,
+    scanned_at: Vec<Option<i64>>,
+    deliver_by: Vec<Option<i64>>,
+    counts: Vec<Option<bool>>,
+    notes: Vec<Option<&'a str>>,
+}
+
+impl<'a> ExceptionRows<'a> {
+    fn read(frame: &'a DataFrame) -> PolarsResult<ExceptionRows<'a>> {
+        let numbers =
+            |name: &str| -> PolarsResult<Vec<Option<u32>>> { Ok(frame.column(name)?.u32()?.iter().collect()) };
+        Ok(ExceptionRows {
+            line: numbers(col::LINE.name())?,
+            tracking_id: col::TRACKING_ID.read(frame)?,
+            driver_id: col::DRIVER_ID.read(frame)?,
+            address: col::ADDRESS.read(frame)?,
+            outcome: numbers(col::OUTCOME.name())?,
+            returned: col::RETURNED.read(frame)?,
+            pickup_failed: col::PICKUP_FAILED.read(frame)?,
+            reason: col::REASON.read(frame)?,
+            reason_code: numbers(col::REASON_CODE.name())?,
+            scanned_at: col::SCANNED_AT.read(frame)?,
+            deliver_by: col::DELIVER_BY.read(frame)?,
+            counts: col::COUNTS.read(frame)?,
+            notes: col::NOTES.read(frame)?,
+        })
+    }
+
+    fn named(&self, row: usize) -> ExceptionRow {
+        ExceptionRow {
+            line: self.line[row].unwrap_or(0),
+            tracking_id: self.tracking_id[row].unwrap_or("").to_string(),
+            driver_id: self.driver_id[row].unwrap_or("").to_string(),
+        }
+    }
+
+    fn outcome(&self, row: usize) -> Outcome {
+        self.outcome[row].and_then(Outcome::from_number).unwrap_or(Outcome::Attempted)
+    }
+
+    /// When a returned package came back: its last scan, else its planned day, else
+    /// `fallback` (so that it is never taken for unreturned).
+    fn returned_at(&self, row: usize, fallback: i64) -> Option<i64> {
+        self.returned[row].unwrap_or(false).then(|| self.scanned_at[row].or(self.deliver_by[row]).unwrap_or(fallback))
+    }
+}
+
+impl Dataset {
+    /// docs/rules.md §1.10, §1.14: applies the exceptions (their rows update or add
+    /// packages), then the concessions, then leaves out the packages Amazon says do not
+    /// count (a concession of such a package is not unmatched).
+    pub fn apply_reports(&mut self) -> PolarsResult<ReportsApplied> {
+        let (exceptions, left_out) = self.apply_exceptions()?;
+        let unmatched_concessions = self.apply_concessions()?;
+        if !left_out.is_empty() {
+            let ids = self.deliveries.column(col::TRACKING_ID.name())?.str()?;
+            let keep: BooleanChunked = ids.iter().map(|id| !id.is_some_and(|id| left_out.contains(id))).collect();
+            self.deliveries = self.deliveries.filter(&keep)?;
+        }
+        Ok(ReportsApplied { exceptions, unmatched_concessions })
+    }
+
+    /// The exceptions applied to the deliveries; returns what they did and the tracking
+    /// ids of the packages to leave out.
+    fn apply_exceptions(&mut self) -> PolarsResult<(ExceptionsApplied, PlHashSet<String>)> {
+        let mut applied = ExceptionsApplied::default();
+        let mut left_out = PlHashSet::new();
+        if self.exceptions.height() == 0 {
+            return Ok((applied, left_out));
+        }
+        let mut frame = self.exceptions.clone();
+        frame.rechunk_mut();
+        let rows = ExceptionRows::read(&frame)?;
+        let found = delivery_rows(&self.deliveries, &rows.tracking_id)?;
+        let mut updates: Vec<(usize, usize)> = Vec::new();
+        let mut added: Vec<usize> = Vec::new();
+        for (row, delivery) in found.iter().enumerate() {
+            if rows.counts[row] == Some(false) {
+                applied.not_counted.push(rows.named(row));
+                left_out.insert(rows.tracking_id[row].unwrap_or("").to_string());
+                continue;
+            }
+            match delivery {
+                Some(d) => updates.push((*d, row)),
+                None => added.push(row),
+            }
+        }
+        applied.updated = updates.len();
+        if !updates.is_empty() {
+            self.update_packages(&rows, &updates)?;
+        }
+        if !added.is_empty() {
+            let new = self.new_packages(&rows, &added)?;
+            self.deliveries.vstack_mut_owned(new)?;
+            applied.added = added.iter().map(|&row| rows.named(row)).collect();
+        }
+        Ok((applied, left_out))
+    }
+
+    /// Each update: the package's outcome, pickup, reason (when the row gives one that means
+    /// something else), address (when the row gives one), the last scan as its attempt when
+    /// it has none, its return.
+    fn update_packages(&mut self, rows: &ExceptionRows, updates: &[(usize, usize)]) -> PolarsResult<()> {
+        let d = &self.deliveries;
+        let mut outcome: Vec<Option<u32>> = d.column(col::OUTCOME.name())?.u32()?.iter().collect();
+        let mut reason_code: Vec<Option<u32>> = d.column(col::REASON_CODE.name())?.u32()?.iter().collect();
+        let mut attempted = col::ATTEMPTED_AT.read(d)?;
+        let mut returned = col::RETURNED_AT.read(d)?;
+        let mut pickup_failed: Vec<bool> =
+            col::PICKUP_FAILED.read(d)?.into_iter().map(|f| f.unwrap_or(false)).collect();
+        let deliver_by = col::DELIVER_BY.read(d)?;
+        let mut reasons: Vec<(usize, &str)> = Vec::new();
+        let mut addresses: Vec<(usize, &str)> = Vec::new();
+        for &(at, row) in updates {
+            let new_outcome = rows.outcome(row);
+            outcome[at] = Some(new_outcome.number());
+            pickup_failed[at] = rows.pickup_failed[row].unwrap_or(false);
+            // The report's reason code replaces the package's reason when it means something
+            // else; one that means the same keeps the driver's own (usually fuller) words.
+            if let Some(text) = rows.reason[row]
+                && (reason_code[at].is_none() || reason_code[at] != rows.reason_code[row])
+            {
+                reasons.push((at, text));
+                reason_code[at] = rows.reason_code[row];
+            }
+            if let Some(address) = rows.address[row] {
+                addresses.push((at, address));
+            }
+            if new_outcome.was_attempted() && attempted[at].is_none() {
+                attempted[at] = rows.scanned_at[row];
+            }
+            if returned[at].is_none() {
+                let fallback = attempted[at].or(deliver_by[at]).unwrap_or(0);
+                returned[at] = rows.returned_at(row, fallback);
+            }
+        }
+        let mut columns = vec![
+            UInt32Chunked::from_iter_options(col::OUTCOME.name().into(), outcome.into_iter()).into_column(),
+            UInt32Chunked::from_iter_options(col::REASON_CODE.name().into(), reason_code.into_iter()).into_column(),
+            instants(col::ATTEMPTED_AT.name(), attempted),
+            instants(col::RETURNED_AT.name(), returned),
+            BooleanChunked::from_slice(col::PICKUP_FAILED.name().into(), &pickup_failed).into_column(),
+        ];
+        if !reasons.is_empty() {
+            columns.push(with_texts(d.column(col::REASON.name())?, &reasons)?);
+        }
+        if !addresses.is_empty() {
+            columns.push(with_texts(d.column(col::ADDRESS.name())?, &addresses)?);
+        }
+        for column in columns {
+            self.deliveries.with_column(column)?;
+        }
+        Ok(())
+    }
+
+    /// The packages of the rows the deliveries lack, as deliveries rows: due on their planned
+    /// day, else at the end of the day of their last scan; attempted (unless not attempted)
+    /// at the last scan, else when due.
+    fn new_packages(&self, rows: &ExceptionRows, added: &[usize]) -> PolarsResult<DataFrame> {
+        let zone = self.zone;
+        let mut deliver_by = Vec::with_capacity(added.len());
+        let mut attempted = Vec::with_capacity(added.len());
+        let mut returned = Vec::with_capacity(added.len());
+        for &row in added {
+            let due = rows.deliver_by[row].unwrap_or_else(|| {
+                let scanned = rows.scanned_at[row].unwrap_or(0);
+                zone.instant_of_local(zone.day_of(scanned), MS_PER_DAY - 1000)
+            });
+            let attempt = rows.scanned_at[row].or(rows.deliver_by[row]).filter(|_| rows.outcome(row).was_attempted());
+            deliver_by.push(due);
+            attempted.push(attempt);
+            returned.push(rows.returned_at(row, attempt.unwrap_or(due)));
+        }
+        fn picked<T: Copy>(values: &[Option<T>], added: &[usize]) -> Vec<Option<T>> {
+            added.iter().map(|&r| values[r]).collect()
+        }
+        let day: Vec<i32> = deliver_by.iter().map(|&t| zone.day_of(t)).collect();
+        let new = DataFrame::new_infer_height(vec![
+            UInt32Chunked::from_iter_options(col::LINE.name().into(), picked(&rows.line, added).into_iter())
+                .into_column(),
+            StringChunked::from_iter_options(
+                col::TRACKING_ID.name().into(),
+                picked(&rows.tracking_id, added).into_iter(),
+            )
+            .into_column(),
+            StringChunked::from_iter_options(col::DRIVER_ID.name().into(), picked(&rows.driver_id, added).into_iter())
+                .into_column(),
+            instants(col::DELIVER_BY.name(), deliver_by.into_iter().map(Some).collect()),
+            Int32Chunked::from_vec(col::DAY.name().into(), day).into_date().into_column(),
+            instants(col::ATTEMPTED_AT.name(), attempted),
+            UInt32Chunked::from_iter_options(
+                col::OUTCOME.name().into(),
+                added.iter().map(|&r| Some(rows.outcome(r).number())),
+            )
+            .into_column(),
+            StringChunked::from_iter_options(col::REASON.name().into(), picked(&rows.reason, added).into_iter())
+                .into_column(),
+            UInt32Chunked::from_iter_options(
+                col::REASON_CODE.name().into(),
+                picked(&rows.reason_code, added).into_iter(),
+            )
+            .into_column(),
+            instants(col::RETURNED_AT.name(), returned),
+            BooleanChunked::from_iter(added.iter().map(|_| false)).with_name(col::DNR.name().into()).into_column(),
+            StringChunked::from_iter_options(col::NOTES.name().into(), picked(&rows.notes, added).into_iter())
+                .into_column(),
+            StringChunked::from_iter_options(col::ADDRESS.name().into(), picked(&rows.address, added).into_iter())
+                .into_column(),
+            BooleanChunked::from_iter(added.iter().map(|&r| rows.pickup_failed[r].unwrap_or(false)))
+                .with_name(col::PICKUP_FAILED.name().into())
+                .into_column(),
+        ])?;
+        shaped_like(&self.deliveries, new)
+    }
+
+    /// docs/rules.md §1.10: marks each concession's package (same tracking id) as a DNR
+    /// claim reported on the concession date (a package already marked keeps an earlier
+    /// report time) and gives it the concession's flags (`concession`, the flags of every
+    /// concession of the package together). Returns the concessions that match no delivery.
+    pub fn apply_concessions(&mut self) -> PolarsResult<Vec<UnmatchedConcession>> {
+        if self.concessions.height() == 0 {
+            return Ok(Vec::new());
+        }
+        let ids = col::TRACKING_ID.read(&self.concessions)?;
+        let dates = col::CONCESSION_DATE.read(&self.concessions)?;
+        let flags: Vec<Option<u32>> = self.concessions.column(col::CONCESSION.name())?.u32()?.iter().collect();
+        // Per package: the earliest concession date, the flags of all its concessions, and
+        // whether a delivery has it.
+        let mut by_package: PlHashMap<&str, (i64, ConcessionFlags, bool)> = PlHashMap::new();
+        for ((id, date), flags) in ids.iter().zip(&dates).zip(&flags) {
+            let (Some(id), Some(date)) = (id, date) else { continue };
+            let flags = ConcessionFlags(flags.and_then(|f| u16::try_from(f).ok()).unwrap_or(0));
+            by_package
+                .entry(id)
+                .and_modify(|(earliest, known, _)| {
+                    *earliest = (*earliest).min(*date);
+                    *known = known.union(flags);
+                })
+                .or_insert((*date, flags, false));
+        }
+        let deliveries = &self.deliveries;
+        let tracking = deliveries.column(col::TRACKING_ID.name())?.str()?;
+        let mut marked: Vec<(usize, i64, ConcessionFlags)> = Vec::new();
+        for (row, id) in tracking.iter().enumerate() {
+            if let Some(entry) = id.and_then(|id| by_package.get_mut(id)) {
+                entry.2 = true;
+                marked.push((row, entry.0, entry.1));
+            }
+        }
+        let unmatched = ids
+            .iter()
+            .zip(col::DRIVER_ID.read(&self.concessions)?)
+            .zip(self.concessions.column(col::LINE.name())?.u32()?.iter())
+            .filter_map(|((id, driver), line)| {
+                let id = (*id)?;
+                (!by_package.get(id).is_some_and(|e| e.2)).then(|| UnmatchedConcession {
+                    line: line.unwrap_or(0),
+                    tracking_id: id.to_string(),
+                    driver_id: driver.unwrap_or("").to_string(),
+                })
+            })
+            .collect();
+        if marked.is_empty() {
+            return Ok(unmatched);
+        }
+        let mut dnr: Vec<bool> = col::DNR.read(deliveries)?.into_iter().map(|d| d.unwrap_or(false)).collect();
+        let mut reported = col::DNR_REPORTED_AT.read(deliveries)?;
+        let mut dnr_day = col::DNR_DAY.read(deliveries)?;
+        let mut concession: Vec<Option<u32>> = vec![None; deliveries.height()];
+        for (row, date, flags) in marked {
+            let earlier = match (dnr[row], reported[row]) {
+                (false, _) => Some(date),
+                (true, Some(before)) if date < before => Some(date),
+                // Marked in the export already, reported earlier or on the package's day.
+                (true, _) => None,
+            };
+            if let Some(date) = earlier {
+                reported[row] = Some(date);
+                dnr_day[row] = Some(self.zone.day_of(date));
+            }
+            dnr[row] = true;
+            concession[row] = Some(u32::from(flags.0));
+        }
+        let deliveries = &mut self.deliveries;
+        deliveries.with_column(BooleanChunked::from_slice(col::DNR.name().into(), &dnr).into_column())?;
+        deliveries.with_column(instants(col::DNR_REPORTED_AT.name(), reported))?;
+        let dnr_day: Int32Chunked = dnr_day.into_iter().collect();
+        deliveries.with_column(dnr_day.with_name(col::DNR_DAY.name().into()).into_date().into_column())?;
+        let concession: UInt32Chunked = concession.into_iter().collect();
+        deliveries.with_column(concession.with_name(col::CONCESSION.name().into()).into_column())?;
+        Ok(unmatched)
+    }
+}
+
+fn instants(name: &str, values: Vec<Option<i64>>) -> Column {
+    let values: Int64Chunked = values.into_iter().collect();
+    values.with_name(name.into()).into_datetime(TimeUnit::Milliseconds, None).into_column()
+}
+
+/// The deliveries row of each tracking id (`None`: not in the deliveries). An export with
+/// its tracking ids in increasing order (most are) is searched in, any other hashed.
+fn delivery_rows(deliveries: &DataFrame, wanted: &[Option<&str>]) -> PolarsResult<Vec<Option<usize>>> {
+    let ids = deliveries.column(col::TRACKING_ID.name())?.str()?;
+    let chunks: Vec<&Utf8ViewArray> = ids.downcast_iter().collect();
+    let increasing =
+        chunks.iter().all(|c| c.null_count() == 0) && ids.iter().zip(ids.iter().skip(1)).all(|(a, b)| a < b);
+    if increasing {
+        // Chunk offsets, then a binary search in the chunk that may hold the id.
+        let mut starts = Vec::with_capacity(chunks.len());
+        let mut at = 0;
+        for c in &chunks {
+            starts.push(at);
+            at += c.len();
+        }
+        return Ok(wanted
+            .iter()
+            .map(|id| {
+                let id = (*id)?;
+                let chunk = chunks.partition_point(|c| c.len() > 0 && c.value(0) <= id).checked_sub(1)?;
+                let c = chunks[chunk];
+                let (mut lo, mut hi) = (0, c.len());
+                while lo < hi {
+                    let mid = (lo + hi) / 2;
+                    match c.value(mid).cmp(id) {
+                        std::cmp::Ordering::Less => lo = mid + 1,
+                        std::cmp::Ordering::Greater => hi = mid,
+                        std::cmp::Ordering::Equal => return Some(starts[chunk] + mid),
+                    }
+                }
+                None
+            })
+            .collect());
+    }
+    let mut row_of: PlHashMap<&str, usize> = PlHashMap::with_capacity(wanted.len());
+    for id in wanted.iter().flatten() {
+        row_of.insert(id, usize::MAX);
+    }
+    for (row, id) in ids.iter().enumerate() {
+        if let Some(slot) = id.and_then(|id| row_of.get_mut(id)) {
+            *slot = row;
+        }
+    }
+    Ok(wanted.iter().map(|id| row_of.get((*id)?).copied().filter(|&r| r != usize::MAX)).collect())
+}
+
+/// A text column (plain, or categorical: [`repeated_text_dtype`]) with some rows' values
+/// replaced. Categorical codes are replaced as numbers, the texts never read.
+fn with_texts(column: &Column, replaced: &[(usize, &str)]) -> PolarsResult<Column> {
+    if let DataType::Categorical(..) = column.dtype() {
+        let categories = column.cat32()?;
+        let mapping = categories.get_mapping().clone();
+        let mut codes: Vec<Option<u32>> =
+            categories.physical().downcast_iter().flat_map(|chunk| chunk.iter().map(|c| c.copied())).collect();
+        for &(row, text) in replaced {
+            codes[row] = Some(mapping.insert_cat(text)?);
+        }
+        let codes: UInt32Chunked = codes.into_iter().collect();
+        let codes = codes.with_name(column.name().clone());
+        return Ok(Categorical32Chunked::from_cats_and_dtype(codes, repeated_text_dtype()).into_series().into_column());
+    }
+    let mut texts: Vec<Option<&str>> = texts_of(column)?.collect();
+    for &(row, text) in replaced {
+        texts[row] = Some(text);
+    }
+    Ok(StringChunked::from_iter_options(column.name().clone(), texts.into_iter()).into_column())
+}
+
+/// `new` with the columns of `like`, in its order and types: columns it lacks come out
+/// missing (false for flags).
+pub(super) fn shaped_like(like: &DataFrame, new: DataFrame) -> PolarsResult<DataFrame> {
+    let height = new.height();
+    let columns = like
+        .columns()
+        .iter()
+        .map(|template| match new.column(template.name()) {
+            Ok(c) => c.cast(template.dtype()),
+            Err(_) if template.dtype() == &DataType::Boolean => {
+                Ok(BooleanChunked::full(template.name().clone(), false, height).into_column())
+            }
+            Err(_) => Ok(Column::full_null(template.name().clone(), height, template.dtype())),
+        })
+        .collect::<PolarsResult<Vec<Column>>>()?;
+    DataFrame::new(height, columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::codes::Reason;
+    use crate::import::{ImportOptions, ImportReport, TableKind, load_bytes, load_texts, text::decode_csv};
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/amazon").join(name))
+            .unwrap()
+    }
+
+    /// The fixture fleet with the exceptions files given.
+    fn dataset(exceptions: &[&str]) -> (Dataset, ImportReport) {
+        let text = |name: &str| decode_csv(name.to_string(), fixture(name)).unwrap();
+        let (mut data, mut report) =
+            load_texts(text("blocks.csv"), text("deliveries.csv"), None, None, &ImportOptions::default()).unwrap();
+        for name in exceptions {
+            let frame =
+                load_bytes(name, fixture(name), TableKind::Exceptions, &ImportOptions::default(), &mut report).unwrap();
+            data.exceptions.vstack_mut_owned(frame).unwrap();
+        }
+        (data, report)
+    }
+
+    /// A package's row of the deliveries, by tracking id: (outcome, reason text, reason
+    /// code, attempted_at is some, returned_at is some, pickup failed, address).
+    type Row = (Outcome, Option<String>, Option<Reason>, bool, bool, bool, Option<String>);
+
+    fn row(data: &Dataset, id: &str) -> Option<Row> {
+        let d = &data.deliveries;
+        let ids = col::TRACKING_ID.read(d).unwrap();
+        let at = ids.iter().position(|i| *i == Some(id))?;
+        let outcome: Vec<Option<u32>> = d.column("outcome").unwrap().u32().unwrap().iter().collect();
+        let code: Vec<Option<u32>> = d.column("reason_code").unwrap().u32().unwrap().iter().collect();
+        Some((
+            outcome[at].and_then(Outcome::from_number).unwrap(),
+            col::REASON.read(d).unwrap()[at].map(str::to_string),
+            code[at].and_then(Reason::from_number),
+            col::ATTEMPTED_AT.read(d).unwrap()[at].is_some(),
+            col::RETURNED_AT.read(d).unwrap()[at].is_some(),
+            col::PICKUP_FAILED.read(d).unwrap()[at].unwrap_or(false),
+            col::ADDRESS.read(d).unwrap()[at].map(str::to_string),
+        ))
+    }
+
+    #[test]
+    fn the_first_generation_updates_and_adds_packages_with_amazons_words() {
+        let (mut data, report) = dataset(&["exceptions-2024.csv"]);
+        // The rows that name no driver, and a status that is no outcome, are rejected.
+        let rejected: Vec<(u64, &str)> = report.rejections.iter().map(|r| (r.line, r.column.as_str())).collect();
+        assert_eq!(
+            rejected,
+            [
+                (15, "Transporter Id"),
+                (16, "Transporter Id"),
+                (17, "Transporter Id"),
+                (18, "Transporter Id"),
+                (19, "Package Status")
+            ]
+        );
+        assert!(report.rejections[0].reason.contains("'unassigned' names no driver"), "{:?}", report.rejections[0]);
+        assert!(report.rejections[3].reason.contains("an empty transporter id"), "{:?}", report.rejections[3]);
+        assert!(report.rejections[4].reason.contains("unknown package status 'Lost'"), "{:?}", report.rejections[4]);
+        let applied = data.apply_reports().unwrap();
+        let e = &applied.exceptions;
+        assert_eq!(e.updated, 8);
+        let added: Vec<&str> = e.added.iter().map(|r| r.tracking_id.as_str()).collect();
+        assert_eq!(added, ["TBA100000007", "TBA100000008", "TBA100000009", "TBA100000010", "TBA100000011"]);
+        assert_eq!((e.added[0].line, e.added[0].driver_id.as_str()), (8, "D1"));
+        assert!(e.not_counted.is_empty());
+        let maple = |unit: &str| Some(format!("1200 Maple Ave {unit}, Springfield, IL 62704"));
+        use Outcome::*;
+        // Reattemptable with no reason (NONE): attempted, the reason left as it was.
+        assert_eq!(row(&data, "TBA100000001"), Some((Attempted, None, None, true, false, false, maple("Apt 4B"))));
+        let (outcome, reason, code, ..) = row(&data, "TBA100000002").unwrap();
+        assert_eq!((outcome, reason.as_deref(), code), (Attempted, Some("TR CANCELLED"), Some(Reason::Cancelled)));
+        // Returned to station: attempted at its last scan, returned then (never UNRETURNED).
+        let returned = row(&data, "TBA100000003").unwrap();
+        assert_eq!((returned.0, returned.2, returned.3, returned.4), (Attempted, Some(Reason::Unsafe), true, true));
+        assert_eq!(row(&data, "TBA100000004").unwrap().2, Some(Reason::Missing));
+        assert_eq!(row(&data, "TBA100000004").unwrap().0, NotAttempted);
+        // "-" says nothing: the driver's own reason stays.
+        assert_eq!(row(&data, "TBA100000005").unwrap().1.as_deref(), Some("Nobody home"));
+        assert_eq!(row(&data, "TBA100000006").unwrap().0, Delivered);
+        // Pickup failed: a package the deliveries lacked, not attempted, never handed over.
+        let pickup = row(&data, "TBA100000007").unwrap();
+        assert_eq!((pickup.0, pickup.3, pickup.5), (NotAttempted, false, true));
+        for (id, code) in [
+            ("TBA100000008", Reason::AgeVerification),
+            ("TBA100000009", Reason::Weather),
+            ("TBA100000010", Reason::Other),
+            ("TBA100000011", Reason::Other),
+        ] {
+            assert_eq!(row(&data, id).unwrap().2, Some(code), "{id}");
+        }
+        // The same meaning keeps the driver's words; another meaning takes Amazon's.
+        assert_eq!(row(&data, "TBA200000003").unwrap().1.as_deref(), Some("UNABLE TO ACCESS"));
+        assert_eq!(data.deliveries.height(), 13 + 5);
+    }
+
+    #[test]
+    fn the_rts_report_leaves_out_what_amazon_does_not_count() {
+        let (mut data, report) = dataset(&["rts-2025.csv"]);
+        assert!(report.rejections.is_empty(), "{:?}", report.rejections);
+        let applied = data.apply_reports().unwrap();
+        let e = &applied.exceptions;
+        let left_out: Vec<&str> = e.not_counted.iter().map(|r| r.tracking_id.as_str()).collect();
+        assert_eq!(left_out, ["TBA300000002", "TBA300000003"]);
+        assert_eq!(row(&data, "TBA300000002"), None);
+        assert_eq!(row(&data, "TBA300000003"), None);
+        // No Package Status: attempted, not delivered.
+        assert_eq!(row(&data, "TBA300000001").unwrap().0, Outcome::Attempted);
+        // Added on its planned day, attempted then (the report has no scan time).
+        let added = row(&data, "TBA300000010").unwrap();
+        assert_eq!((added.0, added.2, added.3), (Outcome::Attempted, Some(Reason::NoSafeLocation), true));
+        let ids = col::TRACKING_ID.read(&data.deliveries).unwrap();
+        let at = ids.iter().position(|i| *i == Some("TBA300000010")).unwrap();
+        let day = col::DAY.read(&data.deliveries).unwrap()[at].unwrap();
+        assert_eq!(crate::report::day_text(day), "2026-03-04");
+        assert_eq!(e.updated, 1);
+        assert_eq!(e.added.len(), 2);
+    }
+
+    #[test]
+    fn a_later_report_wins_and_a_concession_of_a_package_left_out_is_not_unmatched() {
+        let (mut data, _) = dataset(&["rts-2025.csv"]);
+        data.concessions = crate::import::load_bytes(
+            "c.csv",
+            b"Tracking ID,Transporter ID,Concession Date\nTBA300000002,D3,2026-03-05\nTBA777,D3,2026-03-05\n".to_vec(),
+            TableKind::Concessions,
+            &ImportOptions::default(),
+            &mut ImportReport::default(),
+        )
+        .unwrap();
+        let applied = data.apply_reports().unwrap();
+        let unmatched: Vec<&str> = applied.unmatched_concessions.iter().map(|u| u.tracking_id.as_str()).collect();
+        assert_eq!(unmatched, ["TBA777"]);
+    }
+
+    #[test]
+    fn packages_are_found_in_an_export_in_key_order_and_in_any_other() {
+        let frame = |ids: &[&str]| {
+            DataFrame::new_infer_height(vec![
+                StringChunked::from_iter_options("tracking_id".into(), ids.iter().map(|i| Some(*i))).into_column(),
+            ])
+            .unwrap()
+        };
+        let wanted = [Some("B"), Some("Z"), None, Some("A"), Some("D")];
+        let mut sorted = frame(&["A", "B"]);
+        sorted.vstack_mut_owned(frame(&["C", "D"])).unwrap();
+        assert_eq!(delivery_rows(&sorted, &wanted).unwrap(), [Some(1), None, None, Some(0), Some(3)]);
+        let shuffled = frame(&["D", "A", "C", "B"]);
+        assert_eq!(delivery_rows(&shuffled, &wanted).unwrap(), [Some(3), None, None, Some(1), Some(0)]);
+    }
+}
