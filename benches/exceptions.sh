@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What Amazon's package exceptions report costs `report` (issue 28): the generated fleet
-# (2,000 drivers x 120 days, 7 M packages) with and without its exceptions report, cut or
-# grown to EXCEPTION_ROWS rows (default 100,000), run alternately.
+# (2,000 drivers x 120 days, 7 M packages) with and without its exceptions report, grown
+# to EXCEPTION_ROWS rows (default 100,000) or cut to as many, run alternately.
 #
 #   bash benches/exceptions.sh              # 2,000 x 120, 100,000 rows, 5 rounds
 #   ROUNDS=3 EXCEPTION_ROWS=50000 bash benches/exceptions.sh 1000 60
@@ -24,25 +24,33 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The generated report's rows, repeated with other package numbers (TBE…: added packages)
-# until there are EXCEPTION_ROWS, or cut to that many.
-python3 - "$data/exceptions.csv" "$work/exceptions.csv" "$EXCEPTION_ROWS" <<'PY'
+# The generated report (its failed attempts, claims at apartment buildings and packages
+# never handed over), grown to EXCEPTION_ROWS rows with more of the fleet's packages listed
+# as Amazon lists a failed attempt (or cut to that many).
+exceptions=$data/exceptions-$EXCEPTION_ROWS.csv
+[ -f "$exceptions" ] || python3 - "$data/exceptions.csv" "$data/deliveries.csv" "$exceptions" "$EXCEPTION_ROWS" <<'PY'
 import csv, sys
-source, out, wanted = sys.argv[1], sys.argv[2], int(sys.argv[3])
+source, deliveries, out, wanted = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 with open(source, newline="") as f:
     reader = csv.reader(f)
     header = next(reader)
-    rows = list(reader)
+    rows = list(reader)[:wanted]
+listed = {r[0] for r in rows}
+more = wanted - len(rows)
+if more > 0:
+    with open(deliveries, newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        packages = [r for r in reader if r[5] == "delivered" and r[0] not in listed]
+    step = max(1, len(packages) // more)
+    for i, p in enumerate(packages[::step][:more]):
+        rows.append([p[0], "CX-100", "SWTC", "", p[1], f"{100 + i % 900} Elm St, Springfield, IL 62704",
+                     "Reattemptable", "CUSTOMER UNAVAILABLE", p[4]])
 with open(out, "w", newline="") as f:
     w = csv.writer(f)
     w.writerow(header)
-    for i in range(wanted):
-        row = list(rows[i % len(rows)])
-        if i >= len(rows):
-            row[0] = f"TBE{i:010d}"
-        w.writerow(row)
-print(f"exceptions: {len(rows)} rows generated, {wanted} used ({min(wanted, len(rows))} of them the fleet's)",
-      file=sys.stderr)
+    w.writerows(rows)
+print(f"exceptions: {len(rows)} rows, {len(rows) - max(0, more)} of them the generated report's", file=sys.stderr)
 PY
 
 as_of=$("$bin" report --blocks "$data/blocks.csv" --deliveries "$data/deliveries.csv" --format csv 2>/dev/null |
@@ -59,9 +67,9 @@ for round in $(seq "$ROUNDS"); do
     echo "round $round of $ROUNDS" >&2
     if [ $((round % 2)) -eq 1 ]; then
         measure without "$bin" report "${inputs[@]}"
-        measure with "$bin" report "${inputs[@]}" --exceptions "$work/exceptions.csv"
+        measure with "$bin" report "${inputs[@]}" --exceptions "$exceptions"
     else
-        measure with "$bin" report "${inputs[@]}" --exceptions "$work/exceptions.csv"
+        measure with "$bin" report "${inputs[@]}" --exceptions "$exceptions"
         measure without "$bin" report "${inputs[@]}"
     fi
 done

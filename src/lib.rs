@@ -1,8 +1,9 @@
 //! Standwatch: driver standing, alerts and dispute letters for delivery fleet managers.
 //!
-//! Data flows one way: `import` (CSV → validated polars frames) → `standing` (windows,
-//! tiers, what-if, history, alerts, dispute grounds) → `report` (tables for people and
-//! programs) → `cli` and `app`. Only `app` touches egui.
+//! Data flows one way: `import` (CSV and workbooks → validated polars frames, Amazon's
+//! reports applied) → `standing` (windows, tiers, what-if, history, alerts, grounds,
+//! address clusters) → `letters`, `documents`, `report`, `workspace` → `load` (files or a
+//! workspace → the fleet) → `cli` and `app`. Only `app` touches egui (docs/architecture.md).
 
 // A failure is an error value with a message, never a panic (tests may unwrap).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo))]

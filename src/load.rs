@@ -232,7 +232,7 @@ fn load_source(
                 .flat_map(|f| crate::import::shape::missing_ground_columns(f.kind, &f.path, &f.columns))
                 .collect();
             report.notes.extend(missing);
-            let applied = data.apply_reports()?;
+            let applied = crate::timings::phase("apply Amazon's reports", || data.apply_reports())?;
             let concessions_file = paths.concessions.as_ref().map_or_else(String::new, |p| p.display().to_string());
             let exceptions_file = match paths.exceptions.as_slice() {
                 [one] => one.display().to_string(),

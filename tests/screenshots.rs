@@ -73,8 +73,7 @@ fn sample_workspace(dir: &Path) {
     use standwatch::workspace::{Workspace, cases::NewCase};
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     let mut ws = Workspace::open_or_create(dir, Default::default()).expect("workspace");
-    let files = [TableKind::Blocks, TableKind::Deliveries, TableKind::Roster, TableKind::Outages]
-        .map(|k| (k, sample.join(format!("{}.csv", k.name()))));
+    let files = TableKind::ALL.map(|k| (k, sample.join(format!("{}.csv", k.name()))));
     ws.import(&files, false, true, &|| false).expect("import");
     let fleet = standwatch::standing::Fleet::build(&ws.dataset().expect("data"), Default::default()).expect("fleet");
     let driver = fleet.driver_index("D00001").expect("D00001");
@@ -143,6 +142,11 @@ fn readme_screenshots() {
     let mut h = app(false);
     tab(&mut h, "Alerts");
     save(&mut h, "alerts-light");
+    tab(&mut h, "Addresses");
+    let building = h.state().loaded().expect("loaded").fleet.clusters()[0].label.clone();
+    h.get_by_label(&building).click();
+    h.run_steps(3);
+    save(&mut h, "addresses-light");
     tab(&mut h, "Settings");
     save(&mut h, "settings-light");
     // Tiers seen on scorecards made with other thresholds, then Calibrate.

@@ -189,8 +189,13 @@ impl Reports {
                     (_, 12..=16) => "Undeliverable",
                     _ => "Reattemptable",
                 };
-                let reason = if (h >> 8).is_multiple_of(CANCELLED_ORDERS) { "TR CANCELLED" } else { reason_code(p.reason) };
-                self.put_address(driver, number, is_access_problem(p.reason) && (h >> 16).is_multiple_of(ACCESS_AT_BUILDING));
+                let reason =
+                    if (h >> 8).is_multiple_of(CANCELLED_ORDERS) { "TR CANCELLED" } else { reason_code(p.reason) };
+                self.put_address(
+                    driver,
+                    number,
+                    is_access_problem(p.reason) && (h >> 16).is_multiple_of(ACCESS_AT_BUILDING),
+                );
                 (status, reason)
             }
             Some(Outcome::Delivered) if p.dnr_reported_at.is_some() && (h >> 24).is_multiple_of(CLAIM_AT_BUILDING) => {

@@ -10,8 +10,8 @@ fn starts_unit(word: &str) -> bool {
     if word.starts_with('#') {
         return true;
     }
-    let bare = word.trim_end_matches(['.', ':', '#']).to_lowercase();
-    UNIT_WORDS.contains(&bare.as_str())
+    let bare = word.trim_end_matches(['.', ':', '#']);
+    UNIT_WORDS.iter().any(|unit| bare.eq_ignore_ascii_case(unit))
 }
 
 /// The comma-separated parts of an address with each unit designator and what follows it
@@ -41,8 +41,10 @@ fn zip5(word: &str) -> &str {
 /// nothing is left.
 pub fn building_key(address: &str) -> String {
     let mut key = String::with_capacity(address.len());
-    for part in building_parts(address) {
-        for word in part.split_whitespace().map(zip5) {
+    // Read in one pass (the parts of `building_parts`, without building them): every
+    // address of a fleet's claims and access problems is keyed.
+    for part in address.split(',') {
+        for word in part.split_whitespace().take_while(|w| !starts_unit(w)).map(zip5) {
             for c in word.chars() {
                 if c.is_alphanumeric() {
                     key.extend(c.to_lowercase());

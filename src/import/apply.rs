@@ -6,7 +6,9 @@ use super::codes::{ConcessionFlags, Outcome};
 use super::columns as col;
 use super::time::MS_PER_DAY;
 use super::{Dataset, repeated_text_dtype, texts_of};
-use polars_arrow::array::{Array, Utf8ViewArray};
+use polars_arrow::array::{Array, BooleanArray, PrimitiveArray, Utf8ViewArray};
+use polars_arrow::bitmap::MutableBitmap;
+use polars_arrow::datatypes::ArrowDataType;
 use polars_core::prelude::*;
 
 /// A concession whose package is not among the deliveries: listed, and it changes nothing.
@@ -129,7 +131,8 @@ impl Dataset {
         let mut frame = self.exceptions.clone();
         frame.rechunk_mut();
         let rows = ExceptionRows::read(&frame)?;
-        let found = delivery_rows(&self.deliveries, &rows.tracking_id)?;
+        let found =
+            crate::timings::phase("find the reports' packages", || delivery_rows(&self.deliveries, &rows.tracking_id))?;
         let mut updates: Vec<(usize, usize)> = Vec::new();
         let mut added: Vec<usize> = Vec::new();
         for (row, delivery) in found.iter().enumerate() {
@@ -145,7 +148,7 @@ impl Dataset {
         }
         applied.updated = updates.len();
         if !updates.is_empty() {
-            self.update_packages(&rows, &updates)?;
+            crate::timings::phase("update the reports' packages", || self.update_packages(&rows, &updates))?;
         }
         if !added.is_empty() {
             let new = self.new_packages(&rows, &added)?;
@@ -156,54 +159,70 @@ impl Dataset {
     }
 
     /// Each update: the package's outcome, pickup, reason (when the row gives one that means
-    /// something else), address (when the row gives one), the last scan as its attempt when
-    /// it has none, its return.
+    /// something else), the last scan as its attempt when it has none, its return. (Its
+    /// address stays in the report: [`Dataset::report_addresses`].) Each column is copied
+    /// once and patched, never read row by row: the deliveries have millions of rows.
     fn update_packages(&mut self, rows: &ExceptionRows, updates: &[(usize, usize)]) -> PolarsResult<()> {
         let d = &self.deliveries;
-        let mut outcome: Vec<Option<u32>> = d.column(col::OUTCOME.name())?.u32()?.iter().collect();
-        let mut reason_code: Vec<Option<u32>> = d.column(col::REASON_CODE.name())?.u32()?.iter().collect();
-        let mut attempted = col::ATTEMPTED_AT.read(d)?;
-        let mut returned = col::RETURNED_AT.read(d)?;
-        let mut pickup_failed: Vec<bool> =
-            col::PICKUP_FAILED.read(d)?.into_iter().map(|f| f.unwrap_or(false)).collect();
-        let deliver_by = col::DELIVER_BY.read(d)?;
+        let codes = d.column(col::REASON_CODE.name())?.u32()?;
+        let attempted = d.column(col::ATTEMPTED_AT.name())?.datetime()?.physical();
+        let returned = d.column(col::RETURNED_AT.name())?.datetime()?.physical();
+        let deliver_by = d.column(col::DELIVER_BY.name())?.datetime()?.physical();
+        let mut outcomes = Vec::with_capacity(updates.len());
+        let mut pickups = Vec::with_capacity(updates.len());
+        let mut reason_codes = Vec::new();
         let mut reasons: Vec<(usize, &str)> = Vec::new();
-        let mut addresses: Vec<(usize, &str)> = Vec::new();
+        let mut attempts = Vec::new();
+        let mut returns = Vec::new();
         for &(at, row) in updates {
-            let new_outcome = rows.outcome(row);
-            outcome[at] = Some(new_outcome.number());
-            pickup_failed[at] = rows.pickup_failed[row].unwrap_or(false);
+            let outcome = rows.outcome(row);
+            outcomes.push((at, Some(outcome.number())));
+            pickups.push((at, rows.pickup_failed[row].unwrap_or(false)));
             // The report's reason code replaces the package's reason when it means something
             // else; one that means the same keeps the driver's own (usually fuller) words.
+            let code = codes.get(at);
             if let Some(text) = rows.reason[row]
-                && (reason_code[at].is_none() || reason_code[at] != rows.reason_code[row])
+                && (code.is_none() || code != rows.reason_code[row])
             {
                 reasons.push((at, text));
-                reason_code[at] = rows.reason_code[row];
+                reason_codes.push((at, rows.reason_code[row]));
             }
-            if let Some(address) = rows.address[row] {
-                addresses.push((at, address));
-            }
-            if new_outcome.was_attempted() && attempted[at].is_none() {
-                attempted[at] = rows.scanned_at[row];
-            }
-            if returned[at].is_none() {
-                let fallback = attempted[at].or(deliver_by[at]).unwrap_or(0);
-                returned[at] = rows.returned_at(row, fallback);
+            let attempt = attempted.get(at);
+            let attempt = match (outcome.was_attempted(), attempt, rows.scanned_at[row]) {
+                (true, None, Some(scan)) => {
+                    attempts.push((at, Some(scan)));
+                    Some(scan)
+                }
+                _ => attempt,
+            };
+            if returned.get(at).is_none() {
+                let fallback = attempt.or(deliver_by.get(at)).unwrap_or(0);
+                if let Some(back) = rows.returned_at(row, fallback) {
+                    returns.push((at, Some(back)));
+                }
             }
         }
         let mut columns = vec![
-            UInt32Chunked::from_iter_options(col::OUTCOME.name().into(), outcome.into_iter()).into_column(),
-            UInt32Chunked::from_iter_options(col::REASON_CODE.name().into(), reason_code.into_iter()).into_column(),
-            instants(col::ATTEMPTED_AT.name(), attempted),
-            instants(col::RETURNED_AT.name(), returned),
-            BooleanChunked::from_slice(col::PICKUP_FAILED.name().into(), &pickup_failed).into_column(),
+            patched(d.column(col::OUTCOME.name())?.u32()?, &outcomes).into_column(),
+            BooleanChunked::with_chunk(
+                col::PICKUP_FAILED.name().into(),
+                patched_flags(d.column(col::PICKUP_FAILED.name())?.bool()?, &pickups),
+            )
+            .into_column(),
         ];
-        if !reasons.is_empty() {
-            columns.push(with_texts(d.column(col::REASON.name())?, &reasons)?);
+        if !reason_codes.is_empty() {
+            columns.push(patched(codes, &reason_codes).into_column());
         }
-        if !addresses.is_empty() {
-            columns.push(with_texts(d.column(col::ADDRESS.name())?, &addresses)?);
+        if !attempts.is_empty() {
+            columns.push(patched(attempted, &attempts).into_datetime(TimeUnit::Milliseconds, None).into_column());
+        }
+        if !returns.is_empty() {
+            columns.push(patched(returned, &returns).into_datetime(TimeUnit::Milliseconds, None).into_column());
+        }
+        // Only imports that keep the reason texts (letters quote them) get the report's.
+        let texts = d.column(col::REASON.name())?;
+        if !reasons.is_empty() && texts.null_count() < texts.len() {
+            columns.push(with_texts(texts, &reasons)?);
         }
         for column in columns {
             self.deliveries.with_column(column)?;
@@ -355,13 +374,46 @@ fn instants(name: &str, values: Vec<Option<i64>>) -> Column {
     values.with_name(name.into()).into_datetime(TimeUnit::Milliseconds, None).into_column()
 }
 
+impl Dataset {
+    /// The addresses Amazon's exceptions reports give, by tracking id (docs/rules.md §1.13,
+    /// §1.14): a package's address where its own row has none. Kept beside the deliveries
+    /// rather than written into millions of their rows.
+    pub fn report_addresses(&self) -> PolarsResult<PlHashMap<String, String>> {
+        let mut addresses = PlHashMap::new();
+        if self.exceptions.height() == 0 {
+            return Ok(addresses);
+        }
+        for (id, address) in
+            col::TRACKING_ID.read(&self.exceptions)?.into_iter().zip(col::ADDRESS.read(&self.exceptions)?)
+        {
+            if let (Some(id), Some(address)) = (id, address) {
+                addresses.insert(id.to_string(), address.to_string());
+            }
+        }
+        Ok(addresses)
+    }
+}
+
 /// The deliveries row of each tracking id (`None`: not in the deliveries). An export with
 /// its tracking ids in increasing order (most are) is searched in, any other hashed.
 fn delivery_rows(deliveries: &DataFrame, wanted: &[Option<&str>]) -> PolarsResult<Vec<Option<usize>>> {
     let ids = deliveries.column(col::TRACKING_ID.name())?.str()?;
     let chunks: Vec<&Utf8ViewArray> = ids.downcast_iter().collect();
-    let increasing =
-        chunks.iter().all(|c| c.null_count() == 0) && ids.iter().zip(ids.iter().skip(1)).all(|(a, b)| a < b);
+    // Each chunk's ids increasing (on all cores), and each chunk's first above the last before.
+    let chunk_increasing =
+        |c: &&Utf8ViewArray| c.null_count() == 0 && c.values_iter().zip(c.values_iter().skip(1)).all(|(a, b)| a < b);
+    let per_core = chunks.len().div_ceil(crate::parallel::cores()).max(1);
+    let increasing = crate::parallel::map_on_threads(
+        chunks.chunks(per_core).collect(),
+        |group: &[&Utf8ViewArray]| group.iter().all(chunk_increasing),
+        || false,
+    )
+    .into_iter()
+    .all(|ok| ok)
+        && chunks.windows(2).all(|pair| match (pair[0].len(), pair[1].len()) {
+            (0, _) | (_, 0) => true,
+            (n, _) => pair[0].value(n - 1) < pair[1].value(0),
+        });
     if increasing {
         // Chunk offsets, then a binary search in the chunk that may hold the id.
         let mut starts = Vec::with_capacity(chunks.len());
@@ -399,6 +451,49 @@ fn delivery_rows(deliveries: &DataFrame, wanted: &[Option<&str>]) -> PolarsResul
         }
     }
     Ok(wanted.iter().map(|id| row_of.get((*id)?).copied().filter(|&r| r != usize::MAX)).collect())
+}
+
+/// A numeric column with some rows' values replaced: its values copied once into one
+/// buffer and patched.
+fn patched<T: PolarsNumericType>(ca: &ChunkedArray<T>, patches: &[(usize, Option<T::Native>)]) -> ChunkedArray<T> {
+    let mut values: Vec<T::Native> = Vec::with_capacity(ca.len());
+    let mut validity = MutableBitmap::with_capacity(ca.len());
+    for chunk in ca.downcast_iter() {
+        values.extend_from_slice(chunk.values());
+        match chunk.validity() {
+            Some(valid) => validity.extend_from_bitmap(valid),
+            None => validity.extend_constant(chunk.len(), true),
+        }
+    }
+    for &(row, value) in patches {
+        if let Some(slot) = values.get_mut(row) {
+            *slot = value.unwrap_or_default();
+            validity.set(row, value.is_some());
+        }
+    }
+    let array = PrimitiveArray::new(
+        T::get_static_dtype().to_arrow(CompatLevel::newest()),
+        values.into(),
+        Some(validity.into()),
+    );
+    ChunkedArray::with_chunk(ca.name().clone(), array)
+}
+
+/// A column of flags (missing read as no) with some rows' flags set.
+fn patched_flags(ca: &BooleanChunked, patches: &[(usize, bool)]) -> BooleanArray {
+    let mut values = MutableBitmap::with_capacity(ca.len());
+    for chunk in ca.downcast_iter() {
+        match chunk.validity() {
+            Some(valid) => values.extend_from_bitmap(&(chunk.values() & valid)),
+            None => values.extend_from_bitmap(chunk.values()),
+        }
+    }
+    for &(row, flag) in patches {
+        if row < values.len() {
+            values.set(row, flag);
+        }
+    }
+    BooleanArray::new(ArrowDataType::Boolean, values.into(), None)
 }
 
 /// A text column (plain, or categorical: [`repeated_text_dtype`]) with some rows' values
@@ -466,8 +561,8 @@ mod tests {
     }
 
     /// A package's row of the deliveries, by tracking id: (outcome, reason text, reason
-    /// code, attempted_at is some, returned_at is some, pickup failed, address).
-    type Row = (Outcome, Option<String>, Option<Reason>, bool, bool, bool, Option<String>);
+    /// code, attempted_at is some, returned_at is some, pickup failed).
+    type Row = (Outcome, Option<String>, Option<Reason>, bool, bool, bool);
 
     fn row(data: &Dataset, id: &str) -> Option<Row> {
         let d = &data.deliveries;
@@ -482,7 +577,6 @@ mod tests {
             col::ATTEMPTED_AT.read(d).unwrap()[at].is_some(),
             col::RETURNED_AT.read(d).unwrap()[at].is_some(),
             col::PICKUP_FAILED.read(d).unwrap()[at].unwrap_or(false),
-            col::ADDRESS.read(d).unwrap()[at].map(str::to_string),
         ))
     }
 
@@ -511,10 +605,13 @@ mod tests {
         assert_eq!(added, ["TBA100000007", "TBA100000008", "TBA100000009", "TBA100000010", "TBA100000011"]);
         assert_eq!((e.added[0].line, e.added[0].driver_id.as_str()), (8, "D1"));
         assert!(e.not_counted.is_empty());
-        let maple = |unit: &str| Some(format!("1200 Maple Ave {unit}, Springfield, IL 62704"));
         use Outcome::*;
         // Reattemptable with no reason (NONE): attempted, the reason left as it was.
-        assert_eq!(row(&data, "TBA100000001"), Some((Attempted, None, None, true, false, false, maple("Apt 4B"))));
+        assert_eq!(row(&data, "TBA100000001"), Some((Attempted, None, None, true, false, false)));
+        // The addresses stay with the report, found by tracking id.
+        let addresses = data.report_addresses().unwrap();
+        assert_eq!(addresses["TBA100000001"], "1200 Maple Ave Apt 4B, Springfield, IL 62704");
+        assert_eq!(addresses.len(), 13);
         let (outcome, reason, code, ..) = row(&data, "TBA100000002").unwrap();
         assert_eq!((outcome, reason.as_deref(), code), (Attempted, Some("TR CANCELLED"), Some(Reason::Cancelled)));
         // Returned to station: attempted at its last scan, returned then (never UNRETURNED).

@@ -112,9 +112,11 @@ pub fn is_pickup_failed(outcome_text: &str) -> bool {
     outcome_text.len() >= 13 && normalise_words(outcome_text) == "pickup failed"
 }
 
-/// A cell of Amazon's reports that means "nothing": `NONE`, `-`, `N/A` (any case).
+/// A cell of Amazon's reports that means "nothing": `NONE`, `-`, `N/A` (any case), blank.
+/// Read without allocating: every row of a report has several such cells.
 pub fn says_nothing(text: &str) -> bool {
-    matches!(normalise_words(text).as_str(), "" | "none" | "n a" | "na")
+    let text = text.trim();
+    text.bytes().all(|b| b == b'-') || ["none", "n/a", "na", "n.a."].iter().any(|w| text.eq_ignore_ascii_case(w))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -134,11 +134,6 @@ pub const EXCEPTION_FIELDS: &[FieldSpec] = &[
     field(col::NOTES.name(), false, &["additional information"]),
 ];
 
-/// Headers only Amazon's exceptions reports have: a file with one of them is an
-/// exceptions report even where its other headers would also fit deliveries.
-pub const EXCEPTION_MARKERS: &[&str] =
-    &["route code", "company short code", "impact dcr", "exemption reason", "da selected rts code"];
-
 /// docs/rules.md §1.10: tiers a person saw (the Flex app, a weekly scorecard).
 pub const OBSERVED_FIELDS: &[FieldSpec] = &[
     field(col::DRIVER_ID.name(), true, DRIVER_ID_ALIASES),
@@ -258,11 +253,6 @@ pub fn missing_required(headers: &[String], specs: &[FieldSpec]) -> Vec<String> 
             format!("'{}' (accepted names: {})", spec.name, accepted.join(", "))
         })
         .collect()
-}
-
-/// Whether a header row has one of `markers` (normalised header names).
-pub fn has_marker(headers: &[String], markers: &[&str]) -> bool {
-    headers.iter().any(|h| markers.contains(&normalise_header(h).as_str()))
 }
 
 /// True when the headers hold every required field of `specs`: used to tell files apart.

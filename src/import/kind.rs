@@ -3,8 +3,8 @@
 
 use super::columns as col;
 use super::fields::{
-    BLOCK_FIELDS, CONCESSION_FIELDS, DELIVERY_FIELDS, EXCEPTION_FIELDS, EXCEPTION_MARKERS, FieldSpec, OBSERVED_FIELDS,
-    OUTAGE_FIELDS, ROSTER_FIELDS,
+    BLOCK_FIELDS, CONCESSION_FIELDS, DELIVERY_FIELDS, EXCEPTION_FIELDS, FieldSpec, OBSERVED_FIELDS, OUTAGE_FIELDS,
+    ROSTER_FIELDS,
 };
 use super::table::Table;
 use super::text::{self, CsvText};
@@ -185,14 +185,10 @@ impl InputError {
     }
 }
 
-/// What kind of input a file is, from its headers: the exceptions reports by a header only
-/// they have, then blocks and deliveries, then the other kinds (an exceptions report
-/// without a telling header after concessions, the roster, which needs only a driver id,
-/// last).
+/// What kind of input a file is, from its headers: blocks and deliveries first (an
+/// export of deliveries with a route code is still deliveries; Amazon's exceptions reports
+/// have no deadline and outcome both), the roster, which needs only a driver id, last.
 pub fn detect_kind(headers: &[String]) -> Option<TableKind> {
-    if fields::has_marker(headers, EXCEPTION_MARKERS) && fields::headers_fit(headers, EXCEPTION_FIELDS) {
-        return Some(TableKind::Exceptions);
-    }
     [
         TableKind::Deliveries,
         TableKind::Blocks,
@@ -276,6 +272,22 @@ mod tests {
         assert_eq!(detect_kind(&h(amazon)), Some(TableKind::Concessions));
         assert_eq!(detect_kind(&h("Transporter ID,Date,Overall Standing,Reliability")), Some(TableKind::Observed));
         assert_eq!(detect_kind(&h("foo,bar")), None);
+        let first = "Scannable Id,Route Code,Company Short Code,Transporter Name,Transporter Id,Address,\
+                     Package Status,Reason Code,Time of last scan";
+        assert_eq!(detect_kind(&h(first)), Some(TableKind::Exceptions));
+        let rts = "Delivery Associate,Tracking ID,Transporter ID,Impact DCR,DA Selected RTS Code,\
+                   Additional Information,Exemption Reason,Planned Delivery Date,Service Area";
+        assert_eq!(detect_kind(&h(rts)), Some(TableKind::Exceptions));
+        // A deliveries export with a route code is deliveries.
+        let deliveries = "tracking_id,driver_id,deliver_by,outcome,Route Code";
+        assert_eq!(detect_kind(&h(deliveries)), Some(TableKind::Deliveries));
+        let newer = "Tracking ID,Transporter ID,Delivery Associate,Concession Date,Delivered > 50 m";
+        assert_eq!(detect_kind(&h(newer)), Some(TableKind::Concessions));
+        let french = "Numéro de suivi;Livreur;Nom du livreur;Date de concession";
+        assert_eq!(
+            detect_kind(&french.split(';').map(str::to_string).collect::<Vec<_>>()),
+            Some(TableKind::Concessions)
+        );
     }
 
     #[test]

@@ -107,6 +107,9 @@ pub enum Detail {
     /// export lists tracking ids in strictly increasing order, no tracking ids: such an
     /// export has no duplicates, and its order breaks ties as the ids would.
     Tallies,
+    /// [`Detail::Tallies`] keeping every tracking id: an exceptions report (docs/rules.md
+    /// §1.14) finds its packages by them.
+    TalliesKeyed,
 }
 
 /// The files of one import; roster, outages, concessions and exceptions are optional.
@@ -174,12 +177,13 @@ pub struct Dataset {
 }
 
 pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset, ImportReport), ImportError> {
-    // Concessions and exceptions find their packages by tracking id, concessions compare
-    // their dates with the DNR report times: with either, every column is kept.
+    // Concessions find their packages by tracking id and compare their dates with the DNR
+    // report times: with them, every column is kept. Exceptions need the tracking ids.
     let opts = &match opts.detail {
-        Detail::Standing | Detail::Tallies if paths.concessions.is_some() || !paths.exceptions.is_empty() => {
+        Detail::Standing | Detail::Tallies | Detail::TalliesKeyed if paths.concessions.is_some() => {
             ImportOptions { detail: Detail::Full, ..*opts }
         }
+        Detail::Tallies if !paths.exceptions.is_empty() => ImportOptions { detail: Detail::TalliesKeyed, ..*opts },
         _ => *opts,
     };
     let mut report = ImportReport::default();

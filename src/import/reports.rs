@@ -177,11 +177,29 @@ pub(super) struct Exceptions {
     counts: Vec<bool>,
     exemption: Strs,
     notes: Strs,
+    /// Statuses and reasons already read: a report repeats a handful of them.
+    statuses: PlHashMap<Box<str>, Option<PackageStatus>>,
+    reasons: PlHashMap<Box<str>, Option<Reason>>,
+}
+
+/// The most distinct statuses or reasons remembered (free text can be all different).
+const REMEMBERED_MAX: usize = 4096;
+
+/// The value of `text` remembered in `known`, else read by `read` (and remembered).
+fn remembered<T: Copy>(known: &mut PlHashMap<Box<str>, T>, text: &str, read: impl Fn(&str) -> T) -> T {
+    if let Some(value) = known.get(text) {
+        return *value;
+    }
+    let value = read(text);
+    if known.len() < REMEMBERED_MAX {
+        known.insert(text.into(), value);
+    }
+    value
 }
 
 /// A `Transporter Id` that names no driver: the package was on nobody's route.
 fn names_no_driver(id: &str) -> bool {
-    says_nothing(id) || normalise_words(id) == "unassigned"
+    says_nothing(id) || id.trim().eq_ignore_ascii_case("unassigned")
 }
 
 impl Table for Exceptions {
@@ -206,7 +224,7 @@ impl Table for Exceptions {
             });
         }
         let status_text = c.text(6).unwrap_or("");
-        let status = PackageStatus::parse(status_text).ok_or_else(|| FieldError {
+        let status = remembered(&mut self.statuses, status_text, PackageStatus::parse).ok_or_else(|| FieldError {
             field: 6,
             reason: format!(
                 "unknown package status '{}' (expected Reattemptable, Undeliverable, Returned to station, Missing, \
@@ -237,7 +255,8 @@ impl Table for Exceptions {
         self.returned.push(status.returned);
         self.pickup_failed.push(status.pickup_failed);
         self.reason.push(reason);
-        self.reason_code.push(reason.and_then(Reason::classify).map(Reason::number));
+        let code = reason.and_then(|text| remembered(&mut self.reasons, text, Reason::classify));
+        self.reason_code.push(code.map(Reason::number));
         self.scanned_at.push(scanned_at);
         self.deliver_by.push(deliver_by);
         self.counts.push(impact != Some(false) && exemption.is_none());

@@ -137,14 +137,13 @@ pub fn for_each_record_in(
     if may_have_carriage_returns && has_lone_carriage_return(text.as_bytes()) {
         return for_each_record_by_csv(path, text.as_bytes(), delimiter, first_line, each);
     }
-    let malformed =
-        |line, err: csv::Error| ImportError::Malformed { path: path.to_string(), line, reason: err.to_string() };
     let mut fields: Vec<&str> = Vec::new();
     let mut line = first_line;
     let bytes = text.as_bytes();
     // One pass over the text finds every delimiter, line end and quote. Delimiter, quote
     // and newline are ASCII: every cut is on a character boundary.
     let mut specials = super::scan::Specials::new(bytes, delimiter);
+    let mut quoted_reader: Option<QuotedReader> = None;
     let mut record_start = 0;
     while record_start < bytes.len() {
         fields.clear();
@@ -167,13 +166,15 @@ pub fn for_each_record_in(
         }
         if quoted {
             let rest = text.get(record_start..).unwrap_or_default();
-            let mut reader = csv_reader(rest.as_bytes(), delimiter);
-            let mut record = csv::StringRecord::new();
-            reader.read_record(&mut record).map_err(|e| malformed(line, e))?;
-            let consumed = (reader.position().byte() as usize).clamp(1, rest.len());
+            let reader = quoted_reader.get_or_insert_with(|| QuotedReader::new(delimiter));
+            let (cells, consumed) = reader.read(rest.as_bytes()).map_err(|reason| ImportError::Malformed {
+                path: path.to_string(),
+                line,
+                reason,
+            })?;
+            let consumed = consumed.clamp(1, rest.len());
             let consumed = (consumed..rest.len()).find(|&i| rest.is_char_boundary(i)).unwrap_or(rest.len());
-            if !record.iter().all(|cell| cell.trim().is_empty()) {
-                let cells: Vec<&str> = record.iter().collect();
+            if !cells.iter().all(|cell| cell.trim().is_empty()) {
                 each(line, &cells);
             }
             line += memchr::memchr_iter(b'\n', &rest.as_bytes()[..consumed]).count() as u64;
@@ -193,6 +194,57 @@ pub fn for_each_record_in(
         record_start = end + 1;
     }
     Ok(())
+}
+
+/// Reads one quoted record at a time with one csv parser, reset between records: the
+/// csv crate's reading of a record (RFC 4180 quoting, a record may span lines), without
+/// building a parser for each one. Building one costs more than reading a row, and every
+/// row of some exports has a quoted cell (an address with commas, a name).
+struct QuotedReader {
+    core: csv_core::Reader,
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl QuotedReader {
+    fn new(delimiter: u8) -> QuotedReader {
+        QuotedReader {
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            fields: vec![0; 1024],
+            ends: vec![0; 64],
+        }
+    }
+
+    /// The cells of the first record of `input`, and the bytes it took (its line end
+    /// included, as the csv crate counts them).
+    fn read(&mut self, input: &[u8]) -> Result<(Vec<&str>, usize), String> {
+        use csv_core::ReadRecordResult;
+        self.core.reset();
+        let (mut taken, mut written, mut cells) = (0, 0, 0);
+        loop {
+            // The rest of the input; once it is empty, the call says the input has ended.
+            let rest = input.get(taken..).unwrap_or_default();
+            let (result, nin, nout, nend) =
+                self.core.read_record(rest, &mut self.fields[written..], &mut self.ends[cells..]);
+            taken += nin;
+            written += nout;
+            cells += nend;
+            match result {
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => self.fields.resize(self.fields.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                ReadRecordResult::Record | ReadRecordResult::End => break,
+            }
+        }
+        let mut start = 0;
+        let mut out = Vec::with_capacity(cells);
+        for &end in &self.ends[..cells] {
+            let cell = std::str::from_utf8(&self.fields[start..end]).map_err(|e| format!("invalid UTF-8: {e}"))?;
+            out.push(cell);
+            start = end;
+        }
+        Ok((out, taken))
+    }
 }
 
 /// A `\r` not followed by `\n`: a line end to the csv crate, not to a line split.
@@ -818,5 +870,54 @@ mod tests {
         assert_eq!(decode_csv("m".into(), bytes).unwrap().text, "id,name\n1,Zoë\n2,René\n");
         let only_1252 = b"id,name\n1,Ren\xe9 \x93Q\x94\n".to_vec();
         assert_eq!(decode_csv("w".into(), only_1252).unwrap().text, "id,name\n1,René \u{201c}Q\u{201d}\n");
+    }
+
+    /// The reused parser reads each record as a new csv crate reader does: the same
+    /// cells and the same bytes taken, for records with quotes, delimiters and line ends
+    /// of every kind, one after the other.
+    #[test]
+    fn a_reused_parser_reads_quoted_records_as_the_csv_crate_does() {
+        use proptest::prelude::*;
+        let piece = proptest::collection::vec(
+            prop_oneof![
+                Just("\"".to_string()),
+                Just(",".to_string()),
+                Just(";".to_string()),
+                Just("\n".to_string()),
+                Just("\r\n".to_string()),
+                Just("\r".to_string()),
+                Just("é".to_string()),
+                "[a-c ]{0,3}",
+            ],
+            0..30,
+        );
+        let mut runner = proptest::test_runner::TestRunner::default();
+        runner
+            .run(&(piece, prop_oneof![Just(b','), Just(b';')]), |(pieces, delimiter)| {
+                let text: String = pieces.concat();
+                let mut ours = QuotedReader::new(delimiter);
+                let mut at = 0;
+                while at < text.len() {
+                    let rest = &text.as_bytes()[at..];
+                    let mut theirs = csv_reader(rest, delimiter);
+                    let mut record = csv::StringRecord::new();
+                    let expected = theirs.read_record(&mut record).map(|_| {
+                        (record.iter().map(str::to_string).collect::<Vec<_>>(), theirs.position().byte() as usize)
+                    });
+                    let got = ours.read(rest).map(|(cells, n)| (cells.iter().map(|c| c.to_string()).collect(), n));
+                    match (expected, got) {
+                        (Ok(e), Ok(g)) => prop_assert_eq!(&e, &g),
+                        (Err(_), Err(_)) => break,
+                        (e, g) => prop_assert!(false, "{e:?} against {g:?} in {text:?}"),
+                    }
+                    let taken = ours.read(rest).map(|(_, n)| n).unwrap_or(rest.len()).max(1);
+                    at += taken;
+                    while at < text.len() && !text.is_char_boundary(at) {
+                        at += 1;
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
     }
 }

@@ -166,12 +166,14 @@ fn package_table(
     outages: &[Outage],
     w: &Windows,
     cases: &CaseMarks,
+    report_addresses: PlHashMap<String, String>,
 ) -> PolarsResult<PackageTable> {
     let frame = crate::timings::phase("sort deliveries", || Ordered::new(deliveries, PACKAGE_ORDER))?;
+    let context = RowContext { carriers, outages, w, cases, report_addresses: &report_addresses };
     let PackageColumns { defects, mut grounds, mut flags, candidates } =
-        package_columns(&frame, carriers, outages, w, cases)?;
+        crate::timings::phase("package columns", || package_columns(&frame, &context))?;
     // ADDRESS_CLUSTER looks across drivers: found once all packages are read.
-    let (clusters, clustered) = clusters(candidates, w);
+    let (clusters, clustered) = crate::timings::phase("address clusters", || clusters(candidates, w));
     for (row, in_case) in clustered {
         grounds[row].insert(Grounds::ADDRESS_CLUSTER);
         if !in_case && let Some(word) = flags[OPEN].get_mut(row / 64) {
@@ -193,6 +195,7 @@ fn package_table(
         grounds,
         frame,
         clusters,
+        report_addresses,
     })
 }
 
@@ -246,7 +249,7 @@ impl Fleet {
         let mut directory = directory(data)?;
         let carriers = carriers(&data.blocks)?;
         let blocks = block_table(&data.blocks, &w, &outages, &cases)?;
-        let packages = package_table(&data.deliveries, &carriers, &outages, &w, &cases)?;
+        let packages = package_table(&data.deliveries, &carriers, &outages, &w, &cases, data.report_addresses()?)?;
         assign_rows(&mut directory, &blocks, &packages, &cases)?;
         names_from_reports(&mut directory, data)?;
         Ok(Fleet {
@@ -281,15 +284,19 @@ struct PackagePart<'a> {
     flags: Vec<&'a mut [u64]>,
 }
 
+/// What a package row's defects and grounds are judged with, beside its own columns.
+struct RowContext<'a> {
+    carriers: &'a PlHashMap<&'a str, Carrier<'a>>,
+    outages: &'a [Outage],
+    w: &'a Windows,
+    cases: &'a CaseMarks,
+    /// Addresses of the exceptions reports, by tracking id ([`Dataset::report_addresses`]).
+    report_addresses: &'a PlHashMap<String, String>,
+}
+
 /// Every package row's defects, grounds and flags, in order. Rows do not depend on each
 /// other: the frame is cut into one part per core, each a whole number of 64-row words.
-fn package_columns(
-    frame: &Ordered,
-    carriers: &PlHashMap<&str, Carrier>,
-    outages: &[Outage],
-    w: &Windows,
-    cases: &CaseMarks,
-) -> PolarsResult<PackageColumns> {
+fn package_columns(frame: &Ordered, context: &RowContext) -> PolarsResult<PackageColumns> {
     let n = frame.height();
     let parts = crate::parallel::cores().min(n.div_ceil(100_000)).max(1);
     let part_len = n.div_ceil(parts).div_ceil(64).max(1) * 64;
@@ -304,7 +311,8 @@ fn package_columns(
     let optional = [col::CONCESSION.name(), col::HAS_PHOTO.name(), col::PICKUP_FAILED.name()];
     // Addresses (and the drivers and days of the packages that have one) only when some
     // package has one.
-    let addressed = frame.frame.column(col::ADDRESS.name()).is_ok_and(|a| a.null_count() < a.len());
+    let addressed = !context.report_addresses.is_empty()
+        || frame.frame.column(col::ADDRESS.name()).is_ok_and(|a| a.null_count() < a.len());
     let address_columns = [col::ADDRESS.name(), col::DRIVER_ID.name(), col::DAY.name()];
     let columns: Vec<&str> = PACKAGE_COLUMNS
         .into_iter()
@@ -312,8 +320,7 @@ fn package_columns(
         .chain(address_columns.into_iter().filter(|_| addressed))
         .collect();
     // A slice of rows at a time, each column in one chunk (only a reordered frame, or a
-    // slice across two pieces of the import, is copied): its columns are then read by row.
-    const SLICE: usize = 1 << 16;
+    // slice across two chunks, is copied): its columns are then read by row.
     let fill = |start: usize, part: PackagePart| -> PolarsResult<Vec<Candidate>> {
         let PackagePart { defects: part_defects, grounds: part_grounds, mut flags } = part;
         let end = (start + part_len).min(n);
@@ -326,7 +333,7 @@ fn package_columns(
             let mut words: Vec<&mut [u64]> =
                 flags.iter_mut().map(|w| w.get_mut((first - start) / 64..).unwrap_or_default()).collect();
             let slice = RowSlice { first, defects, grounds, flags: &mut words };
-            candidates.extend(fill_rows(&rows, slice, carriers, outages, w, cases)?);
+            candidates.extend(fill_rows(&rows, slice, context)?);
         }
         Ok(candidates)
     };
@@ -352,6 +359,9 @@ fn package_columns(
     }
     Ok(out)
 }
+
+/// The most rows [`fill_rows`] reads at once.
+const SLICE: usize = 1 << 16;
 
 /// The columns [`fill_rows`] reads (and, when some package has an address, the address,
 /// driver and day).
@@ -385,14 +395,8 @@ struct RowSlice<'a, 'b> {
 
 /// [`package_columns`] for one run of rows (each column in one chunk): their defects,
 /// grounds and flags; returns the rows that are address cluster candidates.
-fn fill_rows(
-    frame: &DataFrame,
-    out: RowSlice,
-    carriers: &PlHashMap<&str, Carrier>,
-    outages: &[Outage],
-    w: &Windows,
-    cases: &CaseMarks,
-) -> PolarsResult<Vec<Candidate>> {
+fn fill_rows(frame: &DataFrame, out: RowSlice, context: &RowContext) -> PolarsResult<Vec<Candidate>> {
+    let RowContext { carriers, outages, w, cases, report_addresses } = context;
     let RowSlice { first, defects: defects_out, grounds: grounds_out, flags } = out;
     let facts = FactColumns::new(frame)?;
     let addresses = Addresses::new(frame)?;
@@ -434,10 +438,11 @@ fn fill_rows(
             }
         }
         if let Some(addresses) = &addresses
-            && let Some(address) = addresses.address(row)
             && cluster_candidate(&facts, defects)
+            && let tracking_id = ids.get(row).unwrap_or("")
+            && let Some(address) =
+                addresses.address(row).or_else(|| report_addresses.get(tracking_id).map(String::as_str))
         {
-            let tracking_id = ids.get(row).unwrap_or("");
             candidates.push(Candidate {
                 row: first + row,
                 tracking_id: tracking_id.to_string(),

@@ -4,7 +4,7 @@
 
 use crate::config::Windows;
 use crate::import::time::Day;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A package event that counts towards a cluster (see [`super::grounds::cluster_candidate`]),
 /// as the build finds it.
@@ -31,6 +31,8 @@ pub struct ClusterEvent {
     /// A DNR claim (else an access problem: no access, no safe location, customer
     /// unavailable, business closed).
     pub dnr: bool,
+    /// The address as written (with its unit).
+    pub address: String,
 }
 
 /// A building where claims and access problems of several drivers gather.
@@ -103,11 +105,8 @@ pub(super) fn clusters(candidates: Vec<Candidate>, w: &Windows) -> (Vec<AddressC
                 last += 1;
             }
             let near = &events[first..=last];
-            let mut drivers: HashMap<&str, ()> = HashMap::new();
-            for n in near {
-                drivers.insert(&n.driver_id, ());
-            }
-            in_cluster[i] = near.len() >= w.cluster_events as usize && drivers.len() >= 2;
+            in_cluster[i] =
+                near.len() >= w.cluster_events as usize && near.iter().any(|n| n.driver_id != near[0].driver_id);
         }
         let clustered: Vec<&Candidate> = events.iter().zip(&in_cluster).filter(|(_, c)| **c).map(|(e, _)| e).collect();
         if clustered.is_empty() {
@@ -123,6 +122,7 @@ pub(super) fn clusters(candidates: Vec<Candidate>, w: &Windows) -> (Vec<AddressC
                     driver_id: c.driver_id.clone(),
                     day: c.day,
                     dnr: c.dnr,
+                    address: c.address.clone(),
                 })
                 .collect(),
         });

@@ -97,7 +97,10 @@ pub(super) struct Ordered {
 
 impl Ordered {
     pub(super) fn new(frame: &DataFrame, by: OrderKey) -> PolarsResult<Ordered> {
-        Ok(Ordered { frame: frame.clone(), order: order_of(frame, by)? })
+        match crate::timings::phase("rows added in place", || with_tail_in_place(frame, by))? {
+            Some(in_order) => Ok(Ordered { frame: in_order, order: None }),
+            None => Ok(Ordered { frame: frame.clone(), order: order_of(frame, by)? }),
+        }
     }
 
     pub(super) fn height(&self) -> usize {
@@ -128,6 +131,118 @@ impl Ordered {
             None => Ok(column.clone()),
             Some(order) => column.take(order),
         }
+    }
+}
+
+/// The most rows out of place at the end of a frame that are put in their places by
+/// [`with_tail_in_place`]: the packages an exceptions report adds (docs/rules.md §1.14)
+/// come after the deliveries, usually a few hundred.
+const MAX_TAIL: usize = 1 << 16;
+
+/// The frame in order, without copying it: as it is when it is in order (most exports
+/// are), or with the rows of its last chunk put in their places when only those are out of
+/// place (the packages an exceptions report adds are appended as one chunk of at most
+/// [`MAX_TAIL`] rows): the rest is not copied, the frame is its slices between them.
+/// `None` when other rows are out of place: then the frame is read through an order.
+fn with_tail_in_place(df: &DataFrame, by: OrderKey) -> PolarsResult<Option<DataFrame>> {
+    let n = df.height();
+    let tail = df.column(by.driver.name())?.as_materialized_series().chunks().last().map_or(0, |c| c.len());
+    if tail == 0 || tail > MAX_TAIL || tail == n {
+        return Ok(in_order(df, by)?.then(|| df.clone()));
+    }
+    let split = n - tail;
+    let head = df.slice(0, split);
+    if !in_order(&head, by)? {
+        return Ok(None);
+    }
+    let keys = KeyAt::new(&head, by)?;
+    // The last chunk read on from the head in order: the whole frame is.
+    let unsorted = df.slice(split as i64, tail);
+    if rows_in_order(&df.slice(split as i64 - 1, tail + 1), by)? {
+        return Ok(Some(df.clone()));
+    }
+    let tail = sorted(&unsorted, by)?;
+    let tail_keys = KeyAt::new(&tail, by)?;
+    // Where each tail row goes: after every head row whose key is not greater (a later row
+    // keeps its place after equal ones, as a stable sort keeps it).
+    let places: Vec<usize> = (0..tail.height())
+        .map(|i| {
+            let key = tail_keys.key(i);
+            let (mut lo, mut hi) = (0, split);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if compare_keys(keys.key(mid), key).is_le() {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo
+        })
+        .collect();
+    let mut merged = head.slice(0, places.first().copied().unwrap_or(split));
+    let mut i = 0;
+    while i < places.len() {
+        let at = places[i];
+        let same = places[i..].iter().take_while(|&&p| p == at).count();
+        merged.vstack_mut_owned(tail.slice(i as i64, same))?;
+        let next = places.get(i + same).copied().unwrap_or(split);
+        merged.vstack_mut_owned(head.slice(at as i64, next - at))?;
+        i += same;
+    }
+    Ok(Some(merged))
+}
+
+/// A row's sort key: driver, time, id.
+type Key<'a> = (Option<&'a str>, Option<i64>, Option<&'a str>);
+
+fn compare_keys(a: Key, b: Key) -> std::cmp::Ordering {
+    compare_texts(a.0, b.0).then(a.1.cmp(&b.1)).then_with(|| compare_texts(a.2, b.2))
+}
+
+/// The sort keys of a frame's rows, read one row at a time.
+struct KeyAt<'a> {
+    drivers: TextsAt<'a>,
+    times: &'a Int64Chunked,
+    ids: TextsAt<'a>,
+}
+
+/// A text column held as text or as categorical codes, read one row at a time.
+enum TextsAt<'a> {
+    Codes(&'a UInt32Chunked, &'a CategoricalMapping),
+    Texts(&'a StringChunked),
+}
+
+impl<'a> TextsAt<'a> {
+    fn new(column: &'a Column) -> PolarsResult<TextsAt<'a>> {
+        Ok(match column.dtype() {
+            DataType::Categorical(..) => {
+                let ids = column.cat32()?;
+                TextsAt::Codes(ids.physical(), ids.get_mapping())
+            }
+            _ => TextsAt::Texts(column.str()?),
+        })
+    }
+
+    fn get(&self, row: usize) -> Option<&'a str> {
+        match self {
+            TextsAt::Codes(codes, mapping) => codes.get(row).and_then(|c| mapping.cat_to_str(c)),
+            TextsAt::Texts(texts) => texts.get(row),
+        }
+    }
+}
+
+impl<'a> KeyAt<'a> {
+    fn new(df: &'a DataFrame, by: OrderKey) -> PolarsResult<KeyAt<'a>> {
+        Ok(KeyAt {
+            drivers: TextsAt::new(df.column(by.driver.name())?)?,
+            times: df.column(by.time.name())?.datetime()?.physical(),
+            ids: TextsAt::new(df.column(by.id.name())?)?,
+        })
+    }
+
+    fn key(&self, row: usize) -> Key<'a> {
+        (self.drivers.get(row), self.times.get(row), self.ids.get(row))
     }
 }
 
@@ -207,6 +322,47 @@ pub(super) fn runs(ids: &Column) -> PolarsResult<Vec<(&str, Range<usize>)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_appended_out_of_place_are_put_in_their_places() {
+        let key = OrderKey { driver: TextColumn("driver_id"), time: InstantColumn("at"), id: TextColumn("id") };
+        let frame = |rows: &[(&str, i64, &str)]| {
+            let at = Int64Chunked::from_iter_options("at".into(), rows.iter().map(|r| Some(r.1)))
+                .into_datetime(TimeUnit::Milliseconds, None)
+                .into_column();
+            DataFrame::new_infer_height(vec![
+                Column::new("driver_id".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
+                at,
+                Column::new("id".into(), rows.iter().map(|r| r.2).collect::<Vec<_>>()),
+            ])
+            .unwrap()
+        };
+        let head = [("D1", 1, "a"), ("D1", 3, "b"), ("D2", 2, "c"), ("D3", 1, "d"), ("D3", 1, "f")];
+        let tail = [("D3", 1, "e"), ("D0", 9, "z"), ("D1", 3, "b"), ("D9", 0, "y"), ("D1", 2, "x")];
+        let mut df = frame(&head);
+        df.vstack_mut_owned(frame(&tail)).unwrap();
+        let ordered = Ordered::new(&df, key).unwrap();
+        assert!(ordered.order.is_none(), "the last chunk merged in place");
+        let stable = sorted(&df, key).unwrap();
+        assert!(ordered.frame.equals_missing(&stable), "{:?}\n{:?}", ordered.frame, stable);
+        // As codes too (each part cast on its own, as the import and the report's rows are).
+        let as_codes = |mut part: DataFrame| {
+            let codes = part.column("driver_id").unwrap().cast(&crate::import::repeated_text_dtype()).unwrap();
+            part.with_column(codes).unwrap();
+            part
+        };
+        let mut coded = as_codes(frame(&head));
+        coded.vstack_mut_owned(as_codes(frame(&tail))).unwrap();
+        let ordered = Ordered::new(&coded, key).unwrap();
+        assert!(ordered.order.is_none());
+        assert_eq!(ordered.frame.column("id").unwrap(), stable.column("id").unwrap());
+        // A frame out of order throughout is read through an order, as before.
+        let reversed = df.reverse();
+        let through_order = Ordered::new(&reversed, key).unwrap();
+        assert!(through_order.order.is_some(), "out of order throughout");
+        let all = through_order.rows(0..reversed.height()).unwrap();
+        assert_eq!(all.column("id").unwrap(), sorted(&reversed, key).unwrap().column("id").unwrap());
+    }
 
     #[test]
     fn runs_of_ids_held_as_text_or_as_codes_are_the_same() {

@@ -98,8 +98,8 @@ impl AddressesView {
         ui.separator();
         ui.strong(format!("{}: {} events of {} drivers", c.label, c.events.len(), c.drivers().len()));
         egui::ScrollArea::vertical().id_salt("cluster-events").show(ui, |ui| {
-            egui::Grid::new("cluster-events-grid").striped(true).num_columns(4).show(ui, |ui| {
-                for title in ["Day", "Package", "What", "Driver"] {
+            egui::Grid::new("cluster-events-grid").striped(true).num_columns(5).show(ui, |ui| {
+                for title in ["Day", "Package", "What", "Address", "Driver"] {
                     ui.strong(title);
                 }
                 ui.end_row();
@@ -107,6 +107,7 @@ impl AddressesView {
                     ui.label(day_text(e.day));
                     ui.label(&e.tracking_id);
                     ui.label(if e.dnr { "DNR claim" } else { "Access problem" });
+                    ui.label(&e.address);
                     let name = fleet
                         .driver_index(&e.driver_id)
                         .and_then(|d| fleet.drivers[d].name.clone())

@@ -156,7 +156,7 @@ impl SettingsView {
             minutes_row(ui, "Station delay (minutes after the start)", &mut w.station_delay_minutes);
             minutes_row(ui, "Shortest first stop (minutes after the start)", &mut w.min_first_stop_minutes);
             number_row(ui, "Address cluster: claims and access problems at least", &mut w.cluster_events, 2..=100);
-            number_row(ui, "Address cluster: within days of each other", &mut w.cluster_days, 1..=365);
+            number_row(ui, "Address cluster: days around an event", &mut w.cluster_days, 1..=365);
         });
     }
 

@@ -60,49 +60,53 @@ impl OpenFilesWindow {
             }
         }
         let mut open = self.open;
-        egui::Window::new("Open exports").open(&mut open).resizable(false).collapsible(false).show(ctx, |ui| {
-            ui.label(
-                "Pick the exports, CSV files or workbooks (blocks and deliveries; roster, outages, Amazon's DNR \
+        egui::Window::new("Open exports").open(&mut open).resizable(false).collapsible(false).min_width(680.0).show(
+            ctx,
+            |ui| {
+                ui.label(
+                    "Pick the exports, CSV files or workbooks (blocks and deliveries; roster, outages, Amazon's DNR \
                  concessions and package exceptions / RTS reports optional; several exceptions reports joined by ;).",
-            );
-            ui.horizontal(|ui| {
-                let browsing = self.dialog.is_some();
-                if ui.add_enabled(!browsing, egui::Button::new("Browse…")).clicked() {
-                    self.dialog = Some(on_dialog_thread(ctx, || {
-                        rfd::FileDialog::new()
-                            .add_filter(
-                                "Exports (CSV, Excel, OpenDocument)",
-                                &["csv", "txt", "tsv", "xlsx", "xlsm", "xlsb", "xls", "ods"],
-                            )
-                            .set_title("Open exports")
-                            .pick_files()
-                    }));
+                );
+                ui.horizontal(|ui| {
+                    let browsing = self.dialog.is_some();
+                    if ui.add_enabled(!browsing, egui::Button::new("Browse…")).clicked() {
+                        self.dialog = Some(on_dialog_thread(ctx, || {
+                            rfd::FileDialog::new()
+                                .add_filter(
+                                    "Exports (CSV, Excel, OpenDocument)",
+                                    &["csv", "txt", "tsv", "xlsx", "xlsm", "xlsb", "xls", "ods"],
+                                )
+                                .set_title("Open exports")
+                                .pick_files()
+                        }));
+                    }
+                    if browsing {
+                        ui.spinner();
+                        ui.label("Waiting for the file dialog…");
+                    }
+                });
+                ui.label("Or type the paths:");
+                self.fields(ui);
+                let typed = self.paths.clone().map(|p| p.trim().to_string());
+                let ready = if in_workspace {
+                    typed.iter().any(|p| !p.is_empty())
+                } else {
+                    !typed[0].is_empty() && !typed[1].is_empty()
+                };
+                let import =
+                    ui.add_enabled(ready, egui::Button::new("Import")).on_disabled_hover_text(if in_workspace {
+                        "Give at least one file"
+                    } else {
+                        "Give the blocks and the deliveries files"
+                    });
+                if import.clicked()
+                    && let Some(command) = self.checked(&typed, in_workspace)
+                {
+                    commands.push(command);
+                    self.open = false;
                 }
-                if browsing {
-                    ui.spinner();
-                    ui.label("Waiting for the file dialog…");
-                }
-            });
-            ui.label("Or type the paths:");
-            self.fields(ui);
-            let typed = self.paths.clone().map(|p| p.trim().to_string());
-            let ready = if in_workspace {
-                typed.iter().any(|p| !p.is_empty())
-            } else {
-                !typed[0].is_empty() && !typed[1].is_empty()
-            };
-            let import = ui.add_enabled(ready, egui::Button::new("Import")).on_disabled_hover_text(if in_workspace {
-                "Give at least one file"
-            } else {
-                "Give the blocks and the deliveries files"
-            });
-            if import.clicked()
-                && let Some(command) = self.checked(&typed, in_workspace)
-            {
-                commands.push(command);
-                self.open = false;
-            }
-        });
+            },
+        );
         self.open &= open;
     }
 
