@@ -39,7 +39,7 @@ fn main() {
         exceptions: Vec::new(),
     });
     let loading = Instant::now();
-    while app.loaded().is_none_or(|l| l.fleet.drivers.len() != drivers) || app.is_busy() {
+    while app.loaded().is_none_or(|l| l.data.fleet.drivers.len() != drivers) || app.is_busy() {
         let _ = ctx.run_ui(input(Vec::new()), |ui| app.show(ui));
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -82,7 +82,7 @@ fn main() {
     );
     // Sorting and filtering: the work done once when the user clicks a header or types.
     let loaded = app.loaded().expect("loaded");
-    let (fleet, overview) = (&loaded.fleet, &loaded.overview);
+    let (fleet, overview) = (&loaded.data.fleet, &loaded.overview);
     let all = RowFilter::default();
     let slowest = |f: &dyn Fn() -> usize| {
         (0..5)

@@ -172,6 +172,16 @@ pub fn grounds_words(e: &Event, zone: FleetZone) -> String {
     e.grounds.iter().map(|g| ground_words(g, e, zone)).collect::<Vec<_>>().join("; ")
 }
 
+/// An event's grounds as the driver view lists them: empty without any, and noting an
+/// event already in a case.
+pub fn event_grounds_text(e: &Event, zone: FleetZone) -> String {
+    match (e.grounds.is_empty(), e.in_case) {
+        (true, _) => String::new(),
+        (false, false) => grounds_words(e, zone),
+        (false, true) => format!("{} (already in a case)", grounds_words(e, zone)),
+    }
+}
+
 /// A what-if sentence: "Reliability falls to Great after 2 more late blocks".
 fn change_sentence(component: &str, tier: Tier, falls: bool, k: u32, one: &str, many: &str) -> String {
     let verb = if falls { "falls" } else { "rises" };

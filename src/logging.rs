@@ -32,23 +32,38 @@ fn targets(ours: LevelFilter) -> Targets {
         .with_target("eframe", LevelFilter::INFO)
 }
 
-/// The app's logger: the daily file (a failure to start is also printed by `main`, once).
+/// Why the app has no log file.
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("no home folder to keep logs in")]
+    NoHome,
+    #[error("{}: {source}", dir.display())]
+    Folder { dir: PathBuf, source: std::io::Error },
+    #[error("{}: {source}", dir.display())]
+    File { dir: PathBuf, source: tracing_appender::rolling::InitError },
+    #[error("a logger is already set: {0}")]
+    Taken(#[from] tracing_subscriber::util::TryInitError),
+}
+
+/// The app's logger: the daily file (a failure to start is printed by the caller, once).
 /// Returns the folder, or why there is none (the app runs on without a file).
-pub fn init_app() -> Result<PathBuf, String> {
-    let dir = log_dir().ok_or("no home folder to keep logs in")?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let file = tracing_appender::rolling::Builder::new()
+pub fn init_app() -> Result<PathBuf, LogError> {
+    let dir = log_dir().ok_or(LogError::NoHome)?;
+    if let Err(source) = std::fs::create_dir_all(&dir) {
+        return Err(LogError::Folder { dir, source });
+    }
+    let file = match tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("standwatch")
         .filename_suffix("log")
         .max_log_files(KEEP_FILES)
         .build(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    {
+        Ok(file) => file,
+        Err(source) => return Err(LogError::File { dir, source }),
+    };
     let layer = tracing_subscriber::fmt::layer().with_writer(file).with_ansi(false).with_thread_names(true);
-    tracing_subscriber::registry()
-        .with(layer.with_filter(targets(LevelFilter::INFO)))
-        .try_init()
-        .map_err(|e| e.to_string())?;
+    tracing_subscriber::registry().with(layer.with_filter(targets(LevelFilter::INFO))).try_init()?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "Standwatch started");
     Ok(dir)
 }

@@ -1,32 +1,174 @@
 //! docs/rules.md §10 output: the report/history rows as CSV, JSON or an aligned table.
 
 use crate::import::time::{Day, date_from_day};
+use crate::standing::alerts::{Alert, Alerts};
 use crate::standing::forecast::{Forecast, ProjectedDay};
-use crate::standing::rules::tier_label;
+use crate::standing::rules::{Tier, tier_label};
 use crate::standing::{Driver, Fleet, Standing};
 use std::io::{self, Write};
 
-pub const COLUMNS: [&str; 19] = [
-    "driver_id",
-    "driver_name",
-    "as_of",
-    "overall_tier",
-    "reliability_tier",
-    "reliability_rate",
-    "reliability_blocks",
-    "quality_tier",
-    "attempted_rate",
-    "success_rate",
-    "on_time_rate",
-    "dnr_count",
-    "quality_packages",
-    "reliability_headroom",
-    "quality_headroom",
-    "blocks_to_next_tier",
-    "packages_to_next_tier",
-    "alerts",
-    "dnr_headroom",
-];
+/// A column of a driver's standing, in the report's order (docs/rules.md §10). The
+/// report (CSV, JSON, table, workbook), the fleet table on screen and its export all
+/// take their columns from here; each formats a [`Value`] its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    DriverId,
+    DriverName,
+    AsOf,
+    OverallTier,
+    ReliabilityTier,
+    ReliabilityRate,
+    ReliabilityBlocks,
+    QualityTier,
+    AttemptedRate,
+    SuccessRate,
+    OnTimeRate,
+    DnrCount,
+    QualityPackages,
+    ReliabilityHeadroom,
+    QualityHeadroom,
+    BlocksToNextTier,
+    PackagesToNextTier,
+    Alerts,
+    DnrHeadroom,
+}
+
+impl Field {
+    /// Every column, in the report's order (new columns go at the end).
+    pub const ALL: [Field; 19] = [
+        Field::DriverId,
+        Field::DriverName,
+        Field::AsOf,
+        Field::OverallTier,
+        Field::ReliabilityTier,
+        Field::ReliabilityRate,
+        Field::ReliabilityBlocks,
+        Field::QualityTier,
+        Field::AttemptedRate,
+        Field::SuccessRate,
+        Field::OnTimeRate,
+        Field::DnrCount,
+        Field::QualityPackages,
+        Field::ReliabilityHeadroom,
+        Field::QualityHeadroom,
+        Field::BlocksToNextTier,
+        Field::PackagesToNextTier,
+        Field::Alerts,
+        Field::DnrHeadroom,
+    ];
+
+    /// The report's column name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Field::DriverId => "driver_id",
+            Field::DriverName => "driver_name",
+            Field::AsOf => "as_of",
+            Field::OverallTier => "overall_tier",
+            Field::ReliabilityTier => "reliability_tier",
+            Field::ReliabilityRate => "reliability_rate",
+            Field::ReliabilityBlocks => "reliability_blocks",
+            Field::QualityTier => "quality_tier",
+            Field::AttemptedRate => "attempted_rate",
+            Field::SuccessRate => "success_rate",
+            Field::OnTimeRate => "on_time_rate",
+            Field::DnrCount => "dnr_count",
+            Field::QualityPackages => "quality_packages",
+            Field::ReliabilityHeadroom => "reliability_headroom",
+            Field::QualityHeadroom => "quality_headroom",
+            Field::BlocksToNextTier => "blocks_to_next_tier",
+            Field::PackagesToNextTier => "packages_to_next_tier",
+            Field::Alerts => "alerts",
+            Field::DnrHeadroom => "dnr_headroom",
+        }
+    }
+
+    /// The column's value for a driver's standing on a day.
+    pub fn value<'a>(self, driver: &'a Driver, s: &Standing) -> Value<'a> {
+        let q = s.quality.rates();
+        match self {
+            Field::DriverId => Value::Text(&driver.id),
+            Field::DriverName => Value::Name(driver.name.as_deref()),
+            Field::AsOf => Value::Day(s.as_of),
+            Field::OverallTier => Value::Tier(s.overall),
+            Field::ReliabilityTier => Value::Tier(s.reliability_tier),
+            Field::ReliabilityRate => Value::Rate(s.reliability.rate()),
+            Field::ReliabilityBlocks => Value::Count(Some(s.reliability.blocks)),
+            Field::QualityTier => Value::Tier(s.quality_tier),
+            Field::AttemptedRate => Value::Rate(q.map(|r| r.attempted)),
+            Field::SuccessRate => Value::Rate(q.map(|r| r.success)),
+            Field::OnTimeRate => Value::Rate(q.map(|r| r.on_time)),
+            Field::DnrCount => Value::Count((s.quality.packages > 0).then_some(s.quality.dnr)),
+            Field::QualityPackages => Value::Count(Some(s.quality.packages)),
+            Field::ReliabilityHeadroom => Value::Count(s.reliability_headroom),
+            Field::QualityHeadroom => Value::Count(s.quality_headroom),
+            Field::BlocksToNextTier => Value::Count(s.blocks_to_next_tier),
+            Field::PackagesToNextTier => Value::Count(s.packages_to_next_tier),
+            Field::Alerts => Value::Alerts(s.alerts),
+            Field::DnrHeadroom => Value::Count(s.dnr_headroom),
+        }
+    }
+}
+
+/// The report's column names, in order.
+pub const COLUMNS: [&str; Field::ALL.len()] = {
+    let mut names = [""; Field::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Field::ALL[i].name();
+        i += 1;
+    }
+    names
+};
+
+/// A cell's value before it is written: the report writes rates with six decimals and
+/// alerts as codes, the screen in percent and in words.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    Text(&'a str),
+    /// A name that may be unknown (`null` in JSON, an empty cell elsewhere).
+    Name(Option<&'a str>),
+    Day(Day),
+    Tier(Option<Tier>),
+    Rate(Option<f64>),
+    Count(Option<u32>),
+    Alerts(Alerts),
+}
+
+impl Value<'_> {
+    /// The cell as the report's CSV, table and workbook write it.
+    pub fn report_text(&self) -> String {
+        match *self {
+            Value::Text(t) => t.to_string(),
+            Value::Name(n) => n.unwrap_or_default().to_string(),
+            Value::Day(d) => day_text(d),
+            Value::Tier(t) => tier_label(t).to_string(),
+            Value::Rate(r) => rate(r),
+            Value::Count(n) => count(n),
+            Value::Alerts(a) => a.sorted_codes().join(";"),
+        }
+    }
+
+    /// The cell as the fleet table shows it: rates in percent, alerts in words.
+    pub fn screen_text(&self) -> String {
+        match *self {
+            Value::Rate(r) => r.map_or_else(String::new, |r| format!("{:.1}%", r * 100.0)),
+            Value::Alerts(a) => a.iter().map(Alert::words).collect::<Vec<_>>().join(", "),
+            _ => self.report_text(),
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        match *self {
+            Value::Text(t) => t.into(),
+            Value::Name(n) => n.into(),
+            Value::Day(d) => day_text(d).into(),
+            Value::Tier(t) => tier_label(t).into(),
+            Value::Rate(r) => r.into(),
+            Value::Count(n) => n.into(),
+            Value::Alerts(a) => a.sorted_codes().into(),
+        }
+    }
+}
 
 /// A report row's cells, one per column of [`COLUMNS`].
 pub type Cells = [String; COLUMNS.len()];
@@ -52,55 +194,12 @@ fn count(n: Option<u32>) -> String {
 impl Row<'_> {
     /// The cells of docs/rules.md §10, as text, in column order.
     pub fn cells(&self) -> Cells {
-        let s = &self.standing;
-        let q = s.quality.rates();
-        [
-            self.driver.id.clone(),
-            self.driver.name.clone().unwrap_or_default(),
-            day_text(s.as_of),
-            tier_label(s.overall).to_string(),
-            tier_label(s.reliability_tier).to_string(),
-            rate(s.reliability.rate()),
-            s.reliability.blocks.to_string(),
-            tier_label(s.quality_tier).to_string(),
-            rate(q.map(|r| r.attempted)),
-            rate(q.map(|r| r.success)),
-            rate(q.map(|r| r.on_time)),
-            count((s.quality.packages > 0).then_some(s.quality.dnr)),
-            s.quality.packages.to_string(),
-            count(s.reliability_headroom),
-            count(s.quality_headroom),
-            count(s.blocks_to_next_tier),
-            count(s.packages_to_next_tier),
-            s.alerts.sorted_codes().join(";"),
-            count(s.dnr_headroom),
-        ]
+        Field::ALL.map(|f| f.value(self.driver, &self.standing).report_text())
     }
 
     fn json(&self) -> serde_json::Value {
-        let s = &self.standing;
-        let q = s.quality.rates();
-        serde_json::json!({
-            "driver_id": self.driver.id,
-            "driver_name": self.driver.name,
-            "as_of": day_text(s.as_of),
-            "overall_tier": tier_label(s.overall),
-            "reliability_tier": tier_label(s.reliability_tier),
-            "reliability_rate": s.reliability.rate(),
-            "reliability_blocks": s.reliability.blocks,
-            "quality_tier": tier_label(s.quality_tier),
-            "attempted_rate": q.map(|r| r.attempted),
-            "success_rate": q.map(|r| r.success),
-            "on_time_rate": q.map(|r| r.on_time),
-            "dnr_count": (s.quality.packages > 0).then_some(s.quality.dnr),
-            "quality_packages": s.quality.packages,
-            "reliability_headroom": s.reliability_headroom,
-            "quality_headroom": s.quality_headroom,
-            "blocks_to_next_tier": s.blocks_to_next_tier,
-            "packages_to_next_tier": s.packages_to_next_tier,
-            "alerts": s.alerts.sorted_codes(),
-            "dnr_headroom": s.dnr_headroom,
-        })
+        let fields = Field::ALL.iter().map(|f| (f.name().to_string(), f.value(self.driver, &self.standing).json()));
+        serde_json::Value::Object(fields.collect())
     }
 }
 
@@ -254,9 +353,21 @@ pub fn write_xlsx_cells(rows: &[Cells], out: &mut Vec<u8>) -> io::Result<()> {
     Ok(())
 }
 
+/// Why an export was not written.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct ExportError {
+    pub path: std::path::PathBuf,
+    pub source: io::Error,
+}
+
 /// Writes report rows ([`Row::cells`], in the order given) to `path`: a workbook when it
 /// ends in `.xlsx`, else CSV with a UTF-8 byte-order mark (so that Excel reads "José" right).
-pub fn export_table(path: &std::path::Path, rows: &[Cells]) -> io::Result<()> {
+pub fn export_table(path: &std::path::Path, rows: &[Cells]) -> Result<(), ExportError> {
+    write_export(path, rows).map_err(|source| ExportError { path: path.to_path_buf(), source })
+}
+
+fn write_export(path: &std::path::Path, rows: &[Cells]) -> io::Result<()> {
     let mut bytes = Vec::new();
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
         write_xlsx_cells(rows, &mut bytes)?;
@@ -429,6 +540,37 @@ pub fn write_aligned(header: &[&str], table: &[Vec<String>], mut out: impl Write
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One column table: the report writes six decimals and codes, the screen percent and
+    /// words, JSON numbers and nulls; the names are the report's, in order, each once.
+    #[test]
+    fn each_value_is_written_for_the_report_the_screen_and_json() {
+        assert_eq!((COLUMNS[0], COLUMNS[17], COLUMNS[18]), ("driver_id", "alerts", "dnr_headroom"));
+        let names: std::collections::HashSet<_> = COLUMNS.iter().collect();
+        assert_eq!(names.len(), COLUMNS.len());
+        let rate = Value::Rate(Some(0.98765));
+        assert_eq!((rate.report_text(), rate.screen_text()), ("0.987650".to_string(), "98.8%".to_string()));
+        assert_eq!((Value::Rate(None).report_text(), Value::Rate(None).screen_text()), (String::new(), String::new()));
+        assert_eq!(
+            (Value::Count(None).report_text(), Value::Count(Some(3)).screen_text()),
+            (String::new(), "3".into())
+        );
+        let mut alerts = Alerts::default();
+        alerts.set(Alert::Disputable, true);
+        alerts.set(Alert::AtRisk, true);
+        assert_eq!(Value::Alerts(alerts).report_text(), "AT_RISK;DISPUTABLE");
+        assert_eq!(
+            Value::Alerts(alerts).screen_text(),
+            format!("{}, {}", Alert::AtRisk.words(), Alert::Disputable.words())
+        );
+        assert_eq!(Value::Name(None).json(), serde_json::Value::Null);
+        assert_eq!(
+            (Value::Name(None).report_text(), Value::Tier(None).screen_text()),
+            (String::new(), "No standing".into())
+        );
+        assert_eq!(Value::Count(Some(7)).json(), serde_json::json!(7));
+        assert_eq!(Value::Alerts(alerts).json(), serde_json::json!(["AT_RISK", "DISPUTABLE"]));
+    }
 
     #[test]
     fn an_exported_csv_has_a_byte_order_mark_and_a_workbook_is_a_zip() {

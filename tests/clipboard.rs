@@ -41,7 +41,7 @@ fn main() {
             }
             match &self.stage {
                 Stage::Loading if !self.app.is_busy() && self.app.loaded().is_some() => {
-                    let driver = self.app.loaded().unwrap().fleet.driver_index("D00010").unwrap();
+                    let driver = self.app.loaded().unwrap().data.fleet.driver_index("D00010").unwrap();
                     self.app.send(Command::OpenDriver(driver));
                     self.app.send(Command::DraftLetter(LetterKind::Reactivation));
                     self.stage = Stage::Drafting;

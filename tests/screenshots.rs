@@ -93,8 +93,8 @@ fn sample_workspace(dir: &Path) {
 /// The data on screen's tiers under other thresholds, as a scorecard file.
 fn write_observed(h: &Harness<'_, StandwatchApp>, path: &Path) {
     let l = h.state().loaded().expect("loaded");
-    let last = l.fleet.default_as_of().expect("day");
-    std::fs::write(path, common::scorecards(&l.dataset, last)).expect("observed");
+    let last = l.data.fleet.default_as_of().expect("day");
+    std::fs::write(path, common::scorecards(&l.data.dataset, last)).expect("observed");
 }
 
 #[test]
@@ -126,7 +126,7 @@ fn readme_screenshots() {
     let ws = dir.path().join("North station");
     sample_workspace(&ws);
     h.state_mut().open_workspace(ws);
-    wait(&mut h, |h| loaded(h) && h.state().loaded().is_some_and(|l| l.workspace.is_some()));
+    wait(&mut h, |h| loaded(h) && h.state().loaded().is_some_and(|l| l.data.workspace.is_some()));
     tab(&mut h, "Cases");
     h.get_by_label("D00001").click();
     h.run_steps(3);
@@ -143,7 +143,7 @@ fn readme_screenshots() {
     tab(&mut h, "Alerts");
     save(&mut h, "alerts-light");
     tab(&mut h, "Addresses");
-    let building = h.state().loaded().expect("loaded").fleet.clusters()[0].label.clone();
+    let building = h.state().loaded().expect("loaded").data.fleet.clusters()[0].label.clone();
     h.get_by_label(&building).click();
     h.run_steps(3);
     save(&mut h, "addresses-light");

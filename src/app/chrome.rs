@@ -4,7 +4,8 @@
 
 use super::StandwatchApp;
 use super::commands::Command;
-use super::state::{Notice, OnScreen, Tab, file_name};
+use super::state::{Notice, Tab, file_name};
+use super::worker::OnScreen;
 use super::{sample_inputs, theme};
 use crate::import::time::{date_from_day, day_from_date};
 use crate::load::{Change, Source};
@@ -47,7 +48,7 @@ impl StandwatchApp {
             if let Some(l) = self.session.loaded.clone() {
                 ui.separator();
                 self.as_of_picker(ui, &l);
-                let rejected = l.report.rejections.len();
+                let rejected = l.data.report.rejections.len();
                 let text =
                     if rejected > 0 { format!("Import report ({rejected} rejected)") } else { "Import report".into() };
                 if ui.button(text).clicked() {
@@ -126,7 +127,7 @@ impl StandwatchApp {
         let mut date = to_jiff(date_from_day(l.overview.as_of));
         let before = date;
         // No day after the newest data (or today, for an empty workspace).
-        let latest = l.fleet.default_as_of().unwrap_or(l.overview.as_of).max(l.overview.as_of);
+        let latest = l.data.fleet.default_as_of().unwrap_or(l.overview.as_of).max(l.overview.as_of);
         let last_year = to_jiff(date_from_day(latest)).year();
         let first_year = l.overview.trend.first().map_or(last_year, |p| to_jiff(date_from_day(p.day)).year());
         let label = ui.label("As of");
@@ -150,7 +151,7 @@ impl StandwatchApp {
             }
             self.commands.push(Command::SetAsOf(day.min(latest)));
         }
-        if let Some(default) = l.fleet.default_as_of()
+        if let Some(default) = l.data.fleet.default_as_of()
             && default != l.overview.as_of
             && ui.button("Latest").on_hover_text(day_text(default)).clicked()
         {
@@ -159,7 +160,7 @@ impl StandwatchApp {
     }
 
     pub(super) fn banner(&mut self, ui: &mut egui::Ui) {
-        if self.session.loaded.as_ref().is_some_and(|l| matches!(l.source, Source::Sample(_))) {
+        if self.session.loaded.as_ref().is_some_and(|l| matches!(l.data.source, Source::Sample(_))) {
             egui::Frame::new()
                 .fill(theme::tier_color(Some(crate::standing::rules::Tier::Fantastic)).gamma_multiply(0.25))
                 .inner_margin(6.0)
@@ -210,13 +211,13 @@ impl StandwatchApp {
     pub(super) fn status_bar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             if let Some(l) = &self.session.loaded {
-                let rows: usize = l.report.files.iter().map(|f| f.accepted).sum();
-                let source = match &l.source {
+                let rows: usize = l.data.report.files.iter().map(|f| f.accepted).sum();
+                let source = match &l.data.source {
                     Source::Sample(_) => "Sample data".to_string(),
                     Source::Files(p) => format!("{} + {}", file_name(&p.blocks), file_name(&p.deliveries)),
                     Source::Workspace(dir) => format!("Workspace {}", file_name(dir)),
                 };
-                ui.label(format!("{source} · {} drivers · {rows} rows", l.fleet.drivers.len()));
+                ui.label(format!("{source} · {} drivers · {rows} rows", l.data.fleet.drivers.len()));
             }
             // The job's widgets, at the right, are laid out unseen while no job runs: egui
             // draws an extra frame for a button it has not seen before, and with software

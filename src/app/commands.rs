@@ -8,7 +8,7 @@ use super::views::DriverView;
 use super::windows::{BatchWindow, CalibrateWindow, LetterEditor, SheetsWindow};
 use super::worker::{self, JobError, Request};
 use super::{StandwatchApp, retire, sample_inputs};
-use crate::import::{InputPaths, TableKind, file_kinds};
+use crate::import::{InputPaths, TableKind};
 use crate::letters::LetterKind;
 use crate::load::{Change, Source};
 use crate::overview::driver_detail;
@@ -50,6 +50,9 @@ pub enum Command {
     CompleteFiles(InputPaths),
     /// Fit the thresholds to the observed tiers opened (docs/rules.md §7), in a window.
     Calibrate,
+    /// Asks where to save the fleet table and writes these rows of the overview, in
+    /// this order, with the report's columns.
+    ExportFleet(Vec<usize>),
     /// Use these thresholds (accepted from calibration): saved, and the fleet recomputed.
     ApplyThresholds(Box<crate::config::Thresholds>),
 }
@@ -98,11 +101,11 @@ impl StandwatchApp {
 
     /// A new result on screen: remembered in the settings, the open driver refreshed in
     /// place, the view on screen kept.
-    fn show_result(&mut self, loaded: super::state::OnScreen) {
-        let rejected = loaded.report.rejections.len();
-        let new_source = self.session.loaded.as_ref().is_none_or(|l| l.source != loaded.source);
+    fn show_result(&mut self, loaded: super::worker::OnScreen) {
+        let rejected = loaded.data.report.rejections.len();
+        let new_source = self.session.loaded.as_ref().is_none_or(|l| l.data.source != loaded.data.source);
         let settings = &mut self.session.settings;
-        match &loaded.source {
+        match &loaded.data.source {
             Source::Files(p) => {
                 settings.remember(RecentImport::from_paths(p));
                 settings.workspace = None;
@@ -117,12 +120,13 @@ impl StandwatchApp {
             }
             _ => {}
         }
-        self.views.fleet.set_data(&loaded.fleet, &loaded.overview);
+        self.views.fleet.set_data(&loaded.data.fleet, &loaded.overview);
         if new_source && rejected > 0 {
             self.windows.import_report.open = true;
         }
         // A workspace just created, with files on screen: offer to import them.
-        self.session.offer_import = match (&loaded.workspace, self.session.loaded.as_ref().map(|l| &l.source)) {
+        self.session.offer_import = match (&loaded.data.workspace, self.session.loaded.as_ref().map(|l| &l.data.source))
+        {
             (Some(w), Some(Source::Files(p) | Source::Sample(p))) if w.imports.is_empty() => Some(p.clone()),
             _ => None,
         };
@@ -132,7 +136,7 @@ impl StandwatchApp {
             Notice::error(format!("{rejected} rows could not be read and were left out: see the import report"))
         });
         retire(self.session.loaded.replace(loaded));
-        let still_there = open_driver.and_then(|id| self.session.loaded.as_ref()?.fleet.driver_index(&id));
+        let still_there = open_driver.and_then(|id| self.session.loaded.as_ref()?.data.fleet.driver_index(&id));
         if let Some(driver) = still_there {
             self.show_driver(driver, false);
         }
@@ -143,26 +147,26 @@ impl StandwatchApp {
     }
 
     fn driver_id(&self, driver: usize) -> String {
-        self.session.loaded.as_ref().map_or_else(String::new, |l| l.fleet.drivers[driver].id.clone())
+        self.session.loaded.as_ref().map_or_else(String::new, |l| l.data.fleet.drivers[driver].id.clone())
     }
 
     /// The driver view for `driver` on the data on screen; `open` also switches to it (a
     /// recompute refreshes the driver in place, on whatever view is showing).
     pub(super) fn show_driver(&mut self, driver: usize, open: bool) {
         let Some(l) = &self.session.loaded else { return };
-        match driver_detail(&l.fleet, driver, l.overview.as_of) {
+        match driver_detail(&l.data.fleet, driver, l.overview.as_of) {
             Ok(detail) => {
                 // The standing the driver would have if their pending disputes succeed.
-                let if_pending = l.workspace.as_ref().and_then(|w| {
+                let if_pending = l.data.workspace.as_ref().and_then(|w| {
                     let pending = &w.if_pending_succeed;
-                    let id = &l.fleet.drivers[driver].id;
+                    let id = &l.data.fleet.drivers[driver].id;
                     w.cases.iter().any(|c| &c.driver_id == id && !c.status.is_outcome()).then_some(())?;
                     pending.driver_index(id).map(|i| pending.standing(i, l.overview.as_of))
                 });
                 let scroll_to_top = open || self.views.driver.as_ref().is_none_or(|v| v.detail.driver != driver);
-                let evidence_dir = l.evidence_dir(None);
+                let evidence_dir = l.data.evidence_dir(None);
                 self.views.driver =
-                    Some(DriverView::new(detail, &evidence_dir, l.fleet.zone, if_pending, scroll_to_top));
+                    Some(DriverView::new(detail, &evidence_dir, &l.data.fleet, if_pending, scroll_to_top));
                 if open {
                     self.tab = Tab::Driver;
                 }
@@ -182,6 +186,7 @@ impl StandwatchApp {
             }
             Command::ApplySettings(new) => self.apply_settings(*new),
             Command::Calibrate => self.calibrate(),
+            Command::ExportFleet(positions) => self.export_fleet(&positions),
             Command::ApplyThresholds(thresholds) => {
                 let settings = Settings { thresholds: *thresholds, ..self.session.settings.clone() };
                 self.views.settings.draft.thresholds = *thresholds;
@@ -190,28 +195,28 @@ impl StandwatchApp {
             }
             Command::DraftBatch(drivers) => {
                 if let Some(l) = &self.session.loaded {
-                    let (settings, folder) = (l.letter_settings(None), l.letters_dir());
+                    let (settings, folder) = (l.data.letter_settings(None), l.data.letters_dir());
                     self.windows.batch =
-                        Some(BatchWindow::new(l.fleet.clone(), drivers, l.overview.as_of, settings, folder));
+                        Some(BatchWindow::new(l.data.fleet.clone(), drivers, l.overview.as_of, settings, folder));
                 }
             }
             Command::CoachingSheets(drivers) => {
                 if let Some(l) = &self.session.loaded {
-                    let letters = l.letters_dir();
+                    let letters = l.data.letters_dir();
                     let folder = letters.parent().map_or_else(|| letters.clone(), |p| p.join("coaching-sheets"));
                     let paper = self.session.settings.paper;
                     self.windows.sheets =
-                        Some(SheetsWindow::new(l.fleet.clone(), drivers, l.overview.as_of, paper, folder));
+                        Some(SheetsWindow::new(l.data.fleet.clone(), drivers, l.overview.as_of, paper, folder));
                 }
             }
             Command::DraftLetter(kind) => {
                 if let (Some(l), Some(view)) = (&self.session.loaded, &self.views.driver) {
-                    let (settings, folder) = (l.letter_settings(None), l.letters_dir());
+                    let (settings, folder) = (l.data.letter_settings(None), l.data.letters_dir());
                     let (driver, as_of) = (view.detail.driver, l.overview.as_of);
-                    let stats = l.workspace.as_ref().map(|w| w.ground_stats.clone()).unwrap_or_default();
+                    let stats = l.data.workspace.as_ref().map(|w| w.ground_stats.clone()).unwrap_or_default();
                     self.windows.letter = Some(LetterEditor::new(
                         &self.ctx,
-                        l.fleet.clone(),
+                        l.data.fleet.clone(),
                         (driver, as_of, kind),
                         settings,
                         folder,
@@ -265,14 +270,13 @@ impl StandwatchApp {
     /// Reads an observed-tiers file on a worker thread, in the zone and date order of the
     /// data on screen.
     fn read_observed(&mut self, path: PathBuf) {
-        let zone = self.session.loaded.as_ref().map(|l| l.fleet.zone).unwrap_or_default();
+        let zone = self.session.loaded.as_ref().map(|l| l.data.fleet.zone).unwrap_or_default();
         let day_first = self.session.settings.day_first;
         let ctx = self.ctx.clone();
         let job = worker::spawn(
             "Reading observed tiers",
             move |_, _| {
-                let (rows, report) =
-                    crate::load::read_observed(&path, zone, day_first).map_err(|e| JobError::Failed(e.to_string()))?;
+                let (rows, report) = crate::load::read_observed(&path, zone, day_first).map_err(JobError::Failed)?;
                 Ok(Observed::new(path, rows, report.rejections.len()))
             },
             move |within| ctx.request_repaint_after(within),
@@ -302,16 +306,43 @@ impl StandwatchApp {
         }
     }
 
+    /// The fleet table's rows with the report's cells, written where the user says (the
+    /// save dialog and the writing on their own thread); the fleet view shows the outcome.
+    fn export_fleet(&mut self, positions: &[usize]) {
+        let Some(l) = &self.session.loaded else { return };
+        let rows: Vec<crate::report::Cells> = positions
+            .iter()
+            .filter_map(|&p| l.overview.drivers.get(p))
+            .map(|s| {
+                crate::report::Row { driver: &l.data.fleet.drivers[s.driver], standing: s.standing.clone() }.cells()
+            })
+            .collect();
+        let name = format!("standing-{}.xlsx", crate::report::day_text(l.overview.as_of));
+        self.views.fleet.export = Some(super::windows::on_dialog_thread(&self.ctx, move || {
+            let path = rfd::FileDialog::new()
+                .add_filter("Excel workbook", &["xlsx"])
+                .add_filter("CSV", &["csv"])
+                .set_file_name(name)
+                .set_title("Export the fleet table")
+                .save_file()?;
+            let written = crate::report::export_table(&path, &rows).map(|()| path);
+            if let Err(e) = &written {
+                tracing::error!("fleet table not exported: {e}");
+            }
+            Some(written)
+        }));
+    }
+
     /// Starts fitting the thresholds to the observed tiers, in the Calibrate window.
     fn calibrate(&mut self) {
         let (Some(l), Some(observed)) = (&self.session.loaded, &self.session.observed) else { return };
-        let (observations, unknown) = crate::standing::calibrate::observations_of(&l.fleet, &observed.rows);
+        let (observations, unknown) = crate::standing::calibrate::observations_of(&l.data.fleet, &observed.rows);
         if observations.is_empty() {
             self.session.notice =
                 Some(Notice::error("No observed tier is of a driver in the data on screen: nothing to calibrate"));
             return;
         }
-        let fleet = l.fleet.clone();
+        let fleet = l.data.fleet.clone();
         let thresholds = self.session.settings.thresholds;
         let ctx = self.ctx.clone();
         let job = worker::spawn(
@@ -342,15 +373,8 @@ impl StandwatchApp {
     /// Sorts files into blocks / deliveries / roster / outages by their headers and
     /// imports them: into the workspace, or in place of the files on screen of their kind.
     fn add_files(&mut self, files: Vec<PathBuf>) {
-        let mut sorted = Vec::new();
-        let mut problems = Vec::new();
-        for file in files {
-            match file_kinds(&file) {
-                // A workbook may hold several kinds: it stands for each of them.
-                Ok(kinds) => sorted.extend(kinds.into_iter().map(|kind| (kind, file.clone()))),
-                Err(e) => problems.push(e.to_string()),
-            }
-        }
+        let (mut sorted, problems) = crate::load::files_by_kind(files);
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         // Observed tiers are not data of the fleet: they are read on their own, shown
         // beside the computed tiers and used for calibration.
         if let Some((_, file)) = sorted.iter().find(|(kind, _)| *kind == TableKind::Observed) {
@@ -373,7 +397,7 @@ impl StandwatchApp {
         if !problems.is_empty() {
             return;
         }
-        let mut paths = match self.session.loaded.as_ref().map(|l| &l.source) {
+        let mut paths = match self.session.loaded.as_ref().map(|l| &l.data.source) {
             Some(Source::Files(p)) => p.clone(),
             _ => InputPaths::default(),
         };

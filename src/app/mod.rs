@@ -19,13 +19,14 @@ use crate::import::InputPaths;
 use crate::load::Source;
 use crate::settings::Settings;
 use eframe::egui::{self, RichText};
-use state::{OnScreen, Session, file_name};
+use state::{Session, file_name};
 use std::path::{Path, PathBuf};
 use views::{AddressesView, AlertsView, CasesView, DriverView, FleetView, SettingsView};
 use windows::{
     AboutWindow, BatchWindow, CalibrateWindow, ImportReportWindow, LetterEditor, OpenFilesWindow, SheetsWindow,
     WorkspaceWindow,
 };
+use worker::OnScreen;
 use worker::Request;
 
 /// Where the app reads the sample data: beside the crate when run with cargo, else the
@@ -182,7 +183,7 @@ impl StandwatchApp {
         self.poll_job();
         self.poll_observed();
         let ctx = ui.ctx().clone();
-        let title = match self.session.loaded.as_ref().and_then(|l| l.workspace.as_ref()) {
+        let title = match self.session.loaded.as_ref().and_then(|l| l.data.workspace.as_ref()) {
             Some(w) => format!("Standwatch — {}", w.name),
             None => "Standwatch".to_string(),
         };
@@ -230,24 +231,26 @@ impl StandwatchApp {
         };
         let commands = &mut self.commands;
         match self.tab {
-            Tab::Fleet => self.views.fleet.ui(ui, &l.fleet, &l.overview, self.session.observed.as_deref(), commands),
-            Tab::Alerts => self.views.alerts.ui(ui, &l.fleet, &l.overview, commands),
-            Tab::Addresses => self.views.addresses.ui(ui, &l.fleet, commands),
+            Tab::Fleet => {
+                self.views.fleet.ui(ui, &l.data.fleet, &l.overview, self.session.observed.as_deref(), commands)
+            }
+            Tab::Alerts => self.views.alerts.ui(ui, &l.data.fleet, &l.overview, commands),
+            Tab::Addresses => self.views.addresses.ui(ui, &l.data.fleet, commands),
             Tab::Driver => match &mut self.views.driver {
-                Some(view) => view.ui(ui, &l.fleet, self.session.observed.as_deref(), commands),
+                Some(view) => view.ui(ui, &l.data.fleet, self.session.observed.as_deref(), commands),
                 None => {
                     ui.label("Open a driver from the fleet or alerts view.");
                 }
             },
-            Tab::Cases => match &l.workspace {
-                Some(state) => self.views.cases.ui(ui, state, &l.fleet, commands),
+            Tab::Cases => match &l.data.workspace {
+                Some(state) => self.views.cases.ui(ui, state, &l.data.fleet, commands),
                 None => {
                     ui.label("Cases are kept in a workspace: open one with Workspace….");
                 }
             },
             Tab::Settings => {
-                let imported = crate::standing::outages_of(&l.dataset.outages).unwrap_or_default();
-                let origin = match &l.source {
+                let imported = crate::standing::outages_of(&l.data.dataset.outages).unwrap_or_default();
+                let origin = match &l.data.source {
                     Source::Sample(_) => "the sample data's outages.csv".to_string(),
                     Source::Files(p) => p.outages.as_deref().map_or("the outages file".to_string(), file_name),
                     Source::Workspace(_) => "the workspace's imports".to_string(),
@@ -257,7 +260,7 @@ impl StandwatchApp {
                     ui,
                     &self.session.settings,
                     (&imported, &origin),
-                    l.fleet.zone,
+                    l.data.fleet.zone,
                     observed,
                     commands,
                 )
@@ -272,7 +275,7 @@ impl StandwatchApp {
         windows.open_files.show(ctx, in_workspace.is_some(), &mut self.commands);
         windows.workspace.show(ctx, in_workspace.as_deref(), &mut self.commands);
         if let Some(l) = &self.session.loaded {
-            windows.import_report.show(ctx, &l.report);
+            windows.import_report.show(ctx, &l.data.report);
         }
         if let Some(editor) = &mut windows.letter {
             editor.show(ctx, &mut self.commands);
@@ -408,10 +411,32 @@ fn icon() -> egui::IconData {
     eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/standwatch-256.png")).unwrap_or_default()
 }
 
+/// Why the window did not open.
+#[derive(Debug, thiserror::Error)]
+pub enum WindowError {
+    #[error(
+        "cannot draw the window: {} ({source}). Install the graphics drivers (on Debian or Ubuntu: \
+         `sudo apt install libgl1-mesa-dri libegl1 mesa-vulkan-drivers`), or use the command line: \
+         `standwatch report --blocks FILE --deliveries FILE` (see `standwatch --help`)",
+        if cfg!(feature = "wgpu") {
+            "neither OpenGL nor Vulkan started"
+        } else {
+            "OpenGL did not start, and this build has no Vulkan fallback (the package has; or build \
+             with `--features wgpu`)"
+        }
+    )]
+    NoRenderer { source: eframe::Error },
+    #[error(
+        "cannot open a window ({source}). Without a display, use the command line: \
+         `standwatch report --blocks FILE --deliveries FILE` (see `standwatch --help`)"
+    )]
+    NoDisplay { source: eframe::Error },
+}
+
 /// Opens the window, with OpenGL, else (in a build with the `wgpu` feature, as the package)
 /// wgpu, the reason logged; without a display or a renderer, says what is missing and how
 /// to use the command line instead.
-pub fn run_app(workspace: Option<PathBuf>) -> Result<(), String> {
+pub fn run_app(workspace: Option<PathBuf>) -> Result<(), WindowError> {
     match crate::logging::init_app() {
         Ok(dir) => tracing::info!("logs in {}", dir.display()),
         Err(e) => eprintln!("standwatch: no log file: {e}"),
@@ -425,25 +450,13 @@ pub fn run_app(workspace: Option<PathBuf>) -> Result<(), String> {
         }
         outcome => outcome,
     };
-    outcome.map_err(|e| {
-        tracing::error!("no window: {e}");
-        if renderer_failed(&e) {
-            format!(
-                "cannot draw the window: {} ({e}). Install the graphics drivers (on Debian or Ubuntu: \
-                 `sudo apt install libgl1-mesa-dri libegl1 mesa-vulkan-drivers`), or use the command line: \
-                 `standwatch report --blocks FILE --deliveries FILE` (see `standwatch --help`)",
-                if cfg!(feature = "wgpu") {
-                    "neither OpenGL nor Vulkan started"
-                } else {
-                    "OpenGL did not start, and this build has no Vulkan fallback (the package has; or build \
-                     with `--features wgpu`)"
-                }
-            )
+    outcome.map_err(|source| {
+        let e = if renderer_failed(&source) {
+            WindowError::NoRenderer { source }
         } else {
-            format!(
-                "cannot open a window ({e}). Without a display, use the command line: \
-                 `standwatch report --blocks FILE --deliveries FILE` (see `standwatch --help`)"
-            )
-        }
+            WindowError::NoDisplay { source }
+        };
+        tracing::error!("no window: {e}");
+        e
     })
 }

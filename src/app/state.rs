@@ -1,32 +1,14 @@
 //! What the app holds apart from its screens: the session (settings, what is loaded, the
 //! job running, the message for the user) and the result on screen.
 
-use super::worker::Job;
+use super::worker::{Job, OnScreen};
 use crate::import::InputPaths;
 use crate::import::time::Day;
-use crate::load::Loaded;
-use crate::overview::Overview;
 use crate::settings::Settings;
 use crate::standing::calibrate::{ObservedRow, ObservedTiers};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// A loaded fleet with the overview the fleet screens show; reads as the [`Loaded`] it
-/// holds (`on_screen.fleet`).
-#[derive(Clone)]
-pub struct OnScreen {
-    pub data: Loaded,
-    pub overview: Arc<Overview>,
-}
-
-impl std::ops::Deref for OnScreen {
-    type Target = Loaded;
-
-    fn deref(&self) -> &Loaded {
-        &self.data
-    }
-}
 
 /// A message for the user in the banner.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,7 +86,7 @@ pub struct Session {
     /// Observed tiers the user opened.
     pub observed: Option<Arc<Observed>>,
     /// Reading an observed-tiers file.
-    pub observed_job: Option<Job<Observed, String>>,
+    pub observed_job: Option<Job<Observed, crate::load::LoadError>>,
 }
 
 impl Session {
@@ -132,7 +114,7 @@ impl Session {
 
     /// The workspace folder on screen, if any.
     pub fn workspace_dir(&self) -> Option<&Path> {
-        self.loaded.as_ref().and_then(|l| l.workspace.as_ref()).map(|w| w.dir.as_path())
+        self.loaded.as_ref().and_then(|l| l.data.workspace.as_ref()).map(|w| w.dir.as_path())
     }
 
     /// Saves the settings, and, with a workspace open, its copy for the command line.

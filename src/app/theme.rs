@@ -7,13 +7,8 @@ use eframe::egui::{self, Color32, RichText};
 
 /// The tier's hue, for lines, bands and fills (charts, sparklines).
 pub fn tier_color(tier: Option<Tier>) -> Color32 {
-    match tier {
-        Some(Tier::Fantastic) => Color32::from_rgb(0x2f, 0x80, 0xd0),
-        Some(Tier::Great) => Color32::from_rgb(0x2e, 0x9d, 0x5b),
-        Some(Tier::Fair) => Color32::from_rgb(0xd9, 0x9a, 0x06),
-        Some(Tier::AtRisk) => Color32::from_rgb(0xd4, 0x3f, 0x3a),
-        None => Color32::from_rgb(0x8a, 0x8f, 0x98),
-    }
+    let [r, g, b] = crate::charts::tier_rgb(tier);
+    Color32::from_rgb(r, g, b)
 }
 
 /// The tier's colour for text: darker on a light theme, lighter on a dark one.

@@ -2,9 +2,8 @@
 //! fleet overview. The UI polls for the result each frame and keeps showing the last
 //! result meanwhile; the worker asks for a repaint when it has progress or a result.
 
-use super::state::OnScreen;
 use crate::load::{self, Change, LoadError, Loaded, Options, Progress, Source};
-use crate::overview::build_overview;
+use crate::overview::{Overview, build_overview};
 use crate::settings::Settings;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -152,6 +151,13 @@ pub fn start(request: Request, repaint: impl Fn(Duration) + Send + Sync + 'stati
 /// disputes succeed is built for the driver view.
 fn app_options(change: Option<Change>) -> Options {
     Options { if_pending: true, create: true, change, ..Options::default() }
+}
+
+/// What a job gives the screens: the loaded fleet and the overview the fleet screens show.
+#[derive(Clone)]
+pub struct OnScreen {
+    pub data: Loaded,
+    pub overview: Arc<Overview>,
 }
 
 fn run(

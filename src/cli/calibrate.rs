@@ -1,7 +1,7 @@
 //! `calibrate` (docs/rules.md §7): fits the thresholds to observed tiers, writes them as a
 //! thresholds TOML and reports how well they agree.
 
-use super::{Failure, Inputs, emit, load_inputs};
+use super::{Failure, Inputs, emit, load_data};
 use crate::fsutil::write_atomic;
 use crate::import::{Detail, TableKind, check_input};
 use crate::load::read_observed;
@@ -15,7 +15,7 @@ pub(super) fn run(
     out: Option<PathBuf>,
 ) -> Result<(), Failure> {
     check_input(observed, TableKind::Observed).map_err(Failure::input)?;
-    let loaded = load_inputs(inputs, workspace, Detail::Standing)?;
+    let loaded = load_data(inputs, workspace, Detail::Standing)?;
     let (rows, report) = read_observed(observed, loaded.dataset.zone, inputs.day_first)?;
     for note in &report.notes {
         eprintln!("note: {note}");

@@ -1,12 +1,11 @@
 //! `disputes` and `reactivation`: letters as `.eml` drafts; with a workspace, each letter
 //! saved opens a case.
 
-use super::{Failure, Inputs, LetterOptions, load_inputs, pick_day};
+use super::{Failure, Inputs, LetterOptions, load_data, pick_day};
 use crate::fsutil::write_atomic;
 use crate::import::Detail;
 use crate::letters::{self, LetterKind, LetterSettings, SenderField};
 use crate::load::Loaded;
-use crate::workspace::Workspace;
 use crate::workspace::cases::{NewCase, absolute_text};
 use std::path::{Path, PathBuf};
 
@@ -43,14 +42,6 @@ fn letter_settings(
     Ok(settings)
 }
 
-/// The workspace the letters were drafted from, to record their cases in.
-fn workspace_of(loaded: &Loaded) -> Result<Option<Workspace>, Failure> {
-    match &loaded.workspace {
-        Some(state) => Ok(Some(Workspace::open(&state.dir)?)),
-        None => Ok(None),
-    }
-}
-
 pub(super) fn disputes(
     inputs: &Inputs,
     workspace: Option<&Path>,
@@ -59,7 +50,7 @@ pub(super) fn disputes(
     letter: &LetterOptions,
     out: &Path,
 ) -> Result<(), Failure> {
-    let loaded = load_inputs(inputs, workspace, Detail::Full)?;
+    let loaded = load_data(inputs, workspace, Detail::Full)?;
     let settings = letter_settings(&loaded, letter, evidence_dir.as_deref())?;
     let fleet = &loaded.fleet;
     let day = pick_day(fleet, as_of.as_deref(), inputs.day_first)?;
@@ -75,10 +66,9 @@ pub(super) fn disputes(
     for p in &batch.problems {
         eprintln!("{p}");
     }
-    if let Some(mut ws) = workspace_of(&loaded)? {
-        let cases = NewCase::for_batch(&batch, out, fleet.zone.today());
-        let ids = ws.add_cases(&cases)?;
-        eprintln!("standwatch: recorded {} case(s) in {}", ids.len(), ws.dir().display());
+    let cases = NewCase::for_batch(&batch, out, fleet.zone.today());
+    if let Some((ids, dir)) = loaded.record_cases(&cases)? {
+        eprintln!("standwatch: recorded {} case(s) in {}", ids.len(), dir.display());
     }
     Ok(())
 }
@@ -92,7 +82,7 @@ pub(super) fn reactivation(
     letter: &LetterOptions,
     out: &Path,
 ) -> Result<(), Failure> {
-    let loaded = load_inputs(inputs, workspace, Detail::Full)?;
+    let loaded = load_data(inputs, workspace, Detail::Full)?;
     let settings = letter_settings(&loaded, letter, evidence_dir.as_deref())?;
     let fleet = &loaded.fleet;
     let day = pick_day(fleet, as_of.as_deref(), inputs.day_first)?;
@@ -107,16 +97,18 @@ pub(super) fn reactivation(
     }
     let eml = letters::to_eml(&letter, chrono::Utc::now().timestamp()).map_err(|e| Failure::other(e.to_string()))?;
     write_atomic(out, &eml).map_err(|e| Failure::other(format!("{}: cannot write: {e}", out.display())))?;
-    if let Some(mut ws) = workspace_of(&loaded)? {
-        let id = ws.add_case(&NewCase {
-            driver_id: letter.driver_id.clone(),
-            kind: LetterKind::Reactivation,
-            file: Some(absolute_text(out)),
-            created_on: fleet.zone.today(),
-            events: letter.event_refs.clone(),
-            grounds: letter.event_grounds(),
-        })?;
-        eprintln!("standwatch: recorded case {id} in {}", ws.dir().display());
+    let case = NewCase {
+        driver_id: letter.driver_id.clone(),
+        kind: LetterKind::Reactivation,
+        file: Some(absolute_text(out)),
+        created_on: fleet.zone.today(),
+        events: letter.event_refs.clone(),
+        grounds: letter.event_grounds(),
+    };
+    if let Some((ids, dir)) = loaded.record_cases(std::slice::from_ref(&case))? {
+        for id in ids {
+            eprintln!("standwatch: recorded case {id} in {}", dir.display());
+        }
     }
     Ok(())
 }

@@ -423,7 +423,7 @@ fn zone_of(inputs: &Inputs) -> Result<Option<FleetZone>, Failure> {
 
 /// The fleet of the input files, or of the workspace when one is given; the import is
 /// reported on stderr.
-fn load_inputs(inputs: &Inputs, workspace: Option<&Path>, detail: Detail) -> Result<Loaded, Failure> {
+fn load_data(inputs: &Inputs, workspace: Option<&Path>, detail: Detail) -> Result<Loaded, Failure> {
     let thresholds =
         inputs.thresholds.as_deref().map(Thresholds::load).transpose().map_err(|e| Failure::input(e.to_string()))?;
     let zone = zone_of(inputs)?;

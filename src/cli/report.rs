@@ -1,7 +1,7 @@
 //! `report` and `history`: every driver's standing on a day, or on every day; `forecast`
 //! and the coaching sheets built on them.
 
-use super::{Failure, ForecastFormat, HistoryFormat, Inputs, ReportFormat, emit, load_inputs, parse_day, pick_day};
+use super::{Failure, ForecastFormat, HistoryFormat, Inputs, ReportFormat, emit, load_data, parse_day, pick_day};
 use crate::documents::pdf::Paper;
 use crate::documents::sheet::{self, SheetError};
 use crate::import::Detail;
@@ -18,7 +18,7 @@ pub(super) fn report(
     if format == ReportFormat::Xlsx {
         needs_xlsx_out(&out)?;
     }
-    let fleet = load_inputs(inputs, workspace, Detail::Tallies)?.fleet;
+    let fleet = load_data(inputs, workspace, Detail::Tallies)?.fleet;
     let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
     let rows: Vec<Row> =
         (0..fleet.drivers.len()).map(|i| Row { driver: &fleet.drivers[i], standing: fleet.standing(i, day) }).collect();
@@ -46,7 +46,7 @@ pub(super) fn forecast(
     if days == 0 || days > 3650 {
         return Err(Failure::input("--days must be between 1 and 3650"));
     }
-    let fleet = load_inputs(inputs, workspace, Detail::Standing)?.fleet;
+    let fleet = load_data(inputs, workspace, Detail::Standing)?.fleet;
     let index = fleet.driver_index(driver).ok_or_else(|| Failure::input(format!("unknown driver '{driver}'")))?;
     let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
     let projected = fleet.forecast(index, day, days).map_err(|e| Failure::other(e.to_string()))?;
@@ -76,7 +76,7 @@ pub(super) fn sheet(
     if driver.is_none() && out.is_file() {
         return Err(Failure::input(format!("{}: --all writes a folder of PDFs: give --out DIR", out.display())));
     }
-    let fleet = load_inputs(inputs, workspace, Detail::Full)?.fleet;
+    let fleet = load_data(inputs, workspace, Detail::Full)?.fleet;
     let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
     let sheet_failure = |e: SheetError| match e {
         SheetError::Write { .. } => Failure::other(format!("cannot write: {e}")),
@@ -114,7 +114,7 @@ pub(super) fn history(
     if format == HistoryFormat::Xlsx {
         needs_xlsx_out(&out)?;
     }
-    let fleet = load_inputs(inputs, workspace, Detail::Tallies)?.fleet;
+    let fleet = load_data(inputs, workspace, Detail::Tallies)?.fleet;
     let to = pick_day(&fleet, to.as_deref(), inputs.day_first)?;
     let from = from.as_deref().map(|f| parse_day(f, inputs.day_first)).transpose()?;
     let drivers: Vec<usize> = match &driver {

@@ -1,8 +1,8 @@
 //! The workspace's `import` and `cases`.
 
 use super::{CasesCommand, Failure, Inputs, ListFormat, emit, parse_day, zone_of};
+use crate::import::TableKind;
 use crate::import::time::Day;
-use crate::import::{TableKind, file_kinds};
 use crate::report;
 use crate::workspace::Workspace;
 use crate::workspace::cases::{Case, CaseStatus, CaseUpdate};
@@ -14,31 +14,19 @@ fn dir_of<'a>(workspace: Option<&'a Path>, command: &str) -> Result<&'a Path, Fa
 
 pub(super) fn import(inputs: &Inputs, workspace: Option<&Path>, files: Vec<PathBuf>) -> Result<(), Failure> {
     let dir = dir_of(workspace, "import")?;
-    let mut ws = Workspace::open_or_create(dir, zone_of(inputs)?.unwrap_or_default())?;
-    if let Some(zone) = zone_of(inputs)?
-        && zone != ws.zone()
-    {
-        return Err(Failure::input(format!(
-            "--tz {}: the workspace {} reads times in {} (set when it was created)",
-            zone.name(),
-            ws.dir().display(),
-            ws.zone().name()
-        )));
+    let (from_files, problems) = crate::load::files_by_kind(files);
+    if let Some(problem) = problems.into_iter().next() {
+        return Err(Failure::input(problem));
     }
     let mut list: Vec<(TableKind, PathBuf)> = inputs.paths().files();
-    for file in files {
-        // A workbook may hold several kinds: it is read once for each.
-        for kind in file_kinds(&file).map_err(Failure::input)? {
-            list.push((kind, file.clone()));
-        }
-    }
+    list.extend(from_files);
     if list.is_empty() {
         return Err(Failure::input(
             "nothing to import: give --blocks, --deliveries, --roster, --outages, --concessions, --exceptions or files",
         ));
     }
     eprintln!("standwatch: importing {} file(s) into {}", list.len(), dir.display());
-    let outcome = ws.import(&list, inputs.day_first, inputs.strict, &|| false)?;
+    let outcome = crate::load::import_into(dir, &list, zone_of(inputs)?, inputs.day_first, inputs.strict)?;
     for note in &outcome.notes {
         eprintln!("note: {note}");
     }

@@ -3,10 +3,10 @@
 //! that count), and `fleet.pdf`, the fleet on one page.
 
 use super::pdf::{self, Align, Font, Page, Paper, Rgb, TextStyle};
+use crate::charts::{Metric, Scale, tier_rgb};
 use crate::explain;
 use crate::fsutil::write_atomic;
 use crate::import::time::Day;
-use crate::letters::chart::{Panel, TIER_COLORS, panel_bands};
 use crate::overview::{self, DriverDetail};
 use crate::report::day_text;
 use crate::standing::rules::{Tier, tier_label};
@@ -37,11 +37,13 @@ pub enum SheetError {
 }
 
 fn tier_color(tier: Option<Tier>) -> Rgb {
-    let slot = Tier::ALL_BEST_FIRST.iter().position(|t| Some(*t) == tier);
-    slot.map_or(Rgb::gray(0.55), |i| {
-        let c = TIER_COLORS[i].0;
-        Rgb::from_bytes(c.0, c.1, c.2)
-    })
+    match tier {
+        Some(tier) => {
+            let [r, g, b] = tier_rgb(Some(tier));
+            Rgb::from_bytes(r, g, b)
+        }
+        None => Rgb::gray(0.55),
+    }
 }
 
 fn percent(rate: Option<f64>) -> String {
@@ -247,10 +249,10 @@ fn driver_page(fleet: &Fleet, detail: &DriverDetail, as_of: Day, paper: Paper) -
     let chart_width = (pen.width() - 2.0 * gap) / 3.0;
     let chart_height = 74.0;
     let shown = Shown::new(detail, as_of);
-    for (i, panel) in Panel::ALL.into_iter().enumerate() {
+    for (i, metric) in Metric::ALL.into_iter().enumerate() {
         let x = MARGIN + (i % 3) as f32 * (chart_width + gap);
         let y = pen.y + (i / 3) as f32 * (chart_height + 34.0);
-        chart(&mut pen.page, fleet, panel, &shown, (x, y, chart_width, chart_height));
+        chart(&mut pen.page, fleet, metric, &shown, (x, y, chart_width, chart_height));
     }
     legend(&mut pen.page, (MARGIN + 2.0 * (chart_width + gap), pen.y + chart_height + 34.0, chart_width));
     pen.y += 2.0 * (chart_height + 34.0) - 10.0;
@@ -308,31 +310,29 @@ impl<'a> Shown<'a> {
 
 /// One panel: tier bands, the history as a line, the projection dashed, a mark at the
 /// as-of day; `area` is (x, top, width, height) of the plot.
-fn chart(page: &mut Page, fleet: &Fleet, panel: Panel, shown: &Shown, area: (f32, f32, f32, f32)) {
+fn chart(page: &mut Page, fleet: &Fleet, metric: Metric, shown: &Shown, area: (f32, f32, f32, f32)) {
     let (x, top, width, height) = area;
-    let values = |list: &[Standing]| -> Vec<(Day, f64)> {
-        list.iter().filter_map(|s| Some((s.as_of, panel.value(s)?))).collect()
-    };
-    let (history, projected) = (values(shown.history), values(shown.projected));
-    let (low, high, bands) = panel_bands(panel, &fleet.thresholds, history.iter().chain(&projected).map(|&(_, v)| v));
+    let (history, projected) = (metric.points(shown.history), metric.points(shown.projected));
+    let Scale { low, high, bands } =
+        Scale::of(metric, &fleet.thresholds, history.iter().chain(&projected).map(|&(_, v)| v));
     let span = (high - low).max(1e-9);
     let to_y = |v: f64| top + height - ((v.clamp(low, high) - low) / span) as f32 * height;
     let to_x = |day: Day| x + (day - shown.first) as f32 / (shown.last - shown.first) as f32 * width;
-    page.text(x, top - 5.0, TextStyle::new(Font::Bold, 8.5, INK), Align::Left, panel.name());
-    for (color, from, to, _) in &bands {
-        let (y_top, y_bottom) = (to_y(*to), to_y(*from));
+    page.text(x, top - 5.0, TextStyle::new(Font::Bold, 8.5, INK), Align::Left, metric.name());
+    for band in &bands {
+        let (y_top, y_bottom) = (to_y(band.high), to_y(band.low));
         if y_bottom - y_top > 0.1 {
-            let tint = Rgb::from_bytes(color.0, color.1, color.2).tint(0.18);
+            let tint = tier_color(Some(band.tier)).tint(0.18);
             page.fill_rect(x, y_top, width, y_bottom - y_top, tint);
         }
     }
     // Tier boundaries named at the left.
-    let is_rate = panel != Panel::Dnr;
-    for (_, from, _, _) in bands.iter().take(3) {
-        let boundary = if is_rate { *from } else { *from + 0.5 };
+    let is_rate = metric.is_rate();
+    for band in bands.iter().take(3) {
+        let boundary = if is_rate { band.low } else { band.low + 0.5 };
         if boundary > low && boundary < high {
             let label = if is_rate { format!("{:.0}%", boundary * 100.0) } else { format!("{}", boundary.round()) };
-            page.text(x - 2.0, to_y(*from) + 2.5, TextStyle::new(Font::Regular, 6.5, MUTED), Align::Right, &label);
+            page.text(x - 2.0, to_y(band.low) + 2.5, TextStyle::new(Font::Regular, 6.5, MUTED), Align::Right, &label);
         }
     }
     let today = to_x(shown.as_of);
@@ -377,11 +377,11 @@ fn legend(page: &mut Page, area: (f32, f32, f32)) {
     page.polyline(&[(x + 9.0, y - 4.0), (x + 9.0, y + 4.0)], 0.5, MUTED, Some((1.5, 1.5)));
     page.text(x + 24.0, y + 2.5, TextStyle::new(Font::Regular, 7.5, INK), Align::Left, "the as-of day");
     y += 10.0;
-    for (i, (color, label)) in TIER_COLORS.iter().enumerate() {
+    for (i, tier) in Tier::ALL_BEST_FIRST.into_iter().enumerate() {
         let (column, row) = (i % 2, i / 2);
         let (cx, cy) = (x + column as f32 * 70.0, y + row as f32 * 11.0);
-        page.fill_rect(cx, cy, 18.0, 8.0, Rgb::from_bytes(color.0, color.1, color.2).tint(0.35));
-        page.text(cx + 24.0, cy + 7.0, TextStyle::new(Font::Regular, 7.5, INK), Align::Left, label);
+        page.fill_rect(cx, cy, 18.0, 8.0, tier_color(Some(tier)).tint(0.35));
+        page.text(cx + 24.0, cy + 7.0, TextStyle::new(Font::Regular, 7.5, INK), Align::Left, tier.label());
     }
 }
 

@@ -1,7 +1,7 @@
 //! The scripted edge cases: blocks and packages on fixed days of the first ten drivers
 //! that put every rule boundary and dispute ground on record.
 
-use super::fleet::{Arrival, Block, BlockPlan, Package, Photo};
+use super::fleet::{Arrival, Block, Package, Photo, ScheduledBlock};
 use super::*;
 
 /// A scripted block (and its packages) that puts a rule boundary or dispute ground on record.
@@ -67,7 +67,7 @@ impl Edge {
         EDGES.iter().find(|&&(d, back, _)| d == driver && last.checked_sub(back) == Some(day)).map(|&(_, _, edge)| edge)
     }
 
-    pub(super) fn block(self) -> BlockPlan {
+    pub(super) fn block(self) -> ScheduledBlock {
         let (slot, arrival, depart) = match self {
             Edge::CheckInAtGrace => (0, Arrival::CheckIn(5 * MINUTE), 25 * MINUTE),
             Edge::CheckInPastGrace => (1, Arrival::CheckIn(5 * MINUTE + 1), 28 * MINUTE),
@@ -84,7 +84,7 @@ impl Edge {
             Edge::LateCancel => (2, Arrival::Cancel(-12 * MINUTE), 0),
             Edge::LateArrival => (1, Arrival::CheckIn(17 * MINUTE), 25 * MINUTE),
         };
-        BlockPlan { slot, arrival, depart }
+        ScheduledBlock { slot, arrival, depart }
     }
 
     /// Overwrites some of the block's random packages with the scripted ones. The first

@@ -18,7 +18,7 @@ pub(super) enum Arrival {
 /// A block as scheduled: start slot, arrival, departure (offset from the start, used only after
 /// a check-in).
 #[derive(Debug, Clone, Copy)]
-pub(super) struct BlockPlan {
+pub(super) struct ScheduledBlock {
     pub(super) slot: usize,
     pub(super) arrival: Arrival,
     pub(super) depart: i64,
@@ -107,7 +107,7 @@ impl Package {
 
 /// A random block of a driver with quality factor `m`: rare cancels (on time a day ahead, or
 /// late), no-shows and late arrivals that grow with `m`, rare station delays.
-pub(super) fn random_block(rng: &mut ChaCha8Rng, m: f64) -> BlockPlan {
+pub(super) fn random_block(rng: &mut ChaCha8Rng, m: f64) -> ScheduledBlock {
     let slot = rng.random_range(0..SLOTS.len());
     let x: f64 = rng.random();
     let arrival = if x < 0.02 {
@@ -132,7 +132,7 @@ pub(super) fn random_block(rng: &mut ChaCha8Rng, m: f64) -> BlockPlan {
     } else {
         rng.random_range(12 * MINUTE..=30 * MINUTE)
     };
-    BlockPlan { slot, arrival, depart }
+    ScheduledBlock { slot, arrival, depart }
 }
 
 /// Package `k` of `n` in a block: delivered in route order from the departure, the first third
@@ -218,7 +218,7 @@ pub(super) fn weighted(rng: &mut ChaCha8Rng, table: &[(&'static str, u32)]) -> &
 }
 
 /// A driver's fixed attributes.
-pub(super) struct Driver {
+pub(super) struct DriverPlan {
     pub(super) id: String,
     pub(super) name: String,
     pub(super) email: String,
@@ -227,8 +227,8 @@ pub(super) struct Driver {
     pub(super) quality: f64,
 }
 
-impl Driver {
-    pub(super) fn new(i: usize, rng: &mut ChaCha8Rng) -> Driver {
+impl DriverPlan {
+    pub(super) fn new(i: usize, rng: &mut ChaCha8Rng) -> DriverPlan {
         let u: f64 = rng.random();
         // u⁶ by multiplication: `powi` may round differently across platforms.
         let u3 = u * u * u;
@@ -242,7 +242,7 @@ impl Driver {
         let suffix = if round > 0 { (round + 1).to_string() } else { String::new() };
         let mut id = String::new();
         put_id(&mut id, "D", i as u64 + 1, 5);
-        Driver {
+        DriverPlan {
             id,
             name: format!("{first} {last}"),
             email: format!("{}.{}{suffix}@example.com", email_part(first), email_part(last)),
@@ -257,7 +257,7 @@ pub(super) fn email_part(name: &str) -> String {
 }
 
 /// The generation in progress: output files, counters and reused buffers.
-pub(super) struct Fleet<'a> {
+pub(super) struct Generation<'a> {
     pub(super) opts: &'a GenerateOptions,
     pub(super) clock: Clock,
     pub(super) photos_dir: PathBuf,
@@ -273,11 +273,11 @@ pub(super) struct Fleet<'a> {
     pub(super) photo: String,
 }
 
-impl Fleet<'_> {
+impl Generation<'_> {
     pub(super) fn driver(&mut self, i: usize) -> Result<(), GenerateError> {
         let mut rng = ChaCha8Rng::seed_from_u64(self.opts.seed);
         rng.set_stream(i as u64);
-        let driver = Driver::new(i, &mut rng);
+        let driver = DriverPlan::new(i, &mut rng);
         let last = self.opts.days.checked_sub(1);
         let deactivated_on = (i == DEACTIVATED).then(|| last.map_or(0, |l| l.saturating_sub(DEACTIVATED_DAYS)));
 
@@ -314,11 +314,11 @@ impl Fleet<'_> {
 
     pub(super) fn block(
         &mut self,
-        driver: &Driver,
+        driver: &DriverPlan,
         rng: &mut ChaCha8Rng,
         index: u64,
         day: u32,
-        plan: BlockPlan,
+        plan: ScheduledBlock,
         edge: Option<Edge>,
     ) -> Result<(), GenerateError> {
         let start = i64::from(day) * DAY + SLOTS[plan.slot % SLOTS.len()];
@@ -376,7 +376,7 @@ impl Fleet<'_> {
 
     pub(super) fn package(
         &mut self,
-        driver: &Driver,
+        driver: &DriverPlan,
         block_index: u64,
         tracking_number: u64,
         p: &Package,

@@ -17,7 +17,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
-use fleet::Fleet;
+use fleet::Generation;
 use write::{Clock, Sink};
 
 /// What to generate.
@@ -234,7 +234,7 @@ pub fn generate(opts: &GenerateOptions, out: &Path) -> Result<GenerateSummary, G
     let photos_dir = out.join("photos");
     fs::create_dir_all(&photos_dir).map_err(|error| GenerateError::CreateDir { path: photos_dir.clone(), error })?;
     let clock = Clock::new(opts.start, opts.days)?;
-    let mut fleet = Fleet {
+    let mut fleet = Generation {
         opts,
         blocks: Sink::create(out.join("blocks.csv"), &BLOCKS_HEADER)?,
         deliveries: Sink::create(out.join("deliveries.csv"), &DELIVERIES_HEADER)?,
@@ -308,7 +308,7 @@ const TINY_JPEG: &[u8] = &[
 mod tests {
     use super::*;
     use chrono::NaiveDateTime;
-    use fleet::Driver;
+    use fleet::DriverPlan;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
     use std::collections::HashMap;
@@ -558,7 +558,7 @@ mod tests {
     #[test]
     fn emails_stay_unique_past_the_name_combinations() {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
-        let emails: std::collections::HashSet<String> = (0..3000).map(|i| Driver::new(i, &mut rng).email).collect();
+        let emails: std::collections::HashSet<String> = (0..3000).map(|i| DriverPlan::new(i, &mut rng).email).collect();
         assert_eq!(emails.len(), 3000);
         assert!(emails.contains("maria.garcia@example.com"));
         let plain = |e: &String| {

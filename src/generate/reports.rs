@@ -4,7 +4,7 @@
 //! hash of the package's number, never from the drivers' random streams: blocks and
 //! deliveries are the same bytes with or without these files.
 
-use super::fleet::{Concession, Driver, Package};
+use super::fleet::{Concession, DriverPlan, Package};
 use super::write::{Clock, Sink, put_id};
 use super::{GenerateError, MINUTE, STATIONS};
 use crate::import::codes::Outcome;
@@ -142,7 +142,7 @@ impl Reports {
 
     /// An address of the driver's station: one of its apartment buildings (a unit in it),
     /// or a house.
-    fn put_address(&mut self, driver: &Driver, number: u64, building: bool) {
+    fn put_address(&mut self, driver: &DriverPlan, number: u64, building: bool) {
         let station = STATIONS.iter().position(|s| *s == driver.station).unwrap_or(0);
         let town = TOWNS[station % TOWNS.len()];
         let h = mix(number ^ 0xA11D);
@@ -161,7 +161,7 @@ impl Reports {
     }
 
     /// The route code of a block.
-    fn put_route(&mut self, driver: &Driver, block_index: u64) {
+    fn put_route(&mut self, driver: &DriverPlan, block_index: u64) {
         self.route.clear();
         self.route.push_str(&format!("C{}-{}", &driver.station[..2], 100 + block_index % 900));
     }
@@ -172,7 +172,7 @@ impl Reports {
     pub(super) fn package(
         &mut self,
         clock: &Clock,
-        driver: &Driver,
+        driver: &DriverPlan,
         block_index: u64,
         number: u64,
         tracking_id: &str,
@@ -222,7 +222,7 @@ impl Reports {
     fn concession(
         &mut self,
         clock: &Clock,
-        driver: &Driver,
+        driver: &DriverPlan,
         tracking_id: &str,
         at: i64,
         delivered_at: Option<i64>,
@@ -252,7 +252,7 @@ impl Reports {
     pub(super) fn pickup_failed(
         &mut self,
         clock: &Clock,
-        driver: &Driver,
+        driver: &DriverPlan,
         block_index: u64,
         block_start: i64,
     ) -> Result<(), GenerateError> {

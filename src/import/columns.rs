@@ -51,6 +51,12 @@ impl FlagColumn {
     }
 }
 
+/// The values of a numeric column, chunk by chunk: one iterator over millions of rows of
+/// many chunks costs several times more.
+pub fn values_by_chunk<T: PolarsNumericType>(ca: &ChunkedArray<T>) -> impl Iterator<Item = Option<T::Native>> + '_ {
+    ca.downcast_iter().flat_map(|chunk| chunk.iter().map(|value| value.copied()))
+}
+
 macro_rules! named {
     ($($ty:ident),*) => {$(
         impl $ty {

@@ -6,6 +6,7 @@
 
 pub mod address;
 mod apply;
+mod blocks;
 mod cells;
 pub mod codes;
 pub mod columns;
@@ -14,9 +15,11 @@ mod error;
 pub mod fields;
 mod kind;
 mod read;
+pub mod records;
 mod reports;
 mod scan;
 pub mod shape;
+mod stream;
 mod table;
 pub mod text;
 pub mod time;
@@ -27,7 +30,8 @@ pub use dataset::{Outage, folder_of, repeated_text_dtype, texts_of, upgrade_stor
 pub use error::{ImportError, Rejection, excerpt};
 use kind::with_table;
 pub use kind::{InputError, TableKind, check_input, classify_file, detect_kind, file_kinds};
-use read::{NotStreamed, day_first_passes, finish, parse_pass, stream_pass};
+use read::{day_first_passes, finish, parse_pass};
+use stream::{NotStreamed, stream_pass};
 pub use workbook::is_workbook;
 
 use polars_core::prelude::*;
@@ -234,7 +238,7 @@ fn load_file_as<T: Table>(
         (opts.detail == Detail::Tallies && kind == TableKind::Deliveries).then_some(columns::TRACKING_ID.name());
     let streamed = crate::timings::phase(&format!("parse {}", kind.name()), || {
         day_first_passes(kind.fields().len(), opts.day_first, |day_first| {
-            stream_pass::<T>(path, kind.fields(), opts, day_first, text::BLOCK_BYTES, drop_keys)
+            stream_pass::<T>(path, kind.fields(), opts, day_first, blocks::BLOCK_BYTES, drop_keys)
         })
     });
     match streamed {
@@ -301,7 +305,7 @@ fn parse_and_finish<T: Table>(
 
 /// The header row of a decoded file, to tell what kind of file it is.
 pub fn header_row(csv: &CsvText) -> Result<Vec<String>, ImportError> {
-    Ok(text::split_header(csv)?.0)
+    Ok(records::split_header(csv)?.0)
 }
 
 /// Decodes and loads a file given as bytes (tests, drag and drop of in-memory data).

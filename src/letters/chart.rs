@@ -7,79 +7,16 @@
 //! bearing, with kerning), not by plotters' ab_glyph backend, which leaves out the side
 //! bearings and spaced titles apart ("Standin g").
 
-use crate::config::{RateThresholds, Thresholds};
+use crate::charts::{Marker, Metric, Scale, tier_rgb};
+use crate::config::Thresholds;
 use crate::import::time::Day;
 use crate::report::day_text;
 use crate::standing::Standing;
+use crate::standing::rules::Tier;
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
-
-/// The panels of the chart, top to bottom.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Panel {
-    Reliability,
-    Attempted,
-    Success,
-    OnTime,
-    Dnr,
-}
-
-impl Panel {
-    pub const ALL: [Panel; 5] = [Panel::Reliability, Panel::Attempted, Panel::Success, Panel::OnTime, Panel::Dnr];
-
-    /// The metric in a word or two (the coaching sheets' small charts).
-    pub fn name(self) -> &'static str {
-        match self {
-            Panel::Reliability => "Reliability (last 20 blocks)",
-            Panel::Attempted => "Attempted",
-            Panel::Success => "Success (delivered)",
-            Panel::OnTime => "On time",
-            Panel::Dnr => "DNR claims (last 500 packages)",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Panel::Reliability => "Reliability: on-time blocks, last 20",
-            Panel::Attempted => "Attempted: packages delivered or attempted",
-            Panel::Success => "Success: packages delivered",
-            Panel::OnTime => "On time: packages delivered or attempted by the deadline",
-            Panel::Dnr => "DNR claims in the last 500 packages",
-        }
-    }
-
-    /// The panel's metric on a day (a rate, or the DNR count); `None` without data.
-    pub fn value(self, s: &Standing) -> Option<f64> {
-        let rates = s.quality.rates();
-        match self {
-            Panel::Reliability => s.reliability.rate(),
-            Panel::Attempted => rates.map(|r| r.attempted),
-            Panel::Success => rates.map(|r| r.success),
-            Panel::OnTime => rates.map(|r| r.on_time),
-            Panel::Dnr => (s.quality.packages > 0).then_some(f64::from(s.quality.dnr)),
-        }
-    }
-
-    pub fn rate_thresholds(self, t: &Thresholds) -> Option<RateThresholds> {
-        match self {
-            Panel::Reliability => Some(t.reliability),
-            Panel::Attempted => Some(t.attempted),
-            Panel::Success => Some(t.success),
-            Panel::OnTime => Some(t.on_time),
-            Panel::Dnr => None,
-        }
-    }
-}
-
-/// A disputed event on the chart: the day it started counting, and the panels whose
-/// metric it lowers.
-#[derive(Debug, Clone)]
-pub struct Marker {
-    pub day: Day,
-    pub panels: Vec<Panel>,
-}
 
 /// What the chart shows.
 pub struct ChartData<'a> {
@@ -110,10 +47,6 @@ const PANEL_HEIGHT: u32 = 160;
 const TITLE_HEIGHT: u32 = 44;
 const LEGEND_HEIGHT: u32 = 56;
 
-const FANTASTIC: RGBColor = RGBColor(0x2f, 0x80, 0xd0);
-const GREAT: RGBColor = RGBColor(0x2e, 0x9d, 0x5b);
-const FAIR: RGBColor = RGBColor(0xd9, 0x9a, 0x06);
-const AT_RISK: RGBColor = RGBColor(0xd4, 0x3f, 0x3a);
 const LINE: RGBColor = RGBColor(0x20, 0x20, 0x20);
 const WITHOUT: RGBColor = RGBColor(0x1f, 0x5f, 0xa8);
 const MARKER: RGBColor = RGBColor(0xb0, 0x30, 0x60);
@@ -124,17 +57,17 @@ pub fn chart_png(data: &ChartData) -> Result<Vec<u8>, ChartError> {
         (Some(a), Some(b)) => (a.as_of, b.as_of.max(a.as_of + 1)),
         _ => return Err(ChartError::NoData),
     };
-    let height = TITLE_HEIGHT + PANEL_HEIGHT * Panel::ALL.len() as u32 + LEGEND_HEIGHT;
+    let height = TITLE_HEIGHT + PANEL_HEIGHT * Metric::ALL.len() as u32 + LEGEND_HEIGHT;
     let mut pixels = vec![255u8; (WIDTH * height * 3) as usize];
     {
         let backend = GlyphText(BitMapBackend::with_buffer(&mut pixels, (WIDTH, height)));
         let root = backend.into_drawing_area();
         root.fill(&WHITE).map_err(draw_error)?;
         let (top, rest) = root.split_vertically(TITLE_HEIGHT);
-        let (panels, legend) = rest.split_vertically(PANEL_HEIGHT * Panel::ALL.len() as u32);
+        let (panels, legend) = rest.split_vertically(PANEL_HEIGHT * Metric::ALL.len() as u32);
         top.draw_text(&data.title, &("sans-serif", 20).into_font().color(&BLACK), (14, 12)).map_err(draw_error)?;
-        for (area, panel) in panels.split_evenly((Panel::ALL.len(), 1)).iter().zip(Panel::ALL) {
-            draw_panel(area, panel, data, first, last)?;
+        for (area, metric) in panels.split_evenly((Metric::ALL.len(), 1)).iter().zip(Metric::ALL) {
+            draw_panel(area, metric, data, first, last)?;
         }
         draw_legend(&legend, !data.without.is_empty(), !data.markers.is_empty())?;
         root.present().map_err(draw_error)?;
@@ -145,47 +78,16 @@ pub fn chart_png(data: &ChartData) -> Result<Vec<u8>, ChartError> {
     Ok(png.into_inner())
 }
 
-/// A tier band of a panel: its colour, low and high values, and name.
-pub type Band = (RGBColor, f64, f64, &'static str);
-
-/// The colour of each tier, best first (also the coaching sheets' charts).
-pub const TIER_COLORS: [(RGBColor, &str); 4] =
-    [(FANTASTIC, "Fantastic"), (GREAT, "Great"), (FAIR, "Fair"), (AT_RISK, "At Risk")];
-
-/// The value range of a panel and its tier bands, best first: rates from below the At
-/// Risk line (or the lowest value) to 100 %, DNR claims from 0 to above the most shown.
-pub fn panel_bands(panel: Panel, thresholds: &Thresholds, values: impl Iterator<Item = f64>) -> (f64, f64, Vec<Band>) {
-    match panel.rate_thresholds(thresholds) {
-        Some(t) => {
-            let lowest = values.fold(t.fair - (1.0 - t.fair), f64::min);
-            let low = (lowest - 0.005).max(0.0);
-            let bands = vec![
-                (FANTASTIC, t.fantastic, 1.0, "Fantastic"),
-                (GREAT, t.great, t.fantastic, "Great"),
-                (FAIR, t.fair, t.great, "Fair"),
-                (AT_RISK, low, t.fair, "At Risk"),
-            ];
-            (low, 1.0, bands)
-        }
-        None => {
-            let t = thresholds.dnr;
-            let most = values.fold(f64::from(t.fair) + 2.0, f64::max);
-            let edge = |n: u32| f64::from(n) + 0.5;
-            let bands = vec![
-                (FANTASTIC, -0.5, edge(t.fantastic), "Fantastic"),
-                (GREAT, edge(t.fantastic), edge(t.great), "Great"),
-                (FAIR, edge(t.great), edge(t.fair), "Fair"),
-                (AT_RISK, edge(t.fair), most + 0.5, "At Risk"),
-            ];
-            (-0.5, most + 0.5, bands)
-        }
-    }
+/// A tier's colour for plotters.
+fn tier_color(tier: Tier) -> RGBColor {
+    let [r, g, b] = tier_rgb(Some(tier));
+    RGBColor(r, g, b)
 }
 
 /// One metric's panel: bands, labels of the bands, the two lines and the markers.
 fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
-    panel: Panel,
+    metric: Metric,
     data: &ChartData,
     first: Day,
     last: Day,
@@ -193,16 +95,13 @@ fn draw_panel<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let values = |history: &[Standing]| -> Vec<(Day, f64)> {
-        history.iter().filter_map(|s| Some((s.as_of, panel.value(s)?))).collect()
-    };
-    let (now, without) = (values(data.now), values(data.without));
-    let (low, high, bands) = panel_bands(panel, data.thresholds, now.iter().chain(&without).map(|p| p.1));
-    let is_rate = panel != Panel::Dnr;
+    let (now, without) = (metric.points(data.now), metric.points(data.without));
+    let Scale { low, high, bands } = Scale::of(metric, data.thresholds, now.iter().chain(&without).map(|p| p.1));
+    let is_rate = metric.is_rate();
     // Narrow ranges (success 96–100 %) get a decimal, so that the labels differ.
     let decimals = if is_rate && high - low < 0.1 { 1 } else { 0 };
     let mut chart = ChartBuilder::on(area)
-        .caption(panel.title(), ("sans-serif", 15).into_font().color(&BLACK))
+        .caption(metric.title(), ("sans-serif", 15).into_font().color(&BLACK))
         .margin_left(10)
         .margin_right(78)
         .margin_top(4)
@@ -224,10 +123,13 @@ where
         .label_style(("sans-serif", 12).into_font().color(&RGBColor(0x40, 0x40, 0x40)))
         .draw()
         .map_err(draw_error)?;
-    let bands: Vec<_> = bands.into_iter().filter(|(_, from, to, _)| to > from).collect();
+    let bands: Vec<_> = bands.into_iter().filter(|band| band.high > band.low).collect();
     chart
-        .draw_series(bands.iter().map(|(color, from, to, _)| {
-            Rectangle::new([(first, from.max(low)), (last, to.min(high))], color.mix(0.16).filled())
+        .draw_series(bands.iter().map(|band| {
+            Rectangle::new(
+                [(first, band.low.max(low)), (last, band.high.min(high))],
+                tier_color(band.tier).mix(0.16).filled(),
+            )
         }))
         .map_err(draw_error)?;
     // Each band named at the right of the plot, where there is room for a line of text.
@@ -235,13 +137,16 @@ where
     let (_, pixel_top) = plot.map_coordinate(&(last, high));
     let (_, pixel_bottom) = plot.map_coordinate(&(last, low));
     let label_x = plot.get_pixel_range().0.end + 6;
-    for (color, from, to, label) in &bands {
-        let (_, y_top) = plot.map_coordinate(&(last, to.min(high)));
-        let (_, y_bottom) = plot.map_coordinate(&(last, from.max(low)));
+    for band in &bands {
+        let (_, y_top) = plot.map_coordinate(&(last, band.high.min(high)));
+        let (_, y_bottom) = plot.map_coordinate(&(last, band.low.max(low)));
         if y_bottom - y_top >= 11 && y_top >= pixel_top && y_bottom <= pixel_bottom {
-            let style = ("sans-serif", 12).into_font().color(&color.mix(1.0)).pos(Pos::new(HPos::Left, VPos::Center));
+            let style = ("sans-serif", 12)
+                .into_font()
+                .color(&tier_color(band.tier).mix(1.0))
+                .pos(Pos::new(HPos::Left, VPos::Center));
             area.draw_text(
-                label,
+                band.tier.label(),
                 &style,
                 (label_x - area.get_base_pixel().0, (y_top + y_bottom) / 2 - area.get_base_pixel().1),
             )
@@ -254,7 +159,7 @@ where
             .map_err(draw_error)?;
     }
     chart.draw_series(LineSeries::new(now, Color::stroke_width(&LINE, 2))).map_err(draw_error)?;
-    let marked = data.markers.iter().filter(|m| m.panels.contains(&panel) && (first..=last).contains(&m.day));
+    let marked = data.markers.iter().filter(|m| m.marks(metric) && (first..=last).contains(&m.day));
     let span = high - low;
     chart
         .draw_series(marked.map(|m| TriangleMarker::new((m.day, low + span * 0.06), 6, MARKER.filled())))
@@ -290,9 +195,10 @@ where
     }
     let y = 40;
     let mut x = 70;
-    for (color, label) in TIER_COLORS {
-        area.draw(&Rectangle::new([(x, y - 6), (x + 18, y + 6)], color.mix(0.3).filled())).map_err(draw_error)?;
-        area.draw_text(label, &text, (x + 24, y)).map_err(draw_error)?;
+    for tier in Tier::ALL_BEST_FIRST {
+        area.draw(&Rectangle::new([(x, y - 6), (x + 18, y + 6)], tier_color(tier).mix(0.3).filled()))
+            .map_err(draw_error)?;
+        area.draw_text(tier.label(), &text, (x + 24, y)).map_err(draw_error)?;
         x += 100;
     }
     area.draw_text("tier bands: Standwatch's estimates (Amazon publishes none)", &text, (x + 10, y))

@@ -15,13 +15,13 @@ pub use eml::{plain_address, to_eml};
 pub use impact::Impact;
 pub use incidents::{Incident, IncidentEvent};
 
+use crate::charts::Marker;
 use crate::evidence;
 use crate::explain::{grounds_words, what_happened};
 use crate::import::time::{Day, FleetZone};
 use crate::report::{SafeCsv, day_text};
-use crate::standing::grounds::Defects;
 use crate::standing::{Event, EventKind, EventRef, Fleet};
-use chart::{ChartData, Marker, Panel};
+use chart::ChartData;
 use polars_core::prelude::PolarsError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -226,29 +226,6 @@ pub fn checklist(fleet: &Fleet, driver: usize, as_of: Day) -> Result<Vec<Inciden
     Ok(incidents::incidents(&disputable, fleet.zone, &fleet.thresholds.windows))
 }
 
-/// The panels of the chart whose metric an event lowers.
-fn panels_of(e: &Event) -> Vec<Panel> {
-    match e.what {
-        EventKind::Block { .. } => vec![Panel::Reliability],
-        EventKind::Package { defects, .. } => {
-            let mut panels = Vec::new();
-            if defects.contains(Defects::NOT_ATTEMPTED) {
-                panels.extend([Panel::Attempted, Panel::Success, Panel::OnTime]);
-            }
-            if defects.contains(Defects::NOT_DELIVERED) && !panels.contains(&Panel::Success) {
-                panels.push(Panel::Success);
-            }
-            if defects.contains(Defects::LATE) && !panels.contains(&Panel::OnTime) {
-                panels.push(Panel::OnTime);
-            }
-            if defects.contains(Defects::DNR) {
-                panels.push(Panel::Dnr);
-            }
-            panels
-        }
-    }
-}
-
 /// The chart of the last 90 days: the standing now, without the letter's events, and a
 /// marker where each of them started to count.
 fn standing_chart(
@@ -262,8 +239,8 @@ fn standing_chart(
     let first_day = as_of - 89;
     let history = fleet.history(driver, Some(first_day), as_of);
     let history_without = if events.is_empty() { Vec::new() } else { without.history(Some(first_day), as_of) };
-    let lag = fleet.thresholds.windows.lag_days as Day;
-    let markers: Vec<Marker> = events.iter().map(|e| Marker { day: e.day + lag, panels: panels_of(e) }).collect();
+    let lag = fleet.thresholds.windows.lag_days;
+    let markers: Vec<Marker> = events.iter().map(|e| Marker::of(e, lag, fleet.zone)).collect();
     chart::chart_png(&ChartData {
         title: format!("{} ({}): standing over the last 90 days", d.name.as_deref().unwrap_or(&d.id), d.id),
         now: &history,

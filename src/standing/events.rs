@@ -138,7 +138,7 @@ impl Fleet {
         let pw = self.package_window(d, p);
         if !pw.is_empty() {
             let frame = self.packages.frame.rows(pw.clone())?;
-            let facts: Vec<PackageFacts> = super::build::package_facts(&frame)?;
+            let facts: Vec<PackageFacts> = super::rows::package_facts(&frame)?;
             let ids = col::TRACKING_ID.read(&frame)?;
             let blocks = col::BLOCK_ID.read(&frame)?;
             let reasons = col::REASON.read(&frame)?;

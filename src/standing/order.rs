@@ -301,7 +301,7 @@ pub(super) fn runs(ids: &Column) -> PolarsResult<Vec<(&str, Range<usize>)>> {
         let ids = ids.cat32()?;
         let mapping = ids.get_mapping();
         let mut last_code = None;
-        for (row, code) in super::build::values_by_chunk(ids.physical()).enumerate() {
+        for (row, code) in col::values_by_chunk(ids.physical()).enumerate() {
             if last_code == Some(code)
                 && let Some((_, range)) = out.last_mut()
             {

@@ -3,14 +3,14 @@
 
 use crate::app::commands::Command;
 use crate::app::theme::{capitalised, metric_help, tier_chip, tier_color, tier_text_color};
-use crate::config::{RateThresholds, Thresholds};
+use crate::charts::{Band, Marker, Metric, Scale};
+use crate::config::Thresholds;
 use crate::evidence;
-use crate::explain::{grounds_words, what_happened, what_if_sentences};
-use crate::import::time::{Day, FleetZone};
+use crate::explain::{event_grounds_text, what_happened, what_if_sentences};
+use crate::import::time::Day;
 use crate::letters::LetterKind;
 use crate::overview::DriverDetail;
 use crate::report::day_text;
-use crate::standing::grounds::Defects;
 use crate::standing::rules::{Tier, tier_label};
 use crate::standing::{Driver, EventKind, Fleet, Standing};
 use eframe::egui::{self, RichText};
@@ -26,55 +26,10 @@ pub struct DriverView {
     photos: Vec<Vec<(String, Result<PathBuf, String>)>>,
     /// Per event: when, what happened and its grounds, in words.
     texts: Vec<[String; 3]>,
+    /// The events on the charts.
+    markers: Vec<Marker>,
     /// A driver just opened starts at the top of the page.
     scroll_to_top: bool,
-}
-
-/// The rate shown by one chart.
-#[derive(Clone, Copy)]
-enum Metric {
-    Reliability,
-    Attempted,
-    Success,
-    OnTime,
-}
-
-impl Metric {
-    fn title(self) -> &'static str {
-        match self {
-            Metric::Reliability => "Reliability (on-time blocks)",
-            Metric::Attempted => "Attempted",
-            Metric::Success => "Success (delivered)",
-            Metric::OnTime => "On time",
-        }
-    }
-
-    fn help(self) -> &'static str {
-        match self {
-            Metric::Reliability => metric_help("reliability"),
-            Metric::Attempted => metric_help("attempted"),
-            Metric::Success => metric_help("success"),
-            Metric::OnTime => metric_help("on_time"),
-        }
-    }
-
-    fn value(self, s: &Standing) -> Option<f64> {
-        match self {
-            Metric::Reliability => s.reliability.rate(),
-            Metric::Attempted => s.quality.rates().map(|r| r.attempted),
-            Metric::Success => s.quality.rates().map(|r| r.success),
-            Metric::OnTime => s.quality.rates().map(|r| r.on_time),
-        }
-    }
-
-    fn thresholds(self, t: &Thresholds) -> RateThresholds {
-        match self {
-            Metric::Reliability => t.reliability,
-            Metric::Attempted => t.attempted,
-            Metric::Success => t.success,
-            Metric::OnTime => t.on_time,
-        }
-    }
 }
 
 impl DriverView {
@@ -82,10 +37,11 @@ impl DriverView {
     pub fn new(
         detail: DriverDetail,
         evidence_dir: &Path,
-        zone: FleetZone,
+        fleet: &Fleet,
         if_pending: Option<Standing>,
         scroll_to_top: bool,
     ) -> DriverView {
+        let zone = fleet.zone;
         let texts = detail
             .events
             .iter()
@@ -93,11 +49,7 @@ impl DriverView {
                 [
                     zone.local(e.time).format("%Y-%m-%d %H:%M").to_string(),
                     what_happened(e, zone),
-                    match (e.grounds.is_empty(), e.in_case) {
-                        (true, _) => String::new(),
-                        (false, false) => grounds_words(e, zone),
-                        (false, true) => format!("{} (already in a case)", grounds_words(e, zone)),
-                    },
+                    event_grounds_text(e, zone),
                 ]
             })
             .collect();
@@ -112,7 +64,9 @@ impl DriverView {
                     .collect()
             })
             .collect();
-        DriverView { detail, if_pending, photos, texts, scroll_to_top }
+        let lag = fleet.thresholds.windows.lag_days;
+        let markers = detail.events.iter().map(|e| Marker::of(e, lag, zone)).collect();
+        DriverView { detail, if_pending, photos, texts, markers, scroll_to_top }
     }
 
     /// `observed`: tiers a person saw, shown beside the computed ones.
@@ -252,45 +206,19 @@ impl DriverView {
             .weak(),
         );
         let chart_width = ((ui.available_width() - 16.0) / 2.0).max(260.0);
-        let metrics = [Metric::Reliability, Metric::Attempted, Metric::Success, Metric::OnTime];
-        let pct = |v: f64| format!("{:.1}%", v * 100.0);
-        for pair in metrics.chunks(2) {
+        for pair in Metric::RATES.chunks(2) {
             ui.horizontal(|ui| {
-                for metric in pair {
+                for &metric in pair {
                     ui.vertical(|ui| {
                         ui.set_width(chart_width);
-                        ui.horizontal(|ui| {
-                            ui.label(RichText::new(metric.title()).strong()).on_hover_text(metric.help());
-                            let t = metric.thresholds(&fleet.thresholds);
-                            band_legend(
-                                ui,
-                                [
-                                    format!("Fantastic ≥ {}", pct(t.fantastic)),
-                                    format!("Great ≥ {}", pct(t.great)),
-                                    format!("Fair ≥ {}", pct(t.fair)),
-                                    format!("At Risk < {}", pct(t.fair)),
-                                ],
-                            );
-                        });
-                        rate_chart(ui, *metric, &self.detail, &self.texts, &fleet.thresholds);
+                        chart_heading(ui, metric, &fleet.thresholds);
+                        chart(ui, metric, &self.detail, &self.markers, &fleet.thresholds);
                     });
                 }
             });
         }
-        ui.horizontal(|ui| {
-            ui.label(RichText::new("DNR claims in the window").strong()).on_hover_text(metric_help("dnr"));
-            let t = fleet.thresholds.dnr;
-            band_legend(
-                ui,
-                [
-                    format!("Fantastic ≤ {}", t.fantastic),
-                    format!("Great ≤ {}", t.great),
-                    format!("Fair ≤ {}", t.fair),
-                    format!("At Risk > {}", t.fair),
-                ],
-            );
-        });
-        dnr_chart(ui, &self.detail, &self.texts, &fleet.thresholds);
+        chart_heading(ui, Metric::Dnr, &fleet.thresholds);
+        chart(ui, Metric::Dnr, &self.detail, &self.markers, &fleet.thresholds);
     }
 
     fn events_table(&self, ui: &mut egui::Ui) {
@@ -428,31 +356,6 @@ fn photo_thumbnails(ui: &mut egui::Ui, photos: &[(String, Result<PathBuf, String
     }
 }
 
-/// The events a chart marks: (x, y, hover text) on the day each started counting.
-fn markers(
-    detail: &DriverDetail,
-    texts: &[[String; 3]],
-    lag: f64,
-    on_blocks: bool,
-    dnr: bool,
-    y: f64,
-) -> Vec<(f64, f64, String)> {
-    detail
-        .events
-        .iter()
-        .zip(texts)
-        .filter(|(e, _)| match &e.what {
-            EventKind::Block { .. } => on_blocks,
-            EventKind::Package { defects, .. } => !on_blocks && (!dnr || defects.contains(Defects::DNR)),
-        })
-        .map(|(e, [when, what, grounds])| {
-            let grounds = if grounds.is_empty() { "no dispute ground".to_string() } else { grounds.clone() };
-            let day = f64::from(e.day) + lag;
-            (day, y, format!("{} ({when})\n{what}\nGrounds: {grounds}\nCounts from {}", e.id, day_text(day as i32)))
-        })
-        .collect()
-}
-
 /// Grid marks of a rate chart: a round step giving at most six labels, finer lines between.
 fn rate_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     let range = (input.bounds.1 - input.bounds.0).max(1e-6);
@@ -470,35 +373,45 @@ fn rate_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     marks
 }
 
-/// Every band of a chart named with its threshold, in the band's colour, beside the title.
-fn band_legend(ui: &mut egui::Ui, labels: [String; 4]) {
-    for (tier, label) in [Tier::Fantastic, Tier::Great, Tier::Fair, Tier::AtRisk].into_iter().zip(labels) {
-        ui.label(RichText::new(label).size(11.5).color(tier_text_color(Some(tier), ui.visuals())))
-            .on_hover_text("Standwatch's estimate (Settings → thresholds)");
+/// A chart's title (its help on hover) and every band named with its threshold, in the
+/// band's colour.
+fn chart_heading(ui: &mut egui::Ui, metric: Metric, thresholds: &Thresholds) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(metric.heading()).strong()).on_hover_text(metric_help(metric.key()));
+        for (tier, label) in Tier::ALL_BEST_FIRST.into_iter().zip(metric.band_labels(thresholds)) {
+            ui.label(RichText::new(label).size(11.5).color(tier_text_color(Some(tier), ui.visuals())))
+                .on_hover_text("Standwatch's estimate (Settings → thresholds)");
+        }
+    });
+}
+
+/// Tier bands behind a chart (named in [`chart_heading`]).
+fn bands(plot: &mut egui_plot::PlotUi, bands: &[Band]) {
+    for band in bands.iter().filter(|band| band.high > band.low) {
+        plot.add(
+            Span::new("", band.low..=band.high)
+                .axis(Axis::Y)
+                .fill(tier_color(Some(band.tier)).gamma_multiply(0.18))
+                .border_width(0.0),
+        );
     }
 }
 
-/// Tier bands behind a chart (named in [`band_legend`]).
-fn bands(plot: &mut egui_plot::PlotUi, bands: &[(Tier, f64, f64)]) {
-    for &(tier, low, high) in bands {
-        if high > low {
-            plot.add(
-                Span::new("", low..=high)
-                    .axis(Axis::Y)
-                    .fill(tier_color(Some(tier)).gamma_multiply(0.18))
-                    .border_width(0.0),
-            );
-        }
-    }
+/// An event marker on a chart: where it is drawn and its hover text.
+struct Mark<'a> {
+    at: [f64; 2],
+    label: &'a str,
 }
 
 /// Hover text of a chart: the event under a marker, else the day and value.
 fn hover_label<'a>(
-    marks: &'a [(f64, f64, String)],
+    marks: &'a [Mark<'a>],
     value: impl Fn(f64) -> String + 'a,
 ) -> impl Fn(&HoverPosition) -> Option<String> + 'a {
     move |position| match position {
-        HoverPosition::NearDataPoint { plot_name: "events", index, .. } => marks.get(*index).map(|m| m.2.clone()),
+        HoverPosition::NearDataPoint { plot_name: "events", index, .. } => {
+            marks.get(*index).map(|m| m.label.to_string())
+        }
         HoverPosition::NearDataPoint { position, .. } => {
             Some(format!("{}: {}", day_text(position.x.round() as i32), value(position.y)))
         }
@@ -506,132 +419,72 @@ fn hover_label<'a>(
     }
 }
 
-/// One rate over time, with the tier bands behind it (each named), and a marker on the
-/// day each event started counting (hover: the event and its grounds).
-fn rate_chart(
-    ui: &mut egui::Ui,
-    metric: Metric,
-    detail: &DriverDetail,
-    texts: &[[String; 3]],
-    thresholds: &Thresholds,
-) {
-    let t = metric.thresholds(thresholds);
-    let values: Vec<[f64; 2]> =
-        detail.history.iter().filter_map(|s| Some([f64::from(s.as_of), metric.value(s)?])).collect();
-    let lowest = values.iter().map(|p| p[1]).fold(t.fair - (1.0 - t.fair), f64::min).max(0.0);
-    let span = 1.0 - lowest;
-    let lag = f64::from(thresholds.windows.lag_days);
-    let marks = markers(detail, texts, lag, matches!(metric, Metric::Reliability), false, lowest + span * 0.04);
+/// One metric over time with its tier bands behind it, the forecast dashed after it, and
+/// a marker on the day each event lowering it started to count (hover: the event and its
+/// grounds).
+fn chart(ui: &mut egui::Ui, metric: Metric, detail: &DriverDetail, markers: &[Marker], thresholds: &Thresholds) {
+    let xy =
+        |points: Vec<(Day, f64)>| -> Vec<[f64; 2]> { points.into_iter().map(|(d, v)| [f64::from(d), v]).collect() };
+    let history = xy(metric.points(&detail.history));
+    let projected = xy(metric.points(&detail.projected));
+    let scale = Scale::of(metric, thresholds, history.iter().chain(&projected).map(|p| p[1]));
+    // Rate markers sit just above the floor; DNR markers on the zero line.
+    let marker_y = if metric.is_rate() { scale.low + (scale.high - scale.low) * 0.04 } else { 0.0 };
+    let marks: Vec<Mark> = markers
+        .iter()
+        .filter(|m| m.marks(metric))
+        .map(|m| Mark { at: [f64::from(m.day), marker_y], label: &m.label })
+        .collect();
     let line_color = ui.visuals().strong_text_color();
-    Plot::new(("rate-chart", metric.title()))
-        .height(150.0)
+    let plot = Plot::new(("standing-chart", metric.key()))
+        .height(if metric.is_rate() { 150.0 } else { 110.0 })
         .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)
-        .include_y(lowest)
-        .include_y(1.0)
+        .include_y(scale.low)
+        .include_y(scale.high)
         .y_axis_min_width(44.0)
-        .x_axis_formatter(|mark, _| day_text(mark.value.round() as i32))
+        .x_axis_formatter(|mark, _| day_text(mark.value.round() as i32));
+    let plot = if metric.is_rate() {
         // Four to six labelled marks whatever the range (success between 92 and 100 % as
         // well as reliability from 0 to 100 %), with decimals when the step needs them.
-        .y_grid_spacer(rate_grid)
-        .y_axis_formatter(|mark, _| {
-            let decimals = if mark.step_size < 0.0099 { 1 } else { 0 };
-            format!("{:.*}%", decimals, mark.value * 100.0)
-        })
-        .label_formatter(hover_label(&marks, |y| format!("{:.1}%", y * 100.0)))
-        .show(ui, |plot| {
-            bands(
-                plot,
-                &[
-                    (Tier::Fantastic, t.fantastic, 1.0),
-                    (Tier::Great, t.great, t.fantastic),
-                    (Tier::Fair, t.fair, t.great),
-                    (Tier::AtRisk, lowest.min(t.fair), t.fair),
-                ],
-            );
-            let projected: Vec<[f64; 2]> =
-                detail.projected.iter().filter_map(|s| Some([f64::from(s.as_of), metric.value(s)?])).collect();
-            series(plot, metric.title(), values, projected, &marks, line_color);
-        });
-}
-
-/// A chart's series: the history as a line, the forecast after it dashed, and a marker on
-/// the day each event started counting.
-fn series(
-    plot: &mut egui_plot::PlotUi,
-    title: &str,
-    history: Vec<[f64; 2]>,
-    projected: Vec<[f64; 2]>,
-    marks: &[(f64, f64, String)],
-    color: egui::Color32,
-) {
-    plot.line(Line::new(title, PlotPoints::from(history)).color(color).width(2.0));
-    if !projected.is_empty() {
-        plot.line(
-            Line::new("projected", PlotPoints::from(projected))
-                .color(color.gamma_multiply(0.7))
-                .width(1.5)
-                .style(LineStyle::dashed_dense()),
-        );
-    }
-    if !marks.is_empty() {
-        let points: Vec<[f64; 2]> = marks.iter().map(|m| [m.0, m.1]).collect();
-        plot.points(
-            Points::new("events", PlotPoints::from(points))
-                .shape(MarkerShape::Diamond)
-                .radius(4.0)
-                .color(tier_color(Some(Tier::AtRisk))),
-        );
-    }
-}
-
-/// DNR claims in the window over time, with the DNR tier bands and whole-number marks.
-fn dnr_chart(ui: &mut egui::Ui, detail: &DriverDetail, texts: &[[String; 3]], thresholds: &Thresholds) {
-    let t = thresholds.dnr;
-    let values: Vec<[f64; 2]> = detail
-        .history
-        .iter()
-        .filter(|s| s.quality.packages > 0)
-        .map(|s| [f64::from(s.as_of), f64::from(s.quality.dnr)])
-        .collect();
-    let most = values.iter().map(|p| p[1]).fold(f64::from(t.fair) + 1.0, f64::max) + 0.5;
-    let lag = f64::from(thresholds.windows.lag_days);
-    let marks = markers(detail, texts, lag, false, true, 0.0);
-    let line_color = ui.visuals().strong_text_color();
-    let edge = |n: u32| f64::from(n) + 0.5;
-    Plot::new("dnr-chart")
-        .height(110.0)
-        .allow_scroll(false)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .include_y(-0.5)
-        .include_y(most)
-        .y_axis_min_width(44.0)
-        .x_axis_formatter(|mark, _| day_text(mark.value.round() as i32))
-        // A mark at every whole number of claims.
-        .y_grid_spacer(|input| {
+        plot.y_grid_spacer(rate_grid)
+            .y_axis_formatter(|mark, _| {
+                let decimals = if mark.step_size < 0.0099 { 1 } else { 0 };
+                format!("{:.*}%", decimals, mark.value * 100.0)
+            })
+            .label_formatter(hover_label(&marks, |y| format!("{:.1}%", y * 100.0)))
+    } else {
+        // A line at every whole number of claims; where they are too close to label each,
+        // the even ones (a step of 2) keep their labels.
+        plot.y_grid_spacer(|input| {
             let (low, high) = (input.bounds.0.ceil().max(0.0) as i64, input.bounds.1.floor() as i64);
-            (low..=high).map(|n| egui_plot::GridMark { value: n as f64, step_size: 1.0 }).collect()
+            (low..=high)
+                .map(|n| egui_plot::GridMark { value: n as f64, step_size: if n % 2 == 0 { 2.0 } else { 1.0 } })
+                .collect()
         })
         .y_axis_formatter(|mark, _| format!("{}", mark.value.round() as i64))
         .label_formatter(hover_label(&marks, |y| format!("{} DNR claims", y.round() as i64)))
-        .show(ui, |plot| {
-            bands(
-                plot,
-                &[
-                    (Tier::Fantastic, -0.5, edge(t.fantastic)),
-                    (Tier::Great, edge(t.fantastic), edge(t.great)),
-                    (Tier::Fair, edge(t.great), edge(t.fair)),
-                    (Tier::AtRisk, edge(t.fair), most),
-                ],
+    };
+    plot.show(ui, |plot| {
+        bands(plot, &scale.bands);
+        plot.line(Line::new(metric.heading(), PlotPoints::from(history)).color(line_color).width(2.0));
+        if !projected.is_empty() {
+            plot.line(
+                Line::new("projected", PlotPoints::from(projected))
+                    .color(line_color.gamma_multiply(0.7))
+                    .width(1.5)
+                    .style(LineStyle::dashed_dense()),
             );
-            let projected: Vec<[f64; 2]> = detail
-                .projected
-                .iter()
-                .filter(|s| s.quality.packages > 0)
-                .map(|s| [f64::from(s.as_of), f64::from(s.quality.dnr)])
-                .collect();
-            series(plot, "DNR claims", values, projected, &marks, line_color);
-        });
+        }
+        if !marks.is_empty() {
+            let points: Vec<[f64; 2]> = marks.iter().map(|m| m.at).collect();
+            plot.points(
+                Points::new("events", PlotPoints::from(points))
+                    .shape(MarkerShape::Diamond)
+                    .radius(4.0)
+                    .color(tier_color(Some(Tier::AtRisk))),
+            );
+        }
+    });
 }

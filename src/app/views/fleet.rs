@@ -5,7 +5,7 @@
 use crate::app::commands::Command;
 use crate::app::theme::{metric_help, sparkline, tier_badge_colors, tier_chip, tier_color, tier_text_color};
 use crate::overview::{DriverSummary, Overview, RowFilter, SortColumn, row_order, tier_slot};
-use crate::report::day_text;
+use crate::report::{ExportError, Field, day_text};
 use crate::standing::Fleet;
 use crate::standing::alerts::Alert;
 use crate::standing::rules::{Tier, tier_label};
@@ -14,31 +14,43 @@ use eframe::egui::{self, Key, RichText};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 use std::collections::BTreeSet;
+use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Table columns, in order: (title, tooltip key, what a click sorts by).
-const COLUMNS: [(&str, &str, SortColumn); 21] = [
-    ("Driver", "", SortColumn::Driver),
-    ("Name", "", SortColumn::Name),
-    ("Station", "", SortColumn::Station),
-    ("Overall", "overall", SortColumn::Overall),
-    ("Trend", "overall", SortColumn::Overall),
-    ("Reliability", "reliability", SortColumn::Reliability),
-    ("On-time", "reliability", SortColumn::ReliabilityRate),
-    ("Blocks", "reliability", SortColumn::Blocks),
-    ("Quality", "quality", SortColumn::Quality),
-    ("Attempted", "attempted", SortColumn::Attempted),
-    ("Success", "success", SortColumn::Success),
-    ("On time", "on_time", SortColumn::OnTime),
-    ("DNR", "dnr", SortColumn::Dnr),
-    ("Packages", "quality", SortColumn::Packages),
-    ("Rel. headroom", "headroom", SortColumn::ReliabilityHeadroom),
-    ("Qual. headroom", "headroom", SortColumn::QualityHeadroom),
-    ("DNR headroom", "headroom", SortColumn::DnrHeadroom),
-    ("Blocks to next", "to_next", SortColumn::BlocksToNextTier),
-    ("Pkgs to next", "to_next", SortColumn::PackagesToNextTier),
-    ("Changes on", "forecast", SortColumn::ChangesOn),
-    ("Alerts", "", SortColumn::Alerts),
+/// Where a table column's text comes from: a column of the report, or one the screen adds.
+#[derive(Clone, Copy)]
+enum Shows {
+    Report(Field),
+    Station,
+    /// A picture: the overall tier's trend.
+    Trend,
+    /// The forecast's next tier change.
+    ChangesOn,
+}
+
+/// Table columns, in order: (title, tooltip key, what a click sorts by, what it shows).
+const COLUMNS: [(&str, &str, SortColumn, Shows); 21] = [
+    ("Driver", "", SortColumn::Driver, Shows::Report(Field::DriverId)),
+    ("Name", "", SortColumn::Name, Shows::Report(Field::DriverName)),
+    ("Station", "", SortColumn::Station, Shows::Station),
+    ("Overall", "overall", SortColumn::Overall, Shows::Report(Field::OverallTier)),
+    ("Trend", "overall", SortColumn::Overall, Shows::Trend),
+    ("Reliability", "reliability", SortColumn::Reliability, Shows::Report(Field::ReliabilityTier)),
+    ("On-time", "reliability", SortColumn::ReliabilityRate, Shows::Report(Field::ReliabilityRate)),
+    ("Blocks", "reliability", SortColumn::Blocks, Shows::Report(Field::ReliabilityBlocks)),
+    ("Quality", "quality", SortColumn::Quality, Shows::Report(Field::QualityTier)),
+    ("Attempted", "attempted", SortColumn::Attempted, Shows::Report(Field::AttemptedRate)),
+    ("Success", "success", SortColumn::Success, Shows::Report(Field::SuccessRate)),
+    ("On time", "on_time", SortColumn::OnTime, Shows::Report(Field::OnTimeRate)),
+    ("DNR", "dnr", SortColumn::Dnr, Shows::Report(Field::DnrCount)),
+    ("Packages", "quality", SortColumn::Packages, Shows::Report(Field::QualityPackages)),
+    ("Rel. headroom", "headroom", SortColumn::ReliabilityHeadroom, Shows::Report(Field::ReliabilityHeadroom)),
+    ("Qual. headroom", "headroom", SortColumn::QualityHeadroom, Shows::Report(Field::QualityHeadroom)),
+    ("DNR headroom", "headroom", SortColumn::DnrHeadroom, Shows::Report(Field::DnrHeadroom)),
+    ("Blocks to next", "to_next", SortColumn::BlocksToNextTier, Shows::Report(Field::BlocksToNextTier)),
+    ("Pkgs to next", "to_next", SortColumn::PackagesToNextTier, Shows::Report(Field::PackagesToNextTier)),
+    ("Changes on", "forecast", SortColumn::ChangesOn, Shows::ChangesOn),
+    ("Alerts", "", SortColumn::Alerts, Shows::Report(Field::Alerts)),
 ];
 
 /// Tiers in the summary and the tier filter: best first, then No standing.
@@ -83,22 +95,14 @@ pub struct FleetView {
     seen: Vec<Option<Tier>>,
     seen_key: Option<(usize, usize)>,
     /// The Export… save dialog, then the file written (or why not).
-    export: Option<std::sync::mpsc::Receiver<Option<Result<std::path::PathBuf, String>>>>,
+    pub(crate) export: Option<std::sync::mpsc::Receiver<Option<Result<PathBuf, ExportError>>>>,
     /// What the last export did, shown beside the button.
-    pub export_result: Option<Result<std::path::PathBuf, String>>,
+    pub export_result: Option<Result<PathBuf, ExportError>>,
 }
 
 /// Driver and Name stay in place when the other columns scroll sideways.
 const FROZEN: usize = 2;
 const FROZEN_WIDTH: f32 = 250.0;
-
-fn pct(r: Option<f64>) -> String {
-    r.map_or_else(String::new, |r| format!("{:.1}%", r * 100.0))
-}
-
-fn num(n: Option<u32>) -> String {
-    n.map_or_else(String::new, |n| n.to_string())
-}
 
 impl FleetView {
     pub fn new() -> FleetView {
@@ -112,33 +116,14 @@ impl FleetView {
             .iter()
             .map(|row| {
                 let d = &fleet.drivers[row.driver];
-                let s = &row.standing;
-                let q = s.quality.rates();
-                let cells = [
-                    d.id.clone(),
-                    d.name.clone().unwrap_or_default(),
-                    d.station.clone().unwrap_or_default(),
-                    tier_label(s.overall).to_string(),
-                    String::new(),
-                    tier_label(s.reliability_tier).to_string(),
-                    pct(s.reliability.rate()),
-                    s.reliability.blocks.to_string(),
-                    tier_label(s.quality_tier).to_string(),
-                    pct(q.map(|r| r.attempted)),
-                    pct(q.map(|r| r.success)),
-                    pct(q.map(|r| r.on_time)),
-                    num((s.quality.packages > 0).then_some(s.quality.dnr)),
-                    s.quality.packages.to_string(),
-                    num(s.reliability_headroom),
-                    num(s.quality_headroom),
-                    num(s.dnr_headroom),
-                    num(s.blocks_to_next_tier),
-                    num(s.packages_to_next_tier),
-                    row.next_change.map_or_else(String::new, |c| {
+                let cells = COLUMNS.map(|(_, _, _, shows)| match shows {
+                    Shows::Report(field) => field.value(d, &row.standing).screen_text(),
+                    Shows::Station => d.station.clone().unwrap_or_default(),
+                    Shows::Trend => String::new(),
+                    Shows::ChangesOn => row.next_change.map_or_else(String::new, |c| {
                         format!("{} {} {}", day_text(c.day), if c.rises() { "▲" } else { "▼" }, tier_label(c.to))
                     }),
-                    s.alerts.iter().map(Alert::words).collect::<Vec<_>>().join(", "),
-                ];
+                });
                 RowText { cells }
             })
             .collect();
@@ -171,7 +156,7 @@ impl FleetView {
         self.refresh_seen(fleet, overview, observed);
         self.summary(ui, overview);
         ui.add_space(4.0);
-        self.filters(ui, fleet, overview, commands);
+        self.filters(ui, overview, commands);
         ui.add_space(4.0);
         if self.show_trend {
             trend_chart(ui, overview);
@@ -235,7 +220,7 @@ impl FleetView {
         });
     }
 
-    fn filters(&mut self, ui: &mut egui::Ui, fleet: &Fleet, overview: &Overview, commands: &mut Vec<Command>) {
+    fn filters(&mut self, ui: &mut egui::Ui, overview: &Overview, commands: &mut Vec<Command>) {
         ui.horizontal_wrapped(|ui| {
             let label = ui.label("Search");
             let search = ui.add(
@@ -292,48 +277,24 @@ impl FleetView {
             if !self.selected.is_empty() && ui.button("Select none").clicked() {
                 self.selected.clear();
             }
-            self.export_ui(ui, fleet, overview);
+            self.export_ui(ui, commands);
         });
     }
 
     /// Export…: the table as shown (filtered and sorted), with the report's columns, to a
-    /// workbook or a CSV file; the dialog and the writing run on their own thread.
-    fn export_ui(&mut self, ui: &mut egui::Ui, fleet: &Fleet, overview: &Overview) {
+    /// workbook or a CSV file (the app asks where and writes it, [`Command::ExportFleet`]).
+    fn export_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         if let Some(rx) = &self.export
             && let Ok(done) = rx.try_recv()
         {
             self.export = None;
-            if let Some(Err(e)) = &done {
-                tracing::error!("fleet table not exported: {e}");
-            }
             self.export_result = done;
         }
         let clicked = ui
             .add_enabled(self.export.is_none() && !self.visible.is_empty(), egui::Button::new("Export…"))
             .on_hover_text("The drivers shown, in this order, to a spreadsheet (.xlsx) or a CSV file");
         if clicked.clicked() {
-            let rows: Vec<crate::report::Cells> = self
-                .visible
-                .iter()
-                .map(|&p| {
-                    let s = &overview.drivers[p];
-                    crate::report::Row { driver: &fleet.drivers[s.driver], standing: s.standing.clone() }.cells()
-                })
-                .collect();
-            let name = format!("standing-{}.xlsx", day_text(overview.as_of));
-            self.export = Some(crate::app::windows::on_dialog_thread(ui.ctx(), move || {
-                let path = rfd::FileDialog::new()
-                    .add_filter("Excel workbook", &["xlsx"])
-                    .add_filter("CSV", &["csv"])
-                    .set_file_name(name)
-                    .set_title("Export the fleet table")
-                    .save_file()?;
-                Some(
-                    crate::report::export_table(&path, &rows)
-                        .map(|()| path.clone())
-                        .map_err(|e| format!("{}: {e}", path.display())),
-                )
-            }));
+            commands.push(Command::ExportFleet(self.visible.clone()));
         }
         match &self.export_result {
             Some(Ok(path)) => {
@@ -349,7 +310,7 @@ impl FleetView {
     /// The selected rows as shown, tab-separated under the column titles (pastes into a
     /// spreadsheet); the trend, a picture, is left out.
     pub fn selected_as_tsv(&self) -> String {
-        let columns: Vec<usize> = (0..COLUMNS.len()).filter(|&c| c != 4).collect();
+        let columns: Vec<usize> = (0..COLUMNS.len()).filter(|&c| !matches!(COLUMNS[c].3, Shows::Trend)).collect();
         let clean = |t: &str| t.replace(['\t', '\n', '\r'], " ");
         let mut out = columns.iter().map(|&c| COLUMNS[c].0).collect::<Vec<_>>().join("\t");
         out.push('\n');
@@ -506,13 +467,13 @@ impl FleetView {
                 egui::scroll_area::ScrollBarVisibility::VisibleWhenNeeded
             });
         for i in columns.clone() {
-            builder = builder.column(match i {
-                0 => Column::exact(74.0),
-                1 => Column::exact(FROZEN_WIDTH - 74.0 - 12.0).clip(true),
-                2 => Column::initial(56.0),
-                3 if self.seen.is_empty() => Column::initial(86.0),
-                3 => Column::initial(176.0),
-                4 => Column::initial(90.0),
+            builder = builder.column(match COLUMNS[i].3 {
+                Shows::Report(Field::DriverId) => Column::exact(74.0),
+                Shows::Report(Field::DriverName) => Column::exact(FROZEN_WIDTH - 74.0 - 12.0).clip(true),
+                Shows::Station => Column::initial(56.0),
+                Shows::Report(Field::OverallTier) if self.seen.is_empty() => Column::initial(86.0),
+                Shows::Report(Field::OverallTier) => Column::initial(176.0),
+                Shows::Trend => Column::initial(90.0),
                 _ if i == COLUMNS.len() - 1 => Column::remainder().at_least(160.0).clip(true),
                 _ => Column::auto().at_least(54.0),
             });
@@ -523,7 +484,7 @@ impl FleetView {
         let output = builder
             .header(row_height + 4.0, |mut header| {
                 for i in columns.clone() {
-                    let (title, help, _) = COLUMNS[i];
+                    let (title, help, _, _) = COLUMNS[i];
                     header.col(|ui| {
                         let arrow = match self.sort {
                             Some(s) if s.column == i && s.ascending => " ▲",
@@ -573,8 +534,8 @@ fn cell(ui: &mut egui::Ui, column: usize, text: &str, summary: &DriverSummary, s
     let tier_text = |ui: &egui::Ui, tier| {
         if selected { ui.visuals().strong_text_color() } else { tier_text_color(tier, ui.visuals()) }
     };
-    match column {
-        3 => {
+    match COLUMNS[column].3 {
+        Shows::Report(Field::OverallTier) => {
             tier_chip(ui, s.overall);
             if let Some(seen) = seen {
                 let help = if Some(seen) == s.overall {
@@ -587,16 +548,16 @@ fn cell(ui: &mut egui::Ui, column: usize, text: &str, summary: &DriverSummary, s
                     .on_hover_text(help);
             }
         }
-        4 => {
+        Shows::Trend => {
             sparkline(ui, &summary.sparkline);
         }
-        5 => {
+        Shows::Report(Field::ReliabilityTier) => {
             ui.label(RichText::new(text).color(tier_text(ui, s.reliability_tier)));
         }
-        8 => {
+        Shows::Report(Field::QualityTier) => {
             ui.label(RichText::new(text).color(tier_text(ui, s.quality_tier)));
         }
-        18 => {
+        Shows::ChangesOn => {
             let to = summary.next_change.and_then(|c| c.to);
             ui.label(RichText::new(text).color(tier_text(ui, to)));
         }

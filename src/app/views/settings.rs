@@ -15,6 +15,8 @@ use eframe::egui::{self, RichText};
 pub struct SettingsView {
     pub draft: Settings,
     outages_csv: String,
+    /// Why the outages CSV named could not be imported, shown beside its field.
+    outages_problem: Option<String>,
 }
 
 /// Calibration from observed tiers (docs/rules.md §7): what is open, and the button.
@@ -44,7 +46,7 @@ fn calibration(ui: &mut egui::Ui, observed: Option<&crate::app::state::Observed>
 
 impl SettingsView {
     pub fn new(settings: &Settings) -> SettingsView {
-        SettingsView { draft: settings.clone(), outages_csv: String::new() }
+        SettingsView { draft: settings.clone(), outages_csv: String::new(), outages_problem: None }
     }
 
     /// Problems that keep the draft from being applied.
@@ -274,46 +276,20 @@ impl SettingsView {
             ui.add(egui::TextEdit::singleline(&mut self.outages_csv).hint_text("path/to/outages.csv"))
                 .labelled_by(label.id);
             if ui.button("Import").clicked() {
-                match read_outages(&self.outages_csv) {
-                    Ok(list) => self.draft.outages.extend(list),
-                    Err(e) => {
-                        tracing::error!("outages not imported: {e}");
-                        self.outages_csv = e;
+                let path = std::path::Path::new(self.outages_csv.trim());
+                match crate::load::read_outage_settings(path, zone, self.draft.day_first) {
+                    Ok(list) => {
+                        self.draft.outages.extend(list);
+                        self.outages_problem = None;
                     }
+                    Err(e) => self.outages_problem = Some(e.to_string()),
                 }
             }
         });
+        if let Some(problem) = &self.outages_problem {
+            ui.colored_label(ui.visuals().error_fg_color, problem);
+        }
     }
-}
-
-/// Outage rows of a CSV, as typed text (start, end, description).
-fn read_outages(path: &str) -> Result<Vec<OutageSetting>, String> {
-    let csv = crate::import::text::read_csv_text(std::path::Path::new(path.trim())).map_err(|e| e.to_string())?;
-    let mut report = crate::import::ImportReport::default();
-    let frame = crate::import::load_table(
-        &csv,
-        crate::import::TableKind::Outages,
-        &crate::import::ImportOptions::default(),
-        &mut report,
-    )
-    .map_err(|e| e.to_string())?;
-    let zone = FleetZone::default();
-    let starts = frame.column(col::START.name()).and_then(|c| c.datetime().cloned()).map_err(|e| e.to_string())?;
-    let ends = frame.column(col::END.name()).and_then(|c| c.datetime().cloned()).map_err(|e| e.to_string())?;
-    let descriptions =
-        frame.column(col::DESCRIPTION.name()).and_then(|c| c.str().cloned()).map_err(|e| e.to_string())?;
-    let stations = frame.column(col::STATION.name()).and_then(|c| c.str().cloned()).map_err(|e| e.to_string())?;
-    let text = |ms: i64| zone.local(ms).format("%Y-%m-%d %H:%M:%S").to_string();
-    Ok((0..frame.height())
-        .filter_map(|i| {
-            Some(OutageSetting {
-                start: text(starts.physical().get(i)?),
-                end: text(ends.physical().get(i)?),
-                description: descriptions.get(i).unwrap_or("").to_string(),
-                station: stations.get(i).unwrap_or("").to_string(),
-            })
-        })
-        .collect())
 }
 
 fn rate_row(ui: &mut egui::Ui, name: &str, help: &str, t: &mut RateThresholds) {

@@ -19,7 +19,7 @@ pub struct BatchWindow {
     settings: LetterSettings,
     folder: String,
     job: Option<Job<Batch, LetterError>>,
-    result: Option<Result<Batch, String>>,
+    result: Option<Result<Batch, JobError<LetterError>>>,
     pub open: bool,
 }
 
@@ -72,7 +72,7 @@ impl BatchWindow {
             if let Err(e) = &result {
                 tracing::error!("dispute letters not written: {e}");
             }
-            self.result = Some(result.map_err(|e| e.to_string()));
+            self.result = Some(result);
         }
         let mut open = self.open;
         egui::Window::new("Draft disputes").open(&mut open).default_size([640.0, 420.0]).show(ctx, |ui| {
@@ -85,9 +85,7 @@ impl BatchWindow {
             let can_start = !self.folder.trim().is_empty();
             match super::job_row(ui, &mut self.job, "Draft letters", can_start) {
                 super::JobRow::Start => self.start(ui.ctx()),
-                super::JobRow::Cancelled => {
-                    self.result = Some(Err("Cancelled; the letters already written stay in the folder".into()))
-                }
+                super::JobRow::Cancelled => self.result = Some(Err(JobError::Cancelled)),
                 super::JobRow::Idle => {}
             }
             match &self.result {
@@ -108,8 +106,14 @@ impl BatchWindow {
                         });
                     });
                 }
+                Some(Err(JobError::Cancelled)) => {
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        "Cancelled; the letters already written stay in the folder",
+                    );
+                }
                 Some(Err(e)) => {
-                    ui.colored_label(ui.visuals().error_fg_color, e);
+                    ui.colored_label(ui.visuals().error_fg_color, e.to_string());
                 }
                 None => {}
             }

@@ -3,20 +3,21 @@
 //! that change and the confusion matrix; the thresholds apply only when the user accepts.
 
 use crate::app::commands::Command;
-use crate::app::worker::Job;
+use crate::app::worker::{Job, JobError};
 use crate::standing::calibrate::{Calibration, PARAM_NAMES, threshold_values};
 use crate::standing::rules::Tier;
 use eframe::egui::{self, RichText};
+use std::convert::Infallible;
 
 pub struct CalibrateWindow {
     /// The observed-tiers file, for the title line.
     file: String,
-    job: Option<Job<Calibration, String>>,
-    result: Option<Result<Calibration, String>>,
+    job: Option<Job<Calibration, Infallible>>,
+    result: Option<Result<Calibration, JobError<Infallible>>>,
 }
 
 impl CalibrateWindow {
-    pub fn new(file: String, job: Job<Calibration, String>) -> CalibrateWindow {
+    pub fn new(file: String, job: Job<Calibration, Infallible>) -> CalibrateWindow {
         CalibrateWindow { file, job: Some(job), result: None }
     }
 
@@ -32,7 +33,7 @@ impl CalibrateWindow {
             if let Err(e) = &result {
                 tracing::error!("calibration failed: {e}");
             }
-            self.result = Some(result.map_err(|e| e.to_string()));
+            self.result = Some(result);
         }
         let mut open = true;
         let mut close = false;
@@ -54,7 +55,7 @@ impl CalibrateWindow {
                         });
                     }
                     (None, Some(Err(e))) => {
-                        ui.colored_label(ui.visuals().error_fg_color, e);
+                        ui.colored_label(ui.visuals().error_fg_color, e.to_string());
                     }
                     (None, Some(Ok(c))) => close |= result_ui(ui, c, commands),
                     (None, None) => {}

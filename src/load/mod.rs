@@ -6,14 +6,14 @@ use crate::config::Thresholds;
 use crate::import::time::FleetZone;
 use crate::import::time::UnknownZone;
 use crate::import::{
-    Dataset, Detail, ExceptionRow, FileSummary, ImportError, ImportOptions, ImportReport, InputPaths, ReportsApplied,
-    TableKind,
+    Dataset, Detail, ExceptionRow, FileSummary, ImportError, ImportOptions, ImportReport, InputError, InputPaths,
+    ReportsApplied, TableKind, file_kinds,
 };
 use crate::letters::LetterSettings;
-use crate::settings::{OutageError, Settings, SettingsError};
+use crate::settings::{OutageError, OutageSetting, Settings, SettingsError};
 use crate::standing::Fleet;
 use crate::workspace::cases::{Case, CaseUpdate, NewCase};
-use crate::workspace::{FileImport, ImportRecord, Workspace, WorkspaceError, pending_success_dataset};
+use crate::workspace::{FileImport, ImportOutcome, ImportRecord, Workspace, WorkspaceError, pending_success_dataset};
 use polars_core::prelude::PolarsError;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -189,15 +189,15 @@ pub fn load(source: Source, settings: Settings, options: &Options, progress: &Pr
     (progress.report)(0.05);
     let started = std::time::Instant::now();
     let loaded = load_source(source, settings, options, progress);
-    match &loaded {
-        Ok(l) => tracing::info!(
+    // A failure is logged where it is handled: the app's notice, the command line's exit.
+    if let Ok(l) = &loaded {
+        tracing::info!(
             drivers = l.fleet.drivers.len(),
             rejected = l.report.rejections.len(),
             seconds = started.elapsed().as_secs_f32(),
             "loaded {}",
             l.source.describe()
-        ),
-        Err(e) => tracing::warn!("load failed: {e}"),
+        );
     }
     loaded
 }
@@ -349,6 +349,75 @@ fn summary_of(f: &FileImport) -> FileSummary {
     }
 }
 
+/// The workspace in `dir`, created there reading times in `create_zone` when one is given
+/// and the folder is new or empty; a caller reading times in another zone (`--tz`) is
+/// refused, since the workspace's times were read in its own.
+pub fn workspace_in(
+    dir: &Path,
+    create_zone: Option<FleetZone>,
+    given: Option<FleetZone>,
+) -> Result<Workspace, LoadError> {
+    let ws = match create_zone {
+        Some(zone) => Workspace::open_or_create(dir, zone)?,
+        None => Workspace::open(dir)?,
+    };
+    if let Some(given) = given
+        && given != ws.zone()
+    {
+        return Err(LoadError::OtherZone {
+            given: given.name().to_string(),
+            dir: ws.dir().display().to_string(),
+            zone: ws.zone().name().to_string(),
+        });
+    }
+    Ok(ws)
+}
+
+/// Files told apart by their headers: each with the kinds it holds (a workbook may hold
+/// several, and stands for each), and the files that could not be told.
+pub fn files_by_kind(files: Vec<PathBuf>) -> (Vec<(TableKind, PathBuf)>, Vec<InputError>) {
+    let mut sorted = Vec::new();
+    let mut problems = Vec::new();
+    for file in files {
+        match file_kinds(&file) {
+            Ok(kinds) => sorted.extend(kinds.into_iter().map(|kind| (kind, file.clone()))),
+            Err(e) => problems.push(e),
+        }
+    }
+    (sorted, problems)
+}
+
+/// Imports files into the workspace in `dir` (created there, reading times in `zone` or
+/// UTC, when the folder is new or empty), without building the fleet: the command
+/// line's `import`.
+pub fn import_into(
+    dir: &Path,
+    files: &[(TableKind, PathBuf)],
+    zone: Option<FleetZone>,
+    day_first: bool,
+    strict: bool,
+) -> Result<ImportOutcome, LoadError> {
+    let mut ws = workspace_in(dir, Some(zone.unwrap_or_default()), zone)?;
+    Ok(ws.import(files, day_first, strict, &|| false)?)
+}
+
+/// Reads an outages CSV into the Settings' outage rows, each time written in the fleet's
+/// zone as Settings reads it back.
+pub fn read_outage_settings(path: &Path, zone: FleetZone, day_first: bool) -> Result<Vec<OutageSetting>, LoadError> {
+    let options = ImportOptions { zone, day_first, detail: Detail::Full };
+    let frame = crate::import::load_file(path, TableKind::Outages, &options, &mut ImportReport::default())?;
+    let text = |ms: i64| zone.local(ms).format("%Y-%m-%d %H:%M:%S").to_string();
+    Ok(crate::standing::outages_of(&frame)?
+        .into_iter()
+        .map(|o| OutageSetting {
+            start: text(o.start),
+            end: text(o.end),
+            description: o.description,
+            station: o.stations.join("; "),
+        })
+        .collect())
+}
+
 /// Opens the workspace (creating it in a new or empty folder, reading times in the zone
 /// of the settings), makes the change, and reads it.
 fn open_workspace(
@@ -362,21 +431,8 @@ fn open_workspace(
         None => options.create,
         Some(_) => false,
     };
-    let mut ws = if create {
-        let zone = options.zone.map_or_else(|| settings_zone(&settings), Ok)?;
-        Workspace::open_or_create(&dir, zone)?
-    } else {
-        Workspace::open(&dir)?
-    };
-    if let Some(given) = options.zone
-        && given != ws.zone()
-    {
-        return Err(LoadError::OtherZone {
-            given: given.name().to_string(),
-            dir: ws.dir().display().to_string(),
-            zone: ws.zone().name().to_string(),
-        });
-    }
+    let create_zone = if create { Some(options.zone.map_or_else(|| settings_zone(&settings), Ok)?) } else { None };
+    let mut ws = workspace_in(&dir, create_zone, options.zone)?;
     let mut settings = if options.workspace_settings { Settings::load(&ws.settings_path())? } else { settings };
     if let Some(t) = options.thresholds {
         settings.thresholds = t;
@@ -448,6 +504,13 @@ fn open_workspace(
 }
 
 impl Loaded {
+    /// Records cases in the workspace the data was loaded from; `None` for files.
+    pub fn record_cases(&self, cases: &[NewCase]) -> Result<Option<(Vec<i64>, PathBuf)>, LoadError> {
+        let Some(state) = &self.workspace else { return Ok(None) };
+        let mut ws = Workspace::open(&state.dir)?;
+        Ok(Some((ws.add_cases(cases)?, ws.dir().to_path_buf())))
+    }
+
     /// Where photos are read from: the folder given (`--evidence-dir`), else the setting,
     /// else the deliveries file's folder (for a workspace, that of its newest deliveries
     /// import).
@@ -483,165 +546,4 @@ impl Loaded {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample() -> InputPaths {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-        InputPaths {
-            blocks: dir.join("blocks.csv"),
-            deliveries: dir.join("deliveries.csv"),
-            roster: Some(dir.join("roster.csv")),
-            outages: Some(dir.join("outages.csv")),
-            concessions: Some(dir.join("concessions.csv")),
-            exceptions: vec![dir.join("exceptions.csv")],
-        }
-    }
-
-    #[test]
-    fn files_and_the_same_files_in_a_workspace_load_the_same_standing() {
-        let files = load(Source::Files(sample()), Settings::default(), &Options::default(), &Progress::NONE).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let options = Options { change: Some(Change::Import(sample().files())), ..Options::default() };
-        let ws =
-            load(Source::Workspace(dir.path().join("ws")), Settings::default(), &options, &Progress::NONE).unwrap();
-        let day = files.fleet.default_as_of().unwrap();
-        assert_eq!(ws.fleet.drivers.len(), files.fleet.drivers.len());
-        for i in 0..files.fleet.drivers.len() {
-            assert_eq!(ws.fleet.standing(i, day), files.fleet.standing(i, day));
-        }
-        assert_eq!(ws.report.files.len(), 6);
-        assert!(ws.evidence_dir(None).ends_with("sample-data"));
-        assert_eq!(ws.letters_dir(), dir.path().join("ws").join("letters"));
-        assert!(files.letters_dir().ends_with("sample-data/letters"));
-    }
-
-    /// The deliveries of a generated fleet rewritten: its records in another order, with
-    /// the first `repeated` records appended again (a later duplicate, another outcome).
-    fn rewritten(from: &Path, to: &Path, shuffle: bool, repeated: usize) {
-        let mut reader = csv::Reader::from_path(from).unwrap();
-        let headers = reader.headers().unwrap().clone();
-        let mut records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-        if shuffle {
-            // A fixed permutation: every 7th record first, then the rest, reversed.
-            let (mut a, b): (Vec<_>, Vec<_>) = records.into_iter().enumerate().partition(|(i, _)| i % 7 == 0);
-            a.extend(b.into_iter().rev());
-            records = a.into_iter().map(|(_, r)| r).collect();
-        }
-        let outcome = headers.iter().position(|h| h == "outcome").unwrap();
-        let again: Vec<csv::StringRecord> = records[..repeated]
-            .iter()
-            .map(|r| r.iter().enumerate().map(|(i, c)| if i == outcome { "not attempted" } else { c }).collect())
-            .collect();
-        let mut writer = csv::Writer::from_path(to).unwrap();
-        writer.write_record(&headers).unwrap();
-        for r in records.iter().chain(&again) {
-            writer.write_record(r).unwrap();
-        }
-        writer.flush().unwrap();
-    }
-
-    #[test]
-    fn the_tallies_import_gives_the_standing_and_history_of_the_full_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
-        let generated = dir.path().join("generated");
-        crate::generate::generate(
-            &crate::generate::GenerateOptions { drivers: 40, days: 45, seed: 3, start },
-            &generated,
-        )
-        .unwrap();
-        let files = |deliveries: PathBuf, concessions: bool| InputPaths {
-            blocks: generated.join("blocks.csv"),
-            deliveries,
-            roster: Some(generated.join("roster.csv")),
-            outages: Some(generated.join("outages.csv")),
-            concessions: concessions.then(|| sample().concessions.unwrap()),
-            exceptions: Vec::new(),
-        };
-        let shuffled = dir.path().join("shuffled.csv");
-        rewritten(&generated.join("deliveries.csv"), &shuffled, true, 0);
-        let repeated = dir.path().join("repeated.csv");
-        rewritten(&generated.join("deliveries.csv"), &repeated, false, 30);
-        // (input, whether tracking ids can go)
-        let cases = [
-            (files(generated.join("deliveries.csv"), false), true),
-            (files(shuffled, false), false),
-            (files(repeated, false), false),
-            (files(generated.join("deliveries.csv"), true), false),
-            (sample(), false),
-        ];
-        for (paths, ids_dropped) in cases {
-            let with = |detail| {
-                let options = Options { detail, ..Options::default() };
-                load(Source::Files(paths.clone()), Settings::default(), &options, &Progress::NONE).unwrap()
-            };
-            let (full, tallies) = (with(Detail::Full), with(Detail::Tallies));
-            let ids = tallies.dataset.deliveries.column("tracking_id").unwrap();
-            assert_eq!(ids.null_count() == ids.len(), ids_dropped, "{paths:?}");
-            assert_eq!(format!("{:?}", tallies.report), format!("{:?}", full.report), "{paths:?}");
-            let day = full.fleet.default_as_of().unwrap();
-            assert_eq!(tallies.fleet.default_as_of(), Some(day));
-            assert_eq!(tallies.fleet.drivers.len(), full.fleet.drivers.len());
-            for i in 0..full.fleet.drivers.len() {
-                assert_eq!(tallies.fleet.standing(i, day), full.fleet.standing(i, day), "{paths:?} driver {i}");
-                assert_eq!(tallies.fleet.history(i, None, day), full.fleet.history(i, None, day), "{paths:?}");
-            }
-            // Photos count as grounds from their flags alone.
-            let grounds = full.fleet.package_grounds();
-            assert_eq!(tallies.fleet.package_grounds(), grounds, "{paths:?}");
-            assert!(grounds.iter().any(|g| g.contains(crate::standing::grounds::Grounds::PHOTO_PROOF)), "{paths:?}");
-        }
-    }
-
-    #[test]
-    fn a_workspace_read_for_tallies_leaves_out_what_only_letters_quote_and_gives_the_same_standing() {
-        for concessions in [true, false] {
-            let dir = tempfile::tempdir().unwrap();
-            let p = sample();
-            let mut list: Vec<(TableKind, PathBuf)> =
-                vec![(TableKind::Blocks, p.blocks), (TableKind::Deliveries, p.deliveries)];
-            list.extend(p.roster.map(|r| (TableKind::Roster, r)));
-            list.extend(p.concessions.filter(|_| concessions).map(|c| (TableKind::Concessions, c)));
-            let ws = dir.path().join("ws");
-            let options = Options { change: Some(Change::Import(list)), ..Options::default() };
-            load(Source::Workspace(ws.clone()), Settings::default(), &options, &Progress::NONE).unwrap();
-            let with = |detail| {
-                let options = Options { detail, ..Options::default() };
-                load(Source::Workspace(ws.clone()), Settings::default(), &options, &Progress::NONE).unwrap()
-            };
-            let (full, tallies) = (with(Detail::Full), with(Detail::Tallies));
-            let (a, b) = (&full.dataset.deliveries, &tallies.dataset.deliveries);
-            assert_eq!(a.schema(), b.schema());
-            // DNR report times count against concessions only.
-            let left_out: &[&str] = if concessions {
-                &["line", "reason", "notes"]
-            } else {
-                &["line", "reason", "notes", "dnr_reported_at"]
-            };
-            for name in left_out {
-                assert_eq!(b.column(name).unwrap().null_count(), b.height(), "{name}");
-                assert!(a.column(name).unwrap().null_count() < a.height(), "{name}");
-            }
-            assert!(b.drop_many(left_out.iter().copied()).equals_missing(&a.drop_many(left_out.iter().copied())));
-            let day = full.fleet.default_as_of().unwrap();
-            for i in 0..full.fleet.drivers.len() {
-                assert_eq!(tallies.fleet.history(i, None, day), full.fleet.history(i, None, day));
-            }
-            assert_eq!(tallies.fleet.package_grounds(), full.fleet.package_grounds());
-        }
-    }
-
-    #[test]
-    fn cancelling_and_a_workspace_in_another_zone_are_errors_of_their_own() {
-        let never = Progress { report: &|_| {}, cancelled: &|| true };
-        let cancelled = load(Source::Files(sample()), Settings::default(), &Options::default(), &never);
-        assert!(matches!(cancelled, Err(LoadError::Cancelled)));
-        let dir = tempfile::tempdir().unwrap();
-        Workspace::open_or_create(dir.path(), FleetZone::parse("America/Chicago").unwrap()).unwrap();
-        let options = Options { zone: Some(FleetZone::default()), ..Options::default() };
-        let other = load(Source::Workspace(dir.path().into()), Settings::default(), &options, &Progress::NONE);
-        let Err(e) = other else { panic!("another zone was accepted") };
-        assert!(e.is_input() && e.to_string().contains("America/Chicago"), "{e}");
-    }
-}
+mod tests;

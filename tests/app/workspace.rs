@@ -1,0 +1,121 @@
+//! Workspaces: cases, a damaged workspace, a new folder that takes the files on screen
+//! (a manager's first day, issue 20: each of these failed before its fix).
+
+use super::*;
+
+#[test]
+fn workspace_cases_view_overturns_a_case_and_recomputes() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws_dir = dir.path().join("North station");
+    let events = sample_workspace(&ws_dir);
+    let mut h = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| StandwatchApp::new(&cc.egui_ctx, None));
+    h.state_mut().open_workspace(ws_dir.clone());
+    settle(&mut h);
+    wait_for(&mut h, "the workspace", |h| h.state().loaded().is_some_and(|l| l.data.workspace.is_some()));
+    let has = |h: &Harness<'_, StandwatchApp>, id: &str| {
+        let d = &h.state().loaded().unwrap().data.dataset.deliveries;
+        d.column("tracking_id").unwrap().str().unwrap().iter().any(|t| t == Some(id))
+    };
+    assert!(has(&h, &events[0]));
+    // In a case already: the grounds no longer make D00001 DISPUTABLE.
+    let l = h.state().loaded().unwrap();
+    let d1 = l.data.fleet.driver_index("D00001").unwrap();
+    assert!(!l.data.fleet.standing(d1, l.overview.as_of).alerts.has(standwatch::standing::alerts::Alert::Disputable));
+
+    open_tab(&mut h, "Cases");
+    h.get_by_label("Cases in North station");
+    // Before a case is selected nothing on screen depends on today's date.
+    h.snapshot("cases_view");
+    h.get_by_label("D00001").click();
+    h.run_steps(2);
+    h.get_by_label("Case 1 · D00001 · dispute");
+    h.get_by_role_and_label(egui::Role::Button, "overturned").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Apply status").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the overturn", |h| {
+        !h.state().is_busy()
+            && h.state()
+                .loaded()
+                .and_then(|l| l.data.workspace.as_ref())
+                .is_some_and(|w| w.cases[0].status == standwatch::workspace::cases::CaseStatus::Overturned)
+    });
+    // Overturned events stop counting: they are gone from the data on screen.
+    for id in &events {
+        assert!(!has(&h, id), "{id} still counts");
+    }
+    h.get_by_label_contains("overturned)");
+    // The overturned case is closed: listed under Closed, not under Open.
+    h.get_by_role_and_label(egui::Role::Button, "Open").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("D00001").is_none());
+    h.get_by_role_and_label(egui::Role::Button, "Closed").click();
+    h.run_steps(2);
+    h.get_by_label("D00001");
+}
+
+#[test]
+fn a_damaged_workspace_is_named_and_another_one_offered() {
+    // Given at start (`standwatch --workspace DIR`): the sample data load it replaced
+    // comes back when it fails.
+    let mut h = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| StandwatchApp::new(&cc.egui_ctx, None));
+    let dir = tempfile::tempdir().unwrap();
+    let damaged = dir.path().join("Damaged");
+    std::fs::create_dir_all(&damaged).unwrap();
+    std::fs::write(damaged.join("standwatch.db"), vec![0x5a; 8192]).unwrap();
+    h.state_mut().open_workspace(damaged);
+    settle(&mut h);
+    wait_for(&mut h, "the sample data", |h| h.state().loaded().is_some());
+    h.get_by_label_contains("This workspace cannot be opened:");
+    h.get_by_label_contains("Choose another folder");
+    h.get_by_role_and_label(egui::Role::Button, "Open or create");
+    // The sample data stays on screen.
+    assert_eq!(h.state().loaded().unwrap().data.fleet.drivers.len(), 40);
+}
+
+#[test]
+fn a_new_folder_becomes_a_workspace_and_takes_the_files_on_screen() {
+    let mut h = app();
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("Fleet North");
+    h.get_by_role_and_label(egui::Role::Button, "Workspace…").click();
+    h.run_steps(2);
+    h.get_by_label("Folder").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Folder").type_text(&new.display().to_string());
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::Role::Button, "Open or create").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the new workspace", |h| {
+        !h.state().is_busy() && h.state().loaded().is_some_and(|l| l.data.workspace.is_some())
+    });
+    assert!(new.join("standwatch.db").is_file(), "created");
+    assert_eq!(h.state().loaded().unwrap().data.fleet.drivers.len(), 0, "empty");
+    // It offers the sample data that was on screen.
+    h.get_by_label_contains("Import the files that were on screen");
+    h.get_by_role_and_label(egui::Role::Button, "Import them").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the import", |h| {
+        !h.state().is_busy() && h.state().loaded().is_some_and(|l| l.data.fleet.drivers.len() == 40)
+    });
+    assert!(h.query_by_label_contains("Import the files that were on screen").is_none());
+    // Every file that was on screen went in, the concessions and exceptions reports too:
+    // the standing is the files' own.
+    let l = h.state().loaded().unwrap();
+    let kinds: Vec<&str> = l.data.report.files.iter().map(|f| f.kind.name()).collect();
+    assert_eq!(kinds, ["blocks", "deliveries", "roster", "outages", "concessions", "exceptions"]);
+    let files = standwatch::load::load(
+        standwatch::load::Source::Files(standwatch::app::sample_inputs()),
+        standwatch::settings::Settings::default(),
+        &standwatch::load::Options::default(),
+        &standwatch::load::Progress::NONE,
+    )
+    .unwrap();
+    let day = files.fleet.default_as_of().unwrap();
+    let d7 = files.fleet.driver_index("D00007").unwrap();
+    assert_eq!(l.data.fleet.standing(d7, day), files.fleet.standing(d7, day));
+    assert_eq!(l.data.fleet.standing(d7, day).quality.dnr, 3, "the concessions' claims count");
+    open_tab(&mut h, "Cases");
+    h.get_by_label("Cases in Fleet North");
+}
