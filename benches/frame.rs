@@ -37,6 +37,7 @@ fn main() {
         outages: None,
         concessions: None,
         exceptions: Vec::new(),
+        scorecards: Vec::new(),
     });
     let loading = Instant::now();
     while app.loaded().is_none_or(|l| l.data.fleet.drivers.len() != drivers) || app.is_busy() {

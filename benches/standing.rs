@@ -59,6 +59,7 @@ fn main() {
         // The DuckDB peer reads no concessions report: both count the deliveries' claims only.
         concessions: None,
         exceptions: Vec::new(),
+        scorecards: Vec::new(),
     };
     let runs = 3;
 

@@ -159,6 +159,9 @@ struct PartialThresholds {
     on_time: Option<PartialRate>,
     dnr: Option<PartialDnr>,
     windows: Option<Windows>,
+    /// The scorecard's bounds (DSP mode), read by [`crate::scorecard::bounds::DspBounds`].
+    #[serde(rename = "dsp")]
+    _dsp: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]

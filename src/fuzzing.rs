@@ -28,7 +28,7 @@ pub fn import_bytes(data: &[u8]) -> Option<usize> {
     let kind = fuzz_kind(choice);
     let zone = FleetZone::parse(ZONES[usize::from(choice >> 4) % ZONES.len()]).ok()?;
     let detail = if choice & 0x04 != 0 { Detail::Standing } else { Detail::Full };
-    let opts = ImportOptions { zone, day_first: choice & 0x08 != 0, detail };
+    let opts = ImportOptions { zone, day_first: choice & 0x08 != 0, detail, week: None };
     let csv = decode_csv("fuzz.csv".to_string(), file.to_vec()).ok()?;
     let mut report = ImportReport::default();
     let frame = load_table(&csv, kind, &opts, &mut report).ok()?;
@@ -75,7 +75,7 @@ const FUZZ_DELIVERIES: &str = "tracking_id,driver_id,block_id,deliver_by,attempt
 pub fn exceptions_bytes(data: &[u8]) -> Option<usize> {
     let (&choice, file) = data.split_first()?;
     let zone = FleetZone::parse(ZONES[usize::from(choice >> 4) % ZONES.len()]).ok()?;
-    let opts = ImportOptions { zone, day_first: choice & 0x08 != 0, detail: Detail::Full };
+    let opts = ImportOptions { zone, day_first: choice & 0x08 != 0, detail: Detail::Full, week: None };
     let mut report = ImportReport::default();
     let deliveries = decode_csv("deliveries.csv".to_string(), FUZZ_DELIVERIES.as_bytes().to_vec()).ok()?;
     let deliveries = load_table(&deliveries, TableKind::Deliveries, &opts, &mut report).ok()?;
@@ -91,6 +91,7 @@ pub fn exceptions_bytes(data: &[u8]) -> Option<usize> {
         outages: empty(TableKind::Outages)?,
         concessions: empty(TableKind::Concessions)?,
         exceptions,
+        scorecards: empty(TableKind::Scorecard)?,
         zone,
     };
     let applied = data.apply_reports().ok()?.exceptions;

@@ -28,6 +28,7 @@ pub mod overview;
 pub mod parallel;
 pub mod report;
 pub mod sample;
+pub mod scorecard;
 pub mod settings;
 pub mod standing;
 pub mod timings;

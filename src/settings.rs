@@ -31,6 +31,8 @@ pub struct RecentImport {
     pub concessions: Option<PathBuf>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<PathBuf>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scorecards: Vec<PathBuf>,
 }
 
 impl RecentImport {
@@ -42,6 +44,7 @@ impl RecentImport {
             outages: self.outages.clone(),
             concessions: self.concessions.clone(),
             exceptions: self.exceptions.clone(),
+            scorecards: self.scorecards.clone(),
         }
     }
 
@@ -53,6 +56,7 @@ impl RecentImport {
             outages: p.outages.clone(),
             concessions: p.concessions.clone(),
             exceptions: p.exceptions.clone(),
+            scorecards: p.scorecards.clone(),
         }
     }
 }
@@ -89,6 +93,9 @@ pub struct Settings {
     pub dark_mode: bool,
     /// The paper coaching sheets are laid out for.
     pub paper: crate::documents::pdf::Paper,
+    /// DSP mode: the scorecard's week, coaching triggers and tier bounds.
+    #[serde(skip_serializing_if = "crate::scorecard::DspSettings::is_default")]
+    pub dsp: crate::scorecard::DspSettings,
 }
 
 impl Default for Settings {
@@ -110,6 +117,7 @@ impl Default for Settings {
             workspace: None,
             dark_mode: true,
             paper: crate::documents::pdf::Paper::A4,
+            dsp: crate::scorecard::DspSettings::default(),
         }
     }
 }

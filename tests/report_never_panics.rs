@@ -77,7 +77,7 @@ proptest! {
     #[test]
     fn any_accepted_import_reports_without_panic((blocks, deliveries) in files(), new_york in any::<bool>()) {
         let zone = if new_york { FleetZone::parse("America/New_York").unwrap() } else { FleetZone::default() };
-        let opts = ImportOptions { zone, day_first: false, detail: Detail::Full };
+        let opts = ImportOptions { zone, day_first: false, detail: Detail::Full, week: None };
         let text = |name: &str, body: &str| decode_csv(name.to_string(), body.as_bytes().to_vec()).unwrap();
         let Ok((data, _)) = load_texts(text("b.csv", &blocks), text("d.csv", &deliveries), None, None, &opts) else {
             return Ok(());

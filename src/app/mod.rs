@@ -44,6 +44,7 @@ pub fn sample_inputs() -> InputPaths {
         outages: Some(dir.join("outages.csv")),
         concessions: Some(dir.join("concessions.csv")),
         exceptions: vec![dir.join("exceptions.csv")],
+        scorecards: Vec::new(),
     }
 }
 

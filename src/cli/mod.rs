@@ -7,6 +7,7 @@
 mod calibrate;
 mod letters;
 mod report;
+mod scorecard;
 mod workspace;
 
 use crate::config::Thresholds;
@@ -15,6 +16,8 @@ use crate::generate::{GenerateOptions, generate};
 use crate::import::time::{Day, FleetZone, day_from_date, parse_date_arg};
 use crate::import::{Detail, ImportError, ImportReport, InputPaths};
 use crate::load::{self, LoadError, Loaded, Options, Progress, Source};
+use crate::scorecard::bounds::DspBounds;
+use crate::scorecard::week::{Week, parse_week_arg};
 use crate::settings::Settings;
 use crate::standing::Fleet;
 use crate::workspace::WorkspaceError;
@@ -145,18 +148,30 @@ pub enum Command {
         #[arg(long, value_name = "FILE|DIR")]
         out: PathBuf,
     },
+    /// DSP mode: every delivery associate's scorecard of a week (--scorecard FILE…), with
+    /// tiers given or computed and the week's alerts.
+    Scorecard {
+        #[command(flatten)]
+        inputs: Inputs,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Write the sample data bundled in the program (40 drivers, 8 weeks) into a folder.
     Sample {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
-    /// Fit the tier thresholds to tiers seen in the Flex app or on scorecards; report the agreement.
+    /// Fit the tier thresholds to tiers seen in the Flex app (--observed), or learn each
+    /// scorecard metric's tier bounds from scorecards that give tiers (--scorecard FILE…);
+    /// report the agreement.
     Calibrate {
         #[command(flatten)]
         inputs: Inputs,
         /// Observed tiers: driver_id, date, overall_tier [, reliability_tier, quality_tier].
         #[arg(long, value_name = "FILE")]
-        observed: PathBuf,
+        observed: Option<PathBuf>,
         /// Where to write the calibrated thresholds (TOML, for --thresholds).
         #[arg(long, value_name = "FILE.toml")]
         out: Option<PathBuf>,
@@ -227,6 +242,13 @@ pub struct Inputs {
     /// ones the deliveries lack, leaves out the ones Amazon exempted.
     #[arg(long, value_name = "FILE")]
     pub exceptions: Vec<PathBuf>,
+    /// Amazon's weekly scorecard (repeatable; DSP mode, instead of --blocks/--deliveries).
+    #[arg(long, value_name = "FILE")]
+    pub scorecard: Vec<PathBuf>,
+    /// The week of scorecard rows that give none (e.g. 2026-W17); `scorecard`, `disputes`
+    /// and `sheet` show this week (default: the newest).
+    #[arg(long, value_name = "WEEK")]
+    pub week: Option<String>,
     /// Tier thresholds and windows (TOML); defaults built in.
     #[arg(long, value_name = "FILE.toml")]
     pub thresholds: Option<PathBuf>,
@@ -251,6 +273,7 @@ impl Inputs {
             outages: self.outages.clone(),
             concessions: self.concessions.clone(),
             exceptions: self.exceptions.clone(),
+            scorecards: self.scorecard.clone(),
         }
     }
 }
@@ -365,7 +388,11 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
         Command::Import { inputs, files } => workspace::import(&inputs, workspace, files),
         Command::Cases { action } => workspace::cases(action, workspace),
         Command::Generate { drivers, days, seed, start, out } => run_generate(drivers, days, seed, start, &out),
-        Command::Calibrate { inputs, observed, out } => calibrate::run(&inputs, workspace, &observed, out),
+        Command::Calibrate { inputs, observed: Some(observed), out } => {
+            calibrate::run(&inputs, workspace, &observed, out)
+        }
+        Command::Calibrate { inputs, observed: None, out } => scorecard::calibrate(&inputs, workspace, out),
+        Command::Scorecard { inputs, format, out } => scorecard::scorecard(&inputs, workspace, format, out),
         Command::Sample { out } => {
             let files = crate::sample::write_to(&out)
                 .map_err(|e| Failure::other(format!("{}: cannot write the sample data: {e}", out.display())))?;
@@ -426,14 +453,28 @@ fn zone_of(inputs: &Inputs) -> Result<Option<FleetZone>, Failure> {
 fn load_data(inputs: &Inputs, workspace: Option<&Path>, detail: Detail) -> Result<Loaded, Failure> {
     let thresholds =
         inputs.thresholds.as_deref().map(Thresholds::load).transpose().map_err(|e| Failure::input(e.to_string()))?;
+    let dsp_bounds =
+        inputs.thresholds.as_deref().map(DspBounds::load).transpose().map_err(|e| Failure::input(e.to_string()))?;
     let zone = zone_of(inputs)?;
-    let options = Options { detail, thresholds, zone, ..Options::default() };
+    let week = week_of(inputs)?;
+    let options = Options { detail, thresholds, dsp_bounds, week, zone, ..Options::default() };
     let Some(dir) = workspace else {
-        let (Some(blocks), Some(deliveries)) = (&inputs.blocks, &inputs.deliveries) else {
-            return Err(Failure::input("give --blocks FILE and --deliveries FILE, or --workspace DIR"));
+        let paths = match (&inputs.blocks, &inputs.deliveries) {
+            (Some(blocks), Some(deliveries)) => {
+                eprintln!("standwatch: reading {} and {}", blocks.display(), deliveries.display());
+                InputPaths { blocks: blocks.clone(), deliveries: deliveries.clone(), ..inputs.paths() }
+            }
+            // DSP mode (SPEC §7): scorecards instead of blocks and deliveries.
+            (None, None) if !inputs.scorecard.is_empty() => {
+                eprintln!("standwatch: reading {} scorecard file(s)", inputs.scorecard.len());
+                inputs.paths()
+            }
+            _ => {
+                return Err(Failure::input(
+                    "give --blocks FILE and --deliveries FILE, --scorecard FILE (DSP mode), or --workspace DIR",
+                ));
+            }
         };
-        let paths = InputPaths { blocks: blocks.clone(), deliveries: deliveries.clone(), ..inputs.paths() };
-        eprintln!("standwatch: reading {} and {}", paths.blocks.display(), paths.deliveries.display());
         let settings = Settings {
             timezone: zone.unwrap_or_default().name().to_string(),
             day_first: inputs.day_first,
@@ -456,6 +497,7 @@ fn load_data(inputs: &Inputs, workspace: Option<&Path>, detail: Detail) -> Resul
         || inputs.outages.is_some()
         || inputs.concessions.is_some()
         || !inputs.exceptions.is_empty()
+        || !inputs.scorecard.is_empty()
     {
         return Err(Failure::input(
             "--workspace holds the data: import files with `standwatch --workspace DIR import ...` first",
@@ -494,4 +536,17 @@ fn emit(out: Option<PathBuf>, bytes: &[u8]) -> Result<(), Failure> {
             }
         }
     }
+}
+
+/// `--week`: a whole week (`2026-W17`, `W17 2026`).
+fn week_of(inputs: &Inputs) -> Result<Option<Week>, Failure> {
+    inputs
+        .week
+        .as_deref()
+        .map(|text| {
+            parse_week_arg(text).ok_or_else(|| {
+                Failure::input(format!("--week: '{text}' is not a week (expected 2026-W17 or W17 2026)"))
+            })
+        })
+        .transpose()
 }

@@ -22,6 +22,10 @@ pub struct DayColumn(pub &'static str);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NumberColumn(pub &'static str);
 
+/// A column of decimal numbers (a scorecard's metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValueColumn(pub &'static str);
+
 /// A column of yes/no flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FlagColumn(pub &'static str);
@@ -42,6 +46,18 @@ impl InstantColumn {
 impl DayColumn {
     pub fn read(&self, frame: &DataFrame) -> PolarsResult<Vec<Option<Day>>> {
         Ok(frame.column(self.0)?.date()?.physical().iter().collect())
+    }
+}
+
+impl NumberColumn {
+    pub fn read(&self, frame: &DataFrame) -> PolarsResult<Vec<Option<u32>>> {
+        Ok(frame.column(self.0)?.u32()?.iter().collect())
+    }
+}
+
+impl ValueColumn {
+    pub fn read(&self, frame: &DataFrame) -> PolarsResult<Vec<Option<f64>>> {
+        Ok(frame.column(self.0)?.f64()?.iter().collect())
     }
 }
 
@@ -66,7 +82,7 @@ macro_rules! named {
         }
     )*};
 }
-named!(TextColumn, InstantColumn, DayColumn, NumberColumn, FlagColumn);
+named!(TextColumn, InstantColumn, DayColumn, NumberColumn, FlagColumn, ValueColumn);
 
 // Blocks, deliveries and the roster.
 pub const DRIVER_ID: TextColumn = TextColumn("driver_id");
@@ -150,3 +166,15 @@ pub const DATE: DayColumn = DayColumn("date");
 pub const OVERALL_TIER: NumberColumn = NumberColumn("overall_tier");
 pub const RELIABILITY_TIER: NumberColumn = NumberColumn("reliability_tier");
 pub const QUALITY_TIER: NumberColumn = NumberColumn("quality_tier");
+
+// Scorecards (SPEC §7.1); also driver_id, driver_name, overall_tier (a scorecard tier's
+// code), and a value and tier column per metric, named by the metric's key.
+/// The week as `year × 100 + number` (`202617`); missing until the file's week fills it.
+pub const WEEK: NumberColumn = NumberColumn("week");
+/// A week cell that gave only the number: the year comes from elsewhere.
+pub const WEEK_NUMBER: NumberColumn = NumberColumn("week_number");
+pub const YEAR: NumberColumn = NumberColumn("year");
+pub const DELIVERED: ValueColumn = ValueColumn("delivered");
+pub const OVERALL_SCORE: ValueColumn = ValueColumn("overall_score");
+/// The row's key: driver and week (a week imported again replaces the DA's row).
+pub const DA_WEEK: TextColumn = TextColumn("da_week");

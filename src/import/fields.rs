@@ -143,6 +143,67 @@ pub const OBSERVED_FIELDS: &[FieldSpec] = &[
     field(col::QUALITY_TIER.name(), false, &["delivery quality", "quality", "delivery quality tier"]),
 ];
 
+/// SPEC §7.1: Amazon's weekly scorecard, one row per delivery associate and week. The
+/// metrics' fields are in [`crate::scorecard::metrics::DspMetric::ALL`]'s order, from
+/// [`SCORECARD_METRICS`], their tiers from [`SCORECARD_TIERS`].
+pub const SCORECARD_FIELDS: &[FieldSpec] = &[
+    field(col::DRIVER_ID.name(), true, DRIVER_ID_ALIASES),
+    field(
+        col::DRIVER_NAME.name(),
+        false,
+        &["delivery associate", "da name", "name", "driver name", "delivery associate name", "nome", "nom"],
+    ),
+    field(col::WEEK.name(), false, &["week number", "semana", "semaine"]),
+    field(col::YEAR.name(), false, &["ano", "año", "année", "annee"]),
+    field(col::DELIVERED.name(), false, &["packages delivered", "pacotes entregues", "colis livrés"]),
+    field(col::OVERALL_TIER.name(), false, &["overall standing", "standing", "overall tier"]),
+    field(col::OVERALL_SCORE.name(), false, &["overall score", "total score", "score"]),
+    // The metrics (SCORECARD_METRICS).
+    field("dcr", false, &["delivery completion rate"]),
+    field("dnr_dpmo", false, &[]),
+    field("pod", false, &["pod acceptance rate", "photo on delivery"]),
+    field("cc", false, &["contact compliance"]),
+    field("cdf_dpmo", false, &[]),
+    field("ced", false, &["ce", "customer escalation defect"]),
+    field("dsb_dpmo", false, &["dsb"]),
+    field("fico", false, &["fico score", "fico metric"]),
+    field("psb", false, &[]),
+    field("seatbelt", false, &["seatbelt off rate", "seatbelt off rate (per trip)"]),
+    field("speeding", false, &["speeding event rate", "speeding event rate (per trip)"]),
+    field("distraction", false, &["distractions rate", "distractions rate (per trip)"]),
+    field("following", false, &["following distance rate", "following distance rate (per trip)"]),
+    field(
+        "signal",
+        false,
+        &[
+            "sign/signal violations rate",
+            "sign/signal violations rate (per trip)",
+            "sign/ signal violations rate",
+            "sign/ signal violations rate (per trip)",
+        ],
+    ),
+    // Their tiers (SCORECARD_TIERS): the metric's name followed by "Tier".
+    field("dcr_tier", false, &["delivery completion rate tier"]),
+    field("dnr_dpmo_tier", false, &[]),
+    field("pod_tier", false, &[]),
+    field("cc_tier", false, &["contact compliance tier"]),
+    field("cdf_dpmo_tier", false, &[]),
+    field("ced_tier", false, &["ce tier"]),
+    field("dsb_dpmo_tier", false, &["dsb tier"]),
+    field("fico_tier", false, &["fico score tier"]),
+    field("psb_tier", false, &[]),
+    field("seatbelt_tier", false, &["seatbelt off rate tier"]),
+    field("speeding_tier", false, &["speeding event rate tier"]),
+    field("distraction_tier", false, &["distractions rate tier"]),
+    field("following_tier", false, &["following distance rate tier"]),
+    field("signal_tier", false, &["sign/signal violations rate tier", "sign/ signal violations rate tier"]),
+];
+
+/// Where the metrics' fields start in [`SCORECARD_FIELDS`].
+pub const SCORECARD_METRICS: usize = 7;
+/// Where their tiers' fields start.
+pub const SCORECARD_TIERS: usize = SCORECARD_METRICS + 14;
+
 /// Lower case and trimmed, with `_`, `-`, `.` and runs of spaces read as one space.
 pub fn normalise_header(header: &str) -> String {
     let mapped: String = header
@@ -256,6 +317,15 @@ pub fn missing_required(headers: &[String], specs: &[FieldSpec]) -> Vec<String> 
 }
 
 /// True when the headers hold every required field of `specs`: used to tell files apart.
+/// Whether a scorecard's headers have a week, a metric or a score: what tells a scorecard
+/// from a roster, which also has only the driver's id as required.
+pub fn scorecard_has_measures(headers: &[String]) -> bool {
+    let Ok(map) = map_columns("", headers, SCORECARD_FIELDS) else { return false };
+    // The week, the packages delivered, the overall score, and every metric: not the overall
+    // standing alone, which observed tiers have too.
+    [2usize, 4, 6].into_iter().chain(SCORECARD_METRICS..SCORECARD_TIERS).any(|i| map.index[i].is_some())
+}
+
 pub fn headers_fit(headers: &[String], specs: &[FieldSpec]) -> bool {
     !matches!(map_columns("", headers, specs), Err(ImportError::MissingColumn { .. }))
 }

@@ -4,11 +4,11 @@
 use super::columns as col;
 use super::fields::{
     BLOCK_FIELDS, CONCESSION_FIELDS, DELIVERY_FIELDS, EXCEPTION_FIELDS, FieldSpec, OBSERVED_FIELDS, OUTAGE_FIELDS,
-    ROSTER_FIELDS,
+    ROSTER_FIELDS, SCORECARD_FIELDS,
 };
 use super::table::Table;
 use super::text::{self, CsvText};
-use super::{ImportError, fields, header_row, reports, table};
+use super::{ImportError, fields, header_row, reports, scorecards, table};
 use polars_core::prelude::*;
 use std::path::Path;
 
@@ -45,6 +45,10 @@ macro_rules! with_table {
                 type $T = reports::Observed;
                 $body
             }
+            TableKind::Scorecard => {
+                type $T = scorecards::Scorecards;
+                $body
+            }
         }
     };
 }
@@ -63,17 +67,20 @@ pub enum TableKind {
     /// Tiers a person saw: what `calibrate` fits the thresholds to (not stored in a
     /// workspace, not one of [`TableKind::ALL`]).
     Observed,
+    /// Amazon's weekly scorecard: one row per delivery associate and week (SPEC §7).
+    Scorecard,
 }
 
 impl TableKind {
     /// Every kind, in the order a workspace stores and reads them.
-    pub const ALL: [TableKind; 6] = [
+    pub const ALL: [TableKind; 7] = [
         TableKind::Blocks,
         TableKind::Deliveries,
         TableKind::Roster,
         TableKind::Outages,
         TableKind::Concessions,
         TableKind::Exceptions,
+        TableKind::Scorecard,
     ];
 
     /// The kind's name in files and messages: `blocks`, `deliveries`, `roster`, `outages`,
@@ -87,6 +94,7 @@ impl TableKind {
             TableKind::Concessions => "concessions",
             TableKind::Exceptions => "exceptions",
             TableKind::Observed => "observed tiers",
+            TableKind::Scorecard => "scorecard",
         }
     }
 
@@ -101,12 +109,21 @@ impl TableKind {
             TableKind::Concessions | TableKind::Exceptions => Some(col::TRACKING_ID.name()),
             // Every observation counts, even two of one driver and day.
             TableKind::Observed => None,
+            // A week imported again replaces that week's row of each DA in the file.
+            TableKind::Scorecard => Some(col::DA_WEEK.name()),
         }
     }
 
     /// A frame of this kind with every column and no rows.
     pub fn empty_frame(self) -> Result<DataFrame, ImportError> {
-        with_table!(self, T => T::default().frame())
+        let frame = with_table!(self, T => T::default().frame())?;
+        if self != TableKind::Scorecard {
+            return Ok(frame);
+        }
+        // The columns a scorecard has once its weeks are resolved.
+        let mut parsed = super::read::Parsed { frame, rejections: Vec::new(), notes: Vec::new(), columns: Vec::new() };
+        scorecards::resolve_weeks(&mut parsed, "", None)?;
+        Ok(parsed.frame)
     }
 
     pub fn fields(self) -> &'static [FieldSpec] {
@@ -118,6 +135,7 @@ impl TableKind {
             TableKind::Concessions => CONCESSION_FIELDS,
             TableKind::Exceptions => EXCEPTION_FIELDS,
             TableKind::Observed => OBSERVED_FIELDS,
+            TableKind::Scorecard => SCORECARD_FIELDS,
         }
     }
 }
@@ -162,9 +180,9 @@ pub enum InputError {
     #[error(transparent)]
     Read(#[from] ImportError),
     #[error(
-        "{path}: not a blocks, deliveries, roster, outages, concessions, exceptions or observed tiers export \
-         (expected headers such as driver_id, block_id, block_start or tracking_id, deliver_by, outcome; found: \
-         {headers})"
+        "{path}: not a blocks, deliveries, roster, outages, concessions, exceptions, observed tiers or scorecard \
+         export (expected headers such as driver_id, block_id, block_start or tracking_id, deliver_by, outcome; \
+         found: {headers})"
     )]
     NotAnExport { path: String, headers: String },
     #[error("{0}: no such file")]
@@ -187,7 +205,9 @@ impl InputError {
 
 /// What kind of input a file is, from its headers: blocks and deliveries first (an
 /// export of deliveries with a route code is still deliveries; Amazon's exceptions reports
-/// have no deadline and outcome both), the roster, which needs only a driver id, last.
+/// have no deadline and outcome both), a scorecard before observed tiers (a scorecard may
+/// have a "week ending" date and an overall standing too), the roster, which needs only a
+/// driver id, last.
 pub fn detect_kind(headers: &[String]) -> Option<TableKind> {
     [
         TableKind::Deliveries,
@@ -195,11 +215,21 @@ pub fn detect_kind(headers: &[String]) -> Option<TableKind> {
         TableKind::Outages,
         TableKind::Concessions,
         TableKind::Exceptions,
+        TableKind::Scorecard,
         TableKind::Observed,
         TableKind::Roster,
     ]
     .into_iter()
-    .find(|k| fields::headers_fit(headers, k.fields()))
+    .find(|k| fits(headers, *k))
+}
+
+/// Whether headers are those of `kind`: its required fields, and for a scorecard (whose
+/// only required field is the driver, as a roster's) a week or a metric besides.
+fn fits(headers: &[String], kind: TableKind) -> bool {
+    if !fields::headers_fit(headers, kind.fields()) {
+        return false;
+    }
+    kind != TableKind::Scorecard || fields::scorecard_has_measures(headers)
 }
 
 /// The start of a file (its header and first rows), decoded: enough to tell its kind
@@ -250,7 +280,7 @@ pub fn check_input(path: &Path, kind: TableKind) -> Result<(), InputError> {
     match detect_kind(&headers) {
         Some(found) if found == kind => Ok(()),
         // A file that fits the kind asked for is read as that kind, whatever else it fits.
-        Some(_) if fields::headers_fit(&headers, kind.fields()) => Ok(()),
+        Some(_) if fits(&headers, kind) => Ok(()),
         Some(found) => Err(InputError::other_kind(shown(), found, kind, &headers)),
         None => Err(InputError::NotAnExport { path: shown(), headers: fields::shown_headers(&headers) }),
     }
@@ -271,6 +301,12 @@ mod tests {
             "Delivery Associate,Delivery Associate Name,Tracking ID,Concession Date,Delivered over 50m from pin,No POD";
         assert_eq!(detect_kind(&h(amazon)), Some(TableKind::Concessions));
         assert_eq!(detect_kind(&h("Transporter ID,Date,Overall Standing,Reliability")), Some(TableKind::Observed));
+        // SPEC §7.1: a scorecard, with or without metrics, and one whose date is "Week Ending".
+        let dsp = "Week,Transporter ID,Delivery Associate ,Overall Standing,Overall Score,Packages Delivered,\
+                   FICO Metric,Seatbelt-Off Rate (per trip),CDF DPMO,CED,DCR,DNR DPMO,POD,CC,DSB,PSB";
+        assert_eq!(detect_kind(&h(dsp)), Some(TableKind::Scorecard));
+        assert_eq!(detect_kind(&h("Transporter ID,Week,Overall Standing")), Some(TableKind::Scorecard));
+        assert_eq!(detect_kind(&h("Transporter ID,Week Ending,Overall Standing,DCR")), Some(TableKind::Scorecard));
         assert_eq!(detect_kind(&h("foo,bar")), None);
         let first = "Scannable Id,Route Code,Company Short Code,Transporter Name,Transporter Id,Address,\
                      Package Status,Reason Code,Time of last scan";

@@ -18,6 +18,7 @@ mod read;
 pub mod records;
 mod reports;
 mod scan;
+mod scorecards;
 pub mod shape;
 mod stream;
 mod table;
@@ -94,6 +95,8 @@ pub struct ImportOptions {
     /// Read every `NN/NN/YYYY` as day first (otherwise detected per column).
     pub day_first: bool,
     pub detail: Detail,
+    /// A scorecard's week when neither its rows nor its file's name give one (`--week`).
+    pub week: Option<crate::scorecard::week::Week>,
 }
 
 /// Which delivery columns an import keeps.
@@ -126,6 +129,8 @@ pub struct InputPaths {
     pub concessions: Option<PathBuf>,
     /// Amazon's package exceptions and RTS reports: several may be given.
     pub exceptions: Vec<PathBuf>,
+    /// Amazon's weekly scorecards (DSP mode): a file per week, or several weeks in one.
+    pub scorecards: Vec<PathBuf>,
 }
 
 impl InputPaths {
@@ -142,11 +147,12 @@ impl InputPaths {
         files.extend(self.outages.clone().map(|p| (TableKind::Outages, p)));
         files.extend(self.concessions.clone().map(|p| (TableKind::Concessions, p)));
         files.extend(self.exceptions.iter().map(|p| (TableKind::Exceptions, p.clone())));
+        files.extend(self.scorecards.iter().map(|p| (TableKind::Scorecard, p.clone())));
         files
     }
 
-    /// Puts a file of its kind in: in place of the file of that kind, or (exceptions)
-    /// beside the others. Observed tiers are not fleet data and are not kept here.
+    /// Puts a file of its kind in: in place of the file of that kind, or (exceptions,
+    /// scorecards) beside the others. Observed tiers are not fleet data and are not kept here.
     pub fn set(&mut self, kind: TableKind, path: PathBuf) {
         match kind {
             TableKind::Blocks => self.blocks = path,
@@ -157,6 +163,11 @@ impl InputPaths {
             TableKind::Exceptions => {
                 if !self.exceptions.contains(&path) {
                     self.exceptions.push(path);
+                }
+            }
+            TableKind::Scorecard => {
+                if !self.scorecards.contains(&path) {
+                    self.scorecards.push(path);
                 }
             }
             TableKind::Observed => {}
@@ -177,6 +188,8 @@ pub struct Dataset {
     /// The exceptions rows as imported; [`Dataset::apply_exceptions`] updates or adds their
     /// packages.
     pub exceptions: DataFrame,
+    /// Weekly scorecard rows (DSP mode), one per DA and week.
+    pub scorecards: DataFrame,
     pub zone: FleetZone,
 }
 
@@ -191,12 +204,14 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
         _ => *opts,
     };
     let mut report = ImportReport::default();
-    let blocks = load_file(&paths.blocks, TableKind::Blocks, opts, &mut report)?;
-    let deliveries = load_file(&paths.deliveries, TableKind::Deliveries, opts, &mut report)?;
     let mut optional = |path: &Option<PathBuf>, kind: TableKind| match path {
         Some(p) => load_file(p, kind, opts, &mut report),
         None => kind.empty_frame(),
     };
+    // DSP mode (SPEC §7): scorecards instead of blocks and deliveries.
+    let given = |p: &PathBuf| (!p.as_os_str().is_empty()).then(|| p.clone());
+    let blocks = optional(&given(&paths.blocks), TableKind::Blocks)?;
+    let deliveries = optional(&given(&paths.deliveries), TableKind::Deliveries)?;
     let roster = optional(&paths.roster, TableKind::Roster)?;
     let outages = optional(&paths.outages, TableKind::Outages)?;
     let concessions = optional(&paths.concessions, TableKind::Concessions)?;
@@ -206,7 +221,14 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
     }
     // A package in two reports: the later report's row wins.
     let (exceptions, _) = read::later_rows_win(exceptions, TableKind::Exceptions.key_column())?;
-    Ok((Dataset { blocks, deliveries, roster, outages, concessions, exceptions, zone: opts.zone }, report))
+    let mut scorecards = TableKind::Scorecard.empty_frame()?;
+    for path in &paths.scorecards {
+        scorecards.vstack_mut_owned(load_file(path, TableKind::Scorecard, opts, &mut report)?)?;
+    }
+    // A DA's week in two files: the later file's row wins.
+    let (scorecards, _) = read::later_rows_win(scorecards, TableKind::Scorecard.key_column())?;
+    let dataset = Dataset { blocks, deliveries, roster, outages, concessions, exceptions, scorecards, zone: opts.zone };
+    Ok((dataset, report))
 }
 
 /// Reads and parses one file of the given kind, adding its counts and rejections to
@@ -244,7 +266,7 @@ fn load_file_as<T: Table>(
     match streamed {
         Ok(parsed) => {
             crate::timings::column_sizes(kind.name(), &parsed.frame);
-            finish(parsed, kind, &path.display().to_string(), report)
+            finish(parsed, kind, &path.display().to_string(), opts, report)
         }
         Err(NotStreamed::Failed(e)) => Err(e),
         Err(NotStreamed::Unsuitable) => load_table(&read_csv_text(path)?, kind, opts, report),
@@ -275,7 +297,8 @@ pub fn load_texts(
     };
     let concessions = TableKind::Concessions.empty_frame()?;
     let exceptions = TableKind::Exceptions.empty_frame()?;
-    Ok((Dataset { blocks, deliveries, roster, outages, concessions, exceptions, zone: opts.zone }, report))
+    let scorecards = TableKind::Scorecard.empty_frame()?;
+    Ok((Dataset { blocks, deliveries, roster, outages, concessions, exceptions, scorecards, zone: opts.zone }, report))
 }
 
 /// Parses one decoded file of the given kind into its frame, adding its counts and
@@ -300,7 +323,7 @@ fn parse_and_finish<T: Table>(
             parse_pass::<T>(csv, kind.fields(), opts, day_first)
         })
     })?;
-    finish(parsed, kind, &csv.path, report)
+    finish(parsed, kind, &csv.path, opts, report)
 }
 
 /// The header row of a decoded file, to tell what kind of file it is.

@@ -21,11 +21,15 @@ pub(super) struct Parsed {
 }
 
 pub(super) fn finish(
-    parsed: Parsed,
+    mut parsed: Parsed,
     kind: TableKind,
     path: &str,
+    opts: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<DataFrame, ImportError> {
+    if kind == TableKind::Scorecard {
+        super::scorecards::resolve_weeks(&mut parsed, path, opts.week)?;
+    }
     let rows = parsed.frame.height();
     let read = rows + parsed.rejections.len();
     if read == 0 && matches!(kind, TableKind::Blocks | TableKind::Deliveries) {

@@ -278,7 +278,7 @@ pub(super) fn load_as<T: Table>(
         merge::<T>(pieces, opts.detail, notes.clone(), columns.clone(), specs.len())
     })?;
     let names: Vec<&str> = fitting.iter().map(|s| s.name.as_str()).collect();
-    finish(parsed, kind, &format!("{} [{}]", path.display(), names.join(", ")), report)
+    finish(parsed, kind, &format!("{} [{}]", path.display(), names.join(", ")), opts, report)
 }
 
 fn parse_sheet<T: Table>(

@@ -10,11 +10,15 @@ use crate::import::{
     ReportsApplied, TableKind, file_kinds,
 };
 use crate::letters::LetterSettings;
+use crate::scorecard::Scorecards;
+use crate::scorecard::bounds::DspBounds;
+use crate::scorecard::week::Week;
 use crate::settings::{OutageError, OutageSetting, Settings, SettingsError};
 use crate::standing::Fleet;
 use crate::workspace::cases::{Case, CaseUpdate, NewCase};
 use crate::workspace::{FileImport, ImportOutcome, ImportRecord, Workspace, WorkspaceError, pending_success_dataset};
 use polars_core::prelude::PolarsError;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -100,6 +104,8 @@ pub struct Loaded {
     pub dataset: Arc<Dataset>,
     pub report: Arc<ImportReport>,
     pub fleet: Arc<Fleet>,
+    /// The DAs' weekly scorecards (DSP mode; empty without scorecards).
+    pub scorecards: Arc<Scorecards>,
     /// The settings the fleet was computed with.
     pub settings: Settings,
     pub workspace: Option<Arc<WorkspaceState>>,
@@ -114,6 +120,10 @@ pub struct Options {
     pub workspace_settings: bool,
     /// Thresholds that override the settings' (`--thresholds`).
     pub thresholds: Option<Thresholds>,
+    /// Scorecard tier bounds that override the settings' (`--thresholds`' `[dsp]`).
+    pub dsp_bounds: Option<DspBounds>,
+    /// The week of scorecard rows whose file gives none (`--week`).
+    pub week: Option<Week>,
     /// The zone the caller reads times in (`--tz`): a workspace fixed to another zone is refused.
     pub zone: Option<FleetZone>,
     /// Also build the standing if pending disputes succeed (the driver view shows it).
@@ -215,6 +225,9 @@ fn load_source(
             if let Some(t) = options.thresholds {
                 settings.thresholds = t;
             }
+            if let Some(b) = &options.dsp_bounds {
+                settings.dsp.bounds = b.clone();
+            }
             let zone = settings_zone(&settings)?;
             let paths = source.paths().cloned().unwrap_or_default();
             // The sample data comes out of the binary the first time it is opened.
@@ -223,7 +236,8 @@ fn load_source(
                 crate::sample::ensure(&dir)
                     .map_err(|source| LoadError::Sample { dir: dir.display().to_string(), source })?;
             }
-            let import = ImportOptions { zone, day_first: settings.day_first, detail: options.detail };
+            let import =
+                ImportOptions { zone, day_first: settings.day_first, detail: options.detail, week: options.week };
             let (mut data, mut report) = crate::import::load_inputs(&paths, &import)?;
             // docs/rules.md §1.12: an absent column that a dispute ground needs is said.
             let missing: Vec<String> = report
@@ -242,7 +256,9 @@ fn load_source(
             progress.check()?;
             (progress.report)(0.4);
             let fleet = build(&data, &settings, None)?;
-            Ok(Loaded { source, dataset: Arc::new(data), report: Arc::new(report), fleet, settings, workspace: None })
+            let scorecards = scorecards_of(&data, &settings)?;
+            let dataset = Arc::new(data);
+            Ok(Loaded { source, dataset, report: Arc::new(report), fleet, scorecards, settings, workspace: None })
         }
     }
 }
@@ -255,7 +271,8 @@ pub fn rebuild(base: &Loaded, settings: Settings, progress: &Progress) -> Result
         return open_workspace(dir.clone(), settings, &options, progress);
     }
     let fleet = build(&base.dataset, &settings, None)?;
-    Ok(Loaded { fleet, settings, ..base.clone() })
+    let scorecards = scorecards_of(&base.dataset, &settings)?;
+    Ok(Loaded { fleet, scorecards, settings, ..base.clone() })
 }
 
 fn settings_zone(settings: &Settings) -> Result<FleetZone, LoadError> {
@@ -276,6 +293,17 @@ fn build(
     Ok(Arc::new(fleet))
 }
 
+/// The DAs' scorecards of the data with the settings' bounds and triggers, named by the
+/// roster where the scorecards give no name.
+fn scorecards_of(data: &Dataset, settings: &Settings) -> Result<Arc<Scorecards>, LoadError> {
+    let ids = crate::import::columns::DRIVER_ID.read(&data.roster)?;
+    let names = crate::import::columns::DRIVER_NAME.read(&data.roster)?;
+    let roster: HashMap<String, String> =
+        ids.into_iter().zip(names).filter_map(|(id, name)| Some((id?.to_string(), name?.to_string()))).collect();
+    let dsp = &settings.dsp;
+    Ok(Arc::new(Scorecards::build(&data.scorecards, &roster, dsp.bounds.clone(), dsp.triggers.clone())?))
+}
+
 /// Reads a file of observed tiers (docs/rules.md §1.10) in the fleet's zone: its rows, and
 /// the report of its import (rejected rows).
 pub fn read_observed(
@@ -283,7 +311,7 @@ pub fn read_observed(
     zone: FleetZone,
     day_first: bool,
 ) -> Result<(Vec<crate::standing::calibrate::ObservedRow>, ImportReport), LoadError> {
-    let options = ImportOptions { zone, day_first, detail: Detail::Full };
+    let options = ImportOptions { zone, day_first, detail: Detail::Full, week: None };
     let mut report = ImportReport::default();
     let frame = crate::import::load_file(path, TableKind::Observed, &options, &mut report)?;
     // docs/rules.md §1.10: the 2025 scorecard's tiers are a scale of their own.
@@ -404,7 +432,7 @@ pub fn import_into(
 /// Reads an outages CSV into the Settings' outage rows, each time written in the fleet's
 /// zone as Settings reads it back.
 pub fn read_outage_settings(path: &Path, zone: FleetZone, day_first: bool) -> Result<Vec<OutageSetting>, LoadError> {
-    let options = ImportOptions { zone, day_first, detail: Detail::Full };
+    let options = ImportOptions { zone, day_first, detail: Detail::Full, week: None };
     let frame = crate::import::load_file(path, TableKind::Outages, &options, &mut ImportReport::default())?;
     let text = |ms: i64| zone.local(ms).format("%Y-%m-%d %H:%M:%S").to_string();
     Ok(crate::standing::outages_of(&frame)?
@@ -436,6 +464,9 @@ fn open_workspace(
     let mut settings = if options.workspace_settings { Settings::load(&ws.settings_path())? } else { settings };
     if let Some(t) = options.thresholds {
         settings.thresholds = t;
+    }
+    if let Some(b) = &options.dsp_bounds {
+        settings.dsp.bounds = b.clone();
     }
     let mut report = ImportReport::default();
     match options.change.clone() {
@@ -493,11 +524,13 @@ fn open_workspace(
         evidence_dir,
         ground_stats: ws.ground_stats()?,
     };
+    let scorecards = scorecards_of(&dataset, &settings)?;
     Ok(Loaded {
         source: Source::Workspace(dir),
         dataset: Arc::new(dataset),
         report: Arc::new(report),
         fleet,
+        scorecards,
         settings,
         workspace: Some(Arc::new(state)),
     })

@@ -11,6 +11,7 @@ fn sample() -> InputPaths {
         outages: Some(dir.join("outages.csv")),
         concessions: Some(dir.join("concessions.csv")),
         exceptions: vec![dir.join("exceptions.csv")],
+        scorecards: Vec::new(),
     }
 }
 
@@ -70,6 +71,7 @@ fn the_tallies_import_gives_the_standing_and_history_of_the_full_one() {
         outages: Some(generated.join("outages.csv")),
         concessions: concessions.then(|| sample().concessions.unwrap()),
         exceptions: Vec::new(),
+        scorecards: Vec::new(),
     };
     let shuffled = dir.path().join("shuffled.csv");
     rewritten(&generated.join("deliveries.csv"), &shuffled, true, 0);

@@ -34,6 +34,7 @@ pub fn without_events(data: &Dataset, drivers: Option<&HashSet<&str>>, events: &
         outages: data.outages.clone(),
         concessions: data.concessions.clone(),
         exceptions: data.exceptions.clone(),
+        scorecards: data.scorecards.clone(),
         zone: data.zone,
     })
 }
@@ -54,6 +55,7 @@ impl Fleet {
             outages: empty(TableKind::Outages)?,
             concessions: empty(TableKind::Concessions)?,
             exceptions: empty(TableKind::Exceptions)?,
+            scorecards: empty(TableKind::Scorecard)?,
             zone: self.zone,
         })
     }

@@ -322,7 +322,7 @@ impl Workspace {
         strict: bool,
         cancelled: &dyn Fn() -> bool,
     ) -> Result<ImportOutcome, WorkspaceError> {
-        let opts = ImportOptions { zone: self.zone, day_first, detail: Detail::Full };
+        let opts = ImportOptions { zone: self.zone, day_first, detail: Detail::Full, week: None };
         let data_dir = self.dir.join(DATA_DIR);
         std::fs::create_dir_all(&data_dir)
             .map_err(|source| WorkspaceError::Io { path: data_dir.display().to_string(), source })?;
@@ -463,6 +463,7 @@ impl Workspace {
             outages: next()?,
             concessions: next()?,
             exceptions: next()?,
+            scorecards: next()?,
             zone: self.zone,
         })
     }

@@ -1,4 +1,7 @@
-//! docs/rules.md §10 output: the report/history rows as CSV, JSON or an aligned table.
+//! docs/rules.md §10 output: the report/history rows as CSV, JSON or an aligned table;
+//! [`scorecard`] the same for DSP mode's weekly scorecards.
+
+pub mod scorecard;
 
 use crate::import::time::{Day, date_from_day};
 use crate::standing::alerts::{Alert, Alerts};
@@ -300,6 +303,43 @@ pub fn write_xlsx(rows: &[Row], out: &mut Vec<u8>) -> io::Result<()> {
 
 /// [`write_xlsx`] from the rows' cells ([`Row::cells`]).
 pub fn write_xlsx_cells(rows: &[Cells], out: &mut Vec<u8>) -> io::Result<()> {
+    const RATES: [usize; 4] = [5, 8, 9, 10];
+    const COUNTS: [usize; 8] = [6, 11, 12, 13, 14, 15, 16, 18];
+    let kinds: Vec<XlsxCell> = (0..COLUMNS.len())
+        .map(|c| match c {
+            2 => XlsxCell::Date,
+            c if RATES.contains(&c) => XlsxCell::Percent,
+            c if COUNTS.contains(&c) => XlsxCell::Number,
+            _ => XlsxCell::Text,
+        })
+        .collect();
+    let rows: Vec<&[String]> = rows.iter().map(|r| r.as_slice()).collect();
+    write_xlsx_sheet("Standing", &COLUMNS, &kinds, &rows, &[(0, 10.0), (1, 22.0), (2, 11.0), (17, 40.0)], out)
+}
+
+/// How a column's cells are written to a workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum XlsxCell {
+    /// A text cell, whatever it holds (a name like `=HYPERLINK(…)` stays text).
+    Text,
+    /// A `YYYY-MM-DD` day as a date.
+    Date,
+    /// A fraction as a number shown as a percentage.
+    Percent,
+    Number,
+}
+
+/// One sheet of `columns` with a bold header, frozen and filtered; each column's cells as
+/// `kinds` says (a cell that does not read as its number is written as text); `widths`
+/// of some columns.
+pub fn write_xlsx_sheet(
+    name: &str,
+    columns: &[&str],
+    kinds: &[XlsxCell],
+    rows: &[&[String]],
+    widths: &[(u16, f64)],
+    out: &mut Vec<u8>,
+) -> io::Result<()> {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     if rows.len() > XLSX_MAX_ROWS {
         return Err(io::Error::other(format!(
@@ -310,15 +350,13 @@ pub fn write_xlsx_cells(rows: &[Cells], out: &mut Vec<u8>) -> io::Result<()> {
     let failed = |e: rust_xlsxwriter::XlsxError| io::Error::other(e.to_string());
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    sheet.set_name("Standing").map_err(failed)?;
+    sheet.set_name(name).map_err(failed)?;
     let header = Format::new().set_bold();
     let percent = Format::new().set_num_format("0.0%");
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    for (c, name) in COLUMNS.iter().enumerate() {
+    for (c, name) in columns.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *name, &header).map_err(failed)?;
     }
-    const RATES: [usize; 4] = [5, 8, 9, 10];
-    const COUNTS: [usize; 8] = [6, 11, 12, 13, 14, 15, 16, 18];
     for (r, row) in rows.iter().enumerate() {
         let at = r as u32 + 1;
         for (c, cell) in row.iter().enumerate() {
@@ -326,13 +364,14 @@ pub fn write_xlsx_cells(rows: &[Cells], out: &mut Vec<u8>) -> io::Result<()> {
             if cell.is_empty() {
                 continue;
             }
-            let number = cell.parse::<f64>().ok().filter(|_| RATES.contains(&c) || COUNTS.contains(&c));
-            match (c, number) {
-                (2, _) => {
+            let kind = kinds.get(c).copied().unwrap_or(XlsxCell::Text);
+            let number = cell.parse::<f64>().ok().filter(|_| matches!(kind, XlsxCell::Percent | XlsxCell::Number));
+            match (kind, number) {
+                (XlsxCell::Date, _) => {
                     let day = ExcelDateTime::parse_from_str(cell).map_err(failed)?;
                     sheet.write_datetime_with_format(at, col, &day, &date).map_err(failed)?;
                 }
-                (_, Some(n)) if RATES.contains(&c) => {
+                (XlsxCell::Percent, Some(n)) => {
                     sheet.write_number_with_format(at, col, n, &percent).map_err(failed)?;
                 }
                 (_, Some(n)) => {
@@ -345,8 +384,8 @@ pub fn write_xlsx_cells(rows: &[Cells], out: &mut Vec<u8>) -> io::Result<()> {
         }
     }
     sheet.set_freeze_panes(1, 0).map_err(failed)?;
-    sheet.autofilter(0, 0, rows.len() as u32, (COLUMNS.len() - 1) as u16).map_err(failed)?;
-    for (c, width) in [(0u16, 10.0), (1, 22.0), (2, 11.0), (17, 40.0)] {
+    sheet.autofilter(0, 0, rows.len() as u32, (columns.len() - 1) as u16).map_err(failed)?;
+    for &(c, width) in widths {
         sheet.set_column_width(c, width).map_err(failed)?;
     }
     out.extend(workbook.save_to_buffer().map_err(failed)?);
