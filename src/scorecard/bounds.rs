@@ -1,6 +1,6 @@
 //! Each scorecard metric's tier bounds (SPEC §7.2): the `[dsp.<metric>]` sections of the
 //! thresholds file, one bound per tier of each scale but the lowest, and which way is
-//! better. Shipped defaults and their sources: docs/rules.md §11.3. A tier the file does
+//! better. Shipped defaults and their sources: docs/rules.md §12.3. A tier the file does
 //! not give is computed from these.
 
 use super::metrics::{DspMetric, DspTier, Scale};
@@ -93,7 +93,7 @@ impl Default for DspBounds {
     }
 }
 
-/// The shipped defaults (docs/rules.md §11.3): estimates, since Amazon publishes none and
+/// The shipped defaults (docs/rules.md §12.3): estimates, since Amazon publishes none and
 /// they vary by station; `calibrate --scorecard` learns them from the files.
 fn default_bounds(measure: Measure) -> MeasureBounds {
     use DspMetric as M;

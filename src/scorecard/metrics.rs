@@ -1,4 +1,4 @@
-//! The scorecard's metrics and tiers (SPEC §7.1–7.2, docs/rules.md §11): what each metric
+//! The scorecard's metrics and tiers (SPEC §7.1–7.2, docs/rules.md §12): what each metric
 //! is, which way is better, how its values are written, its coaching trigger; the two tier
 //! scales (Fantastic Plus … Poor, and the 2025 scorecard's Platinum … Bronze).
 

@@ -2,9 +2,12 @@
 //! exceptions report in both header generations (CSV and workbook), the concessions report
 //! in both generations and in French, observed tiers in Amazon's words, and the grounds
 //! they bring (STATION_MISSING, ORDER_CANCELLED, ADDRESS_CLUSTER) in the report and the
-//! letters. The files are built from the header sets and values of SPEC §2.7.
+//! letters; and the weekly scorecard of DSP mode ([`scorecards`]). The files are built from
+//! the header sets and values of SPEC §2.7 and §7.
 
+#[path = "../common/mod.rs"]
 mod common;
+mod scorecards;
 
 use assert_cmd::Command;
 use mail_parser::MimeHeaders;
