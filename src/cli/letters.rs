@@ -52,6 +52,9 @@ pub(super) fn disputes(
 ) -> Result<(), Failure> {
     let loaded = load_data(inputs, workspace, Detail::Full)?;
     let settings = letter_settings(&loaded, letter, evidence_dir.as_deref())?;
+    if is_dsp(&loaded, inputs) {
+        return week_disputes(inputs, &loaded, &settings, out);
+    }
     let fleet = &loaded.fleet;
     let day = pick_day(fleet, as_of.as_deref(), inputs.day_first)?;
     let drivers: Vec<usize> = (0..fleet.drivers.len()).collect();
@@ -109,6 +112,36 @@ pub(super) fn reactivation(
         for id in ids {
             eprintln!("standwatch: recorded case {id} in {}", dir.display());
         }
+    }
+    Ok(())
+}
+
+/// DSP mode: scorecards and no blocks, or a `--week` asked for.
+fn is_dsp(loaded: &Loaded, inputs: &Inputs) -> bool {
+    !loaded.scorecards.is_empty() && (loaded.dataset.blocks.height() == 0 || inputs.week.is_some())
+}
+
+/// SPEC §7.3: a dispute for each DA of the week (`--week`, default the newest) with a
+/// disputable defect that week, and `index.csv`; with a workspace, each opens a case.
+fn week_disputes(inputs: &Inputs, loaded: &Loaded, settings: &LetterSettings, out: &Path) -> Result<(), Failure> {
+    let week = super::scorecard::week_shown(inputs, loaded)?;
+    let cards = &loaded.scorecards;
+    let das: Vec<String> = cards.week_rows(week).iter().map(|r| cards.das[r.da].id.clone()).collect();
+    let total = das.len();
+    let progress = |done: usize| {
+        if done.is_multiple_of(100) || done == total {
+            eprintln!("standwatch: drafting letters {done}/{total}");
+        }
+    };
+    let batch = letters::draft_week_batch(&loaded.fleet, cards, &das, week, settings, out, &progress, &|| false)
+        .map_err(|e| Failure::other(e.to_string()))?;
+    for p in &batch.problems {
+        eprintln!("{p}");
+    }
+    eprintln!("standwatch: {} letter(s) for week {week} in {}", batch.index.len(), out.display());
+    let cases = NewCase::for_batch(&batch, out, loaded.fleet.zone.today());
+    if let Some((ids, dir)) = loaded.record_cases(&cases)? {
+        eprintln!("standwatch: recorded {} case(s) in {}", ids.len(), dir.display());
     }
     Ok(())
 }

@@ -22,7 +22,7 @@ fn load_scorecards(inputs: &Inputs, workspace: Option<&Path>) -> Result<Loaded, 
 }
 
 /// The week shown: `--week`, else the newest; one the scorecards lack is refused.
-fn week_shown(inputs: &Inputs, loaded: &Loaded) -> Result<Week, Failure> {
+pub(super) fn week_shown(inputs: &Inputs, loaded: &Loaded) -> Result<Week, Failure> {
     let cards = &loaded.scorecards;
     match week_of(inputs)? {
         Some(w) if cards.weeks.contains(&w) => Ok(w),

@@ -110,7 +110,12 @@ impl Dataset {
     /// packages), then the concessions, then leaves out the packages Amazon says do not
     /// count (a concession of such a package is not unmatched).
     pub fn apply_reports(&mut self) -> PolarsResult<ReportsApplied> {
+        // DSP mode (SPEC §7.3): without deliveries, the reports' rows are the packages.
+        let without_deliveries = self.deliveries.height() == 0;
         let (exceptions, left_out) = self.apply_exceptions()?;
+        if without_deliveries {
+            self.add_conceded_packages()?;
+        }
         let unmatched_concessions = self.apply_concessions()?;
         if !left_out.is_empty() {
             let ids = self.deliveries.column(col::TRACKING_ID.name())?.str()?;
@@ -288,6 +293,59 @@ impl Dataset {
                 .into_column(),
         ])?;
         shaped_like(&self.deliveries, new)
+    }
+
+    /// Without deliveries (DSP mode), each conceded package that no exceptions row brought
+    /// is added as a package of its driver, delivered on the concession's delivery date
+    /// (else its concession date); [`Dataset::apply_concessions`] then marks its claim.
+    fn add_conceded_packages(&mut self) -> PolarsResult<()> {
+        if self.concessions.height() == 0 {
+            return Ok(());
+        }
+        let known: PlHashSet<String> =
+            col::TRACKING_ID.read(&self.deliveries)?.into_iter().flatten().map(str::to_string).collect();
+        let ids = col::TRACKING_ID.read(&self.concessions)?;
+        let drivers = col::DRIVER_ID.read(&self.concessions)?;
+        let dates = col::CONCESSION_DATE.read(&self.concessions)?;
+        let delivered = col::DELIVERED_AT.read(&self.concessions)?;
+        let lines: Vec<Option<u32>> = self.concessions.column(col::LINE.name())?.u32()?.iter().collect();
+        let mut seen = PlHashSet::new();
+        let mut rows = Vec::new();
+        for i in 0..ids.len() {
+            let (Some(id), Some(driver)) = (ids[i], drivers[i]) else { continue };
+            if known.contains(id) || !seen.insert(id) {
+                continue;
+            }
+            let Some(at) = delivered[i].or(dates[i]) else { continue };
+            rows.push((lines[i], id, driver, at));
+        }
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let zone = self.zone;
+        let at: Vec<Option<i64>> = rows.iter().map(|r| Some(r.3)).collect();
+        let due: Vec<Option<i64>> =
+            rows.iter().map(|r| Some(zone.instant_of_local(zone.day_of(r.3), MS_PER_DAY - 1000))).collect();
+        let day: Vec<i32> = rows.iter().map(|r| zone.day_of(r.3)).collect();
+        let new = DataFrame::new_infer_height(vec![
+            UInt32Chunked::from_iter_options(col::LINE.name().into(), rows.iter().map(|r| r.0)).into_column(),
+            StringChunked::from_iter_options(col::TRACKING_ID.name().into(), rows.iter().map(|r| Some(r.1)))
+                .into_column(),
+            StringChunked::from_iter_options(col::DRIVER_ID.name().into(), rows.iter().map(|r| Some(r.2)))
+                .into_column(),
+            instants(col::DELIVER_BY.name(), due),
+            Int32Chunked::from_vec(col::DAY.name().into(), day).into_date().into_column(),
+            instants(col::ATTEMPTED_AT.name(), at),
+            UInt32Chunked::from_iter_options(
+                col::OUTCOME.name().into(),
+                rows.iter().map(|_| Some(Outcome::Delivered.number())),
+            )
+            .into_column(),
+            BooleanChunked::from_iter(rows.iter().map(|_| false)).with_name(col::DNR.name().into()).into_column(),
+        ])?;
+        let new = shaped_like(&self.deliveries, new)?;
+        self.deliveries.vstack_mut_owned(new)?;
+        Ok(())
     }
 
     /// docs/rules.md §1.10: marks each concession's package (same tracking id) as a DNR

@@ -307,10 +307,13 @@ fn deadline_text(events: &[&Event], zone: FleetZone, included: &HashSet<&str>) -
 }
 
 fn dnr_text(events: &[&Event], zone: FleetZone) -> String {
+    // A report that gives the delivery day alone (the concessions report's Delivery Date)
+    // gives no time: the day is said alone, not as a made-up midnight.
     let delivered_at = |e: &Event| {
-        e.package()
-            .and_then(|p| p.facts.attempted_at)
-            .map_or(String::new(), |t| format!("{} {}", date(zone, t), hm(zone, t)))
+        e.package().and_then(|p| p.facts.attempted_at).map_or(String::new(), |t| match hm(zone, t).as_str() {
+            "00:00" => date(zone, t),
+            clock => format!("{} {clock}", date(zone, t)),
+        })
     };
     let mut parts = Vec::new();
     for (ground, how) in [

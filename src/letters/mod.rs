@@ -5,21 +5,26 @@
 //! from inside the evidence folder, the events as CSV, a chart of the last 90 days
 //! ([`chart`])).
 
+mod batch;
 pub mod chart;
 pub mod eml;
 pub mod impact;
 pub mod incidents;
 mod render;
+mod week;
 
+pub use batch::{Batch, INDEX_COLUMNS, draft_batch, draft_week_batch};
 pub use eml::{plain_address, to_eml};
 pub use impact::Impact;
 pub use incidents::{Incident, IncidentEvent};
+pub use week::draft_week;
 
 use crate::charts::Marker;
 use crate::evidence;
 use crate::explain::{grounds_words, what_happened};
 use crate::import::time::{Day, FleetZone};
 use crate::report::{SafeCsv, day_text};
+use crate::scorecard::week::Week;
 use crate::standing::{Event, EventKind, EventRef, Fleet};
 use chart::ChartData;
 use polars_core::prelude::PolarsError;
@@ -188,6 +193,8 @@ pub struct Letter {
     /// Problems met while drafting (a missing photo, a template error): the letter is
     /// still produced without what failed.
     pub problems: Vec<String>,
+    /// The scorecard week a DSP letter disputes (SPEC §7.3); `None` for the Flex standing.
+    pub week: Option<Week>,
 }
 
 impl Letter {
@@ -207,14 +214,16 @@ impl Letter {
 }
 
 impl Letter {
-    /// `<driver_id>-dispute-<as_of>.eml` (or `-reactivation-`), safe as a file name.
+    /// `<driver_id>-dispute-<as_of>.eml` (or `-reactivation-`; a week's dispute:
+    /// `<driver_id>-dispute-2026-W17.eml`), safe as a file name.
     pub fn file_name(&self) -> String {
         let id: String = self
             .driver_id
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
             .collect();
-        format!("{id}-{}-{}.eml", self.kind.name(), day_text(self.as_of))
+        let when = self.week.map_or_else(|| day_text(self.as_of), |w| w.label());
+        format!("{id}-{}-{when}.eml", self.kind.name())
     }
 }
 
@@ -303,6 +312,7 @@ pub fn draft(
         impact: &impact,
         attachments: &attachments,
         photos,
+        week: None,
     };
     let body = render::render(&context, settings.templates_dir.as_deref(), &mut problems);
 
@@ -348,6 +358,7 @@ pub fn draft(
         grounds,
         attachments,
         problems,
+        week: None,
     })
 }
 
@@ -396,102 +407,6 @@ pub fn evidence_csv(events: &[&Event], zone: FleetZone) -> Vec<u8> {
     }
     let _ = w.finish();
     buf
-}
-
-/// The columns of a batch's `index.csv` (the last two: the overall tier now and without
-/// the letter's events).
-pub const INDEX_COLUMNS: [&str; 7] =
-    ["driver_id", "driver_name", "file", "events", "grounds", "tier_now", "tier_without"];
-
-/// What a batch wrote.
-#[derive(Debug, Clone, Default)]
-pub struct Batch {
-    /// index.csv rows (see [`INDEX_COLUMNS`]; ids and codes joined by `;`).
-    pub index: Vec<[String; 7]>,
-    /// Problems met, each prefixed with its driver id.
-    pub problems: Vec<String>,
-    /// The letters written, in the order of `index`: (driver id, file in `out`, events,
-    /// the ground each event is filed under).
-    pub written: Vec<(String, String, Vec<EventRef>, Vec<&'static str>)>,
-    /// Stopped by `cancelled` before the end.
-    pub cancelled: bool,
-}
-
-/// Drafts a dispute letter for each of `drivers` that has a disputable event, writes it to
-/// `out` (atomically) with `index.csv`, on all cores. `progress` gets the count of drivers
-/// done; `cancelled` is asked between drivers.
-pub fn draft_batch(
-    fleet: &Fleet,
-    drivers: &[usize],
-    as_of: Day,
-    settings: &LetterSettings,
-    out: &Path,
-    progress: &(dyn Fn(usize) + Sync),
-    cancelled: &(dyn Fn() -> bool + Sync),
-) -> Result<Batch, LetterError> {
-    let write_error = |path: &Path| {
-        let path = path.display().to_string();
-        move |source| LetterError::Write { path, source }
-    };
-    std::fs::create_dir_all(out).map_err(write_error(out))?;
-    let threads = crate::parallel::cores().min(drivers.len().max(1));
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    type Drafted = Vec<(usize, [String; 7], Vec<String>, Vec<EventRef>, Vec<&'static str>)>;
-    let results: Vec<Result<Drafted, LetterError>> = crate::parallel::map_on_threads(
-        (0..threads).collect(),
-        |t| -> Result<Drafted, LetterError> {
-            let mut rows = Vec::new();
-            for (position, &driver) in drivers.iter().enumerate().skip(t).step_by(threads) {
-                if cancelled() {
-                    break;
-                }
-                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-                if !fleet.events(driver, as_of)?.iter().any(Event::is_disputable) {
-                    continue;
-                }
-                let letter = draft(fleet, driver, as_of, LetterKind::Dispute, settings, &[])?;
-                let eml = to_eml(&letter, chrono::Utc::now().timestamp()).map_err(LetterError::Email)?;
-                let file = letter.file_name();
-                let path = out.join(&file);
-                crate::fsutil::write_atomic(&path, &eml).map_err(write_error(&path))?;
-                let problems = letter.problems.iter().map(|p| format!("{}: {p}", letter.driver_id)).collect();
-                let grounds = letter.event_grounds();
-                let row = [
-                    letter.driver_id,
-                    letter.driver_name,
-                    file,
-                    letter.events.join(";"),
-                    letter.grounds.join(";"),
-                    letter.impact.tier_now.to_string(),
-                    letter.impact.tier_without.to_string(),
-                ];
-                rows.push((position, row, problems, letter.event_refs, grounds));
-            }
-            Ok(rows)
-        },
-        || Err(LetterError::Thread),
-    );
-    let mut drafted = Vec::new();
-    for r in results {
-        drafted.extend(r?);
-    }
-    drafted.sort_by_key(|(position, _, _, _, _)| *position);
-    let mut batch = Batch { cancelled: cancelled(), ..Batch::default() };
-    for (_, row, problems, refs, grounds) in drafted {
-        batch.written.push((row[0].clone(), row[2].clone(), refs, grounds));
-        batch.index.push(row);
-        batch.problems.extend(problems);
-    }
-    let mut buf = Vec::new();
-    let mut csv = SafeCsv::new(&mut buf);
-    let index_path = out.join("index.csv");
-    csv.row(INDEX_COLUMNS).map_err(write_error(&index_path))?;
-    for row in &batch.index {
-        csv.row(row).map_err(write_error(&index_path))?;
-    }
-    csv.finish().map_err(write_error(&index_path))?;
-    crate::fsutil::write_atomic(&index_path, &buf).map_err(write_error(&index_path))?;
-    Ok(batch)
 }
 
 #[cfg(test)]

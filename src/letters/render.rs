@@ -32,6 +32,8 @@ pub struct Context<'a> {
     pub attachments: &'a [Attachment],
     /// How many of the attachments are photos.
     pub photos: usize,
+    /// The scorecard week a DSP dispute is about (`2026-W17`).
+    pub week: Option<&'a str>,
 }
 
 /// An event as templates before incidents knew it (the `events` variable).
@@ -136,6 +138,7 @@ fn variables(c: &Context) -> minijinja::Value {
         success_rate => share(record.delivered, record.packages),
         dnr => record.dnr,
         good_days => good_days,
+        week => c.week.unwrap_or(""),
     }
 }
 

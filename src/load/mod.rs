@@ -252,11 +252,16 @@ fn load_source(
                 [one] => one.display().to_string(),
                 _ => "the exceptions reports".to_string(),
             };
-            report.notes.extend(applied_notes(&applied, &exceptions_file, &concessions_file));
+            report.notes.extend(applied_notes(
+                &applied,
+                &exceptions_file,
+                &concessions_file,
+                data.blocks.height() == 0,
+            ));
             progress.check()?;
             (progress.report)(0.4);
             let fleet = build(&data, &settings, None)?;
-            let scorecards = scorecards_of(&data, &settings)?;
+            let scorecards = scorecards_of(&data, &settings, &fleet)?;
             let dataset = Arc::new(data);
             Ok(Loaded { source, dataset, report: Arc::new(report), fleet, scorecards, settings, workspace: None })
         }
@@ -271,7 +276,7 @@ pub fn rebuild(base: &Loaded, settings: Settings, progress: &Progress) -> Result
         return open_workspace(dir.clone(), settings, &options, progress);
     }
     let fleet = build(&base.dataset, &settings, None)?;
-    let scorecards = scorecards_of(&base.dataset, &settings)?;
+    let scorecards = scorecards_of(&base.dataset, &settings, &fleet)?;
     Ok(Loaded { fleet, scorecards, settings, ..base.clone() })
 }
 
@@ -295,13 +300,14 @@ fn build(
 
 /// The DAs' scorecards of the data with the settings' bounds and triggers, named by the
 /// roster where the scorecards give no name.
-fn scorecards_of(data: &Dataset, settings: &Settings) -> Result<Arc<Scorecards>, LoadError> {
+fn scorecards_of(data: &Dataset, settings: &Settings, fleet: &Fleet) -> Result<Arc<Scorecards>, LoadError> {
     let ids = crate::import::columns::DRIVER_ID.read(&data.roster)?;
     let names = crate::import::columns::DRIVER_NAME.read(&data.roster)?;
     let roster: HashMap<String, String> =
         ids.into_iter().zip(names).filter_map(|(id, name)| Some((id?.to_string(), name?.to_string()))).collect();
-    let dsp = &settings.dsp;
-    Ok(Arc::new(Scorecards::build(&data.scorecards, &roster, dsp.bounds.clone(), dsp.triggers.clone())?))
+    let mut cards = Scorecards::build(&data.scorecards, &roster, &settings.dsp)?;
+    cards.mark_disputable(fleet);
+    Ok(Arc::new(cards))
 }
 
 /// Reads a file of observed tiers (docs/rules.md §1.10) in the fleet's zone: its rows, and
@@ -338,8 +344,9 @@ const ROWS_NAMED: usize = 20;
 /// docs/rules.md §1.10, §1.14: what Amazon's reports did to the deliveries, for the import
 /// report: the exceptions that updated, added and left out packages (each added or left
 /// out package named by its file and line, the first [`ROWS_NAMED`] of each), and every
-/// concession whose package is not in the deliveries.
-fn applied_notes(applied: &ReportsApplied, exceptions: &str, concessions: &str) -> Vec<String> {
+/// concession whose package is not in the deliveries. In DSP mode (`dsp`: no blocks) the
+/// reports' packages are the DAs' defects: their count is said once, not each as added.
+fn applied_notes(applied: &ReportsApplied, exceptions: &str, concessions: &str, dsp: bool) -> Vec<String> {
     let mut notes = Vec::new();
     let e = &applied.exceptions;
     if e.updated > 0 {
@@ -353,8 +360,13 @@ fn applied_notes(applied: &ReportsApplied, exceptions: &str, concessions: &str) 
             notes.push(format!("{exceptions}: and {} more package(s) {what}", rows.len() - ROWS_NAMED));
         }
     };
-    named(&e.added, "is not in the deliveries: added");
+    if !dsp {
+        named(&e.added, "is not in the deliveries: added");
+    }
     named(&e.not_counted, "does not count (Impact DCR no, or exempted): left out of the standing");
+    if dsp && !e.added.is_empty() {
+        notes.push(format!("{exceptions}: {} package(s), the DAs' defects by week", e.added.len()));
+    }
     notes.extend(applied.unmatched_concessions.iter().map(|u| {
         format!(
             "{concessions}:{}: the concession for package {} (driver {}) matches no delivery; it changes nothing",
@@ -493,7 +505,8 @@ fn open_workspace(
     }
     (progress.report)(0.2);
     let (dataset, applied) = crate::timings::phase("read the workspace", || ws.dataset_and_applied(options.detail))?;
-    report.notes.extend(applied_notes(&applied, "the workspace's exceptions", "the workspace's concessions"));
+    let dsp = dataset.blocks.height() == 0;
+    report.notes.extend(applied_notes(&applied, "the workspace's exceptions", "the workspace's concessions", dsp));
     progress.check()?;
     (progress.report)(0.3);
     let marks = ws.case_marks()?;
@@ -524,7 +537,7 @@ fn open_workspace(
         evidence_dir,
         ground_stats: ws.ground_stats()?,
     };
-    let scorecards = scorecards_of(&dataset, &settings)?;
+    let scorecards = scorecards_of(&dataset, &settings, &fleet)?;
     Ok(Loaded {
         source: Source::Workspace(dir),
         dataset: Arc::new(dataset),

@@ -105,6 +105,7 @@ pub struct Scorecards {
     pub weeks: Vec<Week>,
     pub bounds: DspBounds,
     pub triggers: CoachTriggers,
+    pub week_starts: week::WeekStart,
 }
 
 /// A scorecard row as read, before tiers are computed.
@@ -125,9 +126,10 @@ impl Scorecards {
     pub fn build(
         frame: &DataFrame,
         roster_names: &HashMap<String, String>,
-        bounds: DspBounds,
-        triggers: CoachTriggers,
+        settings: &DspSettings,
     ) -> PolarsResult<Scorecards> {
+        let (bounds, triggers, week_starts) =
+            (settings.bounds.clone(), settings.triggers.clone(), settings.week_starts);
         let mut read = read_rows(frame)?;
         read.sort_by(|a, b| (&a.id, a.week).cmp(&(&b.id, b.week)));
         // The scale of each week: of the tiers its rows give (the most common), else Classic.
@@ -201,7 +203,7 @@ impl Scorecards {
         let mut weeks: Vec<Week> = rows.iter().map(|r| r.week).collect();
         weeks.sort();
         weeks.dedup();
-        let mut scorecards = Scorecards { das, rows, weeks, bounds, triggers };
+        let mut scorecards = Scorecards { das, rows, weeks, bounds, triggers, week_starts };
         scorecards.raise_alerts();
         Ok(scorecards)
     }
@@ -232,11 +234,22 @@ impl Scorecards {
         }
     }
 
-    /// DISPUTABLE for the DA-weeks that have a defect with a ground and no case.
-    pub fn mark_disputable(&mut self, disputable: &[(String, Week)]) {
-        for (id, week) in disputable {
-            if let Some(i) = self.row_index(id, *week) {
-                self.rows[i].alerts.set(DspAlert::Disputable, true);
+    /// DISPUTABLE for the DA-weeks that have a defect with a ground and no case: the DA's
+    /// package events (their exceptions and concessions) of the week, in the Flex fleet.
+    pub fn mark_disputable(&mut self, fleet: &crate::standing::Fleet) {
+        for d in 0..self.das.len() {
+            let Some(driver) = fleet.driver_index(&self.das[d].id) else { continue };
+            let mut weeks: Vec<Week> = fleet
+                .disputable_package_days(driver)
+                .into_iter()
+                .map(|day| Week::of_day(day, self.week_starts))
+                .collect();
+            weeks.sort();
+            weeks.dedup();
+            for week in weeks {
+                if let Some(i) = self.row_index(&self.das[d].id, week) {
+                    self.rows[i].alerts.set(DspAlert::Disputable, true);
+                }
             }
         }
     }

@@ -209,6 +209,17 @@ impl Fleet {
         &self.packages.grounds
     }
 
+    /// The days of a driver's package events that have a dispute ground and no case (DSP
+    /// mode finds its weeks' DISPUTABLE with them, without listing the events).
+    pub fn disputable_package_days(&self, driver: usize) -> Vec<Day> {
+        self.drivers[driver]
+            .packages
+            .clone()
+            .filter(|&i| self.packages.disputable.span(&(i..i + 1)) > 0)
+            .map(|i| self.packages.day[i])
+            .collect()
+    }
+
     /// docs/rules.md §8.1: the buildings where claims and access problems of several drivers
     /// gather, most events first.
     pub fn clusters(&self) -> &[clusters::AddressCluster] {

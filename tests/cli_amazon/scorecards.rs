@@ -234,7 +234,11 @@ fn calibration_learns_each_metrics_bounds_from_the_tiers_the_files_give() {
     for week in [16, 17] {
         for da in 0..40 {
             let v = 0.95 + f64::from((da * 7 + week) % 50) / 1000.0;
-            text.push_str(&format!("2026-W{week},DA{da:03},{:.1}%,{}\n", v * 100.0, tier((v * 1000.0).round() / 1000.0)));
+            text.push_str(&format!(
+                "2026-W{week},DA{da:03},{:.1}%,{}\n",
+                v * 100.0,
+                tier((v * 1000.0).round() / 1000.0)
+            ));
         }
     }
     let file = dir.path().join("scorecards.csv");
@@ -255,4 +259,65 @@ fn calibration_learns_each_metrics_bounds_from_the_tiers_the_files_give() {
     let (rows, _) = scorecard(&["--scorecard", plain.to_str().unwrap(), "--thresholds", toml.to_str().unwrap()]);
     let tiers: Vec<&str> = rows.iter().map(|r| r["dcr_tier"].as_str()).collect();
     assert_eq!(tiers, ["Fantastic", "Great", "Fair", "Poor"]);
+}
+
+/// SPEC §7.3: the DA's defects of the week are its exceptions rows and concessions of that
+/// week; the letter groups the ones with a ground by incident and gives the impact on the
+/// week's own figures. Ben delivered 692 at DNR DPMO 2,890 (2 claims) and DCR 98.0 %
+/// (round(692/0.98 − 692) = 14 undelivered): one claim (delivered at the pin) and two
+/// undelivered packages (cancelled, unsafe) removed give 1,445 (Fair → Great) and
+/// 692/704 = 98.3 %.
+#[test]
+fn a_weeks_disputes_tell_the_impact_on_the_scorecards_own_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("letters");
+    let args: Vec<String> = [
+        "disputes",
+        "--scorecard",
+        &card(W17),
+        "--scorecard",
+        &card(W16),
+        "--exceptions",
+        &card("rts week 17.csv"),
+        "--concessions",
+        &card("concessions week 17.csv"),
+        "--sender-name",
+        "Jordan Lee",
+        "--organisation",
+        "Acme Delivery LLC",
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .map(String::from)
+    .into();
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    // The reports' packages are the defects: said once, not each as "added".
+    assert!(err.contains("4 package(s), the DAs' defects by week"), "{err}");
+    assert!(!err.contains("is not in the deliveries"), "{err}");
+    let index = std::fs::read_to_string(out.join("index.csv")).unwrap();
+    assert_eq!(
+        index.lines().collect::<Vec<_>>(),
+        [
+            "driver_id,driver_name,file,events,grounds,tier_now,tier_without",
+            "A9Z8Y7X6W5,Ben Okafor,A9Z8Y7X6W5-dispute-2026-W17.eml,TBA900000010;TBA900000001;TBA900000002,\
+             DELIVERED_AT_PIN;ORDER_CANCELLED;SAFETY,Fair,Fair",
+        ]
+    );
+    let (body, evidence) = super::letter(&out, "A9Z8Y7X6W5");
+    insta::assert_snapshot!("dispute_week_A9Z8Y7X6W5", body);
+    // Dev's unsafe package is of week 15, his weather one does not count: no letter.
+    assert!(!out.join("A5S6D7F8G9-dispute-2026-W17.eml").exists());
+    assert_eq!(evidence.lines().count(), 4, "{evidence}");
+    // DISPUTABLE for Ben's week in the scorecard.
+    let (rows, _) = scorecard(&[
+        "--scorecard",
+        &card(W17),
+        "--exceptions",
+        &card("rts week 17.csv"),
+        "--concessions",
+        &card("concessions week 17.csv"),
+    ]);
+    let alerts: Vec<&str> = rows.iter().map(|r| r["alerts"].as_str()).collect();
+    assert_eq!(alerts, ["", "AT_RISK;COACH", "COACH;DISPUTABLE", "COACH"]);
 }
