@@ -96,8 +96,12 @@ pub fn exceptions_bytes(data: &[u8]) -> Option<usize> {
     };
     let applied = data.apply_reports().ok()?.exceptions;
     let e = &applied;
-    assert_eq!(e.updated + e.added.len() + e.not_counted.len(), rows, "every row updates, adds or leaves out");
-    assert!(data.deliveries.height() <= before + e.added.len());
+    assert_eq!(
+        e.updated + e.added.len() + e.of_das + e.not_counted.len(),
+        rows,
+        "every row updates, adds or leaves out"
+    );
+    assert!(data.deliveries.height() <= before + e.added.len() + e.of_das);
     Some(data.deliveries.height())
 }
 

@@ -43,18 +43,19 @@ pub fn tier_slot(tier: Option<Tier>) -> usize {
 
 /// Computes the overview; `None` when cancelled. `progress` receives fractions in 0..=1.
 pub fn build_overview(fleet: &Fleet, as_of: Day, cancel: &AtomicBool, progress: &dyn Fn(f32)) -> Option<Overview> {
-    let n = fleet.drivers.len();
-    let first_day = (0..n).filter_map(|i| fleet.first_standing_day(i)).min().unwrap_or(as_of).min(as_of);
+    let listed: Vec<usize> = fleet.listed().collect();
+    let n = listed.len();
+    let first_day = listed.iter().filter_map(|&i| fleet.first_standing_day(i)).min().unwrap_or(as_of).min(as_of);
     let days = (as_of - first_day + 1).max(1) as usize;
     let mut trend: Vec<TrendPoint> =
         (0..days).map(|k| TrendPoint { day: first_day + k as Day, counts: [0; 5] }).collect();
     let mut drivers = Vec::with_capacity(n);
-    for i in 0..n {
+    for (position, &i) in listed.iter().enumerate() {
         if cancel.load(Ordering::Relaxed) {
             return None;
         }
-        if i % 64 == 0 {
-            progress(i as f32 / n.max(1) as f32);
+        if position % 64 == 0 {
+            progress(position as f32 / n.max(1) as f32);
         }
         for point in trend.iter_mut() {
             point.counts[tier_slot(fleet.overall_on(i, point.day))] += 1;

@@ -217,7 +217,7 @@ impl StandwatchApp {
                     Source::Files(p) => format!("{} + {}", file_name(&p.blocks), file_name(&p.deliveries)),
                     Source::Workspace(dir) => format!("Workspace {}", file_name(dir)),
                 };
-                ui.label(format!("{source} · {} drivers · {rows} rows", l.data.fleet.drivers.len()));
+                ui.label(format!("{source} · {} drivers · {rows} rows", l.data.fleet.listed().count()));
             }
             // The job's widgets, at the right, are laid out unseen while no job runs: egui
             // draws an extra frame for a button it has not seen before, and with software

@@ -57,7 +57,7 @@ pub(super) fn disputes(
     }
     let fleet = &loaded.fleet;
     let day = pick_day(fleet, as_of.as_deref(), inputs.day_first)?;
-    let drivers: Vec<usize> = (0..fleet.drivers.len()).collect();
+    let drivers: Vec<usize> = fleet.listed().collect();
     let total = drivers.len();
     let progress = |done: usize| {
         if done.is_multiple_of(100) || done == total {

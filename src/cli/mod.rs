@@ -12,7 +12,7 @@ mod workspace;
 
 use crate::config::Thresholds;
 use crate::fsutil::write_atomic;
-use crate::generate::{GenerateOptions, generate};
+use crate::generate::{DspOptions, GenerateOptions, generate, generate_dsp};
 use crate::import::time::{Day, FleetZone, day_from_date, parse_date_arg};
 use crate::import::{Detail, ImportError, ImportReport, InputPaths};
 use crate::load::{self, LoadError, Loaded, Options, Progress, Source};
@@ -176,12 +176,13 @@ pub enum Command {
         #[arg(long, value_name = "FILE.toml")]
         out: Option<PathBuf>,
     },
-    /// Write a deterministic synthetic fleet (blocks, deliveries, roster, outages, photos).
+    /// Write a deterministic synthetic fleet (blocks, deliveries, roster, outages, photos;
+    /// with --das and --weeks, a DSP's weekly scorecards and its reports besides).
     Generate {
         #[arg(long)]
-        drivers: usize,
+        drivers: Option<usize>,
         #[arg(long)]
-        days: u32,
+        days: Option<u32>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// The first day (default 2026-01-05).
@@ -189,6 +190,12 @@ pub enum Command {
         start: Option<String>,
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// DSP mode: this many delivery associates with a scorecard a week.
+        #[arg(long, value_name = "N")]
+        das: Option<usize>,
+        /// DSP mode: this many weeks of scorecards, from the week of --start.
+        #[arg(long, value_name = "N")]
+        weeks: Option<u32>,
     },
 }
 
@@ -387,7 +394,9 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
         }
         Command::Import { inputs, files } => workspace::import(&inputs, workspace, files),
         Command::Cases { action } => workspace::cases(action, workspace),
-        Command::Generate { drivers, days, seed, start, out } => run_generate(drivers, days, seed, start, &out),
+        Command::Generate { drivers, days, seed, start, out, das, weeks } => {
+            run_generate([drivers, das], [days, weeks], seed, start, &out)
+        }
         Command::Calibrate { inputs, observed: Some(observed), out } => {
             calibrate::run(&inputs, workspace, &observed, out)
         }
@@ -412,24 +421,54 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
     }
 }
 
-fn run_generate(drivers: usize, days: u32, seed: u64, start: Option<String>, out: &Path) -> Result<(), Failure> {
+/// `generate`: a Flex fleet (`--drivers`, `--days`), a DSP (`--das`, `--weeks`), or both.
+fn run_generate(
+    [drivers, das]: [Option<usize>; 2],
+    [days, weeks]: [Option<u32>; 2],
+    seed: u64,
+    start: Option<String>,
+    out: &Path,
+) -> Result<(), Failure> {
     let start = match start {
         Some(s) => parse_date_arg(&s, false).map_err(Failure::input)?,
         None => chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default(),
     };
-    if drivers == 0 || days == 0 {
-        return Err(Failure::input("--drivers and --days must be at least 1"));
+    let flex = match (drivers, days) {
+        (Some(drivers), Some(days)) if drivers > 0 && days > 0 => Some(GenerateOptions { drivers, days, seed, start }),
+        (None, None) => None,
+        _ => return Err(Failure::input("--drivers and --days go together and must be at least 1")),
+    };
+    let dsp = match (das, weeks) {
+        (Some(das), Some(weeks)) if das > 0 && weeks > 0 => Some(DspOptions { das, weeks, seed, start }),
+        (None, None) => None,
+        _ => return Err(Failure::input("--das and --weeks go together and must be at least 1")),
+    };
+    if flex.is_none() && dsp.is_none() {
+        return Err(Failure::input("give --drivers N --days N (a Flex fleet), --das N --weeks N (a DSP), or both"));
     }
-    let summary =
-        generate(&GenerateOptions { drivers, days, seed, start }, out).map_err(|e| Failure::other(e.to_string()))?;
-    eprintln!(
-        "{}: {} drivers, {} blocks, {} packages, {} photos",
-        out.display(),
-        summary.drivers,
-        summary.blocks,
-        summary.packages,
-        summary.photos
-    );
+    if let Some(opts) = flex {
+        let summary = generate(&opts, out).map_err(|e| Failure::other(e.to_string()))?;
+        eprintln!(
+            "{}: {} drivers, {} blocks, {} packages, {} photos",
+            out.display(),
+            summary.drivers,
+            summary.blocks,
+            summary.packages,
+            summary.photos
+        );
+    }
+    if let Some(opts) = dsp {
+        let summary = generate_dsp(&opts, out).map_err(|e| Failure::other(e.to_string()))?;
+        eprintln!(
+            "{}: {} DAs over {} weeks ({} scorecard rows in scorecards/), {} exceptions, {} concessions",
+            out.display(),
+            summary.das,
+            summary.weeks,
+            summary.scorecard_rows,
+            summary.exceptions,
+            summary.concessions
+        );
+    }
     Ok(())
 }
 

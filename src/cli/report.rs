@@ -21,7 +21,7 @@ pub(super) fn report(
     let fleet = load_data(inputs, workspace, Detail::Tallies)?.fleet;
     let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
     let rows: Vec<Row> =
-        (0..fleet.drivers.len()).map(|i| Row { driver: &fleet.drivers[i], standing: fleet.standing(i, day) }).collect();
+        fleet.listed().map(|i| Row { driver: &fleet.drivers[i], standing: fleet.standing(i, day) }).collect();
     let mut buf = Vec::new();
     match format {
         ReportFormat::Csv => report::write_csv(&rows, &mut buf),
@@ -87,7 +87,7 @@ pub(super) fn sheet(
         let bytes = sheet::driver_sheet(&fleet, index, day, paper).map_err(sheet_failure)?;
         return emit(Some(out.to_path_buf()), &bytes);
     }
-    let all: Vec<usize> = (0..fleet.drivers.len()).collect();
+    let all: Vec<usize> = fleet.listed().collect();
     let step = (all.len() / 10).max(1);
     let progress = |done: usize, total: usize| {
         if done.is_multiple_of(step) || done == total {
@@ -119,7 +119,7 @@ pub(super) fn history(
     let from = from.as_deref().map(|f| parse_day(f, inputs.day_first)).transpose()?;
     let drivers: Vec<usize> = match &driver {
         Some(id) => vec![fleet.driver_index(id).ok_or_else(|| Failure::input(format!("unknown driver '{id}'")))?],
-        None => (0..fleet.drivers.len()).collect(),
+        None => fleet.listed().collect(),
     };
     let mut buf = Vec::new();
     match format {

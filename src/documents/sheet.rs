@@ -433,9 +433,11 @@ fn events(pen: &mut Pen, fleet: &Fleet, detail: &DriverDetail) {
 /// the next [`SOON_DAYS`] days.
 pub fn fleet_summary(fleet: &Fleet, as_of: Day, paper: Paper) -> Vec<u8> {
     let mut pen = Pen::new(paper);
-    let standings: Vec<Standing> = (0..fleet.drivers.len()).map(|i| fleet.standing(i, as_of)).collect();
+    // Each listed driver's standing, by driver index.
+    let standings: std::collections::BTreeMap<usize, Standing> =
+        fleet.listed().map(|i| (i, fleet.standing(i, as_of))).collect();
     let kind = format!("Fleet summary · as of {}", day_text(as_of));
-    pen.heading(&kind, &format!("{} drivers", fleet.drivers.len()), 0.0);
+    pen.heading(&kind, &format!("{} drivers", standings.len()), 0.0);
     pen.y += 8.0;
 
     pen.section("Overall standing");
@@ -443,7 +445,7 @@ pub fn fleet_summary(fleet: &Fleet, as_of: Day, paper: Paper) -> Vec<u8> {
     let mut x = MARGIN;
     let tiers = Tier::ALL_BEST_FIRST.map(Some).into_iter().chain([None]);
     for tier in tiers {
-        let count = standings.iter().filter(|s| s.overall == tier).count();
+        let count = standings.values().filter(|s| s.overall == tier).count();
         let width = pen.chip(x, pen.y, tier, 10.0);
         pen.page.text(
             x + width + 6.0,
@@ -458,24 +460,24 @@ pub fn fleet_summary(fleet: &Fleet, as_of: Day, paper: Paper) -> Vec<u8> {
 
     let name = |i: usize| fleet.drivers[i].name.clone().unwrap_or_default();
     let station = |i: usize| fleet.drivers[i].station.clone().unwrap_or_default();
-    let at_risk: Vec<usize> = (0..standings.len()).filter(|&i| standings[i].overall == Some(Tier::AtRisk)).collect();
-    let soon: Vec<(usize, crate::standing::forecast::TierChange)> = (0..standings.len())
-        .filter_map(|i| Some((i, fleet.next_overall_change(i, as_of, SOON_DAYS as u32)?)))
-        .collect();
+    let at_risk: Vec<usize> =
+        standings.iter().filter(|(_, s)| s.overall == Some(Tier::AtRisk)).map(|(&i, _)| i).collect();
+    let soon: Vec<(usize, crate::standing::forecast::TierChange)> =
+        standings.keys().filter_map(|&i| Some((i, fleet.next_overall_change(i, as_of, SOON_DAYS as u32)?))).collect();
     let half = (pen.bottom() - pen.y - 60.0) / 2.0;
 
     pen.section(&format!("At Risk ({})", at_risk.len()));
     let rows: Vec<[String; 5]> = at_risk
         .iter()
-        .map(|&i| {
-            let s = &standings[i];
-            [
+        .filter_map(|&i| {
+            let s = standings.get(&i)?;
+            Some([
                 fleet.drivers[i].id.clone(),
                 name(i),
                 station(i),
                 tier_label(s.reliability_tier).to_string(),
                 tier_label(s.quality_tier).to_string(),
-            ]
+            ])
         })
         .collect();
     table(

@@ -10,7 +10,10 @@
 mod edge_cases;
 mod fleet;
 mod reports;
+mod scorecards;
 mod write;
+
+pub use scorecards::{DspOptions, DspSummary, da_id, generate_dsp};
 
 use std::fs;
 use std::io;

@@ -252,12 +252,7 @@ fn load_source(
                 [one] => one.display().to_string(),
                 _ => "the exceptions reports".to_string(),
             };
-            report.notes.extend(applied_notes(
-                &applied,
-                &exceptions_file,
-                &concessions_file,
-                data.blocks.height() == 0,
-            ));
+            report.notes.extend(applied_notes(&applied, &exceptions_file, &concessions_file));
             progress.check()?;
             (progress.report)(0.4);
             let fleet = build(&data, &settings, None)?;
@@ -292,9 +287,13 @@ fn build(
 ) -> Result<Arc<Fleet>, LoadError> {
     let extra = settings.outage_windows(data.zone)?;
     let data = data.with_outages(&extra)?;
-    let fleet = crate::timings::phase("standing arrays", || {
+    let mut fleet = crate::timings::phase("standing arrays", || {
         Fleet::build_with_cases(&data, settings.thresholds, cases.unwrap_or_default())
     })?;
+    if data.scorecards.height() > 0 {
+        let ids = crate::import::columns::DRIVER_ID.read(&data.scorecards)?;
+        fleet.unlist_das(&ids.into_iter().flatten().collect());
+    }
     Ok(Arc::new(fleet))
 }
 
@@ -344,9 +343,9 @@ const ROWS_NAMED: usize = 20;
 /// docs/rules.md §1.10, §1.14: what Amazon's reports did to the deliveries, for the import
 /// report: the exceptions that updated, added and left out packages (each added or left
 /// out package named by its file and line, the first [`ROWS_NAMED`] of each), and every
-/// concession whose package is not in the deliveries. In DSP mode (`dsp`: no blocks) the
-/// reports' packages are the DAs' defects: their count is said once, not each as added.
-fn applied_notes(applied: &ReportsApplied, exceptions: &str, concessions: &str, dsp: bool) -> Vec<String> {
+/// concession whose package is not in the deliveries. The packages of the scorecards' DAs
+/// are their weeks' defects (DSP mode): their count is said once, not each as added.
+fn applied_notes(applied: &ReportsApplied, exceptions: &str, concessions: &str) -> Vec<String> {
     let mut notes = Vec::new();
     let e = &applied.exceptions;
     if e.updated > 0 {
@@ -360,12 +359,10 @@ fn applied_notes(applied: &ReportsApplied, exceptions: &str, concessions: &str, 
             notes.push(format!("{exceptions}: and {} more package(s) {what}", rows.len() - ROWS_NAMED));
         }
     };
-    if !dsp {
-        named(&e.added, "is not in the deliveries: added");
-    }
+    named(&e.added, "is not in the deliveries: added");
     named(&e.not_counted, "does not count (Impact DCR no, or exempted): left out of the standing");
-    if dsp && !e.added.is_empty() {
-        notes.push(format!("{exceptions}: {} package(s), the DAs' defects by week", e.added.len()));
+    if e.of_das > 0 {
+        notes.push(format!("{exceptions}: {} package(s), the DAs' defects by week", e.of_das));
     }
     notes.extend(applied.unmatched_concessions.iter().map(|u| {
         format!(
@@ -505,8 +502,7 @@ fn open_workspace(
     }
     (progress.report)(0.2);
     let (dataset, applied) = crate::timings::phase("read the workspace", || ws.dataset_and_applied(options.detail))?;
-    let dsp = dataset.blocks.height() == 0;
-    report.notes.extend(applied_notes(&applied, "the workspace's exceptions", "the workspace's concessions", dsp));
+    report.notes.extend(applied_notes(&applied, "the workspace's exceptions", "the workspace's concessions"));
     progress.check()?;
     (progress.report)(0.3);
     let marks = ws.case_marks()?;

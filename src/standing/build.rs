@@ -257,6 +257,7 @@ impl Fleet {
             cases,
             blocks,
             packages,
+            unlisted: Vec::new(),
         })
     }
 }

@@ -200,6 +200,9 @@ pub struct Fleet {
     pub cases: CaseMarks,
     blocks: BlockTable,
     packages: PackageTable,
+    /// Drivers not listed as Flex drivers: DAs of the scorecards whose only events are
+    /// their reports' packages (DSP mode). Empty: every driver is listed.
+    unlisted: Vec<bool>,
 }
 
 impl Fleet {
@@ -207,6 +210,18 @@ impl Fleet {
     #[cfg(test)]
     pub(crate) fn package_grounds(&self) -> &[Grounds] {
         &self.packages.grounds
+    }
+
+    /// The Flex drivers to list (reports, the fleet view, the coaching sheets): every
+    /// driver but the scorecards' DAs without blocks of their own.
+    pub fn listed(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.drivers.len()).filter(|&i| !self.unlisted.get(i).copied().unwrap_or(false))
+    }
+
+    /// Leaves out of [`Fleet::listed`] the drivers among `das` (the scorecards' ids) who have
+    /// no blocks: their packages are their scorecard's defects, not a Flex standing.
+    pub fn unlist_das(&mut self, das: &std::collections::HashSet<&str>) {
+        self.unlisted = self.drivers.iter().map(|d| d.blocks.is_empty() && das.contains(d.id.as_str())).collect();
     }
 
     /// The days of a driver's package events that have a dispute ground and no case (DSP

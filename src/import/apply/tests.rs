@@ -1,0 +1,155 @@
+//! Amazon's reports applied to the deliveries: updates, additions, packages left out.
+
+use super::*;
+use crate::import::codes::Reason;
+use crate::import::{ImportOptions, ImportReport, TableKind, load_bytes, load_texts, text::decode_csv};
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/amazon").join(name)).unwrap()
+}
+
+/// The fixture fleet with the exceptions files given.
+fn dataset(exceptions: &[&str]) -> (Dataset, ImportReport) {
+    let text = |name: &str| decode_csv(name.to_string(), fixture(name)).unwrap();
+    let (mut data, mut report) =
+        load_texts(text("blocks.csv"), text("deliveries.csv"), None, None, &ImportOptions::default()).unwrap();
+    for name in exceptions {
+        let frame =
+            load_bytes(name, fixture(name), TableKind::Exceptions, &ImportOptions::default(), &mut report).unwrap();
+        data.exceptions.vstack_mut_owned(frame).unwrap();
+    }
+    (data, report)
+}
+
+/// A package's row of the deliveries, by tracking id: (outcome, reason text, reason
+/// code, attempted_at is some, returned_at is some, pickup failed).
+type Row = (Outcome, Option<String>, Option<Reason>, bool, bool, bool);
+
+fn row(data: &Dataset, id: &str) -> Option<Row> {
+    let d = &data.deliveries;
+    let ids = col::TRACKING_ID.read(d).unwrap();
+    let at = ids.iter().position(|i| *i == Some(id))?;
+    let outcome: Vec<Option<u32>> = d.column("outcome").unwrap().u32().unwrap().iter().collect();
+    let code: Vec<Option<u32>> = d.column("reason_code").unwrap().u32().unwrap().iter().collect();
+    Some((
+        outcome[at].and_then(Outcome::from_number).unwrap(),
+        col::REASON.read(d).unwrap()[at].map(str::to_string),
+        code[at].and_then(Reason::from_number),
+        col::ATTEMPTED_AT.read(d).unwrap()[at].is_some(),
+        col::RETURNED_AT.read(d).unwrap()[at].is_some(),
+        col::PICKUP_FAILED.read(d).unwrap()[at].unwrap_or(false),
+    ))
+}
+
+#[test]
+fn the_first_generation_updates_and_adds_packages_with_amazons_words() {
+    let (mut data, report) = dataset(&["exceptions-2024.csv"]);
+    // The rows that name no driver, and a status that is no outcome, are rejected.
+    let rejected: Vec<(u64, &str)> = report.rejections.iter().map(|r| (r.line, r.column.as_str())).collect();
+    assert_eq!(
+        rejected,
+        [
+            (15, "Transporter Id"),
+            (16, "Transporter Id"),
+            (17, "Transporter Id"),
+            (18, "Transporter Id"),
+            (19, "Package Status")
+        ]
+    );
+    assert!(report.rejections[0].reason.contains("'unassigned' names no driver"), "{:?}", report.rejections[0]);
+    assert!(report.rejections[3].reason.contains("an empty transporter id"), "{:?}", report.rejections[3]);
+    assert!(report.rejections[4].reason.contains("unknown package status 'Lost'"), "{:?}", report.rejections[4]);
+    let applied = data.apply_reports().unwrap();
+    let e = &applied.exceptions;
+    assert_eq!(e.updated, 8);
+    let added: Vec<&str> = e.added.iter().map(|r| r.tracking_id.as_str()).collect();
+    assert_eq!(added, ["TBA100000007", "TBA100000008", "TBA100000009", "TBA100000010", "TBA100000011"]);
+    assert_eq!((e.added[0].line, e.added[0].driver_id.as_str()), (8, "D1"));
+    assert!(e.not_counted.is_empty());
+    use Outcome::*;
+    // Reattemptable with no reason (NONE): attempted, the reason left as it was.
+    assert_eq!(row(&data, "TBA100000001"), Some((Attempted, None, None, true, false, false)));
+    // The addresses stay with the report, found by tracking id.
+    let addresses = data.report_addresses().unwrap();
+    assert_eq!(addresses["TBA100000001"], "1200 Maple Ave Apt 4B, Springfield, IL 62704");
+    assert_eq!(addresses.len(), 13);
+    let (outcome, reason, code, ..) = row(&data, "TBA100000002").unwrap();
+    assert_eq!((outcome, reason.as_deref(), code), (Attempted, Some("TR CANCELLED"), Some(Reason::Cancelled)));
+    // Returned to station: attempted at its last scan, returned then (never UNRETURNED).
+    let returned = row(&data, "TBA100000003").unwrap();
+    assert_eq!((returned.0, returned.2, returned.3, returned.4), (Attempted, Some(Reason::Unsafe), true, true));
+    assert_eq!(row(&data, "TBA100000004").unwrap().2, Some(Reason::Missing));
+    assert_eq!(row(&data, "TBA100000004").unwrap().0, NotAttempted);
+    // "-" says nothing: the driver's own reason stays.
+    assert_eq!(row(&data, "TBA100000005").unwrap().1.as_deref(), Some("Nobody home"));
+    assert_eq!(row(&data, "TBA100000006").unwrap().0, Delivered);
+    // Pickup failed: a package the deliveries lacked, not attempted, never handed over.
+    let pickup = row(&data, "TBA100000007").unwrap();
+    assert_eq!((pickup.0, pickup.3, pickup.5), (NotAttempted, false, true));
+    for (id, code) in [
+        ("TBA100000008", Reason::AgeVerification),
+        ("TBA100000009", Reason::Weather),
+        ("TBA100000010", Reason::Other),
+        ("TBA100000011", Reason::Other),
+    ] {
+        assert_eq!(row(&data, id).unwrap().2, Some(code), "{id}");
+    }
+    // The same meaning keeps the driver's words; another meaning takes Amazon's.
+    assert_eq!(row(&data, "TBA200000003").unwrap().1.as_deref(), Some("UNABLE TO ACCESS"));
+    assert_eq!(data.deliveries.height(), 13 + 5);
+}
+
+#[test]
+fn the_rts_report_leaves_out_what_amazon_does_not_count() {
+    let (mut data, report) = dataset(&["rts-2025.csv"]);
+    assert!(report.rejections.is_empty(), "{:?}", report.rejections);
+    let applied = data.apply_reports().unwrap();
+    let e = &applied.exceptions;
+    let left_out: Vec<&str> = e.not_counted.iter().map(|r| r.tracking_id.as_str()).collect();
+    assert_eq!(left_out, ["TBA300000002", "TBA300000003"]);
+    assert_eq!(row(&data, "TBA300000002"), None);
+    assert_eq!(row(&data, "TBA300000003"), None);
+    // No Package Status: attempted, not delivered.
+    assert_eq!(row(&data, "TBA300000001").unwrap().0, Outcome::Attempted);
+    // Added on its planned day, attempted then (the report has no scan time).
+    let added = row(&data, "TBA300000010").unwrap();
+    assert_eq!((added.0, added.2, added.3), (Outcome::Attempted, Some(Reason::NoSafeLocation), true));
+    let ids = col::TRACKING_ID.read(&data.deliveries).unwrap();
+    let at = ids.iter().position(|i| *i == Some("TBA300000010")).unwrap();
+    let day = col::DAY.read(&data.deliveries).unwrap()[at].unwrap();
+    assert_eq!(crate::report::day_text(day), "2026-03-04");
+    assert_eq!(e.updated, 1);
+    assert_eq!(e.added.len(), 2);
+}
+
+#[test]
+fn a_later_report_wins_and_a_concession_of_a_package_left_out_is_not_unmatched() {
+    let (mut data, _) = dataset(&["rts-2025.csv"]);
+    data.concessions = crate::import::load_bytes(
+        "c.csv",
+        b"Tracking ID,Transporter ID,Concession Date\nTBA300000002,D3,2026-03-05\nTBA777,D3,2026-03-05\n".to_vec(),
+        TableKind::Concessions,
+        &ImportOptions::default(),
+        &mut ImportReport::default(),
+    )
+    .unwrap();
+    let applied = data.apply_reports().unwrap();
+    let unmatched: Vec<&str> = applied.unmatched_concessions.iter().map(|u| u.tracking_id.as_str()).collect();
+    assert_eq!(unmatched, ["TBA777"]);
+}
+
+#[test]
+fn packages_are_found_in_an_export_in_key_order_and_in_any_other() {
+    let frame = |ids: &[&str]| {
+        DataFrame::new_infer_height(vec![
+            StringChunked::from_iter_options("tracking_id".into(), ids.iter().map(|i| Some(*i))).into_column(),
+        ])
+        .unwrap()
+    };
+    let wanted = [Some("B"), Some("Z"), None, Some("A"), Some("D")];
+    let mut sorted = frame(&["A", "B"]);
+    sorted.vstack_mut_owned(frame(&["C", "D"])).unwrap();
+    assert_eq!(delivery_rows(&sorted, &wanted).unwrap(), [Some(1), None, None, Some(0), Some(3)]);
+    let shuffled = frame(&["D", "A", "C", "B"]);
+    assert_eq!(delivery_rows(&shuffled, &wanted).unwrap(), [Some(3), None, None, Some(1), Some(0)]);
+}
