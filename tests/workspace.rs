@@ -476,3 +476,54 @@ fn a_workspace_of_version_0_1_reads_as_it_did() {
     stdout(bin().arg("--workspace").arg(&ws).arg("disputes").arg("--out").arg(&letters));
     assert_eq!(std::fs::read_to_string(letters.join("index.csv")).unwrap(), expected("disputes-index.csv"));
 }
+
+fn scorecard_fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/amazon/scorecards").join(name).display().to_string()
+}
+
+/// DSP mode (SPEC §7): a workspace keeps every week; importing a week again replaces that
+/// week's row of each DA in the file, and the same files again change nothing; the
+/// workspace gives the scorecard and the letters the files give.
+#[test]
+fn a_workspace_keeps_every_scorecard_week_and_a_week_imported_again_replaces_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("dsp");
+    let files = [
+        scorecard_fixture("DSP Overview Week 17 2026.csv"),
+        scorecard_fixture("scorecard W16 2026.csv"),
+        scorecard_fixture("rts week 17.csv"),
+        scorecard_fixture("concessions week 17.csv"),
+    ];
+    let first = import(&ws, &files);
+    assert!(first.contains("(scorecard): 4 read: 4 new"), "{first}");
+    let again = import(&ws, &files);
+    assert!(again.contains("(scorecard): 4 read: 0 new, 0 updated, 4 unchanged"), "{again}");
+    let scorecard = |args: &[&str]| stdout(bin().arg("--workspace").arg(&ws).arg("scorecard").args(args));
+    let mut from_files = bin();
+    from_files.arg("scorecard").args(["--format", "csv"]);
+    for (option, file) in [("--scorecard", 0), ("--scorecard", 1), ("--exceptions", 2), ("--concessions", 3)] {
+        from_files.arg(option).arg(&files[file]);
+    }
+    assert_eq!(scorecard(&["--format", "csv"]), stdout(&mut from_files));
+    assert!(scorecard(&["--format", "csv", "--week", "2026-W16"]).contains("A9Z8Y7X6W5,Ben Okafor,2026-W16,Great"));
+    // A corrected week 17 for Ben: his row is replaced, the others stay.
+    let corrected = dir.path().join("corrected Week 17 2026.csv");
+    std::fs::write(&corrected, "Transporter ID,Overall Standing,DCR\nA9Z8Y7X6W5,Great,99.0%\n").unwrap();
+    let third = import(&ws, &[corrected.display().to_string()]);
+    assert!(third.contains("1 read: 0 new, 1 updated"), "{third}");
+    let now = scorecard(&["--format", "csv"]);
+    assert!(now.contains("A9Z8Y7X6W5,Ben Okafor,2026-W17,Great,,,0.990000,Great"), "{now}");
+    assert!(now.contains("A1B2C3D4E5,Ana Souza,2026-W17,Fantastic Plus"), "{now}");
+    // Disputes of the week record their cases.
+    let out = dir.path().join("letters");
+    let recorded =
+        bin().arg("--workspace").arg(&ws).args(["disputes", "--week", "2026-W17", "--out"]).arg(&out).output().unwrap();
+    assert!(recorded.status.success(), "{}", String::from_utf8_lossy(&recorded.stderr));
+    assert!(String::from_utf8_lossy(&recorded.stderr).contains("recorded 1 case(s)"));
+    assert!(out.join("A9Z8Y7X6W5-dispute-2026-W17.eml").exists());
+    let cases = cases_csv(&ws);
+    assert_eq!(cases.len(), 1, "{cases:?}");
+    assert_eq!(cases[0][1], "A9Z8Y7X6W5");
+    // Its events are in a case now: the week is no longer DISPUTABLE.
+    assert!(!scorecard(&["--format", "csv"]).contains("DISPUTABLE"));
+}
