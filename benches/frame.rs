@@ -35,7 +35,7 @@ fn main() {
         deliveries: dir.join("deliveries.csv"),
         roster: Some(dir.join("roster.csv")),
         outages: None,
-        concessions: None,
+        concessions: Vec::new(),
         exceptions: Vec::new(),
         scorecards: Vec::new(),
     });

@@ -57,7 +57,7 @@ fn main() {
         roster: Some(dir.join("roster.csv")),
         outages: Some(dir.join("outages.csv")),
         // The DuckDB peer reads no concessions report: both count the deliveries' claims only.
-        concessions: None,
+        concessions: Vec::new(),
         exceptions: Vec::new(),
         scorecards: Vec::new(),
     };

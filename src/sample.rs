@@ -18,6 +18,16 @@ pub const FILES: &[(&str, &[u8])] = &[
     bundled!("outages.csv"),
     bundled!("concessions.csv"),
     bundled!("exceptions.csv"),
+    bundled!("dsp-exceptions.csv"),
+    bundled!("dsp-concessions.csv"),
+    bundled!("scorecards/DSP Overview Week 2 2026.csv"),
+    bundled!("scorecards/DSP Overview Week 3 2026.csv"),
+    bundled!("scorecards/DSP Overview Week 4 2026.csv"),
+    bundled!("scorecards/DSP Overview Week 5 2026.csv"),
+    bundled!("scorecards/DSP Overview Week 6 2026.csv"),
+    bundled!("scorecards/DSP Overview Week 7 2026.csv"),
+    bundled!("scorecards/DSP Overview Week 8 2026.csv"),
+    bundled!("scorecards/DSP Overview Week 9 2026.csv"),
     bundled!("README.md"),
     bundled!("photos/TBA0000007092.jpg"),
     bundled!("photos/TBA0000007699.jpg"),
@@ -90,8 +100,9 @@ mod tests {
         for entry in std::fs::read_dir(&root).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                for photo in std::fs::read_dir(&path).unwrap() {
-                    on_disk.push(format!("photos/{}", photo.unwrap().file_name().to_string_lossy()));
+                let folder = path.file_name().unwrap().to_string_lossy().into_owned();
+                for file in std::fs::read_dir(&path).unwrap() {
+                    on_disk.push(format!("{folder}/{}", file.unwrap().file_name().to_string_lossy()));
                 }
             } else {
                 on_disk.push(path.file_name().unwrap().to_string_lossy().into_owned());

@@ -28,11 +28,27 @@ pub struct RecentImport {
     pub deliveries: PathBuf,
     pub roster: Option<PathBuf>,
     pub outages: Option<PathBuf>,
-    pub concessions: Option<PathBuf>,
+    /// One path in settings written before several could be given.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub concessions: Vec<PathBuf>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<PathBuf>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scorecards: Vec<PathBuf>,
+}
+
+/// A list of paths, or one path alone (as older settings files hold it).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<PathBuf>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(PathBuf),
+        Many(Vec<PathBuf>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(p) => vec![p],
+        OneOrMany::Many(list) => list,
+    })
 }
 
 impl RecentImport {

@@ -409,7 +409,9 @@ impl StandwatchApp {
             .filter(|(_, p)| p.as_os_str().is_empty())
             .map(|(what, _)| what)
             .collect();
-        if missing.is_empty() {
+        // DSP mode: scorecards alone are enough.
+        let dsp_only = missing.len() == 2 && !paths.scorecards.is_empty();
+        if missing.is_empty() || dsp_only {
             self.load(Source::Files(paths));
         } else {
             // Keep what was recognised in the open window, for the user to complete.

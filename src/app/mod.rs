@@ -42,9 +42,14 @@ pub fn sample_inputs() -> InputPaths {
         deliveries: dir.join("deliveries.csv"),
         roster: Some(dir.join("roster.csv")),
         outages: Some(dir.join("outages.csv")),
-        concessions: Some(dir.join("concessions.csv")),
-        exceptions: vec![dir.join("exceptions.csv")],
-        scorecards: Vec::new(),
+        concessions: vec![dir.join("concessions.csv"), dir.join("dsp-concessions.csv")],
+        exceptions: vec![dir.join("exceptions.csv"), dir.join("dsp-exceptions.csv")],
+        // The DSP's weekly scorecards (DSP mode beside the Flex fleet).
+        scorecards: crate::sample::FILES
+            .iter()
+            .filter(|(name, _)| name.starts_with("scorecards/"))
+            .map(|(name, _)| dir.join(name))
+            .collect(),
     }
 }
 

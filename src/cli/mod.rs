@@ -242,9 +242,10 @@ pub struct Inputs {
     pub roster: Option<PathBuf>,
     #[arg(long, value_name = "FILE")]
     pub outages: Option<PathBuf>,
-    /// Amazon's DNR concessions report: marks its packages as DNR claims, with its flags.
+    /// Amazon's DNR concessions report (repeatable): marks its packages as DNR claims, with
+    /// its flags.
     #[arg(long, value_name = "FILE")]
-    pub concessions: Option<PathBuf>,
+    pub concessions: Vec<PathBuf>,
     /// Amazon's package exceptions or RTS report (repeatable): updates its packages, adds the
     /// ones the deliveries lack, leaves out the ones Amazon exempted.
     #[arg(long, value_name = "FILE")]
@@ -534,7 +535,7 @@ fn load_data(inputs: &Inputs, workspace: Option<&Path>, detail: Detail) -> Resul
         || inputs.deliveries.is_some()
         || inputs.roster.is_some()
         || inputs.outages.is_some()
-        || inputs.concessions.is_some()
+        || !inputs.concessions.is_empty()
         || !inputs.exceptions.is_empty()
         || !inputs.scorecard.is_empty()
     {

@@ -126,7 +126,8 @@ pub struct InputPaths {
     pub deliveries: PathBuf,
     pub roster: Option<PathBuf>,
     pub outages: Option<PathBuf>,
-    pub concessions: Option<PathBuf>,
+    /// Amazon's DNR concessions reports: several may be given (a Flex fleet's and a DSP's).
+    pub concessions: Vec<PathBuf>,
     /// Amazon's package exceptions and RTS reports: several may be given.
     pub exceptions: Vec<PathBuf>,
     /// Amazon's weekly scorecards (DSP mode): a file per week, or several weeks in one.
@@ -145,21 +146,25 @@ impl InputPaths {
         }
         files.extend(self.roster.clone().map(|p| (TableKind::Roster, p)));
         files.extend(self.outages.clone().map(|p| (TableKind::Outages, p)));
-        files.extend(self.concessions.clone().map(|p| (TableKind::Concessions, p)));
+        files.extend(self.concessions.iter().map(|p| (TableKind::Concessions, p.clone())));
         files.extend(self.exceptions.iter().map(|p| (TableKind::Exceptions, p.clone())));
         files.extend(self.scorecards.iter().map(|p| (TableKind::Scorecard, p.clone())));
         files
     }
 
-    /// Puts a file of its kind in: in place of the file of that kind, or (exceptions,
-    /// scorecards) beside the others. Observed tiers are not fleet data and are not kept here.
+    /// Puts a file of its kind in: in place of the file of that kind, or (concessions,
+    /// exceptions, scorecards) beside the others. Observed tiers are not fleet data and are not kept here.
     pub fn set(&mut self, kind: TableKind, path: PathBuf) {
         match kind {
             TableKind::Blocks => self.blocks = path,
             TableKind::Deliveries => self.deliveries = path,
             TableKind::Roster => self.roster = Some(path),
             TableKind::Outages => self.outages = Some(path),
-            TableKind::Concessions => self.concessions = Some(path),
+            TableKind::Concessions => {
+                if !self.concessions.contains(&path) {
+                    self.concessions.push(path);
+                }
+            }
             TableKind::Exceptions => {
                 if !self.exceptions.contains(&path) {
                     self.exceptions.push(path);
@@ -197,7 +202,7 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
     // Concessions find their packages by tracking id and compare their dates with the DNR
     // report times: with them, every column is kept. Exceptions need the tracking ids.
     let opts = &match opts.detail {
-        Detail::Standing | Detail::Tallies | Detail::TalliesKeyed if paths.concessions.is_some() => {
+        Detail::Standing | Detail::Tallies | Detail::TalliesKeyed if !paths.concessions.is_empty() => {
             ImportOptions { detail: Detail::Full, ..*opts }
         }
         Detail::Tallies if !paths.exceptions.is_empty() => ImportOptions { detail: Detail::TalliesKeyed, ..*opts },
@@ -214,7 +219,10 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
     let deliveries = optional(&given(&paths.deliveries), TableKind::Deliveries)?;
     let roster = optional(&paths.roster, TableKind::Roster)?;
     let outages = optional(&paths.outages, TableKind::Outages)?;
-    let concessions = optional(&paths.concessions, TableKind::Concessions)?;
+    let mut concessions = TableKind::Concessions.empty_frame()?;
+    for path in &paths.concessions {
+        concessions.vstack_mut_owned(load_file(path, TableKind::Concessions, opts, &mut report)?)?;
+    }
     let mut exceptions = TableKind::Exceptions.empty_frame()?;
     for path in &paths.exceptions {
         exceptions.vstack_mut_owned(load_file(path, TableKind::Exceptions, opts, &mut report)?)?;

@@ -247,7 +247,10 @@ fn load_source(
                 .collect();
             report.notes.extend(missing);
             let applied = crate::timings::phase("apply Amazon's reports", || data.apply_reports())?;
-            let concessions_file = paths.concessions.as_ref().map_or_else(String::new, |p| p.display().to_string());
+            let concessions_file = match paths.concessions.as_slice() {
+                [one] => one.display().to_string(),
+                _ => "the concessions reports".to_string(),
+            };
             let exceptions_file = match paths.exceptions.as_slice() {
                 [one] => one.display().to_string(),
                 _ => "the exceptions reports".to_string(),

@@ -9,7 +9,7 @@ fn sample() -> InputPaths {
         deliveries: dir.join("deliveries.csv"),
         roster: Some(dir.join("roster.csv")),
         outages: Some(dir.join("outages.csv")),
-        concessions: Some(dir.join("concessions.csv")),
+        concessions: vec![dir.join("concessions.csv")],
         exceptions: vec![dir.join("exceptions.csv")],
         scorecards: Vec::new(),
     }
@@ -69,7 +69,7 @@ fn the_tallies_import_gives_the_standing_and_history_of_the_full_one() {
         deliveries,
         roster: Some(generated.join("roster.csv")),
         outages: Some(generated.join("outages.csv")),
-        concessions: concessions.then(|| sample().concessions.unwrap()),
+        concessions: if concessions { sample().concessions } else { Vec::new() },
         exceptions: Vec::new(),
         scorecards: Vec::new(),
     };
@@ -116,7 +116,7 @@ fn a_workspace_read_for_tallies_leaves_out_what_only_letters_quote_and_gives_the
         let mut list: Vec<(TableKind, PathBuf)> =
             vec![(TableKind::Blocks, p.blocks), (TableKind::Deliveries, p.deliveries)];
         list.extend(p.roster.map(|r| (TableKind::Roster, r)));
-        list.extend(p.concessions.filter(|_| concessions).map(|c| (TableKind::Concessions, c)));
+        list.extend(p.concessions.into_iter().filter(|_| concessions).map(|c| (TableKind::Concessions, c)));
         let ws = dir.path().join("ws");
         let options = Options { change: Some(Change::Import(list)), ..Options::default() };
         load(Source::Workspace(ws.clone()), Settings::default(), &options, &Progress::NONE).unwrap();

@@ -10,25 +10,27 @@ use eframe::egui;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-const FIELDS: [(&str, TableKind); 6] = [
+const FIELDS: [(&str, TableKind); 7] = [
     ("Blocks", TableKind::Blocks),
     ("Deliveries", TableKind::Deliveries),
     ("Roster (optional)", TableKind::Roster),
     ("Outages (optional)", TableKind::Outages),
     ("DNR concessions (optional)", TableKind::Concessions),
     ("Exceptions / RTS (optional)", TableKind::Exceptions),
+    ("Scorecards (DSP mode)", TableKind::Scorecard),
 ];
 
-/// The field that takes several files, separated by this.
-const EXCEPTIONS: usize = 5;
+/// The fields that take several files, separated by [`SEPARATOR`].
+const MANY: [usize; 3] = [4, 5, 6];
+const SCORECARDS: usize = 6;
 const SEPARATOR: char = ';';
 
 #[derive(Default)]
 pub struct OpenFilesWindow {
     pub open: bool,
-    paths: [String; 6],
+    paths: [String; 7],
     /// Why each typed path cannot be imported, shown beside its field.
-    errors: [Option<String>; 6],
+    errors: [Option<String>; 7],
     dialog: Option<mpsc::Receiver<Option<Vec<PathBuf>>>>,
 }
 
@@ -36,13 +38,15 @@ impl OpenFilesWindow {
     /// Opens the window with these paths filled in, for the user to complete.
     pub fn complete(&mut self, paths: &InputPaths) {
         let text = |p: Option<&Path>| p.map(|p| p.display().to_string()).unwrap_or_default();
+        let list = |l: &[PathBuf]| l.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("; ");
         self.paths = [
             text(Some(&paths.blocks)),
             text(Some(&paths.deliveries)),
             text(paths.roster.as_deref()),
             text(paths.outages.as_deref()),
-            text(paths.concessions.as_deref()),
-            paths.exceptions.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("; "),
+            list(&paths.concessions),
+            list(&paths.exceptions),
+            list(&paths.scorecards),
         ];
         self.errors = Default::default();
         self.open = true;
@@ -64,8 +68,9 @@ impl OpenFilesWindow {
             ctx,
             |ui| {
                 ui.label(
-                    "Pick the exports, CSV files or workbooks (blocks and deliveries; roster, outages, Amazon's DNR \
-                 concessions and package exceptions / RTS reports optional; several exceptions reports joined by ;).",
+                    "Pick the exports, CSV files or workbooks: blocks and deliveries (roster, outages, Amazon's DNR \
+                 concessions and package exceptions / RTS reports optional), or Amazon's weekly scorecards (DSP \
+                 mode). Several files of a kind are joined by ;.",
                 );
                 ui.horizontal(|ui| {
                     let browsing = self.dialog.is_some();
@@ -91,13 +96,13 @@ impl OpenFilesWindow {
                 let ready = if in_workspace {
                     typed.iter().any(|p| !p.is_empty())
                 } else {
-                    !typed[0].is_empty() && !typed[1].is_empty()
+                    (!typed[0].is_empty() && !typed[1].is_empty()) || !typed[SCORECARDS].is_empty()
                 };
                 let import =
                     ui.add_enabled(ready, egui::Button::new("Import")).on_disabled_hover_text(if in_workspace {
                         "Give at least one file"
                     } else {
-                        "Give the blocks and the deliveries files"
+                        "Give the blocks and the deliveries files, or scorecards"
                     });
                 if import.clicked()
                     && let Some(command) = self.checked(&typed, in_workspace)
@@ -130,10 +135,10 @@ impl OpenFilesWindow {
 
     /// The import to run, once every typed path is an export of its field's kind; else
     /// the problems go beside their fields and nothing is imported.
-    fn checked(&mut self, typed: &[String; 6], in_workspace: bool) -> Option<Command> {
+    fn checked(&mut self, typed: &[String; 7], in_workspace: bool) -> Option<Command> {
         let files = |i: usize| -> Vec<PathBuf> {
             let parts: Vec<&str> =
-                if i == EXCEPTIONS { typed[i].split(SEPARATOR).collect() } else { vec![typed[i].as_str()] };
+                if MANY.contains(&i) { typed[i].split(SEPARATOR).collect() } else { vec![typed[i].as_str()] };
             parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).map(PathBuf::from).collect()
         };
         self.errors = std::array::from_fn(|i| {
@@ -153,7 +158,8 @@ impl OpenFilesWindow {
                 paths.set(*kind, file);
             }
         }
-        if paths.blocks.as_os_str().is_empty() || paths.deliveries.as_os_str().is_empty() {
+        let flex = !paths.blocks.as_os_str().is_empty() && !paths.deliveries.as_os_str().is_empty();
+        if !flex && paths.scorecards.is_empty() {
             return None;
         }
         Some(Command::Load(Source::Files(paths)))
