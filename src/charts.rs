@@ -7,6 +7,8 @@ use crate::config::{RateThresholds, Thresholds};
 use crate::explain::{event_grounds_text, what_happened};
 use crate::import::time::{Day, FleetZone};
 use crate::report::day_text;
+use crate::scorecard::bounds::MeasureBounds;
+use crate::scorecard::metrics::{DspMetric, DspTier, Form, Scale as TierScale};
 use crate::standing::grounds::Defects;
 use crate::standing::rules::Tier;
 use crate::standing::{Event, EventKind, Standing};
@@ -151,10 +153,12 @@ impl Metric {
     }
 }
 
-/// A tier's band of a chart, between two values of the metric.
+/// A tier's band of a chart, between two values of the metric: its colour's tier and the
+/// name it is shown with (a scorecard tier keeps its own name).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Band {
     pub tier: Tier,
+    pub name: &'static str,
     pub low: f64,
     pub high: f64,
 }
@@ -177,10 +181,10 @@ impl Scale {
                 let lowest = values.fold(t.fair - (1.0 - t.fair), f64::min);
                 let low = (lowest - 0.005).max(0.0);
                 let bands = vec![
-                    Band { tier: Tier::Fantastic, low: t.fantastic, high: 1.0 },
-                    Band { tier: Tier::Great, low: t.great, high: t.fantastic },
-                    Band { tier: Tier::Fair, low: t.fair, high: t.great },
-                    Band { tier: Tier::AtRisk, low, high: t.fair },
+                    Band { tier: Tier::Fantastic, name: "Fantastic", low: t.fantastic, high: 1.0 },
+                    Band { tier: Tier::Great, name: "Great", low: t.great, high: t.fantastic },
+                    Band { tier: Tier::Fair, name: "Fair", low: t.fair, high: t.great },
+                    Band { tier: Tier::AtRisk, name: "At Risk", low, high: t.fair },
                 ];
                 Scale { low, high: 1.0, bands }
             }
@@ -189,14 +193,68 @@ impl Scale {
                 let most = values.fold(f64::from(t.fair) + 2.0, f64::max);
                 let edge = |n: u32| f64::from(n) + 0.5;
                 let bands = vec![
-                    Band { tier: Tier::Fantastic, low: -0.5, high: edge(t.fantastic) },
-                    Band { tier: Tier::Great, low: edge(t.fantastic), high: edge(t.great) },
-                    Band { tier: Tier::Fair, low: edge(t.great), high: edge(t.fair) },
-                    Band { tier: Tier::AtRisk, low: edge(t.fair), high: most + 0.5 },
+                    Band { tier: Tier::Fantastic, name: "Fantastic", low: -0.5, high: edge(t.fantastic) },
+                    Band { tier: Tier::Great, name: "Great", low: edge(t.fantastic), high: edge(t.great) },
+                    Band { tier: Tier::Fair, name: "Fair", low: edge(t.great), high: edge(t.fair) },
+                    Band { tier: Tier::AtRisk, name: "At Risk", low: edge(t.fair), high: most + 0.5 },
                 ];
                 Scale { low: -0.5, high: most + 0.5, bands }
             }
         }
+    }
+}
+
+/// The colour a scorecard tier shows in (the scales share the four tier colours: Fantastic
+/// Plus and Fantastic, and Platinum, in Fantastic's).
+pub fn dsp_colour(tier: DspTier) -> Tier {
+    match tier {
+        DspTier::FantasticPlus | DspTier::Fantastic | DspTier::Platinum => Tier::Fantastic,
+        DspTier::Great | DspTier::Gold => Tier::Great,
+        DspTier::Fair | DspTier::Silver => Tier::Fair,
+        DspTier::Poor | DspTier::Bronze => Tier::AtRisk,
+    }
+}
+
+/// A scorecard metric's chart over the weeks: its tiers' bands in `tiers`' scale, from the
+/// bounds, and a range holding `values` (shares up to 100 %, counts from 0).
+pub fn dsp_scale(
+    metric: DspMetric,
+    bounds: &MeasureBounds,
+    tiers: TierScale,
+    values: impl Iterator<Item = f64>,
+) -> Scale {
+    let values: Vec<f64> = values.collect();
+    let given: Vec<(DspTier, f64)> =
+        bounds.of_scale(tiers).iter().zip(tiers.tiers()).filter_map(|(b, t)| Some((*t, (*b)?))).collect();
+    let lowest = tiers.tiers()[tiers.tiers().len() - 1];
+    let edges = given.iter().map(|g| g.1);
+    let band = |tier: DspTier, low: f64, high: f64| Band { tier: dsp_colour(tier), name: tier.label(), low, high };
+    let mut bands = Vec::new();
+    if bounds.higher_is_better {
+        let top = if metric.form() == Form::Percent {
+            1.0
+        } else {
+            values.iter().copied().chain(edges.clone()).fold(f64::MIN, f64::max) * 1.02
+        };
+        let last = given.last().map_or(top, |g| g.1);
+        let low = values.iter().copied().fold(last - (top - last).max(last.abs() * 0.01), f64::min);
+        let mut upper = top;
+        for &(tier, bound) in &given {
+            bands.push(band(tier, bound, upper));
+            upper = bound;
+        }
+        bands.push(band(lowest, low, upper));
+        Scale { low, high: top, bands }
+    } else {
+        let last = given.last().map_or(1.0, |g| g.1);
+        let high = values.iter().copied().fold(last * 1.25 + 1.0, f64::max);
+        let mut lower = 0.0;
+        for &(tier, bound) in &given {
+            bands.push(band(tier, lower, bound));
+            lower = bound;
+        }
+        bands.push(band(lowest, lower, high));
+        Scale { low: 0.0, high, bands }
     }
 }
 
@@ -252,7 +310,10 @@ mod tests {
         for pair in scale.bands.windows(2) {
             assert_eq!(pair[0].low, pair[1].high, "bands meet");
         }
-        assert_eq!(scale.bands[0], Band { tier: Tier::Fantastic, low: t.success.fantastic, high: 1.0 });
+        assert_eq!(
+            scale.bands[0],
+            Band { tier: Tier::Fantastic, name: "Fantastic", low: t.success.fantastic, high: 1.0 }
+        );
         assert_eq!(scale.bands[3].low, scale.low);
         // Without low values the At Risk band shows as much below Fair as Fair is below 100 %.
         let clean = Scale::of(Metric::Success, &t, std::iter::once(1.0));

@@ -72,18 +72,25 @@ impl StandwatchApp {
 
     fn tabs(&mut self, ui: &mut egui::Ui) {
         let in_workspace = self.session.workspace_dir().is_some();
+        let scorecards = self.session.loaded.as_ref().is_some_and(|l| !l.data.scorecards.is_empty());
         for (tab, name) in [
             (Tab::Fleet, "Fleet"),
             (Tab::Alerts, "Alerts"),
             (Tab::Addresses, "Addresses"),
             (Tab::Driver, "Driver"),
+            (Tab::Scorecards, "Scorecards"),
+            (Tab::Da, "DA"),
             (Tab::Cases, "Cases"),
             (Tab::Settings, "Settings"),
         ] {
-            if tab == Tab::Cases && !in_workspace {
+            if (tab == Tab::Cases && !in_workspace) || (matches!(tab, Tab::Scorecards | Tab::Da) && !scorecards) {
                 continue;
             }
-            let enabled = tab != Tab::Driver || self.views.driver.is_some();
+            let enabled = match tab {
+                Tab::Driver => self.views.driver.is_some(),
+                Tab::Da => self.views.da.is_some(),
+                _ => true,
+            };
             if ui.add_enabled(enabled, egui::Button::selectable(self.tab == tab, name)).clicked() {
                 self.tab = tab;
             }

@@ -4,7 +4,7 @@
 
 use super::state::Observed;
 use super::state::{Notice, Tab};
-use super::views::DriverView;
+use super::views::{DaView, DriverView};
 use super::windows::{BatchWindow, CalibrateWindow, LetterEditor, SheetsWindow};
 use super::worker::{self, JobError, Request};
 use super::{StandwatchApp, retire, sample_inputs};
@@ -53,6 +53,10 @@ pub enum Command {
     /// Asks where to save the fleet table and writes these rows of the overview, in
     /// this order, with the report's columns.
     ExportFleet(Vec<usize>),
+    /// DSP mode: opens a delivery associate's week.
+    OpenDa(String, crate::scorecard::week::Week),
+    /// DSP mode: opens the letter editor for a DA's week.
+    DraftWeekLetter(String, crate::scorecard::week::Week),
     /// Use these thresholds (accepted from calibration): saved, and the fleet recomputed.
     ApplyThresholds(Box<crate::config::Thresholds>),
 }
@@ -140,8 +144,22 @@ impl StandwatchApp {
         if let Some(driver) = still_there {
             self.show_driver(driver, false);
         }
+        // The DA on screen, refreshed with the new data while the scorecards still have them.
+        if let (Some(view), Some(l)) = (self.views.da.take(), &self.session.loaded)
+            && l.data.scorecards.row(&view.id, view.week).is_some()
+        {
+            self.views.da = Some(DaView::new(&l.data.fleet, &l.data.scorecards, view.id, view.week));
+        }
         let in_workspace = self.session.workspace_dir().is_some();
-        if (self.tab == Tab::Driver && self.views.driver.is_none()) || (self.tab == Tab::Cases && !in_workspace) {
+        let scorecards = self.session.loaded.as_ref().is_some_and(|l| !l.data.scorecards.is_empty());
+        let gone = match self.tab {
+            Tab::Driver => self.views.driver.is_none(),
+            Tab::Da => self.views.da.is_none(),
+            Tab::Scorecards => !scorecards,
+            Tab::Cases => !in_workspace,
+            _ => false,
+        };
+        if gone {
             self.tab = Tab::Fleet;
         }
     }
@@ -187,6 +205,26 @@ impl StandwatchApp {
             Command::ApplySettings(new) => self.apply_settings(*new),
             Command::Calibrate => self.calibrate(),
             Command::ExportFleet(positions) => self.export_fleet(&positions),
+            Command::OpenDa(id, week) => {
+                if let Some(l) = &self.session.loaded {
+                    self.views.da = Some(DaView::new(&l.data.fleet, &l.data.scorecards, id, week));
+                    self.tab = Tab::Da;
+                }
+            }
+            Command::DraftWeekLetter(id, week) => {
+                if let Some(l) = &self.session.loaded {
+                    let (settings, folder) = (l.data.letter_settings(None), l.data.letters_dir());
+                    let stats = l.data.workspace.as_ref().map(|w| w.ground_stats.clone()).unwrap_or_default();
+                    self.windows.letter = Some(LetterEditor::for_week(
+                        &self.ctx,
+                        (l.data.fleet.clone(), l.data.scorecards.clone()),
+                        (id, week),
+                        settings,
+                        folder,
+                        stats,
+                    ));
+                }
+            }
             Command::ApplyThresholds(thresholds) => {
                 let settings = Settings { thresholds: *thresholds, ..self.session.settings.clone() };
                 self.views.settings.draft.thresholds = *thresholds;

@@ -21,7 +21,7 @@ use crate::settings::Settings;
 use eframe::egui::{self, RichText};
 use state::{Session, file_name};
 use std::path::{Path, PathBuf};
-use views::{AddressesView, AlertsView, CasesView, DriverView, FleetView, SettingsView};
+use views::{AddressesView, AlertsView, CasesView, DaView, DriverView, FleetView, ScorecardsView, SettingsView};
 use windows::{
     AboutWindow, BatchWindow, CalibrateWindow, ImportReportWindow, LetterEditor, OpenFilesWindow, SheetsWindow,
     WorkspaceWindow,
@@ -61,6 +61,8 @@ struct Views {
     driver: Option<DriverView>,
     cases: CasesView,
     settings: SettingsView,
+    scorecards: ScorecardsView,
+    da: Option<DaView>,
 }
 
 /// The windows over it.
@@ -121,6 +123,8 @@ impl StandwatchApp {
             driver: None,
             cases: CasesView::default(),
             settings: SettingsView::new(&session.settings),
+            scorecards: ScorecardsView::default(),
+            da: None,
         };
         let source = match workspace {
             Some(dir) => Source::Workspace(dir),
@@ -170,6 +174,19 @@ impl StandwatchApp {
 
     pub fn visible_drivers(&self) -> &[usize] {
         &self.views.fleet.visible
+    }
+
+    /// DSP mode: the DA ids of the Scorecards view, in the order shown, and its week.
+    pub fn scorecard_rows(&self) -> Option<(crate::scorecard::week::Week, Vec<String>)> {
+        let cards = &self.session.loaded.as_ref()?.data.scorecards;
+        let week = self.views.scorecards.week(cards)?;
+        let rows = self.views.scorecards.rows(cards, week);
+        Some((week, rows.iter().map(|r| cards.das[r.da].id.clone()).collect()))
+    }
+
+    /// DSP mode: the DA and week of the DA view.
+    pub fn da_open(&self) -> Option<(String, crate::scorecard::week::Week)> {
+        self.views.da.as_ref().map(|v| (v.id.clone(), v.week))
     }
 
     /// The text of the open letter, once drafted.
@@ -246,6 +263,13 @@ impl StandwatchApp {
                 Some(view) => view.ui(ui, &l.data.fleet, self.session.observed.as_deref(), commands),
                 None => {
                     ui.label("Open a driver from the fleet or alerts view.");
+                }
+            },
+            Tab::Scorecards => self.views.scorecards.ui(ui, &l.data.scorecards, commands),
+            Tab::Da => match &mut self.views.da {
+                Some(view) => view.ui(ui, &l.data.scorecards, commands),
+                None => {
+                    ui.label("Open a DA from the scorecards view.");
                 }
             },
             Tab::Cases => match &l.data.workspace {

@@ -66,6 +66,10 @@ pub enum Tab {
     Alerts,
     Addresses,
     Driver,
+    /// DSP mode: a week's delivery associates.
+    Scorecards,
+    /// DSP mode: one delivery associate.
+    Da,
     Cases,
     Settings,
 }

@@ -60,6 +60,20 @@ pub fn tier_chip(ui: &mut egui::Ui, tier: Option<Tier>) -> egui::Response {
         .inner
 }
 
+/// A scorecard tier's badge, in its colour's tier (`*` after a tier Standwatch computed).
+pub fn dsp_chip(ui: &mut egui::Ui, tier: Option<crate::scorecard::Tiered>) -> egui::Response {
+    let colour = tier.map(|t| crate::charts::dsp_colour(t.tier));
+    let (fill, text_color) = tier_badge_colors(colour, ui.visuals());
+    let name = tier
+        .map_or_else(|| "No tier".to_string(), |t| format!("{}{}", t.tier.label(), if t.computed { "*" } else { "" }));
+    egui::Frame::new()
+        .fill(fill)
+        .corner_radius(4.0)
+        .inner_margin(egui::Margin::symmetric(6, 1))
+        .show(ui, |ui| ui.label(RichText::new(name).color(text_color).strong()))
+        .inner
+}
+
 /// A tier-coloured sparkline of the overall tier per day (higher is better).
 pub fn sparkline(ui: &mut egui::Ui, days: &[Option<Tier>]) -> egui::Response {
     let size = egui::vec2(84.0, 16.0);

@@ -200,7 +200,7 @@ pub fn generate_dsp(opts: &DspOptions, out: &Path) -> Result<DspSummary, Generat
             // A few DAs have a hard week now and then; most are steady.
             let rough = pick(&at(1), 10) == 0 || (da % 7 == 3 && w + 1 == opts.weeks);
             let delivered = 800 + pick(&at(2), 600);
-            let undelivered = if rough { 6 + pick(&at(3), 10) } else { pick(&at(3), 5) };
+            let undelivered = if rough { 6 + pick(&at(3), 10) } else { pick(&at(3), 3) };
             let claims = if rough { 2 + pick(&at(4), 3) } else { u64::from(pick(&at(4), 4) == 0) };
             let mut counted = 0;
             for k in 0..undelivered {
@@ -243,12 +243,13 @@ pub fn generate_dsp(opts: &DspOptions, out: &Path) -> Result<DspSummary, Generat
             let n = delivered as f64;
             let dcr = (n / (n + counted as f64) * 1000.0).round() / 1000.0;
             let dnr = (claims as f64 * 1e6 / n).round();
-            let pod = (1000.0 - pick(&at(5), if rough { 45 } else { 20 }) as f64).round() / 1000.0;
-            let cc = (1000.0 - pick(&at(6), if rough { 90 } else { 40 }) as f64) / 1000.0;
-            let cdf = if pick(&at(7), 4) == 0 { (1 + pick(&at(8), 3)) as f64 * 1e6 / n } else { 0.0 };
+            // Most weeks are steady: POD and CC near 100 %, a DA's FICO near their own level.
+            let pod = (1000.0 - pick(&at(5), if rough { 45 } else { 8 }) as f64).round() / 1000.0;
+            let cc = (1000.0 - pick(&at(6), if rough { 90 } else { 16 }) as f64) / 1000.0;
+            let cdf = if pick(&at(7), 8) == 0 { (1 + pick(&at(8), 3)) as f64 * 1e6 / n } else { 0.0 };
             let ced = u64::from(rough && pick(&at(9), 3) == 0);
-            let dsb = if pick(&at(10), 5) == 0 { 1e6 / n } else { 0.0 };
-            let fico = 680 + pick(&at(11), 170);
+            let dsb = if pick(&at(10), 10) == 0 { 1e6 / n } else { 0.0 };
+            let fico = 690 + pick(&[seed, da as u64, 11], 150) + pick(&at(11), 12);
             let values = [dcr, dnr, pod, cc, fico as f64];
             let tiers: Vec<(usize, DspTier)> = TIERED.iter().zip(values).map(|(m, v)| tier_of(*m, v, scale)).collect();
             // The score: 100 less a weight per step down each metric's tiers.
@@ -256,7 +257,7 @@ pub fn generate_dsp(opts: &DspOptions, out: &Path) -> Result<DspSummary, Generat
             let score = (100.0 - steps as f64 * 6.5 - pick(&at(12), 5) as f64).max(35.0);
             let pct = |v: f64| format!("{:.1}%", v * 100.0);
             let rate = |item: u64| {
-                if pick(&at(item), 6) == 0 {
+                if pick(&at(item), 12) == 0 {
                     format!("{:.2}", pick(&at(item + 1), 20) as f64 / 100.0)
                 } else {
                     "0".into()

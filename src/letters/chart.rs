@@ -146,7 +146,7 @@ where
                 .color(&tier_color(band.tier).mix(1.0))
                 .pos(Pos::new(HPos::Left, VPos::Center));
             area.draw_text(
-                band.tier.label(),
+                band.name,
                 &style,
                 (label_x - area.get_base_pixel().0, (y_top + y_bottom) / 2 - area.get_base_pixel().1),
             )

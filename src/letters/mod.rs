@@ -17,7 +17,7 @@ pub use batch::{Batch, INDEX_COLUMNS, draft_batch, draft_week_batch};
 pub use eml::{plain_address, to_eml};
 pub use impact::Impact;
 pub use incidents::{Incident, IncidentEvent};
-pub use week::draft_week;
+pub use week::{draft_week, week_checklist};
 
 use crate::charts::Marker;
 use crate::evidence;
@@ -163,6 +163,8 @@ pub enum LetterError {
     Write { path: String, source: std::io::Error },
     #[error("a letter thread failed")]
     Thread,
+    #[error("no scorecard of {0}")]
+    NoScorecard(String),
 }
 
 /// A drafted letter: text to edit, attachments, and what could not be included.

@@ -48,6 +48,22 @@ fn week_impact(cards: &Scorecards, row: &DaWeek, events: &[&Event]) -> Impact {
     }
 }
 
+/// The week's disputable defects of a DA told as incidents: what the letter editor's
+/// checklist offers before any is unticked.
+pub fn week_checklist(
+    fleet: &Fleet,
+    cards: &Scorecards,
+    da_id: &str,
+    week: Week,
+) -> Result<Vec<incidents::Incident>, LetterError> {
+    let Some(driver) = fleet.driver_index(da_id) else { return Ok(Vec::new()) };
+    let days = week.start(cards.week_starts)..=week.end(cards.week_starts);
+    let as_of = week.end(cards.week_starts) + fleet.thresholds.windows.lag_days as i32;
+    let events = fleet.events(driver, as_of)?;
+    let disputable: Vec<&Event> = events.iter().filter(|e| days.contains(&e.day) && e.is_disputable()).collect();
+    Ok(incidents::incidents(&disputable, fleet.zone, &fleet.thresholds.windows))
+}
+
 /// Drafts the dispute of DA `da_id`'s `week`: `None` when the DA has no scorecard that week
 /// or no package events at all; a letter without events when none of the week's has a
 /// ground. `untick` lists event ids to leave out.

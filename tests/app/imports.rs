@@ -21,7 +21,7 @@ fn dropped_exports_with_bad_rows_are_imported_and_reported() {
     drop_files(&mut h, &[blocks, deliveries]);
     settle(&mut h);
     let l = h.state().loaded().unwrap();
-    assert_eq!(l.data.fleet.drivers.len(), 2);
+    assert_eq!(l.data.fleet.listed().count(), 2);
     assert_eq!(l.data.report.rejections.len(), 2);
     h.get_by_label("Import report");
     h.get_by_label("2 rejected rows");
@@ -160,7 +160,7 @@ fn an_unrelated_file_is_explained_and_the_data_stays() {
     drop_files(&mut h, &[pdf]);
     h.run_steps(2);
     assert!(!h.state().is_busy());
-    assert_eq!(h.state().loaded().unwrap().data.fleet.drivers.len(), 40);
+    assert_eq!(h.state().loaded().unwrap().data.fleet.listed().count(), 40);
     h.get_by_label_contains("invoice.pdf:2: not a text CSV file");
 }
 
@@ -219,7 +219,7 @@ fn a_mistyped_path_is_named_beside_its_field_and_nothing_is_imported() {
     h.get_by_label_contains("blockz.csv: no such file");
     h.get_by_label_contains("roster.csv: a roster export, not outages");
     assert!(!h.state().is_busy(), "nothing imported");
-    assert_eq!(h.state().loaded().unwrap().data.fleet.drivers.len(), 40);
+    assert_eq!(h.state().loaded().unwrap().data.fleet.listed().count(), 40);
 }
 
 /// Observed tiers dropped on the app: shown in the driver view beside the computed tier;
@@ -244,7 +244,7 @@ fn observed_tiers_are_shown_and_calibration_applies_only_when_accepted() {
         std::thread::sleep(Duration::from_millis(20));
     }
     h.run_steps(2);
-    assert_eq!(h.state().loaded().unwrap().data.fleet.drivers.len(), 40, "the data on screen stays");
+    assert_eq!(h.state().loaded().unwrap().data.fleet.listed().count(), 40, "the data on screen stays");
     h.get_by_label_contains("Observed tiers: ");
     // The fleet view marks the tier seen on the as-of day beside the computed one.
     let marks = h.query_all_by_label_contains("seen ").count();

@@ -6,6 +6,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod dsp;
 mod imports;
 mod letters;
 mod views;

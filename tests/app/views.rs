@@ -6,7 +6,7 @@ use super::*;
 fn opens_on_the_sample_data_with_every_driver() {
     let h = app();
     let l = h.state().loaded().unwrap();
-    assert_eq!(l.data.fleet.drivers.len(), 40);
+    assert_eq!(l.data.fleet.listed().count(), 40);
     assert_eq!(h.state().visible_drivers().len(), 40);
     h.get_by_label("Sample data — open your own exports");
     h.get_by_label("D00001");

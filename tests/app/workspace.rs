@@ -70,7 +70,7 @@ fn a_damaged_workspace_is_named_and_another_one_offered() {
     h.get_by_label_contains("Choose another folder");
     h.get_by_role_and_label(egui::Role::Button, "Open or create");
     // The sample data stays on screen.
-    assert_eq!(h.state().loaded().unwrap().data.fleet.drivers.len(), 40);
+    assert_eq!(h.state().loaded().unwrap().data.fleet.listed().count(), 40);
 }
 
 #[test]
@@ -91,20 +91,24 @@ fn a_new_folder_becomes_a_workspace_and_takes_the_files_on_screen() {
         !h.state().is_busy() && h.state().loaded().is_some_and(|l| l.data.workspace.is_some())
     });
     assert!(new.join("standwatch.db").is_file(), "created");
-    assert_eq!(h.state().loaded().unwrap().data.fleet.drivers.len(), 0, "empty");
+    assert_eq!(h.state().loaded().unwrap().data.fleet.listed().count(), 0, "empty");
     // It offers the sample data that was on screen.
     h.get_by_label_contains("Import the files that were on screen");
     h.get_by_role_and_label(egui::Role::Button, "Import them").click();
     h.run_steps(1);
     wait_for(&mut h, "the import", |h| {
-        !h.state().is_busy() && h.state().loaded().is_some_and(|l| l.data.fleet.drivers.len() == 40)
+        !h.state().is_busy() && h.state().loaded().is_some_and(|l| l.data.fleet.listed().count() == 40)
     });
     assert!(h.query_by_label_contains("Import the files that were on screen").is_none());
-    // Every file that was on screen went in, the concessions and exceptions reports too:
-    // the standing is the files' own.
+    // Every file that was on screen went in, the concessions and exceptions reports and the
+    // DSP's scorecards too: the standing is the files' own.
     let l = h.state().loaded().unwrap();
     let kinds: Vec<&str> = l.data.report.files.iter().map(|f| f.kind.name()).collect();
-    assert_eq!(kinds, ["blocks", "deliveries", "roster", "outages", "concessions", "exceptions"]);
+    let mut expected = vec!["blocks", "deliveries", "roster", "outages", "concessions", "concessions"];
+    expected.extend(["exceptions", "exceptions"]);
+    expected.extend(["scorecard"; 8]);
+    assert_eq!(kinds, expected);
+    assert_eq!(l.data.scorecards.rows.len(), 240);
     let files = standwatch::load::load(
         standwatch::load::Source::Files(standwatch::app::sample_inputs()),
         standwatch::settings::Settings::default(),

@@ -1,9 +1,10 @@
 //! Driver view: tiers and metrics, charts of each metric over time with the tier bands,
 //! what-if in words, and the events in the current windows with their grounds and photos.
 
+use super::plot::{self, Mark, ValueAxis};
 use crate::app::commands::Command;
-use crate::app::theme::{capitalised, metric_help, tier_chip, tier_color, tier_text_color};
-use crate::charts::{Band, Marker, Metric, Scale};
+use crate::app::theme::{capitalised, metric_help, tier_chip, tier_text_color};
+use crate::charts::{Marker, Metric, Scale};
 use crate::config::Thresholds;
 use crate::evidence;
 use crate::explain::{event_grounds_text, what_happened, what_if_sentences};
@@ -15,7 +16,6 @@ use crate::standing::rules::{Tier, tier_label};
 use crate::standing::{Driver, EventKind, Fleet, Standing};
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
-use egui_plot::{Axis, HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotPoints, Points, Span};
 use std::path::{Path, PathBuf};
 
 pub struct DriverView {
@@ -356,23 +356,6 @@ fn photo_thumbnails(ui: &mut egui::Ui, photos: &[(String, Result<PathBuf, String
     }
 }
 
-/// Grid marks of a rate chart: a round step giving at most six labels, finer lines between.
-fn rate_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
-    let range = (input.bounds.1 - input.bounds.0).max(1e-6);
-    let steps = [0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0];
-    let step = steps.into_iter().find(|s| range / s <= 6.0).unwrap_or(1.0);
-    let mut marks = Vec::new();
-    let fine = step / 5.0;
-    let first = (input.bounds.0 / fine).ceil() as i64;
-    let last = (input.bounds.1 / fine).floor() as i64;
-    for i in first..=last {
-        let value = i as f64 * fine;
-        let major = (i % 5) == 0;
-        marks.push(egui_plot::GridMark { value, step_size: if major { step } else { fine } });
-    }
-    marks
-}
-
 /// A chart's title (its help on hover) and every band named with its threshold, in the
 /// band's colour.
 fn chart_heading(ui: &mut egui::Ui, metric: Metric, thresholds: &Thresholds) {
@@ -383,40 +366,6 @@ fn chart_heading(ui: &mut egui::Ui, metric: Metric, thresholds: &Thresholds) {
                 .on_hover_text("Standwatch's estimate (Settings → thresholds)");
         }
     });
-}
-
-/// Tier bands behind a chart (named in [`chart_heading`]).
-fn bands(plot: &mut egui_plot::PlotUi, bands: &[Band]) {
-    for band in bands.iter().filter(|band| band.high > band.low) {
-        plot.add(
-            Span::new("", band.low..=band.high)
-                .axis(Axis::Y)
-                .fill(tier_color(Some(band.tier)).gamma_multiply(0.18))
-                .border_width(0.0),
-        );
-    }
-}
-
-/// An event marker on a chart: where it is drawn and its hover text.
-struct Mark<'a> {
-    at: [f64; 2],
-    label: &'a str,
-}
-
-/// Hover text of a chart: the event under a marker, else the day and value.
-fn hover_label<'a>(
-    marks: &'a [Mark<'a>],
-    value: impl Fn(f64) -> String + 'a,
-) -> impl Fn(&HoverPosition) -> Option<String> + 'a {
-    move |position| match position {
-        HoverPosition::NearDataPoint { plot_name: "events", index, .. } => {
-            marks.get(*index).map(|m| m.label.to_string())
-        }
-        HoverPosition::NearDataPoint { position, .. } => {
-            Some(format!("{}: {}", day_text(position.x.round() as i32), value(position.y)))
-        }
-        HoverPosition::Elsewhere { .. } => None,
-    }
 }
 
 /// One metric over time with its tier bands behind it, the forecast dashed after it, and
@@ -435,56 +384,18 @@ fn chart(ui: &mut egui::Ui, metric: Metric, detail: &DriverDetail, markers: &[Ma
         .filter(|m| m.marks(metric))
         .map(|m| Mark { at: [f64::from(m.day), marker_y], label: &m.label })
         .collect();
-    let line_color = ui.visuals().strong_text_color();
-    let plot = Plot::new(("standing-chart", metric.key()))
-        .height(if metric.is_rate() { 150.0 } else { 110.0 })
-        .allow_scroll(false)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .include_y(scale.low)
-        .include_y(scale.high)
-        .y_axis_min_width(44.0)
-        .x_axis_formatter(|mark, _| day_text(mark.value.round() as i32));
-    let plot = if metric.is_rate() {
-        // Four to six labelled marks whatever the range (success between 92 and 100 % as
-        // well as reliability from 0 to 100 %), with decimals when the step needs them.
-        plot.y_grid_spacer(rate_grid)
-            .y_axis_formatter(|mark, _| {
-                let decimals = if mark.step_size < 0.0099 { 1 } else { 0 };
-                format!("{:.*}%", decimals, mark.value * 100.0)
-            })
-            .label_formatter(hover_label(&marks, |y| format!("{:.1}%", y * 100.0)))
-    } else {
-        // A line at every whole number of claims; where they are too close to label each,
-        // the even ones (a step of 2) keep their labels.
-        plot.y_grid_spacer(|input| {
-            let (low, high) = (input.bounds.0.ceil().max(0.0) as i64, input.bounds.1.floor() as i64);
-            (low..=high)
-                .map(|n| egui_plot::GridMark { value: n as f64, step_size: if n % 2 == 0 { 2.0 } else { 1.0 } })
-                .collect()
-        })
-        .y_axis_formatter(|mark, _| format!("{}", mark.value.round() as i64))
-        .label_formatter(hover_label(&marks, |y| format!("{} DNR claims", y.round() as i64)))
-    };
-    plot.show(ui, |plot| {
-        bands(plot, &scale.bands);
-        plot.line(Line::new(metric.heading(), PlotPoints::from(history)).color(line_color).width(2.0));
-        if !projected.is_empty() {
-            plot.line(
-                Line::new("projected", PlotPoints::from(projected))
-                    .color(line_color.gamma_multiply(0.7))
-                    .width(1.5)
-                    .style(LineStyle::dashed_dense()),
-            );
-        }
-        if !marks.is_empty() {
-            let points: Vec<[f64; 2]> = marks.iter().map(|m| m.at).collect();
-            plot.points(
-                Points::new("events", PlotPoints::from(points))
-                    .shape(MarkerShape::Diamond)
-                    .radius(4.0)
-                    .color(tier_color(Some(Tier::AtRisk))),
-            );
-        }
-    });
+    let axis = if metric.is_rate() { ValueAxis::Percent } else { ValueAxis::Count("DNR claims") };
+    plot::chart(
+        ui,
+        &plot::ChartSpec {
+            id: metric.key(),
+            name: metric.heading(),
+            height: if metric.is_rate() { 150.0 } else { 110.0 },
+            scale: &scale,
+            axis,
+            history,
+            projected,
+            marks: &marks,
+        },
+    );
 }

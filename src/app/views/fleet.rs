@@ -76,7 +76,7 @@ struct RowText {
 pub struct FleetView {
     pub filter: RowFilter,
     pub sort: Option<Sort>,
-    /// Selected drivers (indices into the fleet).
+    /// Selected rows (positions in the overview's drivers).
     pub selected: BTreeSet<usize>,
     /// The keyboard cursor: a position in `visible`.
     cursor: Option<usize>,
@@ -127,7 +127,7 @@ impl FleetView {
                 RowText { cells }
             })
             .collect();
-        self.selected.retain(|&i| i < fleet.drivers.len());
+        self.selected.retain(|&i| i < overview.drivers.len());
         self.cache_key = None;
     }
 
@@ -162,7 +162,7 @@ impl FleetView {
             trend_chart(ui, overview);
             ui.add_space(4.0);
         }
-        self.keyboard(ui, commands);
+        self.keyboard(ui, overview, commands);
         // The table is wider than a 1280-pixel window: it scrolls sideways as a whole.
         self.table(ui, overview, commands);
     }
@@ -322,7 +322,7 @@ impl FleetView {
         out
     }
 
-    fn keyboard(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    fn keyboard(&mut self, ui: &mut egui::Ui, overview: &Overview, commands: &mut Vec<Command>) {
         // Arrow keys move through the table unless a text field has the focus (a clicked
         // row or button may hold the focus: the keys still belong to the table).
         if ui.ctx().text_edit_focused() || self.visible.is_empty() {
@@ -358,8 +358,9 @@ impl FleetView {
             self.move_cursor(next, shift);
             self.scroll_to_cursor = true;
         }
+        // Rows are positions in the overview; the driver is the fleet's index.
         if enter && let Some(c) = self.cursor {
-            commands.push(Command::OpenDriver(self.visible[c]));
+            commands.push(Command::OpenDriver(overview.drivers[self.visible[c]].driver));
         }
     }
 
@@ -436,7 +437,7 @@ impl FleetView {
         if let Some((position, modifiers, double)) = clicked {
             self.click(position, modifiers);
             if double {
-                commands.push(Command::OpenDriver(self.visible[position]));
+                commands.push(Command::OpenDriver(overview.drivers[self.visible[position]].driver));
             }
         }
     }

@@ -11,6 +11,8 @@ use crate::fsutil::write_atomic;
 use crate::import::time::Day;
 use crate::letters::incidents::{MAX_INCIDENT_WORDS, MAX_OTHER_WORDS, style_problems, words_outside_incidents};
 use crate::letters::{self, Incident, Letter, LetterError, LetterKind, LetterSettings};
+use crate::scorecard::Scorecards;
+use crate::scorecard::week::Week;
 use crate::standing::Fleet;
 use crate::workspace::cases::{GroundStats, NewCase, absolute_text};
 use eframe::egui::{self, RichText};
@@ -32,6 +34,8 @@ pub struct LetterEditor {
     driver: usize,
     as_of: Day,
     kind: LetterKind,
+    /// DSP mode: the scorecards, the DA and the week the letter disputes.
+    week: Option<(Arc<Scorecards>, String, Week)>,
     settings: LetterSettings,
     /// Every disputable event of the driver, as incidents: what can be ticked.
     checklist: Vec<Incident>,
@@ -66,7 +70,48 @@ impl LetterEditor {
         letters_dir: PathBuf,
         ground_stats: Vec<GroundStats>,
     ) -> LetterEditor {
-        let (checklist, notice) = match letters::checklist(&fleet, driver, as_of) {
+        let checklist = letters::checklist(&fleet, driver, as_of);
+        LetterEditor::with_checklist(
+            ctx,
+            (fleet, driver, as_of, kind, None),
+            checklist,
+            settings,
+            letters_dir,
+            ground_stats,
+        )
+    }
+
+    /// DSP mode: the dispute of a DA's week (SPEC §7.3).
+    pub fn for_week(
+        ctx: &egui::Context,
+        (fleet, cards): (Arc<Fleet>, Arc<Scorecards>),
+        (id, week): (String, Week),
+        settings: LetterSettings,
+        letters_dir: PathBuf,
+        ground_stats: Vec<GroundStats>,
+    ) -> LetterEditor {
+        let checklist = letters::week_checklist(&fleet, &cards, &id, week);
+        let as_of = week.end(cards.week_starts);
+        let drafting = (fleet, 0, as_of, LetterKind::Dispute, Some((cards, id, week)));
+        LetterEditor::with_checklist(ctx, drafting, checklist, settings, letters_dir, ground_stats)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn with_checklist(
+        ctx: &egui::Context,
+        (fleet, driver, as_of, kind, week): (
+            Arc<Fleet>,
+            usize,
+            Day,
+            LetterKind,
+            Option<(Arc<Scorecards>, String, Week)>,
+        ),
+        checklist: Result<Vec<Incident>, LetterError>,
+        settings: LetterSettings,
+        letters_dir: PathBuf,
+        ground_stats: Vec<GroundStats>,
+    ) -> LetterEditor {
+        let (checklist, notice) = match checklist {
             Ok(list) => (list, None),
             Err(e) => (Vec::new(), Some(Notice::error(e.to_string()))),
         };
@@ -80,6 +125,7 @@ impl LetterEditor {
             driver,
             as_of,
             kind,
+            week,
             settings,
             checklist,
             ground_stats,
@@ -107,9 +153,17 @@ impl LetterEditor {
         let settings = self.settings.clone();
         let untick: Vec<String> = self.unticked.iter().cloned().collect();
         let repaint = ctx.clone();
+        let week = self.week.clone();
         self.job = Some(spawn(
             "Drafting letter",
-            move |_, _| letters::draft(&fleet, driver, as_of, kind, &settings, &untick).map_err(JobError::Failed),
+            move |_, _| {
+                match &week {
+                    Some((cards, id, week)) => letters::draft_week(&fleet, cards, id, *week, &settings, &untick)
+                        .and_then(|l| l.ok_or_else(|| LetterError::NoScorecard(format!("{id} in {week}")))),
+                    None => letters::draft(&fleet, driver, as_of, kind, &settings, &untick),
+                }
+                .map_err(JobError::Failed)
+            },
             move |within| repaint.request_repaint_after(within),
         ));
     }
