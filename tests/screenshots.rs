@@ -69,11 +69,9 @@ fn open_driver(h: &mut Harness<'_, StandwatchApp>, id: &str) {
 
 /// A workspace with the sample data and a draft case for D00001's disputable events.
 fn sample_workspace(dir: &Path) {
-    use standwatch::import::TableKind;
     use standwatch::workspace::{Workspace, cases::NewCase};
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     let mut ws = Workspace::open_or_create(dir, Default::default()).expect("workspace");
-    let files = TableKind::ALL.map(|k| (k, sample.join(format!("{}.csv", k.name()))));
+    let files = standwatch::app::sample_inputs().files();
     ws.import(&files, false, true, &|| false).expect("import");
     let fleet = standwatch::standing::Fleet::build(&ws.dataset().expect("data"), Default::default()).expect("fleet");
     let driver = fleet.driver_index("D00001").expect("D00001");
@@ -120,6 +118,19 @@ fn readme_screenshots() {
     wait(&mut h, |h| h.query_by_label("Letter text").is_some());
     save(&mut h, "letter-dark");
 
+    // DSP mode: the sample DSP's newest week, its first DA, the dispute of that week.
+    let mut h = app(true);
+    tab(&mut h, "Scorecards");
+    save(&mut h, "scorecards-dark");
+    let (week, ids) = h.state().scorecard_rows().expect("scorecards");
+    h.get_by_label(&ids[0]).click();
+    h.run_steps(3);
+    save(&mut h, "da-dark");
+    h.state_mut().send(standwatch::app::Command::DraftWeekLetter(ids[0].clone(), week));
+    h.run_steps(1);
+    wait(&mut h, |h| h.query_by_label("Letter text").is_some());
+    save(&mut h, "letter-week-dark");
+
     // A workspace with the sample data and one case, on the Cases view.
     let mut h = app(true);
     let dir = tempfile::tempdir().expect("temp");
@@ -140,6 +151,8 @@ fn readme_screenshots() {
     save(&mut h, "workspace-error-dark");
 
     let mut h = app(false);
+    tab(&mut h, "Scorecards");
+    save(&mut h, "scorecards-light");
     tab(&mut h, "Alerts");
     save(&mut h, "alerts-light");
     tab(&mut h, "Addresses");
