@@ -168,3 +168,106 @@ fn bad_requests_say_what_is_wrong() {
     standwatch().arg("sheet").args(sample_inputs()).args(["--out"]).arg(dir.path()).assert().code(2);
     assert!(!dir.path().join("D00001.pdf").exists());
 }
+
+fn amazon(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/amazon/scorecards").join(name).display().to_string()
+}
+
+/// Two weeks of scorecards with week 17's RTS and concessions reports.
+fn dsp_inputs() -> Vec<String> {
+    vec![
+        "--scorecard".into(),
+        amazon("scorecard W16 2026.csv"),
+        amazon("DSP Overview Week 17 2026.csv"),
+        "--exceptions".into(),
+        amazon("rts week 17.csv"),
+        "--concessions".into(),
+        amazon("concessions week 17.csv"),
+    ]
+}
+
+#[test]
+fn a_das_sheet_holds_the_weeks_the_triggers_and_the_defects() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ben.pdf");
+    standwatch()
+        .arg("sheet")
+        .args(dsp_inputs())
+        .args(["--driver", "A9Z8Y7X6W5", "--out"])
+        .arg(&file)
+        .assert()
+        .success();
+    let text = pdf_text(&file);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "scorecard week 2026-W17 (2026-04-19 to 2026-04-25)",
+        "Ben Okafor",
+        "Overall: Fair",
+        "Transporter ID A9Z8Y7X6W5 · 692 packages delivered · overall score 74.1",
+        // Week 17 of the file: DCR 98.0 %, POD 97.1 %, CC 96.0 %, CDF DPMO 1,445, CED 1.
+        "DCR is 98.0%: past the coaching trigger (DCR below 99.0%).",
+        "POD is 97.1%: past the coaching trigger (POD below 99.0%).",
+        "CDF DPMO is 1,445: past the coaching trigger (CDF DPMO above 800).",
+        "CED is 1: past the coaching trigger (CED at or above 1).",
+        // W16 → W17: DCR 98.9 % → 98.0 %, DNR DPMO 1,418 → 2,890, the tiers Great → Fair.
+        "The last 2 weeks",
+        "2026-W16 2026-W17",
+        "Overall Great Fair",
+        "DNR DPMO 1,418* 2,890*",
+        // Two RTS rows and two concessions; the dog, the cancelled order and the
+        // delivery within 50 m have a ground, the one delivered 50 m away does not.
+        "Defects of the week (4 · 3 with a dispute ground)",
+    ] {
+        assert!(flat.contains(expected), "'{expected}' not in:\n{text}");
+    }
+    for package in ["TBA900000001", "TBA900000002", "TBA900000010", "TBA900000011"] {
+        assert!(text.contains(package), "{package} not in:\n{text}");
+    }
+    assert!(!text.contains("TBA900000003"), "Dev Patel's package on Ben's sheet:\n{text}");
+
+    // The week before: Great, one week shown, no defects.
+    let w16 = dir.path().join("ben-w16.pdf");
+    let args = ["--week", "2026-W16", "--driver", "A9Z8Y7X6W5", "--out"];
+    standwatch().arg("sheet").args(dsp_inputs()).args(args).arg(&w16).assert().success();
+    let flat = pdf_text(&w16).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Overall: Great") && flat.contains("This week (no earlier scorecard)"), "{flat}");
+    assert!(flat.contains("Defects of the week (0 · 0 with a dispute ground)"), "{flat}");
+
+    // A DA without a scorecard that week is told so.
+    let missing = dir.path().join("chloe.pdf");
+    let args = ["--week", "2026-W16", "--driver", "AQ1W2E3R4T", "--out"];
+    let refused = standwatch().arg("sheet").args(dsp_inputs()).args(args).arg(&missing).assert();
+    refused.code(2).stderr(predicates::str::contains("AQ1W2E3R4T: no scorecard of week 2026-W16"));
+    assert!(!missing.exists());
+}
+
+#[test]
+fn every_das_sheet_and_the_weeks_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("week");
+    standwatch()
+        .arg("sheet")
+        .args(dsp_inputs())
+        .args(["--all", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("4 coaching sheets of week 2026-W17 and week-2026-W17.pdf"));
+    for id in ["A1B2C3D4E5", "A5S6D7F8G9", "A9Z8Y7X6W5", "AQ1W2E3R4T"] {
+        let text = pdf_text(&out.join(format!("{id}.pdf")));
+        assert!(text.contains(&format!("Transporter ID {id}")), "{text}");
+    }
+    let text = pdf_text(&out.join("week-2026-W17.pdf"));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // One DA per overall tier of week 17.
+    assert!(flat.contains("4 delivery associates"), "{flat}");
+    for tier in ["Fantastic Plus 1", "Great 1", "Fair 1", "Poor 1"] {
+        assert!(flat.contains(tier), "'{tier}' not in {flat}");
+    }
+    // Dev Patel (Poor) needs attention first; Ana Souza (Fantastic Plus, nothing past a
+    // trigger) is not listed.
+    let dev = text.find("A5S6D7F8G9").unwrap();
+    let ben = text.find("A9Z8Y7X6W5").unwrap();
+    assert!(dev < ben, "{text}");
+    assert!(!text.contains("A1B2C3D4E5"), "{text}");
+}

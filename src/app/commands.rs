@@ -5,6 +5,7 @@
 use super::state::Observed;
 use super::state::{Notice, Tab};
 use super::views::{DaView, DriverView};
+use super::windows::sheets::SheetsOf;
 use super::windows::{BatchWindow, CalibrateWindow, LetterEditor, SheetsWindow};
 use super::worker::{self, JobError, Request};
 use super::{StandwatchApp, retire, sample_inputs};
@@ -30,6 +31,8 @@ pub enum Command {
     DraftBatch(Vec<usize>),
     /// Opens the coaching sheets window for these drivers.
     CoachingSheets(Vec<usize>),
+    /// DSP mode: the coaching sheets of these DAs (ids) for a week.
+    DaSheets(Vec<String>, crate::scorecard::week::Week),
     /// Files picked or dropped: sorted by their headers into an import.
     AddFiles(Vec<PathBuf>),
     ShowTab(Tab),
@@ -164,6 +167,16 @@ impl StandwatchApp {
         }
     }
 
+    /// The sheets window for `of`, saving beside the letters in `coaching-sheets`.
+    fn open_sheets(&mut self, of: SheetsOf) {
+        if let Some(l) = &self.session.loaded {
+            let letters = l.data.letters_dir();
+            let folder = letters.parent().map_or_else(|| letters.clone(), |p| p.join("coaching-sheets"));
+            let paper = self.session.settings.paper;
+            self.windows.sheets = Some(SheetsWindow::new(l.data.fleet.clone(), of, paper, folder));
+        }
+    }
+
     fn driver_id(&self, driver: usize) -> String {
         self.session.loaded.as_ref().map_or_else(String::new, |l| l.data.fleet.drivers[driver].id.clone())
     }
@@ -240,11 +253,14 @@ impl StandwatchApp {
             }
             Command::CoachingSheets(drivers) => {
                 if let Some(l) = &self.session.loaded {
-                    let letters = l.data.letters_dir();
-                    let folder = letters.parent().map_or_else(|| letters.clone(), |p| p.join("coaching-sheets"));
-                    let paper = self.session.settings.paper;
-                    self.windows.sheets =
-                        Some(SheetsWindow::new(l.data.fleet.clone(), drivers, l.overview.as_of, paper, folder));
+                    let of = SheetsOf::Drivers { drivers, as_of: l.overview.as_of };
+                    self.open_sheets(of);
+                }
+            }
+            Command::DaSheets(ids, week) => {
+                if let Some(l) = &self.session.loaded {
+                    let of = SheetsOf::Das { cards: l.data.scorecards.clone(), ids, week };
+                    self.open_sheets(of);
                 }
             }
             Command::DraftLetter(kind) => {

@@ -1,6 +1,7 @@
 //! `disputes` and `reactivation`: letters as `.eml` drafts; with a workspace, each letter
 //! saved opens a case.
 
+use super::scorecard::is_dsp;
 use super::{Failure, Inputs, LetterOptions, load_data, pick_day};
 use crate::fsutil::write_atomic;
 use crate::import::Detail;
@@ -114,11 +115,6 @@ pub(super) fn reactivation(
         }
     }
     Ok(())
-}
-
-/// DSP mode: scorecards and no blocks, or a `--week` asked for.
-fn is_dsp(loaded: &Loaded, inputs: &Inputs) -> bool {
-    !loaded.scorecards.is_empty() && (loaded.dataset.blocks.height() == 0 || inputs.week.is_some())
 }
 
 /// SPEC §7.3: a dispute for each DA of the week (`--week`, default the newest) with a

@@ -130,7 +130,9 @@ pub enum Command {
         out: Option<PathBuf>,
     },
     /// Coaching sheets (PDF): one page for a driver (--driver ID --out FILE.pdf), or one per
-    /// driver and fleet.pdf, the fleet's summary (--all --out DIR).
+    /// driver and fleet.pdf, the fleet's summary (--all --out DIR). With scorecards (DSP
+    /// mode): a DA's week (--week W, default the newest) over the last 8 weeks, or every
+    /// DA's and week-W.pdf, the week's summary.
     #[command(group = clap::ArgGroup::new("who").required(true).args(["driver", "all"]))]
     Sheet {
         #[command(flatten)]
@@ -242,16 +244,17 @@ pub struct Inputs {
     pub roster: Option<PathBuf>,
     #[arg(long, value_name = "FILE")]
     pub outages: Option<PathBuf>,
-    /// Amazon's DNR concessions report (repeatable): marks its packages as DNR claims, with
+    /// Amazon's DNR concessions reports (one or more): marks its packages as DNR claims, with
     /// its flags.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", num_args = 1..)]
     pub concessions: Vec<PathBuf>,
-    /// Amazon's package exceptions or RTS report (repeatable): updates its packages, adds the
+    /// Amazon's package exceptions or RTS reports (one or more): updates its packages, adds the
     /// ones the deliveries lack, leaves out the ones Amazon exempted.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", num_args = 1..)]
     pub exceptions: Vec<PathBuf>,
-    /// Amazon's weekly scorecard (repeatable; DSP mode, instead of --blocks/--deliveries).
-    #[arg(long, value_name = "FILE")]
+    /// Amazon's weekly scorecards (one or more files, e.g. a week each; DSP mode, instead
+    /// of --blocks/--deliveries).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
     pub scorecard: Vec<PathBuf>,
     /// The week of scorecard rows that give none (e.g. 2026-W17); `scorecard`, `disputes`
     /// and `sheet` show this week (default: the newest).

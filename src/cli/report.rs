@@ -1,7 +1,9 @@
 //! `report` and `history`: every driver's standing on a day, or on every day; `forecast`
 //! and the coaching sheets built on them.
 
+use super::scorecard::{is_dsp, week_shown};
 use super::{Failure, ForecastFormat, HistoryFormat, Inputs, ReportFormat, emit, load_data, parse_day, pick_day};
+use crate::documents::dsp_sheet;
 use crate::documents::pdf::Paper;
 use crate::documents::sheet::{self, SheetError};
 use crate::import::Detail;
@@ -76,28 +78,59 @@ pub(super) fn sheet(
     if driver.is_none() && out.is_file() {
         return Err(Failure::input(format!("{}: --all writes a folder of PDFs: give --out DIR", out.display())));
     }
-    let fleet = load_data(inputs, workspace, Detail::Full)?.fleet;
-    let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
     let sheet_failure = |e: SheetError| match e {
         SheetError::Write { .. } => Failure::other(format!("cannot write: {e}")),
         _ => Failure::other(e.to_string()),
     };
-    if let Some(id) = driver {
-        let index = fleet.driver_index(id).ok_or_else(|| Failure::input(format!("unknown driver '{id}'")))?;
-        let bytes = sheet::driver_sheet(&fleet, index, day, paper).map_err(sheet_failure)?;
-        return emit(Some(out.to_path_buf()), &bytes);
-    }
-    let all: Vec<usize> = fleet.listed().collect();
-    let step = (all.len() / 10).max(1);
     let progress = |done: usize, total: usize| {
+        let step = (total / 10).max(1);
         if done.is_multiple_of(step) || done == total {
             eprintln!("sheets: {done}/{total}");
         }
     };
+    let loaded = load_data(inputs, workspace, Detail::Full)?;
+    let fleet = &loaded.fleet;
+    let cards = &loaded.scorecards;
+    let dsp = is_dsp(&loaded, inputs);
+    // A DA's sheet: in DSP mode, or for an id only the scorecards list.
+    let da = driver
+        .and_then(|id| cards.da_index(id))
+        .filter(|_| dsp || driver.and_then(|id| fleet.driver_index(id)).is_none_or(|i| !fleet.is_listed(i)));
+    if let Some(da) = da {
+        let week = week_shown(inputs, &loaded)?;
+        let bytes = dsp_sheet::da_sheet(fleet, cards, da, week, paper)
+            .map_err(sheet_failure)?
+            .ok_or_else(|| Failure::input(format!("{}: no scorecard of week {week} for this DA", cards.das[da].id)))?;
+        return emit(Some(out.to_path_buf()), &bytes);
+    }
+    let das_sheets = |dir: &Path| -> Result<(), Failure> {
+        let week = week_shown(inputs, &loaded)?;
+        let ids: Vec<String> = cards.week_rows(week).iter().map(|r| cards.das[r.da].id.clone()).collect();
+        let request = dsp_sheet::DaSheetsRequest { ids: &ids, week, paper, dir, summary: true };
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let written = dsp_sheet::write_da_sheets(fleet, cards, &request, &cancel, &progress).map_err(sheet_failure)?;
+        eprintln!("{}: {} coaching sheets of week {week} and week-{week}.pdf", dir.display(), written.len() - 1);
+        Ok(())
+    };
+    if driver.is_none() && dsp {
+        return das_sheets(out);
+    }
+    let day = pick_day(fleet, as_of.as_deref(), inputs.day_first)?;
+    if let Some(id) = driver {
+        let index = fleet.driver_index(id).ok_or_else(|| Failure::input(format!("unknown driver '{id}'")))?;
+        let bytes = sheet::driver_sheet(fleet, index, day, paper).map_err(sheet_failure)?;
+        return emit(Some(out.to_path_buf()), &bytes);
+    }
+    let all: Vec<usize> = fleet.listed().collect();
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let request = sheet::SheetsRequest { drivers: &all, as_of: day, paper, dir: out, summary: true };
-    let written = sheet::write_sheets(&fleet, &request, &cancel, &progress).map_err(sheet_failure)?;
+    let written = sheet::write_sheets(fleet, &request, &cancel, &progress).map_err(sheet_failure)?;
     eprintln!("{}: {} coaching sheets and fleet.pdf", out.display(), written.len() - 1);
+    // A fleet with DAs too: their sheets of the newest week in a folder of their own.
+    if !cards.is_empty() {
+        let week = week_shown(inputs, &loaded)?;
+        das_sheets(&out.join(format!("week-{week}")))?;
+    }
     Ok(())
 }
 

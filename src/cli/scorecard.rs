@@ -21,6 +21,11 @@ fn load_scorecards(inputs: &Inputs, workspace: Option<&Path>) -> Result<Loaded, 
     Ok(loaded)
 }
 
+/// DSP mode: scorecards and no blocks, or a `--week` asked for.
+pub(super) fn is_dsp(loaded: &Loaded, inputs: &Inputs) -> bool {
+    !loaded.scorecards.is_empty() && (loaded.dataset.blocks.height() == 0 || inputs.week.is_some())
+}
+
 /// The week shown: `--week`, else the newest; one the scorecards lack is refused.
 pub(super) fn week_shown(inputs: &Inputs, loaded: &Loaded) -> Result<Week, Failure> {
     let cards = &loaded.scorecards;

@@ -19,11 +19,11 @@ const HISTORY_DAYS: Day = 60;
 /// The fleet summary lists tier changes this many days ahead.
 pub const SOON_DAYS: Day = 14;
 
-const MARGIN: f32 = 36.0;
-const INK: Rgb = Rgb(0.1, 0.1, 0.12);
-const MUTED: Rgb = Rgb(0.38, 0.38, 0.42);
-const RULE: Rgb = Rgb(0.8, 0.8, 0.83);
-const WHITE: Rgb = Rgb(1.0, 1.0, 1.0);
+pub(super) const MARGIN: f32 = 36.0;
+pub(super) const INK: Rgb = Rgb(0.1, 0.1, 0.12);
+pub(super) const MUTED: Rgb = Rgb(0.38, 0.38, 0.42);
+pub(super) const RULE: Rgb = Rgb(0.8, 0.8, 0.83);
+pub(super) const WHITE: Rgb = Rgb(1.0, 1.0, 1.0);
 
 /// Why sheets could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -36,7 +36,7 @@ pub enum SheetError {
     Cancelled,
 }
 
-fn tier_color(tier: Option<Tier>) -> Rgb {
+pub(super) fn tier_color(tier: Option<Tier>) -> Rgb {
     match tier {
         Some(tier) => {
             let [r, g, b] = tier_rgb(Some(tier));
@@ -51,31 +51,31 @@ fn percent(rate: Option<f64>) -> String {
 }
 
 /// Writes top to bottom on a page, keeping the pen's height.
-struct Pen {
-    page: Page,
-    y: f32,
+pub(super) struct Pen {
+    pub(super) page: Page,
+    pub(super) y: f32,
 }
 
 impl Pen {
-    fn new(paper: Paper) -> Pen {
+    pub(super) fn new(paper: Paper) -> Pen {
         Pen { page: Page::new(paper), y: MARGIN }
     }
 
-    fn right(&self) -> f32 {
+    pub(super) fn right(&self) -> f32 {
         self.page.width() - MARGIN
     }
 
-    fn bottom(&self) -> f32 {
+    pub(super) fn bottom(&self) -> f32 {
         self.page.height() - MARGIN - 14.0
     }
 
-    fn width(&self) -> f32 {
+    pub(super) fn width(&self) -> f32 {
         self.right() - MARGIN
     }
 
     /// The top of a page: what it is (small) over its title (large), the title cut to
     /// leave `room_right` points free at the right.
-    fn heading(&mut self, kind: &str, title: &str, room_right: f32) {
+    pub(super) fn heading(&mut self, kind: &str, title: &str, room_right: f32) {
         self.y += 9.0;
         self.page.text(MARGIN, self.y, TextStyle::new(Font::Regular, 9.0, MUTED), Align::Left, kind);
         self.y += 22.0;
@@ -83,7 +83,7 @@ impl Pen {
         self.page.text(MARGIN, self.y, TextStyle::new(Font::Bold, 20.0, INK), Align::Left, &title);
     }
 
-    fn section(&mut self, title: &str) {
+    pub(super) fn section(&mut self, title: &str) {
         self.y += 16.0;
         self.page.text(MARGIN, self.y, TextStyle::new(Font::Bold, 11.0, INK), Align::Left, title);
         self.y += 4.0;
@@ -92,14 +92,14 @@ impl Pen {
     }
 
     /// A line of text, cut to the width.
-    fn line(&mut self, font: Font, size: f32, color: Rgb, indent: f32, text: &str) {
+    pub(super) fn line(&mut self, font: Font, size: f32, color: Rgb, indent: f32, text: &str) {
         self.y += size + 3.0;
         let fitted = pdf::fit(font, size, text, self.width() - indent);
         self.page.text(MARGIN + indent, self.y, TextStyle::new(font, size, color), Align::Left, &fitted);
     }
 
     /// A coloured tier label with its top-left at (x, y); returns its width.
-    fn chip(&mut self, x: f32, y: f32, tier: Option<Tier>, size: f32) -> f32 {
+    pub(super) fn chip(&mut self, x: f32, y: f32, tier: Option<Tier>, size: f32) -> f32 {
         let label = tier_label(tier);
         let width = pdf::text_width(Font::Bold, size, label) + size;
         self.page.fill_rect(x, y, width, size * 1.5, tier_color(tier));
@@ -107,7 +107,7 @@ impl Pen {
         width
     }
 
-    fn footer(&mut self, text: &str) {
+    pub(super) fn footer(&mut self, text: &str) {
         let y = self.page.height() - MARGIN + 8.0;
         self.page.text(MARGIN, y, TextStyle::new(Font::Regular, 7.5, MUTED), Align::Left, text);
         let version = concat!("Standwatch ", env!("CARGO_PKG_VERSION"));
@@ -319,13 +319,7 @@ fn chart(page: &mut Page, fleet: &Fleet, metric: Metric, shown: &Shown, area: (f
     let to_y = |v: f64| top + height - ((v.clamp(low, high) - low) / span) as f32 * height;
     let to_x = |day: Day| x + (day - shown.first) as f32 / (shown.last - shown.first) as f32 * width;
     page.text(x, top - 5.0, TextStyle::new(Font::Bold, 8.5, INK), Align::Left, metric.name());
-    for band in &bands {
-        let (y_top, y_bottom) = (to_y(band.high), to_y(band.low));
-        if y_bottom - y_top > 0.1 {
-            let tint = tier_color(Some(band.tier)).tint(0.18);
-            page.fill_rect(x, y_top, width, y_bottom - y_top, tint);
-        }
-    }
+    tier_bands(page, &bands, (x, width), to_y);
     // Tier boundaries named at the left.
     let is_rate = metric.is_rate();
     for band in bands.iter().take(3) {
@@ -356,6 +350,22 @@ fn chart(page: &mut Page, fleet: &Fleet, metric: Metric, shown: &Shown, area: (f
     for (day, align) in [(shown.first, Align::Left), (shown.as_of, Align::Center), (shown.last, Align::Right)] {
         let label = &day_text(day)[5..];
         page.text(to_x(day), top + height + 9.0, TextStyle::new(Font::Regular, 6.5, MUTED), align, label);
+    }
+}
+
+/// A chart's tier bands, tinted, across `(x, width)`; `to_y` places a value.
+pub(super) fn tier_bands(
+    page: &mut Page,
+    bands: &[crate::charts::Band],
+    (x, width): (f32, f32),
+    to_y: impl Fn(f64) -> f32,
+) {
+    for band in bands {
+        let (y_top, y_bottom) = (to_y(band.high), to_y(band.low));
+        if y_bottom - y_top > 0.1 {
+            let tint = tier_color(Some(band.tier)).tint(0.18);
+            page.fill_rect(x, y_top, width, y_bottom - y_top, tint);
+        }
     }
 }
 
@@ -511,12 +521,24 @@ pub fn fleet_summary(fleet: &Fleet, as_of: Day, paper: Paper) -> Vec<u8> {
 /// A table of five columns within `room` points of height; the rows that do not fit are
 /// counted in a last line.
 fn table(pen: &mut Pen, titles: &[&str; 5], rows: &[[String; 5]], room: f32, none: &str) {
+    table_in_columns(pen, titles, rows, room, none, [0.0, 0.14, 0.44, 0.58, 0.78]);
+}
+
+/// [`table`] with each column starting at a share of the width.
+pub(super) fn table_in_columns(
+    pen: &mut Pen,
+    titles: &[&str; 5],
+    rows: &[[String; 5]],
+    room: f32,
+    none: &str,
+    starts: [f32; 5],
+) {
     if rows.is_empty() {
         pen.line(Font::Regular, 9.5, INK, 0.0, none);
         return;
     }
     let w = pen.width();
-    let columns = [0.0, 0.14 * w, 0.44 * w, 0.58 * w, 0.78 * w];
+    let columns = starts.map(|share| share * w);
     pen.y += 12.0;
     for (title, x) in titles.iter().zip(columns) {
         pen.page.text(MARGIN + x, pen.y, TextStyle::new(Font::Bold, 8.0, MUTED), Align::Left, title);
@@ -542,7 +564,7 @@ fn table(pen: &mut Pen, titles: &[&str; 5], rows: &[[String; 5]], room: f32, non
 
 /// A driver's sheet file name: the id made safe, unique among `taken` ("fleet" is the
 /// summary's).
-fn sheet_file_name(id: &str, taken: &mut std::collections::HashSet<String>) -> String {
+pub(super) fn sheet_file_name(id: &str, taken: &mut std::collections::HashSet<String>) -> String {
     let safe: String =
         id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
     let mut name = if safe.is_empty() { "driver".to_string() } else { safe };
@@ -575,26 +597,44 @@ pub fn write_sheets(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<PathBuf>, SheetError> {
     let SheetsRequest { drivers, as_of, paper, dir, summary } = *request;
-    std::fs::create_dir_all(dir).map_err(|source| SheetError::Write { path: dir.to_path_buf(), source })?;
     let mut taken = std::collections::HashSet::new();
     let jobs: Vec<(usize, PathBuf)> =
         drivers.iter().map(|&i| (i, dir.join(sheet_file_name(&fleet.drivers[i].id, &mut taken)))).collect();
+    let mut written =
+        write_in_parallel(jobs, dir, cancel, progress, |&driver| driver_sheet(fleet, driver, as_of, paper))?;
+    if summary {
+        let path = dir.join("fleet.pdf");
+        write_atomic(&path, &fleet_summary(fleet, as_of, paper))
+            .map_err(|source| SheetError::Write { path: path.clone(), source })?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Writes each job's PDF (`make` of its subject) to its path, the jobs shared among the
+/// cores, into `dir` (made if missing); `progress` gets (done, total). Returns the paths
+/// in the jobs' order.
+pub(super) fn write_in_parallel<T: Clone + Send + Sync>(
+    jobs: Vec<(T, PathBuf)>,
+    dir: &Path,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    make: impl Fn(&T) -> Result<Vec<u8>, SheetError> + Sync,
+) -> Result<Vec<PathBuf>, SheetError> {
+    std::fs::create_dir_all(dir).map_err(|source| SheetError::Write { path: dir.to_path_buf(), source })?;
     let done = AtomicUsize::new(0);
     let total = jobs.len();
     let parts = crate::parallel::cores().min(total).max(1);
-    let chunks: Vec<Vec<(usize, PathBuf)>> = {
-        let mut chunks = vec![Vec::new(); parts];
-        for (k, job) in jobs.iter().cloned().enumerate() {
-            chunks[k % parts].push(job);
-        }
-        chunks
-    };
-    let write_chunk = |chunk: Vec<(usize, PathBuf)>| -> Result<(), SheetError> {
-        for (driver, path) in chunk {
+    let mut chunks = vec![Vec::new(); parts];
+    for (k, job) in jobs.iter().cloned().enumerate() {
+        chunks[k % parts].push(job);
+    }
+    let write_chunk = |chunk: Vec<(T, PathBuf)>| -> Result<(), SheetError> {
+        for (subject, path) in chunk {
             if cancel.load(Ordering::Relaxed) {
                 return Err(SheetError::Cancelled);
             }
-            let bytes = driver_sheet(fleet, driver, as_of, paper)?;
+            let bytes = make(&subject)?;
             write_atomic(&path, &bytes).map_err(|source| SheetError::Write { path: path.clone(), source })?;
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
         }
@@ -605,14 +645,7 @@ pub fn write_sheets(
     for result in crate::parallel::map_on_threads(chunks, write_chunk, failed) {
         result?;
     }
-    let mut written: Vec<PathBuf> = jobs.into_iter().map(|(_, p)| p).collect();
-    if summary {
-        let path = dir.join("fleet.pdf");
-        write_atomic(&path, &fleet_summary(fleet, as_of, paper))
-            .map_err(|source| SheetError::Write { path: path.clone(), source })?;
-        written.push(path);
-    }
-    Ok(written)
+    Ok(jobs.into_iter().map(|(_, p)| p).collect())
 }
 
 #[cfg(test)]

@@ -56,11 +56,8 @@ pub fn week_checklist(
     da_id: &str,
     week: Week,
 ) -> Result<Vec<incidents::Incident>, LetterError> {
-    let Some(driver) = fleet.driver_index(da_id) else { return Ok(Vec::new()) };
-    let days = week.start(cards.week_starts)..=week.end(cards.week_starts);
-    let as_of = week.end(cards.week_starts) + fleet.thresholds.windows.lag_days as i32;
-    let events = fleet.events(driver, as_of)?;
-    let disputable: Vec<&Event> = events.iter().filter(|e| days.contains(&e.day) && e.is_disputable()).collect();
+    let events = cards.week_defects(fleet, da_id, week)?;
+    let disputable: Vec<&Event> = events.iter().filter(|e| e.is_disputable()).collect();
     Ok(incidents::incidents(&disputable, fleet.zone, &fleet.thresholds.windows))
 }
 
@@ -77,9 +74,8 @@ pub fn draft_week(
 ) -> Result<Option<Letter>, LetterError> {
     let (Some(row), Some(driver)) = (cards.row(da_id, week), fleet.driver_index(da_id)) else { return Ok(None) };
     let zone = fleet.zone;
-    let as_of = week.end(cards.week_starts) + fleet.thresholds.windows.lag_days as i32;
-    let days = week.start(cards.week_starts)..=week.end(cards.week_starts);
-    let all_events: Vec<Event> = fleet.events(driver, as_of)?.into_iter().filter(|e| days.contains(&e.day)).collect();
+    let as_of = cards.week_as_of(fleet, week);
+    let all_events = cards.week_defects(fleet, da_id, week)?;
     let events: Vec<&Event> = all_events.iter().filter(|e| e.is_disputable() && !untick.contains(&e.id)).collect();
     let refs: Vec<EventRef> = events.iter().map(|e| e.event_ref()).collect();
     let told = incidents::incidents(&events, zone, &fleet.thresholds.windows);

@@ -40,6 +40,17 @@ impl DspAlert {
         }
     }
 
+    /// The word a narrow column uses ("lowest tier", "dropped").
+    pub fn short_words(self) -> &'static str {
+        match self {
+            DspAlert::AtRisk => "lowest tier",
+            DspAlert::TierDrop => "dropped",
+            DspAlert::Coach => "coaching",
+            DspAlert::Slipping => "slipping",
+            DspAlert::Disputable => "disputable",
+        }
+    }
+
     fn bit(self) -> u8 {
         1 << DspAlert::ALL.iter().position(|a| *a == self).unwrap_or(0)
     }
@@ -96,6 +107,17 @@ impl Trigger {
             (false, false) => value > self.bound + 1e-12,
             (false, true) => value >= self.bound - 1e-12,
         }
+    }
+
+    /// "DCR below 99.0%", "CED at or above 1": for print, where "≥" may not be at hand.
+    pub fn sentence(&self) -> String {
+        let words = match (self.metric.higher_is_better(), self.inclusive) {
+            (true, false) => "below",
+            (true, true) => "at or below",
+            (false, false) => "above",
+            (false, true) => "at or above",
+        };
+        format!("{} {words} {}", self.metric.label(), self.metric.show(self.bound))
     }
 
     /// "DCR < 99.0%", "CED ≥ 1".

@@ -65,6 +65,10 @@ impl DspMetric {
         DspMetric::Signal,
     ];
 
+    /// The metrics the DA view and the coaching sheet chart over the weeks.
+    pub const CHARTED: [DspMetric; 6] =
+        [DspMetric::Dcr, DspMetric::DnrDpmo, DspMetric::Pod, DspMetric::Cc, DspMetric::CdfDpmo, DspMetric::Fico];
+
     /// The field's name in files and the thresholds file (`dnr_dpmo`).
     pub fn key(self) -> &'static str {
         match self {

@@ -73,6 +73,28 @@ impl DaWeek {
     }
 
     /// The scale its tiers are in: of a tier the file gave, else of its week's.
+    /// How much the row needs attention: the lowest tier, then a drop, coaching, slipping,
+    /// a dispute to file.
+    pub fn attention(&self) -> u32 {
+        let weights = [(DspAlert::AtRisk, 16), (DspAlert::TierDrop, 8), (DspAlert::Coach, 4), (DspAlert::Slipping, 2)];
+        weights.iter().filter(|(a, _)| self.alerts.contains(*a)).map(|(_, w)| w).sum::<u32>()
+            + u32::from(self.alerts.contains(DspAlert::Disputable))
+    }
+
+    /// The week's alerts in words, the metrics named ("Coaching: DCR, POD · Slipping: CC").
+    pub fn alert_words(&self) -> String {
+        let names = |metrics: &[DspMetric]| metrics.iter().map(|m| m.label()).collect::<Vec<_>>().join(", ");
+        self.alerts
+            .iter()
+            .map(|a| match a {
+                DspAlert::Coach => format!("{}: {}", a.words(), names(&self.coach)),
+                DspAlert::Slipping => format!("{}: {}", a.words(), names(&self.slipping)),
+                _ => a.words().to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
     pub fn scale(&self) -> Option<Scale> {
         self.overall
             .into_iter()
@@ -277,6 +299,28 @@ impl Scorecards {
     /// Every DA's row of a week, by DA id.
     pub fn week_rows(&self, week: Week) -> Vec<&DaWeek> {
         self.das.iter().filter_map(|d| self.row(&d.id, week)).collect()
+    }
+
+    /// The day a week's disputes and sheets look from: the week's last day plus the lag,
+    /// when all its events count.
+    pub fn week_as_of(&self, fleet: &crate::standing::Fleet, week: Week) -> crate::import::time::Day {
+        week.end(self.week_starts) + fleet.thresholds.windows.lag_days as i32
+    }
+
+    /// The DA's defects of a week (SPEC §7.3): its package events (exceptions and
+    /// concessions) of the week's days, oldest first; none for an id the fleet lacks.
+    pub fn week_defects(
+        &self,
+        fleet: &crate::standing::Fleet,
+        id: &str,
+        week: Week,
+    ) -> PolarsResult<Vec<crate::standing::Event>> {
+        let Some(driver) = fleet.driver_index(id) else { return Ok(Vec::new()) };
+        let days = week.start(self.week_starts)..=week.end(self.week_starts);
+        let mut events: Vec<_> =
+            fleet.events(driver, self.week_as_of(fleet, week))?.into_iter().filter(|e| days.contains(&e.day)).collect();
+        events.sort_by_key(|e| e.time);
+        Ok(events)
     }
 
     pub fn newest_week(&self) -> Option<Week> {

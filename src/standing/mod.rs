@@ -215,7 +215,11 @@ impl Fleet {
     /// The Flex drivers to list (reports, the fleet view, the coaching sheets): every
     /// driver but the scorecards' DAs without blocks of their own.
     pub fn listed(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.drivers.len()).filter(|&i| !self.unlisted.get(i).copied().unwrap_or(false))
+        (0..self.drivers.len()).filter(|&i| self.is_listed(i))
+    }
+
+    pub fn is_listed(&self, driver: usize) -> bool {
+        !self.unlisted.get(driver).copied().unwrap_or(false)
     }
 
     /// Leaves out of [`Fleet::listed`] the drivers among `das` (the scorecards' ids) who have

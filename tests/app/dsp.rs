@@ -91,3 +91,45 @@ fn snapshots_of_the_dsp_views() {
     h.run_steps(4);
     h.snapshot("da_view");
 }
+
+#[test]
+fn coaching_sheets_of_the_weeks_das_and_of_the_da_on_screen() {
+    let mut h = app();
+    open_tab(&mut h, "Scorecards");
+    h.get_by_label("Needs attention only").click();
+    h.run_steps(2);
+    let (week, shown) = h.state().scorecard_rows().unwrap();
+    h.get_by_role_and_label(egui::Role::Button, "Coaching sheets…").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the sheets window", |h| h.query_by_label("Folder").is_some());
+    let dir = tempfile::tempdir().unwrap();
+    set_folder(&mut h, dir.path());
+    h.get_by_role_and_label(egui::Role::Button, "Write sheets").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the sheets", |h| h.query_by_label_contains("files written").is_some());
+    // A sheet per DA listed (the filter applies) and the week's summary.
+    h.get_by_label(&format!("{} files written", shown.len() + 1));
+    for id in &shown {
+        assert!(dir.path().join(format!("{id}.pdf")).is_file(), "{id}");
+    }
+    assert!(dir.path().join(format!("week-{week}.pdf")).is_file());
+    h.get_by_role_and_label(egui::Role::Button, &format!("Open week-{week}.pdf"));
+
+    // The DA on screen: their sheet alone.
+    h.get_by_label("Close window").click();
+    h.run_steps(2);
+    h.get_by_label(&shown[0]).click();
+    h.run_steps(3);
+    h.get_by_role_and_label(egui::Role::Button, "Coaching sheet…").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the sheets window", |h| h.query_by_label("Folder").is_some());
+    let one = tempfile::tempdir().unwrap();
+    set_folder(&mut h, one.path());
+    h.get_by_role_and_label(egui::Role::Button, "Write sheets").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the sheet", |h| h.query_by_label_contains("written").is_some());
+    h.get_by_label("1 file written");
+    let files: Vec<_> = std::fs::read_dir(one.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(files, [std::ffi::OsString::from(format!("{}.pdf", shown[0]))]);
+    assert!(pdf_page_size(&one.path().join(&files[0])).contains("595.28 x 841.89"));
+}

@@ -3,7 +3,7 @@
 //! defects from the exceptions and concessions with their grounds, and the dispute letter.
 
 use super::plot::{self, ValueAxis};
-use super::scorecards::{alert_words, change_arrow};
+use super::scorecards::change_arrow;
 use crate::app::commands::Command;
 use crate::app::theme::{dsp_chip, tier_text_color};
 use crate::charts::{dsp_colour, dsp_scale};
@@ -15,10 +15,6 @@ use crate::scorecard::{DaWeek, Scorecards};
 use crate::standing::{Event, Fleet};
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
-
-/// The metrics charted, two by two.
-const CHARTED: [DspMetric; 6] =
-    [DspMetric::Dcr, DspMetric::DnrDpmo, DspMetric::Pod, DspMetric::Cc, DspMetric::CdfDpmo, DspMetric::Fico];
 
 pub struct DaView {
     pub id: String,
@@ -32,7 +28,7 @@ pub struct DaView {
 impl DaView {
     /// The DA's week, with its defects read once.
     pub fn new(fleet: &Fleet, cards: &Scorecards, id: String, week: Week) -> DaView {
-        let defects = week_defects(fleet, cards, &id, week);
+        let defects = cards.week_defects(fleet, &id, week).unwrap_or_default();
         let zone = fleet.zone;
         let texts = defects
             .iter()
@@ -80,6 +76,13 @@ impl DaView {
                 if draft.clicked() {
                     commands.push(Command::DraftWeekLetter(da.id.clone(), row.week));
                 }
+                let sheet = ui.button("Coaching sheet…").on_hover_text(
+                    "A one-page PDF for the weekly talk: the last 8 weeks, what is past its coaching trigger, the \
+                     week's defects",
+                );
+                if sheet.clicked() {
+                    commands.push(Command::DaSheets(vec![da.id.clone()], row.week));
+                }
             });
             ui.horizontal(|ui| {
                 ui.label("Overall");
@@ -92,7 +95,7 @@ impl DaView {
                 }
             });
             if !row.alerts.is_empty() {
-                ui.label(RichText::new(alert_words(row)).strong());
+                ui.label(RichText::new(row.alert_words()).strong());
             }
             if row.tiers.iter().flatten().chain(row.overall.iter()).any(|t| t.computed) {
                 ui.label(
@@ -157,18 +160,6 @@ impl DaView {
     }
 }
 
-/// The DA's package events of the week (their exceptions and concessions), oldest first.
-pub fn week_defects(fleet: &Fleet, cards: &Scorecards, id: &str, week: Week) -> Vec<Event> {
-    let Some(driver) = fleet.driver_index(id) else { return Vec::new() };
-    let starts = cards.week_starts;
-    let days = week.start(starts)..=week.end(starts);
-    let as_of = week.end(starts) + fleet.thresholds.windows.lag_days as i32;
-    let mut events: Vec<Event> =
-        fleet.events(driver, as_of).unwrap_or_default().into_iter().filter(|e| days.contains(&e.day)).collect();
-    events.sort_by_key(|e| e.time);
-    events
-}
-
 /// Each metric of the week: value, tier, last week, and the coaching trigger.
 fn metrics_grid(ui: &mut egui::Ui, cards: &Scorecards, row: &DaWeek, history: &[DaWeek]) {
     let last = history.iter().rev().find(|r| r.week < row.week);
@@ -214,7 +205,7 @@ fn charts(ui: &mut egui::Ui, cards: &Scorecards, history: &[DaWeek], row: &DaWee
     );
     let scale = row.scale().unwrap_or(TierScale::Classic);
     let width = ((ui.available_width() - 16.0) / 2.0).max(260.0);
-    for pair in CHARTED.chunks(2) {
+    for pair in DspMetric::CHARTED.chunks(2) {
         ui.horizontal(|ui| {
             for &metric in pair {
                 ui.vertical(|ui| {

@@ -5,7 +5,6 @@
 use crate::app::commands::Command;
 use crate::app::theme::{dsp_chip, tier_text_color};
 use crate::charts::dsp_colour;
-use crate::scorecard::alerts::DspAlert;
 use crate::scorecard::metrics::{DspMetric, with_thousands};
 use crate::scorecard::week::Week;
 use crate::scorecard::{DaWeek, Scorecards};
@@ -31,28 +30,6 @@ pub struct ScorecardsView {
     pub search: String,
     /// Only the DAs with an alert.
     pub attention_only: bool,
-}
-
-/// How much a row needs attention: the lowest tier, then a drop, coaching, slipping, a
-/// dispute to file.
-fn attention(row: &DaWeek) -> u32 {
-    let weights = [(DspAlert::AtRisk, 16), (DspAlert::TierDrop, 8), (DspAlert::Coach, 4), (DspAlert::Slipping, 2)];
-    weights.iter().filter(|(a, _)| row.alerts.contains(*a)).map(|(_, w)| w).sum::<u32>()
-        + u32::from(row.alerts.contains(DspAlert::Disputable))
-}
-
-/// The alerts of a row in words, naming the metrics behind COACH and SLIPPING.
-pub fn alert_words(row: &DaWeek) -> String {
-    let names = |metrics: &[DspMetric]| metrics.iter().map(|m| m.label()).collect::<Vec<_>>().join(", ");
-    row.alerts
-        .iter()
-        .map(|a| match a {
-            DspAlert::Coach => format!("{}: {}", a.words(), names(&row.coach)),
-            DspAlert::Slipping => format!("{}: {}", a.words(), names(&row.slipping)),
-            _ => a.words().to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join(" · ")
 }
 
 /// "▲" when the value got better since `before`, "▼" when worse, nothing otherwise.
@@ -86,8 +63,8 @@ impl ScorecardsView {
             .collect();
         rows.sort_by(|a, b| {
             let rank = |r: &DaWeek| r.overall.map_or(0, |t| t.tier.rank());
-            attention(b)
-                .cmp(&attention(a))
+            b.attention()
+                .cmp(&a.attention())
                 .then(rank(b).cmp(&rank(a)))
                 .then(cards.das[a.da].id.cmp(&cards.das[b.da].id))
         });
@@ -103,9 +80,9 @@ impl ScorecardsView {
             );
             return;
         };
-        self.toolbar(ui, cards, week);
-        ui.add_space(4.0);
         let rows = self.rows(cards, week);
+        self.toolbar(ui, cards, week, &rows, commands);
+        ui.add_space(4.0);
         let before = week.previous();
         let mut open = None;
         TableBuilder::new(ui)
@@ -146,7 +123,7 @@ impl ScorecardsView {
                         table_row.col(|ui| metric_cell(ui, row, metric, last));
                     }
                     table_row.col(|ui| {
-                        let words = alert_words(row);
+                        let words = row.alert_words();
                         ui.label(&words).on_hover_text(&words);
                     });
                     if table_row.response().clicked() {
@@ -159,7 +136,14 @@ impl ScorecardsView {
         }
     }
 
-    fn toolbar(&mut self, ui: &mut egui::Ui, cards: &Scorecards, week: Week) {
+    fn toolbar(
+        &mut self,
+        ui: &mut egui::Ui,
+        cards: &Scorecards,
+        week: Week,
+        shown: &[&DaWeek],
+        commands: &mut Vec<Command>,
+    ) {
         ui.horizontal(|ui| {
             let label = ui.label("Week");
             let position = cards.weeks.iter().position(|w| *w == week).unwrap_or(0);
@@ -197,6 +181,13 @@ impl ScorecardsView {
             ui.add(egui::TextEdit::singleline(&mut self.search).hint_text("name or id").desired_width(140.0))
                 .labelled_by(search.id);
             ui.checkbox(&mut self.attention_only, "Needs attention only");
+            ui.separator();
+            let sheets = ui
+                .add_enabled(!shown.is_empty(), egui::Button::new("Coaching sheets…"))
+                .on_hover_text("A one-page PDF per DA listed (the search and filter apply), and the week's summary");
+            if sheets.clicked() {
+                commands.push(Command::DaSheets(shown.iter().map(|r| cards.das[r.da].id.clone()).collect(), week));
+            }
         });
     }
 }

@@ -8,7 +8,7 @@ mod calibrate;
 mod import_report;
 mod letter_editor;
 mod open_files;
-mod sheets;
+pub mod sheets;
 mod workspace;
 
 pub use about::AboutWindow;

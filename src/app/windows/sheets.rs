@@ -1,19 +1,29 @@
 //! Coaching sheets (PDF) for the driver on screen or the drivers selected in the fleet
-//! view: a folder and the paper, progress with Cancel, then the files with Open buttons.
+//! view, or DSP mode's DAs of a week: a folder and the paper, progress with Cancel, then
+//! the files with Open buttons.
 
 use crate::app::worker::{Job, JobError, spawn};
+use crate::documents::dsp_sheet;
 use crate::documents::pdf::Paper;
 use crate::documents::sheet::{self, SheetError};
 use crate::import::time::Day;
+use crate::scorecard::Scorecards;
+use crate::scorecard::week::Week;
 use crate::standing::Fleet;
 use eframe::egui::{self, RichText};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Whose sheets: Flex drivers on a day, or DAs (ids) for a scorecard week.
+#[derive(Clone)]
+pub enum SheetsOf {
+    Drivers { drivers: Vec<usize>, as_of: Day },
+    Das { cards: Arc<Scorecards>, ids: Vec<String>, week: Week },
+}
+
 pub struct SheetsWindow {
     fleet: Arc<Fleet>,
-    drivers: Vec<usize>,
-    as_of: Day,
+    of: SheetsOf,
     pub paper: Paper,
     folder: String,
     job: Option<Job<Vec<PathBuf>, SheetError>>,
@@ -22,25 +32,35 @@ pub struct SheetsWindow {
 }
 
 impl SheetsWindow {
-    pub fn new(fleet: Arc<Fleet>, drivers: Vec<usize>, as_of: Day, paper: Paper, folder: PathBuf) -> SheetsWindow {
+    pub fn new(fleet: Arc<Fleet>, of: SheetsOf, paper: Paper, folder: PathBuf) -> SheetsWindow {
         let folder = folder.display().to_string();
-        SheetsWindow { fleet, drivers, as_of, paper, folder, job: None, result: None, open: true }
+        SheetsWindow { fleet, of, paper, folder, job: None, result: None, open: true }
     }
 
     fn start(&mut self, ctx: &egui::Context) {
-        let (fleet, drivers, as_of, paper) = (self.fleet.clone(), self.drivers.clone(), self.as_of, self.paper);
+        let (fleet, of, paper) = (self.fleet.clone(), self.of.clone(), self.paper);
         let folder = PathBuf::from(self.folder.trim());
         let repaint = ctx.clone();
         self.result = None;
-        tracing::info!(drivers = drivers.len(), folder = %folder.display(), "writing coaching sheets");
+        tracing::info!(folder = %folder.display(), "writing coaching sheets");
         self.job = Some(spawn(
             "Writing coaching sheets",
             move |cancel, progress| {
                 let report = |done: usize, total: usize| progress(done as f32 / total.max(1) as f32);
-                // One driver: their sheet alone; several: theirs and the fleet's summary.
-                let summary = drivers.len() > 1;
-                let request = sheet::SheetsRequest { drivers: &drivers, as_of, paper, dir: &folder, summary };
-                sheet::write_sheets(&fleet, &request, cancel, &report).map_err(|e| match e {
+                // One driver: their sheet alone; several: theirs and the summary.
+                let written = match &of {
+                    SheetsOf::Drivers { drivers, as_of } => {
+                        let summary = drivers.len() > 1;
+                        let request = sheet::SheetsRequest { drivers, as_of: *as_of, paper, dir: &folder, summary };
+                        sheet::write_sheets(&fleet, &request, cancel, &report)
+                    }
+                    SheetsOf::Das { cards, ids, week } => {
+                        let summary = ids.len() > 1;
+                        let request = dsp_sheet::DaSheetsRequest { ids, week: *week, paper, dir: &folder, summary };
+                        dsp_sheet::write_da_sheets(&fleet, cards, &request, cancel, &report)
+                    }
+                };
+                written.map_err(|e| match e {
                     SheetError::Cancelled => JobError::Cancelled,
                     e => JobError::Failed(e),
                 })
@@ -59,14 +79,28 @@ impl SheetsWindow {
         }
         let mut open = self.open;
         egui::Window::new("Coaching sheets").open(&mut open).default_size([560.0, 360.0]).show(ctx, |ui| {
-            ui.label(match self.drivers.as_slice() {
-                [one] => format!("A one-page coaching sheet (PDF) for {}.", self.fleet.drivers[*one].id),
-                many => format!(
-                    "A one-page coaching sheet (PDF) for each of the {} selected drivers, and fleet.pdf: tier \
-                     counts, who is At Risk, who changes tier in the next {} days.",
-                    many.len(),
-                    sheet::SOON_DAYS
-                ),
+            ui.label(match &self.of {
+                SheetsOf::Drivers { drivers, .. } => match drivers.as_slice() {
+                    [one] => format!("A one-page coaching sheet (PDF) for {}.", self.fleet.drivers[*one].id),
+                    many => format!(
+                        "A one-page coaching sheet (PDF) for each of the {} selected drivers, and fleet.pdf: tier \
+                         counts, who is At Risk, who changes tier in the next {} days.",
+                        many.len(),
+                        sheet::SOON_DAYS
+                    ),
+                },
+                SheetsOf::Das { ids, week, .. } => match ids.as_slice() {
+                    [one] => format!(
+                        "A one-page coaching sheet (PDF) for {one}, week {week}: the last {} weeks of every \
+                         metric, what is past its coaching trigger, the week's defects.",
+                        dsp_sheet::WEEKS_SHOWN
+                    ),
+                    many => format!(
+                        "A one-page coaching sheet (PDF) for each of the {} DAs of week {week}, and week-{week}.pdf: \
+                         tier counts and who needs attention first.",
+                        many.len()
+                    ),
+                },
             });
             egui::Grid::new("sheets-form").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
                 let label = ui.label("Folder");
@@ -100,7 +134,10 @@ impl SheetsWindow {
                         if ui.button("Open folder").clicked() {
                             to_open = Some(PathBuf::from(self.folder.trim()));
                         }
-                        let summary = files.iter().find(|f| f.ends_with("fleet.pdf"));
+                        let summary = files.iter().find(|f| {
+                            let name = crate::app::state::file_name(f);
+                            name == "fleet.pdf" || name.starts_with("week-")
+                        });
                         let first = if files.len() == 1 { files.first() } else { summary };
                         if let Some(file) = first
                             && ui.button(format!("Open {}", crate::app::state::file_name(file))).clicked()
