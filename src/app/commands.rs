@@ -6,7 +6,7 @@ use super::state::Observed;
 use super::state::{Notice, Tab};
 use super::views::{DaView, DriverView};
 use super::windows::sheets::SheetsOf;
-use super::windows::{BatchWindow, CalibrateWindow, LetterEditor, SheetsWindow};
+use super::windows::{BatchWindow, CalibrateWindow, LearnBoundsWindow, LetterEditor, SheetsWindow};
 use super::worker::{self, JobError, Request};
 use super::{StandwatchApp, retire, sample_inputs};
 use crate::import::{InputPaths, TableKind};
@@ -62,6 +62,9 @@ pub enum Command {
     DraftWeekLetter(String, crate::scorecard::week::Week),
     /// Use these thresholds (accepted from calibration): saved, and the fleet recomputed.
     ApplyThresholds(Box<crate::config::Thresholds>),
+    /// DSP mode: learn each metric's tier bounds from the scorecards on screen.
+    LearnDspBounds,
+    ApplyDspBounds(Box<crate::scorecard::bounds::DspBounds>),
 }
 
 impl StandwatchApp {
@@ -165,6 +168,12 @@ impl StandwatchApp {
         if gone {
             self.tab = Tab::Fleet;
         }
+        // DSP mode alone (scorecards, no Flex driver): the fleet's views would be empty.
+        let dsp_only =
+            scorecards && self.session.loaded.as_ref().is_some_and(|l| l.data.fleet.listed().next().is_none());
+        if dsp_only && matches!(self.tab, Tab::Fleet | Tab::Alerts | Tab::Addresses) {
+            self.tab = Tab::Scorecards;
+        }
     }
 
     /// The sheets window for `of`, saving beside the letters in `coaching-sheets`.
@@ -243,6 +252,14 @@ impl StandwatchApp {
                 self.views.settings.draft.thresholds = *thresholds;
                 self.apply_settings(settings);
                 self.session.notice = Some(Notice::info("Calibrated thresholds saved; recomputing"));
+            }
+            Command::LearnDspBounds => self.learn_dsp_bounds(),
+            Command::ApplyDspBounds(bounds) => {
+                let mut settings = self.session.settings.clone();
+                settings.dsp.bounds = (*bounds).clone();
+                self.views.settings.draft.dsp.bounds = *bounds;
+                self.apply_settings(settings);
+                self.session.notice = Some(Notice::info("Learnt tier bounds saved; recomputing"));
             }
             Command::DraftBatch(drivers) => {
                 if let Some(l) = &self.session.loaded {
@@ -409,6 +426,20 @@ impl StandwatchApp {
             file.push_str(&format!(" ({} drivers not in the data left out)", unknown.len()));
         }
         self.windows.calibrate = Some(CalibrateWindow::new(file, job));
+    }
+
+    /// Starts learning the scorecard tier bounds, in their window.
+    fn learn_dsp_bounds(&mut self) {
+        let Some(l) = &self.session.loaded else { return };
+        let (cards, current) = (l.data.scorecards.clone(), self.session.settings.dsp.bounds.clone());
+        let ctx = self.ctx.clone();
+        let for_job = current.clone();
+        let job = worker::spawn(
+            "Learning the tier bounds",
+            move |_, _| Ok(crate::scorecard::learn::learn(&cards, &for_job)),
+            move |within| ctx.request_repaint_after(within),
+        );
+        self.windows.learn_bounds = Some(LearnBoundsWindow::new(current, job));
     }
 
     fn apply_settings(&mut self, new: Settings) {

@@ -23,8 +23,8 @@ use state::{Session, file_name};
 use std::path::{Path, PathBuf};
 use views::{AddressesView, AlertsView, CasesView, DaView, DriverView, FleetView, ScorecardsView, SettingsView};
 use windows::{
-    AboutWindow, BatchWindow, CalibrateWindow, ImportReportWindow, LetterEditor, OpenFilesWindow, SheetsWindow,
-    WorkspaceWindow,
+    AboutWindow, BatchWindow, CalibrateWindow, ImportReportWindow, LearnBoundsWindow, LetterEditor, OpenFilesWindow,
+    SheetsWindow, WorkspaceWindow,
 };
 use worker::OnScreen;
 use worker::Request;
@@ -75,6 +75,7 @@ struct Windows {
     batch: Option<BatchWindow>,
     sheets: Option<SheetsWindow>,
     calibrate: Option<CalibrateWindow>,
+    learn_bounds: Option<LearnBoundsWindow>,
     about: AboutWindow,
 }
 
@@ -285,15 +286,14 @@ impl StandwatchApp {
                     Source::Files(p) => p.outages.as_deref().map_or("the outages file".to_string(), file_name),
                     Source::Workspace(_) => "the workspace's imports".to_string(),
                 };
-                let observed = self.session.observed.as_deref();
-                self.views.settings.ui(
-                    ui,
-                    &self.session.settings,
-                    (&imported, &origin),
-                    l.data.fleet.zone,
-                    observed,
-                    commands,
-                )
+                let shown = views::settings::DataShown {
+                    outages: &imported,
+                    outages_origin: &origin,
+                    zone: l.data.fleet.zone,
+                    observed: self.session.observed.as_deref(),
+                    cards: &l.data.scorecards,
+                };
+                self.views.settings.ui(ui, &self.session.settings, &shown, commands)
             }
         }
     }
@@ -330,6 +330,11 @@ impl StandwatchApp {
             && !calibrate.show(ctx, &mut self.commands)
         {
             windows.calibrate = None;
+        }
+        if let Some(learn) = &mut windows.learn_bounds
+            && !learn.show(ctx, &mut self.commands)
+        {
+            windows.learn_bounds = None;
         }
     }
 

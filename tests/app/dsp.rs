@@ -74,7 +74,8 @@ fn dropped_scorecards_open_in_dsp_mode_alone() {
     wait_for(&mut h, "the scorecards", |h| {
         h.state().loaded().is_some_and(|l| l.data.scorecards.das.len() == 4 && l.data.fleet.listed().count() == 0)
     });
-    open_tab(&mut h, "Scorecards");
+    // Nothing for the Flex views to show: the Scorecards view comes first.
+    assert_eq!(h.state().tab(), Tab::Scorecards);
     let (week, ids) = h.state().scorecard_rows().unwrap();
     assert_eq!(week.label(), "2026-W17");
     assert_eq!(ids[0], "A5S6D7F8G9", "Dev Patel: Poor after Fair");
@@ -132,4 +133,50 @@ fn coaching_sheets_of_the_weeks_das_and_of_the_da_on_screen() {
     let files: Vec<_> = std::fs::read_dir(one.path()).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(files, [std::ffi::OsString::from(format!("{}.pdf", shown[0]))]);
     assert!(pdf_page_size(&one.path().join(&files[0])).contains("595.28 x 841.89"));
+}
+
+#[test]
+fn dsp_settings_learn_the_bounds_and_edit_the_coaching_triggers() {
+    use standwatch::scorecard::bounds::DspBounds;
+    use standwatch::scorecard::metrics::DspMetric;
+    let mut h = app();
+    open_tab(&mut h, "Settings");
+    h.get_by_label("Sunday (Amazon's weeks)");
+    // Learn: the sample's tiers come from bounds of its own (generate/scorecards.rs).
+    h.get_by_role_and_label(egui::Role::Button, "Learn the bounds from the scorecards…").scroll_to_me();
+    h.run_steps(30);
+    h.get_by_role_and_label(egui::Role::Button, "Learn the bounds from the scorecards…").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the learnt bounds", |h| h.query_by_label_contains("Tiers reproduced:").is_some());
+    let node = format!("{:?}", h.get_by_label_contains("Tiers reproduced:"));
+    let summary = node[node.find("Tiers reproduced:").unwrap()..].to_string();
+    let counts: Vec<usize> =
+        summary.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
+    // "Tiers reproduced: B/N (x%) now, A/N (y%) with the learnt bounds"
+    let (before, rows, after) = (counts[0], counts[1], counts[4]);
+    assert!(after >= before && after * 100 >= rows * 97, "{summary}");
+    h.get_by_role_and_label(egui::Role::Button, "Apply these bounds").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the recomputed scorecards", |h| {
+        !h.state().is_busy() && h.state().loaded().is_some_and(|l| l.data.scorecards.bounds != DspBounds::default())
+    });
+    assert!(h.query_by_label("Learn the scorecard tier bounds").is_none(), "the window closes");
+
+    // No coaching on DCR: the first trigger removed, applied.
+    assert_eq!(h.state().loaded().unwrap().data.scorecards.triggers.0[0].metric, DspMetric::Dcr);
+    h.get_all_by_role_and_label(egui::Role::Button, "Remove").next().unwrap().scroll_to_me();
+    h.run_steps(30);
+    h.get_all_by_role_and_label(egui::Role::Button, "Remove").next().unwrap().click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Apply and recompute").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the triggers applied", |h| {
+        !h.state().is_busy()
+            && h.state()
+                .loaded()
+                .is_some_and(|l| l.data.scorecards.triggers.0.iter().all(|t| t.metric != DspMetric::Dcr))
+    });
+    let cards = &h.state().loaded().unwrap().data.scorecards;
+    assert!(cards.rows.iter().all(|r| !r.coach.contains(&DspMetric::Dcr)));
+    assert!(cards.rows.iter().any(|r| !r.coach.is_empty()), "the other triggers still apply");
 }

@@ -10,7 +10,7 @@ mod driver;
 mod fleet;
 mod plot;
 mod scorecards;
-mod settings;
+pub mod settings;
 
 pub use addresses::AddressesView;
 pub use alerts::AlertsView;

@@ -1,5 +1,6 @@
 //! Settings: thresholds and windows, time zone and date order, evidence folder, sender,
-//! support address and outage windows. Edits go to a draft; Apply recomputes and saves.
+//! support address, outage windows and DSP mode. Edits go to a draft; Apply recomputes
+//! and saves.
 
 use crate::app::commands::Command;
 use crate::app::theme::{capitalised, metric_help, tier_text_color};
@@ -11,6 +12,20 @@ use crate::settings::{OutageSetting, Settings};
 use crate::standing::grounds::Outage;
 use crate::standing::rules::Tier;
 use eframe::egui::{self, RichText};
+
+mod dsp;
+
+/// What of the data on screen the settings show beside the draft.
+pub struct DataShown<'a> {
+    /// The outage windows imported, and where they come from.
+    pub outages: &'a [Outage],
+    pub outages_origin: &'a str,
+    pub zone: FleetZone,
+    /// Observed tiers, for calibration.
+    pub observed: Option<&'a crate::app::state::Observed>,
+    /// The scorecards, for learning their tier bounds.
+    pub cards: &'a crate::scorecard::Scorecards,
+}
 
 pub struct SettingsView {
     pub draft: Settings,
@@ -68,16 +83,7 @@ impl SettingsView {
         out
     }
 
-    /// `imported`: the outage windows of the data on screen, and where they come from.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        current: &Settings,
-        imported: (&[Outage], &str),
-        zone: FleetZone,
-        observed: Option<&crate::app::state::Observed>,
-        commands: &mut Vec<Command>,
-    ) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, current: &Settings, shown: &DataShown, commands: &mut Vec<Command>) {
         let problems = self.problems();
         let changed = self.draft != *current;
         ui.horizontal(|ui| {
@@ -109,11 +115,13 @@ impl SettingsView {
             ui.add_space(6.0);
             self.thresholds(ui);
             ui.add_space(6.0);
-            calibration(ui, observed, commands);
+            calibration(ui, shown.observed, commands);
             ui.add_space(10.0);
             self.general(ui);
             ui.add_space(10.0);
-            self.outages(ui, imported, zone);
+            self.outages(ui, (shown.outages, shown.outages_origin), shown.zone);
+            ui.add_space(10.0);
+            self.dsp(ui, shown.cards, commands);
         });
     }
 

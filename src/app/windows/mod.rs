@@ -1,11 +1,12 @@
 //! The app's windows, each a struct with a `show` that sends commands: open files, the
-//! workspace, the import report, the letter editor, batch drafting and coaching sheets; and the native
+//! workspace, the import report, the letter editor, batch drafting, coaching sheets and calibration; and the native
 //! dialogs they open.
 
 mod about;
 mod batch;
 mod calibrate;
 mod import_report;
+mod learn_bounds;
 mod letter_editor;
 mod open_files;
 pub mod sheets;
@@ -15,6 +16,7 @@ pub use about::AboutWindow;
 pub use batch::BatchWindow;
 pub use calibrate::CalibrateWindow;
 pub use import_report::ImportReportWindow;
+pub use learn_bounds::LearnBoundsWindow;
 pub use letter_editor::LetterEditor;
 pub use open_files::OpenFilesWindow;
 pub use sheets::SheetsWindow;
