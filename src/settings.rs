@@ -52,6 +52,18 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<
 }
 
 impl RecentImport {
+    /// Whether the files can be opened again: the blocks and deliveries are still there, or
+    /// (DSP mode, neither given) every scorecard is.
+    pub fn still_there(&self) -> bool {
+        let flex = self.blocks.is_file() && self.deliveries.is_file();
+        let none = |p: &PathBuf| p.as_os_str().is_empty();
+        let dsp = none(&self.blocks)
+            && none(&self.deliveries)
+            && !self.scorecards.is_empty()
+            && self.scorecards.iter().all(|p| p.is_file());
+        flex || dsp
+    }
+
     pub fn paths(&self) -> InputPaths {
         InputPaths {
             blocks: self.blocks.clone(),
@@ -261,6 +273,20 @@ mod tests {
         s.remember(RecentImport { blocks: "b.csv".into(), deliveries: "d.csv".into(), ..RecentImport::default() });
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), s);
+    }
+
+    #[test]
+    fn files_of_dsp_mode_alone_open_again_while_their_scorecards_are_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let card = dir.path().join("DSP Overview Week 17 2026.csv");
+        std::fs::write(&card, "x").unwrap();
+        let dsp = RecentImport { scorecards: vec![card.clone()], ..RecentImport::default() };
+        assert!(dsp.still_there());
+        let gone = RecentImport { scorecards: vec![card.clone(), dir.path().join("gone.csv")], ..dsp.clone() };
+        assert!(!gone.still_there());
+        assert!(!RecentImport::default().still_there(), "nothing to open");
+        let flex = RecentImport { blocks: card.clone(), deliveries: dir.path().join("gone.csv"), ..dsp };
+        assert!(!flex.still_there(), "deliveries gone");
     }
 
     #[test]

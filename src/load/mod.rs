@@ -56,7 +56,7 @@ impl Source {
         let workspace = settings.workspace.clone().filter(|w| w.join(crate::workspace::DB_FILE).is_file());
         match (workspace, settings.recent.first()) {
             (Some(dir), _) => Source::Workspace(dir),
-            (None, Some(last)) if last.blocks.is_file() && last.deliveries.is_file() => Source::Files(last.paths()),
+            (None, Some(last)) if last.still_there() => Source::Files(last.paths()),
             _ => Source::Sample(sample),
         }
     }
@@ -64,7 +64,7 @@ impl Source {
     /// The last files, else the sample data (when a workspace is closed).
     pub fn last_files(settings: &Settings, sample: InputPaths) -> Source {
         match settings.recent.first() {
-            Some(last) if last.blocks.is_file() && last.deliveries.is_file() => Source::Files(last.paths()),
+            Some(last) if last.still_there() => Source::Files(last.paths()),
             _ => Source::Sample(sample),
         }
     }

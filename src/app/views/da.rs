@@ -32,13 +32,7 @@ impl DaView {
         let zone = fleet.zone;
         let texts = defects
             .iter()
-            .map(|e| {
-                [
-                    zone.local(e.time).format("%Y-%m-%d %H:%M").to_string(),
-                    what_happened(e, zone),
-                    event_grounds_text(e, zone),
-                ]
-            })
+            .map(|e| [when_text(zone.local(e.time)), what_happened(e, zone), event_grounds_text(e, zone)])
             .collect();
         DaView { id, week, defects, texts }
     }
@@ -157,6 +151,16 @@ impl DaView {
                     });
                 }
             });
+    }
+}
+
+/// The day and time of a defect; the day alone when the report gave a date only (read as
+/// the day's first or last minute).
+fn when_text(local: chrono::NaiveDateTime) -> String {
+    use chrono::Timelike;
+    match (local.hour(), local.minute()) {
+        (0, 0) | (23, 59) => local.format("%Y-%m-%d").to_string(),
+        _ => local.format("%Y-%m-%d %H:%M").to_string(),
     }
 }
 
