@@ -95,7 +95,7 @@ impl DaView {
                 ui.label(
                     RichText::new(
                         "* computed by Standwatch from the tier bounds (the scorecard gives no tier); Settings › \
-                         Calibrate learns the bounds from scorecards that do.",
+                         DSP mode learns the bounds from scorecards that do.",
                     )
                     .weak(),
                 );
@@ -203,7 +203,7 @@ fn charts(ui: &mut egui::Ui, cards: &Scorecards, history: &[DaWeek], row: &DaWee
     ui.label(
         RichText::new(
             "Each metric over the weeks (a week at its first day); the bands are the tier bounds Standwatch uses \
-             (Settings › thresholds, or learnt by Calibrate).",
+             (Settings › DSP mode, set by hand or learnt from the scorecards).",
         )
         .weak(),
     );
