@@ -1,4 +1,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// On Windows the program is a window (no console opens with it from the Start menu); the
+// command line attaches to the console it was typed in (`attach_parent_console`).
+#![cfg_attr(windows, windows_subsystem = "windows")]
 
 use clap::Parser;
 use standwatch::cli::{Cli, run};
@@ -22,8 +25,36 @@ fn no_huge_pages() {
     }
 }
 
+/// Windows: a window program has no console of its own, so when typed in a terminal
+/// (`standwatch report …`) its output would go nowhere. Attach to the terminal's console
+/// unless the output is already redirected (a file, a pipe), which Windows hands over.
+#[cfg(windows)]
+fn attach_parent_console() {
+    use std::ffi::c_void;
+    const ATTACH_PARENT_PROCESS: u32 = u32::MAX;
+    const STD_OUTPUT_HANDLE: u32 = -11i32 as u32;
+    const STD_ERROR_HANDLE: u32 = -12i32 as u32;
+    #[link(name = "kernel32")]
+    unsafe extern "system" {
+        fn AttachConsole(process_id: u32) -> i32;
+        fn GetStdHandle(which: u32) -> *mut c_void;
+    }
+    let missing = |which| {
+        // SAFETY: GetStdHandle only reads the process's standard handles.
+        let handle = unsafe { GetStdHandle(which) };
+        handle.is_null() || handle as isize == -1
+    };
+    if missing(STD_OUTPUT_HANDLE) && missing(STD_ERROR_HANDLE) {
+        // SAFETY: no arguments but a constant; failing (no parent console, as from the
+        // Start menu) leaves the process as it was.
+        unsafe { AttachConsole(ATTACH_PARENT_PROCESS) };
+    }
+}
+
 fn main() -> ExitCode {
     standwatch::timings::start_clock();
+    #[cfg(windows)]
+    attach_parent_console();
     no_huge_pages();
     let cli = Cli::parse();
     match cli.command {
