@@ -15,6 +15,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
+        // Closed before the rename: Windows renames no open file.
+        drop(file);
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {

@@ -204,6 +204,15 @@ impl StandwatchApp {
                 }
             });
         }
+        if let Some(holder) = &self.session.held_by {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new("Read-only:").strong().color(ui.visuals().warn_fg_color));
+                ui.label(format!(
+                    "this workspace is open for changes in another Standwatch ({holder}). You can read it; \
+                     imports and case changes are refused until that one is closed, then reopen it here."
+                ));
+            });
+        }
         if let Some(notice) = self.session.notice.clone() {
             ui.horizontal(|ui| {
                 let color = if notice.is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };

@@ -130,6 +130,7 @@ impl StandwatchApp {
             }
             _ => {}
         }
+        self.hold_workspace(&loaded.data.source);
         self.views.fleet.set_data(&loaded.data.fleet, &loaded.overview);
         if new_source && rejected > 0 {
             self.windows.import_report.open = true;
@@ -173,6 +174,31 @@ impl StandwatchApp {
             scorecards && self.session.loaded.as_ref().is_some_and(|l| l.data.fleet.listed().next().is_none());
         if dsp_only && matches!(self.tab, Tab::Fleet | Tab::Alerts | Tab::Addresses) {
             self.tab = Tab::Scorecards;
+        }
+    }
+
+    /// Takes the right to change the workspace on screen (none for files): while another
+    /// Standwatch has it, the workspace is shown read-only and says who has it.
+    fn hold_workspace(&mut self, source: &Source) {
+        use crate::workspace::lock::{LockError, WorkspaceLock};
+        let session = &mut self.session;
+        let Source::Workspace(dir) = source else {
+            (session.workspace_lock, session.held_by) = (None, None);
+            return;
+        };
+        match WorkspaceLock::acquire(dir) {
+            Ok(lock) => {
+                tracing::info!("{}: open for changes here", dir.display());
+                (session.workspace_lock, session.held_by) = (Some(lock), None);
+            }
+            Err(LockError::Held { holder }) => {
+                tracing::warn!("{}: read-only, held by {holder}", dir.display());
+                (session.workspace_lock, session.held_by) = (None, Some(holder));
+            }
+            Err(e) => {
+                tracing::warn!("cannot lock the workspace: {e}");
+                (session.workspace_lock, session.held_by) = (None, None);
+            }
         }
     }
 

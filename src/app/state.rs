@@ -91,6 +91,10 @@ pub struct Session {
     pub observed: Option<Arc<Observed>>,
     /// Reading an observed-tiers file.
     pub observed_job: Option<Job<Observed, crate::load::LoadError>>,
+    /// The right to change the workspace on screen, held while it is on screen.
+    pub workspace_lock: Option<crate::workspace::lock::WorkspaceLock>,
+    /// Who holds it instead (another Standwatch): the workspace is shown read-only.
+    pub held_by: Option<String>,
 }
 
 impl Session {
@@ -113,6 +117,8 @@ impl Session {
             notice,
             observed: None,
             observed_job: None,
+            workspace_lock: None,
+            held_by: None,
         }
     }
 

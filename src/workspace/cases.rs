@@ -139,6 +139,7 @@ pub struct CaseUpdate {
 impl Workspace {
     /// Records a case with status draft; returns its id.
     pub fn add_case(&mut self, case: &NewCase) -> Result<i64, WorkspaceError> {
+        let _lock = self.write_lock()?;
         let err = self.db_err();
         let tx = self.db.transaction().map_err(&err)?;
         let id = insert_case(&tx, case).map_err(&err)?;
@@ -148,6 +149,7 @@ impl Workspace {
 
     /// Records several cases in one transaction (a batch of letters); returns their ids.
     pub fn add_cases(&mut self, cases: &[NewCase]) -> Result<Vec<i64>, WorkspaceError> {
+        let _lock = self.write_lock()?;
         let err = self.db_err();
         let tx = self.db.transaction().map_err(&err)?;
         let ids = cases.iter().map(|c| insert_case(&tx, c)).collect::<Result<Vec<_>, _>>().map_err(&err)?;
@@ -217,6 +219,7 @@ impl Workspace {
 
     /// Changes a case's status; an overturn marks its events so that they stop counting.
     pub fn set_case(&mut self, id: i64, update: &CaseUpdate) -> Result<Case, WorkspaceError> {
+        let _lock = self.write_lock()?;
         let case = self.case(id)?;
         let ids: HashSet<&str> = case.events.iter().map(|e| e.event.id.as_str()).collect();
         let overturned: HashSet<String> = match (update.status, &update.overturned) {
@@ -310,6 +313,7 @@ impl Workspace {
 
     /// The note of a case, alone (the app edits notes without changing the status).
     pub fn set_case_note(&mut self, id: i64, note: &str) -> Result<(), WorkspaceError> {
+        let _lock = self.write_lock()?;
         let err = self.db_err();
         let changed = self.db.execute("UPDATE cases SET note = ?1 WHERE id = ?2", params![note, id]).map_err(&err)?;
         if changed == 0 {

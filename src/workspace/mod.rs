@@ -7,6 +7,7 @@
 //! state or the new one, never a mix; files no committed row names are removed later.
 
 pub mod cases;
+pub mod lock;
 mod schema;
 mod segments;
 mod store;
@@ -68,6 +69,10 @@ pub enum WorkspaceError {
     Invalid(String),
     #[error("the import was cancelled")]
     Cancelled,
+    #[error(
+        "{dir}: this workspace is open for changes in another Standwatch ({holder}); nothing was changed — try again once it is closed"
+    )]
+    Held { dir: String, holder: String },
 }
 
 impl WorkspaceError {
@@ -75,7 +80,7 @@ impl WorkspaceError {
     pub fn is_input(&self) -> bool {
         match self {
             WorkspaceError::Import(e) => !matches!(e, ImportError::Frame(_)),
-            WorkspaceError::Io { .. } | WorkspaceError::Cancelled => false,
+            WorkspaceError::Io { .. } | WorkspaceError::Cancelled | WorkspaceError::Held { .. } => false,
             _ => true,
         }
     }
@@ -277,6 +282,15 @@ impl Workspace {
         self.dir.join(SETTINGS_FILE)
     }
 
+    /// The right to change the workspace ([`lock`]): held by this process, or refused
+    /// naming the process that has it.
+    pub fn write_lock(&self) -> Result<lock::WorkspaceLock, WorkspaceError> {
+        lock::WorkspaceLock::acquire(&self.dir).map_err(|e| match e {
+            lock::LockError::Held { holder } => WorkspaceError::Held { dir: self.dir.display().to_string(), holder },
+            lock::LockError::Io { path, source } => WorkspaceError::Io { path, source },
+        })
+    }
+
     fn db_path(&self) -> PathBuf {
         self.dir.join(DB_FILE)
     }
@@ -322,6 +336,7 @@ impl Workspace {
         strict: bool,
         cancelled: &dyn Fn() -> bool,
     ) -> Result<ImportOutcome, WorkspaceError> {
+        let _lock = self.write_lock()?;
         let opts = ImportOptions { zone: self.zone, day_first, detail: Detail::Full, week: None };
         let data_dir = self.dir.join(DATA_DIR);
         std::fs::create_dir_all(&data_dir)

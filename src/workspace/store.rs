@@ -92,9 +92,13 @@ pub(super) fn write_segment(path: &Path, frame: &mut DataFrame) -> Result<u64, W
         let file = file.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         let bytes = file.metadata()?.len();
+        // Closed before the rename: Windows renames no open file.
+        drop(file);
         std::fs::rename(&tmp, path)?;
+        // Makes the rename itself durable before the database names the file. (Windows
+        // opens no folder as a file; its rename is written through by NTFS's journal.)
+        #[cfg(unix)]
         if let Some(dir) = path.parent() {
-            // Makes the rename itself durable before the database names the file.
             std::fs::File::open(dir)?.sync_all()?;
         }
         Ok(bytes)

@@ -123,3 +123,54 @@ fn a_new_folder_becomes_a_workspace_and_takes_the_files_on_screen() {
     open_tab(&mut h, "Cases");
     h.get_by_label("Cases in Fleet North");
 }
+
+const HOLD: &str = "STANDWATCH_TEST_HOLD_LOCK";
+
+/// Not a test on its own: another Standwatch holding a workspace, run as a child process
+/// (this test binary again) when `STANDWATCH_TEST_HOLD_LOCK` names the workspace.
+#[test]
+fn holder_process() {
+    let Some(dir) = std::env::var_os(HOLD) else { return };
+    let _lock = standwatch::workspace::lock::WorkspaceLock::acquire(Path::new(&dir)).unwrap();
+    println!("held");
+    std::thread::sleep(std::time::Duration::from_secs(120));
+}
+
+#[test]
+fn a_workspace_another_standwatch_holds_opens_read_only_and_refuses_changes() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let ws_dir = dir.path().join("Shared drive");
+    sample_workspace(&ws_dir);
+    let mut holder = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "workspace::holder_process", "--nocapture", "--test-threads=1"])
+        .env(HOLD, &ws_dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(holder.stdout.take().unwrap()).lines();
+    assert!(lines.any(|l| l.unwrap().trim_end().ends_with("held")), "the holder did not start");
+
+    let mut h = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| StandwatchApp::new(&cc.egui_ctx, None));
+    h.state_mut().open_workspace(ws_dir.clone());
+    settle(&mut h);
+    wait_for(&mut h, "the workspace", |h| h.state().loaded().is_some_and(|l| l.data.workspace.is_some()));
+    // Readable, and it says who holds it.
+    h.get_by_label("Read-only:");
+    h.get_by_label_contains(&format!("(process {}) since ", holder.id()));
+    // A change is refused, and the case stays as it was.
+    open_tab(&mut h, "Cases");
+    h.get_by_label("D00001").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "overturned").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Apply status").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the refusal", |h| {
+        !h.state().is_busy() && h.query_by_label_contains("nothing was changed — try again once it is closed").is_some()
+    });
+    let cases = standwatch::workspace::Workspace::open(&ws_dir).unwrap().cases().unwrap();
+    assert_eq!(cases[0].status, standwatch::workspace::cases::CaseStatus::Draft);
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+}
