@@ -126,6 +126,23 @@ pub struct Settings {
     pub dsp: crate::scorecard::DspSettings,
 }
 
+impl Settings {
+    /// These choices with what the app remembers on its own (recent files and workspaces,
+    /// the open workspace, the theme, the letters folder) taken from `current`: a draft
+    /// edited in Settings differs from the settings in use only by what the user changed,
+    /// and applying it keeps what was remembered meanwhile.
+    pub fn with_remembered_from(&self, current: &Settings) -> Settings {
+        Settings {
+            recent: current.recent.clone(),
+            recent_workspaces: current.recent_workspaces.clone(),
+            workspace: current.workspace.clone(),
+            dark_mode: current.dark_mode,
+            letters_dir: current.letters_dir.clone(),
+            ..self.clone()
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -287,6 +304,22 @@ mod tests {
         assert!(!RecentImport::default().still_there(), "nothing to open");
         let flex = RecentImport { blocks: card.clone(), deliveries: dir.path().join("gone.csv"), ..dsp };
         assert!(!flex.still_there(), "deliveries gone");
+    }
+
+    #[test]
+    fn a_draft_differs_only_by_the_choices_made_in_it() {
+        let draft = Settings::default();
+        let mut current = Settings { dark_mode: false, ..Settings::default() };
+        current.remember(RecentImport {
+            blocks: "b.csv".into(),
+            deliveries: "d.csv".into(),
+            ..RecentImport::default()
+        });
+        assert_eq!(draft.with_remembered_from(&current), current, "files opened since are not a change");
+        let changed = Settings { timezone: "America/Chicago".into(), ..draft };
+        let applied = changed.with_remembered_from(&current);
+        assert_ne!(applied, current);
+        assert_eq!((applied.recent.len(), applied.timezone.as_str()), (1, "America/Chicago"));
     }
 
     #[test]

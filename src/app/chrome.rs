@@ -145,7 +145,9 @@ impl StandwatchApp {
                 .combo_boxes(true)
                 .arrows(true)
                 .start_end_years(first_year.min(last_year)..=last_year)
-                .reverse_years(true),
+                .reverse_years(true)
+                // Red is At Risk's colour here, not a weekend's.
+                .highlight_weekends(false),
         )
         .labelled_by(label.id)
         .on_hover_text(format!("The day to show the standing on (the latest with data: {})", day_text(latest)));

@@ -354,7 +354,9 @@ impl StandwatchApp {
                 if self.session.workspace_dir().is_some() && !cases.is_empty() {
                     self.apply(Command::Workspace(Change::AddCases(cases)));
                 }
-                if self.session.settings.letters_dir.as_ref() != Some(&folder) {
+                // The folder chosen, remembered for files; a workspace keeps its own.
+                if self.session.workspace_dir().is_none() && self.session.settings.letters_dir.as_ref() != Some(&folder)
+                {
                     self.session.settings.letters_dir = Some(folder.clone());
                     self.views.settings.draft.letters_dir = Some(folder);
                     self.session.save_settings();

@@ -70,6 +70,14 @@ impl Source {
     }
 }
 
+/// The user's Documents folder (Windows' and the XDG one), else `Documents` in their home,
+/// else the working folder.
+pub fn documents_dir() -> PathBuf {
+    directories::UserDirs::new()
+        .map(|u| u.document_dir().map_or_else(|| u.home_dir().join("Documents"), Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
 /// A change to a workspace, made before its data is read.
 #[derive(Debug, Clone)]
 pub enum Change {
@@ -580,13 +588,20 @@ impl Loaded {
         }
     }
 
-    /// Where letters are saved by default: the folder chosen last, else the workspace's
-    /// `letters/`, else `letters/` in the evidence folder.
+    /// Where letters are saved by default: the workspace's `letters/` (its cases point
+    /// there); else the folder chosen last; else `letters/` beside the exports, or for the
+    /// sample data (kept in a hidden folder) `Documents/Standwatch/letters`.
     pub fn letters_dir(&self) -> PathBuf {
-        self.settings.letters_dir.clone().unwrap_or_else(|| match &self.workspace {
-            Some(w) => w.dir.join("letters"),
-            None => self.evidence_dir(None).join("letters"),
-        })
+        if let Some(w) = &self.workspace {
+            return w.dir.join("letters");
+        }
+        if let Some(dir) = &self.settings.letters_dir {
+            return dir.clone();
+        }
+        match &self.source {
+            Source::Sample(_) => documents_dir().join("Standwatch").join("letters"),
+            _ => self.evidence_dir(None).join("letters"),
+        }
     }
 }
 

@@ -30,6 +30,16 @@ fn files_and_the_same_files_in_a_workspace_load_the_same_standing() {
     assert!(ws.evidence_dir(None).ends_with("sample-data"));
     assert_eq!(ws.letters_dir(), dir.path().join("ws").join("letters"));
     assert!(files.letters_dir().ends_with("sample-data/letters"));
+    // A folder chosen before does not take letters out of the workspace.
+    let chosen = Settings { letters_dir: Some(dir.path().join("elsewhere")), ..Settings::default() };
+    let ws =
+        load(Source::Workspace(dir.path().join("ws")), chosen.clone(), &Options::default(), &Progress::NONE).unwrap();
+    assert_eq!(ws.letters_dir(), dir.path().join("ws").join("letters"));
+    let files = load(Source::Files(sample()), chosen, &Options::default(), &Progress::NONE).unwrap();
+    assert_eq!(files.letters_dir(), dir.path().join("elsewhere"));
+    // The sample data's own folder is hidden: its letters go to Documents.
+    let shown = load(Source::Sample(sample()), Settings::default(), &Options::default(), &Progress::NONE).unwrap();
+    assert_eq!(shown.letters_dir(), documents_dir().join("Standwatch").join("letters"));
 }
 
 /// The deliveries of a generated fleet rewritten: its records in another order, with

@@ -85,12 +85,14 @@ impl SettingsView {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, current: &Settings, shown: &DataShown, commands: &mut Vec<Command>) {
         let problems = self.problems();
-        let changed = self.draft != *current;
+        // Files opened or the theme switched since are not changes of the draft.
+        let proposed = self.draft.with_remembered_from(current);
+        let changed = proposed != *current;
         ui.horizontal(|ui| {
             ui.heading("Settings");
             let apply = ui.add_enabled(changed && problems.is_empty(), egui::Button::new("Apply and recompute"));
             if apply.clicked() {
-                commands.push(Command::ApplySettings(Box::new(self.draft.clone())));
+                commands.push(Command::ApplySettings(Box::new(proposed.clone())));
             }
             if ui.add_enabled(changed, egui::Button::new("Revert")).clicked() {
                 self.draft = current.clone();
