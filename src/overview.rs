@@ -62,7 +62,10 @@ pub fn build_overview(fleet: &Fleet, as_of: Day, cancel: &AtomicBool, progress: 
         }
         let sparkline =
             (0..SPARKLINE_DAYS).map(|k| fleet.overall_on(i, as_of - (SPARKLINE_DAYS - 1 - k) as Day)).collect();
-        let next_change = fleet.next_overall_change(i, as_of, crate::standing::forecast::DEFAULT_DAYS);
+        // A deactivated driver works no blocks: no change comes from the pace they kept.
+        let next_change = (!fleet.drivers[i].deactivated)
+            .then(|| fleet.next_overall_change(i, as_of, crate::standing::forecast::DEFAULT_DAYS))
+            .flatten();
         drivers.push(DriverSummary { driver: i, standing: fleet.standing(i, as_of), sparkline, next_change });
     }
     let mut stations: Vec<String> = fleet.drivers.iter().filter_map(|d| d.station.clone()).collect();

@@ -66,11 +66,15 @@ fn main() {
                 }
                 Stage::Reading { text, answer } => {
                     if let Ok(got) = answer.try_recv() {
-                        let result = if got.trim_end() == text.trim_end() && text.contains("D00010") {
-                            Ok(())
-                        } else {
-                            Err(format!("the clipboard holds {:?}, the letter is {:?}", got, text))
-                        };
+                        // The text for a support form: it names the files to upload.
+                        let expected = standwatch::letters::support_form_text(text);
+                        let names_uploads = expected.contains("Uploaded with this form: ");
+                        let result =
+                            if got.trim_end() == expected.trim_end() && text.contains("D00010") && names_uploads {
+                                Ok(())
+                            } else {
+                                Err(format!("the clipboard holds {:?}, the letter is {:?}", got, text))
+                            };
                         done(self, result, ui.ctx());
                     }
                 }

@@ -215,7 +215,9 @@ fn driver_page(fleet: &Fleet, detail: &DriverDetail, as_of: Day, paper: Paper) -
 
     // The forecast.
     let forecast_days = detail.forecast.as_ref().map_or(0, |f| f.days.len());
-    pen.section(&format!("Next {forecast_days} days, if the pace holds with clean work"));
+    // A deactivated driver works no blocks: the projection is what reactivation brings.
+    let condition = if d.deactivated { "if reactivated and the pace holds" } else { "if the pace holds" };
+    pen.section(&format!("Next {forecast_days} days, {condition} with clean work"));
     match &detail.forecast {
         None => pen.line(Font::Regular, 9.5, MUTED, 0.0, "No forecast without standing."),
         Some(f) => {
@@ -472,8 +474,11 @@ pub fn fleet_summary(fleet: &Fleet, as_of: Day, paper: Paper) -> Vec<u8> {
     let station = |i: usize| fleet.drivers[i].station.clone().unwrap_or_default();
     let at_risk: Vec<usize> =
         standings.iter().filter(|(_, s)| s.overall == Some(Tier::AtRisk)).map(|(&i, _)| i).collect();
-    let soon: Vec<(usize, crate::standing::forecast::TierChange)> =
-        standings.keys().filter_map(|&i| Some((i, fleet.next_overall_change(i, as_of, SOON_DAYS as u32)?))).collect();
+    let soon: Vec<(usize, crate::standing::forecast::TierChange)> = standings
+        .keys()
+        .filter(|&&i| !fleet.drivers[i].deactivated)
+        .filter_map(|&i| Some((i, fleet.next_overall_change(i, as_of, SOON_DAYS as u32)?)))
+        .collect();
     let half = (pen.bottom() - pen.y - 60.0) / 2.0;
 
     pen.section(&format!("At Risk ({})", at_risk.len()));

@@ -411,8 +411,35 @@ pub fn evidence_csv(events: &[&Event], zone: FleetZone) -> Vec<u8> {
     buf
 }
 
+/// A letter's text for a support form, where nothing is attached: "the evidence is
+/// attached" becomes "uploaded with this form", and the "Attached: …" line names the files
+/// to upload. Text the user wrote stays as it is.
+pub fn support_form_text(body: &str) -> String {
+    let body = body.replace("the evidence is attached", "the evidence is uploaded with this form");
+    body.lines()
+        .map(|line| match line.strip_prefix("Attached: ") {
+            Some(files) => format!("Uploaded with this form: {files}"),
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + if body.ends_with('\n') { "\n" } else { "" }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_support_form_text_names_the_files_to_upload() {
+        let body = "Hello,\n\nPlease remove the 2 events below: each had a cause outside my control, and the \
+                    evidence is attached.\n\nAttached: a.jpg, evidence-D1.csv.\n\nThank you,\n";
+        let text = super::support_form_text(body);
+        assert!(text.contains("and the evidence is uploaded with this form."), "{text}");
+        assert!(text.contains("\nUploaded with this form: a.jpg, evidence-D1.csv.\n"), "{text}");
+        assert!(!text.contains("attached"), "{text}");
+        assert!(text.ends_with("Thank you,\n"));
+        assert_eq!(super::support_form_text("My own words."), "My own words.");
+    }
+
     use super::*;
     use crate::config::Thresholds;
     use crate::import::text::decode_csv;

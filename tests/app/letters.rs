@@ -164,14 +164,23 @@ fn typed_letter_text_survives_a_new_draft_and_closing_asks_first() {
 }
 
 #[test]
-fn copy_text_puts_the_letter_on_the_clipboard() {
+fn copy_text_puts_the_letter_for_a_support_form_on_the_clipboard() {
     let mut h = app();
     open_letter(&mut h, "D00003");
     let text = letter_text(&h);
+    // No sender is set: the editor says whose voice the letter is in, and where to change it.
+    h.get_by_label_contains("In the driver's voice");
     h.get_by_role_and_label(egui::Role::Button, "Copy text").click();
     h.run_steps(1);
     let copied = copied_texts(&h);
-    assert_eq!(copied, [text]);
+    // A support form takes no attachments: the copy names the files to upload instead.
+    assert_eq!(copied, [standwatch::letters::support_form_text(&text)]);
+    let attached = text.lines().find(|l| l.starts_with("Attached: ")).unwrap().to_string();
+    assert!(copied[0].contains(&attached.replace("Attached: ", "Uploaded with this form: ")), "{}", copied[0]);
+    assert!(!copied[0].contains("the evidence is attached"), "{}", copied[0]);
+    h.get_by_role_and_label(egui::Role::Button, "Set a sender…").click();
+    h.run_steps(2);
+    assert_eq!(h.state().tab(), Tab::Settings);
 }
 
 #[test]
@@ -189,8 +198,16 @@ fn reactivation_is_drafted_only_for_deactivated_drivers() {
         h.run_steps(3);
         let button = h.get_by_role_and_label(egui::Role::Button, "Draft reactivation");
         assert_eq!(!button.accesskit_node().is_disabled(), enabled, "{driver}");
+        // A deactivated driver works no blocks: the projection is what reactivation brings.
+        let heading = if enabled { "If reactivated: the next 60 days" } else { "Next 60 days" };
+        h.get_by_label(heading);
         open_tab(&mut h, "Fleet");
     }
+    // Nor does the fleet table project a change for her.
+    let l = h.state().loaded().unwrap();
+    let d10 = l.data.fleet.driver_index("D00010").unwrap();
+    assert!(l.data.fleet.next_overall_change(d10, l.overview.as_of, 60).is_some(), "the pace alone would change it");
+    assert!(l.overview.drivers.iter().find(|s| s.driver == d10).unwrap().next_change.is_none());
 }
 
 /// docs/rules.md §8.3: a ground with at least 10 decided events overturned less than 20 %
@@ -249,4 +266,26 @@ fn a_ground_rarely_overturned_starts_unticked_and_can_be_ticked_back() {
     h.get_by_label_contains("Access problems documented (").click();
     h.run_steps(1);
     wait_for(&mut h, "the new draft", |h| h.state().letter_text().is_some_and(|t| t.contains("Access problems")));
+}
+
+#[test]
+fn batch_drafting_says_which_drivers_got_no_letter_and_why() {
+    let mut h = app();
+    // D00025 is the sample's one driver without an event that has a dispute ground.
+    h.get_by_label("Search").click();
+    h.run_steps(1);
+    h.get_by_label("Search").type_text("D00025");
+    h.run_steps(2);
+    h.get_by_label("D00025").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Draft disputes for selected").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the batch window", |h| h.query_by_label("Folder").is_some());
+    let dir = tempfile::tempdir().unwrap();
+    set_folder(&mut h, dir.path());
+    h.get_by_role_and_label(egui::Role::Button, "Draft letters").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the batch", |h| h.query_by_label_contains("letters written").is_some());
+    h.get_by_label("0 letters written, with index.csv");
+    h.get_by_label("No letter for 1 driver (D00025): has no event with a dispute ground as of 2026-03-03.");
 }

@@ -95,7 +95,7 @@ impl DriverView {
             }
             ui.add_space(6.0);
             self.what_if(ui, &now);
-            self.next_days(ui);
+            self.next_days(ui, d.deactivated);
             self.letter_buttons(ui, d, commands);
             ui.add_space(6.0);
             self.charts(ui, fleet);
@@ -157,16 +157,22 @@ impl DriverView {
 
     /// "Next 60 days": when each tier changes and each counted defect leaves, if the driver
     /// keeps their pace with clean work only (docs/rules.md §6).
-    fn next_days(&self, ui: &mut egui::Ui) {
+    fn next_days(&self, ui: &mut egui::Ui, deactivated: bool) {
         let Some(f) = &self.detail.forecast else { return };
-        egui::CollapsingHeader::new(RichText::new(format!("Next {} days", f.days.len())).strong())
-            .id_salt("next-days")
-            .default_open(true)
-            .show(ui, |ui| {
+        // A deactivated driver works no blocks: the projection is what reactivation brings.
+        let heading = if deactivated {
+            format!("If reactivated: the next {} days", f.days.len())
+        } else {
+            format!("Next {} days", f.days.len())
+        };
+        egui::CollapsingHeader::new(RichText::new(heading).strong()).id_salt("next-days").default_open(true).show(
+            ui,
+            |ui| {
+                let who = if deactivated { "If reactivated and the driver kept" } else { "If the driver keeps" };
                 ui.label(
                     RichText::new(format!(
-                        "If the driver keeps the pace of the last 28 days ({} blocks, {} packages) with clean work \
-                         only. The dashed lines on the charts are this projection.",
+                        "{who} the pace of the last 28 days ({} blocks, {} packages) with clean work only. The \
+                         dashed lines on the charts are this projection.",
                         f.blocks_per_28_days, f.packages_per_28_days
                     ))
                     .weak(),
@@ -193,7 +199,8 @@ impl DriverView {
                         ui.label(RichText::new(format!("and {} more", f.leaving.len() - shown)).weak());
                     }
                 }
-            });
+            },
+        );
     }
 
     /// The rate charts two by two, then the DNR chart, each with its bands named.

@@ -90,7 +90,33 @@ impl BatchWindow {
             }
             match &self.result {
                 Some(Ok(batch)) => {
-                    ui.label(RichText::new(format!("{} letters written, with index.csv", batch.index.len())).strong());
+                    let written = match batch.index.len() {
+                        1 => "1 letter written, with index.csv".to_string(),
+                        n => format!("{n} letters written, with index.csv"),
+                    };
+                    ui.label(RichText::new(written).strong());
+                    // The drivers without a letter, and why.
+                    let skipped: Vec<&str> = self
+                        .drivers
+                        .iter()
+                        .map(|&i| self.fleet.drivers[i].id.as_str())
+                        .filter(|id| !batch.written.iter().any(|w| w.0 == *id))
+                        .collect();
+                    if !skipped.is_empty() && !batch.cancelled {
+                        let (count, verb) = if skipped.len() == 1 {
+                            ("1 driver".to_string(), "has")
+                        } else {
+                            (format!("{} drivers", skipped.len()), "have")
+                        };
+                        let mut ids = skipped.iter().take(10).copied().collect::<Vec<_>>().join(", ");
+                        if skipped.len() > 10 {
+                            ids.push_str(&format!(" and {} more", skipped.len() - 10));
+                        }
+                        ui.label(format!(
+                            "No letter for {count} ({ids}): {verb} no event with a dispute ground as of {}.",
+                            crate::report::day_text(self.as_of)
+                        ));
+                    }
                     for p in &batch.problems {
                         ui.colored_label(ui.visuals().warn_fg_color, p);
                     }

@@ -252,10 +252,14 @@ impl LetterEditor {
         self.letter.as_ref().map(|_| self.body.as_str())
     }
 
-    /// Copies the letter's text to the clipboard (the system's, in the app).
+    /// Copies the letter's text for a support form (the system's clipboard, in the app):
+    /// nothing is attached there, so it names the files to upload instead.
     pub fn copy_text(&mut self, ctx: &egui::Context) {
-        ctx.copy_text(self.body.clone());
-        self.notice = Some(Notice::info("Letter text copied: paste it into the support form or an email"));
+        ctx.copy_text(crate::letters::support_form_text(&self.body));
+        self.notice = Some(Notice::info(
+            "Letter text copied for a support form: paste it, then upload the files it names (Save .eml keeps \
+             them together)",
+        ));
     }
 
     /// Draws the window; a saved letter sends its case and folder to the app.
@@ -288,7 +292,13 @@ impl LetterEditor {
             let mut save = false;
             ui.horizontal(|ui| {
                 save = ui.button("Save .eml").clicked();
-                if ui.button("Copy text").on_hover_text("Copy the letter's text to paste it elsewhere").clicked() {
+                if ui
+                    .button("Copy text")
+                    .on_hover_text(
+                        "Copy the text for a support form: it names the files to upload instead of attaching them",
+                    )
+                    .clicked()
+                {
                     self.copy_text(ui.ctx());
                 }
                 let open_mail = ui.add_enabled(self.saved.is_some(), egui::Button::new("Open in mail app"));
@@ -312,6 +322,23 @@ impl LetterEditor {
                     let color = if notice.is_error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
                     ui.colored_label(color, &notice.text);
                 }
+            }
+            if self.settings.sender.voice() == crate::letters::Voice::Driver {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        RichText::new(
+                            "In the driver's voice: no sender is set, so the driver writes in the first person.",
+                        )
+                        .weak(),
+                    );
+                    if ui
+                        .small_button("Set a sender…")
+                        .on_hover_text("Settings: sender name, email, organisation")
+                        .clicked()
+                    {
+                        commands.push(Command::ShowTab(crate::app::Tab::Settings));
+                    }
+                });
             }
             ui.separator();
             egui::ScrollArea::vertical().id_salt("letter").show(ui, |ui| redraft |= self.content(ui));
