@@ -289,3 +289,42 @@ fn batch_drafting_says_which_drivers_got_no_letter_and_why() {
     h.get_by_label("0 letters written, with index.csv");
     h.get_by_label("No letter for 1 driver (D00025): has no event with a dispute ground as of 2026-03-03.");
 }
+
+#[test]
+fn saving_over_another_letter_asks_and_saving_clears_the_close_question() {
+    let mut h = app();
+    open_letter(&mut h, "D00003");
+    let dir = tempfile::tempdir().unwrap();
+    // A letter of the same driver and day, saved before (by another editor or another day's work).
+    let target = dir.path().join("D00003-dispute-2026-03-03.eml");
+    std::fs::write(&target, "an earlier letter").unwrap();
+    h.get_by_label("Save as").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Save as").type_text(&target.display().to_string());
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Save .eml").click();
+    h.run_steps(2);
+    h.get_by_label_contains("exists already");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "an earlier letter", "nothing replaced yet");
+    h.get_by_role_and_label(egui::Role::Button, "Save as D00003-dispute-2026-03-03-2.eml").click();
+    h.run_steps(2);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "an earlier letter");
+    assert!(dir.path().join("D00003-dispute-2026-03-03-2.eml").is_file());
+    assert!(h.query_by_label_contains("exists already").is_none());
+
+    // Edited, then closed: the question; saving from the editor's own button answers it.
+    h.get_by_label("Letter text").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::End);
+    h.get_by_label("Letter text").type_text(" P.S.");
+    h.run_steps(2);
+    h.get_by_label("Close window").click();
+    h.run_steps(2);
+    h.get_by_label("This letter has changes that are not saved.");
+    h.get_by_role_and_label(egui::Role::Button, "Save .eml").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("This letter has changes that are not saved.").is_none());
+    let saved = std::fs::read(dir.path().join("D00003-dispute-2026-03-03-2.eml")).unwrap();
+    assert!(String::from_utf8_lossy(&saved).contains("P.S."), "saved again over its own file, without asking");
+}

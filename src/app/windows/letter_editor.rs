@@ -27,6 +27,18 @@ enum Question {
     NewDraft { subject: String, body: String },
     /// Closing a letter with changes that were not saved.
     Close,
+    /// Saving over a file this editor did not write (another letter of the driver and day).
+    Overwrite(PathBuf),
+}
+
+/// `path` with "-2", "-3"… before its extension: the first name not taken.
+fn free_name(path: &std::path::Path) -> PathBuf {
+    let stem = path.file_stem().map_or_else(|| "letter".into(), |s| s.to_string_lossy().into_owned());
+    let extension = path.extension().map_or_else(String::new, |e| format!(".{}", e.to_string_lossy()));
+    (2..)
+        .map(|n| path.with_file_name(format!("{stem}-{n}{extension}")))
+        .find(|candidate| !candidate.exists())
+        .unwrap_or_else(|| path.to_path_buf())
 }
 
 pub struct LetterEditor {
@@ -218,6 +230,16 @@ impl LetterEditor {
         }
     }
 
+    /// Saves, first asking before replacing a file this editor did not write.
+    fn request_save(&mut self) {
+        let path = PathBuf::from(self.save_path.trim());
+        if path.is_file() && self.saved.as_ref() != Some(&path) {
+            self.question = Some(Question::Overwrite(path));
+        } else {
+            self.save();
+        }
+    }
+
     fn save(&mut self) {
         let Some(letter) = &self.letter else { return };
         let edited = Letter { subject: self.subject.clone(), body: self.body.clone(), ..letter.clone() };
@@ -241,6 +263,10 @@ impl LetterEditor {
                     events: letter.event_refs.clone(),
                     grounds: letter.event_grounds(),
                 });
+                // Saved: a pending "not saved" question no longer applies.
+                if matches!(self.question, Some(Question::Close | Question::Overwrite(_))) {
+                    self.question = None;
+                }
                 Notice::info(format!("Saved {}", path.display()))
             }
             Err(e) => Notice::error(format!("Not saved: {e}")),
@@ -313,7 +339,7 @@ impl LetterEditor {
                 }
             });
             if save {
-                self.save();
+                self.request_save();
             }
             if let Some(notice) = &self.notice {
                 // "Saved …" is true only while the text is what was saved.
@@ -419,17 +445,38 @@ impl LetterEditor {
                 ui.label(RichText::new("This letter has changes that are not saved.").strong());
                 ui.horizontal(|ui| {
                     if ui.button("Save and close").clicked() {
-                        self.save();
+                        self.question = None;
+                        self.request_save();
                         if !self.has_unsaved_changes() {
                             self.open = false;
                         }
-                        self.question = None;
                     }
                     if ui.button("Discard changes").clicked() {
                         self.open = false;
                         self.question = None;
                     }
                     if ui.button("Keep editing").clicked() {
+                        self.question = None;
+                    }
+                });
+            }
+            Question::Overwrite(path) => {
+                let name = crate::app::state::file_name(&path);
+                ui.label(
+                    RichText::new(format!("{name} exists already: another letter of this driver and day.")).strong(),
+                );
+                let other = free_name(&path);
+                ui.horizontal(|ui| {
+                    if ui.button("Replace it").clicked() {
+                        self.question = None;
+                        self.save();
+                    }
+                    if ui.button(format!("Save as {}", crate::app::state::file_name(&other))).clicked() {
+                        self.question = None;
+                        self.save_path = other.display().to_string();
+                        self.save();
+                    }
+                    if ui.button("Cancel").clicked() {
                         self.question = None;
                     }
                 });
