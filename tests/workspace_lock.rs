@@ -5,11 +5,8 @@
 mod common;
 
 use common::sample;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
-
-const HOLD: &str = "STANDWATCH_TEST_HOLD_LOCK";
+use std::process::Command;
 
 fn standwatch(ws: &Path, args: &[&str]) -> std::process::Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_standwatch"));
@@ -17,15 +14,10 @@ fn standwatch(ws: &Path, args: &[&str]) -> std::process::Output {
     command.output().unwrap()
 }
 
-/// Not a test on its own: the holder, run as a child process (this test binary again) that
-/// takes the lock of the workspace named in `STANDWATCH_TEST_HOLD_LOCK`, says "held" and
-/// waits to be killed.
+/// Not a test on its own: the second process (see `common::spawn_holder`).
 #[test]
 fn holder_process() {
-    let Some(dir) = std::env::var_os(HOLD) else { return };
-    let _lock = standwatch::workspace::lock::WorkspaceLock::acquire(Path::new(&dir)).unwrap();
-    println!("held");
-    std::thread::sleep(std::time::Duration::from_secs(120));
+    common::hold_lock_when_asked();
 }
 
 #[test]
@@ -37,15 +29,7 @@ fn a_second_process_is_refused_and_a_killed_holder_is_taken_over() {
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let before = String::from_utf8(standwatch(&ws, &["report", "--format", "csv"]).stdout).unwrap();
 
-    let mut holder = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "holder_process", "--nocapture", "--test-threads=1"])
-        .env(HOLD, &ws)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(holder.stdout.take().unwrap()).lines();
-    // libtest may print "test holder_process ... " on the same line first.
-    assert!(lines.any(|l| l.unwrap().trim_end().ends_with("held")), "the holder did not start");
+    let (mut holder, _out) = common::spawn_holder("holder_process", &ws);
 
     let roster = sample("roster.csv");
     let refused = standwatch(&ws, &["import", &roster]);

@@ -318,9 +318,7 @@ pub fn draft(
     };
     let body = render::render(&context, settings.templates_dir.as_deref(), &mut problems);
 
-    let mut grounds: Vec<&'static str> = events.iter().flat_map(|e| e.grounds.codes()).collect();
-    grounds.sort_unstable();
-    grounds.dedup();
+    let grounds = ground_codes(&events);
     let subject = match kind {
         LetterKind::Dispute => {
             let count = events.len();
@@ -328,20 +326,7 @@ pub fn draft(
         }
         LetterKind::Reactivation => format!("Reactivation appeal for {} ({})", name, d.id),
     };
-    // From: the sender's address, else the driver's roster email.
-    let from = if sender.email.trim().is_empty() { d.email.clone().unwrap_or_default() } else { sender.email.clone() };
-    let from_name = match voice {
-        Voice::Manager => sender.name.trim().to_string(),
-        Voice::Driver => name.clone(),
-    };
-    for (role, address) in [("sender", &from), ("support", &settings.support_address)] {
-        if !address.trim().is_empty() && plain_address(address).is_none() {
-            problems.push(format!(
-                "{role} address '{}' is not a plain name@domain address; left out of the letter",
-                crate::import::excerpt(address)
-            ));
-        }
-    }
+    let (from_name, from) = envelope(settings, &name, d.email.as_deref(), &mut problems);
     Ok(Letter {
         kind,
         voice,
@@ -362,6 +347,44 @@ pub fn draft(
         problems,
         week: None,
     })
+}
+
+/// The distinct ground codes of a letter's events, sorted.
+fn ground_codes(events: &[&Event]) -> Vec<&'static str> {
+    let mut grounds: Vec<&'static str> = events.iter().flat_map(|e| e.grounds.codes()).collect();
+    grounds.sort_unstable();
+    grounds.dedup();
+    grounds
+}
+
+/// Who a letter is from, (name, address): the sender when one is set, else the driver
+/// (`driver_name`, their roster email). An address that is not a plain `name@domain`
+/// (the sender's or the support address) is reported in `problems`.
+fn envelope(
+    settings: &LetterSettings,
+    driver_name: &str,
+    roster_email: Option<&str>,
+    problems: &mut Vec<String>,
+) -> (String, String) {
+    let sender = &settings.sender;
+    let from = if sender.email.trim().is_empty() {
+        roster_email.unwrap_or_default().to_string()
+    } else {
+        sender.email.clone()
+    };
+    let from_name = match sender.voice() {
+        Voice::Manager => sender.name.trim().to_string(),
+        Voice::Driver => driver_name.to_string(),
+    };
+    for (role, address) in [("sender", &from), ("support", &settings.support_address)] {
+        if !address.trim().is_empty() && plain_address(address).is_none() {
+            problems.push(format!(
+                "{role} address '{}' is not a plain name@domain address; left out of the letter",
+                crate::import::excerpt(address)
+            ));
+        }
+    }
+    (from_name, from)
 }
 
 /// The events' photos, read from inside the evidence folder; refused or missing ones

@@ -3,8 +3,8 @@
 //! on the week's own figures ("DNR DPMO 2,890 → 1,445, Fair → Great").
 
 use super::{
-    Attachment, Impact, Letter, LetterError, LetterKind, LetterSettings, Voice, evidence_csv, incidents,
-    photo_attachments, plain_address, render,
+    Attachment, Impact, Letter, LetterError, LetterKind, LetterSettings, envelope, evidence_csv, ground_codes,
+    incidents, photo_attachments, render,
 };
 use crate::scorecard::impact::{Change, impact};
 use crate::scorecard::metrics::Scale;
@@ -110,29 +110,11 @@ pub fn draft_week(
         week: Some(&week_label),
     };
     let body = render::render(&context, settings.templates_dir.as_deref(), &mut problems);
-    let mut grounds: Vec<&'static str> = events.iter().flat_map(|e| e.grounds.codes()).collect();
-    grounds.sort_unstable();
-    grounds.dedup();
+    let grounds = ground_codes(&events);
     let count = events.len();
     let subject =
         format!("Dispute of {count} event{} of week {week} for {name} ({})", if count == 1 { "" } else { "s" }, da.id);
-    let from = if sender.email.trim().is_empty() {
-        fleet.drivers[driver].email.clone().unwrap_or_default()
-    } else {
-        sender.email.clone()
-    };
-    let from_name = match voice {
-        Voice::Manager => sender.name.trim().to_string(),
-        Voice::Driver => name.clone(),
-    };
-    for (role, address) in [("sender", &from), ("support", &settings.support_address)] {
-        if !address.trim().is_empty() && plain_address(address).is_none() {
-            problems.push(format!(
-                "{role} address '{}' is not a plain name@domain address; left out of the letter",
-                crate::import::excerpt(address)
-            ));
-        }
-    }
+    let (from_name, from) = envelope(settings, &name, fleet.drivers[driver].email.as_deref(), &mut problems);
     Ok(Some(Letter {
         kind: LetterKind::Dispute,
         voice,

@@ -124,33 +124,18 @@ fn a_new_folder_becomes_a_workspace_and_takes_the_files_on_screen() {
     h.get_by_label("Cases in Fleet North");
 }
 
-const HOLD: &str = "STANDWATCH_TEST_HOLD_LOCK";
-
-/// Not a test on its own: another Standwatch holding a workspace, run as a child process
-/// (this test binary again) when `STANDWATCH_TEST_HOLD_LOCK` names the workspace.
+/// Not a test on its own: the other Standwatch (see `common::spawn_holder`).
 #[test]
 fn holder_process() {
-    let Some(dir) = std::env::var_os(HOLD) else { return };
-    let _lock = standwatch::workspace::lock::WorkspaceLock::acquire(Path::new(&dir)).unwrap();
-    println!("held");
-    std::thread::sleep(std::time::Duration::from_secs(120));
+    common::hold_lock_when_asked();
 }
 
 #[test]
 fn a_workspace_another_standwatch_holds_opens_read_only_and_refuses_changes() {
-    use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     let ws_dir = dir.path().join("Shared drive");
     sample_workspace(&ws_dir);
-    let mut holder = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "workspace::holder_process", "--nocapture", "--test-threads=1"])
-        .env(HOLD, &ws_dir)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(holder.stdout.take().unwrap()).lines();
-    assert!(lines.any(|l| l.unwrap().trim_end().ends_with("held")), "the holder did not start");
-
+    let (mut holder, _out) = common::spawn_holder("workspace::holder_process", &ws_dir);
     let mut h = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| StandwatchApp::new(&cc.egui_ctx, None));
     h.state_mut().open_workspace(ws_dir.clone());
     settle(&mut h);

@@ -37,3 +37,37 @@ pub fn scorecards(dataset: &standwatch::import::Dataset, last: standwatch::impor
     }
     csv
 }
+
+/// The environment variable that makes [`hold_lock_when_asked`] hold a workspace.
+const HOLD: &str = "STANDWATCH_TEST_HOLD_LOCK";
+
+/// Body of a test that is not a test on its own: another Standwatch holding a workspace,
+/// run as a child process (the test binary again, by [`spawn_holder`]); it takes the lock
+/// of the workspace named in the environment, says "held" and waits to be killed.
+pub fn hold_lock_when_asked() {
+    let Some(dir) = std::env::var_os(HOLD) else { return };
+    let _lock = standwatch::workspace::lock::WorkspaceLock::acquire(Path::new(&dir)).unwrap();
+    println!("held");
+    std::thread::sleep(std::time::Duration::from_secs(120));
+}
+
+/// Starts the test `holder_test` (whose body is [`hold_lock_when_asked`]) of this test
+/// binary as a second process holding the workspace `dir`, once it holds it. Its output
+/// pipe is returned too: kept open until the holder is killed.
+pub fn spawn_holder(holder_test: &str, dir: &Path) -> (std::process::Child, std::process::ChildStdout) {
+    use std::io::BufRead;
+    let mut holder = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", holder_test, "--nocapture", "--test-threads=1"])
+        .env(HOLD, dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(holder.stdout.take().unwrap());
+    let mut line = String::new();
+    // libtest may print "test holder_process ... " on the same line first.
+    while !line.trim_end().ends_with("held") {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "the holder did not start");
+    }
+    (holder, out.into_inner())
+}
