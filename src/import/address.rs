@@ -14,18 +14,6 @@ fn starts_unit(word: &str) -> bool {
     UNIT_WORDS.iter().any(|unit| bare.eq_ignore_ascii_case(unit))
 }
 
-/// The comma-separated parts of an address with each unit designator and what follows it
-/// (up to the next comma) dropped; parts left empty are dropped too.
-fn building_parts(address: &str) -> Vec<String> {
-    address
-        .split(',')
-        .filter_map(|part| {
-            let words: Vec<&str> = part.split_whitespace().take_while(|w| !starts_unit(w)).collect();
-            (!words.is_empty()).then(|| words.join(" "))
-        })
-        .collect()
-}
-
 /// A ZIP+4 code (`62704-1234`) read as its five digits; any other word as it is.
 fn zip5(word: &str) -> &str {
     let b = word.as_bytes();
@@ -41,12 +29,14 @@ fn zip5(word: &str) -> &str {
 /// nothing is left.
 pub fn building_key(address: &str) -> String {
     let mut key = String::with_capacity(address.len());
-    // Read in one pass (the parts of `building_parts`, without building them): every
+    // Read in one pass, as `building_label` reads it, without building the parts: every
     // address of a fleet's claims and access problems is keyed.
     for part in address.split(',') {
         for word in part.split_whitespace().take_while(|w| !starts_unit(w)).map(zip5) {
             for c in word.chars() {
-                if c.is_alphanumeric() {
+                if c.is_ascii_alphanumeric() {
+                    key.push(c.to_ascii_lowercase());
+                } else if c.is_alphanumeric() {
                     key.extend(c.to_lowercase());
                 } else if !key.is_empty() && !key.ends_with(' ') {
                     key.push(' ');
@@ -64,7 +54,26 @@ pub fn building_key(address: &str) -> String {
 /// The building of an address as people read it: the address as written without its unit
 /// (`12 Elm St Apt 4, Springfield` → `12 Elm St, Springfield`).
 pub fn building_label(address: &str) -> String {
-    building_parts(address).join(", ")
+    // The comma-separated parts with each unit designator and what follows it (up to the
+    // next comma) dropped, parts left empty dropped too; written into one string, as every
+    // clustered event's address is labelled.
+    let mut label = String::with_capacity(address.len());
+    for part in address.split(',') {
+        let mut words = part.split_whitespace().take_while(|w| !starts_unit(w)).peekable();
+        if words.peek().is_none() {
+            continue;
+        }
+        if !label.is_empty() {
+            label.push_str(", ");
+        }
+        for (i, word) in words.enumerate() {
+            if i > 0 {
+                label.push(' ');
+            }
+            label.push_str(word);
+        }
+    }
+    label
 }
 
 #[cfg(test)]

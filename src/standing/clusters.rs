@@ -4,7 +4,7 @@
 
 use crate::config::Windows;
 use crate::import::time::Day;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// A package event that counts towards a cluster (see [`super::grounds::cluster_candidate`]),
 /// as the build finds it.
@@ -64,17 +64,74 @@ impl AddressCluster {
 }
 
 /// The building as its addresses write it most often (without their units); among as
-/// many, the oldest event's.
-fn most_written(events: &[&Candidate]) -> String {
-    let labels: Vec<String> = events.iter().map(|c| crate::import::address::building_label(&c.address)).collect();
-    let mut best: Option<(usize, &String)> = None;
-    for label in &labels {
-        let count = labels.iter().filter(|l| *l == label).count();
-        if best.is_none_or(|(n, _)| count > n) {
-            best = Some((count, label));
-        }
+/// many, the oldest event's. Each distinct address is read once.
+fn most_written(events: &[Candidate]) -> String {
+    let mut labels: HashMap<&str, String> = HashMap::new();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut in_order: Vec<String> = Vec::with_capacity(events.len());
+    for event in events {
+        let label = labels
+            .entry(event.address.as_str())
+            .or_insert_with(|| crate::import::address::building_label(&event.address))
+            .clone();
+        *counts.entry(label.clone()).or_default() += 1;
+        in_order.push(label);
     }
-    best.map(|(_, l)| l.clone()).unwrap_or_default()
+    let most = counts.values().copied().max().unwrap_or(0);
+    in_order.into_iter().find(|label| counts.get(label) == Some(&most)).unwrap_or_default()
+}
+
+/// Each candidate's building key ([`crate::import::address::building_key`]), read on every
+/// core: a fleet's claims and access problems number in the tens of thousands.
+fn building_keys(candidates: &[Candidate]) -> Vec<String> {
+    let part = candidates.len().div_ceil(crate::parallel::cores()).max(1 << 12);
+    let parts: Vec<&[Candidate]> = candidates.chunks(part).collect();
+    crate::parallel::map_on_threads(
+        parts,
+        |part| part.iter().map(|c| crate::import::address::building_key(&c.address)).collect::<Vec<_>>(),
+        // A failed thread's candidates are left out of every cluster, as if unaddressed.
+        Vec::new,
+    )
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The cluster among one building's events, if any; the rows of its events (with whether
+/// each is in a case) are added to `rows`.
+fn building_cluster(mut events: Vec<Candidate>, w: &Windows, rows: &mut Vec<(usize, bool)>) -> Option<AddressCluster> {
+    let days = w.cluster_days as Day;
+    events.sort_by(|a, b| (a.day, &a.tracking_id).cmp(&(b.day, &b.tracking_id)));
+    let mut in_cluster = vec![false; events.len()];
+    let (mut first, mut last) = (0, 0);
+    for (i, e) in events.iter().enumerate() {
+        while events[first].day < e.day - days {
+            first += 1;
+        }
+        while last + 1 < events.len() && events[last + 1].day <= e.day + days {
+            last += 1;
+        }
+        let near = &events[first..=last];
+        in_cluster[i] = near.len() >= w.cluster_events as usize && near.iter().any(|n| n.driver_id != near[0].driver_id);
+    }
+    let clustered: Vec<Candidate> = events.into_iter().zip(in_cluster).filter(|(_, c)| *c).map(|(e, _)| e).collect();
+    if clustered.is_empty() {
+        return None;
+    }
+    rows.extend(clustered.iter().map(|c| (c.row, c.in_case)));
+    Some(AddressCluster {
+        label: most_written(&clustered),
+        events: clustered
+            .into_iter()
+            .map(|c| ClusterEvent {
+                tracking_id: c.tracking_id,
+                driver_id: c.driver_id,
+                day: c.day,
+                dnr: c.dnr,
+                address: c.address,
+            })
+            .collect(),
+    })
 }
 
 /// The fleet's clusters, and the rows (in the engine's package order) of the events in one,
@@ -83,49 +140,48 @@ fn most_written(events: &[&Candidate]) -> String {
 /// least two drivers at its building fall within `cluster_days` days of its day. The result
 /// does not depend on the order of the candidates.
 pub(super) fn clusters(candidates: Vec<Candidate>, w: &Windows) -> (Vec<AddressCluster>, Vec<(usize, bool)>) {
-    let mut by_building: BTreeMap<String, Vec<Candidate>> = BTreeMap::new();
-    for c in candidates {
-        let key = crate::import::address::building_key(&c.address);
+    let keys = building_keys(&candidates);
+    let mut by_building: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, key) in keys.iter().enumerate() {
         if !key.is_empty() {
-            by_building.entry(key).or_default().push(c);
+            by_building.entry(key.as_str()).or_default().push(i);
         }
+    }
+    // Only a building with enough events can hold a cluster; buildings in key order.
+    let mut buildings: Vec<(&str, Vec<usize>)> =
+        by_building.into_iter().filter(|(_, events)| events.len() >= w.cluster_events as usize).collect();
+    buildings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut candidates: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
+    let groups: Vec<Vec<Candidate>> = buildings
+        .into_iter()
+        .map(|(_, indices)| indices.into_iter().filter_map(|i| candidates[i].take()).collect())
+        .collect();
+    // The buildings on every core, each part's clusters in the buildings' order.
+    let part = groups.len().div_ceil(crate::parallel::cores()).max(64);
+    let mut parts: Vec<Vec<Vec<Candidate>>> = Vec::new();
+    let mut groups = groups.into_iter().peekable();
+    while groups.peek().is_some() {
+        parts.push(groups.by_ref().take(part).collect());
     }
     let mut found = Vec::new();
     let mut rows = Vec::new();
-    let days = w.cluster_days as Day;
-    for (_, mut events) in by_building {
-        events.sort_by(|a, b| (a.day, &a.tracking_id).cmp(&(b.day, &b.tracking_id)));
-        let mut in_cluster = vec![false; events.len()];
-        let (mut first, mut last) = (0, 0);
-        for (i, e) in events.iter().enumerate() {
-            while events[first].day < e.day - days {
-                first += 1;
+    for (part_found, part_rows) in crate::parallel::map_on_threads(
+        parts,
+        |part| {
+            let mut found = Vec::new();
+            let mut rows = Vec::new();
+            for events in part {
+                if let Some(cluster) = building_cluster(events, w, &mut rows) {
+                    found.push(cluster);
+                }
             }
-            while last + 1 < events.len() && events[last + 1].day <= e.day + days {
-                last += 1;
-            }
-            let near = &events[first..=last];
-            in_cluster[i] =
-                near.len() >= w.cluster_events as usize && near.iter().any(|n| n.driver_id != near[0].driver_id);
-        }
-        let clustered: Vec<&Candidate> = events.iter().zip(&in_cluster).filter(|(_, c)| **c).map(|(e, _)| e).collect();
-        if clustered.is_empty() {
-            continue;
-        }
-        rows.extend(clustered.iter().map(|c| (c.row, c.in_case)));
-        found.push(AddressCluster {
-            label: most_written(&clustered),
-            events: clustered
-                .iter()
-                .map(|c| ClusterEvent {
-                    tracking_id: c.tracking_id.clone(),
-                    driver_id: c.driver_id.clone(),
-                    day: c.day,
-                    dnr: c.dnr,
-                    address: c.address.clone(),
-                })
-                .collect(),
-        });
+            (found, rows)
+        },
+        // A failed thread's buildings show no cluster rather than stopping the fleet.
+        || (Vec::new(), Vec::new()),
+    ) {
+        found.extend(part_found);
+        rows.extend(part_rows);
     }
     rows.sort_unstable();
     // Most events first: the buildings a manager looks at first.
