@@ -211,7 +211,7 @@ impl StandwatchApp {
                 ui.label(RichText::new("Read-only:").strong().color(ui.visuals().warn_fg_color));
                 ui.label(format!(
                     "this workspace is open for changes in another Standwatch ({holder}). You can read it; \
-                     imports and case changes are refused until that one is closed, then reopen it here."
+                     imports and case changes are refused until that one is closed; it opens for changes here then."
                 ));
             });
         }

@@ -203,10 +203,37 @@ impl StandwatchApp {
     }
 
     /// Draws one frame and applies the commands it produced.
+    /// While another Standwatch holds the workspace on screen, asks again every few seconds:
+    /// once it is closed, the workspace opens for changes here, reloaded with what it saved.
+    fn retry_held_workspace(&mut self, ctx: &egui::Context) {
+        const EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+        if self.session.held_by.is_none() || self.is_busy() {
+            return;
+        }
+        ctx.request_repaint_after(EVERY);
+        let now = std::time::Instant::now();
+        if self.session.held_asked.is_some_and(|asked| now.duration_since(asked) < EVERY) {
+            return;
+        }
+        self.session.held_asked = Some(now);
+        let Some(dir) = self.session.workspace_dir().map(Path::to_path_buf) else {
+            return;
+        };
+        if let Ok(lock) = crate::workspace::lock::WorkspaceLock::acquire(&dir) {
+            tracing::info!("{}: the other Standwatch closed it; open for changes here", dir.display());
+            (self.session.workspace_lock, self.session.held_by) = (Some(lock), None);
+            self.session.notice = Some(state::Notice::info(
+                "The other Standwatch closed this workspace: it is open for changes here now, reloaded with what it saved.",
+            ));
+            self.commands.push(Command::Load(Source::Workspace(dir)));
+        }
+    }
+
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.poll_job();
         self.poll_observed();
         let ctx = ui.ctx().clone();
+        self.retry_held_workspace(&ctx);
         let title = match self.session.loaded.as_ref().and_then(|l| l.data.workspace.as_ref()) {
             Some(w) => format!("Standwatch — {}", w.name),
             None => "Standwatch".to_string(),

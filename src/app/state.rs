@@ -95,6 +95,8 @@ pub struct Session {
     pub workspace_lock: Option<crate::workspace::lock::WorkspaceLock>,
     /// Who holds it instead (another Standwatch): the workspace is shown read-only.
     pub held_by: Option<String>,
+    /// When the holder was last asked whether it still holds it.
+    pub held_asked: Option<std::time::Instant>,
 }
 
 impl Session {
@@ -119,6 +121,7 @@ impl Session {
             observed_job: None,
             workspace_lock: None,
             held_by: None,
+            held_asked: None,
         }
     }
 

@@ -158,4 +158,19 @@ fn a_workspace_another_standwatch_holds_opens_read_only_and_refuses_changes() {
     assert_eq!(cases[0].status, standwatch::workspace::cases::CaseStatus::Draft);
     holder.kill().unwrap();
     holder.wait().unwrap();
+    // Once the other one has closed, the workspace opens for changes here by itself.
+    wait_for(&mut h, "the workspace open for changes", |h| {
+        !h.state().is_busy() && h.query_by_label("Read-only:").is_none()
+    });
+    h.get_by_label_contains("The other Standwatch closed this workspace");
+    open_tab(&mut h, "Cases");
+    h.get_by_label("D00001").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "overturned").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Apply status").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the change", |h| !h.state().is_busy());
+    let cases = standwatch::workspace::Workspace::open(&ws_dir).unwrap().cases().unwrap();
+    assert_eq!(cases[0].status, standwatch::workspace::cases::CaseStatus::Overturned);
 }
