@@ -22,8 +22,7 @@ fn main() {
     };
     let version = env::var("CARGO_PKG_VERSION").unwrap_or_default();
     let mut numbers = version.split(['.', '-']).map(|n| n.parse::<u16>().unwrap_or(0));
-    let (major, minor, patch) =
-        (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0), numbers.next().unwrap_or(0));
+    let (major, minor, patch) = (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0), numbers.next().unwrap_or(0));
     let object = out_dir.join("standwatch-resources.o");
     let windres = env::var("WINDRES").unwrap_or_else(|_| "x86_64-w64-mingw32-windres".to_string());
     let status = Command::new(&windres)

@@ -37,6 +37,11 @@ pub struct Windows {
     pub cluster_events: u32,
     /// ... within this many days of the event.
     pub cluster_days: u32,
+    /// FOLLOW_UP (SPEC §4.4): a sent case without an outcome is due a follow-up this many
+    /// days after it was sent or last followed up ...
+    pub follow_up_days: u32,
+    /// ... up to this many follow-ups, after which it is due an escalation instead.
+    pub follow_ups_max: u32,
 }
 
 impl Default for Windows {
@@ -51,6 +56,8 @@ impl Default for Windows {
             min_first_stop_minutes: 30,
             cluster_events: 3,
             cluster_days: 30,
+            follow_up_days: 3,
+            follow_ups_max: 3,
         }
     }
 }

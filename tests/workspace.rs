@@ -4,6 +4,9 @@
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
+#[path = "workspace/followups.rs"]
+mod followups;
+
 fn bin() -> Command {
     Command::cargo_bin("standwatch").unwrap()
 }

@@ -60,6 +60,8 @@ pub enum Command {
     OpenDa(String, crate::scorecard::week::Week),
     /// DSP mode: opens the letter editor for a DA's week.
     DraftWeekLetter(String, crate::scorecard::week::Week),
+    /// Drafts the follow-up due of each of these cases (ids) into the letters folder.
+    DraftFollowUps(Vec<i64>),
     /// Use these thresholds (accepted from calibration): saved, and the fleet recomputed.
     ApplyThresholds(Box<crate::config::Thresholds>),
     /// DSP mode: learn each metric's tier bounds from the scorecards on screen.
@@ -146,6 +148,11 @@ impl StandwatchApp {
         self.session.notice = (rejected > 0).then(|| {
             Notice::error(format!("{rejected} rows could not be read and were left out: see the import report"))
         });
+        if std::mem::take(&mut self.session.reopened_for_changes) && self.session.notice.is_none() {
+            self.session.notice = Some(Notice::info(
+                "The other Standwatch closed this workspace: it is open for changes here now, with what it saved.",
+            ));
+        }
         retire(self.session.loaded.replace(loaded));
         let still_there = open_driver.and_then(|id| self.session.loaded.as_ref()?.data.fleet.driver_index(&id));
         if let Some(driver) = still_there {
@@ -200,6 +207,41 @@ impl StandwatchApp {
                 (session.workspace_lock, session.held_by) = (None, None);
             }
         }
+    }
+
+    /// Writes the follow-up due of each case named (SPEC §4.4) into the letters folder and
+    /// says where, and what to do next.
+    fn draft_follow_ups(&mut self, ids: &[i64]) {
+        use crate::workspace::cases::FollowUpDue;
+        let Some(l) = &self.session.loaded else { return };
+        let Some(state) = &l.data.workspace else { return };
+        let fleet = &l.data.fleet;
+        let (w, today, folder) = (fleet.thresholds.windows, fleet.zone.today(), l.data.letters_dir());
+        if let Err(e) = std::fs::create_dir_all(&folder) {
+            self.session.notice = Some(Notice::error(format!("{}: cannot create the folder: {e}", folder.display())));
+            return;
+        }
+        let (mut written, mut failed) = (Vec::new(), Vec::new());
+        for case in state.cases.iter().filter(|c| ids.contains(&c.id)) {
+            let Some(FollowUpDue::Letter(number)) = case.follow_up_due(today, &w) else { continue };
+            let name = fleet.driver_index(&case.driver_id).and_then(|i| fleet.drivers[i].name.clone());
+            let name = name.unwrap_or_else(|| case.driver_id.clone());
+            match case.write_follow_up(number, &name, &w, &folder, chrono::Utc::now().timestamp()) {
+                Ok(path) => written.push(path),
+                Err(e) => failed.push(format!("case {}: {e}", case.id)),
+            }
+        }
+        let then = "send it from your mail program, then set the case's status to \"followed up\"";
+        self.session.notice = Some(match (written.as_slice(), failed.is_empty()) {
+            (_, false) => Notice::error(format!("Follow-ups not written: {}", failed.join("; "))),
+            ([one], true) => Notice::info(format!("Follow-up drafted: {} — {then}.", one.display())),
+            (many, true) => Notice::info(format!(
+                "{} follow-ups drafted in {} — {}.",
+                many.len(),
+                folder.display(),
+                then.replace("send it", "send each").replace("the case's", "its case's")
+            )),
+        });
     }
 
     /// The sheets window for `of`, saving beside the letters in `coaching-sheets`.
@@ -259,6 +301,7 @@ impl StandwatchApp {
                     self.tab = Tab::Da;
                 }
             }
+            Command::DraftFollowUps(ids) => self.draft_follow_ups(&ids),
             Command::DraftWeekLetter(id, week) => {
                 if let Some(l) = &self.session.loaded {
                     let (settings, folder) = (l.data.letter_settings(None), l.data.letters_dir());

@@ -222,9 +222,8 @@ impl StandwatchApp {
         if let Ok(lock) = crate::workspace::lock::WorkspaceLock::acquire(&dir) {
             tracing::info!("{}: the other Standwatch closed it; open for changes here", dir.display());
             (self.session.workspace_lock, self.session.held_by) = (Some(lock), None);
-            self.session.notice = Some(state::Notice::info(
-                "The other Standwatch closed this workspace: it is open for changes here now, reloaded with what it saved.",
-            ));
+            // Said once the reload is on screen.
+            self.session.reopened_for_changes = true;
             self.commands.push(Command::Load(Source::Workspace(dir)));
         }
     }

@@ -97,6 +97,8 @@ pub struct Session {
     pub held_by: Option<String>,
     /// When the holder was last asked whether it still holds it.
     pub held_asked: Option<std::time::Instant>,
+    /// The holder closed it and it is reloading, open for changes here (said when shown).
+    pub reopened_for_changes: bool,
 }
 
 impl Session {
@@ -122,6 +124,7 @@ impl Session {
             workspace_lock: None,
             held_by: None,
             held_asked: None,
+            reopened_for_changes: false,
         }
     }
 

@@ -112,6 +112,15 @@ pub enum Command {
         #[command(subcommand)]
         action: CasesCommand,
     },
+    /// Drafts every follow-up due (--workspace DIR): a short reminder threaded under each
+    /// sent letter without an answer, the letter attached, and index.csv.
+    Followups {
+        /// The day they are due by (default: today).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// A driver's projected standing if they keep their pace with clean work: when each
     /// counted defect leaves its window and each tier changes.
     Forecast {
@@ -217,7 +226,8 @@ pub enum CasesCommand {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-    /// Change a case's status (draft, sent, overturned, partly_overturned, denied, withdrawn).
+    /// Change a case's status (draft, sent, follow_up, overturned, partly_overturned, denied,
+    /// withdrawn); follow_up records a follow-up sent.
     Set {
         id: i64,
         #[arg(long)]
@@ -398,6 +408,7 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
         }
         Command::Import { inputs, files } => workspace::import(&inputs, workspace, files),
         Command::Cases { action } => workspace::cases(action, workspace),
+        Command::Followups { as_of, out } => workspace::followups(workspace, as_of, &out),
         Command::Generate { drivers, days, seed, start, out, das, weeks } => {
             run_generate([drivers, das], [days, weeks], seed, start, &out)
         }

@@ -1,11 +1,12 @@
 //! The workspace's `import` and `cases`.
 
 use super::{CasesCommand, Failure, Inputs, ListFormat, emit, parse_day, zone_of};
+use crate::config::Windows;
 use crate::import::TableKind;
 use crate::import::time::Day;
 use crate::report;
 use crate::workspace::Workspace;
-use crate::workspace::cases::{Case, CaseStatus, CaseUpdate};
+use crate::workspace::cases::{Case, CaseStatus, CaseUpdate, FollowUpDue, follow_ups_due};
 use std::path::{Path, PathBuf};
 
 fn dir_of<'a>(workspace: Option<&'a Path>, command: &str) -> Result<&'a Path, Failure> {
@@ -37,13 +38,107 @@ pub(super) fn import(inputs: &Inputs, workspace: Option<&Path>, files: Vec<PathB
     emit(None, text.as_bytes())
 }
 
+/// The follow-up rule's settings of the workspace (SPEC §4.4).
+fn follow_up_windows(ws: &Workspace) -> Result<Windows, Failure> {
+    Ok(crate::settings::Settings::load(&ws.settings_path())
+        .map_err(|e| Failure::input(e.to_string()))?
+        .thresholds
+        .windows)
+}
+
+/// `followups`: every follow-up due on the day into `out`, with `index.csv`; the cases due
+/// an escalation instead are named on stderr.
+pub(super) fn followups(workspace: Option<&Path>, as_of: Option<String>, out: &Path) -> Result<(), Failure> {
+    let dir = dir_of(workspace, "followups")?;
+    let ws = Workspace::open(dir)?;
+    let w = follow_up_windows(&ws)?;
+    let day = match as_of {
+        Some(d) => parse_day(&d, false)?,
+        None => ws.zone().today(),
+    };
+    let cases = ws.cases()?;
+    let due = follow_ups_due(&cases, day, &w);
+    let names = driver_names(dir);
+    std::fs::create_dir_all(out).map_err(|e| Failure::other(format!("{}: cannot create: {e}", out.display())))?;
+    let mut rows = Vec::new();
+    let mut failed = 0;
+    for (case, what) in due {
+        let name = names.get(&case.driver_id).map_or(case.driver_id.as_str(), String::as_str);
+        match what {
+            FollowUpDue::Escalation => eprintln!(
+                "case {} ({}): {} follow-ups and no answer since {}: take it to the station or the DSP portal",
+                case.id,
+                case.driver_id,
+                case.follow_ups.len(),
+                case.sent_on.map(report::day_text).unwrap_or_default()
+            ),
+            FollowUpDue::Letter(number) => {
+                match case.write_follow_up(number, name, &w, out, chrono::Utc::now().timestamp()) {
+                    Ok(path) => rows.push(vec![
+                        case.id.to_string(),
+                        case.driver_id.clone(),
+                        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                        number.to_string(),
+                        case.sent_on.map(report::day_text).unwrap_or_default(),
+                    ]),
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("case {} ({}): no follow-up: {e}", case.id, case.driver_id);
+                    }
+                }
+            }
+        }
+    }
+    let mut index = Vec::new();
+    let mut csv = report::SafeCsv::new(&mut index);
+    csv.row(&FOLLOW_UP_COLUMNS)
+        .and_then(|_| rows.iter().try_for_each(|r| csv.row(r)))
+        .and_then(|_| csv.finish())
+        .map_err(|e| Failure::other(e.to_string()))?;
+    let index_path = out.join("index.csv");
+    crate::fsutil::write_atomic(&index_path, &index)
+        .map_err(|e| Failure::other(format!("{}: cannot write: {e}", index_path.display())))?;
+    eprintln!(
+        "standwatch: {} follow-up(s) due by {} written to {}; record each one sent with `cases set ID --status follow_up`",
+        rows.len(),
+        report::day_text(day),
+        out.display()
+    );
+    if failed > 0 {
+        return Err(Failure::other(format!("{failed} follow-up(s) could not be written (see above)")));
+    }
+    Ok(())
+}
+
+/// `followups` index.csv columns (SPEC §4.4).
+pub const FOLLOW_UP_COLUMNS: [&str; 5] = ["case_id", "driver_id", "file", "number", "first_sent_on"];
+
+/// The drivers' names the workspace's data gives (empty when it cannot be read: the
+/// follow-ups then name drivers by id).
+fn driver_names(dir: &Path) -> std::collections::HashMap<String, String> {
+    let options = crate::load::Options { workspace_settings: true, ..Default::default() };
+    match crate::load::load(
+        crate::load::Source::Workspace(dir.to_path_buf()),
+        crate::settings::Settings::default(),
+        &options,
+        &crate::load::Progress::NONE,
+    ) {
+        Ok(loaded) => loaded.fleet.drivers.iter().filter_map(|d| Some((d.id.clone(), d.name.clone()?))).collect(),
+        Err(e) => {
+            eprintln!("note: the drivers' names could not be read ({e}): follow-ups name them by id");
+            Default::default()
+        }
+    }
+}
+
 pub(super) fn cases(action: CasesCommand, workspace: Option<&Path>) -> Result<(), Failure> {
     let mut ws = Workspace::open(dir_of(workspace, "cases")?)?;
+    let w = follow_up_windows(&ws)?;
     match action {
         CasesCommand::List { format, out } => {
             let cases = ws.cases()?;
             let mut buf = Vec::new();
-            write_cases(&cases, ws.zone().today(), format, &mut buf).map_err(|e| Failure::other(e.to_string()))?;
+            write_cases(&cases, ws.zone().today(), &w, format, &mut buf).map_err(|e| Failure::other(e.to_string()))?;
             emit(out, &buf)
         }
         CasesCommand::Stats { format, out } => {
@@ -66,7 +161,7 @@ pub(super) fn cases(action: CasesCommand, workspace: Option<&Path>) -> Result<()
             };
             let case = ws.set_case(id, &CaseUpdate { status, overturned: events, on, note })?;
             let mut buf = Vec::new();
-            write_cases(&[case], ws.zone().today(), ListFormat::Table, &mut buf)
+            write_cases(&[case], ws.zone().today(), &w, ListFormat::Table, &mut buf)
                 .map_err(|e| Failure::other(e.to_string()))?;
             emit(None, &buf)
         }
@@ -109,7 +204,7 @@ pub const CASE_COLUMNS: [&str; 12] = [
     "note",
 ];
 
-fn write_cases(cases: &[Case], today: Day, format: ListFormat, out: &mut Vec<u8>) -> std::io::Result<()> {
+fn write_cases(cases: &[Case], today: Day, w: &Windows, format: ListFormat, out: &mut Vec<u8>) -> std::io::Result<()> {
     let day = |d: Option<Day>| d.map(report::day_text).unwrap_or_default();
     let rows: Vec<Vec<String>> = cases
         .iter()
@@ -125,7 +220,7 @@ fn write_cases(cases: &[Case], today: Day, format: ListFormat, out: &mut Vec<u8>
                 report::day_text(c.created_on),
                 day(c.sent_on),
                 day(c.outcome_on),
-                if c.needs_follow_up(today) { "yes" } else { "no" }.to_string(),
+                if c.needs_follow_up(today, w) { "yes" } else { "no" }.to_string(),
                 ids(false).join(";"),
                 ids(true).join(";"),
                 c.file.clone().unwrap_or_default(),

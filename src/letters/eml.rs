@@ -5,7 +5,7 @@
 use super::Letter;
 
 /// No control characters (a newline in a name, say) in a header value.
-fn header_value(text: &str) -> String {
+pub(super) fn header_value(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_string()
 }
 

@@ -8,6 +8,7 @@
 mod batch;
 pub mod chart;
 pub mod eml;
+pub mod followup;
 pub mod impact;
 pub mod incidents;
 mod render;
@@ -161,6 +162,10 @@ pub enum LetterError {
     Email(std::io::Error),
     #[error("{path}: cannot write: {source}")]
     Write { path: String, source: std::io::Error },
+    #[error("{path}: cannot read the letter: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("case {0} has no saved letter to follow up")]
+    NoLetter(i64),
     #[error("a letter thread failed")]
     Thread,
     #[error("no scorecard of {0}")]

@@ -112,7 +112,8 @@ fn building_cluster(mut events: Vec<Candidate>, w: &Windows, rows: &mut Vec<(usi
             last += 1;
         }
         let near = &events[first..=last];
-        in_cluster[i] = near.len() >= w.cluster_events as usize && near.iter().any(|n| n.driver_id != near[0].driver_id);
+        in_cluster[i] =
+            near.len() >= w.cluster_events as usize && near.iter().any(|n| n.driver_id != near[0].driver_id);
     }
     let clustered: Vec<Candidate> = events.into_iter().zip(in_cluster).filter(|(_, c)| *c).map(|(e, _)| e).collect();
     if clustered.is_empty() {

@@ -82,13 +82,16 @@ pub struct EventRef {
 }
 
 /// What recorded cases tell the standing (docs/rules.md §5): an event already in a case is not
-/// DISPUTABLE, and a case sent more than 3 days before the day without an outcome raises
-/// FOLLOW_UP. Overturned events are not here: they are left out of the data itself.
+/// DISPUTABLE, and a case sent (or last followed up) more than `follow_up_days` before the
+/// day without an outcome raises FOLLOW_UP. Overturned events are not here: they are left
+/// out of the data itself.
 #[derive(Debug, Clone, Default)]
 pub struct CaseMarks {
     pub blocks_in_case: HashSet<String>,
     pub packages_in_case: HashSet<String>,
-    /// Per driver id: (day sent, day of the outcome if any) of each sent case.
+    /// Per driver id, each letter of a sent case (the first and its follow-ups): the day it
+    /// was sent, and the day of the case's next letter or, for the last, of its outcome if
+    /// any. A case is waiting for an answer from each letter until the next.
     pub sent: HashMap<String, Vec<(Day, Option<Day>)>>,
 }
 
@@ -101,12 +104,11 @@ impl CaseMarks {
     }
 }
 
-/// Days a sent case may wait for an answer before FOLLOW_UP (docs/rules.md §5).
-pub const FOLLOW_UP_AFTER_DAYS: Day = 3;
-
-/// FOLLOW_UP on `day`: a case sent more than 3 days before with no outcome by then.
-pub fn needs_follow_up(sent_cases: &[(Day, Option<Day>)], day: Day) -> bool {
-    sent_cases.iter().any(|&(sent, outcome)| day - sent > FOLLOW_UP_AFTER_DAYS && outcome.is_none_or(|o| o > day))
+/// FOLLOW_UP on `day` (SPEC §4.4): a case sent, or last followed up, more than
+/// `after_days` days before, with no outcome by then. `contacts`: per case, the day of its
+/// last letter and of its outcome.
+pub fn needs_follow_up(contacts: &[(Day, Option<Day>)], day: Day, after_days: u32) -> bool {
+    contacts.iter().any(|&(last, outcome)| day - last > after_days as Day && outcome.is_none_or(|o| o > day))
 }
 
 /// A driver's standing on one day.
@@ -358,7 +360,7 @@ impl Fleet {
         let first_recent = d.dnr_days.partition_point(|&x| x < as_of - 6);
         alerts.set(Alert::NewDnr, d.dnr_days.get(first_recent).is_some_and(|&x| x <= as_of));
         alerts.set(Alert::Disputable, span(&self.blocks.disputable, &bw) + span(&self.packages.disputable, &pw) > 0);
-        alerts.set(Alert::FollowUp, needs_follow_up(&d.sent_cases, as_of));
+        alerts.set(Alert::FollowUp, needs_follow_up(&d.sent_cases, as_of, self.thresholds.windows.follow_up_days));
         alerts.set(
             Alert::AppealDue,
             d.deactivated && d.deactivated_on.is_some_and(|off| off <= as_of && as_of <= off + 10),

@@ -13,6 +13,8 @@ use std::collections::HashSet;
 pub enum CaseStatus {
     Draft,
     Sent,
+    /// Sent and followed up (SPEC §4.4): still waiting for an answer.
+    FollowUp,
     Overturned,
     PartlyOverturned,
     Denied,
@@ -20,9 +22,10 @@ pub enum CaseStatus {
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 6] = [
+    pub const ALL: [CaseStatus; 7] = [
         CaseStatus::Draft,
         CaseStatus::Sent,
+        CaseStatus::FollowUp,
         CaseStatus::Overturned,
         CaseStatus::PartlyOverturned,
         CaseStatus::Denied,
@@ -33,6 +36,7 @@ impl CaseStatus {
         match self {
             CaseStatus::Draft => "draft",
             CaseStatus::Sent => "sent",
+            CaseStatus::FollowUp => "follow_up",
             CaseStatus::Overturned => "overturned",
             CaseStatus::PartlyOverturned => "partly_overturned",
             CaseStatus::Denied => "denied",
@@ -44,6 +48,7 @@ impl CaseStatus {
     pub fn words(self) -> &'static str {
         match self {
             CaseStatus::PartlyOverturned => "partly overturned",
+            CaseStatus::FollowUp => "followed up",
             other => other.as_str(),
         }
     }
@@ -56,7 +61,12 @@ impl CaseStatus {
 
     /// The support desk answered (or the manager gave up): no follow-up is due.
     pub fn is_outcome(self) -> bool {
-        !matches!(self, CaseStatus::Draft | CaseStatus::Sent)
+        !matches!(self, CaseStatus::Draft | CaseStatus::Sent | CaseStatus::FollowUp)
+    }
+
+    /// Sent (and perhaps followed up), waiting for an answer.
+    pub fn is_waiting(self) -> bool {
+        matches!(self, CaseStatus::Sent | CaseStatus::FollowUp)
     }
 }
 
@@ -80,13 +90,94 @@ pub struct Case {
     pub outcome_on: Option<Day>,
     pub note: String,
     pub events: Vec<CaseEvent>,
+    /// The days follow-ups were sent (SPEC §4.4), oldest first.
+    pub follow_ups: Vec<Day>,
+    /// The `Message-ID` of the saved letter, which its follow-ups reply to.
+    pub message_id: Option<String>,
+}
+
+/// What a case waiting for an answer is due (SPEC §4.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowUpDue {
+    /// Follow-up number `n` (1 for the first).
+    Letter(u32),
+    /// Every follow-up is sent: another channel (the station, the DSP portal).
+    Escalation,
 }
 
 impl Case {
-    /// Sent more than 3 days before `day` with no outcome yet (docs/rules.md §5 FOLLOW_UP).
-    pub fn needs_follow_up(&self, day: Day) -> bool {
-        self.status == CaseStatus::Sent
-            && self.sent_on.is_some_and(|s| crate::standing::needs_follow_up(&[(s, None)], day))
+    /// The day of the last letter of the case: its last follow-up, else the day it was sent.
+    pub fn last_contact(&self) -> Option<Day> {
+        self.follow_ups.last().copied().or(self.sent_on)
+    }
+
+    /// What the case is due on `day`: nothing until `follow_up_days` have passed since its
+    /// last letter without an outcome; then the next follow-up, or, after
+    /// `follow_ups_max` of them, an escalation.
+    pub fn follow_up_due(&self, day: Day, w: &crate::config::Windows) -> Option<FollowUpDue> {
+        let last = self.last_contact()?;
+        if !self.status.is_waiting() || !crate::standing::needs_follow_up(&[(last, None)], day, w.follow_up_days) {
+            return None;
+        }
+        let sent = self.follow_ups.len() as u32;
+        Some(if sent < w.follow_ups_max { FollowUpDue::Letter(sent + 1) } else { FollowUpDue::Escalation })
+    }
+
+    /// FOLLOW_UP on `day`: a follow-up or an escalation is due.
+    pub fn needs_follow_up(&self, day: Day, w: &crate::config::Windows) -> bool {
+        self.follow_up_due(day, w).is_some()
+    }
+
+    /// The day a follow-up (or escalation) is due: `follow_up_days` after the last letter,
+    /// for a case waiting for an answer.
+    pub fn follow_up_on(&self, w: &crate::config::Windows) -> Option<Day> {
+        self.status.is_waiting().then(|| self.last_contact().map(|d| d + w.follow_up_days as Day + 1)).flatten()
+    }
+}
+
+/// The cases waiting for an answer that are due a follow-up or an escalation on `day`,
+/// the longest waiting first.
+pub fn follow_ups_due<'a>(cases: &'a [Case], day: Day, w: &crate::config::Windows) -> Vec<(&'a Case, FollowUpDue)> {
+    let mut due: Vec<(&Case, FollowUpDue)> = cases.iter().filter_map(|c| Some((c, c.follow_up_due(day, w)?))).collect();
+    due.sort_by_key(|(c, _)| (c.last_contact(), c.id));
+    due
+}
+
+impl Case {
+    /// Writes follow-up `number` of the case's letter into `folder`, threaded under it
+    /// (SPEC §4.4); returns its path. `driver_name` is written in the manager's voice.
+    pub fn write_follow_up(
+        &self,
+        number: u32,
+        driver_name: &str,
+        w: &crate::config::Windows,
+        folder: &std::path::Path,
+        date_unix: i64,
+    ) -> Result<std::path::PathBuf, crate::letters::LetterError> {
+        use crate::letters::{LetterError, followup};
+        let file = self.file.as_deref().ok_or(LetterError::NoLetter(self.id))?;
+        let letter = std::path::Path::new(file);
+        let mut original = followup::Original::read(letter)?;
+        if original.message_id.is_none() {
+            original.message_id = self.message_id.clone();
+        }
+        let thread = followup::Thread {
+            kind: self.kind,
+            driver_id: &self.driver_id,
+            driver_name,
+            first_sent: self.sent_on.unwrap_or(self.created_on),
+            events: self.events.len(),
+            number,
+            max: w.follow_ups_max,
+        };
+        let drafted = followup::draft(original, &thread);
+        let bytes = followup::to_eml(&drafted, date_unix).map_err(LetterError::Email)?;
+        let name =
+            letter.file_name().map_or_else(|| format!("case-{}.eml", self.id), |n| n.to_string_lossy().into_owned());
+        let path = folder.join(followup::file_name(&name, number));
+        crate::fsutil::write_atomic(&path, &bytes)
+            .map_err(|source| LetterError::Write { path: path.display().to_string(), source })?;
+        Ok(path)
     }
 }
 
@@ -163,8 +254,8 @@ impl Workspace {
         let mut stmt = self
             .db
             .prepare(
-                "SELECT id, driver_id, kind, file, created_on, status, sent_on, outcome_on, note FROM cases \
-                 ORDER BY id DESC",
+                "SELECT id, driver_id, kind, file, created_on, status, sent_on, outcome_on, note, message_id \
+                 FROM cases ORDER BY id DESC",
             )
             .map_err(&err)?;
         let mut cases: Vec<Case> = stmt
@@ -185,6 +276,8 @@ impl Workspace {
                     outcome_on: day(7)?,
                     note: r.get(8)?,
                     events: Vec::new(),
+                    follow_ups: Vec::new(),
+                    message_id: r.get(9)?,
                 })
             })
             .map_err(&err)?
@@ -194,7 +287,16 @@ impl Workspace {
             .db
             .prepare("SELECT side, event_id, overturned FROM case_events WHERE case_id = ?1 ORDER BY rowid")
             .map_err(&err)?;
+        let mut follow_ups = self
+            .db
+            .prepare("SELECT on_day FROM case_log WHERE case_id = ?1 AND status = 'follow_up' ORDER BY on_day, rowid")
+            .map_err(&err)?;
         for case in &mut cases {
+            case.follow_ups = follow_ups
+                .query_map([case.id], |r| r.get::<_, String>(0))
+                .map_err(&err)?
+                .filter_map(|day| day.ok().as_deref().and_then(day_from_sql))
+                .collect();
             case.events = events
                 .query_map([case.id], |r| {
                     let side: String = r.get(0)?;
@@ -250,8 +352,16 @@ impl Workspace {
         let (sent_on, outcome_on) = match update.status {
             CaseStatus::Draft => (None, None),
             CaseStatus::Sent => (Some(day.clone()), None),
+            // A follow-up of a case never marked sent: the first letter went that day too.
+            CaseStatus::FollowUp => (Some(case.sent_on.map_or_else(|| day.clone(), day_to_sql)), None),
             _ => (case.sent_on.map(day_to_sql), Some(day.clone())),
         };
+        if update.status == CaseStatus::FollowUp && case.status.is_outcome() {
+            return Err(WorkspaceError::Invalid(format!(
+                "case {id} is {}: a follow-up is for a case waiting for an answer",
+                case.status.words()
+            )));
+        }
         let note = update.note.clone().unwrap_or_else(|| case.note.clone());
         let err = self.db_err();
         let tx = self.db.transaction().map_err(&err)?;
@@ -267,6 +377,14 @@ impl Workspace {
             )
             .map_err(&err)?;
         }
+        if matches!(update.status, CaseStatus::Draft | CaseStatus::Sent) {
+            // Marked unsent or sent anew: the count of follow-ups starts again.
+            tx.execute(
+                "UPDATE case_log SET status = 'follow_up_undone' WHERE case_id = ?1 AND status = 'follow_up'",
+                [id],
+            )
+            .map_err(&err)?;
+        }
         tx.execute(
             "INSERT INTO case_log (case_id, at, status, on_day, note) VALUES (?1, datetime('now'), ?2, ?3, ?4)",
             params![id, update.status.as_str(), day, update.note.clone().unwrap_or_default()],
@@ -277,7 +395,7 @@ impl Workspace {
     }
 
     /// What the cases tell the standing: events in a case (withdrawn cases excepted) and
-    /// the sent dates for FOLLOW_UP.
+    /// the days of their letters for FOLLOW_UP.
     pub fn case_marks(&self) -> Result<CaseMarks, WorkspaceError> {
         let mut marks = CaseMarks::default();
         for case in self.cases()? {
@@ -291,7 +409,12 @@ impl Workspace {
             }
             if let Some(sent) = case.sent_on {
                 let outcome = if case.status.is_outcome() { case.outcome_on.or(Some(sent)) } else { None };
-                marks.sent.entry(case.driver_id.clone()).or_default().push((sent, outcome));
+                // Each letter waits for an answer until the next letter, the last until the outcome.
+                let letters: Vec<Day> = std::iter::once(sent).chain(case.follow_ups.iter().copied()).collect();
+                let contacts = marks.sent.entry(case.driver_id.clone()).or_default();
+                for (i, &on) in letters.iter().enumerate() {
+                    contacts.push((on, letters.get(i + 1).copied().or(outcome)));
+                }
             }
         }
         Ok(marks)
@@ -378,7 +501,7 @@ impl Workspace {
             s.disputed += 1;
             match (CaseStatus::parse(&status), overturned) {
                 (_, true) => s.overturned += 1,
-                (Some(CaseStatus::Sent), false) => s.pending += 1,
+                (Some(CaseStatus::Sent | CaseStatus::FollowUp), false) => s.pending += 1,
                 _ => s.denied += 1,
             }
         }
@@ -393,9 +516,12 @@ impl Workspace {
 }
 
 fn insert_case(tx: &rusqlite::Transaction, case: &NewCase) -> rusqlite::Result<i64> {
+    // The letter was just saved: its Message-ID is kept for the follow-ups to reply to.
+    let message_id =
+        case.file.as_deref().and_then(|f| crate::letters::followup::message_id_of(std::path::Path::new(f)));
     tx.execute(
-        "INSERT INTO cases (driver_id, kind, file, created_on, status) VALUES (?1, ?2, ?3, ?4, 'draft')",
-        params![case.driver_id, case.kind.name(), case.file, day_to_sql(case.created_on)],
+        "INSERT INTO cases (driver_id, kind, file, created_on, status, message_id) VALUES (?1, ?2, ?3, ?4, 'draft', ?5)",
+        params![case.driver_id, case.kind.name(), case.file, day_to_sql(case.created_on), message_id],
     )?;
     let id = tx.last_insert_rowid();
     for (i, e) in case.events.iter().enumerate() {

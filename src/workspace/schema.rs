@@ -63,6 +63,21 @@ const MIGRATIONS: &[&str] = &[
     // The ground each disputed event was filed under (its letter's incident), for the
     // overturn rate per ground; empty for events recorded before.
     r"ALTER TABLE case_events ADD COLUMN ground TEXT NOT NULL DEFAULT '';",
+    // The Message-ID of a case's saved letter, which its follow-ups reply to (SPEC §4.4),
+    // and the coaching log (SPEC §8).
+    r"
+    ALTER TABLE cases ADD COLUMN message_id TEXT;
+    CREATE TABLE coaching (
+        id INTEGER PRIMARY KEY,
+        driver_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        agreed TEXT NOT NULL DEFAULT '',
+        follow_up TEXT,
+        outcome TEXT,
+        outcome_on TEXT
+    );
+    ",
 ];
 
 pub(super) fn migrate(db: &mut Connection, dir: &Path, path: &Path) -> Result<(), WorkspaceError> {

@@ -174,3 +174,72 @@ fn a_workspace_another_standwatch_holds_opens_read_only_and_refuses_changes() {
     let cases = standwatch::workspace::Workspace::open(&ws_dir).unwrap().cases().unwrap();
     assert_eq!(cases[0].status, standwatch::workspace::cases::CaseStatus::Overturned);
 }
+
+#[test]
+fn the_cases_view_drafts_a_follow_up_due_threaded_under_its_letter() {
+    use standwatch::workspace::cases::{CaseStatus, CaseUpdate, NewCase};
+    let dir = tempfile::tempdir().unwrap();
+    let ws_dir = dir.path().join("North station");
+    sample_workspace(&ws_dir);
+    // A letter sent ten days ago without an answer (follow_up_days = 3).
+    let letters = ws_dir.join("letters");
+    std::fs::create_dir_all(&letters).unwrap();
+    let letter = letters.join("D00001-dispute.eml");
+    std::fs::write(
+        &letter,
+        "From: \"Jordan Lee\" <ops@fleet.example>\r\nTo: support@amazon.example\r\n\
+         Subject: Dispute of 2 events for Ana Lee (D00001)\r\nMessage-ID: <orig.1@fleet.example>\r\n\r\nHello\r\n",
+    )
+    .unwrap();
+    let sent = standwatch::import::time::day_from_date(chrono::Utc::now().date_naive()) - 10;
+    let mut ws = standwatch::workspace::Workspace::open(&ws_dir).unwrap();
+    let case = NewCase {
+        driver_id: "D00001".into(),
+        kind: standwatch::letters::LetterKind::Dispute,
+        file: Some(letter.display().to_string()),
+        created_on: sent,
+        events: Vec::new(),
+        grounds: Vec::new(),
+    };
+    let id = ws.add_case(&case).unwrap();
+    ws.set_case(id, &CaseUpdate { status: CaseStatus::Sent, overturned: None, on: sent, note: None }).unwrap();
+    drop(ws);
+
+    let mut h = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| StandwatchApp::new(&cc.egui_ctx, None));
+    h.state_mut().open_workspace(ws_dir.clone());
+    settle(&mut h);
+    wait_for(&mut h, "the workspace", |h| h.state().loaded().is_some_and(|l| l.data.workspace.is_some()));
+    open_tab(&mut h, "Cases");
+    h.get_by_label("1 follow-up due");
+    h.get_by_label("follow-up 1 due");
+    h.get_by_role_and_label(egui::Role::Button, "Draft it").click();
+    h.run_steps(2);
+    h.get_by_label_contains("Follow-up drafted:");
+    let drafted = letters.join("D00001-dispute-follow-up-1.eml");
+    let bytes = std::fs::read(&drafted).unwrap();
+    let message = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+    assert_eq!(message.in_reply_to().as_text(), Some("orig.1@fleet.example"));
+    assert_eq!(message.subject(), Some("Re: Dispute of 2 events for Ana Lee (D00001)"));
+
+    // Only the case due, then its thread and the button to draft its follow-up.
+    h.get_by_role_and_label(egui::Role::Button, "Follow-up due").click();
+    h.run_steps(2);
+    h.get_by_label("D00001").click();
+    h.run_steps(2);
+    h.get_by_label_contains("Thread: letter sent");
+    h.get_by_role_and_label(egui::Role::Button, "Draft follow-up 1");
+    // "Followed up" records it sent: nothing is due until three more days have passed.
+    h.get_by_role_and_label(egui::Role::Button, "followed up").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Apply status").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the follow-up recorded", |h| {
+        !h.state().is_busy()
+            && h.state()
+                .loaded()
+                .and_then(|l| l.data.workspace.as_ref())
+                .is_some_and(|w| w.cases.iter().any(|c| c.id == id && c.follow_ups.len() == 1))
+    });
+    assert!(h.query_by_label("1 follow-up due").is_none());
+    h.get_by_label_contains("follow-up 2 due");
+}

@@ -2,11 +2,12 @@
 //! flagged; changing a status is a command the worker applies to the workspace.
 
 use crate::app::commands::Command;
+use crate::config::Windows;
 use crate::import::time::{Day, day_from_date, parse_date_arg};
 use crate::load::{Change, WorkspaceState};
 use crate::report::day_text;
 use crate::standing::Fleet;
-use crate::workspace::cases::{Case, CaseStatus, CaseUpdate};
+use crate::workspace::cases::{Case, CaseStatus, CaseUpdate, FollowUpDue, follow_ups_due};
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 use std::collections::BTreeSet;
@@ -28,17 +29,17 @@ impl Show {
     fn label(self) -> &'static str {
         match self {
             Show::All => "All",
-            Show::FollowUp => "Needs a follow-up",
+            Show::FollowUp => "Follow-up due",
             Show::Open => "Open",
             Show::Closed => "Closed",
         }
     }
 
-    fn includes(self, case: &Case, today: Day) -> bool {
-        let open = matches!(case.status, CaseStatus::Draft | CaseStatus::Sent);
+    fn includes(self, case: &Case, today: Day, w: &Windows) -> bool {
+        let open = !case.status.is_outcome();
         match self {
             Show::All => true,
-            Show::FollowUp => case.needs_follow_up(today),
+            Show::FollowUp => case.needs_follow_up(today, w),
             Show::Open => open,
             Show::Closed => !open,
         }
@@ -69,15 +70,42 @@ impl CasesView {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &WorkspaceState, fleet: &Fleet, commands: &mut Vec<Command>) {
         let today = fleet.zone.today();
-        let follow_ups = state.cases.iter().filter(|c| c.needs_follow_up(today)).count();
+        let w = fleet.thresholds.windows;
+        let due = follow_ups_due(&state.cases, today, &w);
+        let letters: Vec<i64> =
+            due.iter().filter(|(_, what)| matches!(what, FollowUpDue::Letter(_))).map(|(c, _)| c.id).collect();
+        let escalations = due.len() - letters.len();
         ui.horizontal(|ui| {
             ui.heading(format!("Cases in {}", state.name));
             ui.label(match state.cases.len() {
                 1 => "1 case".to_string(),
                 n => format!("{n} cases"),
             });
-            if follow_ups > 0 {
-                ui.colored_label(ui.visuals().warn_fg_color, format!("{follow_ups} need a follow-up"));
+            if !letters.is_empty() {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    match letters.len() {
+                        1 => "1 follow-up due".to_string(),
+                        n => format!("{n} follow-ups due"),
+                    },
+                );
+                if ui
+                    .button(if letters.len() == 1 { "Draft it" } else { "Draft them all" })
+                    .on_hover_text("A short reminder for each, threaded under its letter, the letter attached")
+                    .clicked()
+                {
+                    commands.push(Command::DraftFollowUps(letters.clone()));
+                }
+            }
+            if escalations > 0 {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "{escalations} without an answer after {} follow-ups: take {} to the station or the DSP portal",
+                        w.follow_ups_max,
+                        if escalations == 1 { "it" } else { "them" }
+                    ),
+                );
             }
         });
         if state.cases.is_empty() {
@@ -86,7 +114,7 @@ impl CasesView {
         what_wins(ui, &state.ground_stats);
         let selected_case = self.selected.and_then(|id| state.cases.iter().find(|c| c.id == id)).cloned();
         if let Some(case) = &selected_case {
-            ui.group(|ui| self.detail(ui, case, fleet, commands));
+            ui.group(|ui| self.detail(ui, case, fleet, today, commands));
         } else if !state.cases.is_empty() {
             ui.label("Select a case to change its status or note.");
         }
@@ -97,8 +125,8 @@ impl CasesView {
             }
         });
         // Follow-ups first, so that none is missed below the fold; newest first otherwise.
-        let mut listed: Vec<&Case> = state.cases.iter().filter(|c| self.show.includes(c, today)).collect();
-        listed.sort_by_key(|c| !c.needs_follow_up(today));
+        let mut listed: Vec<&Case> = state.cases.iter().filter(|c| self.show.includes(c, today, &w)).collect();
+        listed.sort_by_key(|c| !c.needs_follow_up(today, &w));
         if let Some(case) = self.table(ui, &listed, fleet, today) {
             self.select(case, today);
         }
@@ -149,11 +177,22 @@ impl CasesView {
                         ui.label(case.kind.name());
                     });
                     row.col(|ui| {
-                        if case.needs_follow_up(today) {
-                            ui.colored_label(ui.visuals().warn_fg_color, "sent · follow up")
-                                .on_hover_text("Sent more than 3 days ago with no answer: send a reminder");
-                        } else {
-                            ui.label(case.status.words());
+                        let w = &fleet.thresholds.windows;
+                        match case.follow_up_due(today, w) {
+                            Some(FollowUpDue::Letter(n)) => {
+                                ui.colored_label(ui.visuals().warn_fg_color, format!("follow-up {n} due"))
+                                    .on_hover_text(format!(
+                                        "No answer {} days after the last letter: send a reminder",
+                                        w.follow_up_days
+                                    ));
+                            }
+                            Some(FollowUpDue::Escalation) => {
+                                ui.colored_label(ui.visuals().warn_fg_color, "escalate")
+                                    .on_hover_text("Every follow-up sent and no answer: the station or the DSP portal");
+                            }
+                            None => {
+                                ui.label(case.status.words());
+                            }
                         }
                     });
                     row.col(|ui| {
@@ -185,7 +224,7 @@ impl CasesView {
         clicked
     }
 
-    fn detail(&mut self, ui: &mut egui::Ui, case: &Case, fleet: &Fleet, commands: &mut Vec<Command>) {
+    fn detail(&mut self, ui: &mut egui::Ui, case: &Case, fleet: &Fleet, today: Day, commands: &mut Vec<Command>) {
         ui.horizontal(|ui| {
             ui.label(RichText::new(format!("Case {} · {} · {}", case.id, case.driver_id, case.kind.name())).strong());
             if let Some(driver) = fleet.driver_index(&case.driver_id)
@@ -203,6 +242,7 @@ impl CasesView {
                 }
             }
         });
+        thread(ui, case, &fleet.thresholds.windows, today, commands);
         ui.horizontal(|ui| {
             ui.label("Status");
             for status in CaseStatus::ALL {
@@ -321,4 +361,39 @@ fn what_wins(ui: &mut egui::Ui, stats: &[crate::workspace::cases::GroundStats]) 
                 }
             });
         });
+}
+
+/// The case's thread: its letter, each follow-up, and what is due next (with a button to
+/// draft it).
+fn thread(ui: &mut egui::Ui, case: &Case, w: &Windows, today: Day, commands: &mut Vec<Command>) {
+    let Some(sent) = case.sent_on else { return };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("Thread: letter sent {}", day_text(sent)));
+        for (i, on) in case.follow_ups.iter().enumerate() {
+            ui.label(format!("· follow-up {} sent {}", i + 1, day_text(*on)));
+        }
+        match case.follow_up_due(today, w) {
+            Some(FollowUpDue::Letter(n)) => {
+                if ui.button(format!("Draft follow-up {n}")).clicked() {
+                    commands.push(Command::DraftFollowUps(vec![case.id]));
+                }
+            }
+            Some(FollowUpDue::Escalation) => {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "· no answer after every follow-up: take it to the station or the DSP portal",
+                );
+            }
+            None => {
+                if let Some(next) = case.follow_up_on(w) {
+                    let number = case.follow_ups.len() as u32 + 1;
+                    ui.label(if number > w.follow_ups_max {
+                        format!("· escalation due {} without an answer", day_text(next))
+                    } else {
+                        format!("· follow-up {number} due {} without an answer", day_text(next))
+                    });
+                }
+            }
+        }
+    });
 }
