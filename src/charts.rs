@@ -93,6 +93,43 @@ impl Metric {
         days.iter().filter_map(|s| Some((s.as_of, self.value(s)?))).collect()
     }
 
+    /// The metric's tier on a day; `None` without data.
+    pub fn tier(self, s: &Standing, t: &Thresholds) -> Option<crate::standing::rules::Tier> {
+        use crate::standing::rules::{dnr_tier, rate_tier};
+        match self.rate_thresholds(t) {
+            Some(r) => self.value(s).map(|v| rate_tier(v, &r)),
+            None => (s.quality.packages > 0).then(|| dnr_tier(s.quality.dnr, &t.dnr)),
+        }
+    }
+
+    /// The metric with the lowest tier on a day, where coaching starts (among as low, the
+    /// first of [`Metric::ALL`]); `None` when every metric is Fantastic or has no data.
+    pub fn weakest(s: &Standing, t: &Thresholds) -> Option<Metric> {
+        use crate::standing::rules::Tier;
+        let mut weakest: Option<(Tier, Metric)> = None;
+        for metric in Metric::ALL {
+            if let Some(tier) = metric.tier(s, t)
+                && tier != Tier::Fantastic
+                && weakest.is_none_or(|(w, _)| tier < w)
+            {
+                weakest = Some((tier, metric));
+            }
+        }
+        weakest.map(|(_, m)| m)
+    }
+
+    /// The metric a coaching topic names (its heading or report column, any case).
+    pub fn named(topic: &str) -> Option<Metric> {
+        let topic = topic.trim();
+        Metric::ALL.into_iter().find(|m| topic.eq_ignore_ascii_case(m.heading()) || topic.eq_ignore_ascii_case(m.key()))
+    }
+
+    /// The metric's value in words: a rate as a percentage, DNR claims as a count.
+    pub fn value_text(self, s: &Standing) -> Option<String> {
+        let v = self.value(s)?;
+        Some(if self.is_rate() { format!("{:.1}%", v * 100.0) } else { format!("{v:.0} claims") })
+    }
+
     pub fn rate_thresholds(self, t: &Thresholds) -> Option<RateThresholds> {
         match self {
             Metric::Reliability => Some(t.reliability),

@@ -4,6 +4,8 @@
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
+#[path = "workspace/coaching.rs"]
+mod coaching;
 #[path = "workspace/followups.rs"]
 mod followups;
 

@@ -250,7 +250,9 @@ impl StandwatchApp {
             let letters = l.data.letters_dir();
             let folder = letters.parent().map_or_else(|| letters.clone(), |p| p.join("coaching-sheets"));
             let paper = self.session.settings.paper;
-            self.windows.sheets = Some(SheetsWindow::new(l.data.fleet.clone(), of, paper, folder));
+            let coaching =
+                std::sync::Arc::new(l.data.workspace.as_ref().map(|w| w.coaching.clone()).unwrap_or_default());
+            self.windows.sheets = Some(SheetsWindow::new((l.data.fleet.clone(), coaching), of, paper, folder));
         }
     }
 

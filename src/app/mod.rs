@@ -287,14 +287,20 @@ impl StandwatchApp {
             Tab::Alerts => self.views.alerts.ui(ui, &l.data.fleet, &l.overview, commands),
             Tab::Addresses => self.views.addresses.ui(ui, &l.data.fleet, commands),
             Tab::Driver => match &mut self.views.driver {
-                Some(view) => view.ui(ui, &l.data.fleet, self.session.observed.as_deref(), commands),
+                Some(view) => {
+                    let log = l.data.workspace.as_ref().map(|w| w.coaching.as_slice());
+                    view.ui(ui, &l.data.fleet, self.session.observed.as_deref(), log, commands)
+                }
                 None => {
                     ui.label("Open a driver from the fleet or alerts view.");
                 }
             },
             Tab::Scorecards => self.views.scorecards.ui(ui, &l.data.scorecards, commands),
             Tab::Da => match &mut self.views.da {
-                Some(view) => view.ui(ui, &l.data.scorecards, commands),
+                Some(view) => {
+                    let log = l.data.workspace.as_ref().map(|w| w.coaching.as_slice());
+                    view.ui(ui, &l.data.scorecards, log, commands)
+                }
                 None => {
                     ui.label("Open a DA from the scorecards view.");
                 }

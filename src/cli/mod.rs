@@ -5,6 +5,7 @@
 //! and `cases` in [`workspace`].
 
 mod calibrate;
+mod coach;
 mod letters;
 mod report;
 mod scorecard;
@@ -111,6 +112,11 @@ pub enum Command {
     Cases {
         #[command(subcommand)]
         action: CasesCommand,
+    },
+    /// The coaching log of the workspace (--workspace DIR): add an entry, list, record an outcome.
+    Coach {
+        #[command(subcommand)]
+        action: CoachCommand,
     },
     /// Drafts every follow-up due (--workspace DIR): a short reminder threaded under each
     /// sent letter without an answer, the letter attached, and index.csv.
@@ -240,6 +246,44 @@ pub enum CasesCommand {
         date: Option<String>,
         #[arg(long)]
         note: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CoachCommand {
+    /// Adds an entry; prints its id.
+    Add {
+        #[arg(long, value_name = "ID")]
+        driver: String,
+        /// A metric, an event id or free text.
+        #[arg(long, value_name = "TEXT")]
+        topic: String,
+        /// What was agreed.
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        agreed: String,
+        /// When to look again (COACHING_DUE once it has passed without an outcome).
+        #[arg(long, value_name = "DATE")]
+        follow_up: Option<String>,
+        /// The day of the conversation (default: today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
+    /// The log, oldest first.
+    List {
+        #[arg(long, value_name = "ID")]
+        driver: Option<String>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Records what came of an entry: improved, no_change or escalated.
+    Outcome {
+        id: i64,
+        outcome: String,
+        /// The day (default: today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
     },
 }
 
@@ -408,6 +452,7 @@ pub fn run(command: Command, workspace: Option<&Path>) -> Result<(), Failure> {
         }
         Command::Import { inputs, files } => workspace::import(&inputs, workspace, files),
         Command::Cases { action } => workspace::cases(action, workspace),
+        Command::Coach { action } => coach::run(action, workspace),
         Command::Followups { as_of, out } => workspace::followups(workspace, as_of, &out),
         Command::Generate { drivers, days, seed, start, out, das, weeks } => {
             run_generate([drivers, das], [days, weeks], seed, start, &out)

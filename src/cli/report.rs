@@ -91,6 +91,7 @@ pub(super) fn sheet(
     let loaded = load_data(inputs, workspace, Detail::Full)?;
     let fleet = &loaded.fleet;
     let cards = &loaded.scorecards;
+    let coaching = loaded.workspace.as_ref().map(|w| w.coaching.as_slice()).unwrap_or_default();
     let dsp = is_dsp(&loaded, inputs);
     // A DA's sheet: in DSP mode, or for an id only the scorecards list.
     let da = driver
@@ -98,7 +99,7 @@ pub(super) fn sheet(
         .filter(|_| dsp || driver.and_then(|id| fleet.driver_index(id)).is_none_or(|i| !fleet.is_listed(i)));
     if let Some(da) = da {
         let week = week_shown(inputs, &loaded)?;
-        let bytes = dsp_sheet::da_sheet(fleet, cards, da, week, paper)
+        let bytes = dsp_sheet::da_sheet(fleet, cards, da, week, paper, coaching)
             .map_err(sheet_failure)?
             .ok_or_else(|| Failure::input(format!("{}: no scorecard of week {week} for this DA", cards.das[da].id)))?;
         return emit(Some(out.to_path_buf()), &bytes);
@@ -106,7 +107,7 @@ pub(super) fn sheet(
     let das_sheets = |dir: &Path| -> Result<(), Failure> {
         let week = week_shown(inputs, &loaded)?;
         let ids: Vec<String> = cards.week_rows(week).iter().map(|r| cards.das[r.da].id.clone()).collect();
-        let request = dsp_sheet::DaSheetsRequest { ids: &ids, week, paper, dir, summary: true };
+        let request = dsp_sheet::DaSheetsRequest { ids: &ids, coaching, week, paper, dir, summary: true };
         let cancel = std::sync::atomic::AtomicBool::new(false);
         let written = dsp_sheet::write_da_sheets(fleet, cards, &request, &cancel, &progress).map_err(sheet_failure)?;
         eprintln!("{}: {} coaching sheets of week {week} and week-{week}.pdf", dir.display(), written.len() - 1);
@@ -118,12 +119,12 @@ pub(super) fn sheet(
     let day = pick_day(fleet, as_of.as_deref(), inputs.day_first)?;
     if let Some(id) = driver {
         let index = fleet.driver_index(id).ok_or_else(|| Failure::input(format!("unknown driver '{id}'")))?;
-        let bytes = sheet::driver_sheet(fleet, index, day, paper).map_err(sheet_failure)?;
+        let bytes = sheet::driver_sheet(fleet, index, day, paper, coaching).map_err(sheet_failure)?;
         return emit(Some(out.to_path_buf()), &bytes);
     }
     let all: Vec<usize> = fleet.listed().collect();
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let request = sheet::SheetsRequest { drivers: &all, as_of: day, paper, dir: out, summary: true };
+    let request = sheet::SheetsRequest { drivers: &all, coaching, as_of: day, paper, dir: out, summary: true };
     let written = sheet::write_sheets(fleet, &request, &cancel, &progress).map_err(sheet_failure)?;
     eprintln!("{}: {} coaching sheets and fleet.pdf", out.display(), written.len() - 1);
     // A fleet with DAs too: their sheets of the newest week in a folder of their own.

@@ -232,7 +232,12 @@ fn write_cases(cases: &[Case], today: Day, w: &Windows, format: ListFormat, out:
 }
 
 /// Rows under `columns` as CSV, JSON objects or an aligned table.
-fn write_rows(columns: &[&str], rows: &[Vec<String>], format: ListFormat, out: &mut Vec<u8>) -> std::io::Result<()> {
+pub(super) fn write_rows(
+    columns: &[&str],
+    rows: &[Vec<String>],
+    format: ListFormat,
+    out: &mut Vec<u8>,
+) -> std::io::Result<()> {
     match format {
         ListFormat::Csv => {
             let mut csv = report::SafeCsv::new(&mut *out);

@@ -46,18 +46,26 @@ pub fn da_sheet(
     da: usize,
     week: Week,
     paper: Paper,
+    log: &[crate::workspace::coaching::CoachingEntry],
 ) -> Result<Option<Vec<u8>>, SheetError> {
     let history = cards.history(da);
     let Some(end) = history.iter().position(|r| r.week == week) else { return Ok(None) };
     let shown = &history[(end + 1).saturating_sub(WEEKS_SHOWN)..=end];
     let id = &cards.das[da].id;
     let defects = cards.week_defects(fleet, id, week)?;
-    let page = da_page(fleet, cards, da, shown, &defects, paper);
+    let page = da_page(fleet, cards, da, (shown, &defects), paper, log);
     let name = cards.das[da].name.as_deref().unwrap_or(id);
     Ok(Some(pdf::document(&format!("Coaching sheet: {name} ({id}), week {week}"), vec![page])))
 }
 
-fn da_page(fleet: &Fleet, cards: &Scorecards, da: usize, shown: &[DaWeek], defects: &[Event], paper: Paper) -> Page {
+fn da_page(
+    fleet: &Fleet,
+    cards: &Scorecards,
+    da: usize,
+    (shown, defects): (&[DaWeek], &[Event]),
+    paper: Paper,
+    log: &[crate::workspace::coaching::CoachingEntry],
+) -> Page {
     let d = &cards.das[da];
     let Some(row) = shown.last() else { return Page::new(paper) };
     let week = row.week;
@@ -116,6 +124,7 @@ fn da_page(fleet: &Fleet, cards: &Scorecards, da: usize, shown: &[DaWeek], defec
     }
     pen.y += 2.0 * (chart_height + 32.0) - 16.0;
 
+    super::sheet::coaching_log(&mut pen, &d.id, log);
     defects_table(&mut pen, fleet, defects);
     pen.footer(
         "Tiers and values are the scorecard's; * marks a tier Standwatch computed from its tier bounds where the \
@@ -359,6 +368,8 @@ pub fn week_summary(cards: &Scorecards, week: Week, paper: Paper) -> Vec<u8> {
 /// Which DAs' sheets to write, and where.
 pub struct DaSheetsRequest<'a> {
     pub ids: &'a [String],
+    /// The workspace's coaching log (empty without one): each sheet prints its last three.
+    pub coaching: &'a [crate::workspace::coaching::CoachingEntry],
     pub week: Week,
     pub paper: Paper,
     /// The folder, made if missing.
@@ -377,7 +388,7 @@ pub fn write_da_sheets(
     cancel: &AtomicBool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<PathBuf>, SheetError> {
-    let DaSheetsRequest { ids, week, paper, dir, summary } = *request;
+    let DaSheetsRequest { ids, coaching, week, paper, dir, summary } = *request;
     let mut taken = std::collections::HashSet::new();
     let jobs: Vec<(usize, PathBuf)> = ids
         .iter()
@@ -385,7 +396,7 @@ pub fn write_da_sheets(
         .filter(|&da| cards.row(&cards.das[da].id, week).is_some())
         .map(|da| (da, dir.join(sheet_file_name(&cards.das[da].id, &mut taken))))
         .collect();
-    let make = |&da: &usize| Ok(da_sheet(fleet, cards, da, week, paper)?.unwrap_or_default());
+    let make = |&da: &usize| Ok(da_sheet(fleet, cards, da, week, paper, coaching)?.unwrap_or_default());
     let mut written = super::sheet::write_in_parallel(jobs, dir, cancel, progress, make)?;
     if summary {
         let path = dir.join(format!("week-{week}.pdf"));

@@ -11,6 +11,7 @@ use crate::overview::{self, DriverDetail};
 use crate::report::day_text;
 use crate::standing::rules::{Tier, tier_label};
 use crate::standing::{EventKind, Fleet, Standing};
+use crate::workspace::coaching::CoachingEntry;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -117,15 +118,22 @@ impl Pen {
 }
 
 /// One driver's coaching sheet as a one-page PDF.
-pub fn driver_sheet(fleet: &Fleet, driver: usize, as_of: Day, paper: Paper) -> Result<Vec<u8>, SheetError> {
+/// `coaching`: the workspace's coaching log (any driver's entries; empty without one).
+pub fn driver_sheet(
+    fleet: &Fleet,
+    driver: usize,
+    as_of: Day,
+    paper: Paper,
+    coaching: &[CoachingEntry],
+) -> Result<Vec<u8>, SheetError> {
     let detail = overview::driver_detail(fleet, driver, as_of)?;
     let d = &fleet.drivers[driver];
     let name = d.name.as_deref().unwrap_or(&d.id);
-    let page = driver_page(fleet, &detail, as_of, paper);
+    let page = driver_page(fleet, &detail, as_of, paper, coaching);
     Ok(pdf::document(&format!("Coaching sheet: {name} ({})", d.id), vec![page]))
 }
 
-fn driver_page(fleet: &Fleet, detail: &DriverDetail, as_of: Day, paper: Paper) -> Page {
+fn driver_page(fleet: &Fleet, detail: &DriverDetail, as_of: Day, paper: Paper, coaching: &[CoachingEntry]) -> Page {
     let d = &fleet.drivers[detail.driver];
     let empty = Standing::empty(as_of);
     let s = detail.history.last().unwrap_or(&empty);
@@ -259,10 +267,40 @@ fn driver_page(fleet: &Fleet, detail: &DriverDetail, as_of: Day, paper: Paper) -
     legend(&mut pen.page, (MARGIN + 2.0 * (chart_width + gap), pen.y + chart_height + 34.0, chart_width));
     pen.y += 2.0 * (chart_height + 34.0) - 10.0;
 
+    coaching_log(&mut pen, &d.id, coaching);
     // The events counting now.
     events(&mut pen, fleet, detail);
     pen.footer("Tier bands and thresholds are Standwatch's estimates; Amazon publishes none.");
     pen.page
+}
+
+/// The driver's last three coaching entries (SPEC §8), newest first; nothing without any.
+pub(super) fn coaching_log(pen: &mut Pen, driver_id: &str, coaching: &[CoachingEntry]) {
+    let entries: Vec<&CoachingEntry> = coaching.iter().filter(|e| e.driver_id == driver_id).collect();
+    if entries.is_empty() {
+        return;
+    }
+    pen.section(&match entries.len() {
+        1 => "Coaching log".to_string(),
+        n if n <= 3 => format!("Coaching log ({n} entries)"),
+        n => format!("Coaching log (the last 3 of {n})"),
+    });
+    for e in entries.iter().rev().take(3) {
+        let mut parts = vec![format!("{} · {}", day_text(e.day), e.topic)];
+        if !e.agreed.is_empty() {
+            parts.push(format!("agreed: {}", e.agreed));
+        }
+        match (e.outcome, e.follow_up) {
+            (Some(outcome), _) => parts.push(format!(
+                "{}{}",
+                outcome.words(),
+                e.outcome_on.map(|d| format!(" ({})", day_text(d))).unwrap_or_default()
+            )),
+            (None, Some(f)) => parts.push(format!("look again {}", day_text(f))),
+            (None, None) => {}
+        }
+        pen.line(Font::Regular, 9.0, INK, 0.0, &format!("•  {}", parts.join(" · ")));
+    }
 }
 
 /// The leaving defects in two columns, as many as four lines hold.
@@ -585,6 +623,8 @@ pub(super) fn sheet_file_name(id: &str, taken: &mut std::collections::HashSet<St
 /// Which sheets to write, and where.
 pub struct SheetsRequest<'a> {
     pub drivers: &'a [usize],
+    /// The workspace's coaching log (empty without one): each sheet prints its last three.
+    pub coaching: &'a [CoachingEntry],
     pub as_of: Day,
     pub paper: Paper,
     /// The folder, made if missing.
@@ -601,12 +641,12 @@ pub fn write_sheets(
     cancel: &AtomicBool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<PathBuf>, SheetError> {
-    let SheetsRequest { drivers, as_of, paper, dir, summary } = *request;
+    let SheetsRequest { drivers, coaching, as_of, paper, dir, summary } = *request;
     let mut taken = std::collections::HashSet::new();
     let jobs: Vec<(usize, PathBuf)> =
         drivers.iter().map(|&i| (i, dir.join(sheet_file_name(&fleet.drivers[i].id, &mut taken)))).collect();
     let mut written =
-        write_in_parallel(jobs, dir, cancel, progress, |&driver| driver_sheet(fleet, driver, as_of, paper))?;
+        write_in_parallel(jobs, dir, cancel, progress, |&driver| driver_sheet(fleet, driver, as_of, paper, coaching))?;
     if summary {
         let path = dir.join("fleet.pdf");
         write_atomic(&path, &fleet_summary(fleet, as_of, paper))

@@ -3,8 +3,8 @@
 //! app's worker (which adds only threads and repaints), with progress and cancellation.
 
 use crate::config::Thresholds;
-use crate::import::time::FleetZone;
 use crate::import::time::UnknownZone;
+use crate::import::time::{Day, FleetZone};
 use crate::import::{
     Dataset, Detail, ExceptionRow, FileSummary, ImportError, ImportOptions, ImportReport, InputError, InputPaths,
     ReportsApplied, TableKind, file_kinds,
@@ -85,6 +85,10 @@ pub enum Change {
     AddCases(Vec<NewCase>),
     SetCase(i64, CaseUpdate),
     SetNote(i64, String),
+    /// A coaching entry added to the log (SPEC §8).
+    AddCoaching(crate::workspace::coaching::NewEntry),
+    /// What came of a coaching entry, and the day.
+    CoachingOutcome(i64, crate::workspace::coaching::CoachingOutcome, Day),
 }
 
 /// What an open workspace adds to a result: its cases, import log, and the standing the
@@ -102,6 +106,8 @@ pub struct WorkspaceState {
     pub evidence_dir: PathBuf,
     /// What became of the events disputed under each ground.
     pub ground_stats: Vec<crate::workspace::cases::GroundStats>,
+    /// The coaching log, oldest first.
+    pub coaching: Vec<crate::workspace::coaching::CoachingEntry>,
 }
 
 /// A loaded fleet and what it was computed from.
@@ -317,6 +323,7 @@ fn scorecards_of(data: &Dataset, settings: &Settings, fleet: &Fleet) -> Result<A
         ids.into_iter().zip(names).filter_map(|(id, name)| Some((id?.to_string(), name?.to_string()))).collect();
     let mut cards = Scorecards::build(&data.scorecards, &roster, &settings.dsp)?;
     cards.mark_disputable(fleet);
+    cards.mark_coaching_due(&fleet.cases.coaching);
     Ok(Arc::new(cards))
 }
 
@@ -503,6 +510,12 @@ fn open_workspace(
             ws.set_case(id, &update)?;
         }
         Some(Change::SetNote(id, note)) => ws.set_case_note(id, &note)?,
+        Some(Change::AddCoaching(entry)) => {
+            ws.add_coaching(&entry)?;
+        }
+        Some(Change::CoachingOutcome(id, outcome, on)) => {
+            ws.set_coaching_outcome(id, outcome, on)?;
+        }
         None => {}
     }
     let imports = ws.imports()?;
@@ -543,6 +556,7 @@ fn open_workspace(
         if_pending_succeed,
         evidence_dir,
         ground_stats: ws.ground_stats()?,
+        coaching: ws.coaching(None)?,
     };
     let scorecards = scorecards_of(&dataset, &settings, &fleet)?;
     Ok(Loaded {

@@ -1,6 +1,6 @@
 //! A DA's alerts for a week (SPEC §7.2): TIER_DROP, AT_RISK, COACH (which metrics),
-//! SLIPPING (the same metric worse three weeks running) and DISPUTABLE; codes in files,
-//! words on screen.
+//! SLIPPING (the same metric worse three weeks running), DISPUTABLE and COACHING_DUE
+//! (SPEC §8); codes in files, words on screen.
 
 use super::metrics::{DspMetric, Form};
 use super::{DaWeek, METRICS};
@@ -13,12 +13,19 @@ pub enum DspAlert {
     Coach,
     Slipping,
     Disputable,
+    CoachingDue,
 }
 
 impl DspAlert {
     /// Most severe first: the order the screen lists them in.
-    pub const ALL: [DspAlert; 5] =
-        [DspAlert::AtRisk, DspAlert::TierDrop, DspAlert::Coach, DspAlert::Slipping, DspAlert::Disputable];
+    pub const ALL: [DspAlert; 6] = [
+        DspAlert::AtRisk,
+        DspAlert::TierDrop,
+        DspAlert::Coach,
+        DspAlert::Slipping,
+        DspAlert::Disputable,
+        DspAlert::CoachingDue,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -27,6 +34,7 @@ impl DspAlert {
             DspAlert::Coach => "COACH",
             DspAlert::Slipping => "SLIPPING",
             DspAlert::Disputable => "DISPUTABLE",
+            DspAlert::CoachingDue => "COACHING_DUE",
         }
     }
 
@@ -37,6 +45,7 @@ impl DspAlert {
             DspAlert::Coach => "Needs coaching",
             DspAlert::Slipping => "Slipping",
             DspAlert::Disputable => "Disputable",
+            DspAlert::CoachingDue => "Coaching check due",
         }
     }
 
@@ -48,6 +57,7 @@ impl DspAlert {
             DspAlert::Coach => "coaching",
             DspAlert::Slipping => "slipping",
             DspAlert::Disputable => "disputable",
+            DspAlert::CoachingDue => "check due",
         }
     }
 

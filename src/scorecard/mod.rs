@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod week;
 
 use crate::import::columns as col;
+use crate::import::time::Day;
 use alerts::{CoachTriggers, DspAlert, DspAlerts};
 use bounds::{DspBounds, Measure};
 use metrics::{DspMetric, DspTier, Scale};
@@ -271,6 +272,21 @@ impl Scorecards {
             for week in weeks {
                 if let Some(i) = self.row_index(&self.das[d].id, week) {
                     self.rows[i].alerts.set(DspAlert::Disputable, true);
+                }
+            }
+        }
+    }
+
+    /// COACHING_DUE (SPEC §8) for the DA-weeks by whose last day a coaching entry's
+    /// follow-up day has passed without an outcome. `coaching`: per driver id, each entry's
+    /// (follow-up day, outcome day).
+    pub fn mark_coaching_due(&mut self, coaching: &HashMap<String, Vec<(Option<Day>, Option<Day>)>>) {
+        for d in 0..self.das.len() {
+            let Some(entries) = coaching.get(&self.das[d].id) else { continue };
+            for i in self.das[d].rows.clone() {
+                let last_day = self.rows[i].week.end(self.week_starts);
+                if crate::workspace::coaching::coaching_due(entries, last_day) {
+                    self.rows[i].alerts.set(DspAlert::CoachingDue, true);
                 }
             }
         }

@@ -14,10 +14,11 @@ pub enum Alert {
     Unreturned,
     Disputable,
     FollowUp,
+    CoachingDue,
 }
 
 impl Alert {
-    pub const ALL: [Alert; 8] = [
+    pub const ALL: [Alert; 9] = [
         Alert::AtRisk,
         Alert::AppealDue,
         Alert::TierDrop,
@@ -26,6 +27,7 @@ impl Alert {
         Alert::Unreturned,
         Alert::Disputable,
         Alert::FollowUp,
+        Alert::CoachingDue,
     ];
 
     pub fn code(self) -> &'static str {
@@ -38,6 +40,7 @@ impl Alert {
             Alert::Unreturned => "UNRETURNED",
             Alert::Disputable => "DISPUTABLE",
             Alert::FollowUp => "FOLLOW_UP",
+            Alert::CoachingDue => "COACHING_DUE",
         }
     }
 
@@ -52,6 +55,7 @@ impl Alert {
             Alert::Unreturned => "Not returned",
             Alert::Disputable => "Disputable",
             Alert::FollowUp => "Follow up",
+            Alert::CoachingDue => "Coaching check due",
         }
     }
 

@@ -230,6 +230,11 @@ fn assign_rows(
             d.sent_cases = sent.clone();
         }
     }
+    for (id, entries) in &cases.coaching {
+        if let Some(d) = directory.get_mut(id.as_str()) {
+            d.coaching = entries.clone();
+        }
+    }
     Ok(())
 }
 

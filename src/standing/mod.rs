@@ -46,6 +46,8 @@ pub struct Driver {
     dnr_days: Vec<Day>,
     /// The driver's sent cases: (day sent, day of the outcome if there is one).
     sent_cases: Vec<(Day, Option<Day>)>,
+    /// The driver's coaching entries with a follow-up day: (follow-up day, outcome day).
+    coaching: Vec<(Option<Day>, Option<Day>)>,
 }
 
 /// Which table an event comes from: block misses are named by `block_id`, package
@@ -93,6 +95,9 @@ pub struct CaseMarks {
     /// was sent, and the day of the case's next letter or, for the last, of its outcome if
     /// any. A case is waiting for an answer from each letter until the next.
     pub sent: HashMap<String, Vec<(Day, Option<Day>)>>,
+    /// Per driver id, each coaching entry with a follow-up day: (follow-up day, outcome
+    /// day if any), for COACHING_DUE (SPEC §8).
+    pub coaching: HashMap<String, Vec<(Option<Day>, Option<Day>)>>,
 }
 
 impl CaseMarks {
@@ -361,6 +366,7 @@ impl Fleet {
         alerts.set(Alert::NewDnr, d.dnr_days.get(first_recent).is_some_and(|&x| x <= as_of));
         alerts.set(Alert::Disputable, span(&self.blocks.disputable, &bw) + span(&self.packages.disputable, &pw) > 0);
         alerts.set(Alert::FollowUp, needs_follow_up(&d.sent_cases, as_of, self.thresholds.windows.follow_up_days));
+        alerts.set(Alert::CoachingDue, crate::workspace::coaching::coaching_due(&d.coaching, as_of));
         alerts.set(
             Alert::AppealDue,
             d.deactivated && d.deactivated_on.is_some_and(|off| off <= as_of && as_of <= off + 10),

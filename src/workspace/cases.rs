@@ -397,7 +397,7 @@ impl Workspace {
     /// What the cases tell the standing: events in a case (withdrawn cases excepted) and
     /// the days of their letters for FOLLOW_UP.
     pub fn case_marks(&self) -> Result<CaseMarks, WorkspaceError> {
-        let mut marks = CaseMarks::default();
+        let mut marks = CaseMarks { coaching: self.coaching_marks()?, ..CaseMarks::default() };
         for case in self.cases()? {
             if case.status != CaseStatus::Withdrawn {
                 for e in &case.events {

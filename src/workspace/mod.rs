@@ -7,6 +7,7 @@
 //! state or the new one, never a mix; files no committed row names are removed later.
 
 pub mod cases;
+pub mod coaching;
 pub mod lock;
 mod schema;
 mod segments;

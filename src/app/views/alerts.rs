@@ -50,7 +50,10 @@ pub fn describe(alert: Alert, fleet: &Fleet, overview: &Overview, position: usiz
         Alert::NewDnr => "New DNR claim in the last 7 days".to_string(),
         Alert::Unreturned => "A package in the window was not delivered and not returned to the station".to_string(),
         Alert::Disputable => "Events in the current windows can be disputed".to_string(),
-        Alert::FollowUp => "A dispute sent more than 3 days ago has no answer yet".to_string(),
+        Alert::FollowUp => {
+            format!("A letter sent more than {} days ago has no answer yet", fleet.thresholds.windows.follow_up_days)
+        }
+        Alert::CoachingDue => "A coaching follow-up day has passed without an outcome".to_string(),
     }
 }
 

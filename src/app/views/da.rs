@@ -23,6 +23,9 @@ pub struct DaView {
     /// happened, its grounds in words.
     defects: Vec<Event>,
     texts: Vec<[String; 3]>,
+    /// The coaching log's add-an-entry form, and today in the fleet's zone.
+    coaching: super::coaching::CoachingForm,
+    today: crate::import::time::Day,
 }
 
 impl DaView {
@@ -34,10 +37,20 @@ impl DaView {
             .iter()
             .map(|e| [when_text(zone.local(e.time)), what_happened(e, zone), event_grounds_text(e, zone)])
             .collect();
-        DaView { id, week, defects, texts }
+        // The first metric past its coaching trigger that week, as the log's topic.
+        let topic = cards.row(&id, week).and_then(|r| r.coach.first()).map_or("", |m| m.label());
+        let coaching = super::coaching::CoachingForm::with_topic(topic, zone.today());
+        DaView { id, week, defects, texts, coaching, today: zone.today() }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, cards: &Scorecards, commands: &mut Vec<Command>) {
+    /// `log`: the workspace's coaching log (`None` without a workspace).
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        cards: &Scorecards,
+        log: Option<&[crate::workspace::coaching::CoachingEntry]>,
+        commands: &mut Vec<Command>,
+    ) {
         let Some(d) = cards.da_index(&self.id) else {
             ui.label("This DA has no scorecard in the data on screen.");
             return;
@@ -91,6 +104,7 @@ impl DaView {
             if !row.alerts.is_empty() {
                 ui.label(RichText::new(row.alert_words()).strong());
             }
+            self.coaching.ui(ui, (&da.id, self.today), log, &[], commands);
             if row.tiers.iter().flatten().chain(row.overall.iter()).any(|t| t.computed) {
                 ui.label(
                     RichText::new(

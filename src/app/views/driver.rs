@@ -30,6 +30,8 @@ pub struct DriverView {
     markers: Vec<Marker>,
     /// A driver just opened starts at the top of the page.
     scroll_to_top: bool,
+    /// The coaching log's add-an-entry form.
+    coaching: super::coaching::CoachingForm,
 }
 
 impl DriverView {
@@ -66,7 +68,9 @@ impl DriverView {
             .collect();
         let lag = fleet.thresholds.windows.lag_days;
         let markers = detail.events.iter().map(|e| Marker::of(e, lag, zone)).collect();
-        DriverView { detail, if_pending, photos, texts, markers, scroll_to_top }
+        let weakest = detail.history.last().and_then(|s| crate::charts::Metric::weakest(s, &fleet.thresholds));
+        let coaching = super::coaching::CoachingForm::new(weakest, zone.today());
+        DriverView { detail, if_pending, photos, texts, markers, scroll_to_top, coaching }
     }
 
     /// `observed`: tiers a person saw, shown beside the computed ones.
@@ -75,6 +79,7 @@ impl DriverView {
         ui: &mut egui::Ui,
         fleet: &Fleet,
         observed: Option<&crate::app::state::Observed>,
+        log: Option<&[crate::workspace::coaching::CoachingEntry]>,
         commands: &mut Vec<Command>,
     ) {
         let d = &fleet.drivers[self.detail.driver];
@@ -97,6 +102,8 @@ impl DriverView {
             self.what_if(ui, &now);
             self.next_days(ui, d.deactivated);
             self.letter_buttons(ui, d, commands);
+            ui.add_space(4.0);
+            self.coaching.ui(ui, (&d.id, fleet.zone.today()), log, &self.detail.history, commands);
             ui.add_space(6.0);
             self.charts(ui, fleet);
             ui.add_space(8.0);

@@ -5,6 +5,7 @@
 mod addresses;
 mod alerts;
 mod cases;
+mod coaching;
 mod da;
 mod driver;
 mod fleet;

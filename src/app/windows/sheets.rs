@@ -10,6 +10,7 @@ use crate::import::time::Day;
 use crate::scorecard::Scorecards;
 use crate::scorecard::week::Week;
 use crate::standing::Fleet;
+use crate::workspace::coaching::CoachingEntry;
 use eframe::egui::{self, RichText};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,6 +24,8 @@ pub enum SheetsOf {
 
 pub struct SheetsWindow {
     fleet: Arc<Fleet>,
+    /// The workspace's coaching log (empty without one), printed on the sheets.
+    coaching: Arc<Vec<CoachingEntry>>,
     of: SheetsOf,
     pub paper: Paper,
     folder: String,
@@ -32,13 +35,19 @@ pub struct SheetsWindow {
 }
 
 impl SheetsWindow {
-    pub fn new(fleet: Arc<Fleet>, of: SheetsOf, paper: Paper, folder: PathBuf) -> SheetsWindow {
+    pub fn new(
+        (fleet, coaching): (Arc<Fleet>, Arc<Vec<CoachingEntry>>),
+        of: SheetsOf,
+        paper: Paper,
+        folder: PathBuf,
+    ) -> SheetsWindow {
         let folder = folder.display().to_string();
-        SheetsWindow { fleet, of, paper, folder, job: None, result: None, open: true }
+        SheetsWindow { fleet, coaching, of, paper, folder, job: None, result: None, open: true }
     }
 
     fn start(&mut self, ctx: &egui::Context) {
         let (fleet, of, paper) = (self.fleet.clone(), self.of.clone(), self.paper);
+        let log = self.coaching.clone();
         let folder = PathBuf::from(self.folder.trim());
         let repaint = ctx.clone();
         self.result = None;
@@ -51,12 +60,26 @@ impl SheetsWindow {
                 let written = match &of {
                     SheetsOf::Drivers { drivers, as_of } => {
                         let summary = drivers.len() > 1;
-                        let request = sheet::SheetsRequest { drivers, as_of: *as_of, paper, dir: &folder, summary };
+                        let request = sheet::SheetsRequest {
+                            drivers,
+                            coaching: &log,
+                            as_of: *as_of,
+                            paper,
+                            dir: &folder,
+                            summary,
+                        };
                         sheet::write_sheets(&fleet, &request, cancel, &report)
                     }
                     SheetsOf::Das { cards, ids, week } => {
                         let summary = ids.len() > 1;
-                        let request = dsp_sheet::DaSheetsRequest { ids, week: *week, paper, dir: &folder, summary };
+                        let request = dsp_sheet::DaSheetsRequest {
+                            ids,
+                            coaching: &log,
+                            week: *week,
+                            paper,
+                            dir: &folder,
+                            summary,
+                        };
                         dsp_sheet::write_da_sheets(&fleet, cards, &request, cancel, &report)
                     }
                 };
