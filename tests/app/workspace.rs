@@ -243,3 +243,62 @@ fn the_cases_view_drafts_a_follow_up_due_threaded_under_its_letter() {
     assert!(h.query_by_label("1 follow-up due").is_none());
     h.get_by_label_contains("follow-up 2 due");
 }
+
+#[test]
+fn the_driver_view_keeps_a_coaching_log_prefilled_with_the_weakest_metric() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws_dir = dir.path().join("North station");
+    sample_workspace(&ws_dir);
+    let mut h = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| StandwatchApp::new(&cc.egui_ctx, None));
+    h.state_mut().open_workspace(ws_dir.clone());
+    settle(&mut h);
+    wait_for(&mut h, "the workspace", |h| h.state().loaded().is_some_and(|l| l.data.workspace.is_some()));
+    // D00007: Fair on quality for its DNR claims, Fantastic on reliability.
+    let d7 = h.state().loaded().unwrap().data.fleet.driver_index("D00007").unwrap();
+    h.state_mut().send(standwatch::app::Command::OpenDriver(d7));
+    wait_for(&mut h, "the driver", |h| h.query_by_label("Nothing written down yet.").is_some());
+    h.get_by_label("Coaching log");
+    assert_eq!(h.get_by_label("Topic").value().as_deref(), Some("DNR claims in the window"));
+    h.get_by_label("Agreed").focus();
+    h.run_steps(1);
+    h.get_by_label("Agreed").type_text("Photo at every door");
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::Role::Button, "Add to the log").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the entry", |h| {
+        !h.state().is_busy()
+            && h.state().loaded().and_then(|l| l.data.workspace.as_ref()).is_some_and(|w| w.coaching.len() == 1)
+    });
+    h.get_by_label("Coaching log (1)");
+    h.get_by_label_contains("· DNR claims in the window");
+    h.get_by_label("agreed: Photo at every door");
+    // Beside a metric's entry, its value then and now (the same day here).
+    h.get_by_label_contains("DNR claims in the window: 2 claims then, 2 claims now");
+    // The entry survives a restart of the app: it is in the workspace.
+    let entries = standwatch::workspace::Workspace::open(&ws_dir).unwrap().coaching(Some("D00007")).unwrap();
+    assert_eq!(
+        (entries[0].topic.as_str(), entries[0].agreed.as_str()),
+        ("DNR claims in the window", "Photo at every door")
+    );
+    h.get_by_role_and_label(egui::Role::Button, "improved").click();
+    h.run_steps(1);
+    wait_for(&mut h, "the outcome", |h| {
+        !h.state().is_busy()
+            && h.state().loaded().and_then(|l| l.data.workspace.as_ref()).is_some_and(|w| {
+                w.coaching[0].outcome == Some(standwatch::workspace::coaching::CoachingOutcome::Improved)
+            })
+    });
+    h.get_by_label_contains("improved on ");
+    assert!(h.query_by_role_and_label(egui::Role::Button, "improved").is_none());
+}
+
+#[test]
+fn without_a_workspace_the_coaching_log_says_where_it_is_kept() {
+    let mut h = app();
+    let d7 = h.state().loaded().unwrap().data.fleet.driver_index("D00007").unwrap();
+    h.state_mut().send(standwatch::app::Command::OpenDriver(d7));
+    wait_for(&mut h, "the driver", |h| h.query_by_label("Coaching log").is_some());
+    h.get_by_label("Coaching log").click();
+    h.run_steps(3);
+    h.get_by_label("The coaching log is kept in a workspace: open one with Workspace….");
+}
