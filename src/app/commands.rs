@@ -6,7 +6,7 @@ use super::state::Observed;
 use super::state::{Notice, Tab};
 use super::views::{DaView, DriverView};
 use super::windows::sheets::SheetsOf;
-use super::windows::{BatchWindow, CalibrateWindow, LearnBoundsWindow, LetterEditor, SheetsWindow};
+use super::windows::{BatchWindow, CalibrateWindow, ExportWindow, LearnBoundsWindow, LetterEditor, SheetsWindow};
 use super::worker::{self, JobError, Request};
 use super::{StandwatchApp, retire, sample_inputs};
 use crate::import::{InputPaths, TableKind};
@@ -462,19 +462,10 @@ impl StandwatchApp {
             })
             .collect();
         let name = format!("standing-{}.xlsx", crate::report::day_text(l.overview.as_of));
-        self.views.fleet.export = Some(super::windows::on_dialog_thread(&self.ctx, move || {
-            let path = rfd::FileDialog::new()
-                .add_filter("Excel workbook", &["xlsx"])
-                .add_filter("CSV", &["csv"])
-                .set_file_name(name)
-                .set_title("Export the fleet table")
-                .save_file()?;
-            let written = crate::report::export_table(&path, &rows).map(|()| path);
-            if let Err(e) = &written {
-                tracing::error!("fleet table not exported: {e}");
-            }
-            Some(written)
-        }));
+        // Beside the letters (the workspace's folder, else Documents/Standwatch).
+        let letters = l.data.letters_dir();
+        let folder = letters.parent().map_or(letters.clone(), std::path::Path::to_path_buf);
+        self.windows.export = Some(ExportWindow::new(rows, folder.join(name)));
     }
 
     /// Starts fitting the thresholds to the observed tiers, in the Calibrate window.

@@ -23,7 +23,7 @@ use state::{Session, file_name};
 use std::path::{Path, PathBuf};
 use views::{AddressesView, AlertsView, CasesView, DaView, DriverView, FleetView, ScorecardsView, SettingsView};
 use windows::{
-    AboutWindow, BatchWindow, CalibrateWindow, ImportReportWindow, LearnBoundsWindow, LetterEditor, OpenFilesWindow,
+    AboutWindow, BatchWindow, CalibrateWindow, ExportWindow, ImportReportWindow, LearnBoundsWindow, LetterEditor, OpenFilesWindow,
     SheetsWindow, WorkspaceWindow,
 };
 use worker::OnScreen;
@@ -74,6 +74,7 @@ struct Windows {
     letter: Option<LetterEditor>,
     batch: Option<BatchWindow>,
     sheets: Option<SheetsWindow>,
+    export: Option<ExportWindow>,
     calibrate: Option<CalibrateWindow>,
     learn_bounds: Option<LearnBoundsWindow>,
     about: AboutWindow,
@@ -349,6 +350,12 @@ impl StandwatchApp {
             batch.show(ctx, &mut self.commands);
             if !batch.open {
                 windows.batch = None;
+            }
+        }
+        if let Some(export) = &mut windows.export {
+            export.show(ctx);
+            if !export.open {
+                windows.export = None;
             }
         }
         if let Some(sheets) = &mut windows.sheets {

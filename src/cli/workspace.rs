@@ -91,7 +91,7 @@ pub(super) fn followups(workspace: Option<&Path>, as_of: Option<String>, out: &P
     }
     let mut index = Vec::new();
     let mut csv = report::SafeCsv::new(&mut index);
-    csv.row(&FOLLOW_UP_COLUMNS)
+    csv.row(FOLLOW_UP_COLUMNS)
         .and_then(|_| rows.iter().try_for_each(|r| csv.row(r)))
         .and_then(|_| csv.finish())
         .map_err(|e| Failure::other(e.to_string()))?;

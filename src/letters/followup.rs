@@ -233,8 +233,9 @@ mod tests {
         text.split_whitespace()
             .filter(|w| {
                 let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-                !(w.starts_with('D') && w[1..].chars().all(|c| c.is_ascii_digit()) && w.len() > 1)
-                    && !(w.len() == 10 && w.chars().filter(|c| *c == '-').count() == 2)
+                let id = w.len() > 1 && w.starts_with('D') && w[1..].chars().all(|c| c.is_ascii_digit());
+                let date = w.len() == 10 && w.chars().filter(|c| *c == '-').count() == 2;
+                !id && !date
             })
             .count()
     }

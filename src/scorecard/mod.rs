@@ -11,7 +11,6 @@ pub mod metrics;
 pub mod week;
 
 use crate::import::columns as col;
-use crate::import::time::Day;
 use alerts::{CoachTriggers, DspAlert, DspAlerts};
 use bounds::{DspBounds, Measure};
 use metrics::{DspMetric, DspTier, Scale};
@@ -280,12 +279,12 @@ impl Scorecards {
     /// COACHING_DUE (SPEC §8) for the DA-weeks by whose last day a coaching entry's
     /// follow-up day has passed without an outcome. `coaching`: per driver id, each entry's
     /// (follow-up day, outcome day).
-    pub fn mark_coaching_due(&mut self, coaching: &HashMap<String, Vec<(Option<Day>, Option<Day>)>>) {
+    pub fn mark_coaching_due(&mut self, coaching: &crate::standing::CoachingMarks) {
         for d in 0..self.das.len() {
             let Some(entries) = coaching.get(&self.das[d].id) else { continue };
             for i in self.das[d].rows.clone() {
                 let last_day = self.rows[i].week.end(self.week_starts);
-                if crate::workspace::coaching::coaching_due(entries, last_day) {
+                if crate::standing::coaching_due(entries, last_day) {
                     self.rows[i].alerts.set(DspAlert::CoachingDue, true);
                 }
             }

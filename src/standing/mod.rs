@@ -97,7 +97,7 @@ pub struct CaseMarks {
     pub sent: HashMap<String, Vec<(Day, Option<Day>)>>,
     /// Per driver id, each coaching entry with a follow-up day: (follow-up day, outcome
     /// day if any), for COACHING_DUE (SPEC §8).
-    pub coaching: HashMap<String, Vec<(Option<Day>, Option<Day>)>>,
+    pub coaching: CoachingMarks,
 }
 
 impl CaseMarks {
@@ -107,6 +107,15 @@ impl CaseMarks {
             EventSide::Package => self.packages_in_case.contains(id),
         }
     }
+}
+
+/// Per driver id, each coaching entry's (follow-up day, outcome day if any).
+pub type CoachingMarks = HashMap<String, Vec<(Option<Day>, Option<Day>)>>;
+
+/// COACHING_DUE on `day` (SPEC §8) for a driver's entries, each (follow-up day, outcome
+/// day): a follow-up day before `day` with no outcome by then.
+pub fn coaching_due(entries: &[(Option<Day>, Option<Day>)], day: Day) -> bool {
+    entries.iter().any(|&(follow_up, outcome)| follow_up.is_some_and(|f| f < day) && outcome.is_none_or(|o| o > day))
 }
 
 /// FOLLOW_UP on `day` (SPEC §4.4): a case sent, or last followed up, more than
@@ -366,7 +375,7 @@ impl Fleet {
         alerts.set(Alert::NewDnr, d.dnr_days.get(first_recent).is_some_and(|&x| x <= as_of));
         alerts.set(Alert::Disputable, span(&self.blocks.disputable, &bw) + span(&self.packages.disputable, &pw) > 0);
         alerts.set(Alert::FollowUp, needs_follow_up(&d.sent_cases, as_of, self.thresholds.windows.follow_up_days));
-        alerts.set(Alert::CoachingDue, crate::workspace::coaching::coaching_due(&d.coaching, as_of));
+        alerts.set(Alert::CoachingDue, coaching_due(&d.coaching, as_of));
         alerts.set(
             Alert::AppealDue,
             d.deactivated && d.deactivated_on.is_some_and(|off| off <= as_of && as_of <= off + 10),

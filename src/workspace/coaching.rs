@@ -4,8 +4,8 @@
 
 use super::{Workspace, WorkspaceError, day_from_sql, day_to_sql};
 use crate::import::time::Day;
+use crate::standing::{CoachingMarks, coaching_due};
 use rusqlite::params;
-use std::collections::HashMap;
 
 /// What came of a coaching conversation, as the manager judges it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -66,11 +66,6 @@ impl CoachingEntry {
     }
 }
 
-/// COACHING_DUE on `day` (SPEC §8) for a driver's entries, each (follow-up day, outcome
-/// day): a follow-up day before `day` with no outcome by then.
-pub fn coaching_due(entries: &[(Option<Day>, Option<Day>)], day: Day) -> bool {
-    entries.iter().any(|&(follow_up, outcome)| follow_up.is_some_and(|f| f < day) && outcome.is_none_or(|o| o > day))
-}
 
 /// An entry to add.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,8 +165,8 @@ impl Workspace {
     }
 
     /// Per driver, each entry's (follow-up day, outcome day), for COACHING_DUE.
-    pub fn coaching_marks(&self) -> Result<HashMap<String, Vec<(Option<Day>, Option<Day>)>>, WorkspaceError> {
-        let mut marks: HashMap<String, Vec<(Option<Day>, Option<Day>)>> = HashMap::new();
+    pub fn coaching_marks(&self) -> Result<CoachingMarks, WorkspaceError> {
+        let mut marks = CoachingMarks::new();
         for e in self.coaching(None)? {
             if e.follow_up.is_some() {
                 marks.entry(e.driver_id).or_default().push((e.follow_up, e.outcome_on));

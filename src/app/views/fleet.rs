@@ -5,7 +5,7 @@
 use crate::app::commands::Command;
 use crate::app::theme::{metric_help, sparkline, tier_badge_colors, tier_chip, tier_color, tier_text_color};
 use crate::overview::{DriverSummary, Overview, RowFilter, SortColumn, row_order, tier_slot};
-use crate::report::{ExportError, Field, day_text};
+use crate::report::{Field, day_text};
 use crate::standing::Fleet;
 use crate::standing::alerts::Alert;
 use crate::standing::rules::{Tier, tier_label};
@@ -14,7 +14,6 @@ use eframe::egui::{self, Key, RichText};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Where a table column's text comes from: a column of the report, or one the screen adds.
@@ -94,10 +93,6 @@ pub struct FleetView {
     /// without observed tiers), and what it was computed for.
     seen: Vec<Option<Tier>>,
     seen_key: Option<(usize, usize)>,
-    /// The Export… save dialog, then the file written (or why not).
-    pub(crate) export: Option<std::sync::mpsc::Receiver<Option<Result<PathBuf, ExportError>>>>,
-    /// What the last export did, shown beside the button.
-    pub export_result: Option<Result<PathBuf, ExportError>>,
 }
 
 /// Driver and Name stay in place when the other columns scroll sideways.
@@ -284,26 +279,11 @@ impl FleetView {
     /// Export…: the table as shown (filtered and sorted), with the report's columns, to a
     /// workbook or a CSV file (the app asks where and writes it, [`Command::ExportFleet`]).
     fn export_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        if let Some(rx) = &self.export
-            && let Ok(done) = rx.try_recv()
-        {
-            self.export = None;
-            self.export_result = done;
-        }
         let clicked = ui
-            .add_enabled(self.export.is_none() && !self.visible.is_empty(), egui::Button::new("Export…"))
+            .add_enabled(!self.visible.is_empty(), egui::Button::new("Export…"))
             .on_hover_text("The drivers shown, in this order, to a spreadsheet (.xlsx) or a CSV file");
         if clicked.clicked() {
             commands.push(Command::ExportFleet(self.visible.clone()));
-        }
-        match &self.export_result {
-            Some(Ok(path)) => {
-                ui.label(RichText::new(format!("Exported to {}", crate::app::state::file_name(path))).weak());
-            }
-            Some(Err(e)) => {
-                ui.colored_label(ui.visuals().error_fg_color, format!("Not exported: {e}"));
-            }
-            None => {}
         }
     }
 

@@ -17,7 +17,7 @@ pub struct BatchWindow {
     drivers: Vec<usize>,
     as_of: Day,
     settings: LetterSettings,
-    folder: String,
+    folder: super::path_field::PathField,
     job: Option<Job<Batch, LetterError>>,
     result: Option<Result<Batch, JobError<LetterError>>>,
     pub open: bool,
@@ -31,14 +31,14 @@ impl BatchWindow {
         settings: LetterSettings,
         folder: PathBuf,
     ) -> BatchWindow {
-        let folder = folder.display().to_string();
+        let folder = super::path_field::PathField::folder(folder, "Folder for the letters");
         BatchWindow { fleet, drivers, as_of, settings, folder, job: None, result: None, open: true }
     }
 
     fn start(&mut self, ctx: &egui::Context) {
         let (fleet, drivers, as_of, settings) =
             (self.fleet.clone(), self.drivers.clone(), self.as_of, self.settings.clone());
-        let folder = PathBuf::from(self.folder.trim());
+        let folder = self.folder.path();
         let repaint = ctx.clone();
         self.result = None;
         self.job = Some(spawn(
@@ -65,7 +65,7 @@ impl BatchWindow {
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
             self.job = None;
             if let Ok(batch) = &result {
-                let folder = PathBuf::from(self.folder.trim());
+                let folder = self.folder.path();
                 let cases = NewCase::for_batch(batch, &folder, self.fleet.zone.today());
                 commands.push(Command::LettersSaved { cases, folder });
             }
@@ -80,9 +80,8 @@ impl BatchWindow {
                 "A dispute letter for each of the {} selected drivers that has disputable events.",
                 self.drivers.len()
             ));
-            let label = ui.label("Folder");
-            ui.add(egui::TextEdit::singleline(&mut self.folder).desired_width(f32::INFINITY)).labelled_by(label.id);
-            let can_start = !self.folder.trim().is_empty();
+            self.folder.ui(ui, "Folder");
+            let can_start = !self.folder.text.trim().is_empty();
             match super::job_row(ui, &mut self.job, "Draft letters", can_start) {
                 super::JobRow::Start => self.start(ui.ctx()),
                 super::JobRow::Cancelled => self.result = Some(Err(JobError::Cancelled)),

@@ -5,16 +5,19 @@
 mod about;
 mod batch;
 mod calibrate;
+mod export;
 mod import_report;
 mod learn_bounds;
 mod letter_editor;
 mod open_files;
+mod path_field;
 pub mod sheets;
 mod workspace;
 
 pub use about::AboutWindow;
 pub use batch::BatchWindow;
 pub use calibrate::CalibrateWindow;
+pub use export::ExportWindow;
 pub use import_report::ImportReportWindow;
 pub use learn_bounds::LearnBoundsWindow;
 pub use letter_editor::LetterEditor;

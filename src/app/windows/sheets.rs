@@ -28,7 +28,7 @@ pub struct SheetsWindow {
     coaching: Arc<Vec<CoachingEntry>>,
     of: SheetsOf,
     pub paper: Paper,
-    folder: String,
+    folder: super::path_field::PathField,
     job: Option<Job<Vec<PathBuf>, SheetError>>,
     result: Option<Result<Vec<PathBuf>, String>>,
     pub open: bool,
@@ -41,14 +41,14 @@ impl SheetsWindow {
         paper: Paper,
         folder: PathBuf,
     ) -> SheetsWindow {
-        let folder = folder.display().to_string();
+        let folder = super::path_field::PathField::folder(folder, "Folder for the coaching sheets");
         SheetsWindow { fleet, coaching, of, paper, folder, job: None, result: None, open: true }
     }
 
     fn start(&mut self, ctx: &egui::Context) {
         let (fleet, of, paper) = (self.fleet.clone(), self.of.clone(), self.paper);
         let log = self.coaching.clone();
-        let folder = PathBuf::from(self.folder.trim());
+        let folder = self.folder.path();
         let repaint = ctx.clone();
         self.result = None;
         tracing::info!(folder = %folder.display(), "writing coaching sheets");
@@ -101,7 +101,7 @@ impl SheetsWindow {
             self.result = Some(result.map_err(|e| e.to_string()));
         }
         let mut open = self.open;
-        egui::Window::new("Coaching sheets").open(&mut open).default_size([560.0, 360.0]).show(ctx, |ui| {
+        egui::Window::new("Coaching sheets").open(&mut open).default_size([680.0, 360.0]).show(ctx, |ui| {
             ui.label(match &self.of {
                 SheetsOf::Drivers { drivers, .. } => match drivers.as_slice() {
                     [one] => format!("A one-page coaching sheet (PDF) for {}.", self.fleet.drivers[*one].id),
@@ -125,10 +125,8 @@ impl SheetsWindow {
                     ),
                 },
             });
+            self.folder.ui(ui, "Folder");
             egui::Grid::new("sheets-form").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-                let label = ui.label("Folder");
-                ui.add(egui::TextEdit::singleline(&mut self.folder).desired_width(400.0)).labelled_by(label.id);
-                ui.end_row();
                 ui.label("Paper");
                 ui.horizontal(|ui| {
                     for paper in Paper::ALL {
@@ -137,7 +135,7 @@ impl SheetsWindow {
                 });
                 ui.end_row();
             });
-            let can_start = !self.folder.trim().is_empty();
+            let can_start = !self.folder.text.trim().is_empty();
             match super::job_row(ui, &mut self.job, "Write sheets", can_start) {
                 super::JobRow::Start => self.start(ui.ctx()),
                 super::JobRow::Cancelled => {
@@ -155,7 +153,7 @@ impl SheetsWindow {
                     ui.label(RichText::new(written).strong());
                     ui.horizontal(|ui| {
                         if ui.button("Open folder").clicked() {
-                            to_open = Some(PathBuf::from(self.folder.trim()));
+                            to_open = Some(self.folder.path());
                         }
                         let summary = files.iter().find(|f| {
                             let name = crate::app::state::file_name(f);
