@@ -23,8 +23,8 @@ use state::{Session, file_name};
 use std::path::{Path, PathBuf};
 use views::{AddressesView, AlertsView, CasesView, DaView, DriverView, FleetView, ScorecardsView, SettingsView};
 use windows::{
-    AboutWindow, BatchWindow, CalibrateWindow, ExportWindow, ImportReportWindow, LearnBoundsWindow, LetterEditor, OpenFilesWindow,
-    SheetsWindow, WorkspaceWindow,
+    AboutWindow, BatchWindow, CalibrateWindow, ExportWindow, ImportReportWindow, LearnBoundsWindow, LetterEditor,
+    OpenFilesWindow, SheetsWindow, WorkspaceWindow,
 };
 use worker::OnScreen;
 use worker::Request;

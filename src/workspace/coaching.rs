@@ -66,7 +66,6 @@ impl CoachingEntry {
     }
 }
 
-
 /// An entry to add.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEntry {

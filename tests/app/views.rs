@@ -235,3 +235,29 @@ fn about_shows_the_version_and_the_folders() {
     h.get_by_label("Sample data");
     h.get_by_label(&standwatch::sample::dir().display().to_string());
 }
+
+#[test]
+fn export_writes_the_drivers_shown_to_a_typed_path_without_a_file_dialog() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app();
+    h.get_by_role_and_label(egui::Role::Button, "Export…").click();
+    wait_for(&mut h, "the export window", |h| h.query_by_label("Save as").is_some());
+    // Offered beside the letters, named after the day.
+    let offered = h.get_by_label("Save as").value().unwrap_or_default();
+    assert!(offered.ends_with("standing-2026-03-03.xlsx"), "{offered}");
+    // A typed name without an extension becomes a workbook; its folder is made.
+    let target = dir.path().join("exports").join("north");
+    h.get_by_label("Save as").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Save as").type_text(&target.display().to_string());
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::Role::Button, "Export").click();
+    h.run_steps(2);
+    let written = target.with_extension("xlsx");
+    h.get_by_label(&format!("Exported to {}", written.display()));
+    let bytes = std::fs::read(&written).unwrap();
+    assert!(bytes.starts_with(b"PK"), "a workbook");
+    // Again: it says the file exists and is replaced.
+    h.get_by_label_contains("north.xlsx exists: Export replaces it.");
+}

@@ -44,46 +44,52 @@ impl ExportWindow {
 
     pub fn show(&mut self, ctx: &egui::Context) {
         let mut open = self.open;
-        egui::Window::new("Export the fleet table").open(&mut open).collapsible(false).min_width(640.0).show(ctx, |ui| {
-            ui.label(format!(
+        egui::Window::new("Export the fleet table").open(&mut open).collapsible(false).min_width(640.0).show(
+            ctx,
+            |ui| {
+                ui.label(format!(
                 "The {} drivers shown, in this order, with the report's columns: an Excel workbook (.xlsx) or a CSV \
                  file that Excel opens (.csv).",
                 self.rows.len()
             ));
-            self.field.ui(ui, "Save as");
-            let target = self.target();
-            if target.is_file() {
-                ui.label(
-                    egui::RichText::new(format!("{} exists: Export replaces it.", crate::app::state::file_name(&target)))
+                self.field.ui(ui, "Save as");
+                let target = self.target();
+                if target.is_file() {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{} exists: Export replaces it.",
+                            crate::app::state::file_name(&target)
+                        ))
                         .color(ui.visuals().warn_fg_color),
-                );
-            }
-            ui.horizontal(|ui| {
-                let ready = !self.field.text.trim().is_empty();
-                if ui.add_enabled(ready, egui::Button::new("Export")).clicked() {
-                    let written = self.write();
-                    if let Err(e) = &written {
-                        tracing::error!("fleet table not exported: {e}");
-                    }
-                    self.result = Some(written);
+                    );
                 }
-                match &self.result {
-                    Some(Ok(path)) => {
-                        ui.label(format!("Exported to {}", path.display()));
-                        if ui.button("Open folder").clicked()
-                            && let Some(dir) = path.parent()
-                            && let Err(e) = open::that_detached(dir)
-                        {
-                            tracing::error!("cannot open {}: {e}", dir.display());
+                ui.horizontal(|ui| {
+                    let ready = !self.field.text.trim().is_empty();
+                    if ui.add_enabled(ready, egui::Button::new("Export")).clicked() {
+                        let written = self.write();
+                        if let Err(e) = &written {
+                            tracing::error!("fleet table not exported: {e}");
                         }
+                        self.result = Some(written);
                     }
-                    Some(Err(e)) => {
-                        ui.colored_label(ui.visuals().error_fg_color, format!("Not exported: {e}"));
+                    match &self.result {
+                        Some(Ok(path)) => {
+                            ui.label(format!("Exported to {}", path.display()));
+                            if ui.button("Open folder").clicked()
+                                && let Some(dir) = path.parent()
+                                && let Err(e) = open::that_detached(dir)
+                            {
+                                tracing::error!("cannot open {}: {e}", dir.display());
+                            }
+                        }
+                        Some(Err(e)) => {
+                            ui.colored_label(ui.visuals().error_fg_color, format!("Not exported: {e}"));
+                        }
+                        None => {}
                     }
-                    None => {}
-                }
-            });
-        });
+                });
+            },
+        );
         self.open &= open;
     }
 }
