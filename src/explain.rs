@@ -195,6 +195,42 @@ pub fn capitalised(text: &str) -> String {
 }
 
 /// A projected tier change in words: "Overall up from Fair to Great on 2026-03-19".
+/// The fleet table's "since last week": the overall tier's change, then the metric that
+/// moved most (DNR claims first, else the rate that moved most, by at least 0.1 point);
+/// "no change" when neither moved.
+pub fn since_last_week(
+    now: &Standing,
+    overall_then: Option<Tier>,
+    (blocks_then, packages_then): (crate::standing::rules::BlockCounts, crate::standing::rules::PackageCounts),
+) -> String {
+    let mut parts = Vec::new();
+    if overall_then != now.overall && (overall_then.is_some() || now.overall.is_some()) {
+        parts.push(format!("{} → {}", tier_label(overall_then), tier_label(now.overall)));
+    }
+    let (dnr_then, dnr_now) = (packages_then.dnr, now.quality.dnr);
+    if dnr_then != dnr_now && (packages_then.packages > 0 || now.quality.packages > 0) {
+        parts.push(format!("DNR {dnr_then} → {dnr_now}"));
+    } else {
+        let rates_then = packages_then.rates();
+        let rates_now = now.quality.rates();
+        let moved: [(&str, Option<f64>, Option<f64>); 4] = [
+            ("reliability", blocks_then.rate(), now.reliability.rate()),
+            ("attempted", rates_then.map(|r| r.attempted), rates_now.map(|r| r.attempted)),
+            ("delivered", rates_then.map(|r| r.success), rates_now.map(|r| r.success)),
+            ("on time", rates_then.map(|r| r.on_time), rates_now.map(|r| r.on_time)),
+        ];
+        let biggest = moved
+            .iter()
+            .filter_map(|&(name, then, now)| Some((name, (now? - then?) * 100.0)))
+            .filter(|(_, points)| points.abs() >= 0.099)
+            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()));
+        if let Some((name, points)) = biggest {
+            parts.push(format!("{name} {}{:.1} pt", if points > 0.0 { "+" } else { "−" }, points.abs()));
+        }
+    }
+    if parts.is_empty() { "no change".to_string() } else { parts.join(" · ") }
+}
+
 pub fn tier_change_words(c: &TierChange) -> String {
     format!(
         "{} {} from {} to {} on {}",

@@ -2,7 +2,7 @@
 //! (on a worker thread), so that drawing a frame never computes standing.
 
 use crate::import::time::Day;
-use crate::standing::rules::Tier;
+use crate::standing::rules::{BlockCounts, PackageCounts, Tier};
 use crate::standing::{Event, Fleet, Standing, WhatIf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -19,6 +19,27 @@ pub struct DriverSummary {
     /// The next projected change of the overall tier (docs/rules.md §6), within the
     /// forecast's days.
     pub next_change: Option<crate::standing::forecast::TierChange>,
+    /// What changed since 7 days before.
+    pub since_last_week: WeekChange,
+}
+
+/// A driver's change over the last 7 days: the overall tier then, and in words the tier
+/// change and the metric that moved most ("Great → Fair · DNR 1 → 2").
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WeekChange {
+    pub overall_then: Option<Tier>,
+    pub text: String,
+}
+
+impl WeekChange {
+    pub fn of(now: &Standing, overall_then: Option<Tier>, then: (BlockCounts, PackageCounts)) -> WeekChange {
+        WeekChange { overall_then, text: crate::explain::since_last_week(now, overall_then, then) }
+    }
+
+    /// Tiers gained (negative: lost) since; `None` when either day has no standing.
+    pub fn tier_steps(&self, now: Option<Tier>) -> Option<i32> {
+        Some(now? as i32 - self.overall_then? as i32)
+    }
 }
 
 /// Drivers per tier on one day; index 0..4 = At Risk, Fair, Great, Fantastic; 4 = No standing.
@@ -66,7 +87,10 @@ pub fn build_overview(fleet: &Fleet, as_of: Day, cancel: &AtomicBool, progress: 
         let next_change = (!fleet.drivers[i].deactivated)
             .then(|| fleet.next_overall_change(i, as_of, crate::standing::forecast::DEFAULT_DAYS))
             .flatten();
-        drivers.push(DriverSummary { driver: i, standing: fleet.standing(i, as_of), sparkline, next_change });
+        let standing = fleet.standing(i, as_of);
+        let week_ago = as_of - 7;
+        let since_last_week = WeekChange::of(&standing, fleet.overall_on(i, week_ago), fleet.counts_on(i, week_ago));
+        drivers.push(DriverSummary { driver: i, standing, sparkline, next_change, since_last_week });
     }
     let mut stations: Vec<String> = fleet.drivers.iter().filter_map(|d| d.station.clone()).collect();
     stations.sort_unstable();
@@ -145,6 +169,8 @@ pub enum SortColumn {
     /// The day of the next projected change of the overall tier.
     ChangesOn,
     Alerts,
+    /// Tiers lost first, then gained.
+    SinceLastWeek,
 }
 
 /// Sort keys: numbers where the column is numeric, text otherwise; missing values last.
@@ -185,6 +211,9 @@ fn sort_key<'a>(fleet: &'a Fleet, row: &'a DriverSummary, column: SortColumn) ->
         SortColumn::ChangesOn => row.next_change.map_or(SortKey::Missing, |c| SortKey::Number(f64::from(c.day))),
         // Most severe alert first, then fewer alerts.
         SortColumn::Alerts => s.alerts.iter().next().map_or(SortKey::Missing, |a| SortKey::Number(a as usize as f64)),
+        SortColumn::SinceLastWeek => {
+            row.since_last_week.tier_steps(s.overall).map_or(SortKey::Missing, |n| SortKey::Number(f64::from(n)))
+        }
     }
 }
 

@@ -178,6 +178,11 @@ impl StandwatchApp {
         &self.views.fleet.visible
     }
 
+    /// The fleet table in driver id order (it opens sorted by severity) (tests).
+    pub fn sort_fleet_by_id(&mut self) {
+        self.views.fleet.sort = None;
+    }
+
     /// DSP mode: the DA ids of the Scorecards view, in the order shown, and its week.
     pub fn scorecard_rows(&self) -> Option<(crate::scorecard::week::Week, Vec<String>)> {
         let cards = &self.session.loaded.as_ref()?.data.scorecards;

@@ -319,6 +319,14 @@ impl Fleet {
         }
     }
 
+    /// The counts of both windows on one day, without the rest of the standing (what
+    /// moved since last week, in the fleet table).
+    pub fn counts_on(&self, driver: usize, as_of: Day) -> (BlockCounts, PackageCounts) {
+        let d = &self.drivers[driver];
+        let (b, p) = self.window_ends(d, as_of);
+        (self.block_counts(d, b, 0, true), self.package_counts(d, p, 0, Appended::Perfect))
+    }
+
     /// The overall tier alone on one day: the cheap part of [`Fleet::standing`].
     pub fn overall_on(&self, driver: usize, as_of: Day) -> Option<Tier> {
         let d = &self.drivers[driver];

@@ -51,6 +51,7 @@ fn letter_editor_drafts_unticks_and_saves_an_eml() {
 #[test]
 fn batch_drafting_for_the_selected_drivers() {
     let mut h = app();
+    by_id(&mut h);
     h.get_by_label("D00001").click();
     h.run_steps(1);
     h.get_by_label("D00003").click_modifiers(egui::Modifiers::SHIFT);
@@ -81,6 +82,7 @@ fn batch_drafting_for_the_selected_drivers() {
 #[test]
 fn coaching_sheets_for_the_selected_drivers_and_the_driver_on_screen() {
     let mut h = app();
+    by_id(&mut h);
     h.get_by_label("D00001").click();
     h.run_steps(1);
     h.get_by_label("D00003").click_modifiers(egui::Modifiers::SHIFT);

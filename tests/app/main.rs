@@ -40,6 +40,12 @@ fn app() -> Harness<'static, StandwatchApp> {
     h
 }
 
+/// The fleet table in driver id order (it opens sorted by severity).
+fn by_id(h: &mut Harness<'_, StandwatchApp>) {
+    h.state_mut().sort_fleet_by_id();
+    h.run_steps(2);
+}
+
 fn open_tab(h: &mut Harness<'_, StandwatchApp>, name: &str) {
     // The toolbar comes first in the tree (a table column may share the name).
     h.get_all_by_role_and_label(egui::Role::Button, name).next().unwrap().click();

@@ -4,11 +4,23 @@ use super::*;
 
 #[test]
 fn opens_on_the_sample_data_with_every_driver() {
-    let h = app();
+    let mut h = app();
     let l = h.state().loaded().unwrap();
     assert_eq!(l.data.fleet.listed().count(), 40);
     assert_eq!(h.state().visible_drivers().len(), 40);
     h.get_by_label("Sample data — open your own exports");
+    // Who needs attention first: sorted by the most severe alert, its words beside the name.
+    h.get_by_role_and_label(egui::Role::Button, "Alerts ▲");
+    let l = h.state().loaded().unwrap();
+    let severity = |&p: &usize| l.overview.drivers[p].standing.alerts.iter().next().map_or(usize::MAX, |a| a as usize);
+    let order: Vec<usize> = h.state().visible_drivers().iter().map(severity).collect();
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
+    assert_eq!(order[0], standwatch::standing::alerts::Alert::AtRisk as usize);
+    h.get_all_by_label_contains("At Risk, ").next().unwrap();
+    // A deactivated driver is marked; "since last week" names what moved.
+    h.get_all_by_label("deactivated").next().unwrap();
+    h.get_all_by_label_contains(" → ").next().unwrap();
+    by_id(&mut h);
     h.get_by_label("D00001");
 }
 
@@ -50,6 +62,7 @@ fn search_and_sort() {
 #[test]
 fn keyboard_opens_a_driver_with_charts_and_what_if() {
     let mut h = app();
+    by_id(&mut h);
     h.key_press(egui::Key::ArrowDown);
     h.run_steps(1);
     h.key_press(egui::Key::ArrowDown);
@@ -70,6 +83,7 @@ fn keyboard_opens_a_driver_with_charts_and_what_if() {
 #[test]
 fn click_a_row_then_arrow_keys_and_enter() {
     let mut h = app();
+    by_id(&mut h);
     h.get_by_label("D00004").click();
     h.run_steps(2);
     h.key_press(egui::Key::ArrowDown);
@@ -150,6 +164,7 @@ fn snapshots_of_each_view() {
 #[test]
 fn recomputing_stays_on_the_view_on_screen() {
     let mut h = app();
+    by_id(&mut h);
     // A driver opened earlier does not come back after a recompute.
     h.get_by_label("D00001").click();
     h.run_steps(1);
@@ -206,6 +221,7 @@ fn settings_fields_keep_every_keystroke_and_check_the_sender_as_typed() {
 #[test]
 fn copying_selected_rows_gives_tab_separated_text() {
     let mut h = app();
+    by_id(&mut h);
     h.get_by_label("D00001").click();
     h.run_steps(1);
     h.key_press(egui::Key::ArrowDown);
@@ -219,7 +235,7 @@ fn copying_selected_rows_gives_tab_separated_text() {
     assert_eq!(copied.len(), 1, "{copied:?}");
     let lines: Vec<&str> = copied[0].lines().collect();
     assert_eq!(lines.len(), 3, "{}", copied[0]);
-    assert!(lines[0].starts_with("Driver\tName\tStation\tOverall\tReliability\t"), "{}", lines[0]);
+    assert!(lines[0].starts_with("Driver\tName\tAlerts\tOverall\tSince last week\tStation\tReliability\t"), "{}", lines[0]);
     let first: Vec<&str> = lines[1].split('\t').collect();
     assert_eq!(first.len(), lines[0].split('\t').count());
     assert!(lines[1].starts_with("D0000") && lines[2].starts_with("D0000"), "{}", copied[0]);

@@ -25,15 +25,21 @@ enum Shows {
     Trend,
     /// The forecast's next tier change.
     ChangesOn,
+    /// The alerts in words, most severe first.
+    Alerts,
+    /// The tier change and the metric that moved most in 7 days.
+    SinceLastWeek,
 }
 
 /// Table columns, in order: (title, tooltip key, what a click sorts by, what it shows).
-const COLUMNS: [(&str, &str, SortColumn, Shows); 21] = [
+const COLUMNS: [(&str, &str, SortColumn, Shows); 22] = [
     ("Driver", "", SortColumn::Driver, Shows::Report(Field::DriverId)),
     ("Name", "", SortColumn::Name, Shows::Report(Field::DriverName)),
-    ("Station", "", SortColumn::Station, Shows::Station),
+    ("Alerts", "", SortColumn::Alerts, Shows::Alerts),
     ("Overall", "overall", SortColumn::Overall, Shows::Report(Field::OverallTier)),
     ("Trend", "overall", SortColumn::Overall, Shows::Trend),
+    ("Since last week", "", SortColumn::SinceLastWeek, Shows::SinceLastWeek),
+    ("Station", "", SortColumn::Station, Shows::Station),
     ("Reliability", "reliability", SortColumn::Reliability, Shows::Report(Field::ReliabilityTier)),
     ("Blocks on time", "reliability", SortColumn::ReliabilityRate, Shows::Report(Field::ReliabilityRate)),
     ("Blocks", "reliability", SortColumn::Blocks, Shows::Report(Field::ReliabilityBlocks)),
@@ -49,8 +55,10 @@ const COLUMNS: [(&str, &str, SortColumn, Shows); 21] = [
     ("Blocks to next", "to_next", SortColumn::BlocksToNextTier, Shows::Report(Field::BlocksToNextTier)),
     ("Pkgs to next", "to_next", SortColumn::PackagesToNextTier, Shows::Report(Field::PackagesToNextTier)),
     ("Changes on", "forecast", SortColumn::ChangesOn, Shows::ChangesOn),
-    ("Alerts", "", SortColumn::Alerts, Shows::Report(Field::Alerts)),
 ];
+
+/// The Alerts column: the table opens sorted by it, most severe first.
+const ALERTS_COLUMN: usize = 2;
 
 /// Tiers in the summary and the tier filter: best first, then No standing.
 const TIER_SLOTS: [Option<Tier>; 5] =
@@ -69,6 +77,7 @@ pub struct Sort {
 /// The text of each cell of one driver, formatted once per overview.
 struct RowText {
     cells: [String; COLUMNS.len()],
+    deactivated: bool,
 }
 
 #[derive(Default)]
@@ -100,8 +109,13 @@ const FROZEN: usize = 2;
 const FROZEN_WIDTH: f32 = 250.0;
 
 impl FleetView {
+    /// Opens sorted by severity: who needs attention first.
     pub fn new() -> FleetView {
-        FleetView { show_trend: true, ..FleetView::default() }
+        FleetView {
+            show_trend: true,
+            sort: Some(Sort { column: ALERTS_COLUMN, ascending: true }),
+            ..FleetView::default()
+        }
     }
 
     /// Formats every row once; called when a new overview arrives.
@@ -118,8 +132,10 @@ impl FleetView {
                     Shows::ChangesOn => row.next_change.map_or_else(String::new, |c| {
                         format!("{} {} {}", day_text(c.day), if c.rises() { "▲" } else { "▼" }, tier_label(c.to))
                     }),
+                    Shows::Alerts => row.standing.alerts.iter().map(|a| a.words()).collect::<Vec<_>>().join(", "),
+                    Shows::SinceLastWeek => row.since_last_week.text.clone(),
                 });
-                RowText { cells }
+                RowText { cells, deactivated: d.deactivated }
             })
             .collect();
         self.selected.retain(|&i| i < overview.drivers.len());
@@ -455,7 +471,9 @@ impl FleetView {
                 Shows::Report(Field::OverallTier) if self.seen.is_empty() => Column::initial(86.0),
                 Shows::Report(Field::OverallTier) => Column::initial(176.0),
                 Shows::Trend => Column::initial(90.0),
-                _ if i == COLUMNS.len() - 1 => Column::remainder().at_least(160.0).clip(true),
+                Shows::Alerts => Column::initial(200.0).clip(true),
+                Shows::SinceLastWeek => Column::initial(210.0).clip(true),
+                _ if i == COLUMNS.len() - 1 => Column::remainder().at_least(130.0).clip(true),
                 _ => Column::auto().at_least(54.0),
             });
         }
@@ -494,7 +512,7 @@ impl FleetView {
                     row.set_selected(selected);
                     let seen = self.seen.get(self.visible[position]).copied().flatten();
                     for i in columns.clone() {
-                        row.col(|ui| cell(ui, i, &text.cells[i], summary, seen, selected));
+                        row.col(|ui| cell(ui, i, text, summary, seen, selected));
                     }
                     let response = row.response();
                     if response.clicked() || response.double_clicked() {
@@ -510,8 +528,9 @@ impl FleetView {
 /// One cell of a driver's row: tiers in their colours (the theme's strong text on a
 /// selected row, where the tier colours would not read), the trend as a sparkline.
 /// `seen`: the overall tier a person saw that day, shown after the computed one.
-fn cell(ui: &mut egui::Ui, column: usize, text: &str, summary: &DriverSummary, seen: Option<Tier>, selected: bool) {
+fn cell(ui: &mut egui::Ui, column: usize, row: &RowText, summary: &DriverSummary, seen: Option<Tier>, selected: bool) {
     let s = &summary.standing;
+    let text = row.cells[column].as_str();
     let tier_text = |ui: &egui::Ui, tier| {
         if selected { ui.visuals().strong_text_color() } else { tier_text_color(tier, ui.visuals()) }
     };
@@ -541,6 +560,36 @@ fn cell(ui: &mut egui::Ui, column: usize, text: &str, summary: &DriverSummary, s
         Shows::ChangesOn => {
             let to = summary.next_change.and_then(|c| c.to);
             ui.label(RichText::new(text).color(tier_text(ui, to)));
+        }
+        Shows::Report(Field::DriverName) if row.deactivated => {
+            ui.label(text);
+            ui.label(RichText::new("deactivated").small().color(ui.visuals().warn_fg_color))
+                .on_hover_text("The roster says this driver is deactivated");
+        }
+        Shows::Alerts => {
+            let most_severe = s.alerts.iter().next();
+            let color = match most_severe {
+                Some(crate::standing::alerts::Alert::AtRisk) if !selected => tier_text(ui, Some(Tier::AtRisk)),
+                _ => ui.visuals().text_color(),
+            };
+            let codes = s.alerts.sorted_codes().join(", ");
+            let response = ui.label(RichText::new(text).color(color));
+            if !codes.is_empty() {
+                response.on_hover_text(format!("{text}\n({codes})"));
+            }
+        }
+        Shows::SinceLastWeek => {
+            let steps = summary.since_last_week.tier_steps(s.overall).unwrap_or(0);
+            let color = match steps {
+                n if n < 0 && !selected => tier_text(ui, s.overall),
+                _ => ui.visuals().text_color(),
+            };
+            let arrow = match steps {
+                n if n < 0 => "▼ ",
+                n if n > 0 => "▲ ",
+                _ => "",
+            };
+            ui.label(RichText::new(format!("{arrow}{text}")).color(color));
         }
         _ => {
             ui.label(text);
