@@ -117,6 +117,7 @@ impl StandwatchApp {
         // Rows of tables are clicked as a whole: labels must not take the click.
         ctx.all_styles_mut(|style| style.interaction.selectable_labels = false);
         let session = Session::new(settings_path);
+        theme::install_visuals(ctx);
         ctx.set_theme(if session.settings.dark_mode { egui::Theme::Dark } else { egui::Theme::Light });
         let views = Views {
             fleet: FleetView::new(),

@@ -5,6 +5,31 @@
 use crate::standing::rules::{Tier, tier_label};
 use eframe::egui::{self, Color32, RichText};
 
+/// egui's theme with every text colour at WCAG AA (4.5:1) on the backgrounds text sits
+/// on: brighter body text in dark mode so that secondary ("weak") text can be a step below
+/// it and still read; warnings, errors and links darker in light mode (egui's orange, red
+/// and light blue are 2.8:1 to 3.8:1 on its light panels). Measured by the tests below.
+pub fn visuals(dark: bool) -> egui::Visuals {
+    let mut v = if dark { egui::Visuals::dark() } else { egui::Visuals::light() };
+    if dark {
+        v.widgets.noninteractive.fg_stroke.color = Color32::from_gray(190);
+        v.weak_text_color = Some(Color32::from_gray(145));
+        v.error_fg_color = Color32::from_rgb(0xff, 0x6b, 0x6b);
+    } else {
+        v.weak_text_color = Some(Color32::from_gray(100));
+        v.warn_fg_color = Color32::from_rgb(0xa1, 0x4a, 0x00);
+        v.error_fg_color = Color32::from_rgb(0xc0, 0x1c, 0x1c);
+        v.hyperlink_color = Color32::from_rgb(0x0a, 0x5f, 0xb4);
+    }
+    v
+}
+
+/// Installs [`visuals`] for both themes.
+pub fn install_visuals(ctx: &egui::Context) {
+    ctx.set_visuals_of(egui::Theme::Dark, visuals(true));
+    ctx.set_visuals_of(egui::Theme::Light, visuals(false));
+}
+
 /// The tier's hue, for lines, bands and fills (charts, sparklines).
 pub fn tier_color(tier: Option<Tier>) -> Color32 {
     let [r, g, b] = crate::charts::tier_rgb(tier);
@@ -149,20 +174,47 @@ mod tests {
     const TIERS: [Option<Tier>; 5] =
         [Some(Tier::Fantastic), Some(Tier::Great), Some(Tier::Fair), Some(Tier::AtRisk), None];
 
+    /// The backgrounds text is drawn on: panels, windows, text fields, striped rows.
+    fn backgrounds(visuals: &egui::Visuals) -> Vec<Color32> {
+        let (panel, faint) = (visuals.panel_fill, visuals.faint_bg_color);
+        let striped = Color32::from_rgb(
+            panel.r().saturating_add(faint.r()),
+            panel.g().saturating_add(faint.g()),
+            panel.b().saturating_add(faint.b()),
+        );
+        // The faint colour is an additive overlay (alpha 0), not a background of its own.
+        vec![panel, visuals.window_fill, visuals.extreme_bg_color, striped]
+    }
+
+    #[test]
+    fn every_text_colour_of_the_theme_meets_wcag_aa() {
+        for visuals in [visuals(false), visuals(true)] {
+            let texts = [
+                ("body", visuals.text_color()),
+                ("secondary", visuals.weak_text_color()),
+                ("strong", visuals.strong_text_color()),
+                ("warning", visuals.warn_fg_color),
+                ("error", visuals.error_fg_color),
+                ("link", visuals.hyperlink_color),
+            ];
+            for (name, text) in texts {
+                for bg in backgrounds(&visuals) {
+                    let ratio = contrast(text, bg);
+                    assert!(ratio >= 4.5, "{name} text {text:?} on {bg:?} (dark {}): {ratio:.2}", visuals.dark_mode);
+                }
+            }
+            // Secondary text stays a step below body text.
+            assert_ne!(visuals.weak_text_color(), visuals.text_color());
+        }
+    }
+
     #[test]
     fn tier_text_and_badges_meet_wcag_aa_on_both_themes() {
-        for visuals in [egui::Visuals::light(), egui::Visuals::dark()] {
-            // Striped rows add the faint colour on top of the panel.
-            let (panel, faint) = (visuals.panel_fill, visuals.faint_bg_color);
-            let striped = Color32::from_rgb(
-                panel.r().saturating_add(faint.r()),
-                panel.g().saturating_add(faint.g()),
-                panel.b().saturating_add(faint.b()),
-            );
-            let backgrounds = [panel, visuals.window_fill, visuals.extreme_bg_color, striped];
+        for visuals in [visuals(false), visuals(true)] {
+            let backgrounds = backgrounds(&visuals);
             for tier in TIERS {
                 let text = tier_text_color(tier, &visuals);
-                for bg in backgrounds {
+                for bg in backgrounds.iter().copied() {
                     let ratio = contrast(text, bg);
                     assert!(
                         ratio >= 4.5,
@@ -174,7 +226,7 @@ mod tests {
                 let (fill, label) = tier_badge_colors(tier, &visuals);
                 let ratio = contrast(label, fill);
                 assert!(ratio >= 4.5, "{} badge text (dark {}): {ratio:.2}", tier_label(tier), visuals.dark_mode);
-                for bg in backgrounds {
+                for bg in backgrounds.iter().copied() {
                     let ratio = contrast(fill, bg);
                     assert!(
                         ratio >= 3.0,

@@ -169,6 +169,8 @@ impl SettingsView {
             minutes_row(ui, "Shortest first stop (minutes after the start)", &mut w.min_first_stop_minutes);
             number_row(ui, "Address cluster: claims and access problems at least", &mut w.cluster_events, 2..=100);
             number_row(ui, "Address cluster: days around an event", &mut w.cluster_days, 1..=365);
+            number_row(ui, "Follow up a sent letter after (days without an answer)", &mut w.follow_up_days, 1..=60);
+            number_row(ui, "Follow-ups before escalating", &mut w.follow_ups_max, 0..=10);
         });
     }
 
