@@ -33,6 +33,9 @@ fn report_alerts() -> Vec<(String, bool)> {
 fn assert_letter_rules(id: &str, body: &str, events: &[String]) {
     let problems = style_problems(body, events);
     assert!(problems.is_empty(), "{id}: {problems:?}\n{body}");
+    // Each fact once, in grammar: "packages" never before "DNR claims", the photo said once.
+    assert!(!body.contains("packages DNR claims"), "{id}: {body}");
+    assert!(body.matches("with a photo on delivery").count() <= 1, "{id}: {body}");
 }
 
 #[test]

@@ -194,7 +194,9 @@ fn packages_by_defect(events: &[&Event]) -> Option<String> {
         return None;
     }
     let parts: Vec<String> = groups.iter().map(|(word, ids)| format!("{word}: {}", ids.join(", "))).collect();
-    Some(format!("packages {}", parts.join("; ")))
+    // "packages" reads before "not delivered", "late"…; DNR claims name themselves.
+    let prefix = if groups[0].0 == "DNR claims" { "" } else { "packages " };
+    Some(format!("{prefix}{}", parts.join("; ")))
 }
 
 /// A missed block in a few words, with its id ("late check-in at block B1 (07:12)").
@@ -315,28 +317,25 @@ fn dnr_text(events: &[&Event], zone: FleetZone) -> String {
             clock => format!("{} {clock}", date(zone, t)),
         })
     };
-    let mut parts = Vec::new();
-    for (ground, how) in [
-        // The concessions report's own flags: the agent can check them in that report.
-        (Grounds::DELIVERED_AT_PIN, "within 50 m of the pin, with a photo on delivery (per your concessions report)"),
-        (Grounds::PHOTO_PROOF, "with a photo on delivery"),
-    ] {
-        let pairs: Vec<(String, String)> = events
-            .iter()
-            .filter(|e| e.grounds.lead() == Some(ground))
-            .map(|e| (format!("{} ({})", one_line(&e.id), delivered_at(e)), String::new()))
-            .collect();
-        if !pairs.is_empty() {
-            parts.push((how, ids_by_fact(&pairs, ", ").replace(" ()", "")));
+    // Each fact once: every claim here was delivered with a photo; the ones the
+    // concessions report also puts within 50 m of the pin say so after their time (the
+    // agent can check them in that report).
+    let mut items = Vec::new();
+    for ground in [Grounds::DELIVERED_AT_PIN, Grounds::PHOTO_PROOF] {
+        for e in events.iter().filter(|e| e.grounds.lead() == Some(ground)) {
+            let mut facts = vec![delivered_at(e)];
+            if ground == Grounds::DELIVERED_AT_PIN {
+                facts.push("within 50 m of the pin per your concessions report".to_string());
+            }
+            facts.retain(|f| !f.is_empty());
+            items.push(if facts.is_empty() {
+                one_line(&e.id)
+            } else {
+                format!("{} ({})", one_line(&e.id), facts.join(", "))
+            });
         }
     }
-    match parts.as_slice() {
-        [(how, list)] => format!("DNR claims on packages that were delivered {how}: {list}."),
-        _ => {
-            let list: Vec<String> = parts.iter().map(|(how, list)| format!("{how}: {list}")).collect();
-            format!("DNR claims on packages that were delivered: {}.", list.join("; "))
-        }
-    }
+    format!("DNR claims on packages delivered with a photo on delivery: {}.", items.join(", "))
 }
 
 /// One building's clustered events: the address once, the claims and access problems
