@@ -330,3 +330,22 @@ fn saving_over_another_letter_asks_and_saving_clears_the_close_question() {
     let saved = std::fs::read(dir.path().join("D00003-dispute-2026-03-03-2.eml")).unwrap();
     assert!(String::from_utf8_lossy(&saved).contains("P.S."), "saved again over its own file, without asking");
 }
+
+#[test]
+fn a_long_letter_shows_its_text_without_scrolling() {
+    // D00010's appeal has 35 events in 6 incidents: the long ones fold their events.
+    let mut h = app();
+    let d10 = h.state().loaded().unwrap().data.fleet.driver_index("D00010").unwrap();
+    h.state_mut().send(standwatch::app::Command::OpenDriver(d10));
+    h.run_steps(3);
+    h.state_mut().send(standwatch::app::Command::DraftLetter(standwatch::letters::LetterKind::Reactivation));
+    h.run_steps(1);
+    wait_for(&mut h, "the letter", |h| h.state().letter_text().is_some());
+    h.run_steps(5);
+    let text = h.get_by_label("Letter text").rect();
+    assert!(text.top() < 800.0 - 150.0, "the letter's text starts at {}: below the fold", text.top());
+    assert_eq!(h.query_all_by_label("the 12 events").count(), 2, "two incidents of 12 events, folded");
+    h.get_all_by_label("the 12 events").next().unwrap().click();
+    h.run_steps(3);
+    h.get_by_label_contains("TBA0000026646: attempted, not delivered");
+}

@@ -235,7 +235,11 @@ fn copying_selected_rows_gives_tab_separated_text() {
     assert_eq!(copied.len(), 1, "{copied:?}");
     let lines: Vec<&str> = copied[0].lines().collect();
     assert_eq!(lines.len(), 3, "{}", copied[0]);
-    assert!(lines[0].starts_with("Driver\tName\tAlerts\tOverall\tSince last week\tStation\tReliability\t"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("Driver\tName\tAlerts\tOverall\tSince last week\tStation\tReliability\t"),
+        "{}",
+        lines[0]
+    );
     let first: Vec<&str> = lines[1].split('\t').collect();
     assert_eq!(first.len(), lines[0].split('\t').count());
     assert!(lines[1].starts_with("D0000") && lines[2].starts_with("D0000"), "{}", copied[0]);

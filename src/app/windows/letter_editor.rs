@@ -392,7 +392,10 @@ impl LetterEditor {
         let mut redraft = false;
         ui.label(RichText::new("Incidents in the letter").strong())
             .on_hover_text("Untick an event, or a whole incident, to leave it out (the letter is drafted again)");
-        redraft |= checklist_ui(ui, &self.checklist, &self.ground_stats, &mut self.unticked);
+        // At most a third of the window: the letter's text below stays in view.
+        egui::ScrollArea::vertical().id_salt("incidents").max_height(240.0).show(ui, |ui| {
+            redraft |= checklist_ui(ui, &self.checklist, &self.ground_stats, &mut self.unticked);
+        });
         ui.label(RichText::new("Attachments").strong());
         for a in &letter.attachments {
             ui.label(format!("{} ({:.1} KB)", a.file_name, a.bytes.len() as f64 / 1024.0));
@@ -487,6 +490,9 @@ impl LetterEditor {
 
 /// The incidents with their events, each incident's box ticking or unticking all its
 /// events; true when a tick changed.
+/// Incidents with more events than this show them folded.
+const FOLDED_FROM: usize = 3;
+
 fn checklist_ui(
     ui: &mut egui::Ui,
     incidents: &[Incident],
@@ -529,7 +535,9 @@ fn checklist_ui(
             }
             changed = true;
         }
-        ui.indent(("incident", i), |ui| {
+        // Long incidents fold their events, so that the letter's text shows without scrolling.
+        let n = incident.events.len();
+        let events_ui = |ui: &mut egui::Ui| {
             for e in &incident.events {
                 let mut ticked = !unticked.contains(&e.id);
                 let fact = if e.fact.is_empty() { String::new() } else { format!(" · {}", e.fact) };
@@ -543,7 +551,16 @@ fn checklist_ui(
                     changed = true;
                 }
             }
-        });
+        };
+        if n <= FOLDED_FROM {
+            ui.indent(("incident", i), events_ui);
+        } else {
+            let title = match out {
+                0 => format!("the {n} events"),
+                out => format!("the {n} events ({out} left out)"),
+            };
+            egui::CollapsingHeader::new(title).id_salt(("incident", i)).show(ui, events_ui);
+        }
     }
     changed
 }
