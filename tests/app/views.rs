@@ -281,3 +281,17 @@ fn export_writes_the_drivers_shown_to_a_typed_path_without_a_file_dialog() {
     // Again: it says the file exists and is replaced.
     h.get_by_label_contains("north.xlsx exists: Export replaces it.");
 }
+
+#[test]
+fn the_driver_views_and_n_more_opens_the_rest() {
+    let mut h = app();
+    let d7 = h.state().loaded().unwrap().data.fleet.driver_index("D00007").unwrap();
+    h.state_mut().send(standwatch::app::Command::OpenDriver(d7));
+    wait_for(&mut h, "the driver", |h| h.query_all_by_label_contains(" leaves on ").next().is_some());
+    let before = h.query_all_by_label_contains(" leaves on ").count();
+    assert_eq!(before, 8, "eight shown");
+    let more = (1..200).find(|n| h.query_by_label(&format!("and {n} more")).is_some()).expect("an 'and N more'");
+    h.get_by_label(&format!("and {more} more")).click();
+    h.run_steps(3);
+    assert_eq!(h.query_all_by_label_contains(" leaves on ").count(), 8 + more);
+}

@@ -203,7 +203,13 @@ impl DriverView {
                         ui.label(crate::explain::leaving_words(l));
                     }
                     if f.leaving.len() > shown {
-                        ui.label(RichText::new(format!("and {} more", f.leaving.len() - shown)).weak());
+                        egui::CollapsingHeader::new(format!("and {} more", f.leaving.len() - shown))
+                            .id_salt("leaving more")
+                            .show(ui, |ui| {
+                                for l in &f.leaving[shown..] {
+                                    ui.label(crate::explain::leaving_words(l));
+                                }
+                            });
                     }
                 }
             },

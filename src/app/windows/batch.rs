@@ -107,14 +107,20 @@ impl BatchWindow {
                         } else {
                             (format!("{} drivers", skipped.len()), "have")
                         };
-                        let mut ids = skipped.iter().take(10).copied().collect::<Vec<_>>().join(", ");
-                        if skipped.len() > 10 {
-                            ids.push_str(&format!(" and {} more", skipped.len() - 10));
+                        let day = crate::report::day_text(self.as_of);
+                        if skipped.len() <= 10 {
+                            let ids = skipped.join(", ");
+                            ui.label(format!(
+                                "No letter for {count} ({ids}): {verb} no event with a dispute ground as of {day}."
+                            ));
+                        } else {
+                            // Every id, on request: a long list would push the letters written away.
+                            let title =
+                                format!("No letter for {count}: {verb} no event with a dispute ground as of {day}.");
+                            egui::CollapsingHeader::new(title).id_salt("batch skipped").show(ui, |ui| {
+                                ui.label(skipped.join(", "));
+                            });
                         }
-                        ui.label(format!(
-                            "No letter for {count} ({ids}): {verb} no event with a dispute ground as of {}.",
-                            crate::report::day_text(self.as_of)
-                        ));
                     }
                     for p in &batch.problems {
                         ui.colored_label(ui.visuals().warn_fg_color, p);
