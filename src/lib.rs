@@ -23,6 +23,7 @@ pub mod generate;
 pub mod import;
 pub mod letters;
 pub mod load;
+pub mod locale;
 pub mod logging;
 pub mod overview;
 pub mod parallel;

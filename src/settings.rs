@@ -161,7 +161,7 @@ impl Default for Settings {
             recent_workspaces: Vec::new(),
             workspace: None,
             dark_mode: true,
-            paper: crate::documents::pdf::Paper::A4,
+            paper: crate::locale::paper(),
             dsp: crate::scorecard::DspSettings::default(),
         }
     }

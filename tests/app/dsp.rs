@@ -132,7 +132,7 @@ fn coaching_sheets_of_the_weeks_das_and_of_the_da_on_screen() {
     h.get_by_label("1 file written");
     let files: Vec<_> = std::fs::read_dir(one.path()).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(files, [std::ffi::OsString::from(format!("{}.pdf", shown[0]))]);
-    assert!(pdf_page_size(&one.path().join(&files[0])).contains("595.28 x 841.89"));
+    assert!(pdf_page_size(&one.path().join(&files[0])).contains(default_page_size()));
 }
 
 #[test]

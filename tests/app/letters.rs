@@ -105,7 +105,7 @@ fn coaching_sheets_for_the_selected_drivers_and_the_driver_on_screen() {
     }
     h.get_by_role_and_label(egui::Role::Button, "Open fleet.pdf");
 
-    // The driver on screen: their sheet alone, on the settings' paper (A4).
+    // The driver on screen: their sheet alone, on the settings' paper (the locale's).
     h.get_by_label("Close window").click();
     h.run_steps(2);
     h.get_by_label("D00007").click();
@@ -123,7 +123,7 @@ fn coaching_sheets_for_the_selected_drivers_and_the_driver_on_screen() {
     h.get_by_label("1 file written");
     let files: Vec<_> = std::fs::read_dir(one.path()).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(files, ["D00007.pdf"]);
-    assert!(pdf_page_size(&one.path().join("D00007.pdf")).contains("595.28 x 841.89"));
+    assert!(pdf_page_size(&one.path().join("D00007.pdf")).contains(default_page_size()));
 }
 
 #[test]

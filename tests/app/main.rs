@@ -97,6 +97,14 @@ fn set_folder(h: &mut Harness<'_, StandwatchApp>, dir: &Path) {
     assert_eq!(h.get_by_label("Folder").value().as_deref(), Some(dir.display().to_string().as_str()));
 }
 
+/// The page size pdfinfo gives for the paper the settings start with (the locale's).
+fn default_page_size() -> &'static str {
+    match standwatch::locale::paper() {
+        standwatch::documents::pdf::Paper::A4 => "595.28 x 841.89",
+        standwatch::documents::pdf::Paper::Letter => "612 x 792",
+    }
+}
+
 fn pdf_page_size(file: &Path) -> String {
     let info = std::process::Command::new("pdfinfo").arg(file).output().unwrap();
     let info = String::from_utf8_lossy(&info.stdout).into_owned();

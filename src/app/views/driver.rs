@@ -256,9 +256,10 @@ impl DriverView {
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
             .column(Column::initial(120.0))
             .column(Column::initial(130.0))
-            .column(Column::initial(300.0).clip(true))
-            .column(Column::initial(330.0).clip(true))
-            .column(Column::remainder())
+            .column(Column::initial(380.0).at_least(200.0).clip(true))
+            // The grounds take the width the photos do not need (most events have none).
+            .column(Column::remainder().at_least(240.0).clip(true))
+            .column(Column::auto().at_least(80.0))
             .header(22.0, |mut h| {
                 for title in ["Date", "Block / package", "What happened", "Dispute grounds", "Evidence"] {
                     h.col(|ui| {
@@ -278,7 +279,8 @@ impl DriverView {
                             ui.label(RichText::new(&e.id).monospace()).on_hover_text(kind);
                         });
                         row.col(|ui| {
-                            ui.label(what).on_hover_text(what);
+                            // Cut text shows whole on hover (egui's own tooltip: no second one).
+                            ui.label(what);
                         });
                         row.col(|ui| {
                             if e.is_disputable() {

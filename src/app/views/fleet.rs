@@ -12,7 +12,7 @@ use crate::standing::rules::{Tier, tier_label};
 
 use eframe::egui::{self, Key, RichText};
 use egui_extras::{Column, TableBuilder};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{Line, Plot, PlotPoints};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -573,7 +573,9 @@ fn cell(ui: &mut egui::Ui, column: usize, row: &RowText, summary: &DriverSummary
                 _ => ui.visuals().text_color(),
             };
             let codes = s.alerts.sorted_codes().join(", ");
-            let response = ui.label(RichText::new(text).color(color));
+            // One tooltip, ours (the words whole and the codes), even when the cell is cut.
+            let label = egui::Label::new(RichText::new(text).color(color)).truncate().show_tooltip_when_elided(false);
+            let response = ui.add(label);
             if !codes.is_empty() {
                 response.on_hover_text(format!("{text}\n({codes})"));
             }
@@ -599,15 +601,21 @@ fn cell(ui: &mut egui::Ui, column: usize, row: &RowText, summary: &DriverSummary
 
 /// Drivers per tier per day.
 fn trend_chart(ui: &mut egui::Ui, overview: &Overview) {
+    // The key above the chart, not in it, where it would cover the oldest days' lines.
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Drivers per tier, each day:").weak());
+        for tier in TIER_SLOTS {
+            ui.label(RichText::new(format!("● {}", tier_label(tier))).color(tier_text_color(tier, ui.visuals())));
+        }
+    });
     Plot::new("fleet-trend")
-        .height(130.0)
-        // At the left: the newest days, at the right, stay visible.
-        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        .height(112.0)
         .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)
         .include_y(0.0)
-        .x_axis_formatter(|mark, _| day_text(mark.value.round() as i32))
+        .x_grid_spacer(super::plot::day_grid)
+        .x_axis_formatter(super::plot::day_label)
         .y_axis_label("drivers")
         .show(ui, |plot| {
             for tier in TIER_SLOTS {

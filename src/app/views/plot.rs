@@ -58,6 +58,37 @@ fn rate_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     marks
 }
 
+/// Grid lines on a time axis of days: every Monday (every day when days are wide), dates
+/// on those a whole number of weeks apart that leave room for a label (90 points), so
+/// that dates never crowd a small chart and a wide one gets more of them.
+pub fn day_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (first, last) = (input.bounds.0.ceil() as i64, input.bounds.1.floor() as i64);
+    // `base_step_size` is the days of the plot's smallest grid spacing (8 points).
+    let room = input.base_step_size * 90.0 / 8.0;
+    let labelled = [1, 7, 14, 28, 56, 112, 224].into_iter().find(|&s| s as f64 >= room).unwrap_or(364);
+    // 1970-01-05, day 4, was a Monday.
+    let weeks_from_monday = |day: i64, every: i64| (day - 4).rem_euclid(every) == 0;
+    (first..=last)
+        .filter(|&day| labelled == 1 || weeks_from_monday(day, 7))
+        .map(|day| {
+            // A mark's step decides its label (shown when the step is 60+ points wide) and
+            // its line's strength: the other Mondays get a faint line and no label.
+            let step = if labelled == 1 || weeks_from_monday(day, labelled) { labelled } else { 1 };
+            egui_plot::GridMark { value: day as f64, step_size: step as f64 }
+        })
+        .collect()
+}
+
+/// A day axis's label: the date, but none in the last and first twentieth of the range,
+/// where a label would be cut at the chart's edge.
+pub fn day_label(mark: egui_plot::GridMark, range: &std::ops::RangeInclusive<f64>) -> String {
+    let margin = (range.end() - range.start()) * 0.05;
+    if mark.value < range.start() + margin || mark.value > range.end() - margin {
+        return String::new();
+    }
+    day_text(mark.value.round() as i32)
+}
+
 /// Tier bands behind a chart.
 fn bands(plot: &mut egui_plot::PlotUi, bands: &[Band]) {
     for band in bands.iter().filter(|band| band.high > band.low) {
@@ -98,7 +129,8 @@ pub fn chart(ui: &mut egui::Ui, spec: &ChartSpec) {
         .include_y(scale.low)
         .include_y(scale.high)
         .y_axis_min_width(44.0)
-        .x_axis_formatter(|mark, _| day_text(mark.value.round() as i32));
+        .x_grid_spacer(day_grid)
+        .x_axis_formatter(day_label);
     let marks = spec.marks;
     let plot = match spec.axis {
         // Four to six labelled marks whatever the range (success between 92 and 100 % as
@@ -147,4 +179,39 @@ pub fn chart(ui: &mut egui::Ui, spec: &ChartSpec) {
             );
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The labelled marks of a day axis of `days` days drawn `points` wide.
+    fn labelled(first: f64, days: f64, points: f64) -> Vec<(i64, f64)> {
+        let base_step_size = days / points * 8.0;
+        day_grid(egui_plot::GridInput { bounds: (first, first + days), base_step_size })
+            .into_iter()
+            .map(|m| (m.value as i64, m.step_size))
+            .filter(|(_, step)| step / days * points >= 60.0)
+            .collect()
+    }
+
+    #[test]
+    fn day_axes_label_mondays_far_enough_apart_for_a_date() {
+        // A small chart: 120 days in 570 points.
+        let small = labelled(20_450.0, 120.0, 570.0);
+        assert!((3..=5).contains(&small.len()), "{small:?}");
+        for pair in small.windows(2) {
+            assert_eq!(pair[1].0 - pair[0].0, 28);
+            assert!((pair[0].1 / 120.0 * 570.0) >= 90.0, "room for a date");
+        }
+        assert!(small.iter().all(|(day, _)| (day - 4).rem_euclid(7) == 0), "Mondays");
+        // The same days twice as wide: a date every two weeks.
+        let wide = labelled(20_450.0, 120.0, 1_230.0);
+        assert!(wide.len() >= 2 * small.len() - 1 && wide.windows(2).all(|p| p[1].0 - p[0].0 == 14), "{wide:?}");
+        // A week, wide: every day.
+        assert_eq!(labelled(20_450.0, 6.0, 900.0).len(), 7);
+        let edge = egui_plot::GridMark { value: 100.0, step_size: 28.0 };
+        assert_eq!(day_label(edge, &(0.0..=102.0)), "", "cut at the edge");
+        assert_eq!(day_label(egui_plot::GridMark { value: 50.0, step_size: 28.0 }, &(0.0..=102.0)), "1970-02-20");
+    }
 }
