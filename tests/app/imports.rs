@@ -189,7 +189,7 @@ fn reopens_the_last_files_and_saves_settings() {
     assert_eq!(ids, ["Z1", "Z2"]);
     assert!(h.query_by_label("Sample data — open your own exports").is_none());
 
-    h.get_by_role_and_label(egui::Role::Button, "Light theme").click();
+    h.get_by_role_and_label(egui::Role::Button, "Light").click();
     h.run_steps(2);
     let saved = standwatch::settings::Settings::load(&settings_path).unwrap();
     assert!(!saved.dark_mode);
