@@ -50,13 +50,7 @@ pub(super) fn run(action: CoachCommand, workspace: Option<&Path>) -> Result<(), 
 /// Refuses an id the workspace's data does not know (a typo would start a log for nobody);
 /// accepted when the data cannot be read to tell.
 fn check_driver(dir: &Path, driver: &str) -> Result<(), Failure> {
-    let options = crate::load::Options { workspace_settings: true, ..Default::default() };
-    let source = crate::load::Source::Workspace(dir.to_path_buf());
-    let Ok(loaded) =
-        crate::load::load(source, crate::settings::Settings::default(), &options, &crate::load::Progress::NONE)
-    else {
-        return Ok(());
-    };
+    let Ok(loaded) = super::read_workspace(dir) else { return Ok(()) };
     let known = loaded.fleet.driver_index(driver).is_some() || loaded.scorecards.da_index(driver).is_some();
     let listed = loaded.fleet.drivers.len() + loaded.scorecards.das.len();
     if known || listed == 0 {

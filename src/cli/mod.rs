@@ -608,6 +608,13 @@ fn load_data(inputs: &Inputs, workspace: Option<&Path>, detail: Detail) -> Resul
     })?)
 }
 
+/// The workspace's data with its own settings, for a command that only needs to look
+/// something up in it (names, ids).
+fn read_workspace(dir: &Path) -> Result<Loaded, LoadError> {
+    let options = Options { workspace_settings: true, ..Options::default() };
+    load::load(Source::Workspace(dir.to_path_buf()), Settings::default(), &options, &Progress::NONE)
+}
+
 fn print_import_report(report: &ImportReport) {
     for note in &report.notes {
         eprintln!("note: {note}");

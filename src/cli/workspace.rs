@@ -116,13 +116,7 @@ pub const FOLLOW_UP_COLUMNS: [&str; 5] = ["case_id", "driver_id", "file", "numbe
 /// The drivers' names the workspace's data gives (empty when it cannot be read: the
 /// follow-ups then name drivers by id).
 fn driver_names(dir: &Path) -> std::collections::HashMap<String, String> {
-    let options = crate::load::Options { workspace_settings: true, ..Default::default() };
-    match crate::load::load(
-        crate::load::Source::Workspace(dir.to_path_buf()),
-        crate::settings::Settings::default(),
-        &options,
-        &crate::load::Progress::NONE,
-    ) {
+    match super::read_workspace(dir) {
         Ok(loaded) => loaded.fleet.drivers.iter().filter_map(|d| Some((d.id.clone(), d.name.clone()?))).collect(),
         Err(e) => {
             eprintln!("note: the drivers' names could not be read ({e}): follow-ups name them by id");

@@ -122,7 +122,13 @@ pub fn coaching_due(entries: &[(Option<Day>, Option<Day>)], day: Day) -> bool {
 /// `after_days` days before, with no outcome by then. `contacts`: per case, the day of its
 /// last letter and of its outcome.
 pub fn needs_follow_up(contacts: &[(Day, Option<Day>)], day: Day, after_days: u32) -> bool {
-    contacts.iter().any(|&(last, outcome)| day - last > after_days as Day && outcome.is_none_or(|o| o > day))
+    contacts.iter().any(|&(last, outcome)| day >= follow_up_due_on(last, after_days) && outcome.is_none_or(|o| o > day))
+}
+
+/// The first day a letter sent on `last` without an answer is due a follow-up: more than
+/// `after_days` days later.
+pub fn follow_up_due_on(last: Day, after_days: u32) -> Day {
+    last + after_days as Day + 1
 }
 
 /// A driver's standing on one day.

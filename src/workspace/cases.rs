@@ -131,7 +131,8 @@ impl Case {
     /// The day a follow-up (or escalation) is due: `follow_up_days` after the last letter,
     /// for a case waiting for an answer.
     pub fn follow_up_on(&self, w: &crate::config::Windows) -> Option<Day> {
-        self.status.is_waiting().then(|| self.last_contact().map(|d| d + w.follow_up_days as Day + 1)).flatten()
+        let last = self.last_contact().filter(|_| self.status.is_waiting())?;
+        Some(crate::standing::follow_up_due_on(last, w.follow_up_days))
     }
 }
 

@@ -254,9 +254,7 @@ fn a_ground_rarely_overturned_starts_unticked_and_can_be_ticked_back() {
     h.state_mut().open_workspace(ws_dir.clone());
     settle(&mut h);
     wait_for(&mut h, "the workspace", |h| h.state().loaded().is_some_and(|l| l.data.workspace.is_some()));
-    let d7 = h.state().loaded().unwrap().data.fleet.driver_index("D00007").unwrap();
-    h.state_mut().send(standwatch::app::Command::OpenDriver(d7));
-    h.run_steps(3);
+    show_driver(&mut h, "D00007");
     h.state_mut().send(standwatch::app::Command::DraftLetter(standwatch::letters::LetterKind::Dispute));
     h.run_steps(1);
     wait_for(&mut h, "the letter", |h| h.state().letter_text().is_some());
@@ -335,9 +333,7 @@ fn saving_over_another_letter_asks_and_saving_clears_the_close_question() {
 fn a_long_letter_shows_its_text_without_scrolling() {
     // D00010's appeal has 35 events in 6 incidents: the long ones fold their events.
     let mut h = app();
-    let d10 = h.state().loaded().unwrap().data.fleet.driver_index("D00010").unwrap();
-    h.state_mut().send(standwatch::app::Command::OpenDriver(d10));
-    h.run_steps(3);
+    show_driver(&mut h, "D00010");
     h.state_mut().send(standwatch::app::Command::DraftLetter(standwatch::letters::LetterKind::Reactivation));
     h.run_steps(1);
     wait_for(&mut h, "the letter", |h| h.state().letter_text().is_some());

@@ -40,6 +40,13 @@ fn app() -> Harness<'static, StandwatchApp> {
     h
 }
 
+/// Opens driver `id` in the driver view, as a click in the fleet table does.
+fn show_driver(h: &mut Harness<'_, StandwatchApp>, id: &str) {
+    let driver = h.state().loaded().unwrap().data.fleet.driver_index(id).unwrap();
+    h.state_mut().send(standwatch::app::Command::OpenDriver(driver));
+    h.run_steps(3);
+}
+
 /// The fleet table in driver id order (it opens sorted by severity).
 fn by_id(h: &mut Harness<'_, StandwatchApp>) {
     h.state_mut().sort_fleet_by_id();

@@ -273,9 +273,9 @@ fn export_writes_the_drivers_shown_to_a_typed_path_without_a_file_dialog() {
     h.get_by_label("Save as").type_text(&target.display().to_string());
     h.run_steps(1);
     h.get_by_role_and_label(egui::Role::Button, "Export").click();
-    h.run_steps(2);
     let written = target.with_extension("xlsx");
-    h.get_by_label(&format!("Exported to {}", written.display()));
+    let done = format!("Exported to {}", written.display());
+    wait_for(&mut h, "the export", |h| h.query_by_label(&done).is_some());
     let bytes = std::fs::read(&written).unwrap();
     assert!(bytes.starts_with(b"PK"), "a workbook");
     // Again: it says the file exists and is replaced.
@@ -285,8 +285,7 @@ fn export_writes_the_drivers_shown_to_a_typed_path_without_a_file_dialog() {
 #[test]
 fn the_driver_views_and_n_more_opens_the_rest() {
     let mut h = app();
-    let d7 = h.state().loaded().unwrap().data.fleet.driver_index("D00007").unwrap();
-    h.state_mut().send(standwatch::app::Command::OpenDriver(d7));
+    show_driver(&mut h, "D00007");
     wait_for(&mut h, "the driver", |h| h.query_all_by_label_contains(" leaves on ").next().is_some());
     let before = h.query_all_by_label_contains(" leaves on ").count();
     assert_eq!(before, 8, "eight shown");

@@ -254,8 +254,7 @@ fn the_driver_view_keeps_a_coaching_log_prefilled_with_the_weakest_metric() {
     settle(&mut h);
     wait_for(&mut h, "the workspace", |h| h.state().loaded().is_some_and(|l| l.data.workspace.is_some()));
     // D00007: Fair on quality for its DNR claims, Fantastic on reliability.
-    let d7 = h.state().loaded().unwrap().data.fleet.driver_index("D00007").unwrap();
-    h.state_mut().send(standwatch::app::Command::OpenDriver(d7));
+    show_driver(&mut h, "D00007");
     wait_for(&mut h, "the driver", |h| h.query_by_label("Nothing written down yet.").is_some());
     h.get_by_label("Coaching log");
     assert_eq!(h.get_by_label("Topic").value().as_deref(), Some("DNR claims in the window"));
@@ -295,8 +294,7 @@ fn the_driver_view_keeps_a_coaching_log_prefilled_with_the_weakest_metric() {
 #[test]
 fn without_a_workspace_the_coaching_log_says_where_it_is_kept() {
     let mut h = app();
-    let d7 = h.state().loaded().unwrap().data.fleet.driver_index("D00007").unwrap();
-    h.state_mut().send(standwatch::app::Command::OpenDriver(d7));
+    show_driver(&mut h, "D00007");
     wait_for(&mut h, "the driver", |h| h.query_by_label("Coaching log").is_some());
     h.get_by_label("Coaching log").click();
     h.run_steps(3);

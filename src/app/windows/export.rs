@@ -5,12 +5,16 @@ use super::path_field::PathField;
 use crate::report::Cells;
 use eframe::egui;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
 
 const FILTERS: &[(&str, &[&str])] = &[("Excel workbook", &["xlsx"]), ("CSV", &["csv"])];
 
 pub struct ExportWindow {
-    rows: Vec<Cells>,
+    rows: Arc<Vec<Cells>>,
     field: PathField,
+    /// The file being written, on its own thread (a big fleet's workbook takes a moment).
+    writing: Option<Receiver<Option<Result<PathBuf, String>>>>,
     result: Option<Result<PathBuf, String>>,
     pub open: bool,
 }
@@ -19,7 +23,8 @@ impl ExportWindow {
     /// The rows to write, in order, and the file offered.
     pub fn new(rows: Vec<Cells>, offered: PathBuf) -> ExportWindow {
         ExportWindow {
-            rows,
+            rows: Arc::new(rows),
+            writing: None,
             field: PathField::save_file(offered, "Export the fleet table", FILTERS),
             result: None,
             open: true,
@@ -33,16 +38,25 @@ impl ExportWindow {
         if known { path } else { path.with_extension("xlsx") }
     }
 
-    fn write(&self) -> Result<PathBuf, String> {
-        let path = self.target();
+    fn write(path: PathBuf, rows: &[Cells]) -> Result<PathBuf, String> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
         }
-        crate::report::export_table(&path, &self.rows).map_err(|e| e.to_string())?;
+        crate::report::export_table(&path, rows).map_err(|e| e.to_string())?;
         Ok(path)
     }
 
     pub fn show(&mut self, ctx: &egui::Context) {
+        if let Some(rx) = &self.writing
+            && let Ok(written) = rx.try_recv()
+        {
+            self.writing = None;
+            let written = written.unwrap_or_else(|| Err("the export thread failed".to_string()));
+            if let Err(e) = &written {
+                tracing::error!("fleet table not exported: {e}");
+            }
+            self.result = Some(written);
+        }
         let mut open = self.open;
         egui::Window::new("Export the fleet table").open(&mut open).collapsible(false).min_width(640.0).show(
             ctx,
@@ -64,13 +78,14 @@ impl ExportWindow {
                     );
                 }
                 ui.horizontal(|ui| {
-                    let ready = !self.field.text.trim().is_empty();
+                    let ready = !self.field.text.trim().is_empty() && self.writing.is_none();
                     if ui.add_enabled(ready, egui::Button::new("Export")).clicked() {
-                        let written = self.write();
-                        if let Err(e) = &written {
-                            tracing::error!("fleet table not exported: {e}");
-                        }
-                        self.result = Some(written);
+                        let (path, rows) = (self.target(), self.rows.clone());
+                        self.result = None;
+                        self.writing = Some(super::on_dialog_thread(ui.ctx(), move || Some(Self::write(path, &rows))));
+                    }
+                    if self.writing.is_some() {
+                        ui.spinner();
                     }
                     match &self.result {
                         Some(Ok(path)) => {

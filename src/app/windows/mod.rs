@@ -63,8 +63,8 @@ pub(crate) fn job_row<T, E: std::fmt::Display>(
     }
 }
 
-/// Runs a native dialog (which blocks) on its own thread; its answer comes through the
-/// receiver, `None` when it was cancelled or cannot be shown.
+/// Runs a native dialog (which blocks), or a short write, on its own thread; its answer
+/// comes through the receiver, `None` when it was cancelled or cannot be shown.
 pub(crate) fn on_dialog_thread<T: Send + 'static>(
     ctx: &egui::Context,
     dialog: impl FnOnce() -> Option<T> + Send + 'static,
