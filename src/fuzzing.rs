@@ -93,6 +93,7 @@ pub fn exceptions_bytes(data: &[u8]) -> Option<usize> {
         exceptions,
         scorecards: empty(TableKind::Scorecard)?,
         zone,
+        packages_of_exceptions: None,
     };
     let applied = data.apply_reports().ok()?.exceptions;
     let e = &applied;

@@ -121,7 +121,8 @@ impl TableKind {
             return Ok(frame);
         }
         // The columns a scorecard has once its weeks are resolved.
-        let mut parsed = super::read::Parsed { frame, rejections: Vec::new(), notes: Vec::new(), columns: Vec::new() };
+        let mut parsed =
+            super::read::Parsed { frame, rejections: Vec::new(), notes: Vec::new(), columns: Vec::new(), found: None };
         scorecards::resolve_weeks(&mut parsed, "", None)?;
         Ok(parsed.frame)
     }

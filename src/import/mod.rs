@@ -24,6 +24,7 @@ mod stream;
 mod table;
 pub mod text;
 pub mod time;
+mod watch;
 mod workbook;
 
 pub use apply::{ExceptionRow, ExceptionsApplied, ReportsApplied, UnmatchedConcession};
@@ -114,9 +115,6 @@ pub enum Detail {
     /// export lists tracking ids in strictly increasing order, no tracking ids: such an
     /// export has no duplicates, and its order breaks ties as the ids would.
     Tallies,
-    /// [`Detail::Tallies`] keeping every tracking id: an exceptions report (docs/rules.md
-    /// §1.14) finds its packages by them.
-    TalliesKeyed,
 }
 
 /// The files of one import; roster, outages, concessions and exceptions are optional.
@@ -196,19 +194,27 @@ pub struct Dataset {
     /// Weekly scorecard rows (DSP mode), one per DA and week.
     pub scorecards: DataFrame,
     pub zone: FleetZone,
+    /// The deliveries row of each exceptions row, found while the deliveries were read and
+    /// their tracking ids dropped ([`Detail::Tallies`]); `None`: found by tracking id.
+    pub packages_of_exceptions: Option<Vec<Option<usize>>>,
 }
 
 pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset, ImportReport), ImportError> {
     // Concessions find their packages by tracking id and compare their dates with the DNR
-    // report times: with them, every column is kept. Exceptions need the tracking ids.
+    // report times: with them, every column is kept.
     let opts = &match opts.detail {
-        Detail::Standing | Detail::Tallies | Detail::TalliesKeyed if !paths.concessions.is_empty() => {
+        Detail::Standing | Detail::Tallies if !paths.concessions.is_empty() => {
             ImportOptions { detail: Detail::Full, ..*opts }
         }
-        Detail::Tallies if !paths.exceptions.is_empty() => ImportOptions { detail: Detail::TalliesKeyed, ..*opts },
         _ => *opts,
     };
     let mut report = ImportReport::default();
+    // The exceptions first: their packages are then found while the deliveries are read.
+    // (A bad one is told where it was before: after the files listed before it.)
+    let mut exceptions_report = ImportReport::default();
+    let exceptions = load_exceptions(&paths.exceptions, opts, &mut exceptions_report);
+    let empty = TableKind::Exceptions.empty_frame()?;
+    let loaded_exceptions = exceptions.as_ref().unwrap_or(&empty);
     let mut optional = |path: &Option<PathBuf>, kind: TableKind| match path {
         Some(p) => load_file(p, kind, opts, &mut report),
         None => kind.empty_frame(),
@@ -216,27 +222,69 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
     // DSP mode (SPEC §7): scorecards instead of blocks and deliveries.
     let given = |p: &PathBuf| (!p.as_os_str().is_empty()).then(|| p.clone());
     let blocks = optional(&given(&paths.blocks), TableKind::Blocks)?;
-    let deliveries = optional(&given(&paths.deliveries), TableKind::Deliveries)?;
+    let (deliveries, packages_of_exceptions) = match given(&paths.deliveries) {
+        Some(path) => {
+            let report_ids = columns::TRACKING_ID.read(loaded_exceptions)?;
+            let watch = (loaded_exceptions.height() > 0).then(|| watch::WatchedIds::new(&report_ids));
+            let (frame, found) = load_deliveries(&path, opts, &mut report, watch.as_ref())?;
+            let packages = found.map(|found| {
+                let mut rows = vec![None; loaded_exceptions.height()];
+                for (delivery, report_row) in found {
+                    rows[report_row as usize] = Some(delivery as usize);
+                }
+                rows
+            });
+            (frame, packages)
+        }
+        None => (TableKind::Deliveries.empty_frame()?, None),
+    };
+    let mut optional = |path: &Option<PathBuf>, kind: TableKind| match path {
+        Some(p) => load_file(p, kind, opts, &mut report),
+        None => kind.empty_frame(),
+    };
     let roster = optional(&paths.roster, TableKind::Roster)?;
     let outages = optional(&paths.outages, TableKind::Outages)?;
     let mut concessions = TableKind::Concessions.empty_frame()?;
     for path in &paths.concessions {
         concessions.vstack_mut_owned(load_file(path, TableKind::Concessions, opts, &mut report)?)?;
     }
-    let mut exceptions = TableKind::Exceptions.empty_frame()?;
-    for path in &paths.exceptions {
-        exceptions.vstack_mut_owned(load_file(path, TableKind::Exceptions, opts, &mut report)?)?;
-    }
-    // A package in two reports: the later report's row wins.
-    let (exceptions, _) = read::later_rows_win(exceptions, TableKind::Exceptions.key_column())?;
+    let exceptions = exceptions?;
+    // The import report lists the files in the order of [`InputPaths::files`].
+    report.files.extend(exceptions_report.files);
+    report.rejections.extend(exceptions_report.rejections);
+    report.notes.extend(exceptions_report.notes);
     let mut scorecards = TableKind::Scorecard.empty_frame()?;
     for path in &paths.scorecards {
         scorecards.vstack_mut_owned(load_file(path, TableKind::Scorecard, opts, &mut report)?)?;
     }
     // A DA's week in two files: the later file's row wins.
     let (scorecards, _) = read::later_rows_win(scorecards, TableKind::Scorecard.key_column())?;
-    let dataset = Dataset { blocks, deliveries, roster, outages, concessions, exceptions, scorecards, zone: opts.zone };
+    let dataset = Dataset {
+        blocks,
+        deliveries,
+        roster,
+        outages,
+        concessions,
+        exceptions,
+        scorecards,
+        zone: opts.zone,
+        packages_of_exceptions,
+    };
     Ok((dataset, report))
+}
+
+/// Amazon's exceptions reports in one frame (a package in two reports: the later report's
+/// row wins).
+fn load_exceptions(
+    paths: &[PathBuf],
+    opts: &ImportOptions,
+    report: &mut ImportReport,
+) -> Result<DataFrame, ImportError> {
+    let mut exceptions = TableKind::Exceptions.empty_frame()?;
+    for path in paths {
+        exceptions.vstack_mut_owned(load_file(path, TableKind::Exceptions, opts, report)?)?;
+    }
+    Ok(read::later_rows_win(exceptions, TableKind::Exceptions.key_column())?.0)
 }
 
 /// Reads and parses one file of the given kind, adding its counts and rejections to
@@ -248,7 +296,19 @@ pub fn load_file(
     opts: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<DataFrame, ImportError> {
-    with_table!(kind, T => load_file_as::<T>(path, kind, opts, report))
+    with_table!(kind, T => load_file_as::<T>(path, kind, opts, report, None)).map(|(frame, _)| frame)
+}
+
+/// [`load_file`] for a deliveries export, looking for the ids `watch` names: with them,
+/// the deliveries row of each that was found when the tracking ids were dropped as they
+/// were read ([`Detail::Tallies`]).
+fn load_deliveries(
+    path: &Path,
+    opts: &ImportOptions,
+    report: &mut ImportReport,
+    watch: Option<&watch::WatchedIds>,
+) -> Result<(DataFrame, Option<watch::Found>), ImportError> {
+    load_file_as::<table::Deliveries>(path, TableKind::Deliveries, opts, report, watch)
 }
 
 fn load_file_as<T: Table>(
@@ -256,30 +316,33 @@ fn load_file_as<T: Table>(
     kind: TableKind,
     opts: &ImportOptions,
     report: &mut ImportReport,
-) -> Result<DataFrame, ImportError> {
+    watch: Option<&watch::WatchedIds>,
+) -> Result<(DataFrame, Option<watch::Found>), ImportError> {
     if workbook::is_workbook(path) {
         return crate::timings::phase(&format!("parse {} workbook", kind.name()), || {
             workbook::load_as::<T>(path, kind, opts, report)
-        });
+        })
+        .map(|frame| (frame, None));
     }
     text::check_size(path)?;
     // Only tracking ids can go: block ids also name the blocks packages were carried on.
-    let drop_keys =
-        (opts.detail == Detail::Tallies && kind == TableKind::Deliveries).then_some(columns::TRACKING_ID.name());
+    let drop_keys = (opts.detail == Detail::Tallies && kind == TableKind::Deliveries)
+        .then_some(stream::KeysToDrop { column: columns::TRACKING_ID.name(), watch });
     let streamed = crate::timings::phase(&format!("parse {}", kind.name()), || {
         day_first_passes(kind.fields().len(), opts.day_first, |day_first| {
             stream_pass::<T>(path, kind.fields(), opts, day_first, blocks::BLOCK_BYTES, drop_keys)
         })
     });
     match streamed {
-        Ok(parsed) => {
+        Ok(mut parsed) => {
             crate::timings::column_sizes(kind.name(), &parsed.frame);
-            finish(parsed, kind, &path.display().to_string(), opts, report)
+            let found = parsed.found.take();
+            Ok((finish(parsed, kind, &path.display().to_string(), opts, report)?, found))
         }
         Err(NotStreamed::Failed(e)) => Err(e),
-        Err(NotStreamed::Unsuitable) => load_table(&read_csv_text(path)?, kind, opts, report),
+        Err(NotStreamed::Unsuitable) => Ok((load_table(&read_csv_text(path)?, kind, opts, report)?, None)),
         Err(NotStreamed::KeysOutOfOrder) => {
-            load_file_as::<T>(path, kind, &ImportOptions { detail: Detail::Standing, ..*opts }, report)
+            load_file_as::<T>(path, kind, &ImportOptions { detail: Detail::Standing, ..*opts }, report, None)
         }
     }
 }
@@ -306,7 +369,20 @@ pub fn load_texts(
     let concessions = TableKind::Concessions.empty_frame()?;
     let exceptions = TableKind::Exceptions.empty_frame()?;
     let scorecards = TableKind::Scorecard.empty_frame()?;
-    Ok((Dataset { blocks, deliveries, roster, outages, concessions, exceptions, scorecards, zone: opts.zone }, report))
+    Ok((
+        Dataset {
+            blocks,
+            deliveries,
+            roster,
+            outages,
+            concessions,
+            exceptions,
+            scorecards,
+            zone: opts.zone,
+            packages_of_exceptions: None,
+        },
+        report,
+    ))
 }
 
 /// Parses one decoded file of the given kind into its frame, adding its counts and

@@ -18,6 +18,9 @@ pub(super) struct Parsed {
     pub(super) notes: Vec<String>,
     /// The fields the file has a column for.
     pub(super) columns: Vec<&'static str>,
+    /// The rows whose keys were looked for as they were read, with the row of each in its
+    /// report ([`super::watch::WatchedIds`]); `None` when they were not, or keys were kept.
+    pub(super) found: Option<super::watch::Found>,
 }
 
 pub(super) fn finish(
@@ -252,7 +255,7 @@ impl Records<'_> {
             }
         })?;
         // Each piece's columns become one chunk of the frame, built on the piece's core.
-        Ok((Parsed { frame: table.frame()?, rejections, notes: Vec::new(), columns: Vec::new() }, orders))
+        Ok((Parsed { frame: table.frame()?, rejections, notes: Vec::new(), columns: Vec::new(), found: None }, orders))
     }
 }
 
@@ -267,7 +270,7 @@ pub(super) fn merge<T: Table>(
 ) -> Result<(Parsed, SlashCounts), ImportError> {
     let mut empty = T::default();
     empty.keep(detail);
-    let mut merged = Parsed { frame: empty.frame()?, rejections: Vec::new(), notes, columns };
+    let mut merged = Parsed { frame: empty.frame()?, rejections: Vec::new(), notes, columns, found: None };
     let mut orders = vec![(0usize, 0usize); fields];
     for (parsed, counts) in pieces {
         merged.frame.vstack_mut_owned(parsed.frame)?;

@@ -6,6 +6,7 @@ use super::blocks::{Block, BlockReader, RecordBlock};
 use super::fields::{FieldSpec, map_columns};
 use super::read::{Parsed, PiecesRead, Records, SlashCounts, last_if_increasing, merge};
 use super::table::Table;
+use super::watch::{Found, WatchedIds};
 use super::{ImportError, ImportOptions};
 use polars_core::prelude::*;
 use std::collections::VecDeque;
@@ -31,16 +32,42 @@ impl From<ImportError> for NotStreamed {
 /// The key column of a file read in blocks, dropped block by block while its keys are
 /// strictly increasing ([`super::Detail::Tallies`]): such a file has no duplicate keys, and its
 /// order breaks ties as the keys would.
-struct IncreasingKeys {
+struct IncreasingKeys<'w> {
     column: Option<&'static str>,
     /// The last key of the blocks read so far.
     last: Option<String>,
     dropped: bool,
+    /// Keys looked for before they go, and the rows found so far: (row of the file's
+    /// frame, row of the report).
+    watch: Option<&'w WatchedIds<'w>>,
+    found: Found,
+    /// The rows of the pieces dropped so far.
+    rows: usize,
 }
 
-impl IncreasingKeys {
-    fn new(column: Option<&'static str>) -> IncreasingKeys {
-        IncreasingKeys { column, last: None, dropped: false }
+/// The key column to drop while its keys increase, and the keys to look for before they go.
+#[derive(Clone, Copy)]
+pub(super) struct KeysToDrop<'w> {
+    pub(super) column: &'static str,
+    pub(super) watch: Option<&'w WatchedIds<'w>>,
+}
+
+impl<'w> IncreasingKeys<'w> {
+    fn new(drop: Option<KeysToDrop<'w>>) -> IncreasingKeys<'w> {
+        IncreasingKeys {
+            column: drop.map(|d| d.column),
+            last: None,
+            dropped: false,
+            watch: drop.and_then(|d| d.watch),
+            found: Vec::new(),
+            rows: 0,
+        }
+    }
+
+    /// The rows found of the keys looked for, when every key was dropped (else the keys
+    /// are kept, and looked up in the frame).
+    fn found(self) -> Option<Found> {
+        self.watch.and(self.column).map(|_| self.found)
     }
 
     /// Drops the keys of a block's pieces (in file order) if they continue the increasing
@@ -51,18 +78,31 @@ impl IncreasingKeys {
         let failed = |e: PolarsError| NotStreamed::Failed(e.into());
         // Each piece's first and last key if its keys increase, on the pieces' cores.
         let frames: Vec<&DataFrame> = pieces.iter().map(|(parsed, _)| &parsed.frame).collect();
+        let watch = self.watch;
+        type Range = Option<Option<(String, String)>>;
         let ranges = crate::parallel::map_on_threads(
             frames,
-            |frame| -> PolarsResult<Option<Option<(String, String)>>> {
+            |frame| -> PolarsResult<(Range, Vec<(u32, u32)>)> {
                 let keys = frame.column(column)?.str()?;
                 let first = keys.iter().next().flatten();
-                Ok(last_if_increasing(keys).map(|last| first.zip(last).map(|(a, b)| (a.to_string(), b.to_string()))))
+                let range =
+                    last_if_increasing(keys).map(|last| first.zip(last).map(|(a, b)| (a.to_string(), b.to_string())));
+                let found = match (&range, watch) {
+                    (Some(_), Some(watch)) => watch.found_in(keys),
+                    _ => Vec::new(),
+                };
+                Ok((range, found))
             },
             || Err(PolarsError::ComputeError("a worker thread failed".into())),
         );
         let mut last = self.last.take();
-        for range in ranges {
-            match range.map_err(failed)? {
+        let mut found = Vec::new();
+        let mut rows = self.rows;
+        for (range, (parsed, _)) in ranges.into_iter().zip(pieces.iter()) {
+            let (range, in_piece) = range.map_err(failed)?;
+            found.extend(in_piece.into_iter().map(|(row, report_row)| (row + rows as u32, report_row)));
+            rows += parsed.frame.height();
+            match range {
                 // An empty piece (all its rows rejected).
                 Some(None) => {}
                 Some(Some((first, piece_last))) if last.as_ref().is_none_or(|l| *l < first) => last = Some(piece_last),
@@ -78,19 +118,21 @@ impl IncreasingKeys {
         }
         self.last = last;
         self.dropped = true;
+        self.found.extend(found);
+        self.rows = rows;
         Ok(())
     }
 }
 
 /// One pass over a file read in blocks of whole records; `drop_keys`: the key column, to
-/// drop while its keys increase ([`IncreasingKeys`]).
+/// drop while its keys increase ([`IncreasingKeys`]), and the keys to look for.
 pub(super) fn stream_pass<T: Table>(
     path: &Path,
     specs: &[FieldSpec],
     opts: &ImportOptions,
     day_first: &[bool],
     block_bytes: usize,
-    drop_keys: Option<&'static str>,
+    drop_keys: Option<KeysToDrop>,
 ) -> Result<(Parsed, SlashCounts), NotStreamed> {
     let Some((mut blocks, headers, mut line)) = BlockReader::open(path, block_bytes)? else {
         return Err(NotStreamed::Unsuitable);
@@ -156,7 +198,10 @@ pub(super) fn stream_pass<T: Table>(
         }
         Ok(())
     })?;
-    Ok(merge::<T>(pieces, opts.detail, map.unused_matches.clone(), map.present(specs), specs.len())?)
+    let (mut parsed, counts) =
+        merge::<T>(pieces, opts.detail, map.unused_matches.clone(), map.present(specs), specs.len())?;
+    parsed.found = keys.found();
+    Ok((parsed, counts))
 }
 
 /// One part of a block for a reader thread.
@@ -207,7 +252,7 @@ impl ReadingBlocks {
         &mut self,
         done: &mpsc::Receiver<PartDone>,
         reader: &mut BlockReader,
-        keys: &mut IncreasingKeys,
+        keys: &mut IncreasingKeys<'_>,
         pieces: &mut Vec<(Parsed, SlashCounts)>,
         failed: &impl Fn() -> ImportError,
     ) -> Result<(), NotStreamed> {
@@ -356,7 +401,14 @@ mod tests {
             let text: String = std::iter::once(header.to_string()).chain(order.iter().map(|&i| row(i))).collect();
             let path = dir.path().join("d.csv");
             std::fs::write(&path, text).unwrap();
-            stream_pass::<table::Deliveries>(&path, specs, &opts, &vec![false; specs.len()], 4096, Some("tracking_id"))
+            stream_pass::<table::Deliveries>(
+                &path,
+                specs,
+                &opts,
+                &vec![false; specs.len()],
+                4096,
+                Some(KeysToDrop { column: "tracking_id", watch: None }),
+            )
         };
         let ids_kept = |parsed: &Parsed| parsed.frame.column("tracking_id").unwrap().null_count() == 0;
         // In order throughout: dropped, and the photos kept as flags.

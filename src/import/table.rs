@@ -297,7 +297,7 @@ impl Deliveries {
 impl Table for Deliveries {
     fn keep(&mut self, detail: Detail) {
         self.standing_only = detail != Detail::Full;
-        self.tallies_only = matches!(detail, Detail::Tallies | Detail::TalliesKeyed);
+        self.tallies_only = detail == Detail::Tallies;
     }
 
     fn reserve(&mut self, rows: usize) {

@@ -306,7 +306,7 @@ fn parse_sheet<T: Table>(
             });
         }
     }
-    Ok((Parsed { frame: table.frame()?, rejections, notes: Vec::new(), columns: Vec::new() }, orders))
+    Ok((Parsed { frame: table.frame()?, rejections, notes: Vec::new(), columns: Vec::new(), found: None }, orders))
 }
 
 #[cfg(test)]

@@ -162,10 +162,9 @@ fn package_table(
     outages: &[Outage],
     w: &Windows,
     cases: &CaseMarks,
-    report_addresses: PlHashMap<String, String>,
 ) -> PolarsResult<PackageTable> {
     let frame = crate::timings::phase("sort deliveries", || Ordered::new(deliveries, PACKAGE_ORDER))?;
-    let context = RowContext { carriers, outages, w, cases, report_addresses: &report_addresses };
+    let context = RowContext { carriers, outages, w, cases };
     let PackageColumns { defects, mut grounds, mut flags, candidates } =
         crate::timings::phase("package columns", || package_columns(&frame, &context))?;
     // ADDRESS_CLUSTER looks across drivers: found once all packages are read.
@@ -191,7 +190,6 @@ fn package_table(
         grounds,
         frame,
         clusters,
-        report_addresses,
     })
 }
 
@@ -250,7 +248,7 @@ impl Fleet {
         let mut directory = directory(data)?;
         let carriers = carriers(&data.blocks)?;
         let blocks = block_table(&data.blocks, &w, &outages, &cases)?;
-        let packages = package_table(&data.deliveries, &carriers, &outages, &w, &cases, data.report_addresses()?)?;
+        let packages = package_table(&data.deliveries, &carriers, &outages, &w, &cases)?;
         assign_rows(&mut directory, &blocks, &packages, &cases)?;
         names_from_reports(&mut directory, data)?;
         Ok(Fleet {
@@ -292,9 +290,11 @@ struct RowContext<'a> {
     outages: &'a [Outage],
     w: &'a Windows,
     cases: &'a CaseMarks,
-    /// Addresses of the exceptions reports, by tracking id ([`Dataset::report_addresses`]).
-    report_addresses: &'a PlHashMap<String, String>,
 }
+
+/// A row whose event may count towards an address cluster, found before its address is
+/// read: (row in the package order, a DNR claim).
+type MaybeCandidate = (usize, bool);
 
 /// Every package row's defects, grounds and flags, in order. Rows do not depend on each
 /// other: the frame is cut into one part per core, each a whole number of 64-row words.
@@ -311,30 +311,26 @@ fn package_columns(frame: &Ordered, context: &RowContext) -> PolarsResult<Packag
     // The concession column only when a concessions report marked packages; photos as flags
     // only from an import of `Detail::Tallies`; the pickup only from this version's imports.
     let optional = [col::CONCESSION.name(), col::HAS_PHOTO.name(), col::PICKUP_FAILED.name()];
-    // Addresses (and the drivers and days of the packages that have one) only when some
-    // package has one.
-    let addressed = !context.report_addresses.is_empty()
-        || frame.frame.column(col::ADDRESS.name()).is_ok_and(|a| a.null_count() < a.len());
-    let address_columns = [col::ADDRESS.name(), col::DRIVER_ID.name(), col::DAY.name()];
+    // Tracking ids only to leave out events already in a case.
+    let in_cases = !context.cases.packages_in_case.is_empty();
     let columns: Vec<&str> = PACKAGE_COLUMNS
         .into_iter()
         .filter(|name| !optional.contains(name) || frame.frame.column(name).is_ok())
-        .chain(address_columns.into_iter().filter(|_| addressed))
+        .chain(in_cases.then_some(col::TRACKING_ID.name()))
         .collect();
-    // A slice of rows at a time, each column in one chunk (only a reordered frame, or a
-    // slice across two chunks, is copied): its columns are then read by row.
-    let fill = |start: usize, part: PackagePart| -> PolarsResult<Vec<Candidate>> {
+    let pieces = crate::timings::phase("package pieces", || RowPieces::new(frame, &columns))?;
+    // A piece of rows at a time, each column in one chunk: its columns are then read by row.
+    let fill = |start: usize, part: PackagePart| -> PolarsResult<Vec<MaybeCandidate>> {
         let PackagePart { defects: part_defects, grounds: part_grounds, mut flags } = part;
         let end = (start + part_len).min(n);
         let mut candidates = Vec::new();
-        for (first, (defects, grounds)) in
-            (start..end).step_by(SLICE).zip(part_defects.chunks_mut(SLICE).zip(part_grounds.chunks_mut(SLICE)))
-        {
-            let mut rows = frame.rows_with(first..(first + SLICE).min(end), &columns)?;
-            rows.rechunk_mut();
-            let mut words: Vec<&mut [u64]> =
-                flags.iter_mut().map(|w| w.get_mut((first - start) / 64..).unwrap_or_default()).collect();
-            let slice = RowSlice { first, defects, grounds, flags: &mut words };
+        for (first, rows) in pieces.within(start..end)? {
+            let (from, to) = (first - start, first - start + rows.height());
+            let (Some(defects), Some(grounds)) = (part_defects.get_mut(from..to), part_grounds.get_mut(from..to))
+            else {
+                return Err(PolarsError::OutOfBounds("a piece of rows past its part".into()));
+            };
+            let slice = RowSlice { first, offset: from, defects, grounds, flags: &mut flags };
             candidates.extend(fill_rows(&rows, slice, context)?);
         }
         Ok(candidates)
@@ -356,18 +352,114 @@ fn package_columns(frame: &Ordered, context: &RowContext) -> PolarsResult<Packag
         |(i, share)| fill(i * part_len, share),
         || Err(PolarsError::ComputeError("a worker thread failed".into())),
     );
+    let mut maybe = Vec::new();
     for part in found {
-        out.candidates.extend(part?);
+        maybe.extend(part?);
     }
+    out.candidates =
+        crate::timings::phase("cluster candidates' addresses", || with_addresses(frame, &maybe, context.cases))?;
     Ok(out)
+}
+
+/// The rows that may count towards an address cluster and have an address, as candidates:
+/// their addresses, drivers, days and ids read for those rows only (few of millions).
+fn with_addresses(frame: &Ordered, maybe: &[MaybeCandidate], cases: &CaseMarks) -> PolarsResult<Vec<Candidate>> {
+    let has_addresses = frame.frame.column(col::ADDRESS.name()).is_ok_and(|a| a.null_count() < a.len());
+    if maybe.is_empty() || !has_addresses {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<IdxSize> = maybe.iter().map(|(row, _)| *row as IdxSize).collect();
+    let columns = [col::ADDRESS.name(), col::DRIVER_ID.name(), col::DAY.name(), col::TRACKING_ID.name()];
+    let picked = frame.rows_at(&rows, &columns)?;
+    let Some(addresses) = Addresses::new(&picked)? else { return Ok(Vec::new()) };
+    let ids = picked.column(col::TRACKING_ID.name())?.str()?;
+    Ok(maybe
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &(row, dnr))| {
+            let address = addresses.address(i)?;
+            let tracking_id = ids.get(i).unwrap_or("");
+            Some(Candidate {
+                row,
+                tracking_id: tracking_id.to_string(),
+                driver_id: addresses.driver(i).unwrap_or("").to_string(),
+                day: addresses.day(i),
+                dnr,
+                address: address.to_string(),
+                in_case: cases.contains(EventSide::Package, tracking_id),
+            })
+        })
+        .collect())
 }
 
 /// The most rows [`fill_rows`] reads at once.
 const SLICE: usize = 1 << 16;
 
-/// The columns [`fill_rows`] reads (and, when some package has an address, the address,
-/// driver and day).
-const PACKAGE_COLUMNS: [&str; 13] = [
+/// The package rows a piece at a time, each piece's columns in one chunk.
+enum RowPieces<'a> {
+    /// A frame in order whose columns are cut into the same chunks (an export read in
+    /// blocks, with the packages an exceptions report adds put in their places): its own
+    /// chunks, never copied, each with its first row.
+    Chunks(Vec<(usize, DataFrame)>),
+    /// A reordered frame, or one whose columns are chunked differently: copied a slice at
+    /// a time.
+    Slices(&'a Ordered, &'a [&'a str]),
+}
+
+impl<'a> RowPieces<'a> {
+    fn new(frame: &'a Ordered, columns: &'a [&'a str]) -> PolarsResult<RowPieces<'a>> {
+        if frame.order.is_some() {
+            return Ok(RowPieces::Slices(frame, columns));
+        }
+        let mut selected = frame.frame.select(columns.iter().copied())?;
+        if selected.should_rechunk() {
+            return Ok(RowPieces::Slices(frame, columns));
+        }
+        let mut first = 0;
+        let chunks = selected
+            .split_chunks()
+            .map(|chunk| {
+                let at = first;
+                first += chunk.height();
+                (at, chunk)
+            })
+            .collect();
+        Ok(RowPieces::Chunks(chunks))
+    }
+
+    /// The pieces of the rows of `range`, each of at most [`SLICE`] rows, with their first
+    /// row.
+    fn within(&self, range: std::ops::Range<usize>) -> PolarsResult<Vec<(usize, DataFrame)>> {
+        let mut pieces = Vec::new();
+        match self {
+            RowPieces::Slices(frame, columns) => {
+                for first in range.clone().step_by(SLICE) {
+                    let mut rows = frame.rows_with(first..(first + SLICE).min(range.end), columns)?;
+                    rows.rechunk_mut();
+                    pieces.push((first, rows));
+                }
+            }
+            RowPieces::Chunks(chunks) => {
+                let from = chunks.partition_point(|(first, chunk)| first + chunk.height() <= range.start);
+                for (first, chunk) in &chunks[from..] {
+                    if *first >= range.end {
+                        break;
+                    }
+                    let start = range.start.max(*first);
+                    let end = range.end.min(first + chunk.height());
+                    for at in (start..end).step_by(SLICE) {
+                        let len = SLICE.min(end - at);
+                        pieces.push((at, chunk.slice((at - first) as i64, len)));
+                    }
+                }
+            }
+        }
+        Ok(pieces)
+    }
+}
+
+/// The columns [`fill_rows`] reads (and, when some package is in a case, the tracking id).
+const PACKAGE_COLUMNS: [&str; 12] = [
     "concession",
     "has_photo",
     "pickup_failed",
@@ -380,33 +472,35 @@ const PACKAGE_COLUMNS: [&str; 13] = [
     "photo",
     "block_id",
     "returned_at",
-    "tracking_id",
 ];
 
 /// The block that carried a package, and its station.
 type Carrier<'a> = (CarrierBlock, Option<&'a str>);
 
-/// Where [`fill_rows`] writes one run of rows: their defects, grounds and flags (whose
-/// first word starts at the first of these rows, `first` in the package order).
+/// Where [`fill_rows`] writes one run of rows: their defects, grounds and flags (the
+/// part's words, of which these rows start at bit `offset`); `first` in the package order.
 struct RowSlice<'a, 'b> {
     first: usize,
+    offset: usize,
     defects: &'a mut [Defects],
     grounds: &'a mut [Grounds],
     flags: &'a mut [&'b mut [u64]],
 }
 
 /// [`package_columns`] for one run of rows (each column in one chunk): their defects,
-/// grounds and flags; returns the rows that are address cluster candidates.
-fn fill_rows(frame: &DataFrame, out: RowSlice, context: &RowContext) -> PolarsResult<Vec<Candidate>> {
-    let RowContext { carriers, outages, w, cases, report_addresses } = context;
-    let RowSlice { first, defects: defects_out, grounds: grounds_out, flags } = out;
+/// grounds and flags; returns the rows that may be address cluster candidates.
+fn fill_rows(frame: &DataFrame, out: RowSlice, context: &RowContext) -> PolarsResult<Vec<MaybeCandidate>> {
+    let RowContext { carriers, outages, w, cases } = context;
+    let RowSlice { first, offset, defects: defects_out, grounds: grounds_out, flags } = out;
     let facts = FactColumns::new(frame)?;
-    let addresses = Addresses::new(frame)?;
     let mut candidates = Vec::new();
     let block_ids = BlockIds::new(frame.column(col::BLOCK_ID.name())?)?;
     let returned = Numbers::of(frame.column(col::RETURNED_AT.name())?.datetime()?.physical())?;
     // Tracking ids are only needed to leave out events already in a case.
-    let ids = frame.column(col::TRACKING_ID.name())?.str()?;
+    let ids = match frame.column(col::TRACKING_ID.name()) {
+        Ok(ids) => Some(ids.str()?),
+        Err(_) => None,
+    };
     // A block carries many packages in a row: its lookup is reused while it lasts.
     let mut carried: Option<(BlockKey, Option<Carrier>)> = None;
     for (row, (defects_out, grounds_out)) in defects_out.iter_mut().zip(grounds_out.iter_mut()).enumerate() {
@@ -423,7 +517,7 @@ fn fill_rows(frame: &DataFrame, out: RowSlice, context: &RowContext) -> PolarsRe
         let defects = package_defects(&facts);
         let grounds = package_grounds(&facts, defects, carrier.map(|c| c.0), carrier.and_then(|c| c.1), outages, w);
         let open = !grounds.is_empty()
-            && (cases.packages_in_case.is_empty() || !cases.contains(EventSide::Package, ids.get(row).unwrap_or("")));
+            && !ids.is_some_and(|ids| cases.contains(EventSide::Package, ids.get(row).unwrap_or("")));
         let delivered = facts.outcome == Outcome::Delivered;
         let row_flags = [
             facts.outcome.was_attempted(),
@@ -434,26 +528,14 @@ fn fill_rows(frame: &DataFrame, out: RowSlice, context: &RowContext) -> PolarsRe
             !delivered && returned.get(row).is_none() && !facts.pickup_failed,
             open,
         ];
+        let bit = offset + row;
         for (words, on) in flags.iter_mut().zip(row_flags) {
-            if on && let Some(word) = words.get_mut(row / 64) {
-                *word |= 1 << (row % 64);
+            if on && let Some(word) = words.get_mut(bit / 64) {
+                *word |= 1 << (bit % 64);
             }
         }
-        if let Some(addresses) = &addresses
-            && cluster_candidate(&facts, defects)
-            && let tracking_id = ids.get(row).unwrap_or("")
-            && let Some(address) =
-                addresses.address(row).or_else(|| report_addresses.get(tracking_id).map(String::as_str))
-        {
-            candidates.push(Candidate {
-                row: first + row,
-                tracking_id: tracking_id.to_string(),
-                driver_id: addresses.driver(row).unwrap_or("").to_string(),
-                day: addresses.day(row),
-                dnr: facts.dnr,
-                address: address.to_string(),
-                in_case: cases.contains(EventSide::Package, tracking_id),
-            });
+        if cluster_candidate(&facts, defects) {
+            candidates.push((first + row, facts.dnr));
         }
         *defects_out = defects;
         *grounds_out = grounds;

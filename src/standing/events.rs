@@ -174,11 +174,7 @@ impl Fleet {
                             dnr_reported_at: reported[i],
                             block_id: blocks[i].map(str::to_string),
                             carrier: None,
-                            address: addresses[i]
-                                .or_else(|| {
-                                    self.packages.report_addresses.get(ids[i].unwrap_or("")).map(String::as_str)
-                                })
-                                .map(str::to_string),
+                            address: addresses[i].map(str::to_string),
                             cluster: self.packages.grounds[row]
                                 .contains(Grounds::ADDRESS_CLUSTER)
                                 .then(|| self.cluster_of(ids[i].unwrap_or("")))

@@ -195,8 +195,6 @@ struct PackageTable {
     disputable: Tally,
     /// The buildings where claims and access problems of several drivers gather.
     clusters: Vec<clusters::AddressCluster>,
-    /// Addresses of the exceptions reports by tracking id, for packages without their own.
-    report_addresses: PlHashMap<String, String>,
 }
 
 /// Packages appended in a what-if (docs/rules.md §3): all alike.

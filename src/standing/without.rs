@@ -36,6 +36,7 @@ pub fn without_events(data: &Dataset, drivers: Option<&HashSet<&str>>, events: &
         exceptions: data.exceptions.clone(),
         scorecards: data.scorecards.clone(),
         zone: data.zone,
+        packages_of_exceptions: None,
     })
 }
 
@@ -57,6 +58,7 @@ impl Fleet {
             exceptions: empty(TableKind::Exceptions)?,
             scorecards: empty(TableKind::Scorecard)?,
             zone: self.zone,
+            packages_of_exceptions: None,
         })
     }
 

@@ -462,10 +462,8 @@ impl Workspace {
             let segments = segments(&self.db, kind).map_err(self.db_err())?;
             let left_out: &[&str] = match (kind, detail) {
                 (TableKind::Exceptions, _) => &[],
-                (TableKind::Deliveries, Detail::Standing | Detail::Tallies | Detail::TalliesKeyed) if concessions => {
-                    &LETTERS_ONLY[..3]
-                }
-                (TableKind::Deliveries, Detail::Standing | Detail::Tallies | Detail::TalliesKeyed) => &LETTERS_ONLY,
+                (TableKind::Deliveries, Detail::Standing | Detail::Tallies) if concessions => &LETTERS_ONLY[..3],
+                (TableKind::Deliveries, Detail::Standing | Detail::Tallies) => &LETTERS_ONLY,
                 _ => &[],
             };
             frames.push(live_rows(&self.dir, kind, &segments, left_out)?);
@@ -481,6 +479,7 @@ impl Workspace {
             exceptions: next()?,
             scorecards: next()?,
             zone: self.zone,
+            packages_of_exceptions: None,
         })
     }
 

@@ -6,7 +6,7 @@ use super::codes::{ConcessionFlags, Outcome};
 use super::columns as col;
 use super::time::MS_PER_DAY;
 use super::{Dataset, repeated_text_dtype, texts_of};
-use polars_arrow::array::{Array, BooleanArray, PrimitiveArray, Utf8ViewArray};
+use polars_arrow::array::{Array, BooleanArray, MutablePlString, PrimitiveArray, Utf8ViewArray};
 use polars_arrow::bitmap::MutableBitmap;
 use polars_arrow::datatypes::ArrowDataType;
 use polars_core::prelude::*;
@@ -126,33 +126,59 @@ impl Dataset {
             self.add_conceded_packages(|driver| without_deliveries || das.contains(driver))?;
         }
         let unmatched_concessions = self.apply_concessions()?;
-        if !left_out.is_empty() {
-            let ids = self.deliveries.column(col::TRACKING_ID.name())?.str()?;
-            let keep: BooleanChunked = ids.iter().map(|id| !id.is_some_and(|id| left_out.contains(id))).collect();
+        let keep: Option<BooleanChunked> = match left_out {
+            LeftOut::Ids(ids) if !ids.is_empty() => {
+                let tracking = self.deliveries.column(col::TRACKING_ID.name())?.str()?;
+                Some(tracking.iter().map(|id| !id.is_some_and(|id| ids.contains(id))).collect())
+            }
+            LeftOut::Rows(rows) if !rows.is_empty() => {
+                let mut keep = vec![true; self.deliveries.height()];
+                for row in rows {
+                    keep[row] = false;
+                }
+                Some(BooleanChunked::from_slice(PlSmallStr::EMPTY, &keep))
+            }
+            _ => None,
+        };
+        if let Some(keep) = keep {
             self.deliveries = self.deliveries.filter(&keep)?;
         }
         Ok(ReportsApplied { exceptions, unmatched_concessions })
     }
 
-    /// The exceptions applied to the deliveries; returns what they did and the tracking
-    /// ids of the packages to leave out.
-    fn apply_exceptions(&mut self) -> PolarsResult<(ExceptionsApplied, PlHashSet<String>)> {
+    /// The exceptions applied to the deliveries; returns what they did and the packages to
+    /// leave out.
+    fn apply_exceptions(&mut self) -> PolarsResult<(ExceptionsApplied, LeftOut)> {
         let mut applied = ExceptionsApplied::default();
-        let mut left_out = PlHashSet::new();
+        let found_while_read = self.packages_of_exceptions.take();
         if self.exceptions.height() == 0 {
-            return Ok((applied, left_out));
+            return Ok((applied, LeftOut::Ids(PlHashSet::new())));
         }
         let mut frame = self.exceptions.clone();
         frame.rechunk_mut();
         let rows = ExceptionRows::read(&frame)?;
-        let found =
-            crate::timings::phase("find the reports' packages", || delivery_rows(&self.deliveries, &rows.tracking_id))?;
+        // Found while the deliveries were read (their tracking ids then dropped, and so
+        // left out by row), else by tracking id.
+        let (found, mut left_out) = match found_while_read {
+            Some(found) => (found, LeftOut::Rows(Vec::new())),
+            None => (
+                crate::timings::phase("find the reports' packages", || {
+                    delivery_rows(&self.deliveries, &rows.tracking_id)
+                })?,
+                LeftOut::Ids(PlHashSet::new()),
+            ),
+        };
         let mut updates: Vec<(usize, usize)> = Vec::new();
         let mut added: Vec<usize> = Vec::new();
         for (row, delivery) in found.iter().enumerate() {
             if rows.counts[row] == Some(false) {
                 applied.not_counted.push(rows.named(row));
-                left_out.insert(rows.tracking_id[row].unwrap_or("").to_string());
+                match &mut left_out {
+                    LeftOut::Ids(ids) => {
+                        ids.insert(rows.tracking_id[row].unwrap_or("").to_string());
+                    }
+                    LeftOut::Rows(left) => left.extend(*delivery),
+                }
                 continue;
             }
             match delivery {
@@ -173,22 +199,29 @@ impl Dataset {
     }
 
     /// Each update: the package's outcome, pickup, reason (when the row gives one that means
-    /// something else), the last scan as its attempt when it has none, its return. (Its
-    /// address stays in the report: [`Dataset::report_addresses`].) Each column is copied
-    /// once and patched, never read row by row: the deliveries have millions of rows.
+    /// something else), the last scan as its attempt when it has none, its return, and its
+    /// address when it has none. Each column is copied once and patched, never read row by
+    /// row: the deliveries have millions of rows.
     fn update_packages(&mut self, rows: &ExceptionRows, updates: &[(usize, usize)]) -> PolarsResult<()> {
         let d = &self.deliveries;
-        let codes = d.column(col::REASON_CODE.name())?.u32()?;
-        let attempted = d.column(col::ATTEMPTED_AT.name())?.datetime()?.physical();
-        let returned = d.column(col::RETURNED_AT.name())?.datetime()?.physical();
-        let deliver_by = d.column(col::DELIVER_BY.name())?.datetime()?.physical();
+        let codes_column = d.column(col::REASON_CODE.name())?.u32()?;
+        let codes = RowReader::new(codes_column);
+        let attempted_column = d.column(col::ATTEMPTED_AT.name())?.datetime()?.physical();
+        let attempted = RowReader::new(attempted_column);
+        let returned_column = d.column(col::RETURNED_AT.name())?.datetime()?.physical();
+        let returned = RowReader::new(returned_column);
+        let deliver_by = RowReader::new(d.column(col::DELIVER_BY.name())?.datetime()?.physical());
         let mut outcomes = Vec::with_capacity(updates.len());
         let mut pickups = Vec::with_capacity(updates.len());
         let mut reason_codes = Vec::new();
         let mut reasons: Vec<(usize, &str)> = Vec::new();
         let mut attempts = Vec::new();
         let mut returns = Vec::new();
+        let mut addresses: Vec<(usize, &str)> = Vec::new();
         for &(at, row) in updates {
+            if let Some(address) = rows.address[row] {
+                addresses.push((at, address));
+            }
             let outcome = rows.outcome(row);
             outcomes.push((at, Some(outcome.number())));
             pickups.push((at, rows.pickup_failed[row].unwrap_or(false)));
@@ -218,20 +251,20 @@ impl Dataset {
         }
         let mut columns = vec![
             patched(d.column(col::OUTCOME.name())?.u32()?, &outcomes).into_column(),
-            BooleanChunked::with_chunk(
-                col::PICKUP_FAILED.name().into(),
-                patched_flags(d.column(col::PICKUP_FAILED.name())?.bool()?, &pickups),
-            )
-            .into_column(),
+            patched_flags(d.column(col::PICKUP_FAILED.name())?.bool()?, &pickups).into_column(),
         ];
         if !reason_codes.is_empty() {
-            columns.push(patched(codes, &reason_codes).into_column());
+            columns.push(patched(codes_column, &reason_codes).into_column());
         }
         if !attempts.is_empty() {
-            columns.push(patched(attempted, &attempts).into_datetime(TimeUnit::Milliseconds, None).into_column());
+            columns
+                .push(patched(attempted_column, &attempts).into_datetime(TimeUnit::Milliseconds, None).into_column());
         }
         if !returns.is_empty() {
-            columns.push(patched(returned, &returns).into_datetime(TimeUnit::Milliseconds, None).into_column());
+            columns.push(patched(returned_column, &returns).into_datetime(TimeUnit::Milliseconds, None).into_column());
+        }
+        if !addresses.is_empty() {
+            columns.push(with_missing_texts(d.column(col::ADDRESS.name())?, &mut addresses)?);
         }
         // Only imports that keep the reason texts (letters quote them) get the report's.
         let texts = d.column(col::REASON.name())?;
@@ -441,23 +474,37 @@ fn instants(name: &str, values: Vec<Option<i64>>) -> Column {
     values.with_name(name.into()).into_datetime(TimeUnit::Milliseconds, None).into_column()
 }
 
-impl Dataset {
-    /// The addresses Amazon's exceptions reports give, by tracking id (docs/rules.md §1.13,
-    /// §1.14): a package's address where its own row has none. Kept beside the deliveries
-    /// rather than written into millions of their rows.
-    pub fn report_addresses(&self) -> PolarsResult<PlHashMap<String, String>> {
-        let mut addresses = PlHashMap::new();
-        if self.exceptions.height() == 0 {
-            return Ok(addresses);
+/// The packages Amazon says do not count: by tracking id, or by row when the deliveries
+/// were read without their tracking ids.
+enum LeftOut {
+    Ids(PlHashSet<String>),
+    Rows(Vec<usize>),
+}
+
+/// Rows of a numeric column read one at a time, whatever its chunks: each chunk's first
+/// row, then a binary search (a chunked array's own `get` walks its chunks).
+struct RowReader<'a, T: PolarsNumericType> {
+    starts: Vec<usize>,
+    chunks: Vec<&'a PrimitiveArray<T::Native>>,
+}
+
+impl<'a, T: PolarsNumericType> RowReader<'a, T> {
+    fn new(ca: &'a ChunkedArray<T>) -> RowReader<'a, T> {
+        let chunks: Vec<&PrimitiveArray<T::Native>> = ca.downcast_iter().collect();
+        let mut starts = Vec::with_capacity(chunks.len());
+        let mut at = 0;
+        for chunk in &chunks {
+            starts.push(at);
+            at += chunk.len();
         }
-        for (id, address) in
-            col::TRACKING_ID.read(&self.exceptions)?.into_iter().zip(col::ADDRESS.read(&self.exceptions)?)
-        {
-            if let (Some(id), Some(address)) = (id, address) {
-                addresses.insert(id.to_string(), address.to_string());
-            }
-        }
-        Ok(addresses)
+        RowReader { starts, chunks }
+    }
+
+    fn get(&self, row: usize) -> Option<T::Native> {
+        let chunk = self.starts.partition_point(|&start| start <= row).checked_sub(1)?;
+        let array = self.chunks[chunk];
+        let i = row - self.starts[chunk];
+        (i < array.len() && array.is_valid(i)).then(|| array.value(i))
     }
 }
 
@@ -543,11 +590,25 @@ fn patched<T: PolarsNumericType>(ca: &ChunkedArray<T>, patches: &[(usize, Option
         values.into(),
         Some(validity.into()),
     );
-    ChunkedArray::with_chunk(ca.name().clone(), array)
+    ChunkedArray::from_chunk_iter(ca.name().clone(), chunked_like(ca.chunk_lengths(), &array))
 }
 
-/// A column of flags (missing read as no) with some rows' flags set.
-fn patched_flags(ca: &BooleanChunked, patches: &[(usize, bool)]) -> BooleanArray {
+/// `array` cut (without copying) into chunks of the lengths given: a patched column keeps
+/// the chunks of the others, so that the frame's rows are read a chunk at a time, uncopied.
+fn chunked_like<A: Array + Clone>(lengths: impl Iterator<Item = usize>, array: &A) -> Vec<A> {
+    let mut offset = 0;
+    lengths
+        .map(|len| {
+            let mut chunk = array.clone();
+            chunk.slice(offset, len);
+            offset += len;
+            chunk
+        })
+        .collect()
+}
+
+/// A column of flags (missing read as no) with some rows' flags set, in the chunks of `ca`.
+fn patched_flags(ca: &BooleanChunked, patches: &[(usize, bool)]) -> BooleanChunked {
     let mut values = MutableBitmap::with_capacity(ca.len());
     for chunk in ca.downcast_iter() {
         match chunk.validity() {
@@ -560,7 +621,8 @@ fn patched_flags(ca: &BooleanChunked, patches: &[(usize, bool)]) -> BooleanArray
             values.set(row, flag);
         }
     }
-    BooleanArray::new(ArrowDataType::Boolean, values.into(), None)
+    let array = BooleanArray::new(ArrowDataType::Boolean, values.into(), None);
+    BooleanChunked::from_chunk_iter(ca.name().clone(), chunked_like(ca.chunk_lengths(), &array))
 }
 
 /// A text column (plain, or categorical: [`repeated_text_dtype`]) with some rows' values
@@ -583,6 +645,59 @@ fn with_texts(column: &Column, replaced: &[(usize, &str)]) -> PolarsResult<Colum
         texts[row] = Some(text);
     }
     Ok(StringChunked::from_iter_options(column.name().clone(), texts.into_iter()).into_column())
+}
+
+/// A text column with the texts given for some rows that have none; only the chunks with
+/// such rows are rebuilt (a delivery export's addresses are mostly missing).
+fn with_missing_texts(column: &Column, given: &mut [(usize, &str)]) -> PolarsResult<Column> {
+    if let DataType::Categorical(..) = column.dtype() {
+        let current: Vec<Option<&str>> = texts_of(column)?.collect();
+        let missing: Vec<(usize, &str)> = given.iter().copied().filter(|(row, _)| current[*row].is_none()).collect();
+        return with_texts(column, &missing);
+    }
+    given.sort_unstable_by_key(|(row, _)| *row);
+    let texts = column.str()?;
+    let mut chunks: Vec<Utf8ViewArray> = Vec::with_capacity(texts.chunks().len());
+    let (mut start, mut next) = (0, 0);
+    for chunk in texts.downcast_iter() {
+        let end = start + chunk.len();
+        let first = next;
+        while next < given.len() && given[next].0 < end {
+            next += 1;
+        }
+        let here = &given[first..next];
+        if here.is_empty() {
+            chunks.push(chunk.clone());
+        } else if chunk.null_count() == chunk.len() {
+            // All missing (an export without addresses): runs of nulls between the texts.
+            let mut out = MutablePlString::with_capacity(chunk.len());
+            let mut at = 0;
+            for &(row, text) in here {
+                let row = row - start;
+                if row < at {
+                    continue;
+                }
+                out.extend_null(row - at);
+                out.push_value(text);
+                at = row + 1;
+            }
+            out.extend_null(chunk.len() - at);
+            chunks.push(out.freeze());
+        } else {
+            let mut out = MutablePlString::with_capacity(chunk.len());
+            let mut patches = here.iter().peekable();
+            for (i, own) in chunk.iter().enumerate() {
+                let mut patch = None;
+                while let Some((_, text)) = patches.next_if(|(row, _)| *row <= start + i) {
+                    patch = Some(*text);
+                }
+                out.push(own.or(patch));
+            }
+            chunks.push(out.freeze());
+        }
+        start = end;
+    }
+    Ok(StringChunked::from_chunk_iter(column.name().clone(), chunks).into_column())
 }
 
 /// `new` with the columns of `like`, in its order and types: columns it lacks come out
