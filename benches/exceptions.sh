@@ -89,4 +89,8 @@ print(f"\n{drivers} drivers x {days} days, {rows:,} exceptions rows; median of {
 for s in ["without", "with"]:
     print(f"report {s:<8} {med[s]:6.2f} s  {rss[s] / 1e9:5.2f} GB peak")
 print(f"with / without: {med['with'] / med['without']:.3f} (target <= 1.10)")
+# Each round's two runs side by side: the machine's speed drifts between rounds more than
+# within one, so the median of the rounds' ratios is the steadier figure.
+pairs = [w / o for (w, _), (o, _) in zip(runs["with"], runs["without"])]
+print(f"median of the rounds' ratios: {statistics.median(pairs):.3f} (each: {' '.join(f'{p:.2f}' for p in pairs)})")
 PY

@@ -37,15 +37,15 @@ struct IncreasingKeys<'w> {
     /// The last key of the blocks read so far.
     last: Option<String>,
     dropped: bool,
-    /// Keys looked for before they go, and the rows found so far: (row of the file's
-    /// frame, row of the report).
+    /// Keys looked for as the rows are read, and the rows found in the blocks whose keys
+    /// were dropped: (row of the file's frame, row of the report).
     watch: Option<&'w WatchedIds<'w>>,
     found: Found,
     /// The rows of the pieces dropped so far.
     rows: usize,
 }
 
-/// The key column to drop while its keys increase, and the keys to look for before they go.
+/// The key column to drop while its keys increase, and the keys to look for as rows are read.
 #[derive(Clone, Copy)]
 pub(super) struct KeysToDrop<'w> {
     pub(super) column: &'static str,
@@ -78,31 +78,24 @@ impl<'w> IncreasingKeys<'w> {
         let failed = |e: PolarsError| NotStreamed::Failed(e.into());
         // Each piece's first and last key if its keys increase, on the pieces' cores.
         let frames: Vec<&DataFrame> = pieces.iter().map(|(parsed, _)| &parsed.frame).collect();
-        let watch = self.watch;
-        type Range = Option<Option<(String, String)>>;
         let ranges = crate::parallel::map_on_threads(
             frames,
-            |frame| -> PolarsResult<(Range, Vec<(u32, u32)>)> {
+            |frame| -> PolarsResult<Option<Option<(String, String)>>> {
                 let keys = frame.column(column)?.str()?;
                 let first = keys.iter().next().flatten();
-                let range =
-                    last_if_increasing(keys).map(|last| first.zip(last).map(|(a, b)| (a.to_string(), b.to_string())));
-                let found = match (&range, watch) {
-                    (Some(_), Some(watch)) => watch.found_in(keys),
-                    _ => Vec::new(),
-                };
-                Ok((range, found))
+                Ok(last_if_increasing(keys).map(|last| first.zip(last).map(|(a, b)| (a.to_string(), b.to_string()))))
             },
             || Err(PolarsError::ComputeError("a worker thread failed".into())),
         );
         let mut last = self.last.take();
         let mut found = Vec::new();
         let mut rows = self.rows;
-        for (range, (parsed, _)) in ranges.into_iter().zip(pieces.iter()) {
-            let (range, in_piece) = range.map_err(failed)?;
+        for (range, (parsed, _)) in ranges.into_iter().zip(pieces.iter_mut()) {
+            // The rows each piece found as it was read, counted from the file's first.
+            let in_piece = parsed.found.take().unwrap_or_default();
             found.extend(in_piece.into_iter().map(|(row, report_row)| (row + rows as u32, report_row)));
             rows += parsed.frame.height();
-            match range {
+            match range.map_err(failed)? {
                 // An empty piece (all its rows rejected).
                 Some(None) => {}
                 Some(Some((first, piece_last))) if last.as_ref().is_none_or(|l| *l < first) => last = Some(piece_last),
@@ -139,7 +132,9 @@ pub(super) fn stream_pass<T: Table>(
     };
     let shown = path.display().to_string();
     let map = map_columns(&shown, &headers, specs)?;
-    let records = Records { path: &shown, delimiter: blocks.delimiter, headers: &headers, map: &map, opts, day_first };
+    let watch = drop_keys.and_then(|d| Some((d.watch?, specs.iter().position(|f| f.name == d.column)?)));
+    let records =
+        Records { path: &shown, delimiter: blocks.delimiter, headers: &headers, map: &map, opts, day_first, watch };
     let mut pieces = Vec::new();
     let mut keys = IncreasingKeys::new(drop_keys);
     let cores = crate::parallel::cores();

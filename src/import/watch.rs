@@ -1,75 +1,53 @@
 //! Tracking ids looked for while a deliveries export is read in blocks: an exceptions
-//! report's packages (docs/rules.md §1.14) are found as the rows go by, so that the ids
+//! report's packages (docs/rules.md §1.14) are found as each row is read, so that the ids
 //! need not be kept for them ([`super::Detail::Tallies`]).
 
-use polars_arrow::array::Array;
-use polars_core::prelude::*;
-
-/// The rows of a file whose ids were looked for: (row of the file's frame, row of the report).
+/// The rows of a file whose keys were looked for as they were read: (row of the file's
+/// frame, row of the report).
 pub(super) type Found = Vec<(u32, u32)>;
 
-/// The ids looked for, each with its row in the report.
+/// The ids looked for, in order, each with its row in the report.
 pub(super) struct WatchedIds<'a> {
-    rows: PlHashMap<&'a str, u32>,
-    /// One bit per [`slot`]: almost every id of the export is not looked for, and is told
-    /// so by one bit instead of a hash table lookup.
-    seen: Vec<u64>,
-}
-
-/// Bits of [`WatchedIds::seen`]: 2^22 (512 KB) keeps a report of 100,000 ids 2 % full.
-const SLOT_BITS: u32 = 22;
-
-/// An id's bit, from its last eight bytes and its length (ids differ at their end): one
-/// load and one multiplication.
-fn slot(id: &[u8]) -> usize {
-    let tail = match id.len().checked_sub(8) {
-        Some(start) => <[u8; 8]>::try_from(&id[start..]).map_or(0, u64::from_le_bytes),
-        None => id.iter().fold(0u64, |w, &b| (w << 8) | u64::from(b)),
-    };
-    let mixed = (tail ^ ((id.len() as u64) << 59)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    (mixed >> (64 - SLOT_BITS)) as usize
+    sorted: Vec<(&'a str, u32)>,
 }
 
 impl<'a> WatchedIds<'a> {
     /// The ids of a report's rows (a row without one is not looked for).
     pub(super) fn new(ids: &[Option<&'a str>]) -> WatchedIds<'a> {
-        let mut watched = WatchedIds { rows: PlHashMap::with_capacity(ids.len()), seen: vec![0; 1 << (SLOT_BITS - 6)] };
-        for (row, id) in ids.iter().enumerate() {
-            if let Some(id) = id {
-                watched.rows.insert(id, row as u32);
-                let at = slot(id.as_bytes());
-                watched.seen[at / 64] |= 1 << (at % 64);
-            }
-        }
-        watched
+        let mut sorted: Vec<(&str, u32)> =
+            ids.iter().enumerate().filter_map(|(row, id)| Some(((*id)?, row as u32))).collect();
+        sorted.sort_unstable();
+        WatchedIds { sorted }
     }
 
-    /// The report row of an id, if it is looked for.
-    pub(super) fn row_of(&self, id: &str) -> Option<u32> {
-        let at = slot(id.as_bytes());
-        if self.seen[at / 64] & (1 << (at % 64)) == 0 {
-            return None;
-        }
-        self.rows.get(id).copied()
+    /// A walk through the ids for keys read in increasing order (the only keys that are
+    /// dropped as they are read).
+    pub(super) fn walk(&self) -> Walk<'_, 'a> {
+        Walk { sorted: &self.sorted, at: None }
     }
+}
 
-    /// The rows of `keys` that are looked for: (row in `keys`, row in the report).
-    pub(super) fn found_in(&self, keys: &StringChunked) -> Found {
-        let mut found = Vec::new();
-        let mut first = 0;
-        for chunk in keys.downcast_iter() {
-            if chunk.null_count() > 0 {
-                let rows = chunk.iter().enumerate();
-                found.extend(rows.filter_map(|(row, id)| Some(((first + row) as u32, self.row_of(id?)?))));
-            } else {
-                for (row, id) in chunk.values_iter().enumerate() {
-                    if let Some(report_row) = self.row_of(id) {
-                        found.push(((first + row) as u32, report_row));
-                    }
-                }
+/// Where a run of increasing keys has got to among the ids looked for: each key costs one
+/// comparison, with the ids and the key at hand, instead of a lookup in a table.
+pub(super) struct Walk<'w, 'a> {
+    sorted: &'w [(&'a str, u32)],
+    at: Option<usize>,
+}
+
+impl Walk<'_, '_> {
+    /// The report row of the next key, if it is looked for. Keys must come in increasing
+    /// order; out of order, some are missed (and the keys are then kept and looked up).
+    pub(super) fn find(&mut self, key: &str) -> Option<u32> {
+        let mut at = self.at.unwrap_or_else(|| self.sorted.partition_point(|(id, _)| *id < key));
+        let found = loop {
+            let Some((id, row)) = self.sorted.get(at) else { break None };
+            match (*id).cmp(key) {
+                std::cmp::Ordering::Less => at += 1,
+                std::cmp::Ordering::Equal => break Some(*row),
+                std::cmp::Ordering::Greater => break None,
             }
-            first += chunk.len();
-        }
+        };
+        self.at = Some(at);
         found
     }
 }
@@ -78,18 +56,35 @@ impl<'a> WatchedIds<'a> {
 mod tests {
     use super::*;
 
+    /// Every key of an export in increasing order, looked up on one walk (or a walk per
+    /// piece, as each reader thread has).
+    fn found_in(watched: &WatchedIds, export: &[String], piece: usize) -> Found {
+        let mut found = Vec::new();
+        for (start, part) in export.chunks(piece).enumerate().map(|(i, part)| (i * piece, part)) {
+            let mut walk = watched.walk();
+            for (row, key) in part.iter().enumerate() {
+                found.extend(walk.find(key).map(|report_row| ((start + row) as u32, report_row)));
+            }
+        }
+        found
+    }
+
     #[test]
     fn finds_the_ids_looked_for_and_no_other() {
-        let report: Vec<String> = (0..5000).map(|i| format!("TBC{:010}", i * 7)).collect();
-        let ids: Vec<Option<&str>> = report.iter().map(|s| Some(s.as_str())).chain([None, Some("X")]).collect();
+        // The report in its own order, with a row without an id.
+        let report: Vec<String> = (0..5000).rev().map(|i| format!("TBC{:010}", i * 7)).collect();
+        let ids: Vec<Option<&str>> =
+            report.iter().map(|s| Some(s.as_str())).chain([None, Some("TBC0000000005x")]).collect();
         let watched = WatchedIds::new(&ids);
         let export: Vec<String> = (0..40_000).map(|i| format!("TBC{i:010}")).collect();
-        let keys = StringChunked::from_iter_values("tracking_id".into(), export.iter().map(String::as_str));
-        let found = watched.found_in(&keys);
-        let expected: Vec<(u32, u32)> = (0..5000u32).filter(|i| i * 7 < 40_000).map(|i| (i * 7, i)).collect();
-        assert_eq!(found, expected);
-        assert_eq!(watched.row_of("X"), Some(5001));
-        assert_eq!(watched.row_of(""), None);
-        assert_eq!(watched.row_of("TBC0000000001"), None);
+        let expected: Vec<(u32, u32)> = (0..35_000u32).filter(|i| i % 7 == 0).map(|i| (i, 4999 - i / 7)).collect();
+        for piece in [40_000, 777, 1] {
+            assert_eq!(found_in(&watched, &export, piece), expected, "pieces of {piece}");
+        }
+        let mut walk = watched.walk();
+        assert_eq!(walk.find("TBC0000000005"), None);
+        assert_eq!(walk.find("TBC0000000005x"), Some(5001));
+        assert_eq!(walk.find("TBC0000000007"), Some(4998));
+        assert_eq!(walk.find("Z"), None);
     }
 }

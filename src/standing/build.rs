@@ -368,6 +368,22 @@ fn with_addresses(frame: &Ordered, maybe: &[MaybeCandidate], cases: &CaseMarks) 
     if maybe.is_empty() || !has_addresses {
         return Ok(Vec::new());
     }
+    // Half on each core: a candidate's texts are copied out of millions of rows.
+    let halves: Vec<&[MaybeCandidate]> = maybe.chunks(maybe.len().div_ceil(crate::parallel::cores())).collect();
+    let found = crate::parallel::map_on_threads(
+        halves,
+        |part| candidates_of(frame, part, cases),
+        || Err(PolarsError::ComputeError("a worker thread failed".into())),
+    );
+    let mut candidates = Vec::with_capacity(maybe.len());
+    for part in found {
+        candidates.extend(part?);
+    }
+    Ok(candidates)
+}
+
+/// [`with_addresses`] for some of the rows.
+fn candidates_of(frame: &Ordered, maybe: &[MaybeCandidate], cases: &CaseMarks) -> PolarsResult<Vec<Candidate>> {
     let rows: Vec<IdxSize> = maybe.iter().map(|(row, _)| *row as IdxSize).collect();
     let columns = [col::ADDRESS.name(), col::DRIVER_ID.name(), col::DAY.name(), col::TRACKING_ID.name()];
     let picked = frame.rows_at(&rows, &columns)?;

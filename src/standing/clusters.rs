@@ -4,7 +4,7 @@
 
 use crate::config::Windows;
 use crate::import::time::Day;
-use std::collections::HashMap;
+use polars_core::prelude::{InitHashMaps, PlHashMap};
 
 /// A package event that counts towards a cluster (see [`super::grounds::cluster_candidate`]),
 /// as the build finds it.
@@ -66,8 +66,8 @@ impl AddressCluster {
 /// The building as its addresses write it most often (without their units); among as
 /// many, the oldest event's. Each distinct address is read once.
 fn most_written(events: &[Candidate]) -> String {
-    let mut labels: HashMap<&str, String> = HashMap::new();
-    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut labels: PlHashMap<&str, String> = PlHashMap::new();
+    let mut counts: PlHashMap<String, usize> = PlHashMap::new();
     let mut in_order: Vec<String> = Vec::with_capacity(events.len());
     for event in events {
         let label = labels
@@ -142,7 +142,7 @@ fn building_cluster(mut events: Vec<Candidate>, w: &Windows, rows: &mut Vec<(usi
 /// does not depend on the order of the candidates.
 pub(super) fn clusters(candidates: Vec<Candidate>, w: &Windows) -> (Vec<AddressCluster>, Vec<(usize, bool)>) {
     let keys = building_keys(&candidates);
-    let mut by_building: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_building: PlHashMap<&str, Vec<usize>> = PlHashMap::new();
     for (i, key) in keys.iter().enumerate() {
         if !key.is_empty() {
             by_building.entry(key.as_str()).or_default().push(i);

@@ -190,17 +190,21 @@ fn with_tail_in_place(df: &DataFrame, by: OrderKey) -> PolarsResult<Option<DataF
             lo
         })
         .collect();
-    let mut merged = head.slice(0, places.first().copied().unwrap_or(split));
+    let mut pieces = vec![head.slice(0, places.first().copied().unwrap_or(split))];
     let mut i = 0;
     while i < places.len() {
         let at = places[i];
         let same = places[i..].iter().take_while(|&&p| p == at).count();
-        merged.vstack_mut_owned(tail.slice(i as i64, same))?;
+        pieces.push(tail.slice(i as i64, same));
         let next = places.get(i + same).copied().unwrap_or(split);
-        merged.vstack_mut_owned(head.slice(at as i64, next - at))?;
+        pieces.push(head.slice(at as i64, next - at));
         i += same;
     }
-    Ok(Some(merged))
+    // Slices of one frame (the tail sorted from it): the same columns in the same types,
+    // stacked without checking each piece again (empty ones left out).
+    let mut first = true;
+    pieces.retain(|piece| std::mem::take(&mut first) || piece.height() > 0);
+    Ok(polars_core::utils::accumulate_dataframes_vertical_unchecked_optional(pieces))
 }
 
 /// A row's sort key: driver, time, id.

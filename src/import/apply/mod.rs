@@ -188,6 +188,8 @@ impl Dataset {
         }
         applied.updated = updates.len();
         if !updates.is_empty() {
+            // In the deliveries' order: their columns are then read forwards.
+            updates.sort_unstable();
             crate::timings::phase("update the reports' packages", || self.update_packages(&rows, &updates))?;
         }
         if !added.is_empty() {
@@ -203,41 +205,32 @@ impl Dataset {
     /// address when it has none. Each column is copied once and patched, never read row by
     /// row: the deliveries have millions of rows.
     fn update_packages(&mut self, rows: &ExceptionRows, updates: &[(usize, usize)]) -> PolarsResult<()> {
+        let mut patches = Patches::default();
         let d = &self.deliveries;
-        let codes_column = d.column(col::REASON_CODE.name())?.u32()?;
-        let codes = RowReader::new(codes_column);
-        let attempted_column = d.column(col::ATTEMPTED_AT.name())?.datetime()?.physical();
-        let attempted = RowReader::new(attempted_column);
-        let returned_column = d.column(col::RETURNED_AT.name())?.datetime()?.physical();
-        let returned = RowReader::new(returned_column);
+        let codes = RowReader::new(d.column(col::REASON_CODE.name())?.u32()?);
+        let attempted = RowReader::new(d.column(col::ATTEMPTED_AT.name())?.datetime()?.physical());
+        let returned = RowReader::new(d.column(col::RETURNED_AT.name())?.datetime()?.physical());
         let deliver_by = RowReader::new(d.column(col::DELIVER_BY.name())?.datetime()?.physical());
-        let mut outcomes = Vec::with_capacity(updates.len());
-        let mut pickups = Vec::with_capacity(updates.len());
-        let mut reason_codes = Vec::new();
-        let mut reasons: Vec<(usize, &str)> = Vec::new();
-        let mut attempts = Vec::new();
-        let mut returns = Vec::new();
-        let mut addresses: Vec<(usize, &str)> = Vec::new();
         for &(at, row) in updates {
             if let Some(address) = rows.address[row] {
-                addresses.push((at, address));
+                patches.addresses.push((at, address));
             }
             let outcome = rows.outcome(row);
-            outcomes.push((at, Some(outcome.number())));
-            pickups.push((at, rows.pickup_failed[row].unwrap_or(false)));
+            patches.outcomes.push((at, Some(outcome.number())));
+            patches.pickups.push((at, rows.pickup_failed[row].unwrap_or(false)));
             // The report's reason code replaces the package's reason when it means something
             // else; one that means the same keeps the driver's own (usually fuller) words.
             let code = codes.get(at);
             if let Some(text) = rows.reason[row]
                 && (code.is_none() || code != rows.reason_code[row])
             {
-                reasons.push((at, text));
-                reason_codes.push((at, rows.reason_code[row]));
+                patches.reasons.push((at, text));
+                patches.reason_codes.push((at, rows.reason_code[row]));
             }
             let attempt = attempted.get(at);
             let attempt = match (outcome.was_attempted(), attempt, rows.scanned_at[row]) {
                 (true, None, Some(scan)) => {
-                    attempts.push((at, Some(scan)));
+                    patches.attempts.push((at, Some(scan)));
                     Some(scan)
                 }
                 _ => attempt,
@@ -245,31 +238,61 @@ impl Dataset {
             if returned.get(at).is_none() {
                 let fallback = attempt.or(deliver_by.get(at)).unwrap_or(0);
                 if let Some(back) = rows.returned_at(row, fallback) {
-                    returns.push((at, Some(back)));
+                    patches.returns.push((at, Some(back)));
                 }
             }
         }
-        let mut columns = vec![
-            patched(d.column(col::OUTCOME.name())?.u32()?, &outcomes).into_column(),
-            patched_flags(d.column(col::PICKUP_FAILED.name())?.bool()?, &pickups).into_column(),
-        ];
-        if !reason_codes.is_empty() {
-            columns.push(patched(codes_column, &reason_codes).into_column());
+        self.apply_patches(patches)
+    }
+
+    /// The patches written into the deliveries: the numbers where they are (the columns'
+    /// buffers are not copied), the texts and flags into new columns, one core each.
+    fn apply_patches(&mut self, mut patches: Patches) -> PolarsResult<()> {
+        let d = &mut self.deliveries;
+        let numbers =
+            [(col::OUTCOME.name(), &mut patches.outcomes), (col::REASON_CODE.name(), &mut patches.reason_codes)];
+        for (name, values) in numbers {
+            if !values.is_empty() {
+                let series = taken_out(d, name)?;
+                let column = series.u32()?.clone();
+                // The series gone, the column's buffers are its own.
+                drop(series);
+                d.with_column(patched_in_place(column, values).into_column())?;
+            }
         }
-        if !attempts.is_empty() {
-            columns
-                .push(patched(attempted_column, &attempts).into_datetime(TimeUnit::Milliseconds, None).into_column());
+        let instants =
+            [(col::ATTEMPTED_AT.name(), &mut patches.attempts), (col::RETURNED_AT.name(), &mut patches.returns)];
+        for (name, values) in instants {
+            if !values.is_empty() {
+                let series = taken_out(d, name)?;
+                let column = series.datetime()?.physical().clone();
+                drop(series);
+                let patched = patched_in_place(column, values);
+                d.with_column(patched.into_datetime(TimeUnit::Milliseconds, None).into_column())?;
+            }
         }
-        if !returns.is_empty() {
-            columns.push(patched(returned_column, &returns).into_datetime(TimeUnit::Milliseconds, None).into_column());
-        }
+        let d = &self.deliveries;
+        let pickup_column = d.column(col::PICKUP_FAILED.name())?.bool()?;
+        let address_column = d.column(col::ADDRESS.name())?;
+        let Patches { pickups, reasons, mut addresses, .. } = patches;
+        let mut first: Vec<ColumnJob> = Vec::new();
+        let mut second: Vec<ColumnJob> = vec![Box::new(|| Ok(patched_flags(pickup_column, &pickups).into_column()))];
         if !addresses.is_empty() {
-            columns.push(with_missing_texts(d.column(col::ADDRESS.name())?, &mut addresses)?);
+            first.push(Box::new(move || with_missing_texts(address_column, &mut addresses)));
         }
         // Only imports that keep the reason texts (letters quote them) get the report's.
         let texts = d.column(col::REASON.name())?;
         if !reasons.is_empty() && texts.null_count() < texts.len() {
-            columns.push(with_texts(texts, &reasons)?);
+            second.push(Box::new(move || with_texts(texts, &reasons)));
+        }
+        let done = crate::parallel::map_on_threads(
+            vec![first, second],
+            |jobs: Vec<ColumnJob>| jobs.into_iter().map(|job| job()).collect::<PolarsResult<Vec<Column>>>(),
+            || Err(PolarsError::ComputeError("a worker thread failed".into())),
+        );
+        let mut columns = Vec::new();
+        for part in done {
+            columns.extend(part?);
         }
         for column in columns {
             self.deliveries.with_column(column)?;
@@ -474,6 +497,62 @@ fn instants(name: &str, values: Vec<Option<i64>>) -> Column {
     values.with_name(name.into()).into_datetime(TimeUnit::Milliseconds, None).into_column()
 }
 
+/// What the exceptions change in the deliveries, by row.
+#[derive(Default)]
+struct Patches<'a> {
+    outcomes: Vec<(usize, Option<u32>)>,
+    pickups: Vec<(usize, bool)>,
+    reason_codes: Vec<(usize, Option<u32>)>,
+    reasons: Vec<(usize, &'a str)>,
+    attempts: Vec<(usize, Option<i64>)>,
+    returns: Vec<(usize, Option<i64>)>,
+    addresses: Vec<(usize, &'a str)>,
+}
+
+/// A column taken out of the frame (a missing column of its type left in its place, so
+/// that the frame keeps its order): its buffers are then the caller's alone.
+fn taken_out(frame: &mut DataFrame, name: &str) -> PolarsResult<Series> {
+    let column = frame.column(name)?.clone();
+    frame.with_column(Column::full_null(name.into(), frame.height(), column.dtype()))?;
+    Ok(column.take_materialized_series())
+}
+
+/// A numeric column with some rows' values replaced, where they are when its buffers are
+/// its own (a column as parsed), else in a copy of the chunks concerned.
+fn patched_in_place<T: PolarsNumericType>(
+    ca: ChunkedArray<T>,
+    patches: &mut [(usize, Option<T::Native>)],
+) -> ChunkedArray<T> {
+    patches.sort_unstable_by_key(|(row, _)| *row);
+    let name = ca.name().clone();
+    let (mut start, mut next) = (0, 0);
+    let chunks: Vec<PrimitiveArray<T::Native>> = ca
+        .downcast_into_iter()
+        .map(|array| {
+            let end = start + array.len();
+            let first = next;
+            while next < patches.len() && patches[next].0 < end {
+                next += 1;
+            }
+            let here = &patches[first..next];
+            let offset = start;
+            start = end;
+            if here.is_empty() {
+                return array;
+            }
+            let mut values = array.into_mut().right_or_else(|shared| shared.iter().map(|v| v.copied()).collect());
+            for &(row, value) in here {
+                values.set(row - offset, value);
+            }
+            values.freeze()
+        })
+        .collect();
+    ChunkedArray::from_chunk_iter(name, chunks)
+}
+
+/// One patched column, made on a worker thread.
+type ColumnJob<'a> = Box<dyn FnOnce() -> PolarsResult<Column> + Send + 'a>;
+
 /// The packages Amazon says do not count: by tracking id, or by row when the deliveries
 /// were read without their tracking ids.
 enum LeftOut {
@@ -567,32 +646,6 @@ fn delivery_rows(deliveries: &DataFrame, wanted: &[Option<&str>]) -> PolarsResul
     Ok(wanted.iter().map(|id| row_of.get((*id)?).copied().filter(|&r| r != usize::MAX)).collect())
 }
 
-/// A numeric column with some rows' values replaced: its values copied once into one
-/// buffer and patched.
-fn patched<T: PolarsNumericType>(ca: &ChunkedArray<T>, patches: &[(usize, Option<T::Native>)]) -> ChunkedArray<T> {
-    let mut values: Vec<T::Native> = Vec::with_capacity(ca.len());
-    let mut validity = MutableBitmap::with_capacity(ca.len());
-    for chunk in ca.downcast_iter() {
-        values.extend_from_slice(chunk.values());
-        match chunk.validity() {
-            Some(valid) => validity.extend_from_bitmap(valid),
-            None => validity.extend_constant(chunk.len(), true),
-        }
-    }
-    for &(row, value) in patches {
-        if let Some(slot) = values.get_mut(row) {
-            *slot = value.unwrap_or_default();
-            validity.set(row, value.is_some());
-        }
-    }
-    let array = PrimitiveArray::new(
-        T::get_static_dtype().to_arrow(CompatLevel::newest()),
-        values.into(),
-        Some(validity.into()),
-    );
-    ChunkedArray::from_chunk_iter(ca.name().clone(), chunked_like(ca.chunk_lengths(), &array))
-}
-
 /// `array` cut (without copying) into chunks of the lengths given: a patched column keeps
 /// the chunks of the others, so that the frame's rows are read a chunk at a time, uncopied.
 fn chunked_like<A: Array + Clone>(lengths: impl Iterator<Item = usize>, array: &A) -> Vec<A> {
@@ -657,7 +710,8 @@ fn with_missing_texts(column: &Column, given: &mut [(usize, &str)]) -> PolarsRes
     }
     given.sort_unstable_by_key(|(row, _)| *row);
     let texts = column.str()?;
-    let mut chunks: Vec<Utf8ViewArray> = Vec::with_capacity(texts.chunks().len());
+    // Each chunk with the texts of its rows; the chunks rebuilt on every core.
+    let mut jobs: Vec<ChunkTexts> = Vec::with_capacity(texts.chunks().len());
     let (mut start, mut next) = (0, 0);
     for chunk in texts.downcast_iter() {
         let end = start + chunk.len();
@@ -665,39 +719,59 @@ fn with_missing_texts(column: &Column, given: &mut [(usize, &str)]) -> PolarsRes
         while next < given.len() && given[next].0 < end {
             next += 1;
         }
-        let here = &given[first..next];
-        if here.is_empty() {
-            chunks.push(chunk.clone());
-        } else if chunk.null_count() == chunk.len() {
-            // All missing (an export without addresses): runs of nulls between the texts.
-            let mut out = MutablePlString::with_capacity(chunk.len());
-            let mut at = 0;
-            for &(row, text) in here {
-                let row = row - start;
-                if row < at {
-                    continue;
-                }
-                out.extend_null(row - at);
-                out.push_value(text);
-                at = row + 1;
-            }
-            out.extend_null(chunk.len() - at);
-            chunks.push(out.freeze());
-        } else {
-            let mut out = MutablePlString::with_capacity(chunk.len());
-            let mut patches = here.iter().peekable();
-            for (i, own) in chunk.iter().enumerate() {
-                let mut patch = None;
-                while let Some((_, text)) = patches.next_if(|(row, _)| *row <= start + i) {
-                    patch = Some(*text);
-                }
-                out.push(own.or(patch));
-            }
-            chunks.push(out.freeze());
-        }
+        jobs.push((chunk, start, &given[first..next]));
         start = end;
     }
+    let per_core = jobs.len().div_ceil(crate::parallel::cores()).max(1);
+    let parts: Vec<&[ChunkTexts]> = jobs.chunks(per_core).collect();
+    let chunks: Vec<Utf8ViewArray> = crate::parallel::map_on_threads(
+        parts,
+        |part| part.iter().map(|(chunk, start, here)| with_texts_in_chunk(chunk, *start, here)).collect::<Vec<_>>(),
+        Vec::new,
+    )
+    .into_iter()
+    .flatten()
+    .collect();
+    if chunks.len() != jobs.len() {
+        return Err(PolarsError::ComputeError("a worker thread failed".into()));
+    }
     Ok(StringChunked::from_chunk_iter(column.name().clone(), chunks).into_column())
+}
+
+/// A chunk of a text column, its first row in the column, and the texts given for its rows.
+type ChunkTexts<'a> = (&'a Utf8ViewArray, usize, &'a [(usize, &'a str)]);
+
+/// One chunk (its first row `start` in the column) with the texts given for its rows that
+/// have none.
+fn with_texts_in_chunk(chunk: &Utf8ViewArray, start: usize, here: &[(usize, &str)]) -> Utf8ViewArray {
+    if here.is_empty() {
+        return chunk.clone();
+    }
+    let mut out = MutablePlString::with_capacity(chunk.len());
+    if chunk.null_count() == chunk.len() {
+        // All missing (an export without addresses): runs of nulls between the texts.
+        let mut at = 0;
+        for &(row, text) in here {
+            let row = row - start;
+            if row < at {
+                continue;
+            }
+            out.extend_null(row - at);
+            out.push_value(text);
+            at = row + 1;
+        }
+        out.extend_null(chunk.len() - at);
+    } else {
+        let mut patches = here.iter().peekable();
+        for (i, own) in chunk.iter().enumerate() {
+            let mut patch = None;
+            while let Some((_, text)) = patches.next_if(|(row, _)| *row <= start + i) {
+                patch = Some(*text);
+            }
+            out.push(own.or(patch));
+        }
+    }
+    out.freeze()
 }
 
 /// `new` with the columns of `like`, in its order and types: columns it lacks come out

@@ -180,8 +180,8 @@ fn packages_found_while_the_deliveries_are_read_are_those_found_by_id() {
             (data, applied, found_while_read)
         };
         let (by_row, applied_by_row, found_while_read) = load(Detail::Tallies);
-        let (by_id, applied_by_id, _) = load(Detail::Standing);
-        assert!(found_while_read, "{report}");
+        let (by_id, applied_by_id, found_by_id) = load(Detail::Standing);
+        assert!(found_while_read && !found_by_id, "{report}");
         assert!(by_row.deliveries.column("tracking_id").unwrap().null_count() > 0, "{report}: ids dropped");
         assert_eq!(applied_by_row, applied_by_id, "{report}");
         for column in [
@@ -198,4 +198,39 @@ fn packages_found_while_the_deliveries_are_read_are_those_found_by_id() {
             assert!(a.as_materialized_series().equals_missing(b.as_materialized_series()), "{report}: {column}");
         }
     }
+}
+
+/// An export whose tracking ids do not increase keeps them: the report's packages are then
+/// found by id, with the same result.
+#[test]
+fn an_export_out_of_id_order_finds_the_packages_by_id() {
+    use crate::import::{Detail, InputPaths, load_inputs};
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/amazon");
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixtures.join("deliveries.csv")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[1..].reverse();
+    std::fs::write(dir.path().join("deliveries.csv"), lines.join("\n") + "\n").unwrap();
+    let paths = |deliveries: std::path::PathBuf| InputPaths {
+        blocks: fixtures.join("blocks.csv"),
+        deliveries,
+        exceptions: vec![fixtures.join("exceptions-2024.csv")],
+        ..InputPaths::default()
+    };
+    let load = |paths: InputPaths| {
+        let opts = ImportOptions { detail: Detail::Tallies, ..ImportOptions::default() };
+        let (mut data, _) = load_inputs(&paths, &opts).unwrap();
+        let found_while_read = data.packages_of_exceptions.is_some();
+        (data.apply_reports().unwrap(), found_while_read)
+    };
+    let (reversed, found_while_read) = load(paths(dir.path().join("deliveries.csv")));
+    assert!(!found_while_read);
+    let (in_order, _) = load(paths(fixtures.join("deliveries.csv")));
+    assert_eq!(reversed.exceptions.updated, in_order.exceptions.updated);
+    let ids = |applied: &ReportsApplied| {
+        let mut ids: Vec<String> = applied.exceptions.added.iter().map(|r| r.tracking_id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&reversed), ids(&in_order));
 }
