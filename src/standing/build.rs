@@ -292,10 +292,6 @@ struct RowContext<'a> {
     cases: &'a CaseMarks,
 }
 
-/// A row whose event may count towards an address cluster, found before its address is
-/// read: (row in the package order, a DNR claim).
-type MaybeCandidate = (usize, bool);
-
 /// Every package row's defects, grounds and flags, in order. Rows do not depend on each
 /// other: the frame is cut into one part per core, each a whole number of 64-row words.
 fn package_columns(frame: &Ordered, context: &RowContext) -> PolarsResult<PackageColumns> {
@@ -311,16 +307,20 @@ fn package_columns(frame: &Ordered, context: &RowContext) -> PolarsResult<Packag
     // The concession column only when a concessions report marked packages; photos as flags
     // only from an import of `Detail::Tallies`; the pickup only from this version's imports.
     let optional = [col::CONCESSION.name(), col::HAS_PHOTO.name(), col::PICKUP_FAILED.name()];
-    // Tracking ids only to leave out events already in a case.
+    // Addresses (and the drivers, days and ids of the packages that have one) only when
+    // some package has one; tracking ids also to leave out events already in a case.
+    let addressed = frame.frame.column(col::ADDRESS.name()).is_ok_and(|a| a.null_count() < a.len());
+    let address_columns = [col::ADDRESS.name(), col::DRIVER_ID.name(), col::DAY.name()];
     let in_cases = !context.cases.packages_in_case.is_empty();
     let columns: Vec<&str> = PACKAGE_COLUMNS
         .into_iter()
         .filter(|name| !optional.contains(name) || frame.frame.column(name).is_ok())
-        .chain(in_cases.then_some(col::TRACKING_ID.name()))
+        .chain(address_columns.into_iter().filter(|_| addressed))
+        .chain((in_cases || addressed).then_some(col::TRACKING_ID.name()))
         .collect();
     let pieces = crate::timings::phase("package pieces", || RowPieces::new(frame, &columns))?;
     // A piece of rows at a time, each column in one chunk: its columns are then read by row.
-    let fill = |start: usize, part: PackagePart| -> PolarsResult<Vec<MaybeCandidate>> {
+    let fill = |start: usize, part: PackagePart| -> PolarsResult<Vec<Candidate>> {
         let PackagePart { defects: part_defects, grounds: part_grounds, mut flags } = part;
         let end = (start + part_len).min(n);
         let mut candidates = Vec::new();
@@ -352,60 +352,10 @@ fn package_columns(frame: &Ordered, context: &RowContext) -> PolarsResult<Packag
         |(i, share)| fill(i * part_len, share),
         || Err(PolarsError::ComputeError("a worker thread failed".into())),
     );
-    let mut maybe = Vec::new();
     for part in found {
-        maybe.extend(part?);
+        out.candidates.extend(part?);
     }
-    out.candidates =
-        crate::timings::phase("cluster candidates' addresses", || with_addresses(frame, &maybe, context.cases))?;
     Ok(out)
-}
-
-/// The rows that may count towards an address cluster and have an address, as candidates:
-/// their addresses, drivers, days and ids read for those rows only (few of millions).
-fn with_addresses(frame: &Ordered, maybe: &[MaybeCandidate], cases: &CaseMarks) -> PolarsResult<Vec<Candidate>> {
-    let has_addresses = frame.frame.column(col::ADDRESS.name()).is_ok_and(|a| a.null_count() < a.len());
-    if maybe.is_empty() || !has_addresses {
-        return Ok(Vec::new());
-    }
-    // Half on each core: a candidate's texts are copied out of millions of rows.
-    let halves: Vec<&[MaybeCandidate]> = maybe.chunks(maybe.len().div_ceil(crate::parallel::cores())).collect();
-    let found = crate::parallel::map_on_threads(
-        halves,
-        |part| candidates_of(frame, part, cases),
-        || Err(PolarsError::ComputeError("a worker thread failed".into())),
-    );
-    let mut candidates = Vec::with_capacity(maybe.len());
-    for part in found {
-        candidates.extend(part?);
-    }
-    Ok(candidates)
-}
-
-/// [`with_addresses`] for some of the rows.
-fn candidates_of(frame: &Ordered, maybe: &[MaybeCandidate], cases: &CaseMarks) -> PolarsResult<Vec<Candidate>> {
-    let rows: Vec<IdxSize> = maybe.iter().map(|(row, _)| *row as IdxSize).collect();
-    let columns = [col::ADDRESS.name(), col::DRIVER_ID.name(), col::DAY.name(), col::TRACKING_ID.name()];
-    let picked = frame.rows_at(&rows, &columns)?;
-    let Some(addresses) = Addresses::new(&picked)? else { return Ok(Vec::new()) };
-    let ids = picked.column(col::TRACKING_ID.name())?.str()?;
-    Ok(maybe
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &(row, dnr))| {
-            let address = addresses.address(i)?;
-            let tracking_id = ids.get(i).unwrap_or("");
-            Some(Candidate {
-                row,
-                tracking_id: tracking_id.to_string(),
-                driver_id: addresses.driver(i).unwrap_or("").to_string(),
-                day: addresses.day(i),
-                dnr,
-                address: address.to_string(),
-                in_case: cases.contains(EventSide::Package, tracking_id),
-            })
-        })
-        .collect())
 }
 
 /// The most rows [`fill_rows`] reads at once.
@@ -474,7 +424,8 @@ impl<'a> RowPieces<'a> {
     }
 }
 
-/// The columns [`fill_rows`] reads (and, when some package is in a case, the tracking id).
+/// The columns [`fill_rows`] reads (and, when some package has an address, its address,
+/// driver, day and tracking id; when some package is in a case, the tracking id).
 const PACKAGE_COLUMNS: [&str; 12] = [
     "concession",
     "has_photo",
@@ -504,19 +455,23 @@ struct RowSlice<'a, 'b> {
 }
 
 /// [`package_columns`] for one run of rows (each column in one chunk): their defects,
-/// grounds and flags; returns the rows that may be address cluster candidates.
-fn fill_rows(frame: &DataFrame, out: RowSlice, context: &RowContext) -> PolarsResult<Vec<MaybeCandidate>> {
+/// grounds and flags; returns the rows that are address cluster candidates.
+fn fill_rows(frame: &DataFrame, out: RowSlice, context: &RowContext) -> PolarsResult<Vec<Candidate>> {
     let RowContext { carriers, outages, w, cases } = context;
     let RowSlice { first, offset, defects: defects_out, grounds: grounds_out, flags } = out;
     let facts = FactColumns::new(frame)?;
+    let addresses = Addresses::new(frame)?;
     let mut candidates = Vec::new();
     let block_ids = BlockIds::new(frame.column(col::BLOCK_ID.name())?)?;
     let returned = Numbers::of(frame.column(col::RETURNED_AT.name())?.datetime()?.physical())?;
-    // Tracking ids are only needed to leave out events already in a case.
+    // Tracking ids are only needed to leave out events already in a case, and to name
+    // the events of clusters.
     let ids = match frame.column(col::TRACKING_ID.name()) {
         Ok(ids) => Some(ids.str()?),
         Err(_) => None,
     };
+    let id = |row: usize| ids.and_then(|ids| ids.get(row)).unwrap_or("");
+    let in_cases = !cases.packages_in_case.is_empty();
     // A block carries many packages in a row: its lookup is reused while it lasts.
     let mut carried: Option<(BlockKey, Option<Carrier>)> = None;
     for (row, (defects_out, grounds_out)) in defects_out.iter_mut().zip(grounds_out.iter_mut()).enumerate() {
@@ -532,8 +487,7 @@ fn fill_rows(frame: &DataFrame, out: RowSlice, context: &RowContext) -> PolarsRe
         };
         let defects = package_defects(&facts);
         let grounds = package_grounds(&facts, defects, carrier.map(|c| c.0), carrier.and_then(|c| c.1), outages, w);
-        let open = !grounds.is_empty()
-            && !ids.is_some_and(|ids| cases.contains(EventSide::Package, ids.get(row).unwrap_or("")));
+        let open = !(grounds.is_empty() || in_cases && cases.contains(EventSide::Package, id(row)));
         let delivered = facts.outcome == Outcome::Delivered;
         let row_flags = [
             facts.outcome.was_attempted(),
@@ -550,8 +504,20 @@ fn fill_rows(frame: &DataFrame, out: RowSlice, context: &RowContext) -> PolarsRe
                 *word |= 1 << (bit % 64);
             }
         }
-        if cluster_candidate(&facts, defects) {
-            candidates.push((first + row, facts.dnr));
+        if let Some(addresses) = &addresses
+            && cluster_candidate(&facts, defects)
+            && let Some(address) = addresses.address(row)
+        {
+            let tracking_id = id(row);
+            candidates.push(Candidate {
+                row: first + row,
+                tracking_id: tracking_id.to_string(),
+                driver_id: addresses.driver(row).unwrap_or("").to_string(),
+                day: addresses.day(row),
+                dnr: facts.dnr,
+                address: address.to_string(),
+                in_case: cases.contains(EventSide::Package, tracking_id),
+            });
         }
         *defects_out = defects;
         *grounds_out = grounds;

@@ -117,16 +117,6 @@ impl Ordered {
         Ordered::rows_of(&self.frame.select(columns.iter().copied())?, &self.order, range)
     }
 
-    /// The rows named (positions in order), with only the columns named.
-    pub(super) fn rows_at(&self, rows: &[IdxSize], columns: &[&str]) -> PolarsResult<DataFrame> {
-        let frame = self.frame.select(columns.iter().copied())?;
-        let rows = IdxCa::from_vec("rows".into(), rows.to_vec());
-        match &self.order {
-            None => frame.take(&rows),
-            Some(order) => frame.take(&order.take(&rows)?),
-        }
-    }
-
     fn rows_of(frame: &DataFrame, order: &Option<IdxCa>, range: Range<usize>) -> PolarsResult<DataFrame> {
         match order {
             None => Ok(frame.slice(range.start as i64, range.len())),
