@@ -215,13 +215,13 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
     let exceptions = load_exceptions(&paths.exceptions, opts, &mut exceptions_report);
     let empty = TableKind::Exceptions.empty_frame()?;
     let loaded_exceptions = exceptions.as_ref().unwrap_or(&empty);
-    let mut optional = |path: &Option<PathBuf>, kind: TableKind| match path {
-        Some(p) => load_file(p, kind, opts, &mut report),
+    let optional = |path: &Option<PathBuf>, kind: TableKind, report: &mut ImportReport| match path {
+        Some(p) => load_file(p, kind, opts, report),
         None => kind.empty_frame(),
     };
     // DSP mode (SPEC §7): scorecards instead of blocks and deliveries.
     let given = |p: &PathBuf| (!p.as_os_str().is_empty()).then(|| p.clone());
-    let blocks = optional(&given(&paths.blocks), TableKind::Blocks)?;
+    let blocks = optional(&given(&paths.blocks), TableKind::Blocks, &mut report)?;
     let (deliveries, packages_of_exceptions) = match given(&paths.deliveries) {
         Some(path) => {
             let report_ids = columns::TRACKING_ID.read(loaded_exceptions)?;
@@ -238,12 +238,8 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
         }
         None => (TableKind::Deliveries.empty_frame()?, None),
     };
-    let mut optional = |path: &Option<PathBuf>, kind: TableKind| match path {
-        Some(p) => load_file(p, kind, opts, &mut report),
-        None => kind.empty_frame(),
-    };
-    let roster = optional(&paths.roster, TableKind::Roster)?;
-    let outages = optional(&paths.outages, TableKind::Outages)?;
+    let roster = optional(&paths.roster, TableKind::Roster, &mut report)?;
+    let outages = optional(&paths.outages, TableKind::Outages, &mut report)?;
     let mut concessions = TableKind::Concessions.empty_frame()?;
     for path in &paths.concessions {
         concessions.vstack_mut_owned(load_file(path, TableKind::Concessions, opts, &mut report)?)?;

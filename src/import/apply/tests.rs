@@ -234,3 +234,18 @@ fn an_export_out_of_id_order_finds_the_packages_by_id() {
     };
     assert_eq!(ids(&reversed), ids(&in_order));
 }
+
+/// Patched where it is when the column is its own; a column shared with another frame is
+/// patched in a copy, and the other keeps its values.
+#[test]
+fn numbers_are_patched_in_place_or_in_a_copy_of_a_shared_column() {
+    let mut column = UInt32Chunked::from_slice("n".into(), &[1, 2, 3]);
+    column.append(&UInt32Chunked::from_slice("n".into(), &[4, 5])).unwrap();
+    let kept = column.clone();
+    let patched = patched_in_place(column, &mut [(4, None), (1, Some(20))]);
+    assert_eq!(patched.iter().collect::<Vec<_>>(), [Some(1), Some(20), Some(3), Some(4), None]);
+    assert_eq!(patched.chunks().len(), 2, "the chunks are kept");
+    assert_eq!(kept.iter().collect::<Vec<_>>(), [Some(1), Some(2), Some(3), Some(4), Some(5)]);
+    let own = UInt32Chunked::from_vec("n".into(), vec![7, 8]);
+    assert_eq!(patched_in_place(own, &mut [(0, Some(9))]).iter().collect::<Vec<_>>(), [Some(9), Some(8)]);
+}
