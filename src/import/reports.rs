@@ -204,9 +204,21 @@ fn names_no_driver(id: &str) -> bool {
 
 impl Table for Exceptions {
     fn reserve(&mut self, rows: usize) {
+        // Every column a row fills: grown by doubling, they would be copied a dozen times.
         self.line.reserve(rows);
         self.outcome.reserve(rows);
         self.counts.reserve(rows);
+        self.returned.reserve(rows);
+        self.pickup_failed.reserve(rows);
+        for texts in [&mut self.tracking_id, &mut self.driver_id, &mut self.driver_name, &mut self.address] {
+            texts.reserve(rows);
+        }
+        for texts in [&mut self.route, &mut self.station, &mut self.reason, &mut self.exemption, &mut self.notes] {
+            texts.reserve(rows);
+        }
+        self.reason_code.reserve(rows);
+        self.scanned_at.reserve(rows);
+        self.deliver_by.reserve(rows);
     }
 
     fn read(&mut self, c: &mut Cells) -> Result<(), FieldError> {
