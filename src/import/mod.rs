@@ -212,7 +212,7 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
     // The exceptions first: their packages are then found while the deliveries are read.
     // (A bad one is told where it was before: after the files listed before it.)
     let mut exceptions_report = ImportReport::default();
-    let exceptions = load_exceptions(&paths.exceptions, opts, &mut exceptions_report);
+    let exceptions = load_reports(TableKind::Exceptions, &paths.exceptions, opts, &mut exceptions_report);
     let empty = TableKind::Exceptions.empty_frame()?;
     let loaded_exceptions = exceptions.as_ref().unwrap_or(&empty);
     let optional = |path: &Option<PathBuf>, kind: TableKind, report: &mut ImportReport| match path {
@@ -249,12 +249,7 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
     report.files.extend(exceptions_report.files);
     report.rejections.extend(exceptions_report.rejections);
     report.notes.extend(exceptions_report.notes);
-    let mut scorecards = TableKind::Scorecard.empty_frame()?;
-    for path in &paths.scorecards {
-        scorecards.vstack_mut_owned(load_file(path, TableKind::Scorecard, opts, &mut report)?)?;
-    }
-    // A DA's week in two files: the later file's row wins.
-    let (scorecards, _) = read::later_rows_win(scorecards, TableKind::Scorecard.key_column())?;
+    let scorecards = load_reports(TableKind::Scorecard, &paths.scorecards, opts, &mut report)?;
     let dataset = Dataset {
         blocks,
         deliveries,
@@ -269,18 +264,19 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
     Ok((dataset, report))
 }
 
-/// Amazon's exceptions reports in one frame (a package in two reports: the later report's
-/// row wins).
-fn load_exceptions(
+/// Files of one kind in one frame; a key in two files (a package in two exceptions
+/// reports, a DA's week in two scorecards): the later file's row wins.
+fn load_reports(
+    kind: TableKind,
     paths: &[PathBuf],
     opts: &ImportOptions,
     report: &mut ImportReport,
 ) -> Result<DataFrame, ImportError> {
-    let mut exceptions = TableKind::Exceptions.empty_frame()?;
+    let mut frame = kind.empty_frame()?;
     for path in paths {
-        exceptions.vstack_mut_owned(load_file(path, TableKind::Exceptions, opts, report)?)?;
+        frame.vstack_mut_owned(load_file(path, kind, opts, report)?)?;
     }
-    Ok(read::later_rows_win(exceptions, TableKind::Exceptions.key_column())?.0)
+    Ok(read::later_rows_win(frame, kind.key_column())?.0)
 }
 
 /// Reads and parses one file of the given kind, adding its counts and rejections to

@@ -32,14 +32,14 @@ impl From<ImportError> for NotStreamed {
 /// The key column of a file read in blocks, dropped block by block while its keys are
 /// strictly increasing ([`super::Detail::Tallies`]): such a file has no duplicate keys, and its
 /// order breaks ties as the keys would.
-struct IncreasingKeys<'w> {
+struct IncreasingKeys {
     column: Option<&'static str>,
     /// The last key of the blocks read so far.
     last: Option<String>,
     dropped: bool,
-    /// Keys looked for as the rows are read, and the rows found in the blocks whose keys
-    /// were dropped: (row of the file's frame, row of the report).
-    watch: Option<&'w WatchedIds<'w>>,
+    /// Whether keys are looked for as the rows are read, and the rows found in the blocks
+    /// whose keys were dropped: (row of the file's frame, row of the report).
+    watching: bool,
     found: Found,
     /// The rows of the pieces dropped so far.
     rows: usize,
@@ -52,13 +52,13 @@ pub(super) struct KeysToDrop<'w> {
     pub(super) watch: Option<&'w WatchedIds<'w>>,
 }
 
-impl<'w> IncreasingKeys<'w> {
-    fn new(drop: Option<KeysToDrop<'w>>) -> IncreasingKeys<'w> {
+impl IncreasingKeys {
+    fn new(drop: Option<KeysToDrop>) -> IncreasingKeys {
         IncreasingKeys {
             column: drop.map(|d| d.column),
             last: None,
             dropped: false,
-            watch: drop.and_then(|d| d.watch),
+            watching: drop.is_some_and(|d| d.watch.is_some()),
             found: Vec::new(),
             rows: 0,
         }
@@ -67,7 +67,7 @@ impl<'w> IncreasingKeys<'w> {
     /// The rows found of the keys looked for, when every key was dropped (else the keys
     /// are kept, and looked up in the frame).
     fn found(self) -> Option<Found> {
-        self.watch.and(self.column).map(|_| self.found)
+        (self.watching && self.column.is_some()).then_some(self.found)
     }
 
     /// Drops the keys of a block's pieces (in file order) if they continue the increasing
@@ -247,7 +247,7 @@ impl ReadingBlocks {
         &mut self,
         done: &mpsc::Receiver<PartDone>,
         reader: &mut BlockReader,
-        keys: &mut IncreasingKeys<'_>,
+        keys: &mut IncreasingKeys,
         pieces: &mut Vec<(Parsed, SlashCounts)>,
         failed: &impl Fn() -> ImportError,
     ) -> Result<(), NotStreamed> {

@@ -3,6 +3,14 @@
 
 use super::*;
 
+/// Picks a status for the open case and applies it (the change then runs on the worker).
+fn apply_status(h: &mut Harness<'_, StandwatchApp>, status: &str) {
+    h.get_by_role_and_label(egui::Role::Button, status).click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::Role::Button, "Apply status").click();
+    h.run_steps(1);
+}
+
 #[test]
 fn workspace_cases_view_overturns_a_case_and_recomputes() {
     let dir = tempfile::tempdir().unwrap();
@@ -29,10 +37,7 @@ fn workspace_cases_view_overturns_a_case_and_recomputes() {
     h.get_by_label("D00001").click();
     h.run_steps(2);
     h.get_by_label("Case 1 · D00001 · dispute");
-    h.get_by_role_and_label(egui::Role::Button, "overturned").click();
-    h.run_steps(2);
-    h.get_by_role_and_label(egui::Role::Button, "Apply status").click();
-    h.run_steps(1);
+    apply_status(&mut h, "overturned");
     wait_for(&mut h, "the overturn", |h| {
         !h.state().is_busy()
             && h.state()
@@ -147,10 +152,7 @@ fn a_workspace_another_standwatch_holds_opens_read_only_and_refuses_changes() {
     open_tab(&mut h, "Cases");
     h.get_by_label("D00001").click();
     h.run_steps(2);
-    h.get_by_role_and_label(egui::Role::Button, "overturned").click();
-    h.run_steps(2);
-    h.get_by_role_and_label(egui::Role::Button, "Apply status").click();
-    h.run_steps(1);
+    apply_status(&mut h, "overturned");
     wait_for(&mut h, "the refusal", |h| {
         !h.state().is_busy() && h.query_by_label_contains("nothing was changed — try again once it is closed").is_some()
     });
@@ -166,10 +168,7 @@ fn a_workspace_another_standwatch_holds_opens_read_only_and_refuses_changes() {
     open_tab(&mut h, "Cases");
     h.get_by_label("D00001").click();
     h.run_steps(2);
-    h.get_by_role_and_label(egui::Role::Button, "overturned").click();
-    h.run_steps(2);
-    h.get_by_role_and_label(egui::Role::Button, "Apply status").click();
-    h.run_steps(1);
+    apply_status(&mut h, "overturned");
     wait_for(&mut h, "the change", |h| !h.state().is_busy());
     let cases = standwatch::workspace::Workspace::open(&ws_dir).unwrap().cases().unwrap();
     assert_eq!(cases[0].status, standwatch::workspace::cases::CaseStatus::Overturned);
@@ -229,10 +228,7 @@ fn the_cases_view_drafts_a_follow_up_due_threaded_under_its_letter() {
     h.get_by_label_contains("Thread: letter sent");
     h.get_by_role_and_label(egui::Role::Button, "Draft follow-up 1");
     // "Followed up" records it sent: nothing is due until three more days have passed.
-    h.get_by_role_and_label(egui::Role::Button, "followed up").click();
-    h.run_steps(2);
-    h.get_by_role_and_label(egui::Role::Button, "Apply status").click();
-    h.run_steps(1);
+    apply_status(&mut h, "followed up");
     wait_for(&mut h, "the follow-up recorded", |h| {
         !h.state().is_busy()
             && h.state()
