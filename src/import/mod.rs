@@ -225,7 +225,8 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
     let (deliveries, packages_of_exceptions) = match given(&paths.deliveries) {
         Some(path) => {
             let report_ids = columns::TRACKING_ID.read(loaded_exceptions)?;
-            let watch = (loaded_exceptions.height() > 0).then(|| watch::WatchedIds::new(&report_ids));
+            let watch = (loaded_exceptions.height() > 0)
+                .then(|| crate::timings::phase("ids to look for", || watch::WatchedIds::new(&report_ids)));
             let (frame, found) = load_deliveries(&path, opts, &mut report, watch.as_ref())?;
             let packages = found.map(|found| {
                 let mut rows = vec![None; loaded_exceptions.height()];

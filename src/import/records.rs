@@ -34,15 +34,43 @@ pub fn for_each_record_in(
     while record_start < bytes.len() {
         fields.clear();
         let (mut start, mut end, mut quoted) = (record_start, bytes.len(), false);
-        for at in specials.by_ref() {
+        // The record's last cell when it is quoted (then it ends before `end`).
+        let mut quoted_last: Option<&str> = None;
+        while let Some(at) = specials.next() {
             match bytes.get(at) {
                 Some(b'\n') => {
                     end = at;
                     break;
                 }
                 Some(b'"') => {
-                    quoted = true;
-                    break;
+                    // A cell quoted only to hold delimiters (an address with commas) is read
+                    // here; any other quoting by the csv crate, the record whole.
+                    let Some(close) = (at == start).then(|| closing_quote(bytes, &mut specials)).flatten() else {
+                        quoted = true;
+                        break;
+                    };
+                    let cell = text.get(at + 1..close).unwrap_or_default();
+                    match (bytes.get(close + 1), bytes.get(close + 2)) {
+                        (Some(&next), _) if next == delimiter => {
+                            fields.push(cell);
+                            start = close + 2;
+                            specials.skip_to(start);
+                        }
+                        (None, _) => {
+                            quoted_last = Some(cell);
+                            break;
+                        }
+                        (Some(b'\n'), _) | (Some(b'\r'), Some(b'\n')) => {
+                            quoted_last = Some(cell);
+                            end = if bytes[close + 1] == b'\n' { close + 1 } else { close + 2 };
+                            specials.skip_to(end + 1);
+                            break;
+                        }
+                        _ => {
+                            quoted = true;
+                            break;
+                        }
+                    }
                 }
                 _ => {
                     fields.push(text.get(start..at).unwrap_or_default());
@@ -68,8 +96,13 @@ pub fn for_each_record_in(
             specials.skip_to(record_start);
             continue;
         }
-        let last = text.get(start..end).unwrap_or_default();
-        fields.push(last.strip_suffix('\r').unwrap_or(last));
+        match quoted_last {
+            Some(cell) => fields.push(cell),
+            None => {
+                let last = text.get(start..end).unwrap_or_default();
+                fields.push(last.strip_suffix('\r').unwrap_or(last));
+            }
+        }
         // A row's first cell is nearly always filled: a visible first byte says the row is
         // not blank without the Unicode whitespace scan.
         let blank = |cell: &&str| !cell.as_bytes().first().is_some_and(u8::is_ascii_graphic) && cell.trim().is_empty();
@@ -80,6 +113,20 @@ pub fn for_each_record_in(
         record_start = end + 1;
     }
     Ok(())
+}
+
+/// Where the quote that closes a cell opened just before the next special byte closes
+/// it, when the cell is simply quoted: on the same line, no quote doubled inside.
+/// `None` sends the record to the csv crate (the specials are then found again).
+fn closing_quote(bytes: &[u8], specials: &mut super::scan::Specials) -> Option<usize> {
+    for at in specials.by_ref() {
+        match bytes.get(at) {
+            Some(b'"') => return (bytes.get(at + 1) != Some(&b'"')).then_some(at),
+            Some(b'\n') => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Reads one quoted record at a time with one csv parser, reset between records: the
@@ -415,6 +462,47 @@ mod tests {
         assert!(unterminated_quote(b"a,b\n1,\"x\ny\"\n", b',').is_none());
         // A stray quote inside an unquoted field opens nothing.
         assert!(unterminated_quote(b"a,b\n1,5\" box\n", b',').is_none());
+    }
+
+    /// Records read a line at a time (a simply quoted cell on the spot, other quoting by
+    /// the csv crate) are those the csv crate reads from the whole text, on the same lines.
+    #[test]
+    fn records_split_by_line_are_those_of_the_csv_crate() {
+        use proptest::prelude::*;
+        let piece = proptest::collection::vec(
+            prop_oneof![
+                Just("\"".to_string()),
+                Just("\"\"".to_string()),
+                Just(",".to_string()),
+                Just(";".to_string()),
+                Just("\n".to_string()),
+                Just("\r\n".to_string()),
+                Just("\"a, b\",".to_string()),
+                Just(",\"c\"\n".to_string()),
+                Just("\"d\"\r\n".to_string()),
+                Just("é".to_string()),
+                " ?[a-c]{0,3}",
+            ],
+            0..40,
+        );
+        let mut runner = proptest::test_runner::TestRunner::default();
+        runner
+            .run(&(piece, prop_oneof![Just(b','), Just(b';')]), |(pieces, delimiter)| {
+                let text: String = pieces.concat();
+                let mut ours = Vec::new();
+                for_each_record_in("t", &text, delimiter, 1, false, |line, cells| {
+                    ours.push((line, cells.iter().map(|c| c.to_string()).collect::<Vec<_>>()))
+                })
+                .unwrap();
+                let mut theirs = Vec::new();
+                for_each_record_by_csv("t", text.as_bytes(), delimiter, 1, |line, cells| {
+                    theirs.push((line, cells.iter().map(|c| c.to_string()).collect::<Vec<_>>()))
+                })
+                .unwrap();
+                prop_assert_eq!(&ours, &theirs, "in {:?}", text);
+                Ok(())
+            })
+            .unwrap();
     }
 
     /// The reused parser reads each record as a new csv crate reader does: the same

@@ -365,8 +365,9 @@ const SLICE: usize = 1 << 16;
 enum RowPieces<'a> {
     /// A frame in order whose columns are cut into the same chunks (an export read in
     /// blocks, with the packages an exceptions report adds put in their places): its own
-    /// chunks, never copied, each with its first row.
-    Chunks(Vec<(usize, DataFrame)>),
+    /// chunks, never copied, with each chunk's first row. A chunk is taken out of the frame
+    /// by the core that reads it.
+    Chunks { frame: DataFrame, starts: Vec<usize> },
     /// A reordered frame, or one whose columns are chunked differently: copied a slice at
     /// a time.
     Slices(&'a Ordered, &'a [&'a str]),
@@ -377,20 +378,22 @@ impl<'a> RowPieces<'a> {
         if frame.order.is_some() {
             return Ok(RowPieces::Slices(frame, columns));
         }
-        let mut selected = frame.frame.select(columns.iter().copied())?;
+        let selected = frame.frame.select(columns.iter().copied())?;
         if selected.should_rechunk() {
             return Ok(RowPieces::Slices(frame, columns));
         }
+        let lengths: Vec<usize> = match selected.columns().iter().find_map(|c| c.as_series()) {
+            Some(series) => series.chunk_lengths().collect(),
+            None => vec![selected.height()],
+        };
+        let mut starts = Vec::with_capacity(lengths.len() + 1);
         let mut first = 0;
-        let chunks = selected
-            .split_chunks()
-            .map(|chunk| {
-                let at = first;
-                first += chunk.height();
-                (at, chunk)
-            })
-            .collect();
-        Ok(RowPieces::Chunks(chunks))
+        for len in lengths {
+            starts.push(first);
+            first += len;
+        }
+        starts.push(first);
+        Ok(RowPieces::Chunks { frame: selected, starts })
     }
 
     /// The pieces of the rows of `range`, each of at most [`SLICE`] rows, with their first
@@ -405,14 +408,24 @@ impl<'a> RowPieces<'a> {
                     pieces.push((first, rows));
                 }
             }
-            RowPieces::Chunks(chunks) => {
-                let from = chunks.partition_point(|(first, chunk)| first + chunk.height() <= range.start);
-                for (first, chunk) in &chunks[from..] {
-                    if *first >= range.end {
+            RowPieces::Chunks { frame, starts } => {
+                let from = starts.partition_point(|&next| next <= range.start).saturating_sub(1);
+                for (i, bounds) in starts.windows(2).enumerate().skip(from) {
+                    let (first, last) = (bounds[0], bounds[1]);
+                    if first >= range.end {
                         break;
                     }
-                    let start = range.start.max(*first);
-                    let end = range.end.min(first + chunk.height());
+                    let start = range.start.max(first);
+                    let end = range.end.min(last);
+                    if end <= start {
+                        continue;
+                    }
+                    let chunk = chunk_of(frame, i, first, last - first)?;
+                    // Most chunks are read whole (those of the added packages are one row).
+                    if (start, end) == (first, last) && end - start <= SLICE {
+                        pieces.push((start, chunk));
+                        continue;
+                    }
                     for at in (start..end).step_by(SLICE) {
                         let len = SLICE.min(end - at);
                         pieces.push((at, chunk.slice((at - first) as i64, len)));
@@ -422,6 +435,20 @@ impl<'a> RowPieces<'a> {
         }
         Ok(pieces)
     }
+}
+
+/// Chunk `i` of every column of a frame whose columns share their chunks (its rows
+/// `first..first + len`), as a frame of one chunk per column, without copying.
+fn chunk_of(frame: &DataFrame, i: usize, first: usize, len: usize) -> PolarsResult<DataFrame> {
+    let columns = frame
+        .columns()
+        .iter()
+        .map(|column| match column.as_series() {
+            Some(series) => Column::from(series.select_chunk(i)),
+            None => column.slice(first as i64, len),
+        })
+        .collect();
+    DataFrame::new(len, columns)
 }
 
 /// The columns [`fill_rows`] reads (and, when some package has an address, its address,

@@ -180,21 +180,56 @@ fn with_tail_in_place(df: &DataFrame, by: OrderKey) -> PolarsResult<Option<DataF
             lo
         })
         .collect();
-    let mut pieces = vec![head.slice(0, places.first().copied().unwrap_or(split))];
+    let mut tail = tail;
+    tail.rechunk_mut();
+    let columns = df
+        .columns()
+        .iter()
+        .zip(tail.columns())
+        .map(|(column, tail)| spliced(column.as_materialized_series(), split, tail.as_materialized_series(), &places))
+        .collect::<PolarsResult<Vec<Column>>>()?;
+    Ok(Some(DataFrame::new_infer_height(columns)?))
+}
+
+/// One column of [`with_tail_in_place`]: the chunks of its first `split` rows cut where the
+/// sorted tail's rows go (`places`, one per tail row, not decreasing), each tail row a
+/// slice of `tail` between them. Only slices are made: no value is copied.
+fn spliced(column: &Series, split: usize, tail: &Series, places: &[usize]) -> PolarsResult<Column> {
+    let head = column.chunks();
+    let tail_rows = tail.chunks().first().ok_or_else(|| PolarsError::NoData("an empty tail".into()))?;
+    let mut chunks: Vec<ArrayRef> = Vec::with_capacity(head.len() + 2 * places.len());
+    // The head chunk holding row `at` and its first row, moving forwards only.
+    let (mut chunk, mut chunk_start) = (0usize, 0usize);
+    let mut head_rows = |from: usize, to: usize, chunks: &mut Vec<ArrayRef>| {
+        let mut at = from;
+        while at < to {
+            let Some(array) = head.get(chunk) else { break };
+            let chunk_end = chunk_start + array.len();
+            if at >= chunk_end {
+                chunk += 1;
+                chunk_start = chunk_end;
+                continue;
+            }
+            let end = to.min(chunk_end);
+            chunks.push(array.sliced(at - chunk_start, end - at));
+            at = end;
+        }
+    };
+    let mut from = 0;
     let mut i = 0;
     while i < places.len() {
         let at = places[i];
         let same = places[i..].iter().take_while(|&&p| p == at).count();
-        pieces.push(tail.slice(i as i64, same));
-        let next = places.get(i + same).copied().unwrap_or(split);
-        pieces.push(head.slice(at as i64, next - at));
+        head_rows(from, at, &mut chunks);
+        chunks.push(tail_rows.sliced(i, same));
+        from = at;
         i += same;
     }
-    // Slices of one frame (the tail sorted from it): the same columns in the same types,
-    // stacked without checking each piece again (empty ones left out).
-    let mut first = true;
-    pieces.retain(|piece| std::mem::take(&mut first) || piece.height() > 0);
-    Ok(polars_core::utils::accumulate_dataframes_vertical_unchecked_optional(pieces))
+    head_rows(from, split, &mut chunks);
+    // SAFETY: every chunk is a slice of this column's own chunks or of its tail's, sorted
+    // from the same column: one physical type, the column's.
+    let series = unsafe { Series::from_chunks_and_dtype_unchecked(column.name().clone(), chunks, column.dtype()) };
+    Ok(series.into_column())
 }
 
 /// A row's sort key: driver, time, id.

@@ -154,8 +154,8 @@ impl Dataset {
         if self.exceptions.height() == 0 {
             return Ok((applied, LeftOut::Ids(PlHashSet::new())));
         }
-        let mut frame = self.exceptions.clone();
-        frame.rechunk_mut();
+        // A clone shares the columns: the rows read from it outlive the changes to `self`.
+        let frame = self.exceptions.clone();
         let rows = ExceptionRows::read(&frame)?;
         // Found while the deliveries were read (their tracking ids then dropped, and so
         // left out by row), else by tracking id.
@@ -205,12 +205,41 @@ impl Dataset {
     /// address when it has none. Each column is copied once and patched, never read row by
     /// row: the deliveries have millions of rows.
     fn update_packages(&mut self, rows: &ExceptionRows, updates: &[(usize, usize)]) -> PolarsResult<()> {
-        let mut patches = Patches::default();
         let d = &self.deliveries;
         let codes = RowReader::new(d.column(col::REASON_CODE.name())?.u32()?);
         let attempted = RowReader::new(d.column(col::ATTEMPTED_AT.name())?.datetime()?.physical());
         let returned = RowReader::new(d.column(col::RETURNED_AT.name())?.datetime()?.physical());
         let deliver_by = RowReader::new(d.column(col::DELIVER_BY.name())?.datetime()?.physical());
+        let readers = PackageReaders { codes, attempted, returned, deliver_by };
+        // Each core reads its share of the updated packages (their rows are far apart in
+        // the deliveries' columns); the patches are then joined in the same order.
+        let share = updates.len().div_ceil(crate::parallel::cores()).max(1);
+        let parts = crate::parallel::map_on_threads(
+            updates.chunks(share).collect(),
+            |part| Some(readers.patches(rows, part)),
+            || None,
+        );
+        let mut patches = Patches::default();
+        for part in parts {
+            patches.extend(part.ok_or_else(|| PolarsError::ComputeError("a worker thread failed".into()))?);
+        }
+        self.apply_patches(patches)
+    }
+}
+
+/// The deliveries' columns an update reads, row by row.
+struct PackageReaders<'a> {
+    codes: RowReader<'a, UInt32Type>,
+    attempted: RowReader<'a, Int64Type>,
+    returned: RowReader<'a, Int64Type>,
+    deliver_by: RowReader<'a, Int64Type>,
+}
+
+impl PackageReaders<'_> {
+    /// The patches of some updates (deliveries row, exceptions row).
+    fn patches<'r>(&self, rows: &ExceptionRows<'r>, updates: &[(usize, usize)]) -> Patches<'r> {
+        let PackageReaders { codes, attempted, returned, deliver_by } = self;
+        let mut patches = Patches::default();
         for &(at, row) in updates {
             if let Some(address) = rows.address[row] {
                 patches.addresses.push((at, address));
@@ -242,9 +271,11 @@ impl Dataset {
                 }
             }
         }
-        self.apply_patches(patches)
+        patches
     }
+}
 
+impl Dataset {
     /// The patches written into the deliveries: the numbers where they are (the columns'
     /// buffers are not copied), the texts and flags into new columns, one core each.
     fn apply_patches(&mut self, mut patches: Patches) -> PolarsResult<()> {
@@ -507,6 +538,19 @@ struct Patches<'a> {
     attempts: Vec<(usize, Option<i64>)>,
     returns: Vec<(usize, Option<i64>)>,
     addresses: Vec<(usize, &'a str)>,
+}
+
+impl<'a> Patches<'a> {
+    /// `later`'s patches after these.
+    fn extend(&mut self, later: Patches<'a>) {
+        self.outcomes.extend(later.outcomes);
+        self.pickups.extend(later.pickups);
+        self.reason_codes.extend(later.reason_codes);
+        self.reasons.extend(later.reasons);
+        self.attempts.extend(later.attempts);
+        self.returns.extend(later.returns);
+        self.addresses.extend(later.addresses);
+    }
 }
 
 /// A column taken out of the frame (a missing column of its type left in its place, so
