@@ -10,8 +10,10 @@ use super::text::CsvText;
 /// Blank lines, and rows whose cells are all blank, are skipped.
 ///
 /// A line without quotes (nearly every line of an export) is split on the delimiter where
-/// it lies; a line with a quote is read by the csv crate, as one record that may span
-/// lines. A piece with lone `\r` line ends (old Mac files) is read by the csv crate whole.
+/// it lies, and so is a cell quoted only to hold delimiters (on one line, no doubled
+/// quote); a record with any other quoting is read by the csv crate, as one record that may
+/// span lines. A piece with lone `\r` line ends (old Mac files) is read by the csv crate
+/// whole.
 pub fn for_each_record_in(
     path: &str,
     text: &str,

@@ -578,3 +578,56 @@ pub fn outages_of(frame: &DataFrame) -> PolarsResult<Vec<Outage>> {
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A frame whose columns share chunks of these lengths, its rows numbered.
+    fn chunked(lengths: &[usize]) -> DataFrame {
+        let mut frame = DataFrame::empty();
+        let mut first = 0u32;
+        for &len in lengths {
+            let rows: Vec<u32> = (first..first + len as u32).collect();
+            let part = DataFrame::new_infer_height(vec![
+                Column::new("even".into(), rows.iter().map(|r| r % 2 == 0).collect::<Vec<_>>()),
+                UInt32Chunked::from_vec("row".into(), rows).into_column(),
+            ])
+            .unwrap();
+            if frame.width() == 0 {
+                frame = part;
+            } else {
+                frame.vstack_mut_owned(part).unwrap();
+            }
+            first += len as u32;
+        }
+        frame
+    }
+
+    /// The pieces of any range of a frame in chunks (short, empty, longer than a slice) are
+    /// its rows in order, each in one chunk of at most [`SLICE`] rows, with its first row.
+    #[test]
+    fn the_pieces_of_a_range_are_its_rows() {
+        let frame = chunked(&[5, 0, 1, SLICE + 10, 3, 1]);
+        let n = frame.height();
+        let ordered = Ordered { frame, order: None };
+        let columns = ["row", "even"];
+        let pieces = RowPieces::new(&ordered, &columns).unwrap();
+        assert!(matches!(pieces, RowPieces::Chunks { .. }), "the chunks are read where they are");
+        for range in [0..n, 0..3, 3..7, 6..SLICE + 20, SLICE..n, n - 1..n, 4..4] {
+            let mut next = range.start;
+            for (first, piece) in pieces.within(range.clone()).unwrap() {
+                assert_eq!(first, next, "{range:?}");
+                assert!(piece.height() > 0 && piece.height() <= SLICE);
+                let rows = piece.column("row").unwrap().as_materialized_series().clone();
+                assert_eq!(rows.n_chunks(), 1);
+                let rows: Vec<u32> = rows.u32().unwrap().into_no_null_iter().collect();
+                assert_eq!(rows, (first as u32..(first + piece.height()) as u32).collect::<Vec<_>>());
+                let even: Vec<bool> = piece.column("even").unwrap().bool().unwrap().iter().flatten().collect();
+                assert_eq!(even, rows.iter().map(|r| r % 2 == 0).collect::<Vec<_>>());
+                next += piece.height();
+            }
+            assert_eq!(next, range.end, "{range:?}");
+        }
+    }
+}

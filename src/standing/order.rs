@@ -403,6 +403,56 @@ mod tests {
         assert_eq!(all.column("id").unwrap(), sorted(&reversed, key).unwrap().column("id").unwrap());
     }
 
+    /// Property: a sorted head cut into chunks of any lengths (empty ones too), with a tail
+    /// of rows anywhere appended as its last chunk, is put in order as a sort of the whole
+    /// puts it, every column travelling with its rows.
+    #[test]
+    fn a_tail_spliced_into_a_head_of_many_chunks_is_what_a_sort_gives() {
+        use proptest::prelude::*;
+        let key = OrderKey { driver: TextColumn("driver_id"), time: InstantColumn("at"), id: TextColumn("id") };
+        let frame = |rows: &[(u8, i64, u8)]| {
+            let at = Int64Chunked::from_iter_options("at".into(), rows.iter().map(|r| Some(r.1)))
+                .into_datetime(TimeUnit::Milliseconds, None)
+                .into_column();
+            DataFrame::new_infer_height(vec![
+                Column::new("driver_id".into(), rows.iter().map(|r| format!("D{}", r.0)).collect::<Vec<_>>()),
+                at,
+                Column::new("id".into(), rows.iter().map(|r| format!("{}", r.2)).collect::<Vec<_>>()),
+                UInt32Chunked::from_iter_options(
+                    "value".into(),
+                    rows.iter().enumerate().map(|(i, r)| (i % 3 != 0).then_some(u32::from(r.2))),
+                )
+                .into_column(),
+            ])
+            .unwrap()
+        };
+        let row = (0u8..4, 0i64..5, 0u8..8);
+        let cases = (
+            proptest::collection::vec(row.clone(), 1..40),
+            proptest::collection::vec(0usize..40, 0..5),
+            proptest::collection::vec(row, 1..8),
+        );
+        proptest::test_runner::TestRunner::default()
+            .run(&cases, |(head, mut cuts, tail)| {
+                let head = sorted(&frame(&head), key).unwrap();
+                cuts.push(0);
+                cuts.push(head.height());
+                cuts.iter_mut().for_each(|c| *c = (*c).min(head.height()));
+                cuts.sort_unstable();
+                let mut df = head.slice(0, 0);
+                for w in cuts.windows(2) {
+                    df.vstack_mut_owned(head.slice(w[0] as i64, w[1] - w[0])).unwrap();
+                }
+                df.vstack_mut_owned(frame(&tail)).unwrap();
+                let ordered = Ordered::new(&df, key).unwrap();
+                prop_assert!(ordered.order.is_none());
+                let expected = sorted(&df, key).unwrap();
+                prop_assert!(ordered.frame.equals_missing(&expected), "{:?}\n{:?}", ordered.frame, expected);
+                Ok(())
+            })
+            .unwrap();
+    }
+
     #[test]
     fn runs_of_ids_held_as_text_or_as_codes_are_the_same() {
         let ids = [Some("D1"), Some("D1"), None, Some("D2"), Some("D2"), Some("D2"), Some("D10")];
