@@ -87,4 +87,37 @@ mod tests {
         assert_eq!(walk.find("TBC0000000007"), Some(4998));
         assert_eq!(walk.find("Z"), None);
     }
+
+    /// Property: ids of any length (sharing long beginnings, with NUL and multi-byte
+    /// characters), looked up on one walk or a walk per piece, are found as a search of
+    /// each finds them.
+    #[test]
+    fn any_ids_are_found_as_a_search_finds_them() {
+        use proptest::prelude::*;
+        let id = proptest::collection::vec(
+            prop_oneof![Just("A"), Just("B"), Just("\0"), Just("é"), Just("TBA0000000")],
+            0..5,
+        )
+        .prop_map(|parts| parts.concat());
+        let cases = (proptest::collection::vec(id.clone(), 0..30), proptest::collection::vec(id, 0..60), 1usize..8);
+        proptest::test_runner::TestRunner::default()
+            .run(&cases, |(mut report, mut export, piece)| {
+                report.sort();
+                report.dedup();
+                // The report in its own order: reversed.
+                report.reverse();
+                export.sort();
+                export.dedup();
+                let ids: Vec<Option<&str>> = report.iter().map(|s| Some(s.as_str())).collect();
+                let watched = WatchedIds::new(&ids);
+                let expected: Found = export
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(row, key)| Some((row as u32, report.iter().position(|id| id == key)? as u32)))
+                    .collect();
+                prop_assert_eq!(found_in(&watched, &export, piece), expected);
+                Ok(())
+            })
+            .unwrap();
+    }
 }
