@@ -83,18 +83,7 @@ pub fn exceptions_bytes(data: &[u8]) -> Option<usize> {
     let exceptions = load_table(&csv, TableKind::Exceptions, &opts, &mut report).ok()?;
     let rows = exceptions.height();
     let before = deliveries.height();
-    let empty = |kind: TableKind| kind.empty_frame().ok();
-    let mut data = crate::import::Dataset {
-        blocks: empty(TableKind::Blocks)?,
-        deliveries,
-        roster: empty(TableKind::Roster)?,
-        outages: empty(TableKind::Outages)?,
-        concessions: empty(TableKind::Concessions)?,
-        exceptions,
-        scorecards: empty(TableKind::Scorecard)?,
-        zone,
-        packages_of_exceptions: None,
-    };
+    let mut data = crate::import::Dataset { deliveries, exceptions, ..crate::import::Dataset::empty(zone).ok()? };
     let applied = data.apply_reports().ok()?.exceptions;
     let e = &applied;
     assert_eq!(

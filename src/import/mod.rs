@@ -199,6 +199,24 @@ pub struct Dataset {
     pub packages_of_exceptions: Option<Vec<Option<usize>>>,
 }
 
+impl Dataset {
+    /// No rows of any kind, in the fleet's zone: the rest of a dataset built from only
+    /// some of its frames (`Dataset { blocks, deliveries, ..Dataset::empty(zone)? }`).
+    pub fn empty(zone: FleetZone) -> Result<Dataset, ImportError> {
+        Ok(Dataset {
+            blocks: TableKind::Blocks.empty_frame()?,
+            deliveries: TableKind::Deliveries.empty_frame()?,
+            roster: TableKind::Roster.empty_frame()?,
+            outages: TableKind::Outages.empty_frame()?,
+            concessions: TableKind::Concessions.empty_frame()?,
+            exceptions: TableKind::Exceptions.empty_frame()?,
+            scorecards: TableKind::Scorecard.empty_frame()?,
+            zone,
+            packages_of_exceptions: None,
+        })
+    }
+}
+
 pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset, ImportReport), ImportError> {
     // Concessions find their packages by tracking id and compare their dates with the DNR
     // report times: with them, every column is kept.
@@ -359,23 +377,7 @@ pub fn load_texts(
         Some(t) => load_table(&t, TableKind::Outages, opts, &mut report)?,
         None => TableKind::Outages.empty_frame()?,
     };
-    let concessions = TableKind::Concessions.empty_frame()?;
-    let exceptions = TableKind::Exceptions.empty_frame()?;
-    let scorecards = TableKind::Scorecard.empty_frame()?;
-    Ok((
-        Dataset {
-            blocks,
-            deliveries,
-            roster,
-            outages,
-            concessions,
-            exceptions,
-            scorecards,
-            zone: opts.zone,
-            packages_of_exceptions: None,
-        },
-        report,
-    ))
+    Ok((Dataset { blocks, deliveries, roster, outages, ..Dataset::empty(opts.zone)? }, report))
 }
 
 /// Parses one decoded file of the given kind into its frame, adding its counts and

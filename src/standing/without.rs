@@ -6,7 +6,7 @@
 use super::{EventRef, EventSide, Fleet, Standing};
 use crate::import::columns as col;
 use crate::import::time::Day;
-use crate::import::{Dataset, TableKind, texts_of};
+use crate::import::{Dataset, texts_of};
 use polars_core::prelude::*;
 use std::collections::HashSet;
 
@@ -48,18 +48,8 @@ impl Fleet {
         let d = &self.drivers[driver];
         let blocks = self.blocks.frame.slice(d.blocks.start as i64, d.blocks.len());
         let deliveries = self.packages.frame.rows(d.packages.clone())?;
-        let empty = |kind: TableKind| kind.empty_frame().map_err(|e| PolarsError::ComputeError(e.to_string().into()));
-        Ok(Dataset {
-            blocks,
-            deliveries,
-            roster: empty(TableKind::Roster)?,
-            outages: empty(TableKind::Outages)?,
-            concessions: empty(TableKind::Concessions)?,
-            exceptions: empty(TableKind::Exceptions)?,
-            scorecards: empty(TableKind::Scorecard)?,
-            zone: self.zone,
-            packages_of_exceptions: None,
-        })
+        let rest = Dataset::empty(self.zone).map_err(|e| PolarsError::ComputeError(e.to_string().into()))?;
+        Ok(Dataset { blocks, deliveries, ..rest })
     }
 
     /// The driver's fleet of one, without the rows of `events`, computed with the same
