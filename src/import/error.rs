@@ -31,10 +31,15 @@ pub enum ImportError {
     Workbook { path: String, reason: String },
     #[error("{path}: the workbook is protected by a password; save a copy without the password and import that")]
     ProtectedWorkbook { path: String },
-    #[error("{path}: no sheet of the workbook is a {kind} export (sheets: {sheets})")]
+    #[error("{path}: no sheet of the workbook is {} {kind} export (sheets: {sheets})", article(.kind))]
     NoSheet { path: String, kind: &'static str, sheets: String },
     #[error("{0}")]
     Frame(#[from] PolarsError),
+}
+
+/// "an" before a kind that starts with a vowel ("an exceptions export"), else "a".
+fn article(kind: &str) -> &'static str {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 fn megabytes(bytes: u64) -> String {
@@ -65,5 +70,17 @@ pub struct Rejection {
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}: column '{}': {}", self.file, self.line, self.column, self.reason)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_workbook_without_the_kind_names_it_with_its_article() {
+        let no_sheet = |kind| ImportError::NoSheet { path: "r.xlsx".into(), kind, sheets: "Sheet1".into() }.to_string();
+        assert_eq!(no_sheet("exceptions"), "r.xlsx: no sheet of the workbook is an exceptions export (sheets: Sheet1)");
+        assert_eq!(no_sheet("deliveries"), "r.xlsx: no sheet of the workbook is a deliveries export (sheets: Sheet1)");
     }
 }
