@@ -227,24 +227,48 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
         _ => *opts,
     };
     let mut report = ImportReport::default();
-    // The exceptions first: their packages are then found while the deliveries are read.
-    // (A bad one is told where it was before: after the files listed before it.)
-    let mut exceptions_report = ImportReport::default();
-    let exceptions = load_reports(TableKind::Exceptions, &paths.exceptions, opts, &mut exceptions_report);
-    let empty = TableKind::Exceptions.empty_frame()?;
-    let loaded_exceptions = exceptions.as_ref().unwrap_or(&empty);
+    // The exceptions first, on a thread of their own while the blocks are read: their
+    // packages are then found while the deliveries are read. (A bad one is told where it
+    // was before: after the files listed before it.)
+    let read_exceptions = || {
+        let mut exceptions_report = ImportReport::default();
+        let frame = load_reports(TableKind::Exceptions, &paths.exceptions, opts, &mut exceptions_report);
+        let order = match &frame {
+            Ok(frame) if frame.height() > 0 => crate::timings::phase("ids to look for", || {
+                columns::TRACKING_ID.read(frame).map(|ids| watch::in_id_order(&ids))
+            }),
+            _ => Ok(Vec::new()),
+        };
+        (frame, order, exceptions_report)
+    };
     let optional = |path: &Option<PathBuf>, kind: TableKind, report: &mut ImportReport| match path {
         Some(p) => load_file(p, kind, opts, report),
         None => kind.empty_frame(),
     };
     // DSP mode (SPEC §7): scorecards instead of blocks and deliveries.
     let given = |p: &PathBuf| (!p.as_os_str().is_empty()).then(|| p.clone());
-    let blocks = optional(&given(&paths.blocks), TableKind::Blocks, &mut report)?;
+    let ((exceptions, order, exceptions_report), blocks) = std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new().name("standwatch-exceptions".into());
+        let exceptions = (!paths.exceptions.is_empty()).then(|| thread.spawn_scoped(scope, read_exceptions).ok());
+        let blocks = optional(&given(&paths.blocks), TableKind::Blocks, &mut report);
+        let exceptions = match exceptions.flatten() {
+            Some(reading) => reading.join().unwrap_or_else(|_| {
+                let shown = paths.exceptions.first().map(|p| p.display().to_string()).unwrap_or_default();
+                let failed = ImportError::Malformed { path: shown, line: 0, reason: "a reader thread failed".into() };
+                (Err(failed), Ok(Vec::new()), ImportReport::default())
+            }),
+            None => read_exceptions(),
+        };
+        (exceptions, blocks)
+    });
+    let blocks = blocks?;
+    let empty = TableKind::Exceptions.empty_frame()?;
+    let loaded_exceptions = exceptions.as_ref().unwrap_or(&empty);
     let (deliveries, packages_of_exceptions) = match given(&paths.deliveries) {
         Some(path) => {
             let report_ids = columns::TRACKING_ID.read(loaded_exceptions)?;
-            let watch = (loaded_exceptions.height() > 0)
-                .then(|| crate::timings::phase("ids to look for", || watch::WatchedIds::new(&report_ids)));
+            let order = order?;
+            let watch = (loaded_exceptions.height() > 0).then(|| watch::WatchedIds::new(&report_ids, &order));
             let (frame, found) = load_deliveries(&path, opts, &mut report, watch.as_ref())?;
             let packages = found.map(|found| {
                 let mut rows = vec![None; loaded_exceptions.height()];

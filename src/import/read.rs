@@ -9,7 +9,6 @@ use super::records::{self, split_header};
 use super::scan::{Survey, survey};
 use super::table::Table;
 use super::text::CsvText;
-use super::watch::WatchedIds;
 use super::{Detail, FileSummary, ImportError, ImportOptions, ImportReport, Rejection, TableKind, excerpt};
 use polars_core::prelude::*;
 
@@ -19,7 +18,7 @@ pub(super) struct Parsed {
     pub(super) notes: Vec<String>,
     /// The fields the file has a column for.
     pub(super) columns: Vec<&'static str>,
-    /// The rows whose keys were looked for as they were read, with the row of each in its
+    /// The rows whose keys were looked for before they were dropped, with the row of each in its
     /// report ([`super::watch::WatchedIds`]); `None` when they were not, or keys were kept.
     pub(super) found: Option<super::watch::Found>,
 }
@@ -140,15 +139,7 @@ pub(super) fn parse_pass<T: Table>(
 ) -> Result<(Parsed, SlashCounts), ImportError> {
     let (headers, body_start, body_line) = split_header(csv)?;
     let map = map_columns(&csv.path, &headers, specs)?;
-    let records = Records {
-        path: &csv.path,
-        delimiter: csv.delimiter,
-        headers: &headers,
-        map: &map,
-        opts,
-        day_first,
-        watch: None,
-    };
+    let records = Records { path: &csv.path, delimiter: csv.delimiter, headers: &headers, map: &map, opts, day_first };
     let body = RecordText::Whole(csv.text.get(body_start..).unwrap_or_default());
     // Decoded text is UTF-8 throughout: every piece reads.
     let (pieces, _) = records.read::<T>(body, body_line)?.unwrap_or_default();
@@ -167,9 +158,6 @@ pub(super) struct Records<'a> {
     pub(super) map: &'a ColumnMap,
     pub(super) opts: &'a ImportOptions,
     pub(super) day_first: &'a [bool],
-    /// Keys to look for as the rows are read, and the key's field: the rows found are each
-    /// piece's [`Parsed::found`].
-    pub(super) watch: Option<(&'a WatchedIds<'a>, usize)>,
 }
 
 impl Records<'_> {
@@ -255,20 +243,10 @@ impl Records<'_> {
         table.reserve(survey.newlines as usize + 1);
         let (map, zone, day_first) = (self.map, self.opts.zone, self.day_first);
         let crs = survey.carriage_returns;
-        let (mut rows, mut found) = (0u32, Vec::new());
-        let mut walk = self.watch.map(|(watched, field)| (watched.walk(), field));
         records::for_each_record_in(self.path, piece, self.delimiter, first_line, crs, |line, record| {
             let mut cells = Cells { record, line, map, zone, day_first, orders: &mut orders };
             match table.read(&mut cells) {
-                Ok(()) => {
-                    // The key looked up while its row is at hand.
-                    if let Some((walk, field)) = &mut walk
-                        && let Some(report_row) = cells.text(*field).and_then(|key| walk.find(key))
-                    {
-                        found.push((rows, report_row));
-                    }
-                    rows += 1;
-                }
+                Ok(()) => {}
                 Err(e) => rejections.push(Rejection {
                     file: self.path.to_string(),
                     line,
@@ -277,9 +255,8 @@ impl Records<'_> {
                 }),
             }
         })?;
-        let found = self.watch.map(|_| found);
         // Each piece's columns become one chunk of the frame, built on the piece's core.
-        Ok((Parsed { frame: table.frame()?, rejections, notes: Vec::new(), columns: Vec::new(), found }, orders))
+        Ok((Parsed { frame: table.frame()?, rejections, notes: Vec::new(), columns: Vec::new(), found: None }, orders))
     }
 }
 

@@ -32,33 +32,38 @@ impl From<ImportError> for NotStreamed {
 /// The key column of a file read in blocks, dropped block by block while its keys are
 /// strictly increasing ([`super::Detail::Tallies`]): such a file has no duplicate keys, and its
 /// order breaks ties as the keys would.
-struct IncreasingKeys {
+struct IncreasingKeys<'w> {
     column: Option<&'static str>,
     /// The last key of the blocks read so far.
     last: Option<String>,
     dropped: bool,
-    /// Whether keys are looked for as the rows are read, and the rows found in the blocks
-    /// whose keys were dropped: (row of the file's frame, row of the report).
-    watching: bool,
+    /// The keys looked for in each piece before its keys are dropped, and the rows found in
+    /// the blocks whose keys were dropped: (row of the file's frame, row of the report).
+    watch: Option<&'w WatchedIds<'w>>,
     found: Found,
     /// The rows of the pieces dropped so far.
     rows: usize,
 }
 
-/// The key column to drop while its keys increase, and the keys to look for as rows are read.
+/// A piece's first and last key (none when it is empty) and the rows of the keys looked for
+/// in it; `None` when its keys do not increase.
+type PieceKeys = Option<(Option<(String, String)>, Found)>;
+
+/// The key column to drop while its keys increase, and the keys to look for in each piece
+/// of rows before its keys are dropped.
 #[derive(Clone, Copy)]
 pub(super) struct KeysToDrop<'w> {
     pub(super) column: &'static str,
     pub(super) watch: Option<&'w WatchedIds<'w>>,
 }
 
-impl IncreasingKeys {
-    fn new(drop: Option<KeysToDrop>) -> IncreasingKeys {
+impl<'w> IncreasingKeys<'w> {
+    fn new(drop: Option<KeysToDrop<'w>>) -> IncreasingKeys<'w> {
         IncreasingKeys {
             column: drop.map(|d| d.column),
             last: None,
             dropped: false,
-            watching: drop.is_some_and(|d| d.watch.is_some()),
+            watch: drop.and_then(|d| d.watch),
             found: Vec::new(),
             rows: 0,
         }
@@ -67,7 +72,7 @@ impl IncreasingKeys {
     /// The rows found of the keys looked for, when every key was dropped (else the keys
     /// are kept, and looked up in the frame).
     fn found(self) -> Option<Found> {
-        (self.watching && self.column.is_some()).then_some(self.found)
+        (self.watch.is_some() && self.column.is_some()).then_some(self.found)
     }
 
     /// Drops the keys of a block's pieces (in file order) if they continue the increasing
@@ -76,14 +81,19 @@ impl IncreasingKeys {
     fn drop_while_increasing(&mut self, pieces: &mut [(Parsed, SlashCounts)]) -> Result<(), NotStreamed> {
         let Some(column) = self.column else { return Ok(()) };
         let failed = |e: PolarsError| NotStreamed::Failed(e.into());
-        // Each piece's first and last key if its keys increase, on the pieces' cores.
+        // Each piece's first and last key if its keys increase, and the rows of the keys
+        // looked for, on the pieces' cores.
         let frames: Vec<&DataFrame> = pieces.iter().map(|(parsed, _)| &parsed.frame).collect();
+        let watch = self.watch;
         let ranges = crate::parallel::map_on_threads(
             frames,
-            |frame| -> PolarsResult<Option<Option<(String, String)>>> {
+            |frame| -> PolarsResult<PieceKeys> {
                 let keys = frame.column(column)?.str()?;
                 let first = keys.iter().next().flatten();
-                Ok(last_if_increasing(keys).map(|last| first.zip(last).map(|(a, b)| (a.to_string(), b.to_string()))))
+                Ok(last_if_increasing(keys).map(|last| {
+                    let found = watch.map(|watched| watched.found_in(keys)).unwrap_or_default();
+                    (first.zip(last).map(|(a, b)| (a.to_string(), b.to_string())), found)
+                }))
             },
             || Err(PolarsError::ComputeError("a worker thread failed".into())),
         );
@@ -91,19 +101,20 @@ impl IncreasingKeys {
         let mut found = Vec::new();
         let mut rows = self.rows;
         for (range, (parsed, _)) in ranges.into_iter().zip(pieces.iter_mut()) {
-            // The rows each piece found as it was read, counted from the file's first.
-            let in_piece = parsed.found.take().unwrap_or_default();
-            found.extend(in_piece.into_iter().map(|(row, report_row)| (row + rows as u32, report_row)));
-            rows += parsed.frame.height();
             match range.map_err(failed)? {
                 // An empty piece (all its rows rejected).
-                Some(None) => {}
-                Some(Some((first, piece_last))) if last.as_ref().is_none_or(|l| *l < first) => last = Some(piece_last),
+                Some((None, _)) => {}
+                Some((Some((first, piece_last)), in_piece)) if last.as_ref().is_none_or(|l| *l < first) => {
+                    last = Some(piece_last);
+                    // The rows found in the piece, counted from the file's first.
+                    found.extend(in_piece.into_iter().map(|(row, report_row)| (row + rows as u32, report_row)));
+                }
                 _ => {
                     self.column = None;
                     return if self.dropped { Err(NotStreamed::KeysOutOfOrder) } else { Ok(()) };
                 }
             }
+            rows += parsed.frame.height();
         }
         for (parsed, _) in pieces.iter_mut() {
             let height = parsed.frame.height();
@@ -132,9 +143,7 @@ pub(super) fn stream_pass<T: Table>(
     };
     let shown = path.display().to_string();
     let map = map_columns(&shown, &headers, specs)?;
-    let watch = drop_keys.and_then(|d| Some((d.watch?, specs.iter().position(|f| f.name == d.column)?)));
-    let records =
-        Records { path: &shown, delimiter: blocks.delimiter, headers: &headers, map: &map, opts, day_first, watch };
+    let records = Records { path: &shown, delimiter: blocks.delimiter, headers: &headers, map: &map, opts, day_first };
     let mut pieces = Vec::new();
     let mut keys = IncreasingKeys::new(drop_keys);
     let cores = crate::parallel::cores();

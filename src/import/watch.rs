@@ -1,8 +1,10 @@
 //! Tracking ids looked for while a deliveries export is read in blocks: an exceptions
-//! report's packages (docs/rules.md §1.14) are found as each row is read, so that the ids
-//! need not be kept for them ([`super::Detail::Tallies`]).
+//! report's packages (docs/rules.md §1.14) are found in each piece of rows before its ids
+//! are dropped, so that the ids need not be kept for them ([`super::Detail::Tallies`]).
 
-/// The rows of a file whose keys were looked for as they were read: (row of the file's
+use polars_core::prelude::StringChunked;
+
+/// The rows of a file whose keys were looked for before they were dropped: (row of the file's
 /// frame, row of the report).
 pub(super) type Found = Vec<(u32, u32)>;
 
@@ -11,43 +13,68 @@ pub(super) struct WatchedIds<'a> {
     sorted: Vec<(&'a str, u32)>,
 }
 
+/// The rows of a report's ids (a row without one is not looked for), in the ids' order:
+/// sorted on the thread that reads the report, while the other files are read.
+pub(super) fn in_id_order(ids: &[Option<&str>]) -> Vec<u32> {
+    let mut sorted: Vec<(&str, u32)> =
+        ids.iter().enumerate().filter_map(|(row, id)| Some(((*id)?, row as u32))).collect();
+    sorted.sort_unstable();
+    sorted.into_iter().map(|(_, row)| row).collect()
+}
+
 impl<'a> WatchedIds<'a> {
-    /// The ids of a report's rows (a row without one is not looked for).
-    pub(super) fn new(ids: &[Option<&'a str>]) -> WatchedIds<'a> {
-        let mut sorted: Vec<(&str, u32)> =
-            ids.iter().enumerate().filter_map(|(row, id)| Some(((*id)?, row as u32))).collect();
-        sorted.sort_unstable();
+    /// The ids of a report's rows, with their rows in id order ([`in_id_order`]).
+    pub(super) fn new(ids: &[Option<&'a str>], order: &[u32]) -> WatchedIds<'a> {
+        let sorted = order.iter().filter_map(|&row| Some((*ids.get(row as usize)?.as_ref()?, row))).collect();
         WatchedIds { sorted }
     }
 
-    /// A walk through the ids for keys read in increasing order (the only keys that are
-    /// dropped as they are read).
-    pub(super) fn walk(&self) -> Walk<'_, 'a> {
-        Walk { sorted: &self.sorted, at: None }
-    }
-}
-
-/// Where a run of increasing keys has got to among the ids looked for: each key costs one
-/// comparison, with the ids and the key at hand, instead of a lookup in a table.
-pub(super) struct Walk<'w, 'a> {
-    sorted: &'w [(&'a str, u32)],
-    at: Option<usize>,
-}
-
-impl Walk<'_, '_> {
-    /// The report row of the next key, if it is looked for. Keys must come in increasing
-    /// order; out of order, some are missed (and the keys are then kept and looked up).
-    pub(super) fn find(&mut self, key: &str) -> Option<u32> {
-        let mut at = self.at.unwrap_or_else(|| self.sorted.partition_point(|(id, _)| *id < key));
-        let found = loop {
-            let Some((id, row)) = self.sorted.get(at) else { break None };
-            match (*id).cmp(key) {
-                std::cmp::Ordering::Less => at += 1,
-                std::cmp::Ordering::Equal => break Some(*row),
-                std::cmp::Ordering::Greater => break None,
+    /// The rows of `keys`, strictly increasing and all present (the keys that are dropped
+    /// as they are read), that are looked for, each with its report row. Each id between the
+    /// first key and the last is searched for among the keys: the ids are few beside them.
+    pub(super) fn found_in(&self, keys: &StringChunked) -> Found {
+        let mut found = Vec::new();
+        let mut offset = 0;
+        for chunk in keys.downcast_iter() {
+            let n = chunk.len();
+            if n > 0 {
+                let key = |i: usize| chunk.value(i);
+                let (first, last) = (key(0), key(n - 1));
+                let from = self.sorted.partition_point(|(id, _)| *id < first);
+                let to = self.sorted.partition_point(|(id, _)| *id <= last);
+                // Ids in increasing order: each is searched for past the one before, first
+                // in steps that double (the next is usually near), then by halves.
+                let mut at = 0;
+                for &(id, report_row) in self.sorted.get(from..to).unwrap_or_default() {
+                    // Keys before `low` are below the id; `high` is the end or a key not below it.
+                    let (mut low, mut step) = (at, 1);
+                    let mut high = loop {
+                        let probe = low + step - 1;
+                        if probe >= n {
+                            break n;
+                        }
+                        if key(probe) >= id {
+                            break probe;
+                        }
+                        low = probe + 1;
+                        step *= 2;
+                    };
+                    while low < high {
+                        let middle = low + (high - low) / 2;
+                        if key(middle) < id {
+                            low = middle + 1;
+                        } else {
+                            high = middle;
+                        }
+                    }
+                    at = low;
+                    if at < n && key(at) == id {
+                        found.push(((offset + at) as u32, report_row));
+                    }
+                }
             }
-        };
-        self.at = Some(at);
+            offset += n;
+        }
         found
     }
 }
@@ -55,17 +82,25 @@ impl Walk<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use polars_core::prelude::NewChunkedArray;
 
-    /// Every key of an export in increasing order, looked up on one walk (or a walk per
-    /// piece, as each reader thread has).
+    /// The keys of an export in increasing order, looked for in pieces of `piece` keys (as
+    /// each reader thread's piece is), and again in one column whose chunks are the pieces.
     fn found_in(watched: &WatchedIds, export: &[String], piece: usize) -> Found {
+        let column =
+            |part: &[String]| StringChunked::from_iter_options("k".into(), part.iter().map(|key| Some(key.as_str())));
         let mut found = Vec::new();
+        let mut chunked: Option<StringChunked> = None;
         for (start, part) in export.chunks(piece).enumerate().map(|(i, part)| (i * piece, part)) {
-            let mut walk = watched.walk();
-            for (row, key) in part.iter().enumerate() {
-                found.extend(walk.find(key).map(|report_row| ((start + row) as u32, report_row)));
+            let keys = column(part);
+            found.extend(watched.found_in(&keys).into_iter().map(|(row, report_row)| (row + start as u32, report_row)));
+            match &mut chunked {
+                Some(all) => all.append(&keys).unwrap(),
+                None => chunked = Some(keys),
             }
         }
+        let in_one = chunked.map(|all| watched.found_in(&all)).unwrap_or_default();
+        assert_eq!(in_one, found, "one column in chunks finds what its pieces find");
         found
     }
 
@@ -75,22 +110,19 @@ mod tests {
         let report: Vec<String> = (0..5000).rev().map(|i| format!("TBC{:010}", i * 7)).collect();
         let ids: Vec<Option<&str>> =
             report.iter().map(|s| Some(s.as_str())).chain([None, Some("TBC0000000005x")]).collect();
-        let watched = WatchedIds::new(&ids);
+        let watched = WatchedIds::new(&ids, &in_id_order(&ids));
         let export: Vec<String> = (0..40_000).map(|i| format!("TBC{i:010}")).collect();
         let expected: Vec<(u32, u32)> = (0..35_000u32).filter(|i| i % 7 == 0).map(|i| (i, 4999 - i / 7)).collect();
         for piece in [40_000, 777, 1] {
             assert_eq!(found_in(&watched, &export, piece), expected, "pieces of {piece}");
         }
-        let mut walk = watched.walk();
-        assert_eq!(walk.find("TBC0000000005"), None);
-        assert_eq!(walk.find("TBC0000000005x"), Some(5001));
-        assert_eq!(walk.find("TBC0000000007"), Some(4998));
-        assert_eq!(walk.find("Z"), None);
+        let keys = ["TBC0000000005", "TBC0000000005x", "TBC0000000007", "Z"].map(String::from);
+        assert_eq!(found_in(&watched, &keys, 4), [(1, 5001), (2, 4998)]);
     }
 
     /// Property: ids of any length (sharing long beginnings, with NUL and multi-byte
-    /// characters), looked up on one walk or a walk per piece, are found as a search of
-    /// each finds them.
+    /// characters), looked for in pieces of any length, are found as a search of each
+    /// finds them.
     #[test]
     fn any_ids_are_found_as_a_search_finds_them() {
         use proptest::prelude::*;
@@ -109,7 +141,7 @@ mod tests {
                 export.sort();
                 export.dedup();
                 let ids: Vec<Option<&str>> = report.iter().map(|s| Some(s.as_str())).collect();
-                let watched = WatchedIds::new(&ids);
+                let watched = WatchedIds::new(&ids, &in_id_order(&ids));
                 let expected: Found = export
                     .iter()
                     .enumerate()

@@ -6,7 +6,7 @@ use super::grounds::{
     CarrierBlock, Defects, Grounds, Outage, block_grounds, cluster_candidate, package_defects, package_grounds,
 };
 use super::order::{BLOCK_ORDER, Ordered, PACKAGE_ORDER, runs, sorted};
-use super::rows::{Addresses, BlockIds, BlockKey, FactColumns, Numbers};
+use super::rows::{Addresses, BlockIds, BlockKey, FactColumns, Numbers, Texts};
 use super::rules::{BlockStatus, block_status};
 use super::tally::Tally;
 use super::{BlockTable, CaseMarks, Driver, EventSide, Fleet, PackageTable};
@@ -494,10 +494,10 @@ fn fill_rows(frame: &DataFrame, out: RowSlice, context: &RowContext) -> PolarsRe
     // Tracking ids are only needed to leave out events already in a case, and to name
     // the events of clusters.
     let ids = match frame.column(col::TRACKING_ID.name()) {
-        Ok(ids) => Some(ids.str()?),
+        Ok(ids) => Some(Texts::of(ids)?),
         Err(_) => None,
     };
-    let id = |row: usize| ids.and_then(|ids| ids.get(row)).unwrap_or("");
+    let id = |row: usize| ids.as_ref().and_then(|ids| ids.get(row)).unwrap_or("");
     let in_cases = !cases.packages_in_case.is_empty();
     // A block carries many packages in a row: its lookup is reused while it lasts.
     let mut carried: Option<(BlockKey, Option<Carrier>)> = None;

@@ -81,20 +81,62 @@ fn most_written(events: &[Candidate]) -> String {
     in_order.into_iter().find(|label| counts.get(label) == Some(&most)).unwrap_or_default()
 }
 
-/// Each candidate's building key ([`crate::import::address::building_key`]), read on every
-/// core: a fleet's claims and access problems number in the tens of thousands.
-fn building_keys(candidates: &[Candidate]) -> Vec<String> {
-    let part = candidates.len().div_ceil(crate::parallel::cores()).max(1 << 12);
-    let parts: Vec<&[Candidate]> = candidates.chunks(part).collect();
+/// Each address's building key ([`crate::import::address::building_key`]), read on every
+/// core: a fleet's claims and access problems are at thousands of addresses.
+fn building_keys(addresses: &[&str]) -> Vec<String> {
+    let part = addresses.len().div_ceil(crate::parallel::cores()).max(1 << 12);
+    let parts: Vec<&[&str]> = addresses.chunks(part).collect();
     crate::parallel::map_on_threads(
         parts,
-        |part| part.iter().map(|c| crate::import::address::building_key(&c.address)).collect::<Vec<_>>(),
-        // A failed thread's candidates are left out of every cluster, as if unaddressed.
+        |part| part.iter().map(|address| crate::import::address::building_key(address)).collect::<Vec<_>>(),
+        // A failed thread's addresses are left out of every cluster, as if missing.
         Vec::new,
     )
     .into_iter()
     .flatten()
     .collect()
+}
+
+/// The candidates (by index) at each building with at least `least` of them, buildings in
+/// key order, each building's in the candidates' order. Each distinct address is keyed
+/// once: a building's events share few addresses.
+fn by_building(candidates: &[Candidate], least: usize) -> Vec<Vec<usize>> {
+    let mut address_index: PlHashMap<&str, usize> = PlHashMap::new();
+    let mut addresses: Vec<&str> = Vec::new();
+    let of_candidate: Vec<usize> = candidates
+        .iter()
+        .map(|c| {
+            *address_index.entry(c.address.as_str()).or_insert_with(|| {
+                addresses.push(c.address.as_str());
+                addresses.len() - 1
+            })
+        })
+        .collect();
+    let keys = building_keys(&addresses);
+    let mut building_index: PlHashMap<&str, usize> = PlHashMap::new();
+    let mut buildings: Vec<&str> = Vec::new();
+    let building_of_address: Vec<Option<usize>> = keys
+        .iter()
+        .map(|key| {
+            (!key.is_empty()).then(|| {
+                *building_index.entry(key.as_str()).or_insert_with(|| {
+                    buildings.push(key.as_str());
+                    buildings.len() - 1
+                })
+            })
+        })
+        .collect();
+    let mut events: Vec<Vec<usize>> = vec![Vec::new(); buildings.len()];
+    for (i, address) in of_candidate.into_iter().enumerate() {
+        if let Some(building) = building_of_address.get(address).copied().flatten() {
+            events[building].push(i);
+        }
+    }
+    // Only a building with enough events can hold a cluster.
+    let mut kept: Vec<(&str, Vec<usize>)> =
+        buildings.into_iter().zip(events).filter(|(_, events)| events.len() >= least).collect();
+    kept.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    kept.into_iter().map(|(_, events)| events).collect()
 }
 
 /// The cluster among one building's events, if any; the rows of its events (with whether
@@ -141,21 +183,11 @@ fn building_cluster(mut events: Vec<Candidate>, w: &Windows, rows: &mut Vec<(usi
 /// least two drivers at its building fall within `cluster_days` days of its day. The result
 /// does not depend on the order of the candidates.
 pub(super) fn clusters(candidates: Vec<Candidate>, w: &Windows) -> (Vec<AddressCluster>, Vec<(usize, bool)>) {
-    let keys = building_keys(&candidates);
-    let mut by_building: PlHashMap<&str, Vec<usize>> = PlHashMap::new();
-    for (i, key) in keys.iter().enumerate() {
-        if !key.is_empty() {
-            by_building.entry(key.as_str()).or_default().push(i);
-        }
-    }
-    // Only a building with enough events can hold a cluster; buildings in key order.
-    let mut buildings: Vec<(&str, Vec<usize>)> =
-        by_building.into_iter().filter(|(_, events)| events.len() >= w.cluster_events as usize).collect();
-    buildings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let buildings = by_building(&candidates, w.cluster_events as usize);
     let mut candidates: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
     let groups: Vec<Vec<Candidate>> = buildings
         .into_iter()
-        .map(|(_, indices)| indices.into_iter().filter_map(|i| candidates[i].take()).collect())
+        .map(|indices| indices.into_iter().filter_map(|i| candidates[i].take()).collect())
         .collect();
     // The buildings on every core, each part's clusters in the buildings' order.
     let part = groups.len().div_ceil(crate::parallel::cores()).max(64);

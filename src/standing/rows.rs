@@ -13,15 +13,34 @@ use polars_core::prelude::*;
 /// The address, driver and day columns of a run of rows (each in one chunk), when some
 /// package has an address; drivers are looked up only for the rows that need them.
 pub(super) struct Addresses<'a> {
-    address: &'a StringChunked,
-    drivers: DriverIds<'a>,
+    address: Texts<'a>,
+    drivers: Texts<'a>,
     day: Numbers<'a, i32>,
 }
 
-/// Driver ids held as categorical codes or as text.
-pub(super) enum DriverIds<'a> {
+/// A text column in one chunk, held as categorical codes or as text, read by row.
+pub(super) enum Texts<'a> {
     Codes(Numbers<'a, u32>, &'a CategoricalMapping),
-    Texts(&'a StringChunked),
+    Plain(Option<&'a Utf8ViewArray>),
+}
+
+impl<'a> Texts<'a> {
+    pub(super) fn of(column: &'a Column) -> PolarsResult<Texts<'a>> {
+        Ok(match column.dtype() {
+            DataType::Categorical(..) => {
+                let codes = column.cat32()?;
+                Texts::Codes(Numbers::of(codes.physical())?, codes.get_mapping())
+            }
+            _ => Texts::Plain(one_array(column.str()?)?),
+        })
+    }
+
+    pub(super) fn get(&self, row: usize) -> Option<&'a str> {
+        match self {
+            Texts::Codes(codes, mapping) => codes.get(row).and_then(|c| mapping.cat_to_str(c)),
+            Texts::Plain(texts) => texts.filter(|t| row < t.len() && t.is_valid(row)).map(|t| t.value(row)),
+        }
+    }
 }
 
 impl<'a> Addresses<'a> {
@@ -31,14 +50,11 @@ impl<'a> Addresses<'a> {
         else {
             return Ok(None);
         };
-        let drivers = match driver.dtype() {
-            DataType::Categorical(..) => {
-                let ids = driver.cat32()?;
-                DriverIds::Codes(Numbers::of(ids.physical())?, ids.get_mapping())
-            }
-            _ => DriverIds::Texts(driver.str()?),
-        };
-        Ok(Some(Addresses { address: address.str()?, drivers, day: Numbers::of(day.date()?.physical())? }))
+        Ok(Some(Addresses {
+            address: Texts::of(address)?,
+            drivers: Texts::of(driver)?,
+            day: Numbers::of(day.date()?.physical())?,
+        }))
     }
 
     pub(super) fn address(&self, row: usize) -> Option<&'a str> {
@@ -46,10 +62,7 @@ impl<'a> Addresses<'a> {
     }
 
     pub(super) fn driver(&self, row: usize) -> Option<&'a str> {
-        match &self.drivers {
-            DriverIds::Codes(codes, mapping) => codes.get(row).and_then(|c| mapping.cat_to_str(c)),
-            DriverIds::Texts(texts) => texts.get(row),
-        }
+        self.drivers.get(row)
     }
 
     pub(super) fn day(&self, row: usize) -> i32 {

@@ -239,7 +239,13 @@ impl PackageReaders<'_> {
     /// The patches of some updates (deliveries row, exceptions row).
     fn patches<'r>(&self, rows: &ExceptionRows<'r>, updates: &[(usize, usize)]) -> Patches<'r> {
         let PackageReaders { codes, attempted, returned, deliver_by } = self;
-        let mut patches = Patches::default();
+        let mut patches = Patches {
+            outcomes: Vec::with_capacity(updates.len()),
+            pickups: Vec::with_capacity(updates.len()),
+            ..Patches::default()
+        };
+        // Where each column's reader has got to in the updates' rows.
+        let (mut code_chunk, mut attempt_chunk, mut return_chunk, mut due_chunk) = (0, 0, 0, 0);
         for &(at, row) in updates {
             if let Some(address) = rows.address[row] {
                 patches.addresses.push((at, address));
@@ -249,14 +255,14 @@ impl PackageReaders<'_> {
             patches.pickups.push((at, rows.pickup_failed[row].unwrap_or(false)));
             // The report's reason code replaces the package's reason when it means something
             // else; one that means the same keeps the driver's own (usually fuller) words.
-            let code = codes.get(at);
+            let code = codes.get(at, &mut code_chunk);
             if let Some(text) = rows.reason[row]
                 && (code.is_none() || code != rows.reason_code[row])
             {
                 patches.reasons.push((at, text));
                 patches.reason_codes.push((at, rows.reason_code[row]));
             }
-            let attempt = attempted.get(at);
+            let attempt = attempted.get(at, &mut attempt_chunk);
             let attempt = match (outcome.was_attempted(), attempt, rows.scanned_at[row]) {
                 (true, None, Some(scan)) => {
                     patches.attempts.push((at, Some(scan)));
@@ -264,8 +270,8 @@ impl PackageReaders<'_> {
                 }
                 _ => attempt,
             };
-            if returned.get(at).is_none() {
-                let fallback = attempt.or(deliver_by.get(at)).unwrap_or(0);
+            if returned.get(at, &mut return_chunk).is_none() {
+                let fallback = attempt.or_else(|| deliver_by.get(at, &mut due_chunk)).unwrap_or(0);
                 if let Some(back) = rows.returned_at(row, fallback) {
                     patches.returns.push((at, Some(back)));
                 }
@@ -623,10 +629,19 @@ impl<'a, T: PolarsNumericType> RowReader<'a, T> {
         RowReader { starts, chunks }
     }
 
-    fn get(&self, row: usize) -> Option<T::Native> {
-        let chunk = self.starts.partition_point(|&start| start <= row).checked_sub(1)?;
-        let array = self.chunks[chunk];
-        let i = row - self.starts[chunk];
+    /// The value of `row`; `chunk` is the chunk of the row read before, kept for the next:
+    /// rows read in increasing order (the updates are) move it forwards a chunk at a time
+    /// instead of searching again.
+    fn get(&self, row: usize, chunk: &mut usize) -> Option<T::Native> {
+        let starts = &self.starts;
+        if starts.get(*chunk).is_none_or(|&start| start > row) {
+            *chunk = starts.partition_point(|&start| start <= row).checked_sub(1)?;
+        }
+        while starts.get(*chunk + 1).is_some_and(|&next| next <= row) {
+            *chunk += 1;
+        }
+        let array = self.chunks.get(*chunk)?;
+        let i = row - starts[*chunk];
         (i < array.len() && array.is_valid(i)).then(|| array.value(i))
     }
 }

@@ -249,3 +249,37 @@ fn numbers_are_patched_in_place_or_in_a_copy_of_a_shared_column() {
     let own = UInt32Chunked::from_vec("n".into(), vec![7, 8]);
     assert_eq!(patched_in_place(own, &mut [(0, Some(9))]).iter().collect::<Vec<_>>(), [Some(9), Some(8)]);
 }
+
+/// Rows read in increasing order (as the updates are), in any other order, and past the
+/// end, from a column in chunks of any length (some empty, some with missing values), read
+/// as a plain lookup reads them.
+#[test]
+fn a_row_reader_reads_every_row_in_any_order() {
+    use proptest::prelude::*;
+    let cases = (proptest::collection::vec(0usize..6, 1..8), proptest::collection::vec(0usize..40, 0..60));
+    proptest::test_runner::TestRunner::default()
+        .run(&cases, |(lengths, mut rows)| {
+            let mut column = UInt32Chunked::from_iter_options("v".into(), std::iter::empty());
+            let mut values: Vec<Option<u32>> = Vec::new();
+            for len in lengths {
+                let chunk: Vec<Option<u32>> = (0..len)
+                    .map(|i| (!(values.len() + i).is_multiple_of(3)).then_some((values.len() + i) as u32))
+                    .collect();
+                column.append(&UInt32Chunked::from_iter_options("v".into(), chunk.iter().copied())).unwrap();
+                values.extend(chunk);
+            }
+            let reader = RowReader::new(&column);
+            let plain = |row: usize| values.get(row).copied().flatten();
+            let mut chunk = 0;
+            for &row in &rows {
+                prop_assert_eq!(reader.get(row, &mut chunk), plain(row), "row {} in any order", row);
+            }
+            rows.sort_unstable();
+            let mut chunk = 0;
+            for &row in &rows {
+                prop_assert_eq!(reader.get(row, &mut chunk), plain(row), "row {} in order", row);
+            }
+            Ok(())
+        })
+        .unwrap();
+}
