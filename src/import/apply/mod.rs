@@ -283,35 +283,36 @@ impl PackageReaders<'_> {
 
 impl Dataset {
     /// The patches written into the deliveries: the numbers where they are (the columns'
-    /// buffers are not copied), the texts and flags into new columns, one core each.
-    fn apply_patches(&mut self, mut patches: Patches) -> PolarsResult<()> {
+    /// buffers are not copied), the texts and flags into new columns, on both cores.
+    fn apply_patches(&mut self, patches: Patches) -> PolarsResult<()> {
+        let Patches { outcomes, pickups, reason_codes, reasons, attempts, returns, mut addresses } = patches;
+        // The numbers' columns taken out of the frame first: their buffers are then their
+        // own, patched where they are on a worker thread.
         let d = &mut self.deliveries;
-        let numbers =
-            [(col::OUTCOME.name(), &mut patches.outcomes), (col::REASON_CODE.name(), &mut patches.reason_codes)];
-        for (name, values) in numbers {
+        let mut numbers: Vec<ColumnJob> = Vec::new();
+        for (name, mut values) in [(col::OUTCOME.name(), outcomes), (col::REASON_CODE.name(), reason_codes)] {
             if !values.is_empty() {
                 let series = taken_out(d, name)?;
                 let column = series.u32()?.clone();
                 // The series gone, the column's buffers are its own.
                 drop(series);
-                d.with_column(patched_in_place(column, values).into_column())?;
+                numbers.push(Box::new(move || Ok(patched_in_place(column, &mut values).into_column())));
             }
         }
-        let instants =
-            [(col::ATTEMPTED_AT.name(), &mut patches.attempts), (col::RETURNED_AT.name(), &mut patches.returns)];
-        for (name, values) in instants {
+        for (name, mut values) in [(col::ATTEMPTED_AT.name(), attempts), (col::RETURNED_AT.name(), returns)] {
             if !values.is_empty() {
                 let series = taken_out(d, name)?;
                 let column = series.datetime()?.physical().clone();
                 drop(series);
-                let patched = patched_in_place(column, values);
-                d.with_column(patched.into_datetime(TimeUnit::Milliseconds, None).into_column())?;
+                numbers.push(Box::new(move || {
+                    let patched = patched_in_place(column, &mut values);
+                    Ok(patched.into_datetime(TimeUnit::Milliseconds, None).into_column())
+                }));
             }
         }
         let d = &self.deliveries;
         let pickup_column = d.column(col::PICKUP_FAILED.name())?.bool()?;
         let address_column = d.column(col::ADDRESS.name())?;
-        let Patches { pickups, reasons, mut addresses, .. } = patches;
         let mut first: Vec<ColumnJob> = Vec::new();
         let mut second: Vec<ColumnJob> = vec![Box::new(|| Ok(patched_flags(pickup_column, &pickups).into_column()))];
         if !addresses.is_empty() {
@@ -321,6 +322,12 @@ impl Dataset {
         let texts = d.column(col::REASON.name())?;
         if !reasons.is_empty() && texts.null_count() < texts.len() {
             second.push(Box::new(move || with_texts(texts, &reasons)));
+        }
+        // The numbers beside the address column, the longest to rebuild when there is one.
+        if first.is_empty() {
+            first = numbers;
+        } else {
+            second.extend(numbers);
         }
         let done = crate::parallel::map_on_threads(
             vec![first, second],
