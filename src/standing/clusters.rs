@@ -64,21 +64,27 @@ impl AddressCluster {
 }
 
 /// The building as its addresses write it most often (without their units); among as
-/// many, the oldest event's. Each distinct address is read once.
+/// many, the oldest event's. Each distinct address is read once, each distinct label kept
+/// once.
 fn most_written(events: &[Candidate]) -> String {
-    let mut labels: PlHashMap<&str, String> = PlHashMap::new();
-    let mut counts: PlHashMap<String, usize> = PlHashMap::new();
-    let mut in_order: Vec<String> = Vec::with_capacity(events.len());
+    let mut label_of_address: PlHashMap<&str, usize> = PlHashMap::new();
+    let mut label_index: PlHashMap<String, usize> = PlHashMap::new();
+    // The labels in the order their first event comes, with their events.
+    let mut labels: Vec<String> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
     for event in events {
-        let label = labels
-            .entry(event.address.as_str())
-            .or_insert_with(|| crate::import::address::building_label(&event.address))
-            .clone();
-        *counts.entry(label.clone()).or_default() += 1;
-        in_order.push(label);
+        let label = *label_of_address.entry(event.address.as_str()).or_insert_with(|| {
+            let label = crate::import::address::building_label(&event.address);
+            *label_index.entry(label.clone()).or_insert_with(|| {
+                labels.push(label);
+                counts.push(0);
+                labels.len() - 1
+            })
+        });
+        counts[label] += 1;
     }
-    let most = counts.values().copied().max().unwrap_or(0);
-    in_order.into_iter().find(|label| counts.get(label) == Some(&most)).unwrap_or_default()
+    let most = counts.iter().copied().max().unwrap_or(0);
+    counts.iter().position(|&count| count == most).and_then(|i| labels.get(i).cloned()).unwrap_or_default()
 }
 
 /// Each address's building key ([`crate::import::address::building_key`]), read on every
@@ -237,6 +243,25 @@ mod tests {
             address: address.to_string(),
             in_case: false,
         }
+    }
+
+    /// The label is the building as most of its events write it; among as many, as the
+    /// oldest event writes it.
+    #[test]
+    fn a_cluster_is_labelled_as_most_of_its_addresses_write_the_building() {
+        let label = crate::import::address::building_label;
+        let short = "1200 Maple Ave Apt 1, Springfield, IL 62704";
+        let long = "1200 Maple Avenue #2, Springfield, Illinois 62704";
+        assert_ne!(label(short), label(long), "two ways of writing the building");
+        let events = |addresses: &[&str]| -> Vec<Candidate> {
+            addresses.iter().enumerate().map(|(i, address)| candidate(i, "D1", 100, address)).collect()
+        };
+        let long_again = "1200 Maple Avenue Apt 9, Springfield, Illinois 62704";
+        assert_eq!(most_written(&events(&[short, long, long_again])), label(long));
+        assert_eq!(most_written(&events(&[long, short, short])), label(short));
+        assert_eq!(most_written(&events(&[short, long])), label(short), "a tie: the oldest event's");
+        assert_eq!(most_written(&events(&[long, short])), label(long), "a tie: the oldest event's");
+        assert_eq!(most_written(&[]), "");
     }
 
     #[test]
