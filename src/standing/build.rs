@@ -6,7 +6,7 @@ use super::grounds::{
     CarrierBlock, Defects, Grounds, Outage, block_grounds, cluster_candidate, package_defects, package_grounds,
 };
 use super::order::{BLOCK_ORDER, Ordered, PACKAGE_ORDER, runs, sorted};
-use super::rows::{Addresses, BlockIds, BlockKey, FactColumns, Numbers, Texts};
+use super::rows::{Addresses, FactColumns, Numbers, TextKey, Texts};
 use super::rules::{BlockStatus, block_status};
 use super::tally::Tally;
 use super::{BlockTable, CaseMarks, Driver, EventSide, Fleet, PackageTable};
@@ -489,7 +489,7 @@ fn fill_rows(frame: &DataFrame, out: RowSlice, context: &RowContext) -> PolarsRe
     let facts = FactColumns::new(frame)?;
     let addresses = Addresses::new(frame)?;
     let mut candidates = Vec::new();
-    let block_ids = BlockIds::new(frame.column(col::BLOCK_ID.name())?)?;
+    let block_ids = Texts::of(frame.column(col::BLOCK_ID.name())?)?;
     let returned = Numbers::of(frame.column(col::RETURNED_AT.name())?.datetime()?.physical())?;
     // Tracking ids are only needed to leave out events already in a case, and to name
     // the events of clusters.
@@ -500,7 +500,7 @@ fn fill_rows(frame: &DataFrame, out: RowSlice, context: &RowContext) -> PolarsRe
     let id = |row: usize| ids.as_ref().and_then(|ids| ids.get(row)).unwrap_or("");
     let in_cases = !cases.packages_in_case.is_empty();
     // A block carries many packages in a row: its lookup is reused while it lasts.
-    let mut carried: Option<(BlockKey, Option<Carrier>)> = None;
+    let mut carried: Option<(TextKey, Option<Carrier>)> = None;
     for (row, (defects_out, grounds_out)) in defects_out.iter_mut().zip(grounds_out.iter_mut()).enumerate() {
         let facts = facts.facts(row);
         let carrier = match (block_ids.key(row), carried) {

@@ -41,6 +41,24 @@ impl<'a> Texts<'a> {
             Texts::Plain(texts) => texts.filter(|t| row < t.len() && t.is_valid(row)).map(|t| t.value(row)),
         }
     }
+
+    /// A row's text as a key to compare from row to row: the code alone when the texts
+    /// are codes (no text looked up).
+    pub(super) fn key(&self, row: usize) -> Option<TextKey<'a>> {
+        match self {
+            Texts::Codes(codes, _) => codes.get(row).map(TextKey::Code),
+            Texts::Plain(_) => self.get(row).map(TextKey::Text),
+        }
+    }
+
+    /// The text of a [`Texts::key`].
+    pub(super) fn text(&self, key: TextKey<'a>) -> Option<&'a str> {
+        match (self, key) {
+            (Texts::Codes(_, mapping), TextKey::Code(code)) => mapping.cat_to_str(code),
+            (_, TextKey::Text(text)) => Some(text),
+            _ => None,
+        }
+    }
 }
 
 impl<'a> Addresses<'a> {
@@ -206,46 +224,10 @@ impl<'a> FactColumns<'a> {
     }
 }
 
-/// A row's block, compared from row to row: its categorical code (no text needed), or
-/// the text itself for a frame that holds block ids as text.
+/// A row's text (its block id, say) compared from row to row: its categorical code (no
+/// text needed), or the text itself for a column held as text.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum BlockKey<'a> {
+pub(super) enum TextKey<'a> {
     Code(u32),
     Text(&'a str),
-}
-
-/// The block ids of a frame in one chunk, held as categorical codes or as text.
-pub(super) enum BlockIds<'a> {
-    Codes(Numbers<'a, u32>, &'a CategoricalMapping),
-    Texts(Option<&'a Utf8ViewArray>),
-}
-
-impl<'a> BlockIds<'a> {
-    pub(super) fn new(column: &'a Column) -> PolarsResult<BlockIds<'a>> {
-        Ok(match column.dtype() {
-            DataType::Categorical(..) => {
-                let ids = column.cat32()?;
-                BlockIds::Codes(Numbers::of(ids.physical())?, ids.get_mapping())
-            }
-            _ => BlockIds::Texts(one_array(column.str()?)?),
-        })
-    }
-
-    pub(super) fn key(&self, row: usize) -> Option<BlockKey<'a>> {
-        match self {
-            BlockIds::Codes(codes, _) => codes.get(row).map(BlockKey::Code),
-            BlockIds::Texts(texts) => {
-                let texts = texts.filter(|t| row < t.len() && t.is_valid(row))?;
-                Some(BlockKey::Text(texts.value(row)))
-            }
-        }
-    }
-
-    pub(super) fn text(&self, key: BlockKey<'a>) -> Option<&'a str> {
-        match (self, key) {
-            (BlockIds::Codes(_, mapping), BlockKey::Code(code)) => mapping.cat_to_str(code),
-            (_, BlockKey::Text(text)) => Some(text),
-            _ => None,
-        }
-    }
 }
