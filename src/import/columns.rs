@@ -67,6 +67,16 @@ impl FlagColumn {
     }
 }
 
+/// Each chunk's first row and, last, the end of the rows: chunk `i` holds rows
+/// `starts[i]..starts[i + 1]`.
+pub fn chunk_starts(lengths: impl IntoIterator<Item = usize>) -> Vec<usize> {
+    let mut starts = vec![0];
+    for len in lengths {
+        starts.push(starts.last().copied().unwrap_or(0) + len);
+    }
+    starts
+}
+
 /// The values of a numeric column, chunk by chunk: one iterator over millions of rows of
 /// many chunks costs several times more.
 pub fn values_by_chunk<T: PolarsNumericType>(ca: &ChunkedArray<T>) -> impl Iterator<Item = Option<T::Native>> + '_ {

@@ -382,17 +382,10 @@ impl<'a> RowPieces<'a> {
         if selected.should_rechunk() {
             return Ok(RowPieces::Slices(frame, columns));
         }
-        let lengths: Vec<usize> = match selected.columns().iter().find_map(|c| c.as_series()) {
-            Some(series) => series.chunk_lengths().collect(),
-            None => vec![selected.height()],
+        let starts = match selected.columns().iter().find_map(|c| c.as_series()) {
+            Some(series) => col::chunk_starts(series.chunk_lengths()),
+            None => col::chunk_starts([selected.height()]),
         };
-        let mut starts = Vec::with_capacity(lengths.len() + 1);
-        let mut first = 0;
-        for len in lengths {
-            starts.push(first);
-            first += len;
-        }
-        starts.push(first);
         Ok(RowPieces::Chunks { frame: selected, starts })
     }
 

@@ -620,6 +620,7 @@ enum LeftOut {
 /// Rows of a numeric column read one at a time, whatever its chunks: each chunk's first
 /// row, then a binary search (a chunked array's own `get` walks its chunks).
 struct RowReader<'a, T: PolarsNumericType> {
+    /// [`col::chunk_starts`]: the rows' end last.
     starts: Vec<usize>,
     chunks: Vec<&'a PrimitiveArray<T::Native>>,
 }
@@ -627,13 +628,7 @@ struct RowReader<'a, T: PolarsNumericType> {
 impl<'a, T: PolarsNumericType> RowReader<'a, T> {
     fn new(ca: &'a ChunkedArray<T>) -> RowReader<'a, T> {
         let chunks: Vec<&PrimitiveArray<T::Native>> = ca.downcast_iter().collect();
-        let mut starts = Vec::with_capacity(chunks.len());
-        let mut at = 0;
-        for chunk in &chunks {
-            starts.push(at);
-            at += chunk.len();
-        }
-        RowReader { starts, chunks }
+        RowReader { starts: col::chunk_starts(chunks.iter().map(|c| c.len())), chunks }
     }
 
     /// The value of `row`; `chunk` is the chunk of the row read before, kept for the next:
@@ -674,26 +669,24 @@ fn delivery_rows(deliveries: &DataFrame, wanted: &[Option<&str>]) -> PolarsResul
             (n, _) => pair[0].value(n - 1) < pair[1].value(0),
         });
     if increasing {
-        // Chunk offsets, then a binary search in the chunk that may hold the id.
-        let mut starts = Vec::with_capacity(chunks.len());
-        let mut at = 0;
-        for c in &chunks {
-            starts.push(at);
-            at += c.len();
-        }
+        // The chunks with rows and their first rows, then a binary search in the chunk that
+        // may hold the id.
+        let starts = col::chunk_starts(chunks.iter().map(|c| c.len()));
+        let filled: Vec<(usize, &Utf8ViewArray)> =
+            starts.iter().copied().zip(chunks.iter().copied()).filter(|(_, c)| c.len() > 0).collect();
         return Ok(wanted
             .iter()
             .map(|id| {
                 let id = (*id)?;
-                let chunk = chunks.partition_point(|c| c.len() > 0 && c.value(0) <= id).checked_sub(1)?;
-                let c = chunks[chunk];
+                let chunk = filled.partition_point(|(_, c)| c.value(0) <= id).checked_sub(1)?;
+                let (start, c) = filled[chunk];
                 let (mut lo, mut hi) = (0, c.len());
                 while lo < hi {
                     let mid = (lo + hi) / 2;
                     match c.value(mid).cmp(id) {
                         std::cmp::Ordering::Less => lo = mid + 1,
                         std::cmp::Ordering::Greater => hi = mid,
-                        std::cmp::Ordering::Equal => return Some(starts[chunk] + mid),
+                        std::cmp::Ordering::Equal => return Some(start + mid),
                     }
                 }
                 None

@@ -155,6 +155,13 @@ fn packages_are_found_in_an_export_in_key_order_and_in_any_other() {
     let mut sorted = frame(&["A", "B"]);
     sorted.vstack_mut_owned(frame(&["C", "D"])).unwrap();
     assert_eq!(delivery_rows(&sorted, &wanted).unwrap(), [Some(1), None, None, Some(0), Some(3)]);
+    // An empty chunk between them (a piece whose rows were all rejected) hides no chunk after it.
+    let array = |ids: &[&str]| Utf8ViewArray::from_slice_values(ids);
+    let column =
+        StringChunked::from_chunk_iter("tracking_id".into(), [array(&["A", "B"]), array(&[]), array(&["C", "D"])]);
+    assert_eq!(column.chunk_lengths().collect::<Vec<_>>(), [2, 0, 2], "the empty chunk is kept");
+    let gapped = DataFrame::new_infer_height(vec![column.into_column()]).unwrap();
+    assert_eq!(delivery_rows(&gapped, &wanted).unwrap(), [Some(1), None, None, Some(0), Some(3)]);
     let shuffled = frame(&["D", "A", "C", "B"]);
     assert_eq!(delivery_rows(&shuffled, &wanted).unwrap(), [Some(3), None, None, Some(1), Some(0)]);
 }
