@@ -60,7 +60,9 @@ fn main() -> ExitCode {
     match cli.command {
         Some(command) => {
             standwatch::logging::init_cli(cli.verbose);
-            match run(command, cli.workspace.as_deref()) {
+            let outcome = run(command, cli.workspace.as_deref());
+            standwatch::timings::mark("command done");
+            match outcome {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(failure) => {
                     tracing::debug!(code = failure.code, "failed: {}", failure.message);

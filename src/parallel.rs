@@ -20,6 +20,29 @@ pub fn map_on_threads<I: Send, T: Send>(items: Vec<I>, work: impl Fn(I) -> T + S
     })
 }
 
+/// `side` on a thread of its own named `name` while `main` runs on this one, for work
+/// that leaves a core idle beside `main` (`side` runs here, after `main`, when no thread
+/// can start). A `side` that panicked gives `failed()`.
+pub fn beside<S: Send, M>(
+    name: &str,
+    side: impl FnOnce() -> S + Send,
+    main: impl FnOnce() -> M,
+    failed: impl FnOnce() -> S,
+) -> (S, M) {
+    // Taken by the thread that runs it: the new thread, or this one if none started.
+    let side = std::sync::Mutex::new(Some(side));
+    let take = || side.lock().ok().and_then(|mut s| s.take());
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new().name(name.into()).spawn_scoped(scope, || take().map(|side| side()));
+        let main = main();
+        let side = match thread {
+            Ok(handle) => handle.join().ok().flatten(),
+            Err(_) => take().map(|side| side()),
+        };
+        (side.unwrap_or_else(failed), main)
+    })
+}
+
 /// Whether `holds` is true of every part of `0..len`, cut into one part per core (for
 /// long runs). The parts overlap by one item, so that a check of each item against the
 /// one before also covers the cuts.
@@ -55,6 +78,17 @@ mod tests {
             || Err("a worker thread failed".to_string()),
         );
         assert_eq!(panicked, [Ok(1), Err("a worker thread failed".to_string())]);
+    }
+
+    #[test]
+    fn beside_gives_both_results_and_a_panic_on_the_side_becomes_the_failure_value() {
+        let on_the_side = |name: &str| std::thread::current().name().map(str::to_string) == Some(name.to_string());
+        let (side, main) = beside("standwatch-test-side", || on_the_side("standwatch-test-side"), || 7, || false);
+        assert!(side, "the side work runs on its named thread");
+        assert_eq!(main, 7);
+        let (side, main) =
+            beside("standwatch-test-side", || -> Result<u8, &str> { panic!("boom") }, || 8, || Err("failed"));
+        assert_eq!((side, main), (Err("failed"), 8));
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub(super) fn report(
         needs_xlsx_out(&out)?;
     }
     let fleet = load_data(inputs, workspace, Detail::Tallies)?.fleet;
+    crate::timings::mark("fleet built");
     let day = pick_day(&fleet, as_of.as_deref(), inputs.day_first)?;
     let rows: Vec<Row> =
         fleet.listed().map(|i| Row { driver: &fleet.drivers[i], standing: fleet.standing(i, day) }).collect();

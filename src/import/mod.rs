@@ -247,20 +247,18 @@ pub fn load_inputs(paths: &InputPaths, opts: &ImportOptions) -> Result<(Dataset,
     };
     // DSP mode (SPEC §7): scorecards instead of blocks and deliveries.
     let given = |p: &PathBuf| (!p.as_os_str().is_empty()).then(|| p.clone());
-    let ((exceptions, order, exceptions_report), blocks) = std::thread::scope(|scope| {
-        let thread = std::thread::Builder::new().name("standwatch-exceptions".into());
-        let exceptions = (!paths.exceptions.is_empty()).then(|| thread.spawn_scoped(scope, read_exceptions).ok());
-        let blocks = optional(&given(&paths.blocks), TableKind::Blocks, &mut report);
-        let exceptions = match exceptions.flatten() {
-            Some(reading) => reading.join().unwrap_or_else(|_| {
-                let shown = paths.exceptions.first().map(|p| p.display().to_string()).unwrap_or_default();
-                let failed = ImportError::Malformed { path: shown, line: 0, reason: "a reader thread failed".into() };
-                (Err(failed), Ok(Vec::new()), ImportReport::default())
-            }),
-            None => read_exceptions(),
+    let mut read_blocks = || optional(&given(&paths.blocks), TableKind::Blocks, &mut report);
+    let ((exceptions, order, exceptions_report), blocks) = if paths.exceptions.is_empty() {
+        let blocks = read_blocks();
+        (read_exceptions(), blocks)
+    } else {
+        let failed = || {
+            let shown = paths.exceptions.first().map(|p| p.display().to_string()).unwrap_or_default();
+            let failed = ImportError::Malformed { path: shown, line: 0, reason: "a reader thread failed".into() };
+            (Err(failed), Ok(Vec::new()), ImportReport::default())
         };
-        (exceptions, blocks)
-    });
+        crate::parallel::beside("standwatch-exceptions", read_exceptions, read_blocks, failed)
+    };
     let blocks = blocks?;
     let empty = TableKind::Exceptions.empty_frame()?;
     let loaded_exceptions = exceptions.as_ref().unwrap_or(&empty);

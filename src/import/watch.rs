@@ -16,10 +16,24 @@ pub(super) struct WatchedIds<'a> {
 /// The rows of a report's ids (a row without one is not looked for), in the ids' order:
 /// sorted on the thread that reads the report, while the other files are read.
 pub(super) fn in_id_order(ids: &[Option<&str>]) -> Vec<u32> {
-    let mut sorted: Vec<(&str, u32)> =
-        ids.iter().enumerate().filter_map(|(row, id)| Some(((*id)?, row as u32))).collect();
-    sorted.sort_unstable();
-    sorted.into_iter().map(|(_, row)| row).collect()
+    // Compared by their first 16 bytes as one number, the texts only where those are the
+    // same: Amazon's ids are 15 characters, and comparing 100,000 texts took 0.01 s.
+    let mut sorted: Vec<(u128, &str, u32)> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(row, id)| Some((leading_bytes(id.as_ref()?), (*id)?, row as u32)))
+        .collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)).then(a.2.cmp(&b.2)));
+    sorted.into_iter().map(|(_, _, row)| row).collect()
+}
+
+/// A text's first 16 bytes (zeros after a shorter one) as a number that orders texts as
+/// their bytes do, short of ties.
+fn leading_bytes(text: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = text.len().min(16);
+    bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
 }
 
 impl<'a> WatchedIds<'a> {
@@ -118,6 +132,31 @@ mod tests {
         }
         let keys = ["TBC0000000005", "TBC0000000005x", "TBC0000000007", "Z"].map(String::from);
         assert_eq!(found_in(&watched, &keys, 4), [(1, 5001), (2, 4998)]);
+    }
+
+    /// Property: the rows come in the order of their ids, then rows, as a sort of the texts
+    /// gives, for ids shorter and longer than 16 bytes, sharing their beginnings, with NUL
+    /// bytes and repeated.
+    #[test]
+    fn rows_come_in_the_order_a_sort_of_the_texts_gives() {
+        use proptest::prelude::*;
+        let id = proptest::collection::vec(
+            prop_oneof![Just("A"), Just("B"), Just("\0"), Just("é"), Just("TBA0000000"), Just("TBA000000000000")],
+            0..5,
+        )
+        .prop_map(|parts| parts.concat());
+        let ids = proptest::collection::vec(proptest::option::weighted(0.9, id), 0..40);
+        proptest::test_runner::TestRunner::default()
+            .run(&ids, |ids| {
+                let ids: Vec<Option<&str>> = ids.iter().map(|id| id.as_deref()).collect();
+                let mut naive: Vec<(&str, u32)> =
+                    ids.iter().enumerate().filter_map(|(row, id)| Some(((*id)?, row as u32))).collect();
+                naive.sort();
+                let expected: Vec<u32> = naive.into_iter().map(|(_, row)| row).collect();
+                prop_assert_eq!(in_id_order(&ids), expected);
+                Ok(())
+            })
+            .unwrap();
     }
 
     /// Property: ids of any length (sharing long beginnings, with NUL and multi-byte

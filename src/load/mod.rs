@@ -14,7 +14,7 @@ use crate::scorecard::Scorecards;
 use crate::scorecard::bounds::DspBounds;
 use crate::scorecard::week::Week;
 use crate::settings::{OutageError, OutageSetting, Settings, SettingsError};
-use crate::standing::Fleet;
+use crate::standing::{BlockSide, CaseMarks, Fleet};
 use crate::workspace::cases::{Case, CaseUpdate, NewCase};
 use crate::workspace::{FileImport, ImportOutcome, ImportRecord, Workspace, WorkspaceError, pending_success_dataset};
 use polars_core::prelude::PolarsError;
@@ -260,7 +260,20 @@ fn load_source(
                 .flat_map(|f| crate::import::shape::missing_ground_columns(f.kind, &f.path, &f.columns))
                 .collect();
             report.notes.extend(missing);
-            let applied = crate::timings::phase("apply Amazon's reports", || data.apply_reports())?;
+            // The drivers and blocks are tabled on another thread while Amazon's reports
+            // are applied to the packages (they change no block): the reports leave a core
+            // idle.
+            let with_outages = Dataset {
+                blocks: data.blocks.clone(),
+                roster: data.roster.clone(),
+                outages: data.outages.clone(),
+                ..Dataset::empty(zone)?
+            }
+            .with_outages(&settings.outage_windows(zone)?)?;
+            let table_blocks = || BlockSide::table(&with_outages, settings.thresholds, &CaseMarks::default()).ok();
+            let apply = || crate::timings::phase("apply Amazon's reports", || data.apply_reports());
+            let (tabled, applied) = crate::parallel::beside("standwatch-block-side", table_blocks, apply, || None);
+            let applied = applied?;
             let concessions_file = match paths.concessions.as_slice() {
                 [one] => one.display().to_string(),
                 _ => "the concessions reports".to_string(),
@@ -272,7 +285,7 @@ fn load_source(
             report.notes.extend(applied_notes(&applied, &exceptions_file, &concessions_file));
             progress.check()?;
             (progress.report)(0.4);
-            let fleet = build(&data, &settings, None)?;
+            let fleet = build(&data, &settings, None, tabled)?;
             let scorecards = scorecards_of(&data, &settings, &fleet)?;
             let dataset = Arc::new(data);
             Ok(Loaded { source, dataset, report: Arc::new(report), fleet, scorecards, settings, workspace: None })
@@ -287,7 +300,7 @@ pub fn rebuild(base: &Loaded, settings: Settings, progress: &Progress) -> Result
         let options = Options { if_pending: base.workspace.is_some(), ..Options::default() };
         return open_workspace(dir.clone(), settings, &options, progress);
     }
-    let fleet = build(&base.dataset, &settings, None)?;
+    let fleet = build(&base.dataset, &settings, None, None)?;
     let scorecards = scorecards_of(&base.dataset, &settings, &fleet)?;
     Ok(Loaded { fleet, scorecards, settings, ..base.clone() })
 }
@@ -296,16 +309,18 @@ fn settings_zone(settings: &Settings) -> Result<FleetZone, LoadError> {
     Ok(settings.zone()?)
 }
 
-/// The fleet from the data plus the settings' outage windows.
+/// The fleet from the data plus the settings' outage windows; `tabled`: its block side,
+/// tabled already from the same data and settings without cases.
 fn build(
     data: &Dataset,
     settings: &Settings,
-    cases: Option<crate::standing::CaseMarks>,
+    cases: Option<CaseMarks>,
+    tabled: Option<BlockSide>,
 ) -> Result<Arc<Fleet>, LoadError> {
     let extra = settings.outage_windows(data.zone)?;
     let data = data.with_outages(&extra)?;
     let mut fleet = crate::timings::phase("standing arrays", || {
-        Fleet::build_with_cases(&data, settings.thresholds, cases.unwrap_or_default())
+        Fleet::build_from(&data, settings.thresholds, cases.unwrap_or_default(), tabled)
     })?;
     if data.scorecards.height() > 0 {
         let ids = crate::import::columns::DRIVER_ID.read(&data.scorecards)?;
@@ -533,14 +548,14 @@ fn open_workspace(
     let pending = if options.if_pending { ws.pending_events()? } else { Vec::new() };
     let (fleet, if_pending_succeed) = if pending.is_empty() {
         // Nothing pending: the two standings are the same, built once.
-        let fleet = build(&dataset, &settings, Some(marks))?;
+        let fleet = build(&dataset, &settings, Some(marks), None)?;
         (fleet.clone(), fleet)
     } else {
         // Both fleets at once, one per core.
         let pending_data = pending_success_dataset(&dataset, &pending)?;
         std::thread::scope(|scope| {
-            let other = scope.spawn(|| build(&pending_data, &settings, Some(marks.clone())));
-            let fleet = build(&dataset, &settings, Some(marks.clone()))?;
+            let other = scope.spawn(|| build(&pending_data, &settings, Some(marks.clone()), None));
+            let fleet = build(&dataset, &settings, Some(marks.clone()), None)?;
             let other = other.join().map_err(|_| LoadError::Thread)??;
             Ok::<_, LoadError>((fleet, other))
         })?

@@ -1,7 +1,7 @@
 //! Building the fleet from a dataset: the driver directory, the counted blocks and every
 //! package's defects, grounds and flags (on both cores), and the outage windows.
 
-use super::clusters::{Candidate, clusters};
+use super::clusters::{AddressCluster, Candidate, clusters};
 use super::grounds::{
     CarrierBlock, Defects, Grounds, Outage, block_grounds, cluster_candidate, package_defects, package_grounds,
 };
@@ -155,52 +155,68 @@ fn block_table(all: &DataFrame, w: &Windows, outages: &[Outage], cases: &CaseMar
     })
 }
 
-/// Every package in per-driver order, with its defects, grounds and flag tallies.
-fn package_table(
+/// Every package in per-driver order, with its defects, grounds and flags, before the
+/// address clusters are found.
+struct PackageRows {
+    frame: Ordered,
+    columns: PackageColumns,
+}
+
+fn package_rows(
     deliveries: &DataFrame,
     carriers: &PlHashMap<&str, Carrier>,
     outages: &[Outage],
     w: &Windows,
     cases: &CaseMarks,
-) -> PolarsResult<PackageTable> {
+) -> PolarsResult<PackageRows> {
     let frame = crate::timings::phase("sort deliveries", || Ordered::new(deliveries, PACKAGE_ORDER))?;
     let context = RowContext { carriers, outages, w, cases };
-    let PackageColumns { defects, mut grounds, mut flags, candidates } =
-        crate::timings::phase("package columns", || package_columns(&frame, &context))?;
-    // ADDRESS_CLUSTER looks across drivers: found once all packages are read.
-    let (clusters, clustered) = crate::timings::phase("address clusters", || clusters(candidates, w));
-    for (row, in_case) in clustered {
-        grounds[row].insert(Grounds::ADDRESS_CLUSTER);
-        if !in_case && let Some(word) = flags[OPEN].get_mut(row / 64) {
-            *word |= 1 << (row % 64);
+    let columns = crate::timings::phase("package columns", || package_columns(&frame, &context))?;
+    Ok(PackageRows { frame, columns })
+}
+
+/// The clusters of [`clusters`] (none without candidates) and the rows of their events.
+type FoundClusters = (Vec<AddressCluster>, Vec<(usize, bool)>);
+
+impl PackageRows {
+    /// The package table, with the events of the address clusters found.
+    fn table(self, (clusters, clustered): FoundClusters) -> PolarsResult<PackageTable> {
+        let PackageRows { frame, columns } = self;
+        let PackageColumns { defects, mut grounds, mut flags, candidates: _ } = columns;
+        for (row, in_case) in clustered {
+            grounds[row].insert(Grounds::ADDRESS_CLUSTER);
+            if !in_case && let Some(word) = flags[OPEN].get_mut(row / 64) {
+                *word |= 1 << (row % 64);
+            }
         }
+        let [attempted, delivered, on_time, dnr, unreturned, disputable] = flags.map(Tally::from_words);
+        let mut day = Vec::with_capacity(frame.height());
+        day.extend(values_by_chunk(frame.column(col::DAY.name())?.date()?.physical()).map(|d| d.unwrap_or(0)));
+        Ok(PackageTable {
+            day,
+            attempted,
+            delivered,
+            on_time,
+            dnr,
+            unreturned,
+            disputable,
+            defects,
+            grounds,
+            frame,
+            clusters,
+        })
     }
-    let [attempted, delivered, on_time, dnr, unreturned, disputable] = flags.map(Tally::from_words);
-    let mut day = Vec::with_capacity(frame.height());
-    day.extend(values_by_chunk(frame.column(col::DAY.name())?.date()?.physical()).map(|d| d.unwrap_or(0)));
-    Ok(PackageTable {
-        day,
-        attempted,
-        delivered,
-        on_time,
-        dnr,
-        unreturned,
-        disputable,
-        defects,
-        grounds,
-        frame,
-        clusters,
-    })
 }
 
 /// The index of the open flag (has grounds, not in a case) in [`PackageColumns::flags`].
 const OPEN: usize = 5;
 
-/// Each driver's rows of the two tables, DNR claim days and sent cases.
+/// Each driver's rows of the two tables (`packages`: the package table's rows), DNR claim
+/// days and sent cases.
 fn assign_rows(
     directory: &mut BTreeMap<String, Driver>,
     blocks: &BlockTable,
-    packages: &PackageTable,
+    packages: &Ordered,
     cases: &CaseMarks,
 ) -> PolarsResult<()> {
     for (id, range) in runs(blocks.frame.column(col::DRIVER_ID.name())?)? {
@@ -209,11 +225,11 @@ fn assign_rows(
         }
     }
     // DNR claims are rare: only the rows that have one are kept, to share out by driver.
-    let claims: Vec<(usize, Day)> = values_by_chunk(packages.frame.column(col::DNR_DAY.name())?.date()?.physical())
+    let claims: Vec<(usize, Day)> = values_by_chunk(packages.column(col::DNR_DAY.name())?.date()?.physical())
         .enumerate()
         .filter_map(|(row, day)| Some((row, day?)))
         .collect();
-    let package_drivers = packages.frame.column(col::DRIVER_ID.name())?;
+    let package_drivers = packages.column(col::DRIVER_ID.name())?;
     for (id, range) in runs(&package_drivers)? {
         let d = entry(directory, id);
         let first = claims.partition_point(|(row, _)| *row < range.start);
@@ -236,6 +252,26 @@ fn assign_rows(
     Ok(())
 }
 
+/// What a fleet takes from the blocks, the roster and the outages alone: the driver
+/// directory and the counted blocks. Amazon's reports change only packages, so the loader
+/// tables this while it applies them ([`Fleet::build_from`]).
+pub struct BlockSide {
+    directory: BTreeMap<String, Driver>,
+    blocks: BlockTable,
+}
+
+impl BlockSide {
+    pub fn table(data: &Dataset, thresholds: Thresholds, cases: &CaseMarks) -> PolarsResult<BlockSide> {
+        crate::timings::phase("drivers and blocks", || {
+            let outages = outages_of(&data.outages)?;
+            Ok(BlockSide {
+                directory: directory(data)?,
+                blocks: block_table(&data.blocks, &thresholds.windows, &outages, cases)?,
+            })
+        })
+    }
+}
+
 impl Fleet {
     pub fn build(data: &Dataset, thresholds: Thresholds) -> PolarsResult<Fleet> {
         Fleet::build_with_cases(data, thresholds, CaseMarks::default())
@@ -243,13 +279,41 @@ impl Fleet {
 
     /// [`Fleet::build`] for a workspace with recorded cases.
     pub fn build_with_cases(data: &Dataset, thresholds: Thresholds, cases: CaseMarks) -> PolarsResult<Fleet> {
+        Fleet::build_from(data, thresholds, cases, None)
+    }
+
+    /// [`Fleet::build_with_cases`] with the [`BlockSide`] tabled already from the same blocks,
+    /// roster, outages, thresholds and cases (`None`: tabled here).
+    pub fn build_from(
+        data: &Dataset,
+        thresholds: Thresholds,
+        cases: CaseMarks,
+        tabled: Option<BlockSide>,
+    ) -> PolarsResult<Fleet> {
         let w = thresholds.windows;
         let outages = outages_of(&data.outages)?;
-        let mut directory = directory(data)?;
         let carriers = carriers(&data.blocks)?;
-        let blocks = block_table(&data.blocks, &w, &outages, &cases)?;
-        let packages = package_table(&data.deliveries, &carriers, &outages, &w, &cases)?;
-        assign_rows(&mut directory, &blocks, &packages, &cases)?;
+        let mut packages = package_rows(&data.deliveries, &carriers, &outages, &w, &cases)?;
+        // The drivers and blocks are tabled (or their rows found) on this thread while
+        // ADDRESS_CLUSTER, which looks across drivers once all packages are read, is found
+        // on another.
+        let candidates = std::mem::take(&mut packages.columns.candidates);
+        let drivers_and_blocks = || -> PolarsResult<_> {
+            let BlockSide { mut directory, blocks } = match tabled {
+                Some(tabled) => tabled,
+                None => BlockSide::table(data, thresholds, &cases)?,
+            };
+            assign_rows(&mut directory, &blocks, &packages.frame, &cases)?;
+            Ok((directory, blocks))
+        };
+        let (found, drivers_and_blocks) = if candidates.is_empty() {
+            ((Vec::new(), Vec::new()), drivers_and_blocks())
+        } else {
+            let find = || crate::timings::phase("address clusters", || clusters(candidates, &w));
+            crate::parallel::beside("standwatch-clusters", find, drivers_and_blocks, || (Vec::new(), Vec::new()))
+        };
+        let (mut directory, blocks) = drivers_and_blocks?;
+        let packages = packages.table(found)?;
         names_from_reports(&mut directory, data)?;
         Ok(Fleet {
             thresholds,
@@ -436,9 +500,16 @@ fn chunk_of(frame: &DataFrame, i: usize, first: usize, len: usize) -> PolarsResu
     let columns = frame
         .columns()
         .iter()
-        .map(|column| match column.as_series() {
-            Some(series) => Column::from(series.select_chunk(i)),
-            None => column.slice(first as i64, len),
+        .map(|column| match (column.as_series(), column.as_series().and_then(|s| s.chunks().get(i))) {
+            // Not `select_chunk`, which first builds an empty column of the type (for
+            // categorical codes, their arrow type): half the cost of a piece, thousands of
+            // times when an exceptions report's packages cut the chunks.
+            // SAFETY: the series' own chunk, of its own type.
+            (Some(series), Some(chunk)) => unsafe {
+                Series::from_chunks_and_dtype_unchecked(series.name().clone(), vec![chunk.clone()], series.dtype())
+            }
+            .into_column(),
+            _ => column.slice(first as i64, len),
         })
         .collect();
     DataFrame::new(len, columns)

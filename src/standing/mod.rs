@@ -15,7 +15,7 @@ pub mod rules;
 mod tally;
 pub mod without;
 
-pub use build::outages_of;
+pub use build::{BlockSide, outages_of};
 pub use events::{ClusterSummary, Event, EventKind, PackageDetail};
 
 use crate::config::Thresholds;

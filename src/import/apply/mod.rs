@@ -141,7 +141,8 @@ impl Dataset {
             _ => None,
         };
         if let Some(keep) = keep {
-            self.deliveries = self.deliveries.filter(&keep)?;
+            self.deliveries =
+                crate::timings::phase("leave out packages that do not count", || self.deliveries.filter(&keep))?;
         }
         Ok(ReportsApplied { exceptions, unmatched_concessions })
     }
@@ -156,7 +157,7 @@ impl Dataset {
         }
         // A clone shares the columns: the rows read from it outlive the changes to `self`.
         let frame = self.exceptions.clone();
-        let rows = ExceptionRows::read(&frame)?;
+        let rows = crate::timings::phase("read the reports' rows", || ExceptionRows::read(&frame))?;
         // Found while the deliveries were read (their tracking ids then dropped, and so
         // left out by row), else by tracking id.
         let (found, mut left_out) = match found_while_read {
