@@ -165,31 +165,52 @@ fn with_tail_in_place(df: &DataFrame, by: OrderKey) -> PolarsResult<Option<DataF
     let tail_keys = KeyAt::new(&tail, by)?;
     // Where each tail row goes: after every head row whose key is not greater (a later row
     // keeps its place after equal ones, as a stable sort keeps it).
-    let places: Vec<usize> = (0..tail.height())
-        .map(|i| {
-            let key = tail_keys.key(i);
-            let (mut lo, mut hi) = (0, split);
-            while lo < hi {
-                let mid = lo + (hi - lo) / 2;
-                if compare_keys(keys.key(mid), key).is_le() {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
+    // Thousands of searches, then tens of columns cut: both shared out across the cores.
+    let place = |i: usize| {
+        let key = tail_keys.key(i);
+        let (mut lo, mut hi) = (0, split);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if compare_keys(keys.key(mid), key).is_le() {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
-            lo
-        })
-        .collect();
+        }
+        lo
+    };
+    fn failed<T>() -> PolarsResult<T> {
+        Err(PolarsError::ComputeError("a worker thread failed".into()))
+    }
+    let cores = if tail.height() < SHARED_TAIL { 1 } else { crate::parallel::cores() };
+    let share = tail.height().div_ceil(cores).max(1);
+    let rows: Vec<Range<usize>> =
+        (0..tail.height()).step_by(share).map(|s| s..(s + share).min(tail.height())).collect();
+    let mut places: Vec<usize> = Vec::with_capacity(tail.height());
+    for part in crate::parallel::map_on_threads(rows, |rows| Ok(rows.map(place).collect::<Vec<_>>()), failed) {
+        places.extend(part?);
+    }
     let mut tail = tail;
     tail.rechunk_mut();
-    let columns = df
-        .columns()
-        .iter()
-        .zip(tail.columns())
-        .map(|(column, tail)| spliced(column.as_materialized_series(), split, tail.as_materialized_series(), &places))
-        .collect::<PolarsResult<Vec<Column>>>()?;
+    let pairs: Vec<(&Column, &Column)> = df.columns().iter().zip(tail.columns()).collect();
+    let share = pairs.len().div_ceil(cores).max(1);
+    let cut = |part: &[(&Column, &Column)]| {
+        part.iter()
+            .map(|(column, tail)| {
+                spliced(column.as_materialized_series(), split, tail.as_materialized_series(), &places)
+            })
+            .collect::<PolarsResult<Vec<Column>>>()
+    };
+    let mut columns = Vec::with_capacity(pairs.len());
+    for part in crate::parallel::map_on_threads(pairs.chunks(share).collect(), cut, failed) {
+        columns.extend(part?);
+    }
     Ok(Some(DataFrame::new_infer_height(columns)?))
 }
+
+/// The fewest tail rows that [`with_tail_in_place`] places and splices on every core (a
+/// few hundred are not worth a thread).
+const SHARED_TAIL: usize = 1024;
 
 /// One column of [`with_tail_in_place`]: the chunks of its first `split` rows cut where the
 /// sorted tail's rows go (`places`, one per tail row, not decreasing), each tail row a
@@ -451,6 +472,41 @@ mod tests {
                 Ok(())
             })
             .unwrap();
+    }
+
+    /// A tail long enough to be placed and spliced on every core, into a head of several
+    /// chunks: what a sort of the whole gives, every column travelling with its rows.
+    #[test]
+    fn a_long_tail_shared_across_the_cores_is_what_a_sort_gives() {
+        let key = OrderKey { driver: TextColumn("driver_id"), time: InstantColumn("at"), id: TextColumn("id") };
+        // Rows spread over drivers and times by a fixed scramble of their index.
+        let frame = |rows: std::ops::Range<u64>, salt: u64| {
+            let scramble = |i: u64| (i.wrapping_mul(2_654_435_761) ^ salt) % 1_000_003;
+            let rows: Vec<u64> = rows.map(scramble).collect();
+            let at = Int64Chunked::from_iter_options("at".into(), rows.iter().map(|r| Some((r % 500) as i64)))
+                .into_datetime(TimeUnit::Milliseconds, None)
+                .into_column();
+            DataFrame::new_infer_height(vec![
+                Column::new("driver_id".into(), rows.iter().map(|r| format!("D{}", r % 37)).collect::<Vec<_>>()),
+                at,
+                Column::new("id".into(), rows.iter().map(|r| format!("T{r}")).collect::<Vec<_>>()),
+                UInt32Chunked::from_iter_options(
+                    "value".into(),
+                    rows.iter().map(|r| (r % 5 != 0).then_some(*r as u32)),
+                )
+                .into_column(),
+            ])
+            .unwrap()
+        };
+        let head = sorted(&frame(0..6000, 0), key).unwrap();
+        let mut df = head.slice(0, 2500);
+        df.vstack_mut_owned(head.slice(2500, 3500)).unwrap();
+        let tail = frame(6000..6000 + 3 * SHARED_TAIL as u64, 77);
+        df.vstack_mut_owned(tail).unwrap();
+        let ordered = Ordered::new(&df, key).unwrap();
+        assert!(ordered.order.is_none(), "the tail spliced in place");
+        let expected = sorted(&df, key).unwrap();
+        assert!(ordered.frame.equals_missing(&expected));
     }
 
     #[test]
