@@ -93,4 +93,7 @@ print(f"with / without: {med['with'] / med['without']:.3f} (target <= 1.10)")
 # within one, so the median of the rounds' ratios is the steadier figure.
 pairs = [w / o for (w, _), (o, _) in zip(runs["with"], runs["without"])]
 print(f"median of the rounds' ratios: {statistics.median(pairs):.3f} (each: {' '.join(f'{p:.2f}' for p in pairs)})")
+# The least time of each: what the work costs when nothing else on the machine slows it.
+least = {s: min(t for t, _ in r) for s, r in runs.items()}
+print(f"least: without {least['without']:.2f} s, with {least['with']:.2f} s, ratio {least['with'] / least['without']:.3f}")
 PY

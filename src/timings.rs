@@ -16,11 +16,31 @@ pub fn phase<T>(label: &str, work: impl FnOnce() -> T) -> T {
     }
     let started = Instant::now();
     let cpu = process_cpu_seconds();
+    let faults = page_faults();
     let out = work();
     let wall = started.elapsed().as_secs_f64();
     let cpu = process_cpu_seconds() - cpu;
-    eprintln!("timing: {label}: {wall:.3} s, {cpu:.3} s CPU (all threads), {} MB resident after", resident_mb());
+    let faults = page_faults() - faults;
+    eprintln!(
+        "timing: {label}: {wall:.3} s, {cpu:.3} s CPU (all threads), {faults} page faults, {} MB resident after",
+        resident_mb()
+    );
     out
+}
+
+/// The process's page faults so far (Linux; 0 elsewhere): each fresh page of memory costs
+/// one, and on a virtual machine they are dear.
+fn page_faults() -> i64 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: an all-zero rusage is a valid value for getrusage to overwrite.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: getrusage writes only the rusage it is given.
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } == 0 {
+            return usage.ru_minflt + usage.ru_majflt;
+        }
+    }
+    0
 }
 
 /// The CPU time of all the process's threads so far (Linux; 0 elsewhere): beside a phase's

@@ -170,6 +170,11 @@ pub const RETURNED: FlagColumn = FlagColumn("returned");
 pub const COUNTS: FlagColumn = FlagColumn("counts");
 /// Amazon's `Exemption Reason`, as written.
 pub const EXEMPTION: TextColumn = TextColumn("exemption");
+/// On a delivery without an address of its own that an exceptions row updated: that row
+/// of the exceptions, whose address is the package's. The report's addresses are not
+/// copied into the deliveries' `address`: a text column of millions of mostly missing rows
+/// costs 16 bytes a row, this 4.
+pub const REPORT_ADDRESS: NumberColumn = NumberColumn("report_address");
 
 // Observed tiers: numbers of [`super::codes::tier_number`].
 pub const DATE: DayColumn = DayColumn("date");

@@ -6,7 +6,7 @@ use super::grounds::{
     CarrierBlock, Defects, Grounds, Outage, block_grounds, cluster_candidate, package_defects, package_grounds,
 };
 use super::order::{BLOCK_ORDER, Ordered, PACKAGE_ORDER, runs, sorted};
-use super::rows::{Addresses, FactColumns, Numbers, TextKey, Texts};
+use super::rows::{Addresses, FactColumns, Numbers, TextKey, Texts, one_array};
 use super::rules::{BlockStatus, block_status};
 use super::tally::Tally;
 use super::{BlockTable, CaseMarks, Driver, EventSide, Fleet, PackageTable};
@@ -15,6 +15,7 @@ use crate::import::Dataset;
 use crate::import::codes::Outcome;
 use crate::import::columns::{self as col, values_by_chunk};
 use crate::import::time::Day;
+use polars_arrow::array::Utf8ViewArray;
 use polars_core::prelude::*;
 use std::collections::BTreeMap;
 
@@ -160,19 +161,27 @@ fn block_table(all: &DataFrame, w: &Windows, outages: &[Outage], cases: &CaseMar
 struct PackageRows {
     frame: Ordered,
     columns: PackageColumns,
+    /// The exceptions' addresses, in one chunk, when some package takes one.
+    report_addresses: StringChunked,
 }
 
 fn package_rows(
-    deliveries: &DataFrame,
+    data: &Dataset,
     carriers: &PlHashMap<&str, Carrier>,
     outages: &[Outage],
     w: &Windows,
     cases: &CaseMarks,
 ) -> PolarsResult<PackageRows> {
-    let frame = crate::timings::phase("sort deliveries", || Ordered::new(deliveries, PACKAGE_ORDER))?;
-    let context = RowContext { carriers, outages, w, cases };
+    let frame = crate::timings::phase("sort deliveries", || Ordered::new(&data.deliveries, PACKAGE_ORDER))?;
+    let report_addresses = match data.exceptions.column(col::ADDRESS.name()) {
+        Ok(addresses) if data.deliveries.column(col::REPORT_ADDRESS.name()).is_ok() => {
+            addresses.str()?.rechunk().into_owned()
+        }
+        _ => StringChunked::default(),
+    };
+    let context = RowContext { carriers, outages, w, cases, report_addresses: one_array(&report_addresses)? };
     let columns = crate::timings::phase("package columns", || package_columns(&frame, &context))?;
-    Ok(PackageRows { frame, columns })
+    Ok(PackageRows { frame, columns, report_addresses })
 }
 
 /// The clusters of [`clusters`] (none without candidates) and the rows of their events.
@@ -181,7 +190,7 @@ type FoundClusters = (Vec<AddressCluster>, Vec<(usize, bool)>);
 impl PackageRows {
     /// The package table, with the events of the address clusters found.
     fn table(self, (clusters, clustered): FoundClusters) -> PolarsResult<PackageTable> {
-        let PackageRows { frame, columns } = self;
+        let PackageRows { frame, columns, report_addresses } = self;
         let PackageColumns { defects, mut grounds, mut flags, candidates: _ } = columns;
         for (row, in_case) in clustered {
             grounds[row].insert(Grounds::ADDRESS_CLUSTER);
@@ -204,6 +213,7 @@ impl PackageRows {
             grounds,
             frame,
             clusters,
+            report_addresses,
         })
     }
 }
@@ -293,7 +303,7 @@ impl Fleet {
         let w = thresholds.windows;
         let outages = outages_of(&data.outages)?;
         let carriers = carriers(&data.blocks)?;
-        let mut packages = package_rows(&data.deliveries, &carriers, &outages, &w, &cases)?;
+        let mut packages = package_rows(data, &carriers, &outages, &w, &cases)?;
         // The drivers and blocks are tabled (or their rows found) on this thread while
         // ADDRESS_CLUSTER, which looks across drivers once all packages are read, is found
         // on another.
@@ -354,6 +364,8 @@ struct RowContext<'a> {
     outages: &'a [Outage],
     w: &'a Windows,
     cases: &'a CaseMarks,
+    /// The exceptions' addresses ([`col::REPORT_ADDRESS`]), in one chunk.
+    report_addresses: Option<&'a Utf8ViewArray>,
 }
 
 /// Every package row's defects, grounds and flags, in order. Rows do not depend on each
@@ -373,13 +385,16 @@ fn package_columns(frame: &Ordered, context: &RowContext) -> PolarsResult<Packag
     let optional = [col::CONCESSION.name(), col::HAS_PHOTO.name(), col::PICKUP_FAILED.name()];
     // Addresses (and the drivers, days and ids of the packages that have one) only when
     // some package has one; tracking ids also to leave out events already in a case.
-    let addressed = frame.frame.column(col::ADDRESS.name()).is_ok_and(|a| a.null_count() < a.len());
+    let has_values = |name: &str| frame.frame.column(name).is_ok_and(|c| c.null_count() < c.len());
+    let report_addressed = context.report_addresses.is_some() && has_values(col::REPORT_ADDRESS.name());
+    let addressed = has_values(col::ADDRESS.name()) || report_addressed;
     let address_columns = [col::ADDRESS.name(), col::DRIVER_ID.name(), col::DAY.name()];
     let in_cases = !context.cases.packages_in_case.is_empty();
     let columns: Vec<&str> = PACKAGE_COLUMNS
         .into_iter()
         .filter(|name| !optional.contains(name) || frame.frame.column(name).is_ok())
         .chain(address_columns.into_iter().filter(|_| addressed))
+        .chain(report_addressed.then_some(col::REPORT_ADDRESS.name()))
         .chain((in_cases || addressed).then_some(col::TRACKING_ID.name()))
         .collect();
     let pieces = crate::timings::phase("package pieces", || RowPieces::new(frame, &columns))?;
@@ -548,10 +563,10 @@ struct RowSlice<'a, 'b> {
 /// [`package_columns`] for one run of rows (each column in one chunk): their defects,
 /// grounds and flags; returns the rows that are address cluster candidates.
 fn fill_rows(frame: &DataFrame, out: RowSlice, context: &RowContext) -> PolarsResult<Vec<Candidate>> {
-    let RowContext { carriers, outages, w, cases } = context;
+    let RowContext { carriers, outages, w, cases, .. } = context;
     let RowSlice { first, offset, defects: defects_out, grounds: grounds_out, flags } = out;
     let facts = FactColumns::new(frame)?;
-    let addresses = Addresses::new(frame)?;
+    let addresses = Addresses::new(frame, context.report_addresses)?;
     let mut candidates = Vec::new();
     let block_ids = Texts::of(frame.column(col::BLOCK_ID.name())?)?;
     let returned = Numbers::of(frame.column(col::RETURNED_AT.name())?.datetime()?.physical())?;

@@ -137,7 +137,9 @@ impl Fleet {
         }
         let pw = self.package_window(d, p);
         if !pw.is_empty() {
-            let frame = self.packages.frame.rows(pw.clone())?;
+            // In one chunk: the addresses are read by row.
+            let mut frame = self.packages.frame.rows(pw.clone())?;
+            frame.rechunk_mut();
             let facts: Vec<PackageFacts> = super::rows::package_facts(&frame)?;
             let ids = col::TRACKING_ID.read(&frame)?;
             let blocks = col::BLOCK_ID.read(&frame)?;
@@ -146,10 +148,8 @@ impl Fleet {
             let notes = col::NOTES.read(&frame)?;
             let returned = col::RETURNED_AT.read(&frame)?;
             let reported = col::DNR_REPORTED_AT.read(&frame)?;
-            let addresses = match frame.column(col::ADDRESS.name()) {
-                Ok(_) => col::ADDRESS.read(&frame)?,
-                Err(_) => vec![None; frame.height()],
-            };
+            let report = super::rows::one_array(&self.packages.report_addresses)?;
+            let addresses = super::rows::PackageAddresses::new(&frame, report)?;
             for (i, row) in pw.clone().enumerate() {
                 let defects = self.packages.defects[row];
                 if defects.is_empty() {
@@ -174,7 +174,7 @@ impl Fleet {
                             dnr_reported_at: reported[i],
                             block_id: blocks[i].map(str::to_string),
                             carrier: None,
-                            address: addresses[i].map(str::to_string),
+                            address: addresses.get(i).map(str::to_string),
                             cluster: self.packages.grounds[row]
                                 .contains(Grounds::ADDRESS_CLUSTER)
                                 .then(|| self.cluster_of(ids[i].unwrap_or("")))

@@ -195,6 +195,9 @@ struct PackageTable {
     disputable: Tally,
     /// The buildings where claims and access problems of several drivers gather.
     clusters: Vec<clusters::AddressCluster>,
+    /// The exceptions' addresses, in one chunk, when some package takes one
+    /// ([`crate::import::columns::REPORT_ADDRESS`]).
+    report_addresses: StringChunked,
 }
 
 /// Packages appended in a what-if (docs/rules.md §3): all alike.

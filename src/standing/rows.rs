@@ -13,9 +13,40 @@ use polars_core::prelude::*;
 /// The address, driver and day columns of a run of rows (each in one chunk), when some
 /// package has an address; drivers are looked up only for the rows that need them.
 pub(super) struct Addresses<'a> {
-    address: Texts<'a>,
+    address: PackageAddresses<'a>,
     drivers: Texts<'a>,
     day: Numbers<'a, i32>,
+}
+
+/// The addresses of a run of rows (each column in one chunk): a package's own, else the
+/// one its exceptions row gives ([`col::REPORT_ADDRESS`]; `report`: the exceptions'
+/// addresses, in one chunk).
+pub(super) struct PackageAddresses<'a> {
+    own: Texts<'a>,
+    report: Option<(Numbers<'a, u32>, &'a Utf8ViewArray)>,
+}
+
+impl<'a> PackageAddresses<'a> {
+    pub(super) fn new(frame: &'a DataFrame, report: Option<&'a Utf8ViewArray>) -> PolarsResult<PackageAddresses<'a>> {
+        let own = match frame.column(col::ADDRESS.name()) {
+            Ok(address) => Texts::of(address)?,
+            Err(_) => Texts::Plain(None),
+        };
+        let report = match (frame.column(col::REPORT_ADDRESS.name()), report) {
+            (Ok(rows), Some(texts)) => Some((Numbers::of(rows.u32()?)?, texts)),
+            _ => None,
+        };
+        Ok(PackageAddresses { own, report })
+    }
+
+    /// The address as written (blank when it is blank).
+    pub(super) fn get(&self, row: usize) -> Option<&'a str> {
+        self.own.get(row).or_else(|| {
+            let (rows, texts) = self.report.as_ref()?;
+            let at = rows.get(row)? as usize;
+            (at < texts.len() && texts.is_valid(at)).then(|| texts.value(at))
+        })
+    }
 }
 
 /// A text column in one chunk, held as categorical codes or as text, read by row.
@@ -62,14 +93,14 @@ impl<'a> Texts<'a> {
 }
 
 impl<'a> Addresses<'a> {
-    pub(super) fn new(frame: &'a DataFrame) -> PolarsResult<Option<Addresses<'a>>> {
-        let (Ok(address), Ok(day), Ok(driver)) =
+    pub(super) fn new(frame: &'a DataFrame, report: Option<&'a Utf8ViewArray>) -> PolarsResult<Option<Addresses<'a>>> {
+        let (Ok(_), Ok(day), Ok(driver)) =
             (frame.column(col::ADDRESS.name()), frame.column(col::DAY.name()), frame.column(col::DRIVER_ID.name()))
         else {
             return Ok(None);
         };
         Ok(Some(Addresses {
-            address: Texts::of(address)?,
+            address: PackageAddresses::new(frame, report)?,
             drivers: Texts::of(driver)?,
             day: Numbers::of(day.date()?.physical())?,
         }))

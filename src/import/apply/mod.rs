@@ -6,7 +6,7 @@ use super::codes::{ConcessionFlags, Outcome};
 use super::columns as col;
 use super::time::MS_PER_DAY;
 use super::{Dataset, repeated_text_dtype, texts_of};
-use polars_arrow::array::{Array, BooleanArray, MutablePlString, PrimitiveArray, Utf8ViewArray};
+use polars_arrow::array::{Array, BooleanArray, PrimitiveArray, Utf8ViewArray};
 use polars_arrow::bitmap::MutableBitmap;
 use polars_arrow::datatypes::ArrowDataType;
 use polars_core::prelude::*;
@@ -248,8 +248,8 @@ impl PackageReaders<'_> {
         // Where each column's reader has got to in the updates' rows.
         let (mut code_chunk, mut attempt_chunk, mut return_chunk, mut due_chunk) = (0, 0, 0, 0);
         for &(at, row) in updates {
-            if let Some(address) = rows.address[row] {
-                patches.addresses.push((at, address));
+            if rows.address[row].is_some() {
+                patches.addresses.push((at, row as u32));
             }
             let outcome = rows.outcome(row);
             patches.outcomes.push((at, Some(outcome.number())));
@@ -317,14 +317,14 @@ impl Dataset {
         let mut first: Vec<ColumnJob> = Vec::new();
         let mut second: Vec<ColumnJob> = vec![Box::new(|| Ok(patched_flags(pickup_column, &pickups).into_column()))];
         if !addresses.is_empty() {
-            first.push(Box::new(move || with_missing_texts(address_column, &mut addresses)));
+            first.push(Box::new(move || report_address_rows(address_column, &mut addresses)));
         }
         // Only imports that keep the reason texts (letters quote them) get the report's.
         let texts = d.column(col::REASON.name())?;
         if !reasons.is_empty() && texts.null_count() < texts.len() {
             second.push(Box::new(move || with_texts(texts, &reasons)));
         }
-        // The numbers beside the address column, the longest to rebuild when there is one.
+        // The numbers beside the report's addresses, the longest to make when there are some.
         if first.is_empty() {
             first = numbers;
         } else {
@@ -551,7 +551,8 @@ struct Patches<'a> {
     reasons: Vec<(usize, &'a str)>,
     attempts: Vec<(usize, Option<i64>)>,
     returns: Vec<(usize, Option<i64>)>,
-    addresses: Vec<(usize, &'a str)>,
+    /// (deliveries row, exceptions row) of the rows with an address.
+    addresses: Vec<(usize, u32)>,
 }
 
 impl<'a> Patches<'a> {
@@ -760,33 +761,28 @@ fn with_texts(column: &Column, replaced: &[(usize, &str)]) -> PolarsResult<Colum
     Ok(StringChunked::from_iter_options(column.name().clone(), texts.into_iter()).into_column())
 }
 
-/// A text column with the texts given for some rows that have none; only the chunks with
-/// such rows are rebuilt (a delivery export's addresses are mostly missing).
-fn with_missing_texts(column: &Column, given: &mut [(usize, &str)]) -> PolarsResult<Column> {
-    if let DataType::Categorical(..) = column.dtype() {
-        let current: Vec<Option<&str>> = texts_of(column)?.collect();
-        let missing: Vec<(usize, &str)> = given.iter().copied().filter(|(row, _)| current[*row].is_none()).collect();
-        return with_texts(column, &missing);
-    }
+/// The [`col::REPORT_ADDRESS`] column: for each (deliveries row, exceptions row) given whose
+/// package has no address of its own (`own` missing), the exceptions row; missing elsewhere.
+/// Chunked as `own` is (as every deliveries column is), the chunks made on every core.
+fn report_address_rows(own: &Column, given: &mut [(usize, u32)]) -> PolarsResult<Column> {
     given.sort_unstable_by_key(|(row, _)| *row);
-    let texts = column.str()?;
-    // Each chunk with the texts of its rows; the chunks rebuilt on every core.
-    let mut jobs: Vec<ChunkTexts> = Vec::with_capacity(texts.chunks().len());
+    let own = own.as_materialized_series();
+    let mut jobs: Vec<ChunkRows> = Vec::with_capacity(own.chunks().len());
     let (mut start, mut next) = (0, 0);
-    for chunk in texts.downcast_iter() {
+    for chunk in own.chunks() {
         let end = start + chunk.len();
         let first = next;
         while next < given.len() && given[next].0 < end {
             next += 1;
         }
-        jobs.push((chunk, start, &given[first..next]));
+        jobs.push((chunk.as_ref(), start, &given[first..next]));
         start = end;
     }
     let per_core = jobs.len().div_ceil(crate::parallel::cores()).max(1);
-    let parts: Vec<&[ChunkTexts]> = jobs.chunks(per_core).collect();
-    let chunks: Vec<Utf8ViewArray> = crate::parallel::map_on_threads(
+    let parts: Vec<&[ChunkRows]> = jobs.chunks(per_core).collect();
+    let chunks: Vec<PrimitiveArray<u32>> = crate::parallel::map_on_threads(
         parts,
-        |part| part.iter().map(|(chunk, start, here)| with_texts_in_chunk(chunk, *start, here)).collect::<Vec<_>>(),
+        |part| part.iter().map(|(chunk, start, here)| report_rows_in_chunk(*chunk, *start, here)).collect::<Vec<_>>(),
         Vec::new,
     )
     .into_iter()
@@ -795,43 +791,28 @@ fn with_missing_texts(column: &Column, given: &mut [(usize, &str)]) -> PolarsRes
     if chunks.len() != jobs.len() {
         return Err(PolarsError::ComputeError("a worker thread failed".into()));
     }
-    Ok(StringChunked::from_chunk_iter(column.name().clone(), chunks).into_column())
+    Ok(UInt32Chunked::from_chunk_iter(col::REPORT_ADDRESS.name().into(), chunks).into_column())
 }
 
-/// A chunk of a text column, its first row in the column, and the texts given for its rows.
-type ChunkTexts<'a> = (&'a Utf8ViewArray, usize, &'a [(usize, &'a str)]);
+/// A chunk of the deliveries' own addresses, its first row in the column, and the
+/// (deliveries row, exceptions row) of its rows.
+type ChunkRows<'a> = (&'a dyn Array, usize, &'a [(usize, u32)]);
 
-/// One chunk (its first row `start` in the column) with the texts given for its rows that
-/// have none.
-fn with_texts_in_chunk(chunk: &Utf8ViewArray, start: usize, here: &[(usize, &str)]) -> Utf8ViewArray {
+/// One chunk of [`report_address_rows`] (its first row `start` in the column).
+fn report_rows_in_chunk(own: &dyn Array, start: usize, here: &[(usize, u32)]) -> PrimitiveArray<u32> {
     if here.is_empty() {
-        return chunk.clone();
+        return PrimitiveArray::new_null(ArrowDataType::UInt32, own.len());
     }
-    let mut out = MutablePlString::with_capacity(chunk.len());
-    if chunk.null_count() == chunk.len() {
-        // All missing (an export without addresses): runs of nulls between the texts.
-        let mut at = 0;
-        for &(row, text) in here {
-            let row = row - start;
-            if row < at {
-                continue;
-            }
-            out.extend_null(row - at);
-            out.push_value(text);
-            at = row + 1;
-        }
-        out.extend_null(chunk.len() - at);
-    } else {
-        let mut patches = here.iter().peekable();
-        for (i, own) in chunk.iter().enumerate() {
-            let mut patch = None;
-            while let Some((_, text)) = patches.next_if(|(row, _)| *row <= start + i) {
-                patch = Some(*text);
-            }
-            out.push(own.or(patch));
+    let mut rows = vec![0u32; own.len()];
+    let mut given = MutableBitmap::from_len_zeroed(own.len());
+    for &(row, report_row) in here {
+        let at = row - start;
+        if at < own.len() && !own.is_valid(at) {
+            rows[at] = report_row;
+            given.set(at, true);
         }
     }
-    out.freeze()
+    PrimitiveArray::new(ArrowDataType::UInt32, rows.into(), Some(given.into()))
 }
 
 /// `new` with the columns of `like`, in its order and types: columns it lacks come out

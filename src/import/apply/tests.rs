@@ -3,6 +3,7 @@
 use super::*;
 use crate::import::codes::Reason;
 use crate::import::{ImportOptions, ImportReport, TableKind, load_bytes, load_texts, text::decode_csv};
+use polars_arrow::array::MutablePlString;
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/amazon").join(name)).unwrap()
@@ -41,11 +42,14 @@ fn row(data: &Dataset, id: &str) -> Option<Row> {
     ))
 }
 
-/// A package's address in the deliveries, by tracking id.
+/// A package's address, by tracking id: its own, else its exceptions row's.
 fn address(data: &Dataset, id: &str) -> Option<String> {
     let d = &data.deliveries;
     let at = col::TRACKING_ID.read(d).unwrap().iter().position(|i| *i == Some(id))?;
-    col::ADDRESS.read(d).unwrap()[at].map(str::to_string)
+    let own = col::ADDRESS.read(d).unwrap()[at];
+    let report_row = d.column(col::REPORT_ADDRESS.name()).ok().and_then(|rows| rows.u32().unwrap().get(at));
+    let report = report_row.and_then(|row| col::ADDRESS.read(&data.exceptions).unwrap()[row as usize]);
+    own.or(report).map(str::to_string)
 }
 
 #[test]
@@ -200,9 +204,15 @@ fn packages_found_while_the_deliveries_are_read_are_those_found_by_id() {
             "returned_at",
             "pickup_failed",
             "address",
+            "report_address",
         ] {
-            let (a, b) = (by_row.deliveries.column(column).unwrap(), by_id.deliveries.column(column).unwrap());
-            assert!(a.as_materialized_series().equals_missing(b.as_materialized_series()), "{report}: {column}");
+            // The report's addresses only from a report with an address column.
+            match (by_row.deliveries.column(column), by_id.deliveries.column(column)) {
+                (Ok(a), Ok(b)) => {
+                    assert!(a.as_materialized_series().equals_missing(b.as_materialized_series()), "{report}: {column}")
+                }
+                (a, b) => assert!(column == "report_address" && a.is_err() && b.is_err(), "{report}: {column}"),
+            }
         }
     }
 }
@@ -289,4 +299,21 @@ fn a_row_reader_reads_every_row_in_any_order() {
             Ok(())
         })
         .unwrap();
+}
+
+/// The report's address goes to a package only where its own is missing, by the report's
+/// row; the column keeps the chunks of the deliveries' own addresses (made on every core).
+#[test]
+fn a_report_address_row_only_where_the_package_has_no_address_of_its_own() {
+    let chunk = |texts: &[Option<&str>]| MutablePlString::from_iter(texts.iter().copied()).freeze();
+    let own = StringChunked::from_chunk_iter(
+        "address".into(),
+        [chunk(&[Some("1 Oak St"), None, None]), chunk(&[]), chunk(&[None, Some("2 Elm St")]), chunk(&[None])],
+    )
+    .into_column();
+    let mut given = vec![(4, 10), (0, 7), (1, 8), (3, 9)];
+    let rows = report_address_rows(&own, &mut given).unwrap();
+    let rows = rows.u32().unwrap();
+    assert_eq!(rows.chunk_lengths().collect::<Vec<_>>(), [3, 0, 2, 1], "the own column's chunks");
+    assert_eq!(rows.iter().collect::<Vec<_>>(), [None, Some(8), None, Some(9), None, None]);
 }
