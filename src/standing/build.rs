@@ -189,7 +189,8 @@ type FoundClusters = (Vec<AddressCluster>, Vec<(usize, bool)>);
 
 impl PackageRows {
     /// The package table, with the events of the address clusters found.
-    fn table(self, (clusters, clustered): FoundClusters) -> PolarsResult<PackageTable> {
+    /// `day`: each row's day ([`package_days`]).
+    fn table(self, (clusters, clustered): FoundClusters, day: Vec<Day>) -> PolarsResult<PackageTable> {
         let PackageRows { frame, columns, report_addresses } = self;
         let PackageColumns { defects, mut grounds, mut flags, candidates: _ } = columns;
         for (row, in_case) in clustered {
@@ -199,8 +200,6 @@ impl PackageRows {
             }
         }
         let [attempted, delivered, on_time, dnr, unreturned, disputable] = flags.map(Tally::from_words);
-        let mut day = Vec::with_capacity(frame.height());
-        day.extend(values_by_chunk(frame.column(col::DAY.name())?.date()?.physical()).map(|d| d.unwrap_or(0)));
         Ok(PackageTable {
             day,
             attempted,
@@ -216,6 +215,13 @@ impl PackageRows {
             report_addresses,
         })
     }
+}
+
+/// Each package row's day, in the package order.
+fn package_days(frame: &Ordered) -> PolarsResult<Vec<Day>> {
+    let mut day = Vec::with_capacity(frame.height());
+    day.extend(values_by_chunk(frame.column(col::DAY.name())?.date()?.physical()).map(|d| d.unwrap_or(0)));
+    Ok(day)
 }
 
 /// The index of the open flag (has grounds, not in a case) in [`PackageColumns::flags`].
@@ -304,9 +310,9 @@ impl Fleet {
         let outages = outages_of(&data.outages)?;
         let carriers = carriers(&data.blocks)?;
         let mut packages = package_rows(data, &carriers, &outages, &w, &cases)?;
-        // The drivers and blocks are tabled (or their rows found) on this thread while
-        // ADDRESS_CLUSTER, which looks across drivers once all packages are read, is found
-        // on another.
+        // The drivers and blocks are tabled (or their rows found), the drivers named from
+        // the reports and the packages' days read on this thread while ADDRESS_CLUSTER, which looks across drivers once all
+        // packages are read, is found on another.
         let candidates = std::mem::take(&mut packages.columns.candidates);
         let drivers_and_blocks = || -> PolarsResult<_> {
             let BlockSide { mut directory, blocks } = match tabled {
@@ -314,7 +320,8 @@ impl Fleet {
                 None => BlockSide::table(data, thresholds, &cases)?,
             };
             assign_rows(&mut directory, &blocks, &packages.frame, &cases)?;
-            Ok((directory, blocks))
+            names_from_reports(&mut directory, data)?;
+            Ok((directory, blocks, package_days(&packages.frame)?))
         };
         let (found, drivers_and_blocks) = if candidates.is_empty() {
             ((Vec::new(), Vec::new()), drivers_and_blocks())
@@ -322,9 +329,8 @@ impl Fleet {
             let find = || crate::timings::phase("address clusters", || clusters(candidates, &w));
             crate::parallel::beside("standwatch-clusters", find, drivers_and_blocks, || (Vec::new(), Vec::new()))
         };
-        let (mut directory, blocks) = drivers_and_blocks?;
-        let packages = packages.table(found)?;
-        names_from_reports(&mut directory, data)?;
+        let (directory, blocks, days) = drivers_and_blocks?;
+        let packages = packages.table(found, days)?;
         Ok(Fleet {
             thresholds,
             zone: data.zone,
