@@ -20,6 +20,15 @@ pub fn map_on_threads<I: Send, T: Send>(items: Vec<I>, work: impl Fn(I) -> T + S
     })
 }
 
+/// `items` cut into one run of neighbouring items per core (a single run, on this thread,
+/// when there are fewer than `least`), `work` applied to each run on its own thread; the
+/// runs' results in the items' order, or `None` when a run's thread failed.
+pub fn on_parts<I: Sync, T: Send>(items: &[I], least: usize, work: impl Fn(&[I]) -> T + Sync) -> Option<Vec<T>> {
+    let parts = if items.len() < least { 1 } else { cores() };
+    let share = items.len().div_ceil(parts).max(1);
+    map_on_threads(items.chunks(share).collect(), |run| Some(work(run)), || None).into_iter().collect()
+}
+
 /// `side` on a thread of its own named `name` while `main` runs on this one, for work
 /// that leaves a core idle beside `main` (`side` runs here, after `main`, when no thread
 /// can start). A `side` that panicked gives `failed()`.
@@ -78,6 +87,19 @@ mod tests {
             || Err("a worker thread failed".to_string()),
         );
         assert_eq!(panicked, [Ok(1), Err("a worker thread failed".to_string())]);
+    }
+
+    #[test]
+    fn parts_are_runs_in_order_and_a_panic_is_none() {
+        let items: Vec<u32> = (0..1000).collect();
+        let sums = on_parts(&items, 10, |run| run.to_vec()).unwrap();
+        assert_eq!(sums.concat(), items, "the runs in order, every item once");
+        assert_eq!(sums.len(), cores().min(items.len()));
+        assert_eq!(on_parts(&items, 2000, |run| run.len()), Some(vec![1000]), "fewer than `least`: one run");
+        assert_eq!(on_parts(&[] as &[u32], 1, |run| run.len()), Some(vec![]));
+        if cores() > 1 {
+            assert_eq!(on_parts(&items, 1, |run| if run[0] == 0 { panic!("boom") } else { run.len() }), None);
+        }
     }
 
     #[test]

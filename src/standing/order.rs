@@ -179,21 +179,17 @@ fn with_tail_in_place(df: &DataFrame, by: OrderKey) -> PolarsResult<Option<DataF
         }
         lo
     };
-    fn failed<T>() -> PolarsResult<T> {
-        Err(PolarsError::ComputeError("a worker thread failed".into()))
-    }
-    let cores = if tail.height() < SHARED_TAIL { 1 } else { crate::parallel::cores() };
-    let share = tail.height().div_ceil(cores).max(1);
-    let rows: Vec<Range<usize>> =
-        (0..tail.height()).step_by(share).map(|s| s..(s + share).min(tail.height())).collect();
-    let mut places: Vec<usize> = Vec::with_capacity(tail.height());
-    for part in crate::parallel::map_on_threads(rows, |rows| Ok(rows.map(place).collect::<Vec<_>>()), failed) {
-        places.extend(part?);
-    }
+    let failed = || PolarsError::ComputeError("a worker thread failed".into());
+    let tail_rows: Vec<usize> = (0..tail.height()).collect();
+    let places: Vec<usize> =
+        crate::parallel::on_parts(&tail_rows, SHARED_TAIL, |rows| rows.iter().map(|&i| place(i)).collect::<Vec<_>>())
+            .ok_or_else(failed)?
+            .concat();
     let mut tail = tail;
     tail.rechunk_mut();
     let pairs: Vec<(&Column, &Column)> = df.columns().iter().zip(tail.columns()).collect();
-    let share = pairs.len().div_ceil(cores).max(1);
+    // The columns cut on every core too, when the tail is long enough to be worth it.
+    let least = if places.len() < SHARED_TAIL { usize::MAX } else { 1 };
     let cut = |part: &[(&Column, &Column)]| {
         part.iter()
             .map(|(column, tail)| {
@@ -202,7 +198,7 @@ fn with_tail_in_place(df: &DataFrame, by: OrderKey) -> PolarsResult<Option<DataF
             .collect::<PolarsResult<Vec<Column>>>()
     };
     let mut columns = Vec::with_capacity(pairs.len());
-    for part in crate::parallel::map_on_threads(pairs.chunks(share).collect(), cut, failed) {
+    for part in crate::parallel::on_parts(&pairs, least, cut).ok_or_else(failed)? {
         columns.extend(part?);
     }
     Ok(Some(DataFrame::new_infer_height(columns)?))

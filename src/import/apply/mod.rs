@@ -214,15 +214,11 @@ impl Dataset {
         let readers = PackageReaders { codes, attempted, returned, deliver_by };
         // Each core reads its share of the updated packages (their rows are far apart in
         // the deliveries' columns); the patches are then joined in the same order.
-        let share = updates.len().div_ceil(crate::parallel::cores()).max(1);
-        let parts = crate::parallel::map_on_threads(
-            updates.chunks(share).collect(),
-            |part| Some(readers.patches(rows, part)),
-            || None,
-        );
+        let parts = crate::parallel::on_parts(updates, 1, |part| readers.patches(rows, part))
+            .ok_or_else(|| PolarsError::ComputeError("a worker thread failed".into()))?;
         let mut patches = Patches::default();
         for part in parts {
-            patches.extend(part.ok_or_else(|| PolarsError::ComputeError("a worker thread failed".into()))?);
+            patches.extend(part);
         }
         self.apply_patches(patches)
     }
@@ -658,14 +654,8 @@ fn delivery_rows(deliveries: &DataFrame, wanted: &[Option<&str>]) -> PolarsResul
     // Each chunk's ids increasing (on all cores), and each chunk's first above the last before.
     let chunk_increasing =
         |c: &&Utf8ViewArray| c.null_count() == 0 && c.values_iter().zip(c.values_iter().skip(1)).all(|(a, b)| a < b);
-    let per_core = chunks.len().div_ceil(crate::parallel::cores()).max(1);
-    let increasing = crate::parallel::map_on_threads(
-        chunks.chunks(per_core).collect(),
-        |group: &[&Utf8ViewArray]| group.iter().all(chunk_increasing),
-        || false,
-    )
-    .into_iter()
-    .all(|ok| ok)
+    let increasing = crate::parallel::on_parts(&chunks, 1, |group| group.iter().all(chunk_increasing))
+        .is_some_and(|parts| parts.into_iter().all(|ok| ok))
         && chunks.windows(2).all(|pair| match (pair[0].len(), pair[1].len()) {
             (0, _) | (_, 0) => true,
             (n, _) => pair[0].value(n - 1) < pair[1].value(0),
@@ -778,20 +768,11 @@ fn report_address_rows(own: &Column, given: &mut [(usize, u32)]) -> PolarsResult
         jobs.push((chunk.as_ref(), start, &given[first..next]));
         start = end;
     }
-    let per_core = jobs.len().div_ceil(crate::parallel::cores()).max(1);
-    let parts: Vec<&[ChunkRows]> = jobs.chunks(per_core).collect();
-    let chunks: Vec<PrimitiveArray<u32>> = crate::parallel::map_on_threads(
-        parts,
-        |part| part.iter().map(|(chunk, start, here)| report_rows_in_chunk(*chunk, *start, here)).collect::<Vec<_>>(),
-        Vec::new,
-    )
-    .into_iter()
-    .flatten()
-    .collect();
-    if chunks.len() != jobs.len() {
-        return Err(PolarsError::ComputeError("a worker thread failed".into()));
-    }
-    Ok(UInt32Chunked::from_chunk_iter(col::REPORT_ADDRESS.name().into(), chunks).into_column())
+    let chunks = crate::parallel::on_parts(&jobs, 1, |part| {
+        part.iter().map(|(chunk, start, here)| report_rows_in_chunk(*chunk, *start, here)).collect::<Vec<_>>()
+    })
+    .ok_or_else(|| PolarsError::ComputeError("a worker thread failed".into()))?;
+    Ok(UInt32Chunked::from_chunk_iter(col::REPORT_ADDRESS.name().into(), chunks.into_iter().flatten()).into_column())
 }
 
 /// A chunk of the deliveries' own addresses, its first row in the column, and the
