@@ -263,13 +263,13 @@ fn load_source(
             // The drivers and blocks are tabled on another thread while Amazon's reports
             // are applied to the packages (they change no block): the reports leave a core
             // idle.
-            let with_outages = Dataset {
+            let blocks_side = Dataset {
                 blocks: data.blocks.clone(),
                 roster: data.roster.clone(),
                 outages: data.outages.clone(),
                 ..Dataset::empty(zone)?
-            }
-            .with_outages(&settings.outage_windows(zone)?)?;
+            };
+            let with_outages = with_setting_outages(&blocks_side, &settings)?;
             let table_blocks = || BlockSide::table(&with_outages, settings.thresholds, &CaseMarks::default()).ok();
             let apply = || crate::timings::phase("apply Amazon's reports", || data.apply_reports());
             let (tabled, applied) = crate::parallel::beside("standwatch-block-side", table_blocks, apply, || None);
@@ -309,6 +309,11 @@ fn settings_zone(settings: &Settings) -> Result<FleetZone, LoadError> {
     Ok(settings.zone()?)
 }
 
+/// The data plus the settings' outage windows, as the fleet is built from.
+fn with_setting_outages(data: &Dataset, settings: &Settings) -> Result<Dataset, LoadError> {
+    Ok(data.with_outages(&settings.outage_windows(data.zone)?)?)
+}
+
 /// The fleet from the data plus the settings' outage windows; `tabled`: its block side,
 /// tabled already from the same data and settings without cases.
 fn build(
@@ -317,8 +322,7 @@ fn build(
     cases: Option<CaseMarks>,
     tabled: Option<BlockSide>,
 ) -> Result<Arc<Fleet>, LoadError> {
-    let extra = settings.outage_windows(data.zone)?;
-    let data = data.with_outages(&extra)?;
+    let data = with_setting_outages(data, settings)?;
     let mut fleet = crate::timings::phase("standing arrays", || {
         Fleet::build_from(&data, settings.thresholds, cases.unwrap_or_default(), tabled)
     })?;

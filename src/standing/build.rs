@@ -311,8 +311,8 @@ impl Fleet {
         let carriers = carriers(&data.blocks)?;
         let mut packages = package_rows(data, &carriers, &outages, &w, &cases)?;
         // The drivers and blocks are tabled (or their rows found), the drivers named from
-        // the reports and the packages' days read on this thread while ADDRESS_CLUSTER, which looks across drivers once all
-        // packages are read, is found on another.
+        // the reports and the packages' days read on this thread, while ADDRESS_CLUSTER,
+        // which looks across drivers once all packages are read, is found on another.
         let candidates = std::mem::take(&mut packages.columns.candidates);
         let drivers_and_blocks = || -> PolarsResult<_> {
             let BlockSide { mut directory, blocks } = match tabled {
